@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "LeadRelay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "leadrelay", targets: ["leadrelay"]),
+        .library(name: "LeadRelayCore", targets: ["LeadRelayCore"]),
+        .library(name: "CRMSimulator", targets: ["CRMSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    ],
+    targets: [
+        .target(
+            name: "LeadRelayCore",
+            dependencies: [.product(name: "Collections", package: "swift-collections")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LeadRelayCRM",
+            dependencies: [
+                "LeadRelayCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LeadRelayStore",
+            dependencies: ["LeadRelayCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LeadRelayEngine",
+            dependencies: [
+                "LeadRelayCore", "LeadRelayCRM", "LeadRelayStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CRMSimulator",
+            dependencies: [
+                "LeadRelayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LeadRelayCLI",
+            dependencies: [
+                "LeadRelayCore", "LeadRelayCRM", "LeadRelayStore", "LeadRelayEngine", "CRMSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "leadrelay",
+            dependencies: [
+                "LeadRelayCLI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LeadRelayCoreTests", dependencies: ["LeadRelayCore"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "CRMSimulator"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayStoreTests", dependencies: ["LeadRelayStore"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "CRMSimulator"], swiftSettings: strict),
+        .testTarget(name: "CRMSimulatorTests", dependencies: ["CRMSimulator"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayCLITests", dependencies: ["LeadRelayCLI", "CRMSimulator"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

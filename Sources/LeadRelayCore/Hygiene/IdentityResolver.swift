@@ -1,0 +1,34 @@
+/// Links records that are the same person, across and within systems.
+///
+/// The walking-skeleton rule is exact: records whose identifier (email)
+/// normalises to the same address are one person. A record already linked
+/// keeps its person key even if its email changes, so links never flap.
+public struct IdentityResolver: Sendable {
+    public var identifier: FieldMapping
+
+    public init(identifier: FieldMapping) { self.identifier = identifier }
+
+    /// The person key for an email: stable, readable, and free of the raw casing.
+    public static func personKey(email: String) -> String { "email:\(email)" }
+
+    /// Groups records into people.
+    ///
+    /// - Parameters:
+    ///   - records: records to place (any order).
+    ///   - existing: links the store already holds, record → person key.
+    /// - Returns: person key → that person's records, sorted by ref.
+    public func group(_ records: [SourceRecord], existing: [RecordRef: String]) -> [String: [SourceRecord]] {
+        var people: [String: [SourceRecord]] = [:]
+        for record in records.sorted(by: { $0.ref < $1.ref }) {
+            people[key(for: record, existing: existing), default: []].append(record)
+        }
+        return people
+    }
+
+    /// The person key of one record: its stored link, else its email, else the record itself.
+    public func key(for record: SourceRecord, existing: [RecordRef: String]) -> String {
+        if let linked = existing[record.ref] { return linked }
+        if let email = identifier.canonicalValue(from: record) { return Self.personKey(email: email) }
+        return "ref:\(record.ref)"
+    }
+}

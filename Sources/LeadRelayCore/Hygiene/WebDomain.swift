@@ -1,0 +1,18 @@
+import Foundation
+
+/// Turns the many ways people write a website into one comparable domain.
+public enum WebDomain {
+    /// `https://www.Acme.io/about` → `acme.io`; `nil` for blank or unparseable text.
+    public static func normalise(_ raw: String?) -> String? {
+        guard var text = raw?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !text.isEmpty else { return nil }
+        if let scheme = text.range(of: "://") { text = String(text[scheme.upperBound...]) }
+        if let at = text.lastIndex(of: "@") { text = String(text[text.index(after: at)...]) }
+        if let end = text.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == ":" }) {
+            text = String(text[..<end])
+        }
+        while text.hasPrefix("www.") { text.removeFirst(4) }
+        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        guard text.contains("."), text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
+        return text
+    }
+}

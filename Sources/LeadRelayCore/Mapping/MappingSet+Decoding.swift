@@ -1,0 +1,76 @@
+/// The on-disk shape of a mapping file (see CONFIG.md).
+public struct MappingFile: Sendable, Decodable {
+    public struct ObjectName: Sendable, Decodable {
+        public var object: String
+    }
+
+    public struct Entry: Sendable, Decodable {
+        public var hubspot: String?
+        public var salesforce: String?
+        public var type: String?
+        public var rule: String?
+        public var identifier: Bool?
+        public var values: [String: String]?
+    }
+
+    public var object: String
+    public var hubspot: ObjectName
+    public var salesforce: ObjectName
+    public var fields: [String: Entry]
+}
+
+extension MappingSet {
+    /// Builds the mapping from its file, reporting every bad entry at once.
+    ///
+    /// - Throws: `[ConfigIssue]` naming each key that is wrong and what was expected.
+    public init(validating file: MappingFile) throws(ConfigIssues) {
+        var issues: [ConfigIssue] = []
+        var fields: [FieldMapping] = []
+        if file.fields.isEmpty {
+            issues.append(ConfigIssue(path: ["fields"], "a mapping needs at least one field"))
+        }
+        for (name, entry) in file.fields.sorted(by: { $0.key < $1.key }) {
+            let path = ["fields", name]
+            let type: FieldType
+            if let raw = entry.type {
+                if let parsed = FieldType(rawValue: raw) {
+                    type = parsed
+                } else {
+                    issues.append(ConfigIssue(path: path + ["type"], "unknown type '\(raw)'; expected one of \(FieldType.allCases.map(\.rawValue).joined(separator: ", "))"))
+                    type = .string
+                }
+            } else {
+                type = .string
+            }
+            guard let rawRule = entry.rule else {
+                issues.append(ConfigIssue(path: path, "missing key 'rule'; expected one of \(SyncRule.allCases.map(\.rawValue).joined(separator: ", "))"))
+                continue
+            }
+            guard let rule = SyncRule(rawValue: rawRule) else {
+                issues.append(ConfigIssue(path: path + ["rule"], "unknown rule '\(rawRule)'; expected one of \(SyncRule.allCases.map(\.rawValue).joined(separator: ", "))"))
+                continue
+            }
+            if entry.hubspot == nil && entry.salesforce == nil {
+                issues.append(ConfigIssue(path: path, "field '\(name)' names neither a 'hubspot' property nor a 'salesforce' field"))
+            }
+            if type == .owner && rule != .leadrelay {
+                issues.append(ConfigIssue(path: path + ["rule"], "owner fields are written by routing only; use rule: leadrelay"))
+            }
+            if let values = entry.values, type != .picklist, !values.isEmpty {
+                issues.append(ConfigIssue(path: path + ["values"], "'values' translates picklists; field '\(name)' has type \(type.rawValue)"))
+            }
+            fields.append(FieldMapping(canonical: name, hubspot: entry.hubspot, salesforce: entry.salesforce,
+                                       type: type, rule: rule, identifier: entry.identifier ?? false,
+                                       values: entry.values ?? [:]))
+        }
+        if !issues.isEmpty { throw ConfigIssues(issues) }
+        self.init(object: file.object, hubspotObject: file.hubspot.object,
+                  salesforceObject: file.salesforce.object, fields: fields)
+    }
+}
+
+/// Several configuration problems reported together.
+public struct ConfigIssues: Error, Sendable, Hashable {
+    public var issues: [ConfigIssue]
+    public init(_ issues: [ConfigIssue]) { self.issues = issues }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// One record as a CRM returned it, flattened to field name → text.
+///
+/// HubSpot already sends every property as a string or null; Salesforce
+/// numbers and booleans are rendered as text by the connector so that both
+/// systems look alike here. A field that is present with a `nil` value was
+/// returned empty; an absent field was not requested.
+public struct SourceRecord: Sendable, Hashable, Codable {
+    public var ref: RecordRef
+    /// The CRM's modification time for this version of the record.
+    public var modifiedAt: Date
+    public var fields: [String: String?]
+    /// True when the CRM reports the record deleted or archived.
+    public var deleted: Bool
+
+    public init(ref: RecordRef, modifiedAt: Date, fields: [String: String?], deleted: Bool = false) {
+        self.ref = ref
+        self.modifiedAt = modifiedAt
+        self.fields = fields
+        self.deleted = deleted
+    }
+
+    /// The field's value with blank text treated as empty.
+    public func value(_ name: String) -> String? {
+        guard let value = fields[name] ?? nil else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : value
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// The pure heart of a cycle: map → normalise → link → score → MQL → route → `Plan`.
+public struct Pipeline: Sendable {
+    public var mapping: MappingSet
+    public var scorer: Scorer
+    public var router: Router
+
+    public init(mapping: MappingSet, scoring: ScoringConfig, routing: RoutingConfig, reps: [Rep]) {
+        self.mapping = mapping
+        self.scorer = Scorer(config: scoring)
+        self.router = Router(config: routing, reps: reps)
+    }
+
+    /// Builds the plan for `input`. People are handled in person-key order so routing is reproducible.
+    public func plan(_ input: PipelineInput) -> Plan {
+        var plan = Plan(generatedAt: input.now)
+        guard let identifier = mapping.identifierField else { return plan }
+        let resolver = IdentityResolver(identifier: identifier)
+        let people = resolver.group(input.records, existing: input.links)
+        let activitiesByRef = Dictionary(grouping: input.activities, by: \.subject)
+        var state = input.routingState
+        for (personKey, records) in people.sorted(by: { $0.key < $1.key }) {
+            for record in records where input.links[record.ref] == nil {
+                plan.changes.append(PlanChange(personKey: personKey, action: .link(record.ref),
+                                               reason: linkReason(record, personKey: personKey)))
+            }
+            let live = records.filter { !$0.deleted }
+            guard !live.isEmpty else { continue }
+            let lead = assemble(personKey: personKey, records: live, assigned: input.assignments[personKey] != nil)
+            let activities = live.flatMap { activitiesByRef[$0.ref] ?? [] }
+            let score = scorer.score(lead, activities: activities, now: input.now)
+            if input.previousScores[personKey] != score.total {
+                plan.changes.append(PlanChange(personKey: personKey, action: .score(score), reason: score.summary))
+            }
+            guard input.assignments[personKey] == nil, isRoutable(lead.lifecycle), scorer.qualifies(score) else { continue }
+            let decision = router.route(lead, accounts: input.accounts, state: &state)
+            plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: decision.reason))
+            guard let repID = decision.repID, let rep = router.reps.first(where: { $0.id == repID }) else { continue }
+            plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: lead.lifecycle, to: .mql),
+                                           reason: "crossed the MQL line: \(score.summary); threshold \(Condition.format(scorer.config.mql.threshold))"))
+            for write in writeBack(lead: lead, records: live, rep: rep) {
+                plan.changes.append(PlanChange(personKey: personKey, action: .write(write),
+                                               reason: writeReason(write, rep: rep)))
+            }
+            let note = Notification(repID: rep.id, repEmail: rep.email, text: notificationText(lead, rep: rep, score: score, decision: decision))
+            plan.changes.append(PlanChange(personKey: personKey, action: .notify(note), reason: "tell \(rep.id) about the new MQL"))
+        }
+        return plan
+    }
+
+    /// Only people not yet with sales are routed; recycled and disqualified wait for the SLA stage.
+    func isRoutable(_ stage: LifecycleStage) -> Bool {
+        stage == .subscriber || stage == .lead
+    }
+
+    /// The canonical lead of one person's live records.
+    public func assemble(personKey: String, records: [SourceRecord], assigned: Bool) -> Lead {
+        let choices = FieldMerger(mapping: mapping).merge(records)
+        var fields: [String: String] = [:]
+        for (name, choice) in choices { if let value = choice.value { fields[name] = value } }
+        var stages: [LifecycleStage] = [.lead]
+        for record in records {
+            switch record.ref.system {
+            case .hubspot:
+                if let raw = record.value(CRMFieldNames.hubspotLifecycle), let stage = LifecycleStage(hubspotValue: raw) { stages.append(stage) }
+            case .salesforce:
+                if let stage = CRMFieldNames.stage(salesforceStatus: record.value(CRMFieldNames.salesforceStatus)) { stages.append(stage) }
+            }
+        }
+        if assigned { stages.append(.mql) }
+        let lifecycle = stages.contains(.disqualified) && !assigned
+            ? LifecycleStage.disqualified
+            : stages.max { ($0.funnelRank ?? -1) < ($1.funnelRank ?? -1) } ?? .lead
+        return Lead(personKey: personKey, sources: records.map(\.ref).sorted(), fields: fields,
+                    lifecycle: lifecycle, modifiedAt: records.map(\.modifiedAt).max() ?? .distantPast)
+    }
+
+    /// Owner and stage writes for every system, creating the record where the person has none.
+    func writeBack(lead: Lead, records: [SourceRecord], rep: Rep) -> [RecordWrite] {
+        var writes: [RecordWrite] = []
+        let hubspotOwner = mapping.ownerField?.hubspot ?? CRMFieldNames.hubspotOwner
+        let salesforceOwner = mapping.ownerField?.salesforce ?? CRMFieldNames.salesforceOwner
+        for system in CRMSystem.allCases.sorted() {
+            let ownerField = system == .hubspot ? hubspotOwner : salesforceOwner
+            guard let ownerID = system == .hubspot ? rep.hubspotOwnerID : rep.salesforceUserID else { continue }
+            var fields = [ownerField: ownerID]
+            let existing = records.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
+                .max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }
+            if system == .hubspot {
+                let current = existing?.value(CRMFieldNames.hubspotLifecycle).flatMap(LifecycleStage.init(hubspotValue:))
+                // HubSpot only moves the stage forward; never write a stage behind the current one.
+                if (current?.funnelRank ?? 0) < (LifecycleStage.mql.funnelRank ?? 0) {
+                    fields[CRMFieldNames.hubspotLifecycle] = LifecycleStage.mql.hubspotValue
+                }
+            }
+            if let existing {
+                writes.append(RecordWrite(operation: .update, system: system, object: existing.ref.object, id: existing.ref.id, fields: fields))
+            } else if let email = lead.email, let emailField = mapping.identifierField?.name(in: system) {
+                fields.merge(createFields(lead, system: system)) { current, _ in current }
+                writes.append(RecordWrite(operation: .create, system: system, object: mapping.objectName(in: system), id: nil,
+                                          fields: fields, matchField: emailField, matchValue: email))
+            }
+        }
+        return writes
+    }
+
+    /// Mapped values a new record in `system` starts with, as far as the rules let them flow there.
+    func createFields(_ lead: Lead, system: CRMSystem) -> [String: String] {
+        var fields: [String: String] = [:]
+        for field in mapping.fields where field.type != .owner {
+            guard let name = field.name(in: system), let value = lead.fields[field.canonical] else { continue }
+            switch (field.rule, system) {
+            case (.never, _), (.leadrelay, _), (.hubspotToSalesforce, .hubspot), (.salesforceToHubSpot, .salesforce):
+                continue
+            default:
+                fields[name] = field.systemValue(value, for: system)
+            }
+        }
+        if system == .salesforce {
+            // Salesforce requires both on a Lead; web-to-lead uses the same placeholder.
+            for canonical in ["lastName", "company"] {
+                if let name = mapping.field(canonical)?.salesforce, fields[name] == nil { fields[name] = CRMFieldNames.notProvided }
+            }
+            fields[CRMFieldNames.salesforceStatus] = "Open - Not Contacted"
+        } else {
+            fields[CRMFieldNames.hubspotLeadStatus] = "NEW"
+        }
+        return fields
+    }
+
+    func linkReason(_ record: SourceRecord, personKey: String) -> String {
+        personKey.hasPrefix("email:")
+            ? "\(record.ref) has email \(personKey.dropFirst("email:".count))"
+            : "\(record.ref) has no usable email; tracked on its own"
+    }
+
+    func writeReason(_ write: RecordWrite, rep: Rep) -> String {
+        switch write.operation {
+        case .update: "write owner \(rep.id) to \(write.system.rawValue)/\(write.object)/\(write.id ?? "")"
+        case .create: "the person has no \(write.system.rawValue) \(write.object) yet: create it owned by \(rep.id)"
+        }
+    }
+
+    func notificationText(_ lead: Lead, rep: Rep, score: ScoreBreakdown, decision: RouteDecision) -> String {
+        let name = [lead.fields["firstName"], lead.fields["lastName"]].compactMap { $0 }.joined(separator: " ")
+        let company = lead.fields["company"].map { " at \($0)" } ?? ""
+        let refs = lead.sources.map(\.description).joined(separator: ", ")
+        return "New MQL for \(rep.id): \(name.isEmpty ? (lead.email ?? lead.personKey) : name)\(company), score \(Condition.format(score.total)) (fit \(Condition.format(score.fitScore)), interest \(Condition.format(score.interestScore))). Routed by \(decision.rule). Records: \(refs)."
+    }
+}

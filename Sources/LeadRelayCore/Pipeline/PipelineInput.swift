@@ -1,0 +1,31 @@
+import Foundation
+
+/// Everything the pure pipeline needs for one cycle; built by the engine from the store and the CRMs.
+public struct PipelineInput: Sendable {
+    /// Lead/contact records of every person the cycle touches (new versions and their stored twins).
+    public var records: [SourceRecord]
+    public var accounts: [Account]
+    /// Behavioural events of those people.
+    public var activities: [Activity]
+    /// Links already stored, record → person key.
+    public var links: [RecordRef: String]
+    /// Person key → rep id for people already assigned.
+    public var assignments: [String: String]
+    /// Person key → total score stored last time (so unchanged scores are not re-planned).
+    public var previousScores: [String: Double]
+    public var routingState: RoutingState
+    public var now: Date
+
+    public init(records: [SourceRecord], accounts: [Account] = [], activities: [Activity] = [],
+                links: [RecordRef: String] = [:], assignments: [String: String] = [:],
+                previousScores: [String: Double] = [:], routingState: RoutingState = .init(), now: Date) {
+        self.records = records
+        self.accounts = accounts
+        self.activities = activities
+        self.links = links
+        self.assignments = assignments
+        self.previousScores = previousScores
+        self.routingState = routingState
+        self.now = now
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Everything one cycle decided, each change with its reason.
+///
+/// Built by the pure `Pipeline`; `reconcile --dry-run` renders it, `run`
+/// commits it to the outbox. The same input always gives the same plan.
+public struct Plan: Sendable, Hashable, Codable {
+    public var generatedAt: Date
+    public var changes: [PlanChange]
+
+    public init(generatedAt: Date, changes: [PlanChange] = []) {
+        self.generatedAt = generatedAt
+        self.changes = changes
+    }
+
+    public var writes: [RecordWrite] {
+        changes.compactMap { if case .write(let write) = $0.action { write } else { nil } }
+    }
+
+    public var notifications: [Notification] {
+        changes.compactMap { if case .notify(let note) = $0.action { note } else { nil } }
+    }
+
+    /// Person key → rep id for every assignment in the plan.
+    public var assignments: [String: String] {
+        var result: [String: String] = [:]
+        for change in changes {
+            if case .assign(let decision) = change.action, let rep = decision.repID { result[change.personKey] = rep }
+        }
+        return result
+    }
+}
+
+/// One decision about one person.
+public struct PlanChange: Sendable, Hashable, Codable {
+    public enum Action: Sendable, Hashable, Codable {
+        /// Record `ref` belongs to the person.
+        case link(RecordRef)
+        /// The person's score changed.
+        case score(ScoreBreakdown)
+        case lifecycle(from: LifecycleStage, to: LifecycleStage)
+        /// Routing placed (or failed to place, `repID == nil`) the person.
+        case assign(RouteDecision)
+        case write(RecordWrite)
+        case notify(Notification)
+    }
+
+    public var personKey: String
+    public var action: Action
+    /// Why, in a sentence a RevOps reader understands.
+    public var reason: String
+
+    public init(personKey: String, action: Action, reason: String) {
+        self.personKey = personKey
+        self.action = action
+        self.reason = reason
+    }
+}
+
+/// A write to one CRM record: an update of named fields, or a create.
+public struct RecordWrite: Sendable, Hashable, Codable {
+    public enum Operation: String, Sendable, Hashable, Codable {
+        case update
+        /// Create the record, unless one with `matchField == matchValue` exists, then update that.
+        case create
+    }
+
+    public var operation: Operation
+    public var system: CRMSystem
+    public var object: String
+    /// The record id for updates; `nil` for creates.
+    public var id: String?
+    /// Field name (the CRM's own) → value; `""` clears a field.
+    public var fields: [String: String]
+    /// For creates: the field that identifies an existing twin (e.g. `Email`).
+    public var matchField: String?
+    public var matchValue: String?
+
+    public init(operation: Operation, system: CRMSystem, object: String, id: String?, fields: [String: String],
+                matchField: String? = nil, matchValue: String? = nil) {
+        self.operation = operation
+        self.system = system
+        self.object = object
+        self.id = id
+        self.fields = fields
+        self.matchField = matchField
+        self.matchValue = matchValue
+    }
+
+    /// A key that is the same for the same intended write (outbox idempotence).
+    public var idempotencyKey: String {
+        let target = id ?? "\(matchField ?? "")=\(matchValue ?? "")"
+        let body = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        return "\(operation.rawValue):\(system.rawValue):\(object):\(target):\(body)"
+    }
+}
+
+/// A message to a rep.
+public struct Notification: Sendable, Hashable, Codable {
+    public var repID: String
+    public var repEmail: String
+    /// Plain text, also used as Slack's `text`.
+    public var text: String
+
+    public init(repID: String, repEmail: String, text: String) {
+        self.repID = repID
+        self.repEmail = repEmail
+        self.text = text
+    }
+}

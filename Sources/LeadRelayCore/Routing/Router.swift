@@ -1,0 +1,105 @@
+/// Chooses the rep for an MQL: rules in order, first match wins, then the fallback.
+public struct Router: Sendable {
+    public var config: RoutingConfig
+    public var reps: [Rep]
+
+    public init(config: RoutingConfig, reps: [Rep]) {
+        self.config = config
+        self.reps = reps.sorted { $0.id < $1.id }
+    }
+
+    /// Routes one lead; `state` is updated with the assignment when a rep is chosen.
+    public func route(_ lead: Lead, accounts: [Account], state: inout RoutingState) -> RouteDecision {
+        var notes: [String] = []
+        for rule in config.rules {
+            if rule.match == "account" {
+                guard let account = matchingAccount(lead, accounts) else {
+                    notes.append("\(rule.name): no account with domain \(lead.emailDomain ?? "(none)")")
+                    continue
+                }
+                if let decision = assign(rule.assign, rule: rule.name, lead: lead, account: account, state: &state, notes: notes) {
+                    return decision
+                }
+                notes.append("\(rule.name): account \(account.name) has no owner among the reps")
+                continue
+            }
+            if let when = rule.when, !LeadAttributes.matches(when, lead) {
+                continue
+            }
+            if let decision = assign(rule.assign, rule: rule.name, lead: lead, account: nil, state: &state, notes: notes) {
+                return decision
+            }
+            notes.append("\(rule.name): no rep available")
+        }
+        let fallback = config.fallback ?? .pool(RoutingConfig.everyone)
+        if let decision = assign(fallback, rule: "fallback", lead: lead, account: nil, state: &state, notes: notes) {
+            return decision
+        }
+        return RouteDecision(repID: nil, rule: "none", reason: "no rule placed the lead: " + notes.joined(separator: "; "),
+                             candidates: reps.map { .init(repID: $0.id, rejected: "no matching rule") })
+    }
+
+    /// The account whose domain equals the lead's work email domain.
+    public func matchingAccount(_ lead: Lead, _ accounts: [Account]) -> Account? {
+        guard let email = lead.email, EmailAddress.classify(email) == "work", let domain = lead.emailDomain else { return nil }
+        return accounts.filter { $0.domain == domain }.min { $0.ref < $1.ref }
+    }
+
+    func assign(_ assignment: RoutingConfig.Assignment, rule: String, lead: Lead, account: Account?,
+                state: inout RoutingState, notes: [String]) -> RouteDecision? {
+        let prefix = notes.isEmpty ? "" : notes.joined(separator: "; ") + "; "
+        switch assignment {
+        case .accountOwner:
+            guard let account, let owner = account.ownerID,
+                  let rep = reps.first(where: { $0.salesforceUserID == owner || $0.hubspotOwnerID == owner }) else { return nil }
+            state.record(rep.id)
+            return RouteDecision(repID: rep.id, rule: rule,
+                                 reason: prefix + "\(rule): \(lead.emailDomain ?? "") matches account \(account.name), owned by \(rep.id)",
+                                 candidates: reps.map { .init(repID: $0.id, rejected: $0.id == rep.id ? nil : "not the account owner") })
+        case .rep(let id):
+            guard let rep = reps.first(where: { $0.id == id }), hasRoom(rep, state) else { return nil }
+            state.record(rep.id)
+            return RouteDecision(repID: rep.id, rule: rule, reason: prefix + "\(rule): assigned to \(rep.id) by rule",
+                                 candidates: reps.map { .init(repID: $0.id, rejected: $0.id == rep.id ? nil : "rule names \(id)") })
+        case .pool(let pool):
+            return pick(from: pool, rule: rule, prefix: prefix, state: &state)
+        }
+    }
+
+    func pick(from pool: String, rule: String, prefix: String, state: inout RoutingState) -> RouteDecision? {
+        let members = reps.filter { pool == RoutingConfig.everyone || $0.pools.contains(pool) }
+        var candidates: [RouteDecision.Candidate] = reps.filter { !members.contains($0) }
+            .map { .init(repID: $0.id, rejected: "not in pool \(pool)") }
+        let open = members.filter { hasRoom($0, state) }
+        candidates += members.filter { !hasRoom($0, state) }
+            .map { .init(repID: $0.id, rejected: "at capacity (\(state.open[$0.id, default: 0])/\($0.capacity ?? 0))") }
+        let strategy = config.strategy(of: pool)
+        // Lower key wins; ties go to the lower rep id so the choice is reproducible.
+        func key(_ rep: Rep) -> Double {
+            switch strategy {
+            case .weightedRoundRobin: Double(state.assigned[rep.id, default: 0] + 1) / Double(max(rep.weight, 1))
+            case .leastLoaded: Double(state.open[rep.id, default: 0]) / Double(max(rep.weight, 1))
+            }
+        }
+        guard let winner = open.min(by: { (key($0), $0.id) < (key($1), $1.id) }) else { return nil }
+        candidates += open.filter { $0.id != winner.id }.map { rep in
+            switch strategy {
+            case .weightedRoundRobin:
+                .init(repID: rep.id, rejected: "behind in round robin (\(state.assigned[rep.id, default: 0]) assigned, weight \(rep.weight))")
+            case .leastLoaded:
+                .init(repID: rep.id, rejected: "more loaded (\(state.open[rep.id, default: 0]) open, weight \(rep.weight))")
+            }
+        }
+        candidates.append(.init(repID: winner.id, rejected: nil))
+        let detail = "\(state.assigned[winner.id, default: 0]) assigned before, weight \(winner.weight)"
+        state.record(winner.id)
+        return RouteDecision(repID: winner.id, rule: rule,
+                             reason: prefix + "\(rule): \(strategy.rawValue) in pool \(pool) chose \(winner.id) (\(detail))",
+                             candidates: candidates.sorted { $0.repID < $1.repID })
+    }
+
+    func hasRoom(_ rep: Rep, _ state: RoutingState) -> Bool {
+        guard let capacity = rep.capacity else { return true }
+        return state.open[rep.id, default: 0] < capacity
+    }
+}
