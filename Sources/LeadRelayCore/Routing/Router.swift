@@ -42,7 +42,8 @@ public struct Router: Sendable {
     /// The account whose domain equals the lead's work email domain.
     public func matchingAccount(_ lead: Lead, _ accounts: [Account]) -> Account? {
         guard let email = lead.email, EmailAddress.classify(email) == "work", let domain = lead.emailDomain else { return nil }
-        return accounts.filter { $0.domain == domain }.min { $0.ref < $1.ref }
+        // Salesforce owns account ownership; a HubSpot company counts only when Salesforce has no account.
+        return accounts.filter { $0.domain == domain }.min { ($0.ref.system == .salesforce ? 0 : 1, $0.ref) < ($1.ref.system == .salesforce ? 0 : 1, $1.ref) }
     }
 
     func assign(_ assignment: RoutingConfig.Assignment, rule: String, lead: Lead, account: Account?,

@@ -1,0 +1,164 @@
+import Foundation
+import LeadRelayCore
+
+/// `POST /crm/v3/objects/{type}/search`, with the real limits and filter semantics.
+struct HubSpotSearch {
+    static let maxLimit = 200
+    static let maxOffset = 10_000
+    static let maxGroups = 5
+    static let maxFiltersPerGroup = 6
+    static let maxFilters = 18
+
+    struct Filter {
+        var property: String
+        var op: String
+        var value: String?
+        var highValue: String?
+        var values: [String]
+    }
+
+    var groups: [[Filter]]
+    var sortProperty: String?
+    var descending: Bool
+    var properties: [String]?
+    var limit: Int
+    var offset: Int
+
+    static let operators: Set<String> = ["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
+                                          "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"]
+
+    /// Reads and checks a request body; throws the 400 HubSpot would send.
+    init(body: JSONValue, knownProperties: Set<String>) throws(HubSpotError) {
+        let rawGroups = body["filterGroups"]?.arrayValue ?? []
+        guard rawGroups.count <= Self.maxGroups else {
+            throw .validation("Too many filter groups: \(rawGroups.count). The maximum is \(Self.maxGroups).")
+        }
+        var groups: [[Filter]] = []
+        var total = 0
+        for group in rawGroups {
+            let rawFilters = group["filters"]?.arrayValue ?? []
+            guard rawFilters.count <= Self.maxFiltersPerGroup else {
+                throw .validation("Too many filters in a group: \(rawFilters.count). The maximum is \(Self.maxFiltersPerGroup).")
+            }
+            total += rawFilters.count
+            var filters: [Filter] = []
+            for raw in rawFilters {
+                guard let property = raw["propertyName"]?.stringValue, let op = raw["operator"]?.stringValue else {
+                    throw .validation("Each filter needs propertyName and operator.")
+                }
+                guard Self.operators.contains(op) else { throw .validation("Unknown operator \(op).") }
+                guard knownProperties.contains(property) else {
+                    throw .validation("There was a problem with the request.", code: "PROPERTY_DOESNT_EXIST", property: property)
+                }
+                filters.append(Filter(property: property, op: op, value: raw["value"]?.flatText,
+                                      highValue: raw["highValue"]?.flatText,
+                                      values: raw["values"]?.arrayValue?.compactMap(\.flatText) ?? []))
+            }
+            groups.append(filters)
+        }
+        guard total <= Self.maxFilters else {
+            throw .validation("Too many filters: \(total). The maximum is \(Self.maxFilters).")
+        }
+        self.groups = groups
+        let sort = body["sorts"]?.arrayValue?.first
+        self.sortProperty = sort?["propertyName"]?.stringValue ?? sort?.stringValue
+        self.descending = sort?["direction"]?.stringValue == "DESCENDING"
+        self.properties = body["properties"]?.arrayValue?.compactMap(\.stringValue)
+        let limit = Int(body["limit"]?.doubleValue ?? 10)
+        guard limit >= 1, limit <= Self.maxLimit else {
+            throw .validation("limit must be between 1 and \(Self.maxLimit); got \(limit).")
+        }
+        self.limit = limit
+        let offset = Int(body["after"]?.flatText ?? "0") ?? 0
+        guard offset < Self.maxOffset else {
+            throw .validation("The search cannot page past \(Self.maxOffset) results; narrow the query (offset \(offset)).")
+        }
+        self.offset = offset
+    }
+
+    func matches(_ record: HubSpotRecord, types: [String: String]) -> Bool {
+        guard !groups.isEmpty else { return true }
+        return groups.contains { group in group.allSatisfy { matches($0, record, type: types[$0.property] ?? "string") } }
+    }
+
+    func matches(_ filter: Filter, _ record: HubSpotRecord, type: String) -> Bool {
+        let value = filter.property == "hs_object_id" ? String(record.id) : record.properties[filter.property]
+        switch filter.op {
+        case "HAS_PROPERTY": return value != nil
+        case "NOT_HAS_PROPERTY": return value == nil
+        case "IN": return value.map { v in filter.values.contains { compare(v, $0, type: type) == 0 } } ?? false
+        case "NOT_IN": return value.map { v in !filter.values.contains { compare(v, $0, type: type) == 0 } } ?? true
+        case "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN":
+            let pattern = filter.value ?? ""
+            let hit = value.map { text in
+                Glob.matches(pattern, text) || text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "@" && $0 != "." })
+                    .contains { Glob.matches(pattern, String($0)) }
+            } ?? false
+            return filter.op == "CONTAINS_TOKEN" ? hit : !hit
+        default:
+            break
+        }
+        guard let value, let target = filter.value else { return filter.op == "NEQ" }
+        let order = compare(value, target, type: type)
+        switch filter.op {
+        case "EQ": return order == 0
+        case "NEQ": return order != 0
+        case "LT": return order < 0
+        case "LTE": return order <= 0
+        case "GT": return order > 0
+        case "GTE": return order >= 0
+        case "BETWEEN":
+            guard let high = filter.highValue else { return false }
+            return order >= 0 && compare(value, high, type: type) <= 0
+        default: return false
+        }
+    }
+
+    /// Compares as the property's type: datetimes by instant, numbers numerically, text case-insensitively.
+    func compare(_ lhs: String, _ rhs: String, type: String) -> Int {
+        switch type {
+        case "datetime", "date":
+            guard let l = CRMTimestamps.parse(lhs), let r = CRMTimestamps.parse(rhs) else { break }
+            return l == r ? 0 : (l < r ? -1 : 1)
+        case "number":
+            guard let l = Double(lhs), let r = Double(rhs) else { break }
+            return l == r ? 0 : (l < r ? -1 : 1)
+        default:
+            break
+        }
+        let l = lhs.lowercased(), r = rhs.lowercased()
+        return l == r ? 0 : (l < r ? -1 : 1)
+    }
+}
+
+extension SimulatorState {
+    func hubspotSearch(_ type: String, body: JSONValue) throws(HubSpotError) -> JSONValue {
+        guard let schema = hubspotProperties[type] else { throw .notFound }
+        var types = Dictionary(uniqueKeysWithValues: schema.map { ($0.name, $0.type) })
+        types["hs_object_id"] = "number"
+        let search = try HubSpotSearch(body: body, knownProperties: Set(types.keys))
+        var hits = (hubspotRecords[type] ?? [:]).values.filter { !$0.archived && search.matches($0, types: types) }
+        if let sort = search.sortProperty {
+            let sortType = types[sort] ?? "string"
+            hits.sort { a, b in
+                let av = sort == "hs_object_id" ? String(a.id) : a.properties[sort] ?? ""
+                let bv = sort == "hs_object_id" ? String(b.id) : b.properties[sort] ?? ""
+                let order = search.compare(av, bv, type: sortType)
+                if order != 0 { return search.descending ? order > 0 : order < 0 }
+                return a.id < b.id
+            }
+        } else {
+            hits.sort { $0.id < $1.id }
+        }
+        let page = hits.dropFirst(search.offset).prefix(search.limit)
+        var body: [String: JSONValue] = [
+            "total": .number(Double(hits.count)),
+            "results": .array(page.map { hubspotJSON($0, type: type, properties: search.properties) }),
+        ]
+        let next = search.offset + page.count
+        if next < hits.count {
+            body["paging"] = ["next": ["after": .string(String(next)), "link": .string("?after=\(next)")]]
+        }
+        return .object(body)
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LeadRelayCore
+
+/// HubSpot CRM v3 endpoints (CRM-APIS.md Part 1), served from `SimulatorState`.
+struct HubSpotRoutes {
+    let state: SimulatorState
+    static let listLimit = 100
+    static let batchLimit = 100
+
+    func register(on router: Hummingbird.Router<BasicRequestContext>) {
+        let objects = "/crm/v3/objects/:type"
+        func path(_ suffix: String = "") -> RouterPath { RouterPath(objects + suffix) }
+        router.get(path()) { request, context in
+            try await guarded(request, write: false) { try await list(request, type: context.parameters.require("type")) }
+        }
+        router.get(path("/:id")) { request, context in
+            try await guarded(request, write: false) {
+                let type = try context.parameters.require("type")
+                guard let id = Int(try context.parameters.require("id")), let record = await state.hubspotRecord(type, id: id), !record.archived else {
+                    return SimulatorHTTP.hubspotError(.notFound)
+                }
+                let properties = SimulatorHTTP.query(request, "properties")?.split(separator: ",").map(String.init)
+                return SimulatorHTTP.json(await state.hubspotJSON(record, type: type, properties: properties))
+            }
+        }
+        router.post(path()) { request, context in
+            try await guarded(request, write: true) {
+                let type = try context.parameters.require("type")
+                let body = try await SimulatorHTTP.body(request)
+                let properties = body["properties"]?.objectValue?.compactMapValues(\.flatText) ?? [:]
+                let record = try await state.hubspotCreate(type, properties: properties)
+                return SimulatorHTTP.json(await state.hubspotJSON(record, type: type, properties: Array(properties.keys)), status: 201)
+            }
+        }
+        router.patch(path("/:id")) { request, context in
+            try await guarded(request, write: true) {
+                let type = try context.parameters.require("type")
+                guard let id = Int(try context.parameters.require("id")) else { return SimulatorHTTP.hubspotError(.notFound) }
+                let body = try await SimulatorHTTP.body(request)
+                let properties = body["properties"]?.objectValue?.compactMapValues(\.flatText) ?? [:]
+                let record = try await state.hubspotUpdate(type, id: id, properties: properties)
+                return SimulatorHTTP.json(await state.hubspotJSON(record, type: type, properties: Array(properties.keys)))
+            }
+        }
+        router.post(path("/search")) { request, context in
+            try await guarded(request, write: false, search: true) {
+                let type = try context.parameters.require("type")
+                return SimulatorHTTP.json(try await state.hubspotSearch(type, body: try await SimulatorHTTP.body(request)))
+            }
+        }
+        router.post(path("/batch/:operation")) { request, context in
+            let operation = try context.parameters.require("operation")
+            return try await guarded(request, write: operation != "read") {
+                try await batch(operation, type: context.parameters.require("type"), body: try await SimulatorHTTP.body(request))
+            }
+        }
+        router.get("/crm/v3/owners") { request, _ in
+            try await guarded(request, write: false) { await owners(request) }
+        }
+        router.get("/crm/v3/properties/:type") { request, context in
+            try await guarded(request, write: false) {
+                let type = try context.parameters.require("type")
+                guard let properties = await state.hubspotProperties[type] else { return SimulatorHTTP.hubspotError(.notFound) }
+                return SimulatorHTTP.json(["results": .array(properties.map(Self.propertyJSON))])
+            }
+        }
+        router.get("/events/v3/events") { request, _ in
+            try await guarded(request, write: false) { await events(request) }
+        }
+    }
+
+    /// Checks auth and rate limits, applies injected faults, counts the call, and renders thrown errors.
+    func guarded(_ request: Request, write: Bool, search: Bool = false, _ body: () async throws -> Response) async throws -> Response {
+        await state.countRequest(.hubspot, write: write)
+        guard let token = SimulatorHTTP.bearer(request), token == state.credentials.hubspotToken else {
+            return SimulatorHTTP.hubspotError(HubSpotError(status: 401, category: "INVALID_AUTHENTICATION",
+                                                          message: "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"))
+        }
+        if let fault = await state.takeFault(.hubspot) {
+            switch fault {
+            case .hubspotRateLimit(let policy, let retryAfter):
+                var headers: HTTPFields = [:]
+                if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+                return Self.rateLimited(policy: policy, headers: headers)
+            case .serverError:
+                return SimulatorHTTP.hubspotError(HubSpotError(status: 503, category: "SERVICE_UNAVAILABLE", message: "Service unavailable"))
+            }
+        }
+        var headers: HTTPFields = [:]
+        if !search {
+            let budget = await state.takeHubSpotBudget()
+            if let policy = budget.limitedBy { return Self.rateLimited(policy: policy, headers: [:]) }
+            if let max = budget.max {
+                headers[HTTPField.Name("X-HubSpot-RateLimit-Interval-Milliseconds")!] = "10000"
+                headers[HTTPField.Name("X-HubSpot-RateLimit-Max")!] = String(max)
+                headers[HTTPField.Name("X-HubSpot-RateLimit-Remaining")!] = String(budget.remaining)
+            }
+        }
+        do {
+            var response = try await body()
+            for field in headers { response.headers.append(field) }
+            return response
+        } catch let error as HubSpotError {
+            return SimulatorHTTP.hubspotError(error)
+        } catch is DecodingError {
+            return SimulatorHTTP.hubspotError(.validation("Invalid input JSON on line 1: the body is not valid JSON"))
+        }
+    }
+
+    static func rateLimited(policy: String, headers: HTTPFields) -> Response {
+        SimulatorHTTP.json([
+            "status": "error", "message": .string("You have reached your \(policy.lowercased()) limit."),
+            "errorType": "RATE_LIMIT", "correlationId": .string(UUID().uuidString.lowercased()),
+            "policyName": .string(policy), "groupName": "publicapi:private-app",
+        ], status: 429, headers: headers)
+    }
+
+    func list(_ request: Request, type: String) async throws -> Response {
+        let limit = Int(SimulatorHTTP.query(request, "limit") ?? "10") ?? 10
+        guard limit >= 1, limit <= Self.listLimit else {
+            return SimulatorHTTP.hubspotError(.validation("limit must be between 1 and \(Self.listLimit); got \(limit)."))
+        }
+        let after = Int(SimulatorHTTP.query(request, "after") ?? "0") ?? 0
+        let archived = SimulatorHTTP.query(request, "archived") == "true"
+        let properties = SimulatorHTTP.query(request, "properties")?.split(separator: ",").map(String.init)
+        let all = await state.hubspotRecords(type).filter { $0.archived == archived && $0.id >= after }
+        let page = all.prefix(limit)
+        var rendered: [JSONValue] = []
+        for record in page { rendered.append(await state.hubspotJSON(record, type: type, properties: properties)) }
+        var body: [String: JSONValue] = ["results": .array(rendered)]
+        if all.count > limit, let next = all.dropFirst(limit).first {
+            body["paging"] = ["next": ["after": .string(String(next.id)), "link": .string("/crm/v3/objects/\(type)?after=\(next.id)")]]
+        }
+        return SimulatorHTTP.json(.object(body))
+    }
+
+    func batch(_ operation: String, type: String, body: JSONValue) async throws(HubSpotError) -> Response {
+        let inputs = body["inputs"]?.arrayValue ?? []
+        guard inputs.count <= Self.batchLimit else {
+            throw .validation("The maximum number of inputs supported in a batch request is \(Self.batchLimit); got \(inputs.count).")
+        }
+        let started = Date()
+        var results: [JSONValue] = []
+        var errors: [JSONValue] = []
+        let ids = inputs.compactMap { $0["id"]?.flatText }
+        guard Set(ids).count == ids.count else {
+            throw .validation("Duplicate IDs found in batch input: ids must be unique in one request.")
+        }
+        for input in inputs {
+            let properties = input["properties"]?.objectValue?.compactMapValues(\.flatText) ?? [:]
+            do {
+                switch operation {
+                case "update":
+                    guard let id = input["id"]?.flatText.flatMap(Int.init) else { throw HubSpotError.notFound }
+                    let record = try await state.hubspotUpdate(type, id: id, properties: properties)
+                    results.append(await state.hubspotJSON(record, type: type, properties: Array(properties.keys)))
+                case "create":
+                    let record = try await state.hubspotCreate(type, properties: properties)
+                    results.append(await state.hubspotJSON(record, type: type, properties: Array(properties.keys)))
+                case "read":
+                    let requested = body["properties"]?.arrayValue?.compactMap(\.stringValue)
+                    guard let id = input["id"]?.flatText.flatMap(Int.init), let record = await state.hubspotRecord(type, id: id), !record.archived else {
+                        throw HubSpotError.notFound
+                    }
+                    results.append(await state.hubspotJSON(record, type: type, properties: requested))
+                default:
+                    throw HubSpotError.notFound
+                }
+            } catch let error as HubSpotError {
+                // Validation failures of one input fail the whole batch, as HubSpot does; a missing id is a 207 entry.
+                guard error.status == 404 else { throw error }
+                errors.append([
+                    "status": "error", "category": "OBJECT_NOT_FOUND",
+                    "message": .string("Could not get some \(type.uppercased()) objects, they may be deleted or not exist. Check that ids are valid."),
+                    "context": ["ids": [.string(input["id"]?.flatText ?? "")]], "errors": [], "links": [:],
+                ])
+            } catch {
+                throw HubSpotError(status: 500, category: "INTERNAL_ERROR", message: "\(error)")
+            }
+        }
+        var response: [String: JSONValue] = [
+            "status": "COMPLETE", "results": .array(results),
+            "startedAt": .string(CRMTimestamps.hubspot(started)), "completedAt": .string(CRMTimestamps.hubspot(Date())),
+        ]
+        if !errors.isEmpty {
+            response["numErrors"] = .number(Double(errors.count))
+            response["errors"] = .array(errors)
+            return SimulatorHTTP.json(.object(response), status: 207)
+        }
+        return SimulatorHTTP.json(.object(response), status: operation == "create" ? 201 : 200)
+    }
+
+    func owners(_ request: Request) async -> Response {
+        let limit = min(max(Int(SimulatorHTTP.query(request, "limit") ?? "100") ?? 100, 1), 500)
+        let after = Int(SimulatorHTTP.query(request, "after") ?? "0") ?? 0
+        let archived = SimulatorHTTP.query(request, "archived") == "true"
+        let email = SimulatorHTTP.query(request, "email")?.lowercased()
+        let all = await state.hubspotOwners.filter { $0.archived == archived && (email == nil || $0.email == email) }
+        let page = all.dropFirst(after).prefix(limit)
+        var body: [String: JSONValue] = ["results": .array(page.map { owner in
+            ["id": .string(owner.id), "email": .string(owner.email), "firstName": .string(owner.firstName),
+             "lastName": .string(owner.lastName), "userId": .number(Double(owner.userId)),
+             "userIdIncludingInactive": .number(Double(owner.userId)), "type": "PERSON", "archived": .bool(owner.archived),
+             "createdAt": "2023-01-05T10:00:00.000Z", "updatedAt": "2024-02-01T08:00:00.000Z", "teams": []]
+        })]
+        if after + page.count < all.count {
+            body["paging"] = ["next": ["after": .string(String(after + page.count))]]
+        }
+        return SimulatorHTTP.json(.object(body))
+    }
+
+    func events(_ request: Request) async -> Response {
+        let limit = min(max(Int(SimulatorHTTP.query(request, "limit") ?? "100") ?? 100, 1), 1000)
+        let after = Int(SimulatorHTTP.query(request, "after") ?? "0") ?? 0
+        let since = SimulatorHTTP.query(request, "occurredAfter").flatMap(CRMTimestamps.parse)
+        let objectID = SimulatorHTTP.query(request, "objectId").flatMap(Int.init)
+        let all = await state.hubspotEvents
+            .filter { (since == nil || $0.occurredAt > since!) && (objectID == nil || $0.objectId == objectID) }
+            .sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
+        let page = all.dropFirst(after).prefix(limit)
+        var body: [String: JSONValue] = ["results": .array(page.map { event in
+            ["id": .string(event.id), "objectType": "contact", "objectId": .string(String(event.objectId)),
+             "eventType": .string(event.eventType), "occurredAt": .string(CRMTimestamps.hubspot(event.occurredAt)),
+             "properties": .object(event.properties.mapValues(JSONValue.string))]
+        })]
+        if after + page.count < all.count {
+            body["paging"] = ["next": ["after": .string(String(after + page.count))]]
+        }
+        return SimulatorHTTP.json(.object(body))
+    }
+
+    static func propertyJSON(_ property: HubSpotProperty) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "name": .string(property.name), "label": .string(property.label), "type": .string(property.type),
+            "fieldType": .string(property.fieldType), "groupName": "contactinformation", "description": "",
+            "hidden": false, "hasUniqueValue": .bool(property.hasUniqueValue), "calculated": false,
+            "externalOptions": .bool(property.externalOptions), "hubspotDefined": true, "formField": true,
+            "modificationMetadata": ["archivable": true, "readOnlyDefinition": true, "readOnlyValue": .bool(property.readOnlyValue)],
+            "options": .array(property.options.enumerated().map { index, value in
+                ["label": .string(value.capitalized), "value": .string(value), "displayOrder": .number(Double(index)), "hidden": false]
+            }),
+        ]
+        if let reference = property.referencedObjectType { object["referencedObjectType"] = .string(reference) }
+        return .object(object)
+    }
+}

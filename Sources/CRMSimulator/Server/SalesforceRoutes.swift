@@ -1,0 +1,206 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LeadRelayCore
+
+/// Salesforce REST endpoints (CRM-APIS.md Part 2), served from `SimulatorState`.
+struct SalesforceRoutes {
+    let state: SimulatorState
+    /// API versions the simulated org serves.
+    static let versions = ["v60.0", "v61.0", "v62.0"]
+
+    func register(on router: Hummingbird.Router<BasicRequestContext>, instanceURL: @escaping @Sendable () -> String) {
+        router.post("/services/oauth2/token") { request, _ in
+            await state.countRequest(.salesforce, write: false)
+            let form = Self.form(try await SimulatorHTTP.rawBody(request))
+            guard form["grant_type"] == "client_credentials" else {
+                return SimulatorHTTP.json(["error": "unsupported_grant_type", "error_description": "grant type not supported"], status: 400)
+            }
+            guard let token = await state.issueToken(clientID: form["client_id"] ?? "", clientSecret: form["client_secret"] ?? "") else {
+                return SimulatorHTTP.json(["error": "invalid_client", "error_description": "invalid client credentials"], status: 400)
+            }
+            let issued = String(Int64(Date().timeIntervalSince1970 * 1000))
+            return SimulatorHTTP.json([
+                "access_token": .string(token), "instance_url": .string(instanceURL()),
+                "id": "https://login.salesforce.com/id/00D5g000004SIMEAA/0055g00000SIMUSAA",
+                "token_type": "Bearer", "issued_at": .string(issued), "signature": "c2ltdWxhdGVk", "scope": "api",
+            ])
+        }
+        router.get("/services/data") { _, _ in
+            SimulatorHTTP.json(.array(Self.versions.map { version in
+                ["label": "Simulated", "url": .string("/services/data/\(version)"), "version": .string(String(version.dropFirst()))]
+            }))
+        }
+        let base = "/services/data/:version"
+        for resource in ["query", "queryAll"] {
+            router.get(RouterPath("\(base)/\(resource)")) { request, context in
+                try await guarded(request, context, write: false) { version in
+                    // A raw '+' in the query string is a space, as on the real server.
+                    guard let soql = SimulatorHTTP.query(request, "q")?.replacingOccurrences(of: "+", with: " ") else {
+                        throw SalesforceError.malformed("A query string has to be specified")
+                    }
+                    let size = Self.pageSize(request.headers[HTTPField.Name("Sforce-Query-Options")!])
+                    return SimulatorHTTP.json(try await state.salesforceQuery(soql, version: version, includeDeleted: resource == "queryAll", pageSize: size))
+                }
+            }
+            router.get(RouterPath("\(base)/\(resource)/:locator")) { request, context in
+                try await guarded(request, context, write: false) { version in
+                    SimulatorHTTP.json(try await state.salesforceQueryMore(locator: try context.parameters.require("locator"), version: version))
+                }
+            }
+        }
+        router.get(RouterPath("\(base)/sobjects/:object/describe")) { request, context in
+            try await guarded(request, context, write: false) { _ in
+                let name = try context.parameters.require("object")
+                guard let type = SalesforceSchema.all[name] else {
+                    throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
+                }
+                return SimulatorHTTP.json(Self.describe(type))
+            }
+        }
+        router.patch(RouterPath("\(base)/sobjects/:object/:id")) { request, context in
+            try await guarded(request, context, write: true) { _ in
+                let fields = try await SimulatorHTTP.body(request).objectValue ?? [:]
+                guard fields["Id"] == nil else {
+                    throw SalesforceError(status: 400, errorCode: "INVALID_FIELD", message: "Unable to create/update fields: Id.", fields: ["Id"])
+                }
+                try await state.salesforceUpdate(try context.parameters.require("object"), id: try context.parameters.require("id"), fields: fields)
+                return SimulatorHTTP.empty(status: 204)
+            }
+        }
+        router.post(RouterPath("\(base)/composite/sobjects")) { request, context in
+            try await guarded(request, context, write: true) { _ in try await composite(request, create: true) }
+        }
+        router.patch(RouterPath("\(base)/composite/sobjects")) { request, context in
+            try await guarded(request, context, write: true) { _ in try await composite(request, create: false) }
+        }
+        router.get(RouterPath("\(base)/limits")) { request, context in
+            try await guarded(request, context, write: false, counted: false) { _ in
+                let used = await state.requests(.salesforce)
+                let max = await state.salesforceDailyLimit
+                return SimulatorHTTP.json(["DailyApiRequests": ["Max": .number(Double(max)), "Remaining": .number(Double(max - used))]])
+            }
+        }
+    }
+
+    func guarded(_ request: Request, _ context: BasicRequestContext, write: Bool, counted: Bool = true,
+                 _ body: (String) async throws -> Response) async throws -> Response {
+        if counted { await state.countRequest(.salesforce, write: write) }
+        let used = await state.requests(.salesforce)
+        let limitInfo = "api-usage=\(used)/\(await state.salesforceDailyLimit)"
+        var response = await respond(request, context, write: write, body)
+        response.headers[HTTPField.Name("Sforce-Limit-Info")!] = limitInfo
+        return response
+    }
+
+    func respond(_ request: Request, _ context: BasicRequestContext, write: Bool, _ body: (String) async throws -> Response) async -> Response {
+        guard let version = context.parameters.get("version"), Self.versions.contains(version) else {
+            return SimulatorHTTP.salesforceError(SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist"))
+        }
+        guard let token = SimulatorHTTP.bearer(request), await state.isValidSalesforceToken(token) else {
+            return SimulatorHTTP.salesforceError(SalesforceError(status: 401, errorCode: "INVALID_SESSION_ID", message: "Session expired or invalid"))
+        }
+        if let fault = await state.takeFault(.salesforce) {
+            switch fault {
+            case .serverError, .hubspotRateLimit:
+                return SimulatorHTTP.salesforceError(SalesforceError(status: 503, errorCode: "SERVER_UNAVAILABLE", message: "Server unavailable"))
+            }
+        }
+        do {
+            return try await body(version)
+        } catch let error as SalesforceError {
+            return SimulatorHTTP.salesforceError(error)
+        } catch {
+            return SimulatorHTTP.salesforceError(SalesforceError(status: 400, errorCode: "JSON_PARSER_ERROR", message: "The request body is not valid JSON"))
+        }
+    }
+
+    func composite(_ request: Request, create: Bool) async throws -> Response {
+        let body = try await SimulatorHTTP.body(request)
+        let records = body["records"]?.arrayValue ?? []
+        guard records.count <= SimulatorState.compositeLimit else {
+            throw SalesforceError(status: 400, errorCode: "EXCEEDED_ID_LIMIT", message: "record limit reached. cannot submit more than \(SimulatorState.compositeLimit) records into this call")
+        }
+        let allOrNone = body["allOrNone"]?.boolValue ?? false
+        var results: [JSONValue] = []
+        var failed = false
+        for record in records {
+            guard let type = record["attributes"]?["type"]?.stringValue else {
+                results.append(Self.saveResult(id: nil, error: SalesforceError(status: 400, errorCode: "INVALID_FIELD", message: "No SObject Type defined in attributes")))
+                failed = true
+                continue
+            }
+            var fields = record.objectValue ?? [:]
+            fields["attributes"] = nil
+            do {
+                if create {
+                    guard fields["Id"] == nil else {
+                        throw SalesforceError(status: 400, errorCode: "INVALID_FIELD", message: "cannot specify Id in an insert call", fields: ["Id"])
+                    }
+                    let id = try await state.salesforceCreate(type, fields: fields)
+                    results.append(Self.saveResult(id: id, error: nil))
+                } else {
+                    guard let id = fields.removeValue(forKey: "Id")?.stringValue else {
+                        throw SalesforceError(status: 400, errorCode: "MISSING_ARGUMENT", message: "Id not specified in an update call", fields: ["Id"])
+                    }
+                    try await state.salesforceUpdate(type, id: id, fields: fields)
+                    results.append(Self.saveResult(id: id, error: nil))
+                }
+            } catch let error as SalesforceError {
+                failed = true
+                results.append(Self.saveResult(id: fields["Id"]?.stringValue, error: error))
+            }
+        }
+        // allOrNone is only honoured for its reporting here; the simulator applies successful rows (tests do not rely on rollback yet).
+        if allOrNone && failed {
+            results = results.map { result in
+                result["success"]?.boolValue == true
+                    ? Self.saveResult(id: nil, error: SalesforceError(status: 400, errorCode: "ALL_OR_NONE_OPERATION_ROLLED_BACK", message: "Record rolled back because not all records were valid and the request was using AllOrNone header"))
+                    : result
+            }
+        }
+        return SimulatorHTTP.json(.array(results))
+    }
+
+    static func saveResult(id: String?, error: SalesforceError?) -> JSONValue {
+        guard let error else { return ["id": .string(id ?? ""), "success": true, "errors": []] }
+        return ["id": id.map(JSONValue.string) ?? .null, "success": false,
+                "errors": [["statusCode": .string(error.errorCode), "message": .string(error.message), "fields": .array(error.fields.map(JSONValue.string))]]]
+    }
+
+    static func pageSize(_ header: String?) -> Int {
+        guard let header, let range = header.range(of: "batchSize="), let size = Int(header[range.upperBound...].prefix { $0.isNumber }) else {
+            return SimulatorState.salesforcePageSize
+        }
+        return min(max(size, 200), SimulatorState.salesforcePageSize)
+    }
+
+    static func form(_ data: Data) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in String(decoding: data, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+            if parts.count == 2 { result[parts[0]] = parts[1] }
+        }
+        return result
+    }
+
+    static func describe(_ type: SalesforceObjectType) -> JSONValue {
+        [
+            "name": .string(type.name), "label": .string(type.name), "keyPrefix": .string(type.keyPrefix),
+            "createable": true, "updateable": true, "queryable": true,
+            "fields": .array(type.fields.map { field in
+                [
+                    "name": .string(field.name), "label": .string(field.name), "type": .string(field.type),
+                    "length": .number(Double(field.length)), "nillable": .bool(field.nillable),
+                    "createable": .bool(field.createable), "updateable": .bool(field.updateable),
+                    "custom": .bool(field.name.hasSuffix("__c")), "restrictedPicklist": .bool(field.restrictedPicklist),
+                    "picklistValues": .array(field.picklistValues.enumerated().map { index, value in
+                        ["value": .string(value), "label": .string(value), "active": true, "defaultValue": .bool(index == 0), "validFor": nil]
+                    }),
+                    "referenceTo": .array(field.referenceTo.map(JSONValue.string)),
+                    "relationshipName": field.relationshipName.map(JSONValue.string) ?? .null,
+                ]
+            }),
+        ]
+    }
+}

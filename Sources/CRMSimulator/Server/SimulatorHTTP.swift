@@ -1,0 +1,60 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LeadRelayCore
+
+/// Small helpers the route files share: JSON responses and the two systems' error bodies.
+enum SimulatorHTTP {
+    static func json(_ value: JSONValue, status: Int = 200, headers: HTTPFields = [:]) -> Response {
+        let data = (try? value.encoded()) ?? Data("{}".utf8)
+        var fields = headers
+        fields[.contentType] = "application/json;charset=UTF-8"
+        return Response(status: HTTPResponse.Status(code: status), headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func empty(status: Int, headers: HTTPFields = [:]) -> Response {
+        Response(status: HTTPResponse.Status(code: status), headers: headers)
+    }
+
+    static func hubspotError(_ error: HubSpotError) -> Response {
+        var body: [String: JSONValue] = [
+            "status": "error", "message": .string(error.message), "correlationId": .string(UUID().uuidString.lowercased()),
+            "category": .string(error.category),
+        ]
+        if let code = error.code {
+            var detail: [String: JSONValue] = ["message": .string(error.message), "code": .string(code)]
+            if !error.context.isEmpty { detail["context"] = .object(error.context.mapValues { .array($0.map(JSONValue.string)) }) }
+            body["errors"] = [.object(detail)]
+        }
+        if !error.context.isEmpty { body["context"] = .object(error.context.mapValues { .array($0.map(JSONValue.string)) }) }
+        return json(.object(body), status: error.status)
+    }
+
+    static func salesforceError(_ error: SalesforceError) -> Response {
+        json([["message": .string(error.message), "errorCode": .string(error.errorCode),
+               "fields": .array(error.fields.map(JSONValue.string))]], status: error.status)
+    }
+
+    static func body(_ request: Request) async throws -> JSONValue {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 16 << 20)
+        let data = Data(buffer.readableBytesView)
+        return data.isEmpty ? .null : try JSONValue.decode(data)
+    }
+
+    static func rawBody(_ request: Request) async throws -> Data {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 16 << 20)
+        return Data(buffer.readableBytesView)
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        return String(header.dropFirst("Bearer ".count))
+    }
+
+    static func query(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters[name[...]].map(String.init)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import LeadRelayCore
+
+/// One HubSpot CRM object as the simulator holds it: every property a string.
+public struct HubSpotRecord: Sendable, Hashable {
+    public var id: Int
+    public var properties: [String: String]
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var archived: Bool = false
+    public var archivedAt: Date?
+}
+
+/// A HubSpot owner: `id` is what `hubspot_owner_id` holds, `userId` is a different number.
+public struct HubSpotOwner: Sendable, Hashable {
+    public var id: String
+    public var userId: Int
+    public var email: String
+    public var firstName: String
+    public var lastName: String
+    public var archived: Bool = false
+}
+
+/// A property definition, as the properties API describes it.
+public struct HubSpotProperty: Sendable, Hashable {
+    public var name: String
+    public var label: String
+    public var type: String
+    public var fieldType: String
+    public var options: [String]
+    public var externalOptions: Bool = false
+    public var referencedObjectType: String?
+    public var hasUniqueValue: Bool = false
+    public var readOnlyValue: Bool = false
+}
+
+/// A behavioural event on a contact (events API shape).
+public struct HubSpotEvent: Sendable, Hashable {
+    public var id: String
+    public var objectId: Int
+    public var eventType: String
+    public var occurredAt: Date
+    public var properties: [String: String]
+
+    /// Event type names the simulator uses, and the activity kind each stands for.
+    public static let kinds: [String: Activity.Kind] = [
+        "e_visited_page": .pageView,
+        "e_submitted_form": .formSubmission,
+        "e_clicked_email": .emailClick,
+        "e_opened_email": .emailOpen,
+    ]
+}
+
+extension HubSpotRecord {
+    /// The modification-time property HubSpot keeps for each object type.
+    public static func modifiedProperty(for type: String) -> String {
+        type == "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate"
+    }
+}

@@ -1,0 +1,56 @@
+/// The HubSpot properties the simulator knows, per object type.
+enum HubSpotSchema {
+    static let lifecycleStages = ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist", "other"]
+    static let leadStatuses = ["NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING"]
+    static let industries = ["COMPUTER_SOFTWARE", "HOSPITAL_HEALTH_CARE", "FINANCIAL_SERVICES", "RETAIL", "MACHINERY",
+                             "BANKING", "INSURANCE", "EDUCATION_MANAGEMENT", "TELECOMMUNICATIONS", "MARKETING_AND_ADVERTISING"]
+
+    static func text(_ name: String, _ label: String) -> HubSpotProperty {
+        HubSpotProperty(name: name, label: label, type: "string", fieldType: "text", options: [])
+    }
+
+    static func number(_ name: String, _ label: String) -> HubSpotProperty {
+        HubSpotProperty(name: name, label: label, type: "number", fieldType: "number", options: [])
+    }
+
+    static func readOnlyDate(_ name: String, _ label: String) -> HubSpotProperty {
+        HubSpotProperty(name: name, label: label, type: "datetime", fieldType: "date", options: [], readOnlyValue: true)
+    }
+
+    static func enumeration(_ name: String, _ label: String, _ options: [String]) -> HubSpotProperty {
+        HubSpotProperty(name: name, label: label, type: "enumeration", fieldType: "select", options: options)
+    }
+
+    static let owner = HubSpotProperty(name: "hubspot_owner_id", label: "Contact owner", type: "enumeration", fieldType: "select",
+                                       options: [], externalOptions: true, referencedObjectType: "OWNER")
+
+    static let properties: [String: [HubSpotProperty]] = [
+        "contacts": [
+            HubSpotProperty(name: "email", label: "Email", type: "string", fieldType: "text", options: [], hasUniqueValue: true),
+            text("firstname", "First Name"), text("lastname", "Last Name"), text("company", "Company Name"),
+            text("jobtitle", "Job Title"), text("phone", "Phone Number"), text("website", "Website URL"),
+            text("city", "City"), text("state", "State/Region"), text("country", "Country/Region"),
+            enumeration("industry", "Industry", industries), number("annualrevenue", "Annual Revenue"),
+            text("numemployees", "Number of Employees"),
+            enumeration("lifecyclestage", "Lifecycle Stage", lifecycleStages),
+            enumeration("hs_lead_status", "Lead Status", leadStatuses),
+            owner, readOnlyDate("hubspot_owner_assigneddate", "Owner Assigned Date"),
+            readOnlyDate("createdate", "Create Date"), readOnlyDate("lastmodifieddate", "Last Modified Date"),
+            HubSpotProperty(name: "hs_object_id", label: "Record ID", type: "number", fieldType: "number", options: [], readOnlyValue: true),
+            text("hs_lead_disqualification_reason", "Disqualification reason"),
+        ],
+        "companies": [
+            text("name", "Company name"), text("domain", "Company Domain Name"), text("website", "Website URL"),
+            enumeration("industry", "Industry", industries), number("annualrevenue", "Annual Revenue"),
+            number("numberofemployees", "Number of Employees"), text("state", "State/Region"),
+            owner, readOnlyDate("createdate", "Create Date"), readOnlyDate("hs_lastmodifieddate", "Last Modified Date"),
+            HubSpotProperty(name: "hs_object_id", label: "Record ID", type: "number", fieldType: "number", options: [], readOnlyValue: true),
+        ],
+    ]
+
+    /// Properties returned when a request names none (CRM-APIS.md §1.6).
+    static let defaults: [String: [String]] = [
+        "contacts": ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"],
+        "companies": ["name", "domain", "createdate", "hs_lastmodifieddate", "hs_object_id"],
+    ]
+}

@@ -1,0 +1,70 @@
+/// The standard objects the simulator serves, with the fields of CRM-APIS.md §2.11.
+enum SalesforceSchema {
+    static let leadStatuses = ["Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"]
+    static let industries = ["Agriculture", "Apparel", "Banking", "Biotechnology", "Chemicals", "Communications", "Construction",
+                             "Consulting", "Education", "Electronics", "Energy", "Engineering", "Entertainment", "Environmental",
+                             "Finance", "Food & Beverage", "Government", "Healthcare", "Hospitality", "Insurance", "Machinery",
+                             "Manufacturing", "Media", "Not For Profit", "Recreation", "Retail", "Shipping", "Technology",
+                             "Telecommunications", "Transportation", "Utilities", "Other"]
+    static let leadSources = ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"]
+
+    static func system(_ name: String, _ type: String, _ length: Int = 0, nillable: Bool = true) -> SalesforceField {
+        SalesforceField(name: name, type: type, length: length, nillable: nillable, createable: false, updateable: false)
+    }
+
+    static func owner() -> SalesforceField {
+        SalesforceField(name: "OwnerId", type: "reference", length: 18, nillable: false, referenceTo: ["Group", "User"], relationshipName: "Owner")
+    }
+
+    static let common: [SalesforceField] = [
+        system("Id", "id", 18, nillable: false),
+        system("IsDeleted", "boolean", nillable: false),
+        system("CreatedDate", "datetime", nillable: false),
+        system("LastModifiedDate", "datetime", nillable: false),
+        system("SystemModstamp", "datetime", nillable: false),
+    ]
+
+    static let lead = SalesforceObjectType(name: "Lead", keyPrefix: "00Q", fields: common + [
+        SalesforceField(name: "FirstName", type: "string", length: 40),
+        SalesforceField(name: "LastName", type: "string", length: 80, nillable: false),
+        system("Name", "string", 121),
+        SalesforceField(name: "Email", type: "email", length: 80),
+        SalesforceField(name: "Company", type: "string", length: 255, nillable: false),
+        SalesforceField(name: "Title", type: "string", length: 128),
+        SalesforceField(name: "Phone", type: "phone", length: 40),
+        SalesforceField(name: "Website", type: "url", length: 255),
+        SalesforceField(name: "City", type: "string", length: 40),
+        SalesforceField(name: "State", type: "string", length: 80),
+        SalesforceField(name: "Country", type: "string", length: 80),
+        SalesforceField(name: "Status", type: "picklist", length: 255, nillable: false, picklistValues: leadStatuses),
+        SalesforceField(name: "LeadSource", type: "picklist", length: 255, picklistValues: leadSources),
+        SalesforceField(name: "Industry", type: "picklist", length: 255, picklistValues: industries),
+        SalesforceField(name: "AnnualRevenue", type: "currency"),
+        SalesforceField(name: "NumberOfEmployees", type: "int"),
+        owner(),
+        system("IsConverted", "boolean", nillable: false),
+        SalesforceField(name: "Disqualification_Reason__c", type: "picklist", length: 255,
+                        picklistValues: ["No budget", "No authority", "No need", "Bad timing", "Competitor", "Bad data"]),
+    ])
+
+    static let account = SalesforceObjectType(name: "Account", keyPrefix: "001", fields: common + [
+        SalesforceField(name: "Name", type: "string", length: 255, nillable: false),
+        SalesforceField(name: "Website", type: "url", length: 255),
+        SalesforceField(name: "Industry", type: "picklist", length: 255, picklistValues: industries),
+        SalesforceField(name: "NumberOfEmployees", type: "int"),
+        SalesforceField(name: "AnnualRevenue", type: "currency"),
+        SalesforceField(name: "BillingState", type: "string", length: 80),
+        owner(),
+    ])
+
+    static let user = SalesforceObjectType(name: "User", keyPrefix: "005", fields: common + [
+        SalesforceField(name: "Username", type: "string", length: 80, nillable: false),
+        SalesforceField(name: "Email", type: "email", length: 128, nillable: false),
+        SalesforceField(name: "FirstName", type: "string", length: 40),
+        SalesforceField(name: "LastName", type: "string", length: 80, nillable: false),
+        system("Name", "string", 121),
+        SalesforceField(name: "IsActive", type: "boolean", nillable: false),
+    ])
+
+    static let all: [String: SalesforceObjectType] = ["Lead": lead, "Account": account, "User": user]
+}

@@ -1,0 +1,117 @@
+import Foundation
+import LeadRelayCore
+
+extension SimulatorState {
+    // MARK: Control API (acting as marketing does)
+
+    /// Creates a contact/company as a form or an import would; returns its id.
+    @discardableResult
+    public func createHubSpotRecord(_ type: String, properties: [String: String], at time: Date? = nil) throws -> Int {
+        try hubspotCreate(type, properties: properties, at: time, countAsAPIWrite: false).id
+    }
+
+    /// Records a behavioural event on a contact.
+    public func recordHubSpotEvent(contactID: Int, eventType: String, properties: [String: String], at time: Date? = nil) {
+        let id = "evt-\(hubspotEvents.count + 1)"
+        hubspotEvents.append(HubSpotEvent(id: id, objectId: contactID, eventType: eventType,
+                                          occurredAt: time ?? now(), properties: properties))
+    }
+
+    /// Adds an owner (a HubSpot user who can own records).
+    public func addHubSpotOwner(_ owner: HubSpotOwner) {
+        hubspotOwners.append(owner)
+    }
+
+    /// One HubSpot record, as stored (archived ones too).
+    public func hubspotRecord(_ type: String, id: Int) -> HubSpotRecord? {
+        hubspotRecords[type]?[id]
+    }
+
+    public func hubspotRecords(_ type: String) -> [HubSpotRecord] {
+        (hubspotRecords[type] ?? [:]).values.sorted { $0.id < $1.id }
+    }
+
+    // MARK: Operations behind the HTTP routes
+
+    func hubspotCreate(_ type: String, properties: [String: String], at time: Date? = nil, countAsAPIWrite: Bool = true) throws(HubSpotError) -> HubSpotRecord {
+        guard hubspotProperties[type] != nil else { throw .notFound }
+        try validateHubSpot(type, properties, creating: true)
+        if type == "contacts", let email = properties["email"]?.lowercased(), !email.isEmpty,
+           let existing = hubspotRecords[type]?.values.first(where: { !$0.archived && $0.properties["email"]?.lowercased() == email }) {
+            throw HubSpotError(status: 409, category: "CONFLICT", message: "Contact already exists. Existing ID: \(existing.id)")
+        }
+        let id = hubspotNextID[type, default: 1]
+        hubspotNextID[type] = id + 1
+        let stamp = time ?? now()
+        var props = properties.filter { !$0.value.isEmpty }
+        props["hs_object_id"] = String(id)
+        props["createdate"] = CRMTimestamps.hubspot(stamp)
+        props[HubSpotRecord.modifiedProperty(for: type)] = CRMTimestamps.hubspot(stamp)
+        if props["hubspot_owner_id"] != nil { props["hubspot_owner_assigneddate"] = CRMTimestamps.hubspot(stamp) }
+        let record = HubSpotRecord(id: id, properties: props, createdAt: stamp, updatedAt: stamp)
+        hubspotRecords[type, default: [:]][id] = record
+        if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: true) }
+        return record
+    }
+
+    func hubspotUpdate(_ type: String, id: Int, properties: [String: String]) throws(HubSpotError) -> HubSpotRecord {
+        guard var record = hubspotRecords[type]?[id], !record.archived else { throw .notFound }
+        try validateHubSpot(type, properties, creating: false)
+        let stamp = now()
+        for (name, value) in properties {
+            if value.isEmpty { record.properties.removeValue(forKey: name) } else { record.properties[name] = value }
+        }
+        if properties["hubspot_owner_id"] != nil { record.properties["hubspot_owner_assigneddate"] = CRMTimestamps.hubspot(stamp) }
+        record.updatedAt = stamp
+        record.properties[HubSpotRecord.modifiedProperty(for: type)] = CRMTimestamps.hubspot(stamp)
+        hubspotRecords[type]?[id] = record
+        logWrite(.hubspot, type, String(id), properties, created: false)
+        return record
+    }
+
+    func validateHubSpot(_ type: String, _ properties: [String: String], creating: Bool) throws(HubSpotError) {
+        let known = Dictionary(uniqueKeysWithValues: (hubspotProperties[type] ?? []).map { ($0.name, $0) })
+        for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
+            guard let property = known[name] else {
+                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\"\(name)\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"\(name)\"}]",
+                                  code: "PROPERTY_DOESNT_EXIST", property: name)
+            }
+            if property.readOnlyValue {
+                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(name) is a read only property; its value cannot be set.\",\"error\":\"READ_ONLY_VALUE\",\"name\":\"\(name)\"}]",
+                                  code: "READ_ONLY_VALUE", property: name)
+            }
+            guard !value.isEmpty else { continue }
+            if property.referencedObjectType == "OWNER", !hubspotOwners.contains(where: { $0.id == value && !$0.archived }) {
+                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) is not a valid owner id\",\"error\":\"INVALID_OPTION\",\"name\":\"\(name)\"}]",
+                                  code: "INVALID_OPTION", property: name)
+            }
+            if property.type == "enumeration", !property.options.isEmpty, !property.options.contains(value) {
+                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) was not one of the allowed options: [\(property.options.joined(separator: ", "))]\",\"error\":\"INVALID_OPTION\",\"name\":\"\(name)\"}]",
+                                  code: "INVALID_OPTION", property: name)
+            }
+            if property.type == "number", Double(value) == nil {
+                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) is not a valid number\",\"error\":\"INVALID_DOUBLE\",\"name\":\"\(name)\"}]",
+                                  code: "INVALID_DOUBLE", property: name)
+            }
+        }
+    }
+
+    /// Rendered as `SimplePublicObject`: every requested property present, `null` when unset.
+    func hubspotJSON(_ record: HubSpotRecord, type: String, properties requested: [String]?) -> JSONValue {
+        let names = requested ?? HubSpotSchema.defaults[type] ?? Array(record.properties.keys)
+        let known = Set((hubspotProperties[type] ?? []).map(\.name))
+        var props: [String: JSONValue] = [:]
+        for name in names where known.contains(name) {
+            props[name] = record.properties[name].map(JSONValue.string) ?? .null
+        }
+        var object: [String: JSONValue] = [
+            "id": .string(String(record.id)),
+            "properties": .object(props),
+            "createdAt": .string(CRMTimestamps.hubspot(record.createdAt)),
+            "updatedAt": .string(CRMTimestamps.hubspot(record.updatedAt)),
+            "archived": .bool(record.archived),
+        ]
+        if let archivedAt = record.archivedAt { object["archivedAt"] = .string(CRMTimestamps.hubspot(archivedAt)) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import LeadRelayCore
+
+extension SimulatorState {
+    /// Default and maximum page size of `query` (the `batchSize` hint may lower it to 200).
+    static let salesforcePageSize = 2000
+    static let compositeLimit = 200
+
+    // MARK: Control API (acting as sales reps and admins do)
+
+    /// Inserts a row as the UI would; returns its 18-character id.
+    @discardableResult
+    public func createSalesforceRecord(_ object: String, fields: [String: JSONValue], at time: Date? = nil) throws -> String {
+        try salesforceCreate(object, fields: fields, at: time, countAsAPIWrite: false)
+    }
+
+    public func salesforceRecord(_ object: String, id: String) -> SalesforceRecord? {
+        salesforceRecords[object]?[id]
+    }
+
+    public func salesforceRecords(_ object: String) -> [SalesforceRecord] {
+        (salesforceRecords[object] ?? [:]).values.sorted { $0.id < $1.id }
+    }
+
+    // MARK: Auth
+
+    func issueToken(clientID: String, clientSecret: String) -> String? {
+        guard clientID == credentials.salesforceClientID, clientSecret == credentials.salesforceClientSecret else { return nil }
+        let token = "00D5g000004SIM!" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+        issuedTokens.insert(token)
+        return token
+    }
+
+    func isValidSalesforceToken(_ token: String) -> Bool { issuedTokens.contains(token) }
+
+    /// Invalidates every issued session (tests use it to force re-authentication).
+    public func expireSalesforceSessions() { issuedTokens.removeAll() }
+
+    // MARK: Rows
+
+    func nextSalesforceID(prefix: String) -> String {
+        salesforceNextNumber += 1
+        return SalesforceID.make(prefix: prefix, number: salesforceNextNumber)
+    }
+
+    func salesforceCreate(_ object: String, fields: [String: JSONValue], at time: Date? = nil, countAsAPIWrite: Bool = true) throws(SalesforceError) -> String {
+        guard let type = SalesforceSchema.all[object] else {
+            throw SalesforceError(status: 400, errorCode: "INVALID_TYPE", message: "sObject type '\(object)' is not supported.")
+        }
+        var values = try convert(fields, for: type, creating: true)
+        for field in type.fields where !field.nillable && field.createable && field.type != "boolean" {
+            if values[field.name] == nil || values[field.name] == .null {
+                if field.type == "picklist", let first = field.picklistValues.first { values[field.name] = .string(first); continue }
+                throw SalesforceError(status: 400, errorCode: "REQUIRED_FIELD_MISSING", message: "Required fields are missing: [\(field.name)]", fields: [field.name])
+            }
+        }
+        let id = nextSalesforceID(prefix: type.keyPrefix)
+        let stamp = secondPrecision(time ?? now())
+        values["Id"] = .string(id)
+        values["IsDeleted"] = .bool(false)
+        values["CreatedDate"] = .datetime(stamp)
+        values["LastModifiedDate"] = .datetime(stamp)
+        values["SystemModstamp"] = .datetime(stamp)
+        if type.field("IsConverted") != nil { values["IsConverted"] = .bool(false) }
+        if type.field("Name") != nil, type.field("LastName") != nil {
+            let name = [values["FirstName"]?.text, values["LastName"]?.text].compactMap { $0 }.joined(separator: " ")
+            values["Name"] = .string(name)
+        }
+        salesforceRecords[object, default: [:]][id] = SalesforceRecord(id: id, fields: values)
+        if countAsAPIWrite { logWrite(.salesforce, object, id, fields.compactMapValues(\.flatText), created: true) }
+        return id
+    }
+
+    func salesforceUpdate(_ object: String, id: String, fields: [String: JSONValue]) throws(SalesforceError) {
+        guard let type = SalesforceSchema.all[object] else {
+            throw SalesforceError(status: 400, errorCode: "INVALID_TYPE", message: "sObject type '\(object)' is not supported.")
+        }
+        guard var record = salesforceRecords[object]?[canonicalID(id, object: object) ?? id] else {
+            throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "Provided external ID field does not exist or is not accessible: \(id)")
+        }
+        if record.fields["IsDeleted"] == .bool(true) {
+            throw SalesforceError(status: 404, errorCode: "ENTITY_IS_DELETED", message: "entity is deleted")
+        }
+        if record.fields["IsConverted"] == .bool(true) {
+            throw SalesforceError(status: 400, errorCode: "CANNOT_UPDATE_CONVERTED_LEAD", message: "cannot reference converted lead")
+        }
+        let values = try convert(fields, for: type, creating: false)
+        let stamp = secondPrecision(now())
+        for (name, value) in values { record.fields[name] = value }
+        record.fields["LastModifiedDate"] = .datetime(stamp)
+        record.fields["SystemModstamp"] = .datetime(stamp)
+        salesforceRecords[object]?[record.id] = record
+        logWrite(.salesforce, object, record.id, fields.compactMapValues(\.flatText), created: false)
+    }
+
+    /// Accepts 15- or 18-character ids.
+    func canonicalID(_ id: String, object: String) -> String? {
+        guard id.count == 15 else { return id }
+        return salesforceRecords[object]?.keys.first { $0.hasPrefix(id) }
+    }
+
+    func secondPrecision(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
+
+    /// Checks each field against the describe and converts JSON to typed values.
+    func convert(_ fields: [String: JSONValue], for type: SalesforceObjectType, creating: Bool) throws(SalesforceError) -> [String: SalesforceValue] {
+        var result: [String: SalesforceValue] = [:]
+        for (name, json) in fields.sorted(by: { $0.key < $1.key }) where name != "attributes" {
+            guard let field = type.field(name) else {
+                throw SalesforceError(status: 400, errorCode: "INVALID_FIELD", message: "No such column '\(name)' on sobject of type \(type.name)", fields: [name])
+            }
+            guard creating ? field.createable : field.updateable else {
+                throw SalesforceError(status: 400, errorCode: "INVALID_FIELD_FOR_INSERT_UPDATE",
+                                      message: "Unable to create/update fields: \(field.name). Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                                      fields: [field.name])
+            }
+            if json == .null || json == .string("") {
+                guard field.nillable else {
+                    throw SalesforceError(status: 400, errorCode: "REQUIRED_FIELD_MISSING", message: "Required fields are missing: [\(field.name)]", fields: [field.name])
+                }
+                result[field.name] = .null
+                continue
+            }
+            switch field.type {
+            case "int", "double", "currency", "percent":
+                guard let number = json.doubleValue else {
+                    throw SalesforceError(status: 400, errorCode: "JSON_PARSER_ERROR", message: "Cannot deserialize instance of \(field.type) from value \(json.flatText ?? "")", fields: [field.name])
+                }
+                result[field.name] = .number(number)
+            case "boolean":
+                guard let flag = json.boolValue else {
+                    throw SalesforceError(status: 400, errorCode: "JSON_PARSER_ERROR", message: "Cannot deserialize instance of boolean", fields: [field.name])
+                }
+                result[field.name] = .bool(flag)
+            case "reference":
+                let target = json.flatText ?? ""
+                let exists = field.referenceTo.contains { object in
+                    guard let row = salesforceRecords[object]?[canonicalID(target, object: object) ?? target] else { return false }
+                    return row.fields["IsActive"] != .bool(false)
+                }
+                guard exists else {
+                    throw SalesforceError(status: 400, errorCode: "INVALID_CROSS_REFERENCE_KEY",
+                                          message: "invalid cross reference id", fields: [field.name])
+                }
+                result[field.name] = .string(target)
+            default:
+                let text = json.flatText ?? ""
+                if field.length > 0, text.count > field.length {
+                    throw SalesforceError(status: 400, errorCode: "STRING_TOO_LONG",
+                                          message: "\(field.name): data value too large: \(text.prefix(20))... (max length=\(field.length))", fields: [field.name])
+                }
+                if field.restrictedPicklist, !field.picklistValues.contains(text) {
+                    throw SalesforceError(status: 400, errorCode: "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                                          message: "bad value for restricted picklist field: \(text)", fields: [field.name])
+                }
+                result[field.name] = .string(text)
+            }
+        }
+        return result
+    }
+
+    // MARK: Query
+
+    /// Runs SOQL and returns the first page; later pages come from `salesforceQueryMore`.
+    func salesforceQuery(_ soql: String, version: String, includeDeleted: Bool, pageSize: Int) throws(SalesforceError) -> JSONValue {
+        let query = try SOQLParser.parse(soql)
+        guard let type = SalesforceSchema.all.first(where: { $0.key.caseInsensitiveCompare(query.object) == .orderedSame })?.value else {
+            throw SalesforceError(status: 400, errorCode: "INVALID_TYPE",
+                                  message: "\nFROM \(query.object)\n     ^\nERROR at Row:1:Column:1\nsObject type '\(query.object)' is not supported.")
+        }
+        let evaluator = SOQLEvaluator(type: type) { relationship, id in
+            guard let relation = type.fields.first(where: { $0.relationshipName == relationship }) else { return nil }
+            for objectName in relation.referenceTo {
+                if let parentType = SalesforceSchema.all[objectName], let row = self.salesforceRecords[objectName]?[id] {
+                    return (parentType, row)
+                }
+            }
+            return nil
+        }
+        try evaluator.validate(query)
+        var rows = (salesforceRecords[type.name] ?? [:]).values.filter { row in
+            (includeDeleted || row.fields["IsDeleted"] != .bool(true)) && evaluator.matches(query.filter, row)
+        }
+        evaluator.sort(&rows, by: query.orders)
+        if let limit = query.limit { rows = Array(rows.prefix(limit)) }
+        if query.selections == [.count] {
+            return ["totalSize": .number(Double(rows.count)), "done": true, "records": []]
+        }
+        let fields = query.selections.compactMap { if case .field(let f) = $0 { f } else { nil } }
+        let records = rows.map { render($0, type: type, fields: fields, evaluator: evaluator, version: version) }
+        return page(records, offset: 0, locator: nil, pageSize: pageSize, version: version, resource: includeDeleted ? "queryAll" : "query")
+    }
+
+    func salesforceQueryMore(locator: String, version: String) throws(SalesforceError) -> JSONValue {
+        let parts = locator.split(separator: "-")
+        guard parts.count == 3, let records = queryLocators[String(parts[0])], let offset = Int(parts[1]), let size = Int(parts[2]) else {
+            throw SalesforceError(status: 400, errorCode: "INVALID_QUERY_LOCATOR", message: "invalid query locator")
+        }
+        return page(records, offset: offset, locator: String(parts[0]), pageSize: size, version: version, resource: "query")
+    }
+
+    func page(_ records: [JSONValue], offset: Int, locator: String?, pageSize: Int, version: String, resource: String) -> JSONValue {
+        let slice = Array(records.dropFirst(offset).prefix(pageSize))
+        var body: [String: JSONValue] = ["totalSize": .number(Double(records.count)), "records": .array(slice)]
+        let next = offset + slice.count
+        if next < records.count {
+            let id = locator ?? {
+                let key = "01g5g" + String(queryLocators.count + 1)
+                queryLocators[key] = records
+                return key
+            }()
+            body["done"] = false
+            body["nextRecordsUrl"] = .string("/services/data/\(version)/\(resource)/\(id)-\(next)-\(pageSize)")
+        } else {
+            body["done"] = true
+            if let locator { queryLocators[locator] = nil }
+        }
+        return .object(body)
+    }
+
+    func render(_ row: SalesforceRecord, type: SalesforceObjectType, fields: [String], evaluator: SOQLEvaluator, version: String) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "attributes": ["type": .string(type.name), "url": .string("/services/data/\(version)/sobjects/\(type.name)/\(row.id)")],
+        ]
+        for name in fields {
+            let parts = name.split(separator: ".")
+            if parts.count == 2, let relation = type.fields.first(where: { $0.relationshipName?.caseInsensitiveCompare(String(parts[0])) == .orderedSame }) {
+                let relName = relation.relationshipName!
+                guard case .string(let parentID)? = row.fields[relation.name],
+                      let parentObject = relation.referenceTo.first(where: { salesforceRecords[$0]?[parentID] != nil }),
+                      let parentType = SalesforceSchema.all[parentObject],
+                      let parentField = parentType.field(String(parts[1])) else {
+                    if object[relName] == nil { object[relName] = .null }
+                    continue
+                }
+                var nested = object[relName]?.objectValue ?? [
+                    "attributes": ["type": .string(parentObject), "url": .string("/services/data/\(version)/sobjects/\(parentObject)/\(parentID)")],
+                ]
+                nested[parentField.name] = evaluator.value(name, of: row).json
+                object[relName] = .object(nested)
+            } else if let field = type.field(name) {
+                object[field.name] = (row.fields[field.name] ?? .null).json
+            }
+        }
+        return .object(object)
+    }
+}

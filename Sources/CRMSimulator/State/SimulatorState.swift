@@ -1,0 +1,130 @@
+import Foundation
+import LeadRelayCore
+
+/// Everything the simulated CRMs hold, plus what tests want to count.
+///
+/// An actor because the HTTP handlers of both systems and the test-side
+/// control API touch it concurrently.
+public actor SimulatorState {
+    /// Credentials the simulator accepts.
+    public struct Credentials: Sendable, Hashable {
+        public var hubspotToken: String
+        public var salesforceClientID: String
+        public var salesforceClientSecret: String
+    }
+
+    /// A write the simulator applied, for tests and demo latency figures.
+    public struct WriteEvent: Sendable, Hashable {
+        public var at: Date
+        public var system: CRMSystem
+        public var object: String
+        public var id: String
+        public var fields: [String: String]
+        public var created: Bool
+    }
+
+    /// A fault to answer the next matching request with, instead of serving it.
+    public enum Fault: Sendable, Hashable {
+        /// HubSpot 429 with the given policy name, `Retry-After` seconds when set.
+        case hubspotRateLimit(policy: String, retryAfter: Int?)
+        /// 503 with the system's error body.
+        case serverError
+    }
+
+    public let credentials: Credentials
+    let clock: @Sendable () -> Date
+
+    // HubSpot
+    var hubspotRecords: [String: [Int: HubSpotRecord]] = [:]
+    var hubspotNextID: [String: Int] = ["contacts": 101, "companies": 5001]
+    var hubspotOwners: [HubSpotOwner] = []
+    var hubspotProperties: [String: [HubSpotProperty]] = [:]
+    var hubspotEvents: [HubSpotEvent] = []
+
+    // Salesforce
+    var salesforceRecords: [String: [String: SalesforceRecord]] = [:]
+    var salesforceNextNumber = 1000
+    var issuedTokens: Set<String> = []
+    var queryLocators: [String: [JSONValue]] = [:]
+
+    // Observations
+    public private(set) var requestCount: [CRMSystem: Int] = [:]
+    public private(set) var writeCallCount: [CRMSystem: Int] = [:]
+    public private(set) var writes: [WriteEvent] = []
+    public private(set) var slackMessages: [(at: Date, body: JSONValue)] = []
+    var pendingFaults: [CRMSystem: [Fault]] = [:]
+    var hubspotTenSecondLimit: Int?
+    var hubspotCallTimes: [Date] = []
+    var salesforceDailyLimit = 100_000
+
+    public init(credentials: Credentials, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.credentials = credentials
+        self.clock = clock
+        self.hubspotProperties = HubSpotSchema.properties
+    }
+
+    /// Now, at HubSpot's millisecond precision.
+    func now() -> Date {
+        Date(timeIntervalSince1970: (clock().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    // MARK: Observation API for tests
+
+    /// Write calls (POST/PATCH/PUT/DELETE that change data) per system; searches and queries do not count.
+    public func writeCalls(_ system: CRMSystem) -> Int { writeCallCount[system, default: 0] }
+    public func requests(_ system: CRMSystem) -> Int { requestCount[system, default: 0] }
+    public func slackBodies() -> [JSONValue] { slackMessages.map(\.body) }
+    public func slackTimes() -> [Date] { slackMessages.map(\.at) }
+
+    /// Queues faults for the next requests to `system`, answered in order.
+    public func inject(_ faults: [Fault], into system: CRMSystem) {
+        pendingFaults[system, default: []].append(contentsOf: faults)
+    }
+
+    func takeFault(_ system: CRMSystem) -> Fault? {
+        guard var queue = pendingFaults[system], !queue.isEmpty else { return nil }
+        let fault = queue.removeFirst()
+        pendingFaults[system] = queue
+        return fault
+    }
+
+    func countRequest(_ system: CRMSystem, write: Bool) {
+        requestCount[system, default: 0] += 1
+        if write { writeCallCount[system, default: 0] += 1 }
+    }
+
+    func recordSlack(_ body: JSONValue) {
+        slackMessages.append((now(), body))
+    }
+
+    func logWrite(_ system: CRMSystem, _ object: String, _ id: String, _ fields: [String: String], created: Bool) {
+        writes.append(WriteEvent(at: now(), system: system, object: object, id: id, fields: fields, created: created))
+    }
+}
+
+extension SimulatorState {
+    /// Outcome of taking one call from HubSpot's rolling ten-second bucket.
+    struct Budget {
+        /// The policy that refused the call (`TEN_SECONDLY_ROLLING`), `nil` when allowed.
+        var limitedBy: String?
+        /// The bucket size, `nil` when limits are off.
+        var max: Int?
+        var remaining: Int
+    }
+
+    /// Turns HubSpot's ten-second rolling limit on (`nil` turns it off).
+    public func setHubSpotTenSecondLimit(_ limit: Int?) {
+        hubspotTenSecondLimit = limit
+    }
+
+    func takeHubSpotBudget() -> Budget {
+        guard let limit = hubspotTenSecondLimit else { return Budget(limitedBy: nil, max: nil, remaining: 0) }
+        let now = clock()
+        hubspotCallTimes.removeAll { now.timeIntervalSince($0) >= 10 }
+        guard hubspotCallTimes.count < limit else {
+            return Budget(limitedBy: "TEN_SECONDLY_ROLLING", max: limit, remaining: 0)
+        }
+        hubspotCallTimes.append(now)
+        return Budget(limitedBy: nil, max: limit, remaining: limit - hubspotCallTimes.count)
+    }
+}

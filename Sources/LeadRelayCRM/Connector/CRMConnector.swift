@@ -1,0 +1,88 @@
+import Foundation
+import LeadRelayCore
+
+/// A record the connector could not read; reported and skipped, never fatal to the cycle.
+public struct RejectedRecord: Sendable, Hashable, Codable {
+    public var system: CRMSystem
+    public var object: String
+    /// The id, when the record had one.
+    public var id: String?
+    public var reason: String
+
+    public init(system: CRMSystem, object: String, id: String?, reason: String) {
+        self.system = system
+        self.object = object
+        self.id = id
+        self.reason = reason
+    }
+}
+
+/// One incremental read: the records changed since the watermark and where to continue next time.
+public struct PollResult<Item: Sendable>: Sendable {
+    public var items: [Item]
+    /// The newest (time, id) read; the old watermark when nothing new came.
+    public var watermark: Watermark?
+    public var rejected: [RejectedRecord]
+    /// Requests this poll made (for the idle-cycle budget and benchmarks).
+    public var calls: Int
+
+    public init(items: [Item], watermark: Watermark?, rejected: [RejectedRecord] = [], calls: Int) {
+        self.items = items
+        self.watermark = watermark
+        self.rejected = rejected
+        self.calls = calls
+    }
+}
+
+/// Someone who can own records in a CRM.
+public struct CRMOwner: Sendable, Hashable, Codable {
+    public var id: String
+    public var email: String
+    public var active: Bool
+
+    public init(id: String, email: String, active: Bool) {
+        self.id = id
+        self.email = email
+        self.active = active
+    }
+}
+
+/// What happened to one write.
+public struct WriteOutcome: Sendable, Hashable {
+    public enum Result: Sendable, Hashable {
+        /// Applied; the id of the record written (new for creates).
+        case applied(id: String)
+        /// Transient failure: leave the write pending and try again later.
+        case retryLater(String)
+        /// The CRM refused it for good, with its own code and message.
+        case rejected(code: String, message: String)
+    }
+
+    public var write: RecordWrite
+    public var result: Result
+
+    public init(write: RecordWrite, result: Result) {
+        self.write = write
+        self.result = result
+    }
+}
+
+/// Everything the engine needs from one CRM; the engine never knows which CRM it talks to.
+public protocol CRMConnector: Sendable {
+    var system: CRMSystem { get }
+
+    /// Lead-type records (HubSpot contacts, Salesforce leads) modified at or after the watermark minus `lookback`.
+    func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord>
+
+    /// Company-type records (HubSpot companies, Salesforce accounts) changed since the watermark.
+    func pollAccounts(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Account>
+
+    /// Behavioural events since the watermark; systems without them return none.
+    func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity>
+
+    /// Every user who can own records, active or not.
+    func owners() async throws(CRMError) -> [CRMOwner]
+
+    /// Applies writes in batches of the system's maximum size; one outcome per write, in input order.
+    func apply(_ writes: [RecordWrite]) async throws(CRMError) -> [WriteOutcome]
+}

@@ -1,0 +1,47 @@
+import LeadRelayCore
+
+/// Splits writes for one system into updates and creates, keeping each write's input position.
+struct WritePlan {
+    var updates: [(index: Int, write: RecordWrite)] = []
+    var creates: [(index: Int, write: RecordWrite)] = []
+
+    init(_ writes: [RecordWrite]) {
+        for (index, write) in writes.enumerated() {
+            switch write.operation {
+            case .update: updates.append((index, write))
+            case .create: creates.append((index, write))
+            }
+        }
+    }
+
+    /// Turns creates whose twin already exists (found by `existing[matchValue]`) into updates of that record.
+    ///
+    /// This is what makes a create idempotent: if a crash came between the CRM
+    /// creating the record and the outbox marking it done, the retry updates it.
+    mutating func resolveCreates(existing: [String: String]) {
+        var remaining: [(index: Int, write: RecordWrite)] = []
+        for (index, write) in creates {
+            if let value = write.matchValue?.lowercased(), let id = existing[value] {
+                var update = write
+                update.operation = .update
+                update.id = id
+                updates.append((index, update))
+            } else {
+                remaining.append((index, write))
+            }
+        }
+        creates = remaining
+    }
+
+    /// Lower-cased match values of the creates (the emails to look up).
+    var matchValues: [String] {
+        Array(Set(creates.compactMap { $0.write.matchValue?.lowercased() })).sorted()
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

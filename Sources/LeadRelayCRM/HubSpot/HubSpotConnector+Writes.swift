@@ -1,0 +1,114 @@
+import Foundation
+import LeadRelayCore
+
+extension HubSpotConnector {
+    static let batchLimit = 100
+
+    public func apply(_ writes: [RecordWrite]) async throws(CRMError) -> [WriteOutcome] {
+        var outcomes: [Int: WriteOutcome.Result] = [:]
+        var plan = WritePlan(writes)
+        for (object, creates) in Dictionary(grouping: plan.creates, by: { $0.write.object }) {
+            let emails = Array(Set(creates.compactMap { $0.write.matchValue?.lowercased() })).sorted()
+            var existing: [String: String] = [:]
+            for chunk in emails.chunked(Self.batchLimit) {
+                existing.merge(try await findByEmail(object, Array(chunk))) { first, _ in first }
+            }
+            plan.resolveCreates(existing: existing)
+        }
+        for (object, updates) in Dictionary(grouping: plan.updates, by: { $0.write.object }) {
+            for chunk in updates.chunked(Self.batchLimit) {
+                for (index, result) in try await update(object, Array(chunk)) { outcomes[index] = result }
+            }
+        }
+        for (object, creates) in Dictionary(grouping: plan.creates, by: { $0.write.object }) {
+            for chunk in creates.chunked(Self.batchLimit) {
+                for (index, result) in try await create(object, Array(chunk)) { outcomes[index] = result }
+            }
+        }
+        return writes.indices.map { WriteOutcome(write: writes[$0], result: outcomes[$0] ?? .retryLater("not attempted")) }
+    }
+
+    /// Lower-cased email → record id, for the emails that exist.
+    func findByEmail(_ object: String, _ emails: [String]) async throws(CRMError) -> [String: String] {
+        let body: JSONValue = [
+            "filterGroups": [["filters": [["propertyName": "email", "operator": "IN", "values": .array(emails.map(JSONValue.string))]]]],
+            "properties": ["email"], "limit": .number(Double(searchPageSize)),
+        ]
+        let page = try await client.json("POST", "/crm/v3/objects/\(object)/search", json: body)
+        var found: [String: String] = [:]
+        for result in page["results"]?.arrayValue ?? [] {
+            if let id = result["id"]?.flatText, let email = result["properties"]?["email"]?.stringValue.flatMap(EmailAddress.normalise) {
+                found[email] = found[email] ?? id
+            }
+        }
+        return found
+    }
+
+    /// One batch update; a batch the API refuses whole is retried record by record so one bad value cannot block the rest.
+    func update(_ object: String, _ items: [(index: Int, write: RecordWrite)]) async throws(CRMError) -> [(Int, WriteOutcome.Result)] {
+        let inputs: [JSONValue] = items.map { ["id": .string($0.write.id ?? ""), "properties": .object($0.write.fields.mapValues(JSONValue.string))] }
+        do {
+            let response = try await client.send("POST", "/crm/v3/objects/\(object)/batch/update", json: ["inputs": .array(inputs)])
+            let json = (try? JSONValue.decode(response.body)) ?? .null
+            var failed: [String: (String, String)] = [:]
+            for error in json["errors"]?.arrayValue ?? [] {
+                let code = error["category"]?.stringValue ?? "ERROR"
+                let message = error["message"]?.stringValue ?? ""
+                for id in error["context"]?["ids"]?.arrayValue ?? [] { if let id = id.flatText { failed[id] = (code, message) } }
+            }
+            return items.map { item in
+                if let (code, message) = failed[item.write.id ?? ""] { return (item.index, .rejected(code: code, message: message)) }
+                return (item.index, .applied(id: item.write.id ?? ""))
+            }
+        } catch let error {
+            guard case .rejected = error, items.count > 1 else {
+                if case .rejected(_, _, let code, let message) = error { return items.map { ($0.index, .rejected(code: code, message: message)) } }
+                if case .unavailable = error { return items.map { ($0.index, .retryLater(error.description)) } }
+                throw error
+            }
+            var results: [(Int, WriteOutcome.Result)] = []
+            for item in items { results += try await update(object, [item]) }
+            return results
+        }
+    }
+
+    /// One batch create; refused batches fall back to single creates, and a `409` names the twin to update instead.
+    func create(_ object: String, _ items: [(index: Int, write: RecordWrite)]) async throws(CRMError) -> [(Int, WriteOutcome.Result)] {
+        let inputs: [JSONValue] = items.map { ["properties": .object($0.write.fields.mapValues(JSONValue.string))] }
+        do {
+            let json = try await client.json("POST", "/crm/v3/objects/\(object)/batch/create", json: ["inputs": .array(inputs)])
+            // Results are not in input order: match them back by email.
+            var ids: [String: String] = [:]
+            for result in json["results"]?.arrayValue ?? [] {
+                if let id = result["id"]?.flatText, let email = result["properties"]?["email"]?.stringValue.flatMap(EmailAddress.normalise) {
+                    ids[email] = id
+                }
+            }
+            return items.map { item in
+                guard let email = item.write.matchValue?.lowercased(), let id = ids[email] else {
+                    return (item.index, .retryLater("created, but the response did not name the new id"))
+                }
+                return (item.index, .applied(id: id))
+            }
+        } catch let error {
+            guard case .rejected(_, let status, let code, let message) = error else {
+                if case .unavailable = error { return items.map { ($0.index, .retryLater(error.description)) } }
+                throw error
+            }
+            if items.count > 1 {
+                var results: [(Int, WriteOutcome.Result)] = []
+                for item in items { results += try await create(object, [item]) }
+                return results
+            }
+            let item = items[0]
+            if status == 409, let range = message.range(of: "Existing ID: ") {
+                let id = String(message[range.upperBound...].prefix { $0.isNumber })
+                var update = item.write
+                update.operation = .update
+                update.id = id
+                return try await self.update(object, [(item.index, update)])
+            }
+            return [(item.index, .rejected(code: code, message: message))]
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import LeadRelayCore
+import Logging
+
+/// HubSpot CRM v3: contacts and companies by search on their modification property, owners, events, batch writes.
+public struct HubSpotConnector: CRMConnector {
+    public let system = CRMSystem.hubspot
+    let client: APIClient
+    let logger: Logger
+    /// Search page size (the API allows 200).
+    public var searchPageSize = 200
+    /// Search refuses offsets at or past this; the poll re-windows before reaching it.
+    public var searchOffsetCap = 10_000
+
+    public init(client: APIClient, logger: Logger = Logger(label: "leadrelay.hubspot")) {
+        self.client = client
+        self.logger = logger
+    }
+
+    static let contactBasics = ["email", "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "lastmodifieddate", "hs_object_id"]
+
+    public func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
+        let properties = Array(Set(fields + Self.contactBasics)).sorted()
+        var rejected: [RejectedRecord] = []
+        let result = try await search("contacts", modified: "lastmodifieddate", properties: properties, since: since, lookback: lookback) { (id: String?, json: JSONValue) -> SourceRecord? in
+            guard let record = Self.sourceRecord(json, type: "contacts", modified: "lastmodifieddate") else {
+                rejected.append(RejectedRecord(system: .hubspot, object: "contacts", id: id, reason: "no readable lastmodifieddate/updatedAt"))
+                return nil
+            }
+            return record
+        }
+        return PollResult(items: result.items, watermark: result.watermark ?? since, rejected: rejected, calls: result.calls)
+    }
+
+    public func pollAccounts(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Account> {
+        var rejected: [RejectedRecord] = []
+        let properties = ["name", "domain", "website", "hubspot_owner_id", "hs_lastmodifieddate", "hs_object_id"]
+        let result = try await search("companies", modified: "hs_lastmodifieddate", properties: properties, since: since, lookback: lookback) { (id: String?, json: JSONValue) -> SourceRecord? in
+            guard let record = Self.sourceRecord(json, type: "companies", modified: "hs_lastmodifieddate") else {
+                rejected.append(RejectedRecord(system: .hubspot, object: "companies", id: id, reason: "no readable hs_lastmodifieddate/updatedAt"))
+                return nil
+            }
+            return record
+        }
+        let accounts = result.items.map { record in
+            Account(ref: record.ref, name: record.value("name") ?? "",
+                    domain: WebDomain.normalise(record.value("domain") ?? record.value("website")),
+                    ownerID: record.value("hubspot_owner_id"))
+        }
+        return PollResult(items: accounts, watermark: result.watermark ?? since, rejected: rejected, calls: result.calls)
+    }
+
+    public func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
+        var activities: [Activity] = []
+        var rejected: [RejectedRecord] = []
+        var newest = since
+        var after: String?
+        var calls = 0
+        repeat {
+            var query = [("objectType", "contact"), ("limit", "100")]
+            if let since { query.append(("occurredAfter", CRMTimestamps.hubspot(since.modifiedAt.addingTimeInterval(-lookback)))) }
+            if let after { query.append(("after", after)) }
+            let page = try await client.json("GET", "/events/v3/events", query: query)
+            calls += 1
+            for event in page["results"]?.arrayValue ?? [] {
+                guard let id = event["id"]?.flatText, let object = event["objectId"]?.flatText,
+                      let at = event["occurredAt"]?.stringValue.flatMap(CRMTimestamps.parse) else {
+                    rejected.append(RejectedRecord(system: .hubspot, object: "events", id: event["id"]?.flatText, reason: "event without id, objectId or occurredAt"))
+                    continue
+                }
+                let mark = Watermark(modifiedAt: at, id: id)
+                if newest == nil || newest! < mark { newest = mark }
+                guard let type = event["eventType"]?.stringValue, let kind = Self.activityKinds[type] else { continue }
+                let properties = event["properties"]
+                activities.append(Activity(id: "hubspot:\(id)", subject: RecordRef(system: .hubspot, object: "contacts", id: object),
+                                           kind: kind, occurredAt: at, url: properties?["hs_url"]?.stringValue,
+                                           form: properties?["hs_form_name"]?.stringValue))
+            }
+            after = page["paging"]?["next"]?["after"]?.flatText
+        } while after != nil
+        return PollResult(items: activities, watermark: newest, rejected: rejected, calls: calls)
+    }
+
+    /// HubSpot event types LeadRelay scores, by the activity kind they stand for.
+    static let activityKinds: [String: Activity.Kind] = [
+        "e_visited_page": .pageView, "e_submitted_form": .formSubmission,
+        "e_clicked_email": .emailClick, "e_opened_email": .emailOpen,
+    ]
+
+    public func owners() async throws(CRMError) -> [CRMOwner] {
+        var owners: [CRMOwner] = []
+        for archived in [false, true] {
+            var after: String?
+            repeat {
+                var query = [("limit", "100"), ("archived", archived ? "true" : "false")]
+                if let after { query.append(("after", after)) }
+                let page = try await client.json("GET", "/crm/v3/owners", query: query)
+                for owner in page["results"]?.arrayValue ?? [] {
+                    guard let id = owner["id"]?.flatText, let email = owner["email"]?.stringValue.flatMap(EmailAddress.normalise) else { continue }
+                    owners.append(CRMOwner(id: id, email: email, active: !archived))
+                }
+                after = page["paging"]?["next"]?["after"]?.flatText
+            } while after != nil
+        }
+        return owners
+    }
+
+    /// Pages a search from the watermark, re-windowing before the 10,000-result cap.
+    ///
+    /// The first window asks for `modified >= watermark - lookback`; each later window
+    /// continues strictly after the last (time, id) read, so no record is skipped or
+    /// read twice across windows, even when many share one timestamp.
+    func search<T>(_ type: String, modified: String, properties: [String], since: Watermark?, lookback: TimeInterval,
+                   parse: (String?, JSONValue) -> T?) async throws(CRMError) -> (items: [T], watermark: Watermark?, calls: Int) {
+        var items: [T] = []
+        var newest: Watermark?
+        var calls = 0
+        var groups: [JSONValue] = []
+        if let since {
+            let floor = since.modifiedAt.addingTimeInterval(-lookback)
+            groups = [["filters": [["propertyName": .string(modified), "operator": "GTE", "value": .string(Self.millis(floor))]]]]
+        }
+        while true {
+            var offset = 0
+            var last: Watermark?
+            var reachedCap = false
+            while true {
+                let body: JSONValue = [
+                    "filterGroups": .array(groups),
+                    "sorts": [["propertyName": .string(modified), "direction": "ASCENDING"]],
+                    "properties": .array(properties.map(JSONValue.string)),
+                    "limit": .number(Double(searchPageSize)),
+                    "after": .string(String(offset)),
+                ]
+                let page = try await client.json("POST", "/crm/v3/objects/\(type)/search", json: body)
+                calls += 1
+                for json in page["results"]?.arrayValue ?? [] {
+                    let id = json["id"]?.flatText
+                    guard let item = parse(id, json) else { continue }
+                    items.append(item)
+                    if let id, let time = Self.modifiedAt(json, property: modified) {
+                        let mark = Watermark(modifiedAt: time, id: id)
+                        if last == nil || last! < mark { last = mark }
+                        if newest == nil || newest! < mark { newest = mark }
+                    }
+                }
+                guard let next = page["paging"]?["next"]?["after"]?.flatText, let nextOffset = Int(next) else { break }
+                if nextOffset + searchPageSize > searchOffsetCap {
+                    reachedCap = true
+                    break
+                }
+                offset = nextOffset
+            }
+            guard reachedCap, let last else { break }
+            logger.debug("Search reached the offset cap; continuing from the last record read.", metadata: [
+                "crm.object": "\(type)", "sync.cursor": "\(last)",
+            ])
+            let stamp = JSONValue.string(Self.millis(last.modifiedAt))
+            groups = [
+                ["filters": [["propertyName": .string(modified), "operator": "GT", "value": stamp]]],
+                ["filters": [["propertyName": .string(modified), "operator": "EQ", "value": stamp],
+                             ["propertyName": "hs_object_id", "operator": "GT", "value": .string(last.id)]]],
+            ]
+        }
+        return (items, newest, calls)
+    }
+
+    static func millis(_ date: Date) -> String { String(Int64((date.timeIntervalSince1970 * 1000).rounded())) }
+
+    static func modifiedAt(_ json: JSONValue, property: String) -> Date? {
+        (json["properties"]?[property]?.stringValue).flatMap(CRMTimestamps.parse)
+            ?? json["updatedAt"]?.stringValue.flatMap(CRMTimestamps.parse)
+    }
+
+    /// A `SimplePublicObject` as a `SourceRecord`; `nil` without an id or a readable modification time.
+    static func sourceRecord(_ json: JSONValue, type: String, modified: String) -> SourceRecord? {
+        guard let id = json["id"]?.flatText, let time = modifiedAt(json, property: modified) else { return nil }
+        var fields: [String: String?] = [:]
+        for (name, value) in json["properties"]?.objectValue ?? [:] { fields[name] = value.flatText }
+        return SourceRecord(ref: RecordRef(system: .hubspot, object: type, id: id), modifiedAt: time, fields: fields,
+                            deleted: json["archived"]?.boolValue ?? false)
+    }
+}

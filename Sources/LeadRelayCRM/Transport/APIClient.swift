@@ -1,0 +1,156 @@
+import Foundation
+import LeadRelayCore
+import Logging
+import Metrics
+
+/// Sends authenticated JSON calls to one CRM with rate-limit holds, retries and one re-authentication.
+public struct APIClient: Sendable {
+    public let system: CRMSystem
+    /// 429s tolerated for one request before giving up on it.
+    static let maxRateLimitHits = 20
+    let transport: any HTTPTransport
+    let auth: any AccessTokenProvider
+    public let gate: RateLimitGate
+    let retry: RetryPolicy
+    let logger: Logger
+    let timeout: TimeInterval
+    let sleep: @Sendable (Duration) async throws -> Void
+    let jitter: @Sendable () -> Double
+
+    public init(system: CRMSystem, transport: any HTTPTransport, auth: any AccessTokenProvider,
+                gate: RateLimitGate = RateLimitGate(), retry: RetryPolicy = RetryPolicy(), timeout: TimeInterval = 30,
+                logger: Logger = Logger(label: "leadrelay.crm"),
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
+        self.system = system
+        self.transport = transport
+        self.auth = auth
+        self.gate = gate
+        self.retry = retry
+        self.timeout = timeout
+        self.logger = logger
+        self.sleep = sleep
+        self.jitter = jitter
+    }
+
+    /// Sends `body` as JSON to `path` (relative to the token's base URL, or absolute path like `nextRecordsUrl`).
+    ///
+    /// - Returns: the 2xx response (HubSpot 207 included: the caller reads per-record errors).
+    /// - Throws: `CRMError` once the failure is permanent or retries are spent.
+    public func send(_ method: String, _ path: String, query: [(String, String)] = [], json body: JSONValue? = nil,
+                     headers extra: [String: String] = [:]) async throws(CRMError) -> TransportResponse {
+        let payload: Data?
+        do {
+            payload = try body?.encoded()
+        } catch {
+            throw .invalidResponse(system: system, message: "could not encode the request body: \(error)")
+        }
+        var token = try await auth.current()
+        var reauthenticated = false
+        var attempt = 0
+        var rateLimitHits = 0
+        var lastError = ""
+        while attempt < retry.maxAttempts {
+            attempt += 1
+            do {
+                try await gate.admit()
+            } catch {
+                throw .unavailable(system: system, attempts: attempt, lastError: "cancelled")
+            }
+            var headers = ["Authorization": "Bearer \(token.token.value)", "Accept": "application/json"]
+            if payload != nil { headers["Content-Type"] = "application/json" }
+            headers.merge(extra) { _, new in new }
+            let request = TransportRequest(method: method, url: url(path, query: query, base: token.baseURL),
+                                           headers: headers, body: payload, timeout: timeout)
+            let started = ContinuousClock.now
+            let outcome: FailureClass
+            var response: TransportResponse?
+            do {
+                let received = try await transport.send(request)
+                response = received
+                await gate.observe(headers: received.headers)
+                outcome = FailureClassifier.classify(system, status: received.status, headers: received.headers, body: received.body)
+            } catch {
+                if Task.isCancelled { throw .unavailable(system: system, attempts: attempt, lastError: "cancelled") }
+                outcome = FailureClassifier.classify(error)
+                lastError = "\(error)"
+            }
+            record(method: method, outcome: outcome, since: started)
+            switch outcome {
+            case .success:
+                return response!
+            case .reauthenticate where !reauthenticated:
+                reauthenticated = true
+                attempt -= 1
+                logger.info("Access token expired; authenticating again.", metadata: ["crm.system": "\(system.rawValue)"])
+                token = try await auth.refresh()
+            case .reauthenticate:
+                throw .authentication(system: system, message: "the new access token was refused as well")
+            case .rateLimited(let wait, let policy):
+                logger.warning("Rate limited; holding further calls.", metadata: [
+                    "crm.system": "\(system.rawValue)", "crm.policy": "\(policy)", "crm.wait_seconds": "\(wait)",
+                ])
+                await gate.hold(for: wait)
+                lastError = "429 \(policy)"
+                // A 429 is the server pacing us, not a failure of the request: it does not use up an
+                // attempt, but a server that never lets us through must not hold the cycle forever.
+                rateLimitHits += 1
+                if rateLimitHits < Self.maxRateLimitHits { attempt -= 1 }
+            case .retry(let after):
+                lastError = response.map { "HTTP \($0.status)" } ?? lastError
+                guard attempt < retry.maxAttempts else { break }
+                let delay = retry.delay(afterAttempt: attempt, serverAsked: after, unit: jitter())
+                logger.notice("Transient CRM failure; retrying.", metadata: [
+                    "crm.system": "\(system.rawValue)", "crm.attempt": "\(attempt)", "crm.error": "\(lastError)",
+                ])
+                do {
+                    try await sleep(.milliseconds(Int64(delay * 1000)))
+                } catch {
+                    throw .unavailable(system: system, attempts: attempt, lastError: "cancelled")
+                }
+            case .quotaExhausted(let message):
+                throw .quotaExhausted(system: system, message: message)
+            case .fail(let code, let message):
+                throw .rejected(system: system, status: response?.status ?? 0, code: code, message: message)
+            }
+        }
+        throw .unavailable(system: system, attempts: attempt, lastError: lastError)
+    }
+
+    /// Decodes a successful response body as JSON.
+    public func json(_ method: String, _ path: String, query: [(String, String)] = [], json body: JSONValue? = nil,
+                     headers: [String: String] = [:]) async throws(CRMError) -> JSONValue {
+        let response = try await send(method, path, query: query, json: body, headers: headers)
+        if response.body.isEmpty { return .null }
+        do {
+            return try JSONValue.decode(response.body)
+        } catch {
+            throw .invalidResponse(system: system, message: "\(method) \(path): body is not JSON (\(response.body.count) bytes)")
+        }
+    }
+
+    func url(_ path: String, query: [(String, String)], base: URL) -> URL {
+        var components = URLComponents(url: base, resolvingAgainstBaseURL: false)!
+        let basePath = components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path
+        components.percentEncodedPath = basePath + (path.hasPrefix("/") ? path : "/" + path)
+        if !query.isEmpty {
+            components.percentEncodedQuery = query.map { "\(FormEncoding.escape($0.0))=\(FormEncoding.escape($0.1))" }.joined(separator: "&")
+        }
+        return components.url!
+    }
+
+    func record(method: String, outcome: FailureClass, since started: ContinuousClock.Instant) {
+        let label: String = switch outcome {
+        case .success: "success"
+        case .retry: "retry"
+        case .rateLimited: "rate_limited"
+        case .reauthenticate: "reauthenticate"
+        case .quotaExhausted: "quota_exhausted"
+        case .fail: "failed"
+        }
+        Counter(label: "leadrelay_crm_requests_total", dimensions: [("system", system.rawValue), ("outcome", label)]).increment()
+        let elapsed = started.duration(to: .now)
+        Timer(label: "leadrelay_crm_request_duration_seconds", dimensions: [("system", system.rawValue)])
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}

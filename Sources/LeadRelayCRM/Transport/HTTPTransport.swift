@@ -1,0 +1,46 @@
+import Foundation
+
+/// One HTTP request as the connectors describe it.
+public struct TransportRequest: Sendable {
+    public var method: String
+    public var url: URL
+    public var headers: [String: String]
+    public var body: Data?
+    /// Seconds before the call is abandoned and counted as a timeout.
+    public var timeout: TimeInterval
+
+    public init(method: String, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: TimeInterval = 30) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// One HTTP response; header names are lower-cased.
+public struct TransportResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+}
+
+/// Failures below HTTP: nothing came back that could be classified by status.
+public enum TransportError: Error, Sendable, Equatable {
+    case timedOut
+    case connectionFailed(String)
+    case bodyTooLarge(limit: Int)
+}
+
+/// The seam every HTTP call goes through; production uses URLSession, tests may inject faults.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: TransportRequest) async throws -> TransportResponse
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Where a poll stopped: the newest modification time seen and, for ties, the largest id.
+public struct Watermark: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public var modifiedAt: Date
+    public var id: String
+
+    public init(modifiedAt: Date, id: String) {
+        self.modifiedAt = modifiedAt
+        self.id = id
+    }
+
+    /// Orders by time, then id; ids compare by length then text, so digit ids order numerically.
+    public static func < (lhs: Watermark, rhs: Watermark) -> Bool {
+        if lhs.modifiedAt != rhs.modifiedAt { return lhs.modifiedAt < rhs.modifiedAt }
+        if lhs.id.count != rhs.id.count { return lhs.id.count < rhs.id.count }
+        return lhs.id < rhs.id
+    }
+
+    public var description: String { "\(CRMTimestamps.hubspot(modifiedAt))#\(id)" }
+}
