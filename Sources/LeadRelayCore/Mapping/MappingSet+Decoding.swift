@@ -63,6 +63,9 @@ extension MappingSet {
                                        type: type, rule: rule, identifier: entry.identifier ?? false,
                                        values: entry.values ?? [:]))
         }
+        if !fields.contains(where: { $0.identifier }) && !fields.contains(where: { $0.canonical == "email" }) {
+            issues.append(ConfigIssue(path: ["fields"], "no field identifies a person: mark the email field with identifier: true"))
+        }
         if !issues.isEmpty { throw ConfigIssues(issues) }
         self.init(object: file.object, hubspotObject: file.hubspot.object,
                   salesforceObject: file.salesforce.object, fields: fields)

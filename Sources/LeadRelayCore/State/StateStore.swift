@@ -1,0 +1,102 @@
+import Foundation
+
+/// Everything one cycle hands to the store at once: it lands in one transaction or not at all.
+public struct CycleCommit: Sendable {
+    public var snapshots: [SourceRecord]
+    public var accounts: [Account]
+    public var activities: [Activity]
+    /// Stream name (`hubspot.contacts`) → where the next poll starts.
+    public var watermarks: [String: Watermark]
+    public var plan: Plan
+    public var rejected: [RejectedRecord]
+
+    public init(snapshots: [SourceRecord] = [], accounts: [Account] = [], activities: [Activity] = [],
+                watermarks: [String: Watermark] = [:], plan: Plan, rejected: [RejectedRecord] = []) {
+        self.snapshots = snapshots
+        self.accounts = accounts
+        self.activities = activities
+        self.watermarks = watermarks
+        self.plan = plan
+        self.rejected = rejected
+    }
+}
+
+/// A side effect waiting to be carried out: a CRM write or a notification.
+public struct OutboxEntry: Sendable, Hashable {
+    public enum Payload: Sendable, Hashable, Codable {
+        case write(RecordWrite)
+        case notify(Notification)
+    }
+
+    public enum Status: String, Sendable, Hashable, Codable {
+        case pending
+        case done
+        /// Refused for good; kept with the CRM's error for the report.
+        case failed
+    }
+
+    public var id: Int64
+    public var personKey: String
+    public var payload: Payload
+    public var reason: String
+    public var status: Status
+    public var attempts: Int
+    public var lastError: String?
+    public var createdAt: Date
+    /// When the entry was confirmed done (or failed for good).
+    public var finishedAt: Date?
+
+    public init(id: Int64, personKey: String, payload: Payload, reason: String, status: Status, attempts: Int,
+                lastError: String?, createdAt: Date, finishedAt: Date?) {
+        self.id = id
+        self.personKey = personKey
+        self.payload = payload
+        self.reason = reason
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
+}
+
+/// What the engine reads about people before running the pipeline.
+public struct PeopleState: Sendable {
+    public var records: [SourceRecord]
+    public var activities: [Activity]
+    public var links: [RecordRef: String]
+    public var assignments: [String: String]
+    public var scores: [String: Double]
+
+    public init(records: [SourceRecord], activities: [Activity], links: [RecordRef: String],
+                assignments: [String: String], scores: [String: Double]) {
+        self.records = records
+        self.activities = activities
+        self.links = links
+        self.assignments = assignments
+        self.scores = scores
+    }
+}
+
+/// The daemon's memory. Implementations must make `commit` atomic.
+public protocol StateStore: Sendable {
+    func watermark(_ stream: String) async throws -> Watermark?
+    /// Stored snapshots of the given records (those that exist).
+    func snapshots(_ refs: [RecordRef]) async throws -> [SourceRecord]
+    /// Links of the given records, record → person key.
+    func links(for refs: [RecordRef]) async throws -> [RecordRef: String]
+    /// Everything stored about these people: their records (all systems), events, links, assignment, score.
+    func people(_ personKeys: Set<String>) async throws -> PeopleState
+    /// Stored behaviour of these records (for records seen for the first time after their events).
+    func activities(for refs: [RecordRef]) async throws -> [Activity]
+    func accounts() async throws -> [Account]
+    func routingState() async throws -> RoutingState
+    /// Applies a cycle atomically: snapshots, watermarks, links, scores, assignments and new outbox entries.
+    func commit(_ cycle: CycleCommit, at now: Date) async throws
+    /// Oldest pending entries first.
+    func pendingOutbox(limit: Int) async throws -> [OutboxEntry]
+    func markDone(_ id: Int64, resultID: String?, at now: Date) async throws
+    func markFailed(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
+    /// Records a link learned while applying (the id of a record LeadRelay created).
+    func link(_ ref: RecordRef, to personKey: String, reason: String, at now: Date) async throws
+}

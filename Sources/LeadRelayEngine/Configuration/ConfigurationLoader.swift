@@ -1,0 +1,133 @@
+import Foundation
+import LeadRelayCore
+
+/// Everything `leadrelay.yaml` points at, checked and ready to run.
+public struct LoadedConfiguration: Sendable {
+    public var config: LeadRelayConfig
+    /// The path of `leadrelay.yaml`; relative paths inside it resolve against its folder.
+    public var path: String
+    public var mapping: MappingSet
+    public var scoring: ScoringConfig
+    public var routing: RoutingConfig
+    public var storePath: String
+    public var hubspotToken: Secret
+    public var salesforceClientID: Secret
+    public var salesforceClientSecret: Secret
+    public var slackWebhook: URL?
+
+    public var pollInterval: ConfigDuration { config.poll.interval }
+    public var lookback: TimeInterval { config.poll.lookback?.seconds ?? 0 }
+    public var writesEnabled: Bool { config.mode?.writes ?? true }
+}
+
+/// Loads and checks the configuration, collecting every problem in every file before failing.
+public struct ConfigurationLoader: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// - Throws: `ConfigurationError` listing every problem with file, line and key.
+    public func load(_ path: String) throws(ConfigurationError) -> LoadedConfiguration {
+        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        func resolve(_ file: String) -> String {
+            file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
+        }
+        var problems: [ConfigurationProblem] = []
+        let main: YAMLDocument
+        switch YAMLDocument.load(path, displayName: path) {
+        case .success(let document): main = document
+        case .failure(let error): throw error
+        }
+        problems += KeySchema.leadrelay.unknownKeys(in: main.root).map(main.problem)
+        let config: LeadRelayConfig
+        switch main.decode(LeadRelayConfig.self) {
+        case .success(let value): config = value
+        case .failure(let error): throw ConfigurationError(problems + error.problems)
+        }
+        problems += config.validate().map(main.problem)
+
+        // Secrets: reported by key, never by value.
+        let secrets = SecretSource(environment: environment, configDirectory: directory)
+        func secret(_ env: String?, _ file: String?, _ path: [String]) -> Secret? {
+            switch secrets.read(env: env, file: file, path: path) {
+            case .success(let value): return value
+            case .failure(let issue): problems.append(main.problem(issue)); return nil
+            }
+        }
+        let token = secret(config.hubspot.auth.tokenEnv, config.hubspot.auth.tokenFile, ["hubspot", "auth"])
+        let clientID = secret(config.salesforce.auth.clientIdEnv, config.salesforce.auth.clientIdFile, ["salesforce", "auth"])
+        let clientSecret = secret(config.salesforce.auth.clientSecretEnv, config.salesforce.auth.clientSecretFile, ["salesforce", "auth"])
+        var slack: URL?
+        if let hook = config.notify?.slack, let value = secret(hook.webhookURLEnv, hook.webhookURLFile, ["notify", "slack"]) {
+            if let url = URL(string: value.value), url.scheme == "https" || url.scheme == "http" {
+                slack = url
+            } else {
+                problems.append(main.problem(ConfigIssue(path: ["notify", "slack"], "the Slack webhook is not an http(s) URL")))
+            }
+        }
+
+        // Rule files, each checked on its own so all their problems are reported.
+        var mappings: [MappingSet] = []
+        for (index, file) in config.mappings.enumerated() {
+            guard let document = sub(resolve(file), displayName: file, at: ["mappings", String(index)], in: main, problems: &problems) else { continue }
+            problems += KeySchema.mapping.unknownKeys(in: document.root).map(document.problem)
+            switch document.decode(MappingFile.self) {
+            case .failure(let error): problems += error.problems
+            case .success(let raw):
+                do {
+                    mappings.append(try MappingSet(validating: raw))
+                } catch {
+                    problems += error.issues.map(document.problem)
+                }
+            }
+        }
+        if mappings.count > 1 {
+            problems.append(main.problem(ConfigIssue(path: ["mappings", "1"], "only one lead mapping file is supported for now; merge the fields into \(config.mappings[0])")))
+        }
+        let attributes = Set((mappings.first?.fields.map(\.canonical) ?? [])).union(LeadAttributes.derived)
+        var scoring: ScoringConfig?
+        if let document = sub(resolve(config.scoring), displayName: config.scoring, at: ["scoring"], in: main, problems: &problems) {
+            problems += KeySchema.scoring.unknownKeys(in: document.root).map(document.problem)
+            switch document.decode(ScoringConfig.self) {
+            case .failure(let error): problems += error.problems
+            case .success(let value):
+                scoring = value
+                problems += value.validate(knownAttributes: attributes).map(document.problem)
+            }
+        }
+        var routing: RoutingConfig?
+        if let document = sub(resolve(config.routing), displayName: config.routing, at: ["routing"], in: main, problems: &problems) {
+            problems += KeySchema.routing.unknownKeys(in: document.root).map(document.problem)
+            switch document.decode(RoutingConfig.self) {
+            case .failure(let error): problems += error.problems
+            case .success(let value):
+                routing = value
+                problems += value.validate(knownAttributes: attributes).map(document.problem)
+            }
+        }
+        if let sla = config.sla, !FileManager.default.fileExists(atPath: resolve(sla)) {
+            problems.append(main.problem(ConfigIssue(path: ["sla"], "cannot read \(resolve(sla))")))
+        }
+        guard problems.isEmpty, let mapping = mappings.first, let scoring, let routing, let token, let clientID, let clientSecret else {
+            throw ConfigurationError(problems.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0) })
+        }
+        return LoadedConfiguration(config: config, path: path, mapping: mapping, scoring: scoring, routing: routing,
+                                   storePath: resolve(config.store.sqlite), hubspotToken: token, salesforceClientID: clientID,
+                                   salesforceClientSecret: clientSecret, slackWebhook: slack)
+    }
+
+    func sub(_ path: String, displayName: String, at key: [String], in main: YAMLDocument, problems: inout [ConfigurationProblem]) -> YAMLDocument? {
+        switch YAMLDocument.load(path, displayName: displayName) {
+        case .success(let document): return document
+        case .failure(let error):
+            if error.problems.first?.key == "(file)" {
+                problems.append(main.problem(ConfigIssue(path: key, "cannot read \(path)")))
+            } else {
+                problems += error.problems
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import LeadRelayCore
+
+/// `leadrelay.yaml`: where the CRMs, the store and the rule files are. Secrets are named, never written here.
+public struct LeadRelayConfig: Sendable, Decodable {
+    public struct HubSpot: Sendable, Decodable {
+        public struct Auth: Sendable, Decodable {
+            public var kind: String
+            public var tokenEnv: String?
+            public var tokenFile: String?
+        }
+        public var baseURL: String
+        public var auth: Auth
+        public var timeout: ConfigDuration?
+    }
+
+    public struct Salesforce: Sendable, Decodable {
+        public struct Auth: Sendable, Decodable {
+            public var kind: String
+            public var clientIdEnv: String?
+            public var clientIdFile: String?
+            public var clientSecretEnv: String?
+            public var clientSecretFile: String?
+        }
+        /// The token endpoint host (`https://login.salesforce.com` or a My Domain host).
+        public var baseURL: String
+        public var apiVersion: String
+        public var auth: Auth
+        public var timeout: ConfigDuration?
+    }
+
+    public struct Poll: Sendable, Decodable {
+        public var interval: ConfigDuration
+        /// How far behind the watermark each poll re-reads, for late commits and search index lag.
+        public var lookback: ConfigDuration?
+    }
+
+    public struct Store: Sendable, Decodable {
+        public var sqlite: String
+    }
+
+    public struct Webhook: Sendable, Decodable {
+        public var webhookURLEnv: String?
+        public var webhookURLFile: String?
+    }
+
+    public struct Notify: Sendable, Decodable {
+        public var slack: Webhook?
+        public var sms: Webhook?
+    }
+
+    public struct Mode: Sendable, Decodable {
+        /// `false` observes only: plans are computed and stored, nothing is written to the CRMs.
+        public var writes: Bool
+    }
+
+    public var hubspot: HubSpot
+    public var salesforce: Salesforce
+    public var poll: Poll
+    public var store: Store
+    public var mappings: [String]
+    public var scoring: String
+    public var routing: String
+    public var sla: String?
+    public var notify: Notify?
+    public var mode: Mode?
+
+    public static let supportedHubSpotAuth = ["private-app"]
+    public static let supportedSalesforceAuth = ["client-credentials"]
+
+    /// Checks the decoder cannot make, all of them at once.
+    func validate() -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        for (path, text) in [(["hubspot", "baseURL"], hubspot.baseURL), (["salesforce", "baseURL"], salesforce.baseURL)] {
+            if URL(string: text)?.scheme.map({ ["http", "https"].contains($0) }) != true || URL(string: text)?.host == nil {
+                issues.append(ConfigIssue(path: path, "'\(text)' is not an http(s) URL"))
+            }
+        }
+        if !Self.supportedHubSpotAuth.contains(hubspot.auth.kind) {
+            issues.append(ConfigIssue(path: ["hubspot", "auth", "kind"], "unsupported auth kind '\(hubspot.auth.kind)'; supported: \(Self.supportedHubSpotAuth.joined(separator: ", "))"))
+        }
+        if (hubspot.auth.tokenEnv == nil) == (hubspot.auth.tokenFile == nil) {
+            issues.append(ConfigIssue(path: ["hubspot", "auth"], "name exactly one of tokenEnv or tokenFile"))
+        }
+        if !Self.supportedSalesforceAuth.contains(salesforce.auth.kind) {
+            issues.append(ConfigIssue(path: ["salesforce", "auth", "kind"], "unsupported auth kind '\(salesforce.auth.kind)'; supported: \(Self.supportedSalesforceAuth.joined(separator: ", "))"))
+        }
+        if (salesforce.auth.clientIdEnv == nil) == (salesforce.auth.clientIdFile == nil) {
+            issues.append(ConfigIssue(path: ["salesforce", "auth"], "name exactly one of clientIdEnv or clientIdFile"))
+        }
+        if (salesforce.auth.clientSecretEnv == nil) == (salesforce.auth.clientSecretFile == nil) {
+            issues.append(ConfigIssue(path: ["salesforce", "auth"], "name exactly one of clientSecretEnv or clientSecretFile"))
+        }
+        let version = salesforce.apiVersion.hasPrefix("v") ? String(salesforce.apiVersion.dropFirst()) : salesforce.apiVersion
+        if Double(version) == nil || !version.contains(".") {
+            issues.append(ConfigIssue(path: ["salesforce", "apiVersion"], "'\(salesforce.apiVersion)' is not an API version; write it like \"v62.0\""))
+        }
+        if poll.interval.seconds < 1 {
+            issues.append(ConfigIssue(path: ["poll", "interval"], "poll more often than once a second wastes API budget; use at least 1s"))
+        }
+        if mappings.isEmpty {
+            issues.append(ConfigIssue(path: ["mappings"], "name at least one mapping file"))
+        }
+        if let slack = notify?.slack, (slack.webhookURLEnv == nil) == (slack.webhookURLFile == nil) {
+            issues.append(ConfigIssue(path: ["notify", "slack"], "name exactly one of webhookURLEnv or webhookURLFile"))
+        }
+        return issues
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+import Logging
+import Metrics
+
+/// Carries out pending outbox entries: batched CRM writes per system, then notifications.
+///
+/// An entry is marked done only after the CRM (or Slack) confirmed it; a crash
+/// in between leaves it pending, and the retry is harmless because writes set
+/// absolute values and creates look for their twin first.
+public struct OutboxDispatcher: Sendable {
+    let store: any StateStore
+    let connectors: [CRMSystem: any CRMConnector]
+    let notifier: (any Notifier)?
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    /// Entries read per round.
+    public var batchSize = 1000
+
+    public init(store: any StateStore, connectors: [any CRMConnector], notifier: (any Notifier)?,
+                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "leadrelay.dispatch")) {
+        self.store = store
+        self.connectors = Dictionary(connectors.map { ($0.system, $0) }, uniquingKeysWith: { a, _ in a })
+        self.notifier = notifier
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public struct Stats: Sendable, Hashable {
+        public var applied = 0
+        public var notified = 0
+        public var retryLater = 0
+        public var failed = 0
+        /// Set when a CRM's daily budget ran out: the rest waits for the next window.
+        public var halted: String?
+    }
+
+    /// Works through everything pending now, once each; entries that fail transiently wait for the next drain.
+    @discardableResult
+    public func drain() async throws -> Stats {
+        var stats = Stats()
+        var seen: Set<Int64> = []
+        while stats.halted == nil {
+            let entries = try await store.pendingOutbox(limit: batchSize).filter { !seen.contains($0.id) }
+            guard !entries.isEmpty else { break }
+            seen.formUnion(entries.map(\.id))
+            try await process(entries, &stats)
+        }
+        Counter(label: "leadrelay_outbox_entries_total", dimensions: [("outcome", "applied")]).increment(by: stats.applied)
+        Counter(label: "leadrelay_outbox_entries_total", dimensions: [("outcome", "notified")]).increment(by: stats.notified)
+        Counter(label: "leadrelay_outbox_entries_total", dimensions: [("outcome", "failed")]).increment(by: stats.failed)
+        return stats
+    }
+
+    func process(_ entries: [OutboxEntry], _ stats: inout Stats) async throws {
+        var writes: [CRMSystem: [(OutboxEntry, RecordWrite)]] = [:]
+        var notes: [(OutboxEntry, LeadRelayCore.Notification)] = []
+        for entry in entries {
+            switch entry.payload {
+            case .write(let write): writes[write.system, default: []].append((entry, write))
+            case .notify(let note): notes.append((entry, note))
+            }
+        }
+        for system in writes.keys.sorted() {
+            guard let items = writes[system], let connector = connectors[system] else { continue }
+            let outcomes: [WriteOutcome]
+            do {
+                outcomes = try await connector.apply(items.map(\.1))
+            } catch {
+                if case .quotaExhausted(_, let message) = error {
+                    logger.warning("API budget exhausted; writes wait for the next window.", metadata: ["crm.system": "\(system.rawValue)"])
+                    stats.halted = message
+                    return
+                }
+                if case .authentication = error { throw error }
+                logger.error("Writes failed; they stay pending.", metadata: ["crm.system": "\(system.rawValue)", "error": "\(error)"])
+                for (entry, _) in items { try await store.markFailed(entry.id, error: error.description, permanent: false, at: clock()) }
+                stats.retryLater += items.count
+                continue
+            }
+            for ((entry, write), outcome) in zip(items, outcomes) {
+                switch outcome.result {
+                case .applied(let id):
+                    try await store.markDone(entry.id, resultID: id, at: clock())
+                    if write.operation == .create, !id.isEmpty {
+                        try await store.link(RecordRef(system: system, object: write.object, id: id), to: entry.personKey,
+                                             reason: "created by LeadRelay for \(entry.personKey)", at: clock())
+                    }
+                    stats.applied += 1
+                case .retryLater(let message):
+                    try await store.markFailed(entry.id, error: message, permanent: false, at: clock())
+                    stats.retryLater += 1
+                case .rejected(let code, let message):
+                    logger.warning("CRM refused a write; it is kept for the report.", metadata: [
+                        "crm.system": "\(system.rawValue)", "crm.code": "\(code)", "outbox.id": "\(entry.id)",
+                    ])
+                    try await store.markFailed(entry.id, error: "\(code): \(message)", permanent: true, at: clock())
+                    stats.failed += 1
+                }
+            }
+        }
+        for (entry, note) in notes {
+            guard let notifier else {
+                try await store.markFailed(entry.id, error: "no notification target configured (notify.slack)", permanent: true, at: clock())
+                stats.failed += 1
+                continue
+            }
+            let sent: Result<Void, NotifierError>
+            do {
+                try await notifier.send(note)
+                sent = .success(())
+            } catch {
+                sent = .failure(error)
+            }
+            switch sent {
+            case .success:
+                try await store.markDone(entry.id, resultID: nil, at: clock())
+                stats.notified += 1
+            case .failure(let error):
+                try await store.markFailed(entry.id, error: error.message, permanent: !error.transient, at: clock())
+                if error.transient { stats.retryLater += 1 } else { stats.failed += 1 }
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+import Logging
+
+/// Delivers a message to a rep.
+public protocol Notifier: Sendable {
+    /// - Throws: `NotifierError` saying whether a later retry can help.
+    func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError)
+}
+
+public struct NotifierError: Error, Sendable {
+    public var message: String
+    /// False for errors a retry cannot fix (bad webhook URL, payload refused).
+    public var transient: Bool
+}
+
+/// Posts `{"text": …}` to a Slack incoming webhook, retrying server errors and timeouts with backoff.
+public struct SlackNotifier: Notifier {
+    let url: URL
+    let transport: any HTTPTransport
+    let retry: RetryPolicy
+    let sleep: @Sendable (Duration) async throws -> Void
+
+    public init(url: URL, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.25, maxDelay: 5),
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+        self.url = url
+        self.transport = transport
+        self.retry = retry
+        self.sleep = sleep
+    }
+
+    public func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) {
+        let body: JSONValue = ["text": .string(notification.text), "username": "LeadRelay"]
+        let data = (try? body.encoded()) ?? Data()
+        var last = ""
+        for attempt in 1...retry.maxAttempts {
+            do {
+                let response = try await transport.send(TransportRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
+                                                                         body: data, timeout: 10))
+                switch response.status {
+                case 200..<300: return
+                case 429, 500...599:
+                    last = "HTTP \(response.status)"
+                case let status:
+                    throw NotifierError(message: "Slack refused the message: HTTP \(status) \(String(decoding: response.body.prefix(200), as: UTF8.self))", transient: false)
+                }
+            } catch let error as NotifierError {
+                throw error
+            } catch {
+                last = "\(error)"
+            }
+            if attempt < retry.maxAttempts {
+                try? await sleep(.milliseconds(Int64(retry.delay(afterAttempt: attempt, serverAsked: nil, unit: Double.random(in: 0...1)) * 1000)))
+            }
+        }
+        throw NotifierError(message: "Slack webhook unavailable: \(last)", transient: true)
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import LeadRelayCore
+
+/// What one poll-and-plan pass saw and decided.
+public struct CycleResult: Sendable {
+    public struct StreamStats: Sendable, Hashable, Codable {
+        public var stream: String
+        public var read: Int
+        /// Versions not already in the store.
+        public var changed: Int
+        public var rejected: Int
+        public var calls: Int
+    }
+
+    public var plan: Plan
+    public var streams: [StreamStats]
+    public var rejected: [RejectedRecord]
+    /// Reps whose email a system does not know (their writes to it are skipped).
+    public var missingReps: [String: [CRMSystem]]
+    public var commit: CycleCommit
+
+    public var changedRecords: Int { streams.reduce(0) { $0 + $1.changed } }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+import Logging
+import Metrics
+
+/// One cycle: poll both CRMs since their watermarks, read what the store knows of the people touched,
+/// run the pure pipeline, and (unless dry) commit snapshots, watermarks and plan in one transaction.
+public struct SyncEngine: Sendable {
+    public let configuration: LoadedConfiguration
+    let connectors: [any CRMConnector]
+    let store: any StateStore
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    let owners: OwnerCache
+
+    public init(configuration: LoadedConfiguration, connectors: [any CRMConnector], store: any StateStore,
+                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "leadrelay.sync"),
+                ownerCacheSeconds: TimeInterval = 600) {
+        self.configuration = configuration
+        self.connectors = connectors
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.owners = OwnerCache(ttl: ownerCacheSeconds)
+    }
+
+    /// Polls and plans without changing anything (the store is only read).
+    public func plan() async throws -> CycleResult {
+        try await pass()
+    }
+
+    /// Polls, plans and commits. In observe-only mode (`mode.writes: false`) routing decisions are reported but not recorded.
+    @discardableResult
+    public func runCycle() async throws -> CycleResult {
+        let started = ContinuousClock.now
+        var result = try await pass()
+        if !configuration.writesEnabled {
+            result.commit.plan.changes.removeAll {
+                switch $0.action {
+                case .assign, .write, .notify, .lifecycle: true
+                case .link, .score: false
+                }
+            }
+        }
+        try await store.commit(result.commit, at: clock())
+        let elapsed = started.duration(to: .now)
+        Timer(label: "leadrelay_cycle_duration_seconds").recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        Counter(label: "leadrelay_assignments_total").increment(by: result.commit.plan.assignments.count)
+        if !result.rejected.isEmpty {
+            logger.warning("Some CRM records could not be read and were skipped.", metadata: ["sync.rejected": "\(result.rejected.count)"])
+        }
+        logger.info("Cycle committed.", metadata: [
+            "sync.changed": "\(result.changedRecords)", "sync.assignments": "\(result.commit.plan.assignments.count)",
+            "sync.changes": "\(result.commit.plan.changes.count)",
+        ])
+        return result
+    }
+
+    struct Polled: Sendable {
+        var system: CRMSystem
+        var leads: PollResult<SourceRecord>
+        var accounts: PollResult<Account>
+        var activities: PollResult<Activity>
+        var leadStream: String
+        var accountStream: String
+        var activityStream: String
+    }
+
+    func pass() async throws -> CycleResult {
+        let now = clock()
+        let mapping = configuration.mapping
+        let lookback = configuration.lookback
+        let store = self.store
+        // Poll both systems at once; each connector keeps its own rate-limit gate.
+        let polled = try await withThrowingTaskGroup(of: Polled.self) { group in
+            for connector in connectors {
+                group.addTask {
+                    let system = connector.system
+                    let leadStream = "\(system.rawValue).\(mapping.objectName(in: system))"
+                    let accountStream = "\(system.rawValue).accounts"
+                    let activityStream = "\(system.rawValue).activities"
+                    let leads = try await connector.pollLeads(since: try await store.watermark(leadStream), lookback: lookback,
+                                                              fields: mapping.fieldNames(in: system))
+                    let accounts = try await connector.pollAccounts(since: try await store.watermark(accountStream), lookback: lookback)
+                    let activities = try await connector.pollActivities(since: try await store.watermark(activityStream), lookback: lookback)
+                    return Polled(system: system, leads: leads, accounts: accounts, activities: activities,
+                                  leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
+                }
+            }
+            var all: [Polled] = []
+            for try await item in group { all.append(item) }
+            return all.sorted { $0.system < $1.system }
+        }
+        let ownerLists = try await owners.owners(now: now) { [connectors] in
+            var lists: [CRMSystem: [CRMOwner]] = [:]
+            for connector in connectors { lists[connector.system] = try await connector.owners() }
+            return lists
+        }
+        let directory = RepDirectory(routing: configuration.routing, owners: ownerLists)
+
+        // Keep only versions the store does not already hold: look-back re-reads are free of consequence.
+        let polledRecords = polled.flatMap(\.leads.items)
+        let stored = Dictionary(try await store.snapshots(polledRecords.map(\.ref)).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        let changed = polledRecords.filter { record in
+            guard let old = stored[record.ref] else { return true }
+            return old.modifiedAt != record.modifiedAt || old.fields != record.fields || old.deleted != record.deleted
+        }
+        let newActivities = polled.flatMap(\.activities.items)
+
+        // Who is touched: the people of changed records and of new behaviour.
+        guard let identifier = mapping.identifierField else {
+            throw ConfigurationError([ConfigurationProblem(file: configuration.config.mappings.first ?? "mapping", line: nil, column: nil,
+                                                           key: "fields", message: "no identifier field (email) to link people by")])
+        }
+        let resolver = IdentityResolver(identifier: identifier)
+        let touchedRefs = changed.map(\.ref) + newActivities.map(\.subject)
+        let existingLinks = try await store.links(for: Array(Set(touchedRefs)))
+        var keys = Set(changed.map { resolver.key(for: $0, existing: existingLinks) })
+        for activity in newActivities { if let key = existingLinks[activity.subject] { keys.insert(key) } }
+        let people = try await store.people(keys)
+
+        var records = Dictionary(people.records.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        for record in changed { records[record.ref] = record }
+        let personRefs = Set(records.keys)
+        let firstSeen = changed.map(\.ref).filter { people.links[$0] == nil }
+        var activities = Dictionary((people.activities + (try await store.activities(for: firstSeen))).map { ($0.id, $0) },
+                                    uniquingKeysWith: { a, _ in a })
+        for activity in newActivities where personRefs.contains(activity.subject) { activities[activity.id] = activity }
+        var accounts = Dictionary(try await store.accounts().map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        for account in polled.flatMap(\.accounts.items) { accounts[account.ref] = account }
+
+        let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: configuration.routing, reps: directory.reps)
+        let input = PipelineInput(
+            records: records.values.sorted { $0.ref < $1.ref }, accounts: accounts.values.sorted { $0.ref < $1.ref },
+            activities: activities.values.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
+            links: existingLinks.merging(people.links) { a, _ in a }, assignments: people.assignments,
+            previousScores: people.scores, routingState: try await store.routingState(), now: now)
+        let plan = pipeline.plan(input)
+
+        var watermarks: [String: Watermark] = [:]
+        var streams: [CycleResult.StreamStats] = []
+        var rejected: [RejectedRecord] = []
+        for item in polled {
+            if let mark = item.leads.watermark { watermarks[item.leadStream] = mark }
+            if let mark = item.accounts.watermark { watermarks[item.accountStream] = mark }
+            if let mark = item.activities.watermark { watermarks[item.activityStream] = mark }
+            let changedHere = changed.filter { $0.ref.system == item.system }.count
+            streams.append(.init(stream: item.leadStream, read: item.leads.items.count, changed: changedHere,
+                                 rejected: item.leads.rejected.count, calls: item.leads.calls))
+            streams.append(.init(stream: item.accountStream, read: item.accounts.items.count, changed: item.accounts.items.count,
+                                 rejected: item.accounts.rejected.count, calls: item.accounts.calls))
+            if item.activities.calls > 0 {
+                streams.append(.init(stream: item.activityStream, read: item.activities.items.count, changed: item.activities.items.count,
+                                     rejected: item.activities.rejected.count, calls: item.activities.calls))
+            }
+            rejected += item.leads.rejected + item.accounts.rejected + item.activities.rejected
+        }
+        let commit = CycleCommit(snapshots: changed, accounts: polled.flatMap(\.accounts.items), activities: newActivities,
+                                 watermarks: watermarks, plan: plan, rejected: rejected)
+        return CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import LeadRelayCore
+
+extension SQLiteStateStore {
+    /// SQLite binds at most a few thousand parameters per statement comfortably; lists are split at this size.
+    static let chunk = 500
+
+    public func watermark(_ stream: String) async throws -> Watermark? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT modified_at, record_id FROM watermarks WHERE stream = ?", arguments: [stream]).map {
+                Watermark(modifiedAt: Date(timeIntervalSince1970: $0["modified_at"]), id: $0["record_id"])
+            }
+        }
+    }
+
+    public func snapshots(_ refs: [RecordRef]) async throws -> [SourceRecord] {
+        try await pool.read { db in try Self.fetchSnapshots(db, refs) }
+    }
+
+    public func links(for refs: [RecordRef]) async throws -> [RecordRef: String] {
+        try await pool.read { db in try Self.fetchLinks(db, refs) }
+    }
+
+    public func people(_ personKeys: Set<String>) async throws -> PeopleState {
+        try await pool.read { db in
+            var links: [RecordRef: String] = [:]
+            var assignments: [String: String] = [:]
+            var scores: [String: Double] = [:]
+            for chunk in Array(personKeys).sorted().chunked(Self.chunk) {
+                let marks = databaseQuestionMarks(count: chunk.count)
+                let arguments = StatementArguments(Array(chunk))
+                for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links WHERE person_key IN (\(marks))", arguments: arguments) {
+                    links[Self.ref(row)] = row["person_key"]
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT person_key, rep_id FROM assignments WHERE person_key IN (\(marks))", arguments: arguments) {
+                    assignments[row["person_key"]] = row["rep_id"]
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT person_key, total FROM scores WHERE person_key IN (\(marks))", arguments: arguments) {
+                    scores[row["person_key"]] = row["total"]
+                }
+            }
+            let refs = Array(links.keys).sorted()
+            return PeopleState(records: try Self.fetchSnapshots(db, refs), activities: try Self.fetchActivities(db, refs),
+                               links: links, assignments: assignments, scores: scores)
+        }
+    }
+
+    public func activities(for refs: [RecordRef]) async throws -> [Activity] {
+        try await pool.read { db in try Self.fetchActivities(db, refs) }
+    }
+
+    public func accounts() async throws -> [Account] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM accounts ORDER BY system, object, id").map { row in
+                Account(ref: Self.ref(row), name: row["name"], domain: row["domain"], ownerID: row["owner_id"])
+            }
+        }
+    }
+
+    public func routingState() async throws -> RoutingState {
+        try await pool.read { db in
+            var state = RoutingState()
+            for row in try Row.fetchAll(db, sql: "SELECT rep_id, COUNT(*) AS total, SUM(open) AS open FROM assignments GROUP BY rep_id") {
+                state.assigned[row["rep_id"]] = row["total"]
+                state.open[row["rep_id"]] = row["open"]
+            }
+            return state
+        }
+    }
+
+    public func pendingOutbox(limit: Int) async throws -> [OutboxEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?", arguments: [limit]).map(Self.outboxEntry)
+        }
+    }
+
+    /// Every outbox entry, oldest first (reports and tests).
+    public func outbox() async throws -> [OutboxEntry] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map(Self.outboxEntry) }
+    }
+
+    /// Person key → (rep id, assigned at), for reports and tests.
+    public func allAssignments() async throws -> [String: (repID: String, at: Date)] {
+        try await pool.read { db in
+            var result: [String: (repID: String, at: Date)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT person_key, rep_id, assigned_at FROM assignments") {
+                result[row["person_key"]] = (row["rep_id"], Date(timeIntervalSince1970: row["assigned_at"]))
+            }
+            return result
+        }
+    }
+
+    /// Counts per table, for summaries.
+    public func counts() async throws -> [String: Int] {
+        try await pool.read { db in
+            var result: [String: Int] = [:]
+            for table in ["snapshots", "identity_links", "activities", "accounts", "outbox", "assignments", "scores", "rejects"] {
+                result[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            }
+            result["people"] = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT person_key) FROM identity_links") ?? 0
+            result["people_in_both"] = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM (SELECT person_key FROM identity_links GROUP BY person_key HAVING COUNT(DISTINCT system) > 1)
+                """) ?? 0
+            return result
+        }
+    }
+
+    static func ref(_ row: Row) -> RecordRef {
+        RecordRef(system: CRMSystem(rawValue: row["system"]) ?? .hubspot, object: row["object"], id: row["id"])
+    }
+
+    static func fetchSnapshots(_ db: Database, _ refs: [RecordRef]) throws -> [SourceRecord] {
+        var records: [SourceRecord] = []
+        for chunk in refs.chunked(Self.chunk / 3) {
+            let clause = Array(repeating: "(system = ? AND object = ? AND id = ?)", count: chunk.count).joined(separator: " OR ")
+            let arguments = StatementArguments(chunk.flatMap { [$0.system.rawValue, $0.object, $0.id] })
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM snapshots WHERE \(clause)", arguments: arguments) {
+                records.append(SourceRecord(ref: ref(row), modifiedAt: Date(timeIntervalSince1970: row["modified_at"]),
+                                            fields: try decode([String: String?].self, row["fields"]), deleted: row["deleted"]))
+            }
+        }
+        return records.sorted { $0.ref < $1.ref }
+    }
+
+    static func fetchLinks(_ db: Database, _ refs: [RecordRef]) throws -> [RecordRef: String] {
+        var links: [RecordRef: String] = [:]
+        for chunk in refs.chunked(Self.chunk / 3) {
+            let clause = Array(repeating: "(system = ? AND object = ? AND id = ?)", count: chunk.count).joined(separator: " OR ")
+            let arguments = StatementArguments(chunk.flatMap { [$0.system.rawValue, $0.object, $0.id] })
+            for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links WHERE \(clause)", arguments: arguments) {
+                links[ref(row)] = row["person_key"]
+            }
+        }
+        return links
+    }
+
+    static func fetchActivities(_ db: Database, _ refs: [RecordRef]) throws -> [Activity] {
+        var activities: [Activity] = []
+        for chunk in refs.chunked(Self.chunk / 3) {
+            let clause = Array(repeating: "(system = ? AND object = ? AND record_id = ?)", count: chunk.count).joined(separator: " OR ")
+            let arguments = StatementArguments(chunk.flatMap { [$0.system.rawValue, $0.object, $0.id] })
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM activities WHERE \(clause)", arguments: arguments) {
+                guard let kind = Activity.Kind(rawValue: row["kind"]) else { continue }
+                activities.append(Activity(id: row["id"], subject: RecordRef(system: CRMSystem(rawValue: row["system"]) ?? .hubspot,
+                                                                             object: row["object"], id: row["record_id"]),
+                                           kind: kind, occurredAt: Date(timeIntervalSince1970: row["occurred_at"]),
+                                           url: row["url"], form: row["form"]))
+            }
+        }
+        return activities.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
+    }
+
+    static func outboxEntry(_ row: Row) throws -> OutboxEntry {
+        OutboxEntry(id: row["id"], personKey: row["person_key"], payload: try decode(OutboxEntry.Payload.self, row["payload"]),
+                    reason: row["reason"], status: OutboxEntry.Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
+                    lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

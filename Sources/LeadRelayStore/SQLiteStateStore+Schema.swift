@@ -1,0 +1,94 @@
+import GRDB
+
+extension SQLiteStateStore {
+    /// Named migrations; once merged, a migration is never edited — add a new one instead.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.create(table: "watermarks") { t in
+                t.primaryKey("stream", .text)
+                t.column("modified_at", .double).notNull()
+                t.column("record_id", .text).notNull()
+                t.column("updated_at", .double).notNull()
+            }
+            try db.create(table: "snapshots") { t in
+                t.column("system", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("modified_at", .double).notNull()
+                t.column("deleted", .boolean).notNull()
+                t.column("fields", .text).notNull()
+                t.column("seen_at", .double).notNull()
+                t.primaryKey(["system", "object", "id"])
+            }
+            try db.create(table: "identity_links") { t in
+                t.column("system", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("person_key", .text).notNull().indexed()
+                t.column("reason", .text).notNull()
+                t.column("linked_at", .double).notNull()
+                t.primaryKey(["system", "object", "id"])
+            }
+            try db.create(table: "activities") { t in
+                t.primaryKey("id", .text)
+                t.column("system", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("record_id", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("occurred_at", .double).notNull()
+                t.column("url", .text)
+                t.column("form", .text)
+            }
+            try db.create(index: "activities_subject", on: "activities", columns: ["system", "object", "record_id"])
+            try db.create(table: "accounts") { t in
+                t.column("system", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("domain", .text)
+                t.column("owner_id", .text)
+                t.primaryKey(["system", "object", "id"])
+            }
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("idempotency_key", .text).notNull().unique()
+                t.column("person_key", .text).notNull()
+                t.column("payload", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("last_error", .text)
+                t.column("result_id", .text)
+                t.column("created_at", .double).notNull()
+                t.column("finished_at", .double)
+            }
+            try db.create(index: "outbox_pending", on: "outbox", columns: ["status", "id"])
+            try db.create(table: "assignments") { t in
+                t.primaryKey("person_key", .text)
+                t.column("rep_id", .text).notNull().indexed()
+                t.column("rule", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("assigned_at", .double).notNull()
+                t.column("open", .boolean).notNull().defaults(to: true)
+            }
+            try db.create(table: "scores") { t in
+                t.primaryKey("person_key", .text)
+                t.column("total", .double).notNull()
+                t.column("fit", .double).notNull()
+                t.column("interest", .double).notNull()
+                t.column("breakdown", .text).notNull()
+                t.column("scored_at", .double).notNull()
+            }
+            try db.create(table: "rejects") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("system", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("record_id", .text)
+                t.column("reason", .text).notNull()
+                t.column("seen_at", .double).notNull()
+            }
+        }
+        return migrator
+    }
+}

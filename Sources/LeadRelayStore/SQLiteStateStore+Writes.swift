@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import LeadRelayCore
+
+extension SQLiteStateStore {
+    /// Entries that fail this many times are parked as failed, for the report, instead of retried forever.
+    public static let maxAttempts = 8
+
+    public func commit(_ cycle: CycleCommit, at now: Date) async throws {
+        let time = now.timeIntervalSince1970
+        try await pool.write { db in
+            for record in cycle.snapshots {
+                try db.execute(sql: """
+                    INSERT INTO snapshots (system, object, id, modified_at, deleted, fields, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (system, object, id) DO UPDATE SET modified_at = excluded.modified_at, deleted = excluded.deleted,
+                        fields = excluded.fields, seen_at = excluded.seen_at
+                    """, arguments: [record.ref.system.rawValue, record.ref.object, record.ref.id, record.modifiedAt.timeIntervalSince1970,
+                                     record.deleted, try Self.json(record.fields), time])
+            }
+            for account in cycle.accounts {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO accounts (system, object, id, name, domain, owner_id) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [account.ref.system.rawValue, account.ref.object, account.ref.id, account.name, account.domain, account.ownerID])
+            }
+            for activity in cycle.activities {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO activities (id, system, object, record_id, kind, occurred_at, url, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [activity.id, activity.subject.system.rawValue, activity.subject.object, activity.subject.id,
+                                     activity.kind.rawValue, activity.occurredAt.timeIntervalSince1970, activity.url, activity.form])
+            }
+            for (stream, mark) in cycle.watermarks {
+                try db.execute(sql: "INSERT OR REPLACE INTO watermarks (stream, modified_at, record_id, updated_at) VALUES (?, ?, ?, ?)",
+                               arguments: [stream, mark.modifiedAt.timeIntervalSince1970, mark.id, time])
+            }
+            for reject in cycle.rejected {
+                try db.execute(sql: "INSERT INTO rejects (system, object, record_id, reason, seen_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [reject.system.rawValue, reject.object, reject.id, reject.reason, time])
+            }
+            try Self.apply(cycle.plan, db, time: time)
+        }
+    }
+
+    static func apply(_ plan: Plan, _ db: Database, time: Double) throws {
+        for change in plan.changes {
+            switch change.action {
+            case .link(let ref):
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO identity_links (system, object, id, person_key, reason, linked_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [ref.system.rawValue, ref.object, ref.id, change.personKey, change.reason, time])
+            case .score(let score):
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO scores (person_key, total, fit, interest, breakdown, scored_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [change.personKey, score.total, score.fitScore, score.interestScore, try json(score), time])
+            case .assign(let decision):
+                guard let rep = decision.repID else { continue }
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO assignments (person_key, rep_id, rule, reason, assigned_at, open) VALUES (?, ?, ?, ?, ?, 1)
+                    """, arguments: [change.personKey, rep, decision.rule, decision.reason, time])
+            case .lifecycle:
+                continue
+            case .write(let write):
+                try enqueue(.write(write), key: write.idempotencyKey, change: change, db, time: time)
+            case .notify(let note):
+                try enqueue(.notify(note), key: "notify:\(change.personKey):\(note.repID)", change: change, db, time: time)
+            }
+        }
+    }
+
+    static func enqueue(_ payload: OutboxEntry.Payload, key: String, change: PlanChange, _ db: Database, time: Double) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO outbox (idempotency_key, person_key, payload, reason, status, attempts, created_at)
+            VALUES (?, ?, ?, ?, 'pending', 0, ?)
+            """, arguments: [key, change.personKey, try json(payload), change.reason, time])
+    }
+
+    public func markDone(_ id: Int64, resultID: String?, at now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET status = 'done', result_id = ?, attempts = attempts + 1, finished_at = ? WHERE id = ?",
+                           arguments: [resultID, now.timeIntervalSince1970, id])
+        }
+    }
+
+    public func markFailed(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+                    status = CASE WHEN ? OR attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,
+                    finished_at = CASE WHEN ? OR attempts + 1 >= ? THEN ? ELSE NULL END
+                WHERE id = ?
+                """, arguments: [error, permanent, Self.maxAttempts, permanent, Self.maxAttempts, now.timeIntervalSince1970, id])
+        }
+    }
+
+    public func link(_ ref: RecordRef, to personKey: String, reason: String, at now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO identity_links (system, object, id, person_key, reason, linked_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [ref.system.rawValue, ref.object, ref.id, personKey, reason, now.timeIntervalSince1970])
+        }
+    }
+}
