@@ -106,6 +106,15 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Snapshots per system (`hubspot`, `salesforce`).
+    public func snapshotCounts() async throws -> [String: Int] {
+        try await pool.read { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT system, COUNT(*) AS n FROM snapshots GROUP BY system") { result[row["system"]] = row["n"] }
+            return result
+        }
+    }
+
     static func ref(_ row: Row) -> RecordRef {
         RecordRef(system: CRMSystem(rawValue: row["system"]) ?? .hubspot, object: row["object"], id: row["id"])
     }

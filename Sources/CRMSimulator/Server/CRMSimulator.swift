@@ -53,7 +53,7 @@ public struct CRMSimulator: Sendable {
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
         }
         var quiet = logger ?? Logger(label: "leadrelay.simulator")
-        if logger == nil { quiet.logLevel = .warning }
+        if logger == nil { quiet.logLevel = .critical }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "crm-simulator"),

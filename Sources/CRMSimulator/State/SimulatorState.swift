@@ -31,7 +31,7 @@ public actor SimulatorState {
         case serverError
     }
 
-    public let credentials: Credentials
+    public nonisolated let credentials: Credentials
     let clock: @Sendable () -> Date
 
     // HubSpot

@@ -21,10 +21,22 @@ public struct SourceRecord: Sendable, Hashable, Codable {
         self.deleted = deleted
     }
 
+    /// True when both are the same version: same time, deletion flag and values (an empty field equals an absent one).
+    public func hasSameContent(as other: SourceRecord) -> Bool {
+        // Milliseconds: a Date that went through storage as seconds-since-1970 can differ in the last bit.
+        ref == other.ref && modifiedAt.epochMillis == other.modifiedAt.epochMillis && deleted == other.deleted
+            && fields.compactMapValues { $0 } == other.fields.compactMapValues { $0 }
+    }
+
     /// The field's value with blank text treated as empty.
     public func value(_ name: String) -> String? {
         guard let value = fields[name] ?? nil else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : value
     }
+}
+
+extension Date {
+    /// Milliseconds since 1970, rounded: the precision both CRMs use.
+    public var epochMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }

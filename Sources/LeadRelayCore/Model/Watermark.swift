@@ -12,7 +12,7 @@ public struct Watermark: Sendable, Hashable, Codable, Comparable, CustomStringCo
 
     /// Orders by time, then id; ids compare by length then text, so digit ids order numerically.
     public static func < (lhs: Watermark, rhs: Watermark) -> Bool {
-        if lhs.modifiedAt != rhs.modifiedAt { return lhs.modifiedAt < rhs.modifiedAt }
+        if lhs.modifiedAt.epochMillis != rhs.modifiedAt.epochMillis { return lhs.modifiedAt < rhs.modifiedAt }
         if lhs.id.count != rhs.id.count { return lhs.id.count < rhs.id.count }
         return lhs.id < rhs.id
     }

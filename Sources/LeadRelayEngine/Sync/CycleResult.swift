@@ -19,5 +19,6 @@ public struct CycleResult: Sendable {
     public var missingReps: [String: [CRMSystem]]
     public var commit: CycleCommit
 
-    public var changedRecords: Int { streams.reduce(0) { $0 + $1.changed } }
+    /// Lead and account versions that were new to the store (behavioural events are not counted: look-back re-reads them).
+    public var changedRecords: Int { commit.snapshots.count + commit.accounts.count }
 }

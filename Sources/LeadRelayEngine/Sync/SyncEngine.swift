@@ -104,7 +104,7 @@ public struct SyncEngine: Sendable {
         let stored = Dictionary(try await store.snapshots(polledRecords.map(\.ref)).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
         let changed = polledRecords.filter { record in
             guard let old = stored[record.ref] else { return true }
-            return old.modifiedAt != record.modifiedAt || old.fields != record.fields || old.deleted != record.deleted
+            return !old.hasSameContent(as: record)
         }
         let newActivities = polled.flatMap(\.activities.items)
 
@@ -127,8 +127,10 @@ public struct SyncEngine: Sendable {
         var activities = Dictionary((people.activities + (try await store.activities(for: firstSeen))).map { ($0.id, $0) },
                                     uniquingKeysWith: { a, _ in a })
         for activity in newActivities where personRefs.contains(activity.subject) { activities[activity.id] = activity }
-        var accounts = Dictionary(try await store.accounts().map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        let storedAccounts = Dictionary(try await store.accounts().map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        var accounts = storedAccounts
         for account in polled.flatMap(\.accounts.items) { accounts[account.ref] = account }
+        let changedAccounts = polled.flatMap(\.accounts.items).filter { storedAccounts[$0.ref] != $0 }
 
         let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: configuration.routing, reps: directory.reps)
         let input = PipelineInput(
@@ -148,7 +150,8 @@ public struct SyncEngine: Sendable {
             let changedHere = changed.filter { $0.ref.system == item.system }.count
             streams.append(.init(stream: item.leadStream, read: item.leads.items.count, changed: changedHere,
                                  rejected: item.leads.rejected.count, calls: item.leads.calls))
-            streams.append(.init(stream: item.accountStream, read: item.accounts.items.count, changed: item.accounts.items.count,
+            streams.append(.init(stream: item.accountStream, read: item.accounts.items.count,
+                                 changed: changedAccounts.filter { $0.ref.system == item.system }.count,
                                  rejected: item.accounts.rejected.count, calls: item.accounts.calls))
             if item.activities.calls > 0 {
                 streams.append(.init(stream: item.activityStream, read: item.activities.items.count, changed: item.activities.items.count,
@@ -156,7 +159,7 @@ public struct SyncEngine: Sendable {
             }
             rejected += item.leads.rejected + item.accounts.rejected + item.activities.rejected
         }
-        let commit = CycleCommit(snapshots: changed, accounts: polled.flatMap(\.accounts.items), activities: newActivities,
+        let commit = CycleCommit(snapshots: changed, accounts: changedAccounts, activities: newActivities,
                                  watermarks: watermarks, plan: plan, rejected: rejected)
         return CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
     }

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import LeadRelayCRM
+import LeadRelayEngine
+import LeadRelayStore
+import Logging
+
+/// `leadrelay reconcile --dry-run`: polls, plans and prints what the daemon would do, writing nothing.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Poll both CRMs and print the plan (assignments, writes, notifications) with reasons.")
+
+    @Option(name: .long, help: "Path of leadrelay.yaml.")
+    var config: String = "leadrelay.yaml"
+
+    @Flag(name: .long, help: "Print the plan without writing anything (required for now).")
+    var dryRun = false
+
+    @Option(name: .long, help: "Output format: markdown or json.")
+    var format: String = "markdown"
+
+    func validate() throws {
+        guard dryRun else { throw ValidationError("reconcile only plans for now: pass --dry-run (use `leadrelay run` to apply)") }
+        guard PlanReport.Format(rawValue: format) != nil else { throw ValidationError("--format must be markdown or json") }
+    }
+
+    func run() async throws {
+        let loaded = try loadOrExit(config)
+        // Nothing is committed in a dry run. Without a store yet (first run), plan against an empty scratch store.
+        let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-dryrun-\(UUID().uuidString)")
+        let exists = FileManager.default.fileExists(atPath: loaded.storePath)
+        defer { if !exists { try? FileManager.default.removeItem(atPath: scratch) } }
+        let store = try SQLiteStateStore(path: exists ? loaded.storePath : (scratch as NSString).appendingPathComponent("state.sqlite"))
+        let engine = SyncEngine(configuration: loaded, connectors: try ConnectorFactory.connectors(loaded), store: store,
+                                logger: Logger(label: "leadrelay.reconcile"))
+        let result: CycleResult
+        do {
+            result = try await engine.plan()
+        } catch let error as CRMError {
+            if case .authentication = error {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCodes.configuration
+            }
+            throw error
+        }
+        print(PlanReport(result: result, dryRun: true).render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")
+    }
+}

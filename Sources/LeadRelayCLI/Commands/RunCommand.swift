@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import LeadRelayCRM
+import LeadRelayEngine
+import LeadRelayStore
+import Logging
+import ServiceLifecycle
+
+/// `leadrelay run`: the daemon. SIGINT/SIGTERM finish the batch in hand, then exit 0.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the sync loop until SIGINT or SIGTERM.")
+
+    @Option(name: .long, help: "Path of leadrelay.yaml.")
+    var config: String = "leadrelay.yaml"
+
+    func run() async throws {
+        let loaded = try loadOrExit(config)
+        let logger = Logger(label: "leadrelay")
+        let store = try SQLiteStateStore(path: loaded.storePath)
+        let connectors = try ConnectorFactory.connectors(loaded, logger: logger)
+        let engine = SyncEngine(configuration: loaded, connectors: connectors, store: store, logger: logger)
+        let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(loaded), logger: logger)
+        let service = SyncService(engine: engine, dispatcher: dispatcher, interval: loaded.pollInterval.duration, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as CRMError {
+            if case .authentication = error {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCodes.configuration
+            }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+import LeadRelayEngine
+import LeadRelayStore
+import Logging
+
+/// The whole handoff on one machine: simulator with seeded data, the daemon against it, a backlog, then fresh leads.
+public struct DemoRunner: Sendable {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 42
+        public var people: Int = 300
+        /// Folder for configuration and state; a fresh temporary folder when `nil`.
+        public var directory: String?
+        /// Give up waiting for the new demo request after this long.
+        public var timeout: TimeInterval = 60
+        public init() {}
+    }
+
+    public struct Summary: Sendable, Codable {
+        public struct Latency: Sendable, Codable {
+            public var email: String
+            public var rep: String?
+            public var secondsToHubSpotOwner: Double?
+            public var secondsToSalesforceOwner: Double?
+            public var secondsToNotification: Double?
+        }
+
+        public var seed: UInt64
+        public var directory: String
+        public var recordsSeen: [String: Int]
+        public var peopleLinkedAcrossSystems: Int
+        public var mqls: Int
+        public var assignmentsPerRep: [String: Int]
+        public var notifications: Int
+        public var writeCalls: [String: Int]
+        public var failedOutboxEntries: Int
+        public var backlogCycles: Int
+        public var newDemoRequest: Latency
+    }
+
+    public var options: Options
+
+    public init(options: Options) { self.options = options }
+
+    public func run(logger: Logger = Logger(label: "leadrelay.demo")) async throws -> Summary {
+        let simulator = CRMSimulator()
+        let options = self.options
+        return try await simulator.withRunning { endpoints in
+            let directory = options.directory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-demo-\(UUID().uuidString.prefix(8))")
+            _ = try await SeedGenerator(options: .init(seed: options.seed, people: options.people)).populate(simulator.state)
+            let workspace = Workspace(directory: directory)
+            try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
+            var environment = ProcessInfo.processInfo.environment
+            environment["CREDENTIALS_DIRECTORY"] = nil
+            let configuration = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            let store = try SQLiteStateStore(path: configuration.storePath)
+            let connectors = try ConnectorFactory.connectors(configuration, logger: logger)
+            let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store, logger: logger)
+            let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(configuration), logger: logger)
+
+            // Work off the backlog: cycle until nothing changes and nothing is pending.
+            var cycles = 0
+            repeat {
+                let result = try await engine.runCycle()
+                try await dispatcher.drain()
+                cycles += 1
+                if result.changedRecords == 0, try await store.pendingOutbox(limit: 1).isEmpty { break }
+            } while cycles < 30
+
+            // The daemon now runs at its poll interval while marketing brings in new leads; one asks for a demo.
+            let email = "morgan.reyes@northwind-health.com"
+            let service = SyncService(engine: engine, dispatcher: dispatcher, interval: configuration.pollInterval.duration, logger: logger)
+            let latency = try await withThrowingTaskGroup(of: Summary.Latency?.self) { group in
+                group.addTask {
+                    try await service.run()
+                    return nil
+                }
+                // Land the new leads part-way through a poll interval, as real traffic does.
+                try await Task.sleep(for: configuration.pollInterval.duration * 0.4)
+                let created = Date()
+                let contact = try await createNewLeads(simulator.state, demoEmail: email)
+                var latency = Summary.Latency(email: email)
+                let deadline = Date().addingTimeInterval(options.timeout)
+                while Date() < deadline {
+                    latency = try await measure(email: email, contact: contact, created: created, simulator: simulator, store: store)
+                    if latency.secondsToHubSpotOwner != nil, latency.secondsToSalesforceOwner != nil, latency.secondsToNotification != nil { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                group.cancelAll()
+                return latency
+            }
+            return try await summarise(store: store, simulator: simulator, directory: directory, cycles: cycles, latency: latency)
+        }
+    }
+
+    /// Three new HubSpot contacts (one a demo request from a good-fit VP) and one Salesforce lead; returns the demo requester's id.
+    func createNewLeads(_ state: SimulatorState, demoEmail: String) async throws -> Int {
+        let contact = try await state.createHubSpotRecord("contacts", properties: [
+            "email": demoEmail, "firstname": "Morgan", "lastname": "Reyes", "company": "Northwind Health",
+            "jobtitle": "VP Operations", "state": "MA", "industry": "HOSPITAL_HEALTH_CARE", "numemployees": "1200",
+            "lifecyclestage": "lead",
+        ])
+        await state.recordHubSpotEvent(contactID: contact, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
+        try await state.createHubSpotRecord("contacts", properties: [
+            "email": "sam.ortiz@gmail.com", "firstname": "Sam", "lastname": "Ortiz", "jobtitle": "Student", "lifecyclestage": "subscriber",
+        ])
+        try await state.createHubSpotRecord("contacts", properties: [
+            "email": "lee.park@cobaltworks.io", "firstname": "Lee", "lastname": "Park", "company": "Cobalt Works",
+            "jobtitle": "Engineer", "state": "TX", "lifecyclestage": "lead",
+        ])
+        try await state.createSalesforceRecord("Lead", fields: [
+            "FirstName": "Jo", "LastName": "Baptiste", "Email": "jo.baptiste@harborlogistics.net", "Company": "Harbor Logistics",
+            "Status": "Open - Not Contacted", "OwnerId": .string(try await integrationUser(state)),
+        ])
+        return contact
+    }
+
+    func integrationUser(_ state: SimulatorState) async throws -> String {
+        await state.salesforceRecords("User").first { $0.fields["Email"] == .string("integration@example.com") }?.id ?? ""
+    }
+
+    func measure(email: String, contact: Int, created: Date, simulator: CRMSimulator, store: SQLiteStateStore) async throws -> Summary.Latency {
+        let writes = await simulator.state.writes
+        let personKey = IdentityResolver.personKey(email: email)
+        // An owner write to an existing lead names only its id; a create carries the email.
+        let salesforceIDs = Set(try await store.people([personKey]).links.keys.filter { $0.system == .salesforce }.map(\.id))
+        let hubspot = writes.first { $0.system == .hubspot && $0.id == String(contact) && $0.fields["hubspot_owner_id"] != nil }
+        let salesforce = writes.first {
+            $0.system == .salesforce && $0.fields["OwnerId"] != nil && ($0.fields["Email"]?.lowercased() == email || salesforceIDs.contains($0.id))
+        }
+        let slack = zip(await simulator.state.slackTimes(), await simulator.state.slackBodies()).first {
+            $0.1["text"]?.stringValue?.contains("Morgan Reyes") == true
+        }
+        let rep = try await store.allAssignments()[personKey]?.repID
+        return Summary.Latency(email: email, rep: rep, secondsToHubSpotOwner: hubspot.map { $0.at.timeIntervalSince(created) },
+                               secondsToSalesforceOwner: salesforce.map { $0.at.timeIntervalSince(created) },
+                               secondsToNotification: slack.map { $0.0.timeIntervalSince(created) })
+    }
+
+    func summarise(store: SQLiteStateStore, simulator: CRMSimulator, directory: String, cycles: Int, latency: Summary.Latency) async throws -> Summary {
+        let counts = try await store.counts()
+        let assignments = try await store.allAssignments()
+        var perRep: [String: Int] = [:]
+        for (_, value) in assignments { perRep[value.repID, default: 0] += 1 }
+        let outbox = try await store.outbox()
+        let recordsSeen = try await store.snapshotCounts()
+        return Summary(seed: options.seed, directory: directory, recordsSeen: recordsSeen,
+                       peopleLinkedAcrossSystems: counts["people_in_both"] ?? 0, mqls: assignments.count, assignmentsPerRep: perRep,
+                       notifications: await simulator.state.slackBodies().count,
+                       writeCalls: ["hubspot": await simulator.state.writeCalls(.hubspot), "salesforce": await simulator.state.writeCalls(.salesforce)],
+                       failedOutboxEntries: outbox.filter { $0.status == .failed }.count, backlogCycles: cycles, newDemoRequest: latency)
+    }
+}

@@ -1,0 +1,100 @@
+/// The default rule files, embedded so `demo` and `simulate --write-config` work from any folder.
+///
+/// They are byte-for-byte the files in the repository (`Mappings/`, `systemd/`); a test keeps them equal.
+public enum DefaultFiles {
+    /// `Mappings/hubspot-salesforce.yaml`
+    public static let mapping = """
+    # Lead mapping: one canonical field per entry, with the HubSpot contact property,
+    # the Salesforce Lead field, the type, and the rule that decides which side wins.
+    # Rules: two-way, prefer-hubspot, prefer-salesforce, prefer-hubspot-unless-blank,
+    # prefer-salesforce-unless-blank, fill-if-empty, hubspot-to-salesforce,
+    # salesforce-to-hubspot, never, leadrelay (written by routing only).
+    object: lead
+    hubspot: { object: contacts }
+    salesforce: { object: Lead }
+    fields:
+      email:         { hubspot: email,            salesforce: Email,             type: email,   rule: two-way, identifier: true }
+      firstName:     { hubspot: firstname,        salesforce: FirstName,         type: string,  rule: two-way }
+      lastName:      { hubspot: lastname,         salesforce: LastName,          type: string,  rule: two-way }
+      company:       { hubspot: company,          salesforce: Company,           type: string,  rule: prefer-salesforce-unless-blank }
+      title:         { hubspot: jobtitle,         salesforce: Title,             type: string,  rule: two-way }
+      phone:         { hubspot: phone,            salesforce: Phone,             type: phone,   rule: two-way }
+      state:         { hubspot: state,            salesforce: State,             type: string,  rule: two-way }
+      employees:     { hubspot: numemployees,     salesforce: NumberOfEmployees, type: integer, rule: fill-if-empty }
+      annualRevenue: { hubspot: annualrevenue,    salesforce: AnnualRevenue,     type: decimal, rule: fill-if-empty }
+      industry:
+        hubspot: industry
+        salesforce: Industry
+        type: picklist
+        rule: prefer-salesforce
+        values:
+          COMPUTER_SOFTWARE: Technology
+          HOSPITAL_HEALTH_CARE: Healthcare
+          FINANCIAL_SERVICES: Finance
+          RETAIL: Retail
+          MACHINERY: Machinery
+          BANKING: Banking
+          INSURANCE: Insurance
+          EDUCATION_MANAGEMENT: Education
+          TELECOMMUNICATIONS: Telecommunications
+      owner:         { hubspot: hubspot_owner_id, salesforce: OwnerId,           type: owner,   rule: leadrelay }
+    """ + "\n"
+
+    /// `systemd/scoring.yaml`
+    public static let scoring = """
+    # Fit (who the lead is) plus interest (what they did, halving every halfLife).
+    # A lead becomes an MQL at `threshold` total points with at least `minimumFit` fit points.
+    mql: { threshold: 100, minimumFit: 30 }
+    fit:
+      - { name: senior-title,  when: { seniority: { in: [c-level, vp, director] } }, points: 25 }
+      - { name: target-size,   when: { employees: { between: [200, 5000] } },        points: 20 }
+      - { name: target-sector, when: { industry: { in: [Technology, Healthcare] } }, points: 15 }
+      - { name: work-email,    when: { emailClass: work },                           points: 10 }
+      - { name: free-mail,     when: { emailClass: free },                           points: -20 }
+    interest:
+      halfLife: 30d
+      events:
+        - { name: demo-request, type: form-submission, form: demo-request, points: 60 }
+        - { name: contact-us,   type: form-submission, form: contact-us,   points: 30 }
+        - { name: pricing-page, type: page-view, url: "*/pricing*", points: 10, maxPerDay: 2 }
+        - { name: email-click,  type: email-click, points: 2 }
+        - { name: careers-page, type: page-view, url: "*/careers*", points: -15 }
+    """ + "\n"
+
+    /// `systemd/routing.yaml`
+    public static let routing = """
+    # Reps, their pools, and the rules in order: the first rule that places a lead wins.
+    # Reps are matched to HubSpot owners and Salesforce users by email.
+    reps:
+      - { id: ana,   email: ana@example.com,   pools: [northeast, healthcare], weight: 2, capacity: 40 }
+      - { id: ben,   email: ben@example.com,   pools: [northeast],             weight: 1, capacity: 40 }
+      - { id: chloe, email: chloe@example.com, pools: [healthcare],            weight: 1, capacity: 40 }
+      - { id: dev,   email: dev@example.com,   pools: [west],                  weight: 1, capacity: 40 }
+      - { id: eli,   email: eli@example.com,   pools: [west],                  weight: 1, capacity: 40 }
+      - { id: fay,   email: fay@example.com,   pools: [central],               weight: 1, capacity: 40 }
+    pools:
+      northeast:  { strategy: weighted-round-robin }
+      healthcare: { strategy: least-loaded }
+      west:       { strategy: weighted-round-robin }
+      central:    { strategy: weighted-round-robin }
+    rules:
+      - { name: existing-account, match: account, assign: account-owner }
+      - { name: healthcare,       when: { industry: { in: [Healthcare] } },      assign: { pool: healthcare } }
+      - { name: northeast,        when: { state: { in: [NY, MA, CT, NJ, PA] } }, assign: { pool: northeast } }
+      - { name: west,             when: { state: { in: [CA, WA, OR, CO] } },     assign: { pool: west } }
+    fallback: { pool: everyone }
+    """ + "\n"
+
+    /// `systemd/sla.yaml`
+    public static let sla = """
+    # Service levels (enforced from a later release; `leadrelay check` already reads the file).
+    tiers:
+      - { name: hot,  when: { event: demo-request }, firstTouchWithin: 2h, businessHours: true }
+      - { name: warm, firstTouchWithin: 24h }
+    persistence: { minimumTouches: 6, within: 14d, onFailure: recycle }
+    breach: { notify: manager, reassignAfter: 4h, neverBackTo: previous-owners }
+    disposition:
+      requiredFor: [Unqualified, Rejected]
+      reasonField: { salesforce: Disqualification_Reason__c, hubspot: hs_lead_disqualification_reason }
+    """ + "\n"
+}

@@ -1,0 +1,28 @@
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+import Logging
+
+/// Builds the production connectors (URLSession transport) from the loaded configuration.
+public enum ConnectorFactory {
+    public static func connectors(_ configuration: LoadedConfiguration, transport: any HTTPTransport = URLSessionTransport(),
+                                  logger: Logger = Logger(label: "leadrelay.crm")) throws(ConfigurationError) -> [any CRMConnector] {
+        let config = configuration.config
+        guard let hubspotURL = URL(string: config.hubspot.baseURL), let loginURL = URL(string: config.salesforce.baseURL) else {
+            throw ConfigurationError([ConfigurationProblem(file: configuration.path, line: nil, column: nil, key: "baseURL", message: "not a URL")])
+        }
+        let hubspot = APIClient(system: .hubspot, transport: transport,
+                                auth: StaticTokenProvider(token: configuration.hubspotToken, baseURL: hubspotURL),
+                                timeout: config.hubspot.timeout?.seconds ?? 30, logger: logger)
+        let salesforceAuth = SalesforceClientCredentials(loginURL: loginURL, clientID: configuration.salesforceClientID,
+                                                         clientSecret: configuration.salesforceClientSecret, transport: transport)
+        let salesforce = APIClient(system: .salesforce, transport: transport, auth: salesforceAuth,
+                                   timeout: config.salesforce.timeout?.seconds ?? 30, logger: logger)
+        return [HubSpotConnector(client: hubspot, logger: logger),
+                SalesforceConnector(client: salesforce, apiVersion: config.salesforce.apiVersion, logger: logger)]
+    }
+
+    public static func notifier(_ configuration: LoadedConfiguration, transport: any HTTPTransport = URLSessionTransport()) -> (any Notifier)? {
+        configuration.slackWebhook.map { SlackNotifier(url: $0, transport: transport) }
+    }
+}
