@@ -39,7 +39,8 @@ public enum CRMTimestamps {
         }
         guard let year = number(0, 4), chars[4] == 45, let month = number(5, 2), chars[7] == 45, let day = number(8, 2),
               chars[10] == 84 || chars[10] == 32, let hour = number(11, 2), chars[13] == 58, let minute = number(14, 2),
-              chars[16] == 58, let second = number(17, 2) else { return nil }
+              chars[16] == 58, let second = number(17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
         var index = 19
         var fraction = 0.0
         if index < chars.count, chars[index] == 46 {
@@ -80,7 +81,8 @@ public enum CRMTimestamps {
     /// Parses `YYYY-MM-DD` as midnight UTC.
     public static func parseDate(_ text: String) -> Date? {
         let parts = text.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
         return utcCalendar.date(from: DateComponents(year: y, month: m, day: d))
     }
 

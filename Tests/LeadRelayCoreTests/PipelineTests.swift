@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import LeadRelayCore
+
+@Suite("Pipeline")
+struct PipelineTests {
+    let pipeline = Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps)
+
+    var hotContact: SourceRecord {
+        Fixtures.contact("51", ["email": " Morgan@Northwind.io ", "firstname": "Morgan", "lastname": "Reyes", "jobtitle": "VP Ops",
+                                "numemployees": "1200", "industry": "HOSPITAL_HEALTH_CARE", "state": "MA", "lifecyclestage": "lead"])
+    }
+    var hotLead: SourceRecord {
+        Fixtures.lead("00Q1", ["Email": "morgan@northwind.io", "LastName": "Reyes", "Company": "Northwind", "Status": "Open - Not Contacted"])
+    }
+    var coldContact: SourceRecord {
+        Fixtures.contact("52", ["email": "sam@gmail.com", "jobtitle": "Student", "lifecyclestage": "subscriber"])
+    }
+
+    @Test("an MQL in both systems is linked, scored, routed, written to both and notified")
+    func mqlInBoth() throws {
+        let plan = pipeline.plan(PipelineInput(records: [hotContact, hotLead, coldContact], activities: [Fixtures.demoRequest("51")],
+                                               now: Fixtures.now))
+        let key = "email:morgan@northwind.io"
+        #expect(plan.changes.filter { $0.personKey == key && { if case .link = $0.action { true } else { false } }($0) }.count == 2)
+        // Healthcare is least-loaded: ana and chloe both hold nothing, so the lower id wins the tie.
+        #expect(plan.assignments == [key: "ana"])
+        let writes = plan.writes
+        #expect(writes.count == 2)
+        let hs = try #require(writes.first { $0.system == .hubspot })
+        #expect(hs.operation == .update && hs.id == "51")
+        #expect(hs.fields == ["hubspot_owner_id": "701", "lifecyclestage": "marketingqualifiedlead"])
+        let sf = try #require(writes.first { $0.system == .salesforce })
+        #expect(sf.operation == .update && sf.id == "00Q1" && sf.fields == ["OwnerId": "005A"])
+        #expect(plan.notifications.count == 1)
+        #expect(plan.notifications.first?.text.contains("Morgan Reyes") == true)
+        #expect(plan.changes.allSatisfy { !$0.reason.isEmpty })
+    }
+
+    @Test("an MQL only in HubSpot gets a Salesforce lead created with required fields filled")
+    func createsMissingLead() throws {
+        let plan = pipeline.plan(PipelineInput(records: [hotContact], activities: [Fixtures.demoRequest("51")], now: Fixtures.now))
+        let create = try #require(plan.writes.first { $0.system == .salesforce })
+        #expect(create.operation == .create)
+        #expect(create.matchField == "Email" && create.matchValue == "morgan@northwind.io")
+        #expect(create.fields["OwnerId"] == "005A")
+        #expect(create.fields["Company"] == CRMFieldNames.notProvided)
+        #expect(create.fields["LastName"] == "Reyes")
+        #expect(create.fields["Industry"] == "Healthcare")
+        #expect(create.fields["Status"] == "Open - Not Contacted")
+    }
+
+    @Test("non-MQLs are scored but never routed")
+    func coldNotRouted() {
+        let plan = pipeline.plan(PipelineInput(records: [coldContact], now: Fixtures.now))
+        #expect(plan.assignments.isEmpty)
+        #expect(plan.writes.isEmpty)
+        #expect(plan.notifications.isEmpty)
+    }
+
+    @Test("people already assigned are not routed again, and unchanged scores are not re-planned")
+    func idempotent() {
+        let key = "email:morgan@northwind.io"
+        let first = pipeline.plan(PipelineInput(records: [hotContact, hotLead], activities: [Fixtures.demoRequest("51")], now: Fixtures.now))
+        var scores: [String: Double] = [:]
+        for change in first.changes { if case .score(let s) = change.action { scores[change.personKey] = s.total } }
+        let links = Dictionary(uniqueKeysWithValues: [hotContact.ref, hotLead.ref].map { ($0, key) })
+        let second = pipeline.plan(PipelineInput(records: [hotContact, hotLead], activities: [Fixtures.demoRequest("51")], links: links,
+                                                 assignments: [key: "chloe"], previousScores: scores, now: Fixtures.now))
+        #expect(second.changes.isEmpty)
+    }
+
+    @Test("the same input always gives the same plan")
+    func deterministic() {
+        let input = PipelineInput(records: [coldContact, hotLead, hotContact], activities: [Fixtures.demoRequest("51")], now: Fixtures.now)
+        let shuffled = PipelineInput(records: [hotContact, coldContact, hotLead], activities: [Fixtures.demoRequest("51")], now: Fixtures.now)
+        #expect(pipeline.plan(input) == pipeline.plan(shuffled))
+    }
+
+    @Test("sales-owned and disqualified people are left alone")
+    func notRoutable() {
+        var working = hotLead
+        working.fields["Status"] = "Working - Contacted"
+        let plan = pipeline.plan(PipelineInput(records: [hotContact, working], activities: [Fixtures.demoRequest("51")], now: Fixtures.now))
+        #expect(plan.assignments.isEmpty)
+        var dead = hotLead
+        dead.fields["Status"] = "Closed - Not Converted"
+        #expect(pipeline.plan(PipelineInput(records: [hotContact, dead], activities: [Fixtures.demoRequest("51")], now: Fixtures.now)).assignments.isEmpty)
+    }
+
+    @Test("deleted records are linked but not scored or routed")
+    func deleted() {
+        var gone = hotContact
+        gone.deleted = true
+        let plan = pipeline.plan(PipelineInput(records: [gone], activities: [Fixtures.demoRequest("51")], now: Fixtures.now))
+        #expect(plan.assignments.isEmpty)
+        #expect(plan.changes.count == 1)
+    }
+
+    @Test("a HubSpot stage ahead of MQL is never written backwards")
+    func stageForwardOnly() throws {
+        var customer = hotContact
+        customer.fields["lifecyclestage"] = "opportunity"
+        let plan = pipeline.plan(PipelineInput(records: [customer], activities: [Fixtures.demoRequest("51")], now: Fixtures.now))
+        #expect(plan.assignments.isEmpty)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import LeadRelayCore
+
+@Suite("Routing")
+struct RoutingTests {
+    let router = Router(config: Fixtures.routing, reps: Fixtures.reps)
+    let acme = Account(ref: RecordRef(system: .salesforce, object: "Account", id: "001A"), name: "Acme", domain: "acme.io", ownerID: "005B")
+
+    @Test("a lead at an existing account goes to the account owner")
+    func accountOwner() {
+        var state = RoutingState()
+        let decision = router.route(Fixtures.plainLead(["email": "x@acme.io", "state": "NY"]), accounts: [acme], state: &state)
+        #expect(decision.repID == "ben")
+        #expect(decision.rule == "existing-account")
+        #expect(decision.candidates.first { $0.repID == "ana" }?.rejected == "not the account owner")
+        #expect(state.assigned["ben"] == 1)
+    }
+
+    @Test("free-mail leads never match an account by domain")
+    func freeMail() {
+        var state = RoutingState()
+        let gmail = Account(ref: acme.ref, name: "Gmail", domain: "gmail.com", ownerID: "005B")
+        let decision = router.route(Fixtures.plainLead(["email": "x@gmail.com", "state": "NY"]), accounts: [gmail], state: &state)
+        #expect(decision.rule == "northeast")
+    }
+
+    @Test("Salesforce accounts win over HubSpot companies with the same domain")
+    func salesforceAccountWins() {
+        var state = RoutingState()
+        let company = Account(ref: RecordRef(system: .hubspot, object: "companies", id: "5"), name: "Acme", domain: "acme.io", ownerID: "701")
+        let decision = router.route(Fixtures.plainLead(["email": "x@acme.io"]), accounts: [company, acme], state: &state)
+        #expect(decision.repID == "ben")
+    }
+
+    @Test("weighted round robin gives a weight-2 rep twice the leads")
+    func weightedRoundRobin() {
+        var state = RoutingState()
+        var counts: [String: Int] = [:]
+        for index in 0..<30 {
+            let decision = router.route(Fixtures.plainLead(["email": "p\(index)@x\(index).io", "state": "MA"]), accounts: [], state: &state)
+            counts[decision.repID ?? "none", default: 0] += 1
+        }
+        #expect(counts == ["ana": 20, "ben": 10])
+    }
+
+    @Test("reps at capacity are skipped, with the reason recorded")
+    func capacity() {
+        var state = RoutingState(assigned: ["chloe": 1], open: ["chloe": 1, "ana": 5])
+        let decision = router.route(Fixtures.plainLead(["email": "x@h.io", "industry": "Healthcare"]), accounts: [], state: &state)
+        #expect(decision.repID == "ana")
+        #expect(decision.candidates.first { $0.repID == "chloe" }?.rejected?.hasPrefix("at capacity") == true)
+    }
+
+    @Test("least-loaded picks the rep with the fewest open leads per weight")
+    func leastLoaded() {
+        var state = RoutingState(assigned: [:], open: ["ana": 3, "chloe": 0])
+        let decision = router.route(Fixtures.plainLead(["email": "x@h.io", "industry": "Healthcare"]), accounts: [], state: &state)
+        #expect(decision.repID == "chloe")
+    }
+
+    @Test("leads no rule matches fall back to everyone")
+    func fallback() {
+        var state = RoutingState()
+        let decision = router.route(Fixtures.plainLead(["email": "x@t.io", "state": "TX"]), accounts: [], state: &state)
+        #expect(decision.rule == "fallback")
+        #expect(decision.repID != nil)
+    }
+
+    @Test("nobody with room means no rep, and the reason says so")
+    func nobody() {
+        let full = Router(config: Fixtures.routing, reps: [Rep(id: "chloe", email: "c@x.io", pools: ["healthcare"], capacity: 0)])
+        var state = RoutingState()
+        let decision = full.route(Fixtures.plainLead(["email": "x@t.io"]), accounts: [], state: &state)
+        #expect(decision.repID == nil)
+        #expect(decision.reason.contains("no rule placed the lead"))
+    }
+
+    @Test("routing validation finds unknown pools, reps and attributes")
+    func validation() {
+        var config = Fixtures.routing
+        config.rules.append(.init(name: "bad", match: nil, when: ["planet": .equals("Mars")], assign: .pool("mars")))
+        config.rules.append(.init(name: "worse", match: nil, when: nil, assign: .rep("zed")))
+        config.rules.append(.init(name: "owner", match: nil, when: nil, assign: .accountOwner))
+        config.reps.append(.init(id: "ana", email: "not-an-email", pools: nil, weight: 0, capacity: -1))
+        let paths = config.validate(knownAttributes: ["industry", "state"]).map(\.keyPath)
+        for path in ["rules.3.when.planet", "rules.3.assign.pool", "rules.4.assign.rep", "rules.5.assign",
+                     "reps.3.id", "reps.3.email", "reps.3.weight", "reps.3.capacity"] {
+            #expect(paths.contains(path), "missing \(path) in \(paths)")
+        }
+    }
+}

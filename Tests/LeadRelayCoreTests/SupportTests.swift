@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import LeadRelayCore
+
+@Suite("Support types")
+struct SupportTests {
+    @Test("durations parse with units", arguments: [
+        ("500ms", 0.5), ("30s", 30), ("10m", 600), ("2h", 7200), ("30d", 2_592_000), ("1w", 604_800), ("1.5h", 5400),
+    ])
+    func durations(text: String, seconds: Double) throws {
+        #expect(try ConfigDuration(parsing: text).seconds == seconds)
+    }
+
+    @Test("bad durations say what is accepted", arguments: ["10", "10x", "-5s", "s", ""])
+    func badDurations(text: String) {
+        #expect(throws: ConfigIssue.self) { try ConfigDuration(parsing: text) }
+    }
+
+    @Test("durations print back in their largest whole unit")
+    func durationDescription() throws {
+        #expect(try ConfigDuration(parsing: "120s").description == "2m")
+        #expect(try ConfigDuration(parsing: "30d").description == "30d")
+        #expect(ConfigDuration(seconds: 0.25).description == "250ms")
+    }
+
+    @Test("globs match whole text with * wildcards", arguments: [
+        ("*/pricing*", "https://x.com/pricing/enterprise", true),
+        ("*/pricing*", "https://x.com/blog/about-pricing", false),
+        ("*/careers*", "https://x.com/careers", true),
+        ("a*b*c", "aXXbYYc", true),
+        ("a*b*c", "aXXbYY", false),
+        ("*", "", true),
+        ("exact", "EXACT", true),
+    ])
+    func glob(pattern: String, text: String, expected: Bool) {
+        #expect(Glob.matches(pattern, text) == expected)
+    }
+
+    @Test("CRM timestamps parse every format the APIs send", arguments: [
+        "2024-06-10T17:01:44.908Z", "2024-06-10T17:01:44.908+0000", "2024-06-10T19:01:44.908+02:00",
+        "2024-06-10T17:01:44.908", "1718038904908",
+    ])
+    func timestamps(text: String) throws {
+        let date = try #require(CRMTimestamps.parse(text))
+        #expect(date.epochMillis == 1_718_038_904_908)
+    }
+
+    @Test("timestamps print in each system's own format")
+    func timestampFormats() {
+        let date = Date(timeIntervalSince1970: 1_718_038_904.908)
+        #expect(CRMTimestamps.hubspot(date) == "2024-06-10T17:01:44.908Z")
+        #expect(CRMTimestamps.salesforce(date) == "2024-06-10T17:01:44.000+0000")
+        #expect(CRMTimestamps.soqlLiteral(date) == "2024-06-10T17:01:44Z")
+    }
+
+    @Test("garbage is not a timestamp", arguments: ["", "yesterday", "2024-13-45", "2024-06-10T17:01:44+2"])
+    func badTimestamps(text: String) {
+        #expect(CRMTimestamps.parse(text) == nil)
+    }
+
+    @Test("watermarks order by time, then by id numerically for digit ids")
+    func watermarkOrder() {
+        let t = Date(timeIntervalSince1970: 1000)
+        #expect(Watermark(modifiedAt: t, id: "9") < Watermark(modifiedAt: t, id: "10"))
+        #expect(Watermark(modifiedAt: t, id: "99") < Watermark(modifiedAt: t.addingTimeInterval(0.001), id: "1"))
+        #expect(!(Watermark(modifiedAt: t, id: "5") < Watermark(modifiedAt: t, id: "5")))
+    }
+
+    @Test("secrets never print")
+    func secretDescription() {
+        let secret = Secret("pat-na1-abc")
+        #expect("\(secret)" == "***")
+        #expect(String(reflecting: secret) == "Secret(***)")
+        #expect(secret.value == "pat-na1-abc")
+    }
+
+    @Test("conditions compare text case-insensitively and numbers numerically")
+    func conditions() {
+        #expect(Condition.oneOf(["Technology"]).matches("technology"))
+        #expect(!Condition.oneOf(["Technology"]).matches(nil))
+        #expect(Condition.noneOf(["Student"]).matches(nil))
+        #expect(Condition.between(200, 5000).matches("200"))
+        #expect(!Condition.between(200, 5000).matches("5001"))
+        #expect(!Condition.between(200, 5000).matches("lots"))
+        #expect(Condition.exists(false).matches(nil))
+        #expect(Condition.equals("free").matches("FREE"))
+    }
+
+    @Test("JSON values keep their types and flatten to text")
+    func jsonValue() throws {
+        let value = try JSONValue.decode(Data(#"{"a":1.0,"b":"x","c":null,"d":true,"e":[1,2],"f":1.5}"#.utf8))
+        #expect(value["a"]?.flatText == "1")
+        #expect(value["b"]?.flatText == "x")
+        #expect(value["c"]?.isNull == true)
+        #expect(value["d"]?.flatText == "true")
+        #expect(value["e"]?.flatText == nil)
+        #expect(value["f"]?.flatText == "1.5")
+        #expect(String(decoding: try value.encoded(), as: UTF8.self) == #"{"a":1,"b":"x","c":null,"d":true,"e":[1,2],"f":1.5}"#)
+    }
+}
