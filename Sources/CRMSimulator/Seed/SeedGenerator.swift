@@ -64,10 +64,7 @@ public struct SeedGenerator: Sendable {
             ], at: now.addingTimeInterval(-400 * 86_400))
             reps.append(SeededRep(id: rep.id, email: email, hubspotOwnerID: ownerID, salesforceUserID: userID))
         }
-        let integrationUser = try await state.createSalesforceRecord("User", fields: [
-            "Username": "integration@example.com.sim", "Email": "integration@example.com", "FirstName": "Marketing",
-            "LastName": "Integration", "IsActive": true,
-        ], at: now.addingTimeInterval(-400 * 86_400))
+        let integrationUser = await state.apiUserID()
 
         // Accounts: some leads will share their domains.
         var accountDomains: [(name: String, domain: String, industry: (hubspot: String, salesforce: String))] = []

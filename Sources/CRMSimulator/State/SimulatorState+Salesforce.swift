@@ -22,6 +22,23 @@ extension SimulatorState {
         (salesforceRecords[object] ?? [:]).values.sorted { $0.id < $1.id }
     }
 
+    /// The integration user the API runs as (created on first use); it owns records created without an owner.
+    public func apiUserID() -> String {
+        if let existing = salesforceRecords["User"]?.values.first(where: { $0.fields["Email"] == .string(Self.apiUserEmail) }) {
+            return existing.id
+        }
+        let id = nextSalesforceID(prefix: "005")
+        let stamp = secondPrecision(now().addingTimeInterval(-400 * 86_400))
+        salesforceRecords["User", default: [:]][id] = SalesforceRecord(id: id, fields: [
+            "Id": .string(id), "Username": .string(Self.apiUserEmail + ".sim"), "Email": .string(Self.apiUserEmail),
+            "FirstName": .string("Marketing"), "LastName": .string("Integration"), "Name": .string("Marketing Integration"), "IsActive": .bool(true),
+            "IsDeleted": .bool(false), "CreatedDate": .datetime(stamp), "LastModifiedDate": .datetime(stamp), "SystemModstamp": .datetime(stamp),
+        ])
+        return id
+    }
+
+    public static let apiUserEmail = "integration@example.com"
+
     // MARK: Auth
 
     func issueToken(clientID: String, clientSecret: String) -> String? {
@@ -48,6 +65,10 @@ extension SimulatorState {
             throw SalesforceError(status: 400, errorCode: "INVALID_TYPE", message: "sObject type '\(object)' is not supported.")
         }
         var values = try convert(fields, for: type, creating: true)
+        // Salesforce makes the calling user the owner when none is given.
+        if type.field("OwnerId") != nil, values["OwnerId"] == nil || values["OwnerId"] == .null {
+            values["OwnerId"] = .string(apiUserID())
+        }
         for field in type.fields where !field.nillable && field.createable && field.type != "boolean" {
             if values[field.name] == nil || values[field.name] == .null {
                 if field.type == "picklist", let first = field.picklistValues.first { values[field.name] = .string(first); continue }

@@ -112,13 +112,9 @@ public struct DemoRunner: Sendable {
         ])
         try await state.createSalesforceRecord("Lead", fields: [
             "FirstName": "Jo", "LastName": "Baptiste", "Email": "jo.baptiste@harborlogistics.net", "Company": "Harbor Logistics",
-            "Status": "Open - Not Contacted", "OwnerId": .string(try await integrationUser(state)),
+            "Status": "Open - Not Contacted",
         ])
         return contact
-    }
-
-    func integrationUser(_ state: SimulatorState) async throws -> String {
-        await state.salesforceRecords("User").first { $0.fields["Email"] == .string("integration@example.com") }?.id ?? ""
     }
 
     func measure(email: String, contact: Int, created: Date, simulator: CRMSimulator, store: SQLiteStateStore) async throws -> Summary.Latency {
