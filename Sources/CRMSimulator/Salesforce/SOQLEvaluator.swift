@@ -56,7 +56,8 @@ struct SOQLEvaluator {
         case .not(let a): return !matches(a, record)
         case .within(let field, let negated, let values):
             let actual = value(field, of: record)
-            let hit = values.contains { compare(actual, $0) == 0 }
+            let exact = isIdentifier(field)
+            let hit = values.contains { compare(actual, $0, exact: exact) == 0 }
             return negated ? !hit : hit
         case .compare(let field, let op, let literal):
             let actual = value(field, of: record)
@@ -67,7 +68,7 @@ struct SOQLEvaluator {
                 guard case .string(let pattern) = literal, let text = actual.text else { return false }
                 return like(pattern, text)
             }
-            guard actual != .null, let order = compare(actual, literal) else { return op == "!=" }
+            guard actual != .null, let order = compare(actual, literal, exact: isIdentifier(field)) else { return op == "!=" }
             switch op {
             case "=": return order == 0
             case "!=": return order != 0
@@ -81,14 +82,20 @@ struct SOQLEvaluator {
     }
 
     /// Orders a stored value against a literal; `nil` when the types cannot be compared.
-    func compare(_ actual: SalesforceValue, _ literal: SOQLQuery.Literal) -> Int? {
+    /// Ids and references compare as exact (case-sensitive) text; other text compares case-insensitively.
+    func isIdentifier(_ field: String) -> Bool {
+        guard let type = resolveField(field)?.type else { return false }
+        return type == "id" || type == "reference"
+    }
+
+    func compare(_ actual: SalesforceValue, _ literal: SOQLQuery.Literal, exact: Bool) -> Int? {
         func sign<T: Comparable>(_ a: T, _ b: T) -> Int { a == b ? 0 : (a < b ? -1 : 1) }
         switch (actual, literal) {
         case (.datetime(let a), .datetime(let b)): return sign(a.timeIntervalSince1970, b.timeIntervalSince1970)
         case (.date(let a), .date(let b)): return sign(a, b)
         case (.number(let a), .number(let b)): return sign(a, b)
         case (.bool(let a), .bool(let b)): return a == b ? 0 : 1
-        case (.string(let a), .string(let b)): return ordering(.string(a), .string(b))
+        case (.string(let a), .string(let b)): return ordering(.string(a), .string(b), exact: exact)
         case (.null, .null): return 0
         default: return nil
         }
@@ -117,21 +124,22 @@ struct SOQLEvaluator {
                 if av == .null || bv == .null {
                     return (av == .null) != order.nullsLast
                 }
-                let cmp = ordering(av, bv)
+                let cmp = ordering(av, bv, exact: isIdentifier(order.field))
                 if cmp != 0 { return order.descending ? cmp > 0 : cmp < 0 }
             }
             return false
         }
     }
 
-    func ordering(_ a: SalesforceValue, _ b: SalesforceValue) -> Int {
+    func ordering(_ a: SalesforceValue, _ b: SalesforceValue, exact: Bool) -> Int {
         switch (a, b) {
         case (.datetime(let x), .datetime(let y)): return x == y ? 0 : (x < y ? -1 : 1)
         case (.number(let x), .number(let y)): return x == y ? 0 : (x < y ? -1 : 1)
         default:
             let x = a.text ?? "", y = b.text ?? ""
-            // Ids compare case-sensitively on their 15-character form; other text case-insensitively.
-            return x == y ? 0 : (x.lowercased() < y.lowercased() ? -1 : (x.lowercased() == y.lowercased() ? (x < y ? -1 : 1) : 1))
+            if exact { return x == y ? 0 : (Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8)) ? -1 : 1) }
+            let lx = x.lowercased(), ly = y.lowercased()
+            return lx == ly ? 0 : (lx < ly ? -1 : 1)
         }
     }
 }

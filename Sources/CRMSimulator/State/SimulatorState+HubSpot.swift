@@ -14,7 +14,12 @@ extension SimulatorState {
     public func recordHubSpotEvent(contactID: Int, eventType: String, properties: [String: String], at time: Date? = nil) {
         let id = "evt-\(hubspotEvents.count + 1)"
         hubspotEvents.append(HubSpotEvent(id: id, objectId: contactID, eventType: eventType,
-                                          occurredAt: time ?? now(), properties: properties))
+                                          occurredAt: Self.millisecondPrecision(time ?? now()), properties: properties))
+    }
+
+    /// HubSpot keeps times in milliseconds.
+    static func millisecondPrecision(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
     /// Adds an owner (a HubSpot user who can own records).
@@ -42,7 +47,7 @@ extension SimulatorState {
         }
         let id = hubspotNextID[type, default: 1]
         hubspotNextID[type] = id + 1
-        let stamp = time ?? now()
+        let stamp = Self.millisecondPrecision(time ?? now())
         var props = properties.filter { !$0.value.isEmpty }
         props["hs_object_id"] = String(id)
         props["createdate"] = CRMTimestamps.hubspot(stamp)

@@ -17,10 +17,13 @@ public actor RateLimitGate {
 
     /// Waits until calls are allowed again.
     public func admit() async throws {
-        let wait = clock.now.duration(to: notBefore)
+        let target = notBefore
+        let wait = clock.now.duration(to: target)
         guard wait > .zero else { return }
         waited += Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
         try await sleep(wait)
+        // The hold has been waited out (an injected test clock may not have advanced); a newer hold still stands.
+        if notBefore == target { notBefore = clock.now }
     }
 
     /// Blocks further calls for `seconds` from now (keeps the later of two holds).

@@ -14,7 +14,8 @@ public struct Watermark: Sendable, Hashable, Codable, Comparable, CustomStringCo
     public static func < (lhs: Watermark, rhs: Watermark) -> Bool {
         if lhs.modifiedAt.epochMillis != rhs.modifiedAt.epochMillis { return lhs.modifiedAt < rhs.modifiedAt }
         if lhs.id.count != rhs.id.count { return lhs.id.count < rhs.id.count }
-        return lhs.id < rhs.id
+        // Byte order, as the CRMs order ids (Salesforce ids are case-sensitive).
+        return Array(lhs.id.utf8).lexicographicallyPrecedes(Array(rhs.id.utf8))
     }
 
     public var description: String { "\(CRMTimestamps.hubspot(modifiedAt))#\(id)" }

@@ -1,0 +1,51 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayCRM
+import Synchronization
+
+/// Records requested sleeps instead of sleeping, so retry and rate-limit waits are asserted without waiting.
+final class SleepRecorder: Sendable {
+    private let slept = Mutex<[Double]>([])
+    var seconds: [Double] { slept.withLock { $0 } }
+    var sleep: @Sendable (Duration) async throws -> Void {
+        { duration in
+            let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            self.slept.withLock { $0.append(value) }
+        }
+    }
+}
+
+struct Connectors: Sendable {
+    var hubspot: HubSpotConnector
+    var salesforce: SalesforceConnector
+    var hubspotSleeps: SleepRecorder
+    var hubspotGateSleeps: SleepRecorder
+    var salesforceSleeps: SleepRecorder
+}
+
+/// Starts a simulator, seeds it, and builds both connectors against it over loopback.
+func withConnectors<T: Sendable>(people: Int = 0, seed: UInt64 = 3,
+                                 _ body: @escaping @Sendable (CRMSimulator, Connectors) async throws -> T) async throws -> T {
+    let simulator = CRMSimulator()
+    if people > 0 { _ = try await SeedGenerator(options: .init(seed: seed, people: people)).populate(simulator.state) }
+    return try await simulator.withRunning { endpoints in
+        let credentials = simulator.state.credentials
+        let transport = URLSessionTransport()
+        let hubspotSleeps = SleepRecorder(), gateSleeps = SleepRecorder(), salesforceSleeps = SleepRecorder()
+        let hubspot = HubSpotConnector(client: APIClient(
+            system: .hubspot, transport: transport,
+            auth: StaticTokenProvider(token: Secret(credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL),
+            gate: RateLimitGate(sleep: gateSleeps.sleep), sleep: hubspotSleeps.sleep, jitter: { 0.5 }))
+        let salesforce = SalesforceConnector(client: APIClient(
+            system: .salesforce, transport: transport,
+            auth: SalesforceClientCredentials(loginURL: endpoints.salesforceLoginURL, clientID: Secret(credentials.salesforceClientID),
+                                              clientSecret: Secret(credentials.salesforceClientSecret), transport: transport),
+            sleep: salesforceSleeps.sleep, jitter: { 0.5 }), apiVersion: "v62.0")
+        return try await body(simulator, Connectors(hubspot: hubspot, salesforce: salesforce, hubspotSleeps: hubspotSleeps,
+                                                    hubspotGateSleeps: gateSleeps, salesforceSleeps: salesforceSleeps))
+    }
+}
+
+let leadFields = ["email", "firstname", "lastname", "company", "jobtitle", "state", "industry", "numemployees"]
+let salesforceLeadFields = ["Email", "FirstName", "LastName", "Company", "Title", "State", "Industry", "NumberOfEmployees"]

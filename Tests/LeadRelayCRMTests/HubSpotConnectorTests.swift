@@ -1,0 +1,163 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayCRM
+import Testing
+
+@Suite("HubSpot connector over loopback")
+struct HubSpotConnectorTests {
+    @Test("a first poll reads every contact across pages; the next reads only what changed since")
+    func incremental() async throws {
+        try await withConnectors(people: 300) { simulator, connectors in
+            var hubspot = connectors.hubspot
+            hubspot.searchPageSize = 50
+            let total = await simulator.state.hubspotRecords("contacts").count
+            let first = try await hubspot.pollLeads(since: nil, lookback: 0, fields: leadFields)
+            #expect(first.items.count == total)
+            #expect(Set(first.items.map(\.ref.id)).count == total)
+            #expect(first.calls == (total + 49) / 50)
+            let mark = try #require(first.watermark)
+            try await Task.sleep(for: .milliseconds(5))
+            let id = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "new@acme.io"])
+            let second = try await hubspot.pollLeads(since: mark, lookback: 0, fields: leadFields)
+            #expect(second.items.map(\.ref.id).contains(String(id)))
+            #expect(second.items.count <= 2, "GTE re-reads at most the records at the watermark instant")
+            #expect(second.calls == 1)
+            let record = try #require(second.items.first { $0.ref.id == String(id) })
+            #expect(record.value("email") == "new@acme.io")
+            #expect(record.fields["phone"] == nil)
+        }
+    }
+
+    @Test("the search offset cap is never hit: the poll re-windows on the last (time, id) and loses nothing")
+    func rewindow() async throws {
+        try await withConnectors { simulator, connectors in
+            // 130 contacts that share one modification instant: the worst case for a time-only cursor.
+            let stamp = Date(timeIntervalSince1970: 1_760_000_000)
+            for index in 0..<130 {
+                try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "p\(index)@same.io"], at: stamp)
+            }
+            var hubspot = connectors.hubspot
+            hubspot.searchPageSize = 20
+            hubspot.searchOffsetCap = 60
+            let result = try await hubspot.pollLeads(since: nil, lookback: 0, fields: ["email"])
+            #expect(result.items.count == 130)
+            #expect(Set(result.items.map(\.ref.id)).count == 130)
+            #expect(result.watermark?.modifiedAt.epochMillis == stamp.epochMillis)
+        }
+    }
+
+    @Test("companies become accounts with a normalised domain and owner")
+    func accounts() async throws {
+        try await withConnectors(people: 40) { simulator, connectors in
+            let result = try await connectors.hubspot.pollAccounts(since: nil, lookback: 0)
+            #expect(result.items.count == 5)
+            #expect(result.items.allSatisfy { $0.domain != nil && $0.ownerID != nil })
+        }
+    }
+
+    @Test("behavioural events become activities, and a watermark skips old ones")
+    func activities() async throws {
+        try await withConnectors(people: 30) { simulator, connectors in
+            let all = try await connectors.hubspot.pollActivities(since: nil, lookback: 0)
+            #expect(!all.items.isEmpty)
+            #expect(all.items.allSatisfy { $0.subject.system == .hubspot && $0.subject.object == "contacts" })
+            #expect(all.items.contains { $0.kind == .pageView && $0.url != nil })
+            let mark = try #require(all.watermark)
+            await simulator.state.recordHubSpotEvent(contactID: 101, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
+            let next = try await connectors.hubspot.pollActivities(since: mark, lookback: 0)
+            #expect(next.items.map(\.form) == ["demo-request"])
+        }
+    }
+
+    @Test("owners resolve by email, archived ones included")
+    func owners() async throws {
+        try await withConnectors(people: 5) { simulator, connectors in
+            let owners = try await connectors.hubspot.owners()
+            #expect(owners.count == 6)
+            #expect(owners.contains { $0.email == "ana@example.com" && $0.active })
+        }
+    }
+
+    @Test("a 429 with Retry-After holds every later call that long, without using up an attempt")
+    func retryAfter() async throws {
+        try await withConnectors(people: 5) { simulator, connectors in
+            await simulator.state.inject([.hubspotRateLimit(policy: "TEN_SECONDLY_ROLLING", retryAfter: 3)], into: .hubspot)
+            let result = try await connectors.hubspot.pollLeads(since: nil, lookback: 0, fields: ["email"])
+            #expect(!result.items.isEmpty)
+            let waits = connectors.hubspotGateSleeps.seconds
+            #expect(waits.count == 1)
+            #expect(waits.first.map { $0 > 9 } == true, "no Retry-After shorter than the ten-second window is trusted: \(waits)")
+        }
+    }
+
+    @Test("a secondly 429 without Retry-After waits one second")
+    func secondly() async throws {
+        try await withConnectors(people: 5) { simulator, connectors in
+            await simulator.state.inject([.hubspotRateLimit(policy: "SECONDLY", retryAfter: nil)], into: .hubspot)
+            _ = try await connectors.hubspot.owners()
+            let waits = connectors.hubspotGateSleeps.seconds
+            #expect(waits.count == 1 && waits[0] > 0.8 && waits[0] <= 1.0, "\(waits)")
+        }
+    }
+
+    @Test("server errors are retried with backoff, then succeed")
+    func serverErrors() async throws {
+        try await withConnectors(people: 5) { simulator, connectors in
+            await simulator.state.inject([.serverError, .serverError], into: .hubspot)
+            let owners = try await connectors.hubspot.owners()
+            #expect(owners.count == 6)
+            #expect(connectors.hubspotSleeps.seconds == [0.25, 0.5])
+        }
+    }
+
+    @Test("retries give up with a clear error when the server stays down")
+    func givesUp() async throws {
+        try await withConnectors { simulator, connectors in
+            await simulator.state.inject(Array(repeating: .serverError, count: 10), into: .hubspot)
+            await #expect(throws: CRMError.self) { try await connectors.hubspot.owners() }
+            #expect(connectors.hubspotSleeps.seconds.count == 4)
+        }
+    }
+
+    @Test("batch updates apply good records even when one value is refused, and report the refusal")
+    func partialUpdates() async throws {
+        try await withConnectors(people: 20) { simulator, connectors in
+            let ids = await simulator.state.hubspotRecords("contacts").prefix(3).map { String($0.id) }
+            let owners = try await connectors.hubspot.owners()
+            let writes = [
+                RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: ids[0], fields: ["hubspot_owner_id": owners[0].id]),
+                RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: ids[1], fields: ["hubspot_owner_id": "999"]),
+                RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: ids[2], fields: ["hubspot_owner_id": owners[1].id]),
+                RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: "424242", fields: ["firstname": "x"]),
+            ]
+            let outcomes = try await connectors.hubspot.apply(writes)
+            #expect(outcomes.map(\.write) == writes)
+            #expect(outcomes[0].result == .applied(id: ids[0]))
+            if case .rejected(let code, _) = outcomes[1].result { #expect(code == "VALIDATION_ERROR") } else { Issue.record("bad owner was not refused") }
+            #expect(outcomes[2].result == .applied(id: ids[2]))
+            if case .rejected = outcomes[3].result {} else { Issue.record("missing record was not refused") }
+            #expect(await simulator.state.hubspotRecord("contacts", id: Int(ids[2])!)?.properties["hubspot_owner_id"] == owners[1].id)
+        }
+    }
+
+    @Test("a create whose email already exists updates that contact instead of failing or duplicating")
+    func idempotentCreate() async throws {
+        try await withConnectors { simulator, connectors in
+            let existing = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "twin@acme.io"])
+            let writes = [
+                RecordWrite(operation: .create, system: .hubspot, object: "contacts", id: nil, fields: ["email": "twin@acme.io", "firstname": "Twin"],
+                            matchField: "email", matchValue: "twin@acme.io"),
+                RecordWrite(operation: .create, system: .hubspot, object: "contacts", id: nil, fields: ["email": "fresh@acme.io"],
+                            matchField: "email", matchValue: "fresh@acme.io"),
+            ]
+            let outcomes = try await connectors.hubspot.apply(writes)
+            #expect(outcomes[0].result == .applied(id: String(existing)))
+            guard case .applied(let fresh) = outcomes[1].result else { Issue.record("create failed"); return }
+            #expect(fresh != String(existing))
+            #expect(await simulator.state.hubspotRecords("contacts").count == 2)
+            _ = try await connectors.hubspot.apply(writes)
+            #expect(await simulator.state.hubspotRecords("contacts").count == 2, "applying twice creates nothing new")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayCRM
+import Testing
+
+@Suite("Salesforce connector over loopback")
+struct SalesforceConnectorTests {
+    @Test("authenticates, reads every lead through nextRecordsUrl, and continues exactly after the (SystemModstamp, Id) cursor")
+    func incremental() async throws {
+        try await withConnectors { simulator, connectors in
+            let stamp = Date(timeIntervalSince1970: 1_760_000_000)
+            for index in 0..<2100 {
+                try await simulator.state.createSalesforceRecord("Lead", fields: ["LastName": .string("L\(index)"), "Company": "C",
+                                                                                   "Email": .string("l\(index)@x.io")], at: stamp)
+            }
+            let first = try await connectors.salesforce.pollLeads(since: nil, lookback: 0, fields: salesforceLeadFields)
+            #expect(first.items.count == 2100)
+            #expect(first.calls == 2)
+            let mark = try #require(first.watermark)
+            #expect(mark.modifiedAt.epochMillis == stamp.epochMillis)
+            // A row committed at the very same second, with a larger id: the exact cursor must still see it.
+            let late = try await simulator.state.createSalesforceRecord("Lead", fields: ["LastName": "Late", "Company": "C"], at: stamp)
+            let second = try await connectors.salesforce.pollLeads(since: mark, lookback: 0, fields: salesforceLeadFields)
+            #expect(second.items.map(\.ref.id) == [late])
+            let record = try #require(second.items.first)
+            #expect(record.value("LastName") == "Late")
+            #expect(record.fields["Email"] == .some(nil))
+        }
+    }
+
+    @Test("a look-back window re-reads late commits stamped before the watermark")
+    func lookback() async throws {
+        try await withConnectors { simulator, connectors in
+            let now = Date()
+            try await simulator.state.createSalesforceRecord("Lead", fields: ["LastName": "A", "Company": "C"], at: now)
+            let mark = try #require(try await connectors.salesforce.pollLeads(since: nil, lookback: 0, fields: ["LastName"]).watermark)
+            let late = try await simulator.state.createSalesforceRecord("Lead", fields: ["LastName": "Late", "Company": "C"], at: now.addingTimeInterval(-30))
+            let exact = try await connectors.salesforce.pollLeads(since: mark, lookback: 0, fields: ["LastName"])
+            #expect(!exact.items.map(\.ref.id).contains(late))
+            let windowed = try await connectors.salesforce.pollLeads(since: mark, lookback: 120, fields: ["LastName"])
+            #expect(windowed.items.map(\.ref.id).contains(late))
+        }
+    }
+
+    @Test("an expired session is renewed once and the call retried")
+    func reauthenticates() async throws {
+        try await withConnectors(people: 10) { simulator, connectors in
+            _ = try await connectors.salesforce.owners()
+            await simulator.state.expireSalesforceSessions()
+            let owners = try await connectors.salesforce.owners()
+            #expect(owners.contains { $0.email == "ana@example.com" })
+        }
+    }
+
+    @Test("wrong client credentials are an authentication error, not a retry loop")
+    func badCredentials() async throws {
+        try await withSimulatorEndpoints { simulator, endpoints in
+            let transport = URLSessionTransport()
+            let connector = SalesforceConnector(client: APIClient(
+                system: .salesforce, transport: transport,
+                auth: SalesforceClientCredentials(loginURL: endpoints.salesforceLoginURL, clientID: Secret("x"), clientSecret: Secret("y"), transport: transport)),
+                apiVersion: "v62.0")
+            do {
+                _ = try await connector.owners()
+                Issue.record("expected an authentication error")
+            } catch {
+                guard let error = error as? CRMError, case .authentication(_, let message) = error else { Issue.record("wrong error \(error)"); return }
+                #expect(message.contains("invalid_client"))
+            }
+        }
+    }
+
+    @Test("accounts carry a normalised website domain and their owner")
+    func accounts() async throws {
+        try await withConnectors(people: 40) { simulator, connectors in
+            let result = try await connectors.salesforce.pollAccounts(since: nil, lookback: 0)
+            #expect(result.items.count == 5)
+            for account in result.items {
+                let domain = try #require(account.domain)
+                #expect(!domain.hasPrefix("www.") && !domain.contains("/"))
+                #expect(account.ownerID?.hasPrefix("005") == true)
+            }
+        }
+    }
+
+    @Test("composite writes: per-record results in order, bad owners refused, creates find their twin by email")
+    func writes() async throws {
+        try await withConnectors(people: 10) { simulator, connectors in
+            let leads = await simulator.state.salesforceRecords("Lead").prefix(2).map(\.id)
+            let user = try #require(try await connectors.salesforce.owners().first { $0.email == "ana@example.com" }?.id)
+            let twin = try await simulator.state.createSalesforceRecord("Lead", fields: ["LastName": "Twin", "Company": "C", "Email": "twin@acme.io"])
+            let writes = [
+                RecordWrite(operation: .update, system: .salesforce, object: "Lead", id: leads[0], fields: ["OwnerId": user]),
+                RecordWrite(operation: .update, system: .salesforce, object: "Lead", id: leads[1], fields: ["OwnerId": "005000000000000AAA"]),
+                RecordWrite(operation: .create, system: .salesforce, object: "Lead", id: nil, fields: ["OwnerId": user, "LastName": "T", "Company": "C", "Email": "twin@acme.io"],
+                            matchField: "Email", matchValue: "Twin@Acme.io"),
+                RecordWrite(operation: .create, system: .salesforce, object: "Lead", id: nil, fields: ["OwnerId": user, "LastName": "N", "Company": "C", "Email": "o'neil@acme.io"],
+                            matchField: "Email", matchValue: "o'neil@acme.io"),
+            ]
+            let outcomes = try await connectors.salesforce.apply(writes)
+            #expect(outcomes[0].result == .applied(id: leads[0]))
+            #expect(outcomes[1].result == .rejected(code: "INVALID_CROSS_REFERENCE_KEY", message: "invalid cross reference id"))
+            #expect(outcomes[2].result == .applied(id: twin))
+            guard case .applied(let created) = outcomes[3].result else { Issue.record("create failed: \(outcomes[3])"); return }
+            #expect(created.hasPrefix("00Q") && created.count == 18)
+            #expect(await simulator.state.salesforceRecord("Lead", id: twin)?.fields["OwnerId"] == .string(user))
+        }
+    }
+}
+
+func withSimulatorEndpoints<T: Sendable>(_ body: @escaping @Sendable (CRMSimulator, CRMSimulator.Endpoints) async throws -> T) async throws -> T {
+    let simulator = CRMSimulator()
+    return try await simulator.withRunning { try await body(simulator, $0) }
+}
