@@ -5,6 +5,12 @@ public struct ScoreBreakdown: Sendable, Hashable, Codable {
         /// Points after decay, rounded to two decimals.
         public var points: Double
         public var detail: String
+
+        public init(rule: String, points: Double, detail: String) {
+            self.rule = rule
+            self.points = points
+            self.detail = detail
+        }
     }
 
     public var fit: [Line]

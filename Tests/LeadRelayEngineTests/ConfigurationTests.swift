@@ -1,0 +1,132 @@
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayEngine
+import Testing
+
+@Suite("Configuration loading")
+struct ConfigurationTests {
+    let environment = ["PATH": "/usr/bin"]
+
+    @Test("the shipped example files load, with secrets from credential files")
+    func loads() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        #expect(loaded.mapping.fields.count == 11)
+        #expect(loaded.routing.reps.count == 6)
+        #expect(loaded.pollInterval.seconds == 1)
+        #expect(loaded.lookback == 5)
+        #expect(loaded.hubspotToken.value == "pat-na1-test")
+        #expect("\(loaded.hubspotToken)" == "***")
+        #expect(loaded.storePath == workspace.directory + "/state/leadrelay.sqlite")
+    }
+
+    @Test("secrets come from the environment, or from $CREDENTIALS_DIRECTORY under systemd")
+    func secrets() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        var text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        text = text.replacingOccurrences(of: "tokenFile: credentials/hs", with: "tokenEnv: HS_TOKEN")
+        try workspace.write("leadrelay.yaml", text)
+        let fromEnv = try ConfigurationLoader(environment: ["HS_TOKEN": "pat-env"]).load(workspace.configPath)
+        #expect(fromEnv.hubspotToken.value == "pat-env")
+        do {
+            _ = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+            Issue.record("a missing variable must fail")
+        } catch {
+            #expect(error.description.contains("environment variable HS_TOKEN is not set"))
+            #expect(!error.description.contains("pat-"))
+        }
+        // Under systemd, relative credential files resolve in $CREDENTIALS_DIRECTORY, not beside the config.
+        let systemdDirectory = workspace.directory + "/run-credentials"
+        try FileManager.default.createDirectory(atPath: systemdDirectory + "/credentials", withIntermediateDirectories: true)
+        for name in ["sf-id", "sf-secret", "slack"] {
+            try FileManager.default.copyItem(atPath: workspace.directory + "/credentials/" + name, toPath: systemdDirectory + "/credentials/" + name)
+        }
+        try Data("from-credentials-directory\n".utf8).write(to: URL(fileURLWithPath: systemdDirectory + "/credentials/sf-id"))
+        let systemd = try ConfigurationLoader(environment: ["HS_TOKEN": "x", "CREDENTIALS_DIRECTORY": systemdDirectory]).load(workspace.configPath)
+        #expect(systemd.salesforceClientID.value == "from-credentials-directory")
+    }
+
+    @Test("every problem in every file is reported with file, line and key")
+    func problems() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil, extra: "pol: { interval: 5s }")
+        var text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        text = text.replacingOccurrences(of: "interval: 1s", with: "interval: 10x")
+        try workspace.write("leadrelay.yaml", text)
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("expected a configuration error")
+        } catch {
+            let text = error.description
+            #expect(text.contains("leadrelay.yaml:"), "\(text)")
+            #expect(text.contains("poll.interval"), "\(text)")
+            #expect(text.contains("'10x' is not a duration"), "\(text)")
+        }
+        try workspace.configure(nil, credentials: nil, extra: "pol: { interval: 5s }")
+        try workspace.write("scoring.yaml", """
+            mql: { threshold: 100, minimumFit: 30 }
+            fit:
+              - { name: senior-title, when: { seniorty: { in: [vp] } }, points: 25 }
+              - { name: senior-title, when: { employees: { between: [5000, 200] } }, points: 20 }
+            interest:
+              halfLife: 30d
+              events:
+                - { name: demo, type: form-submission, form: demo-request, points: 60 }
+            """)
+        try workspace.write("routing.yaml", """
+            reps:
+              - { id: ana, email: ana@example.com, pools: [east], weigth: 2 }
+            rules:
+              - { name: x, when: { state: { in: [NY] } }, assign: { pool: west } }
+            fallback: { pool: everyone }
+            """)
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("expected a configuration error")
+        } catch {
+            let byKey = Dictionary(grouping: error.problems, by: \.key)
+            let pol = try #require(byKey["pol"]?.first)
+            #expect(pol.file.hasSuffix("leadrelay.yaml") && pol.line == 17 && pol.message.contains("did you mean 'poll'"), "\(pol)")
+            let between = try #require(error.problems.first { $0.file == "scoring.yaml" })
+            #expect(between.line == 4, "\(error.description)")
+            #expect(between.message.contains("between"))
+            let weight = try #require(byKey["reps.0.weigth"]?.first)
+            #expect(weight.file == "routing.yaml" && weight.line == 2 && weight.message.contains("did you mean 'weight'"))
+            #expect(byKey["rules.0.assign.pool"]?.first?.message == "no rep is in pool 'west'")
+        }
+    }
+
+    @Test("a YAML syntax error names its line")
+    func syntax() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        try workspace.write("mapping.yaml", "object: lead\nfields: { email: [unclosed\n")
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("expected a configuration error")
+        } catch {
+            let problem = try #require(error.problems.first { $0.file == "mapping.yaml" })
+            #expect(problem.line != nil)
+            #expect(problem.message.contains("YAML"))
+        }
+    }
+
+    @Test("missing rule files and unsupported auth kinds are named")
+    func missing() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        var text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        text = text.replacingOccurrences(of: "scoring: scoring.yaml", with: "scoring: nowhere.yaml")
+            .replacingOccurrences(of: "kind: private-app", with: "kind: api-key")
+        try workspace.write("leadrelay.yaml", text)
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("expected a configuration error")
+        } catch {
+            #expect(error.problems.contains { $0.key == "scoring" && $0.message.contains("nowhere.yaml") && $0.line == 11 }, "\(error)")
+            #expect(error.problems.contains { $0.key == "hubspot.auth.kind" && $0.message.contains("private-app") })
+        }
+    }
+}

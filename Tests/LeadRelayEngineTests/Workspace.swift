@@ -1,0 +1,58 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+
+/// The repository root, found from this file's path (tests read the shipped rule files).
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// A temporary configuration folder using the repository's own mapping, scoring and routing files.
+struct TestWorkspace {
+    let directory: String
+
+    init() throws {
+        directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-engine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: directory + "/credentials", withIntermediateDirectories: true)
+        for (source, target) in [("Mappings/hubspot-salesforce.yaml", "mapping.yaml"), ("systemd/scoring.yaml", "scoring.yaml"),
+                                 ("systemd/routing.yaml", "routing.yaml"), ("systemd/sla.yaml", "sla.yaml")] {
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/" + source, toPath: directory + "/" + target)
+        }
+    }
+
+    var configPath: String { directory + "/leadrelay.yaml" }
+
+    func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+    }
+
+    /// A leadrelay.yaml pointing at `endpoints`, with the simulator's secrets in credential files.
+    func configure(_ endpoints: CRMSimulator.Endpoints?, credentials: SimulatorState.Credentials?, writes: Bool = true, extra: String = "") throws {
+        try write("credentials/hs", credentials?.hubspotToken ?? "pat-na1-test")
+        try write("credentials/sf-id", credentials?.salesforceClientID ?? "id")
+        try write("credentials/sf-secret", credentials?.salesforceClientSecret ?? "secret")
+        try write("credentials/slack", endpoints?.slackWebhookURL.absoluteString ?? "http://127.0.0.1:9/hooks/slack")
+        let base = endpoints?.baseURL.absoluteString ?? "http://127.0.0.1:9"
+        try write("leadrelay.yaml", """
+            hubspot:
+              baseURL: \(base)
+              auth: { kind: private-app, tokenFile: credentials/hs }
+            salesforce:
+              baseURL: \(base)
+              apiVersion: "v62.0"
+              auth: { kind: client-credentials, clientIdFile: credentials/sf-id, clientSecretFile: credentials/sf-secret }
+            poll: { interval: 1s, lookback: 5s }
+            store: { sqlite: state/leadrelay.sqlite }
+            mappings: [ mapping.yaml ]
+            scoring: scoring.yaml
+            routing: routing.yaml
+            sla: sla.yaml
+            notify:
+              slack: { webhookURLFile: credentials/slack }
+            mode: { writes: \(writes) }
+            \(extra)
+            """)
+    }
+}

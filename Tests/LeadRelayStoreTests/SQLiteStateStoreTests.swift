@@ -1,0 +1,134 @@
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayStore
+import Testing
+
+@Suite("SQLite store on a real file")
+struct SQLiteStateStoreTests {
+    let directory: String
+    let now = Date(timeIntervalSince1970: 1_760_000_000)
+
+    init() throws {
+        directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-store-\(UUID().uuidString)")
+    }
+
+    func open() throws -> SQLiteStateStore {
+        try SQLiteStateStore(path: (directory as NSString).appendingPathComponent("state/leadrelay.sqlite"))
+    }
+
+    func record(_ system: CRMSystem, _ id: String, email: String, at offset: TimeInterval = 0) -> SourceRecord {
+        SourceRecord(ref: RecordRef(system: system, object: system == .hubspot ? "contacts" : "Lead", id: id),
+                     modifiedAt: now.addingTimeInterval(offset), fields: [system == .hubspot ? "email" : "Email": email, "phone": nil])
+    }
+
+    func plan(person: String, refs: [RecordRef], rep: String?) -> Plan {
+        var plan = Plan(generatedAt: now)
+        for ref in refs { plan.changes.append(PlanChange(personKey: person, action: .link(ref), reason: "same email")) }
+        plan.changes.append(PlanChange(personKey: person, action: .score(ScoreBreakdown(fit: [.init(rule: "f", points: 60, detail: "")],
+                                                                                      interest: [.init(rule: "i", points: 50, detail: "")])), reason: "score"))
+        if let rep {
+            plan.changes.append(PlanChange(personKey: person, action: .assign(RouteDecision(repID: rep, rule: "fallback", reason: "r", candidates: [])), reason: "r"))
+            plan.changes.append(PlanChange(personKey: person, action: .write(RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: refs[0].id,
+                                                                                          fields: ["hubspot_owner_id": "701"])), reason: "owner"))
+            plan.changes.append(PlanChange(personKey: person, action: .notify(Notification(repID: rep, repEmail: "\(rep)@x.io", text: "new MQL")), reason: "tell"))
+        }
+        return plan
+    }
+
+    @Test("opens in WAL mode with named migrations and owner-only permissions")
+    func opens() throws {
+        let store = try open()
+        #expect(try store.journalMode() == "wal")
+        #expect(try store.appliedMigrations() == ["v1-initial"])
+        let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let folder = try FileManager.default.attributesOfItem(atPath: (store.path as NSString).deletingLastPathComponent)
+        #expect((folder[.posixPermissions] as? Int) == 0o700)
+        // Re-opening an existing store migrates nothing twice.
+        #expect(try open().appliedMigrations() == ["v1-initial"])
+    }
+
+    @Test("a cycle commits snapshots, watermarks, links, scores, assignments and outbox together")
+    func commit() async throws {
+        let store = try open()
+        let hs = record(.hubspot, "51", email: "ana@acme.io"), sf = record(.salesforce, "00Q1", email: "ana@acme.io")
+        let person = "email:ana@acme.io"
+        try await store.commit(CycleCommit(snapshots: [hs, sf], accounts: [Account(ref: RecordRef(system: .salesforce, object: "Account", id: "001"), name: "Acme", domain: "acme.io", ownerID: "005")],
+                                           activities: [Activity(id: "e1", subject: hs.ref, kind: .pageView, occurredAt: now, url: "https://x/pricing")],
+                                           watermarks: ["hubspot.contacts": Watermark(modifiedAt: now, id: "51")],
+                                           plan: plan(person: person, refs: [hs.ref, sf.ref], rep: "ana")), at: now)
+        #expect(try await store.watermark("hubspot.contacts") == Watermark(modifiedAt: now, id: "51"))
+        #expect(try await store.watermark("salesforce.Lead") == nil)
+        let stored = try await store.snapshots([hs.ref, sf.ref, RecordRef(system: .hubspot, object: "contacts", id: "nope")])
+        #expect(stored.count == 2)
+        #expect(stored.first { $0.ref == hs.ref }?.hasSameContent(as: hs) == true)
+        let people = try await store.people([person])
+        #expect(Set(people.links.keys) == [hs.ref, sf.ref])
+        #expect(people.assignments == [person: "ana"])
+        #expect(people.scores == [person: 110])
+        #expect(people.activities.map(\.id) == ["e1"])
+        #expect(try await store.accounts().first?.domain == "acme.io")
+        #expect(try await store.routingState() == RoutingState(assigned: ["ana": 1], open: ["ana": 1]))
+        let pending = try await store.pendingOutbox(limit: 10)
+        #expect(pending.count == 2)
+        #expect(pending.allSatisfy { $0.personKey == person && $0.status == .pending })
+    }
+
+    @Test("the outbox is idempotent: the same planned write is queued once")
+    func idempotentOutbox() async throws {
+        let store = try open()
+        let hs = record(.hubspot, "51", email: "ana@acme.io")
+        let cycle = CycleCommit(plan: plan(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana"))
+        try await store.commit(cycle, at: now)
+        try await store.commit(cycle, at: now)
+        #expect(try await store.pendingOutbox(limit: 10).count == 2)
+    }
+
+    @Test("entries are done when confirmed, retried when transient, parked when refused or tried too often")
+    func outboxLifecycle() async throws {
+        let store = try open()
+        let hs = record(.hubspot, "51", email: "ana@acme.io")
+        try await store.commit(CycleCommit(plan: plan(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
+        let entries = try await store.pendingOutbox(limit: 10)
+        try await store.markDone(entries[0].id, resultID: "51", at: now)
+        try await store.markFailed(entries[1].id, error: "HTTP 503", permanent: false, at: now)
+        var pending = try await store.pendingOutbox(limit: 10)
+        #expect(pending.map(\.id) == [entries[1].id])
+        #expect(pending[0].attempts == 1 && pending[0].lastError == "HTTP 503")
+        for _ in 1..<SQLiteStateStore.maxAttempts { try await store.markFailed(entries[1].id, error: "HTTP 503", permanent: false, at: now) }
+        pending = try await store.pendingOutbox(limit: 10)
+        #expect(pending.isEmpty)
+        let all = try await store.outbox()
+        #expect(all.map(\.status) == [.done, .failed])
+        #expect(all[0].finishedAt == now)
+    }
+
+    @Test("state survives closing and re-opening the file")
+    func durable() async throws {
+        do {
+            let store = try open()
+            try await store.commit(CycleCommit(watermarks: ["salesforce.Lead": Watermark(modifiedAt: now, id: "00Q9")], plan: Plan(generatedAt: now)), at: now)
+        }
+        #expect(try await open().watermark("salesforce.Lead")?.id == "00Q9")
+    }
+
+    @Test("links learned while applying are stored without overwriting existing ones")
+    func learnedLinks() async throws {
+        let store = try open()
+        let ref = RecordRef(system: .salesforce, object: "Lead", id: "00Qnew")
+        try await store.link(ref, to: "email:a@b.io", reason: "created", at: now)
+        try await store.link(ref, to: "email:other@b.io", reason: "again", at: now)
+        #expect(try await store.links(for: [ref]) == [ref: "email:a@b.io"])
+    }
+
+    @Test("large key lists are read in chunks")
+    func chunks() async throws {
+        let store = try open()
+        let records = (0..<1300).map { record(.hubspot, String($0), email: "p\($0)@x.io") }
+        var plan = Plan(generatedAt: now)
+        for r in records { plan.changes.append(PlanChange(personKey: "email:p\(r.ref.id)@x.io", action: .link(r.ref), reason: "x")) }
+        try await store.commit(CycleCommit(snapshots: records, plan: plan), at: now)
+        #expect(try await store.snapshots(records.map(\.ref)).count == 1300)
+        #expect(try await store.people(Set(records.map { "email:p\($0.ref.id)@x.io" })).links.count == 1300)
+    }
+}
