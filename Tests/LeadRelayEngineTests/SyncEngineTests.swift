@@ -1,0 +1,166 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+@testable import LeadRelayEngine
+import LeadRelayStore
+import Testing
+
+/// A simulator, a workspace pointing at it, and the engine pieces built from the loaded configuration.
+struct Rig: Sendable {
+    let simulator: CRMSimulator
+    let configuration: LoadedConfiguration
+    let store: SQLiteStateStore
+    let connectors: [any CRMConnector]
+
+    var engine: SyncEngine { SyncEngine(configuration: configuration, connectors: connectors, store: store) }
+    var dispatcher: OutboxDispatcher {
+        OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(configuration))
+    }
+}
+
+func withRig<T: Sendable>(people: Int = 150, writes: Bool = true, _ body: @escaping @Sendable (Rig) async throws -> T) async throws -> T {
+    let simulator = CRMSimulator()
+    _ = try await SeedGenerator(options: .init(seed: 11, people: people)).populate(simulator.state)
+    return try await simulator.withRunning { endpoints in
+        let workspace = try TestWorkspace()
+        try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: writes)
+        let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+        let store = try SQLiteStateStore(path: configuration.storePath)
+        return try await body(Rig(simulator: simulator, configuration: configuration, store: store,
+                                  connectors: try ConnectorFactory.connectors(configuration)))
+    }
+}
+
+@Suite("Sync engine and dispatcher against the simulator")
+struct SyncEngineTests {
+    @Test("every MQL gets one owner in both systems and one notification; a second cycle writes nothing (no ping-pong)")
+    func handoff() async throws {
+        try await withRig { rig in
+            let result = try await rig.engine.runCycle()
+            let stats = try await rig.dispatcher.drain()
+            let assignments = try await rig.store.allAssignments()
+            #expect(!assignments.isEmpty)
+            #expect(stats.failed == 0 && stats.retryLater == 0)
+            #expect(stats.notified == assignments.count)
+            #expect(result.plan.assignments.count == assignments.count)
+            let reps = RepDirectory(routing: rig.configuration.routing, owners: [
+                .hubspot: try await rig.connectors[0].owners(), .salesforce: try await rig.connectors[1].owners()])
+            for (person, assignment) in assignments {
+                let rep = try #require(reps.reps.first { $0.id == assignment.repID })
+                let links = try await rig.store.people([person]).links.keys
+                let hubspot = try #require(links.first { $0.system == .hubspot })
+                let salesforce = try #require(links.first { $0.system == .salesforce }, "a Salesforce lead exists or was created for \(person)")
+                #expect(await rig.simulator.state.hubspotRecord("contacts", id: Int(hubspot.id)!)?.properties["hubspot_owner_id"] == rep.hubspotOwnerID)
+                #expect(await rig.simulator.state.salesforceRecord("Lead", id: salesforce.id)?.fields["OwnerId"] == .string(rep.salesforceUserID!))
+            }
+            let writesBefore = (await rig.simulator.state.writeCalls(.hubspot), await rig.simulator.state.writeCalls(.salesforce))
+            // Our own writes come back on the next polls; they must not cause new writes or messages.
+            for _ in 0..<2 {
+                let again = try await rig.engine.runCycle()
+                #expect(again.plan.writes.isEmpty && again.plan.notifications.isEmpty)
+                try await rig.dispatcher.drain()
+            }
+            #expect((await rig.simulator.state.writeCalls(.hubspot), await rig.simulator.state.writeCalls(.salesforce)) == writesBefore)
+            #expect(await rig.simulator.state.slackBodies().count == assignments.count)
+        }
+    }
+
+    @Test("a dry-run plan reads but never writes, and leaves the store untouched")
+    func dryRun() async throws {
+        try await withRig { rig in
+            let result = try await rig.engine.plan()
+            #expect(!result.plan.writes.isEmpty)
+            #expect(await rig.simulator.state.writeCalls(.hubspot) == 0)
+            #expect(await rig.simulator.state.writeCalls(.salesforce) == 0)
+            #expect(try await rig.store.counts()["snapshots"] == 0)
+            #expect(try await rig.store.watermark("hubspot.contacts") == nil)
+        }
+    }
+
+    @Test("observe-only mode records links and scores but assigns and writes nothing")
+    func observeOnly() async throws {
+        try await withRig(writes: false) { rig in
+            try await rig.engine.runCycle()
+            try await rig.dispatcher.drain()
+            #expect(try await rig.store.allAssignments().isEmpty)
+            #expect(try await rig.store.outbox().isEmpty)
+            #expect(try await rig.store.counts()["identity_links"]! > 0)
+            #expect(await rig.simulator.state.writeCalls(.hubspot) == 0)
+        }
+    }
+
+    @Test("a write the CRM refuses is parked with the CRM's code; the rest of the batch is applied")
+    func refused() async throws {
+        try await withRig(people: 20) { rig in
+            let contact = try #require(await rig.simulator.state.hubspotRecords("contacts").first)
+            var plan = Plan(generatedAt: Date())
+            plan.changes = [
+                PlanChange(personKey: "p1", action: .write(RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: "99999999",
+                                                                        fields: ["firstname": "Ghost"])), reason: "test"),
+                PlanChange(personKey: "p2", action: .write(RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: String(contact.id),
+                                                                        fields: ["firstname": "Real"])), reason: "test"),
+            ]
+            try await rig.store.commit(CycleCommit(plan: plan), at: Date())
+            let stats = try await rig.dispatcher.drain()
+            #expect(stats.applied == 1 && stats.failed == 1)
+            let outbox = try await rig.store.outbox()
+            #expect(outbox.first { $0.personKey == "p1" }?.status == .failed)
+            #expect(outbox.first { $0.personKey == "p1" }?.lastError?.hasPrefix("OBJECT_NOT_FOUND") == true)
+            #expect(await rig.simulator.state.hubspotRecord("contacts", id: contact.id)?.properties["firstname"] == "Real")
+        }
+    }
+
+    @Test("after a crash between commit and apply, a new process applies the outbox exactly once")
+    func crashRecovery() async throws {
+        try await withRig(people: 100) { rig in
+            try await rig.engine.runCycle()
+            let pending = try await rig.store.pendingOutbox(limit: 1000).count
+            #expect(pending > 0)
+            // "Restart": a fresh store handle and dispatcher on the same file.
+            let reopened = try SQLiteStateStore(path: rig.configuration.storePath)
+            let dispatcher = OutboxDispatcher(store: reopened, connectors: rig.connectors, notifier: ConnectorFactory.notifier(rig.configuration))
+            let first = try await dispatcher.drain()
+            let second = try await dispatcher.drain()
+            #expect(first.applied + first.notified == pending)
+            #expect(second.applied + second.notified == 0)
+            #expect(await rig.simulator.state.slackBodies().count == first.notified)
+        }
+    }
+
+    @Test("a Slack outage keeps notifications pending instead of losing them")
+    func slackDown() async throws {
+        try await withRig(people: 100) { rig in
+            try await rig.engine.runCycle()
+            let deadSlack = SlackNotifier(url: URL(string: "http://127.0.0.1:9/hooks/slack")!, transport: URLSessionTransport(),
+                                          retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01), sleep: { _ in })
+            let dispatcher = OutboxDispatcher(store: rig.store, connectors: rig.connectors, notifier: deadSlack)
+            let stats = try await dispatcher.drain()
+            #expect(stats.notified == 0 && stats.retryLater > 0)
+            #expect(try await rig.store.pendingOutbox(limit: 100).allSatisfy { if case .notify = $0.payload { true } else { false } })
+            let recovered = try await rig.dispatcher.drain()
+            #expect(recovered.notified == stats.retryLater)
+        }
+    }
+
+    @Test("a new demo request is routed, written to both systems and announced in the next cycle")
+    func newLead() async throws {
+        try await withRig(people: 60) { rig in
+            try await rig.engine.runCycle()
+            try await rig.dispatcher.drain()
+            let id = try await rig.simulator.state.createHubSpotRecord("contacts", properties: [
+                "email": "casey@bigco.io", "firstname": "Casey", "lastname": "Kim", "jobtitle": "CTO", "numemployees": "900",
+                "industry": "COMPUTER_SOFTWARE", "state": "NY"])
+            await rig.simulator.state.recordHubSpotEvent(contactID: id, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
+            let result = try await rig.engine.runCycle()
+            #expect(result.plan.assignments.keys.contains("email:casey@bigco.io"))
+            try await rig.dispatcher.drain()
+            let owner = await rig.simulator.state.hubspotRecord("contacts", id: id)?.properties["hubspot_owner_id"]
+            #expect(owner != nil)
+            let created = await rig.simulator.state.salesforceRecords("Lead").first { $0.fields["Email"] == .string("casey@bigco.io") }
+            #expect(created != nil)
+            #expect(created?.fields["LastName"] == .string("Kim"))
+            #expect(await rig.simulator.state.slackBodies().contains { $0["text"]?.stringValue?.contains("Casey Kim") == true })
+        }
+    }
+}
