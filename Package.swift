@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "LeadRelayStoreTests", dependencies: ["LeadRelayStore"], swiftSettings: strict),
         .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "CRMSimulator"], swiftSettings: strict),
         .testTarget(name: "CRMSimulatorTests", dependencies: ["CRMSimulator"], swiftSettings: strict),
-        .testTarget(name: "LeadRelayCLITests", dependencies: ["LeadRelayCLI", "CRMSimulator"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayCLITests", dependencies: ["LeadRelayCLI", "CRMSimulator", "LeadRelayStore", "leadrelay"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,6 +13,6 @@ enum LeadRelayMain {
             handler.logLevel = level
             return handler
         }
-        await LeadRelayCommand.main()
+        await LeadRelayCommand.runMain()
     }
 }

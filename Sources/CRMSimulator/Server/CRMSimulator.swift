@@ -20,6 +20,11 @@ public struct CRMSimulator: Sendable {
         public var hubspotBaseURL: URL { baseURL }
         public var salesforceLoginURL: URL { baseURL }
         public var slackWebhookURL: URL { baseURL.appendingPathComponent("hooks/slack") }
+
+        public init(port: Int, baseURL: URL) {
+            self.port = port
+            self.baseURL = baseURL
+        }
     }
 
     public init(state: SimulatorState) { self.state = state }

@@ -11,6 +11,12 @@ public actor SimulatorState {
         public var hubspotToken: String
         public var salesforceClientID: String
         public var salesforceClientSecret: String
+
+        public init(hubspotToken: String, salesforceClientID: String, salesforceClientSecret: String) {
+            self.hubspotToken = hubspotToken
+            self.salesforceClientID = salesforceClientID
+            self.salesforceClientSecret = salesforceClientSecret
+        }
     }
 
     /// A write the simulator applied, for tests and demo latency figures.

@@ -44,8 +44,8 @@ public struct DemoRunner: Sendable {
 
     public init(options: Options) { self.options = options }
 
-    public func run(logger: Logger = Logger(label: "leadrelay.demo")) async throws -> Summary {
-        let simulator = CRMSimulator()
+    /// Runs the demo against `simulator` (a fresh one by default; tests pass their own to inspect it afterwards).
+    public func run(simulator: CRMSimulator = CRMSimulator(), logger: Logger = Logger(label: "leadrelay.demo")) async throws -> Summary {
         let options = self.options
         return try await simulator.withRunning { endpoints in
             let directory = options.directory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-demo-\(UUID().uuidString.prefix(8))")

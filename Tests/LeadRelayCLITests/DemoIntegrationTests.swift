@@ -1,0 +1,118 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayCLI
+import LeadRelayStore
+import Testing
+
+@Suite("End to end over loopback")
+struct DemoIntegrationTests {
+    @Test("the demo: every MQL has exactly one owner in both systems and one notification; no non-MQL is assigned")
+    func demo() async throws {
+        let simulator = CRMSimulator()
+        var options = DemoRunner.Options()
+        options.people = 250
+        options.seed = 5
+        let summary = try await DemoRunner(options: options).run(simulator: simulator)
+        let store = try SQLiteStateStore(path: summary.directory + "/state/leadrelay.sqlite")
+        let assignments = try await store.allAssignments()
+        #expect(assignments.count == summary.mqls)
+        #expect(assignments.count > 3)
+        #expect(summary.failedOutboxEntries == 0)
+
+        let state = simulator.state
+        let writes = await state.writes
+        let apiUser = await state.apiUserID()
+        // Owner writes per record: exactly one each.
+        var ownerWrites: [String: Int] = [:]
+        for write in writes where write.fields["hubspot_owner_id"] != nil || write.fields["OwnerId"] != nil {
+            ownerWrites["\(write.system.rawValue)/\(write.id)", default: 0] += 1
+        }
+        #expect(ownerWrites.values.allSatisfy { $0 == 1 }, "\(ownerWrites.filter { $0.value > 1 })")
+
+        let people = try await store.people(Set(assignments.keys))
+        var assignedRefs: Set<RecordRef> = []
+        for (person, assignment) in assignments {
+            let refs = people.links.filter { $0.value == person }.map(\.key)
+            let hubspot = try #require(refs.first { $0.system == .hubspot }, "\(person) has a HubSpot contact")
+            let salesforce = try #require(refs.first { $0.system == .salesforce }, "\(person) has a Salesforce lead")
+            assignedRefs.formUnion(refs)
+            #expect(ownerWrites["hubspot/\(hubspot.id)"] == 1)
+            #expect(ownerWrites["salesforce/\(salesforce.id)"] == 1)
+            let hsOwner = await state.hubspotRecord("contacts", id: Int(hubspot.id)!)?.properties["hubspot_owner_id"]
+            let sfOwner = await state.salesforceRecord("Lead", id: salesforce.id)?.fields["OwnerId"]
+            #expect(hsOwner != nil && sfOwner != nil && sfOwner != .string(apiUser))
+            #expect(people.scores[person].map { $0 >= 100 } == true, "\(person) was assigned below the MQL line")
+            _ = assignment
+        }
+        // Nobody else got an owner.
+        for contact in await state.hubspotRecords("contacts") where contact.properties["hubspot_owner_id"] != nil {
+            #expect(assignedRefs.contains(RecordRef(system: .hubspot, object: "contacts", id: String(contact.id))))
+        }
+        for lead in await state.salesforceRecords("Lead") where lead.fields["OwnerId"] != .string(apiUser) {
+            #expect(assignedRefs.contains(RecordRef(system: .salesforce, object: "Lead", id: lead.id)))
+        }
+        // One notification per MQL, naming the rep who got it.
+        let messages = await state.slackBodies().compactMap { $0["text"]?.stringValue }
+        #expect(messages.count == assignments.count)
+        for (_, assignment) in assignments {
+            #expect(messages.contains { $0.hasPrefix("New MQL for \(assignment.repID):") })
+        }
+        // The fresh demo request went through in seconds.
+        let latency = summary.newDemoRequest
+        #expect(latency.rep != nil)
+        #expect((latency.secondsToHubSpotOwner ?? 99) < 10)
+        #expect((latency.secondsToSalesforceOwner ?? 99) < 10)
+        #expect((latency.secondsToNotification ?? 99) < 10)
+    }
+
+    @Test("reconcile --dry-run prints the plan and makes zero write calls")
+    func dryRun() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 8, people: 200)).populate(simulator.state)
+        try await simulator.withRunning { endpoints in
+            let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-dry-\(UUID().uuidString)"))
+            try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
+            let markdown = try await runCLI(["reconcile", "--dry-run", "--config", workspace.configPath])
+            #expect(markdown.status == 0, "\(markdown.stderr)")
+            #expect(markdown.stdout.contains("# LeadRelay reconciliation plan (dry run: nothing was written)"))
+            #expect(markdown.stdout.contains("## Assignments"))
+            #expect(markdown.stdout.contains("| hubspot.contacts |"))
+            let json = try await runCLI(["reconcile", "--dry-run", "--config", workspace.configPath, "--format", "json"])
+            #expect(json.status == 0)
+            let document = try JSONValue.decode(Data(json.stdout.utf8))
+            #expect(document["dryRun"] == true)
+            #expect((document["summary"]?["mqlsRouted"]?.doubleValue ?? 0) > 0)
+            #expect(await simulator.state.writeCalls(.hubspot) == 0)
+            #expect(await simulator.state.writeCalls(.salesforce) == 0)
+            #expect(await simulator.state.slackBodies().isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: workspace.directory + "/state/leadrelay.sqlite"), "a dry run creates no state")
+        }
+    }
+
+    @Test("run works the backlog, then SIGTERM finishes the batch in hand and exits 0")
+    func runAndStop() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 4, people: 150)).populate(simulator.state)
+        try await simulator.withRunning { endpoints in
+            let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-run-\(UUID().uuidString)"))
+            try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: leadrelayBinary)
+            process.arguments = ["run", "--config", workspace.configPath]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, await simulator.state.slackBodies().isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(await !simulator.state.slackBodies().isEmpty, "the daemon notified reps")
+            process.terminate()
+            let stopped = Date().addingTimeInterval(20)
+            while process.isRunning, Date() < stopped { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!process.isRunning)
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        }
+    }
+}
