@@ -116,3 +116,50 @@ struct DemoIntegrationTests {
         }
     }
 }
+
+@Suite("leadrelay simulate")
+struct SimulateCommandTests {
+    @Test("simulate prints where it listens, writes a working configuration, and stops on SIGTERM")
+    func simulate() async throws {
+        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-sim-\(UUID().uuidString)")
+        let config = directory + "/leadrelay.yaml"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: leadrelayBinary)
+        process.arguments = ["simulate", "--seed", "42", "--leads", "120", "--write-config", config]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Read the banner on a Dispatch thread (it blocks until the child writes).
+        let banner: String = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var text = ""
+                while !text.contains("Press Ctrl-C") {
+                    let chunk = out.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                continuation.resume(returning: text)
+            }
+        }
+        #expect(banner.contains("CRM simulator listening on http://127.0.0.1:"))
+        #expect(banner.contains("token pat-na1-"))
+        #expect(banner.contains("Configuration written:    \(config)"))
+        let check = try await runCLI(["check", "--config", config])
+        #expect(check.status == 0, "\(check.stderr)")
+        let plan = try await runCLI(["reconcile", "--dry-run", "--format", "json", "--config", config])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let document = try JSONValue.decode(Data(plan.stdout.utf8))
+        #expect((document["streams"]?.arrayValue?.count ?? 0) >= 4)
+        let mode = try FileManager.default.attributesOfItem(atPath: directory + "/credentials/hubspot-token")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        process.terminate()
+        let status: Int32 = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
+        #expect(status == 0)
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 
 /// A behavioural event of a person: a page view, a form submission, an email click.
 public struct Activity: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    public enum Kind: String, Sendable, Hashable, Encodable, ConfigEnum {
         case pageView = "page-view"
         case formSubmission = "form-submission"
         case emailClick = "email-click"

@@ -8,7 +8,7 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
         public var capacity: Int?
     }
 
-    public enum Strategy: String, Sendable, Hashable, Decodable, CaseIterable {
+    public enum Strategy: String, Sendable, Hashable, ConfigEnum {
         case weightedRoundRobin = "weighted-round-robin"
         case leastLoaded = "least-loaded"
     }

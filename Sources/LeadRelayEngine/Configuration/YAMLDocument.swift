@@ -26,8 +26,11 @@ struct YAMLDocument {
 
     static func syntaxProblem(_ error: YamlError, file: String) -> ConfigurationProblem {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ConfigurationProblem(file: file, line: mark.line, column: mark.column, key: "(syntax)", message: "YAML syntax error: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigurationProblem(file: file, line: context.mark.line, column: context.mark.column, key: duplicates.joined(separator: ", "),
+                                        message: "the key is written twice in one mapping; keep one")
         default:
             return ConfigurationProblem(file: file, line: nil, column: nil, key: "(syntax)", message: "YAML error: \(error)")
         }
