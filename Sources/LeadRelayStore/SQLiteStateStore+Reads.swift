@@ -119,11 +119,16 @@ extension SQLiteStateStore {
         RecordRef(system: CRMSystem(rawValue: row["system"]) ?? .hubspot, object: row["object"], id: row["id"])
     }
 
+    /// `(system = ? AND object = ? AND <idColumn> = ?) OR …` with its arguments, for one chunk of refs.
+    static func refMatch(_ refs: ArraySlice<RecordRef>, idColumn: String) -> (String, StatementArguments) {
+        let clause = Array(repeating: "(system = ? AND object = ? AND \(idColumn) = ?)", count: refs.count).joined(separator: " OR ")
+        return (clause, StatementArguments(refs.flatMap { [$0.system.rawValue, $0.object, $0.id] }))
+    }
+
     static func fetchSnapshots(_ db: Database, _ refs: [RecordRef]) throws -> [SourceRecord] {
         var records: [SourceRecord] = []
         for chunk in refs.chunked(Self.chunk / 3) {
-            let clause = Array(repeating: "(system = ? AND object = ? AND id = ?)", count: chunk.count).joined(separator: " OR ")
-            let arguments = StatementArguments(chunk.flatMap { [$0.system.rawValue, $0.object, $0.id] })
+            let (clause, arguments) = refMatch(chunk, idColumn: "id")
             for row in try Row.fetchAll(db, sql: "SELECT * FROM snapshots WHERE \(clause)", arguments: arguments) {
                 records.append(SourceRecord(ref: ref(row), modifiedAt: Date(timeIntervalSince1970: row["modified_at"]),
                                             fields: try decode([String: String?].self, row["fields"]), deleted: row["deleted"]))
@@ -135,8 +140,7 @@ extension SQLiteStateStore {
     static func fetchLinks(_ db: Database, _ refs: [RecordRef]) throws -> [RecordRef: String] {
         var links: [RecordRef: String] = [:]
         for chunk in refs.chunked(Self.chunk / 3) {
-            let clause = Array(repeating: "(system = ? AND object = ? AND id = ?)", count: chunk.count).joined(separator: " OR ")
-            let arguments = StatementArguments(chunk.flatMap { [$0.system.rawValue, $0.object, $0.id] })
+            let (clause, arguments) = refMatch(chunk, idColumn: "id")
             for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links WHERE \(clause)", arguments: arguments) {
                 links[ref(row)] = row["person_key"]
             }
@@ -147,8 +151,7 @@ extension SQLiteStateStore {
     static func fetchActivities(_ db: Database, _ refs: [RecordRef]) throws -> [Activity] {
         var activities: [Activity] = []
         for chunk in refs.chunked(Self.chunk / 3) {
-            let clause = Array(repeating: "(system = ? AND object = ? AND record_id = ?)", count: chunk.count).joined(separator: " OR ")
-            let arguments = StatementArguments(chunk.flatMap { [$0.system.rawValue, $0.object, $0.id] })
+            let (clause, arguments) = refMatch(chunk, idColumn: "record_id")
             for row in try Row.fetchAll(db, sql: "SELECT * FROM activities WHERE \(clause)", arguments: arguments) {
                 guard let kind = Activity.Kind(rawValue: row["kind"]) else { continue }
                 activities.append(Activity(id: row["id"], subject: RecordRef(system: CRMSystem(rawValue: row["system"]) ?? .hubspot,
@@ -165,11 +168,5 @@ extension SQLiteStateStore {
                     reason: row["reason"], status: OutboxEntry.Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
                     lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                     finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
-    }
-}
-
-extension Array {
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -90,6 +90,21 @@ struct DemoIntegrationTests {
         }
     }
 
+    @Test("refused credentials are a configuration error: exit 78 with the CRM's reason, no retry loop")
+    func badCredentials() async throws {
+        let simulator = CRMSimulator()
+        try await simulator.withRunning { endpoints in
+            let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-auth-\(UUID().uuidString)"))
+            try workspace.write(endpoints: endpoints, credentials: .init(hubspotToken: simulator.state.credentials.hubspotToken,
+                                                                         salesforceClientID: "wrong", salesforceClientSecret: "wrong"))
+            let run = try await runCLI(["reconcile", "--dry-run", "--config", workspace.configPath])
+            #expect(run.status == 78, "\(run.stderr)")
+            #expect(run.stderr.contains("salesforce refused the credentials: invalid_client"))
+            #expect(!run.stderr.contains("wrong"), "secrets never reach the logs")
+            #expect(await simulator.state.requests(.salesforce) == 1, "one token request, no retries")
+        }
+    }
+
     @Test("run works the backlog, then SIGTERM finishes the batch in hand and exits 0")
     func runAndStop() async throws {
         let simulator = CRMSimulator()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadRelayCRM
 import LeadRelayEngine
 
 /// `leadrelay check`: validates configuration and rule files, reporting every problem with file, line and key.
@@ -30,5 +31,18 @@ func loadOrExit(_ path: String) throws -> LoadedConfiguration {
     } catch {
         FileHandle.standardError.write(Data((error.description + "\n").utf8))
         throw ExitCodes.configuration
+    }
+}
+
+/// Runs `body`; refused credentials are a configuration problem (exit 78), not a crash or a retry loop.
+func failingOnBadCredentials<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as CRMError {
+        if case .authentication = error {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCodes.configuration
+        }
+        throw error
     }
 }

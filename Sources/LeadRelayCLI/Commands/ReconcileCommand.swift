@@ -34,16 +34,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let store = try SQLiteStateStore(path: exists ? loaded.storePath : (scratch as NSString).appendingPathComponent("state.sqlite"))
         let engine = SyncEngine(configuration: loaded, connectors: try ConnectorFactory.connectors(loaded), store: store,
                                 logger: Logger(label: "leadrelay.reconcile"))
-        let result: CycleResult
-        do {
-            result = try await engine.plan()
-        } catch let error as CRMError {
-            if case .authentication = error {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCodes.configuration
-            }
-            throw error
-        }
+        let result = try await failingOnBadCredentials { try await engine.plan() }
         print(PlanReport(result: result, dryRun: true).render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")
     }
 }

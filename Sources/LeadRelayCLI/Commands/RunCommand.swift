@@ -24,14 +24,6 @@ struct RunCommand: AsyncParsableCommand {
         let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(loaded), logger: logger)
         let service = SyncService(engine: engine, dispatcher: dispatcher, interval: loaded.pollInterval.duration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch let error as CRMError {
-            if case .authentication = error {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCodes.configuration
-            }
-            throw error
-        }
+        try await failingOnBadCredentials { try await group.run() }
     }
 }

@@ -38,10 +38,3 @@ struct WritePlan {
         Array(Set(creates.compactMap { $0.write.matchValue?.lowercased() })).sorted()
     }
 }
-
-extension Array {
-    /// Consecutive slices of at most `size` elements.
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}
