@@ -49,3 +49,25 @@ func withConnectors<T: Sendable>(people: Int = 0, seed: UInt64 = 3,
 
 let leadFields = ["email", "firstname", "lastname", "company", "jobtitle", "state", "industry", "numemployees"]
 let salesforceLeadFields = ["Email", "FirstName", "LastName", "Company", "Title", "State", "Industry", "NumberOfEmployees"]
+
+/// Passes requests through and calls `after` with the number of responses served so far (a seam for interleaving).
+final class HookedTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    let counter = Mutex(0)
+    let after: @Sendable (Int) async -> Void
+
+    init(inner: any HTTPTransport, after: @escaping @Sendable (Int) async -> Void) {
+        self.inner = inner
+        self.after = after
+    }
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        let response = try await inner.send(request)
+        let count = counter.withLock { value -> Int in
+            value += 1
+            return value
+        }
+        await after(count)
+        return response
+    }
+}

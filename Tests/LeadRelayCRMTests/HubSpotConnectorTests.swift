@@ -29,21 +29,45 @@ struct HubSpotConnectorTests {
         }
     }
 
-    @Test("the search offset cap is never hit: the poll re-windows on the last (time, id) and loses nothing")
-    func rewindow() async throws {
+    @Test("keyset paging reads a flood of records that share one timestamp, never by offset")
+    func sameTimestamp() async throws {
         try await withConnectors { simulator, connectors in
-            // 130 contacts that share one modification instant: the worst case for a time-only cursor.
+            // 130 contacts stamped at one instant: the worst case for a time-only cursor.
             let stamp = Date(timeIntervalSince1970: 1_760_000_000)
             for index in 0..<130 {
                 try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "p\(index)@same.io"], at: stamp)
             }
             var hubspot = connectors.hubspot
             hubspot.searchPageSize = 20
-            hubspot.searchOffsetCap = 60
             let result = try await hubspot.pollLeads(since: nil, lookback: 0, fields: ["email"])
             #expect(result.items.count == 130)
             #expect(Set(result.items.map(\.ref.id)).count == 130)
+            #expect(result.calls == 7)
             #expect(result.watermark?.modifiedAt.epochMillis == stamp.epochMillis)
+        }
+    }
+
+    @Test("a record modified while the poll pages through does not push an untouched record out of sight")
+    func concurrentModification() async throws {
+        let simulator = CRMSimulator()
+        let base = Date(timeIntervalSince1970: 1_760_000_000)
+        var ids: [Int] = []
+        for index in 0..<60 {
+            ids.append(try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "c\(index)@x.io"],
+                                                                    at: base.addingTimeInterval(Double(index))))
+        }
+        let firstID = ids[0]
+        let expected = Set(ids.map(String.init))
+        try await simulator.withRunning { endpoints in
+            // After the first page is served, someone edits the first contact: offset paging would now skip one record.
+            let transport = HookedTransport(inner: URLSessionTransport()) { count in
+                if count == 1 { _ = try? await simulator.state.updateHubSpotRecord("contacts", id: firstID, properties: ["firstname": "Edited"]) }
+            }
+            var hubspot = HubSpotConnector(client: APIClient(system: .hubspot, transport: transport,
+                                                             auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL)))
+            hubspot.searchPageSize = 20
+            let result = try await hubspot.pollLeads(since: nil, lookback: 0, fields: ["email"])
+            #expect(Set(result.items.map(\.ref.id)) == expected)
         }
     }
 
@@ -108,6 +132,23 @@ struct HubSpotConnectorTests {
             let owners = try await connectors.hubspot.owners()
             #expect(owners.count == 6)
             #expect(connectors.hubspotSleeps.seconds == [0.25, 0.5])
+        }
+    }
+
+    @Test("a request that times out is retried and the poll completes")
+    func timeout() async throws {
+        let simulator = CRMSimulator()
+        try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "slow@x.io"])
+        try await simulator.withRunning { endpoints in
+            await simulator.state.inject([.delay(seconds: 3)], into: .hubspot)
+            let sleeps = SleepRecorder()
+            let hubspot = HubSpotConnector(client: APIClient(
+                system: .hubspot, transport: URLSessionTransport(),
+                auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL),
+                timeout: 0.5, sleep: sleeps.sleep, jitter: { 1 }))
+            let result = try await hubspot.pollLeads(since: nil, lookback: 0, fields: ["email"])
+            #expect(result.items.count == 1)
+            #expect(sleeps.seconds == [0.5], "one backoff after the time-out")
         }
     }
 

@@ -29,7 +29,7 @@ struct PipelineTests {
         #expect(writes.count == 2)
         let hs = try #require(writes.first { $0.system == .hubspot })
         #expect(hs.operation == .update && hs.id == "51")
-        #expect(hs.fields == ["hubspot_owner_id": "701", "lifecyclestage": "marketingqualifiedlead"])
+        #expect(hs.fields == ["hubspot_owner_id": "701", "lifecyclestage": "marketingqualifiedlead", "hs_lead_status": "NEW"])
         let sf = try #require(writes.first { $0.system == .salesforce })
         #expect(sf.operation == .update && sf.id == "00Q1" && sf.fields == ["OwnerId": "005A"])
         #expect(plan.notifications.count == 1)

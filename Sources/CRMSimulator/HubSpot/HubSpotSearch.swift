@@ -118,7 +118,8 @@ struct HubSpotSearch {
     func compare(_ lhs: String, _ rhs: String, type: String) -> Int {
         switch type {
         case "datetime", "date":
-            guard let l = CRMTimestamps.parse(lhs), let r = CRMTimestamps.parse(rhs) else { break }
+            // HubSpot times are milliseconds: compare those, not the floating-point seconds behind a Date.
+            guard let l = CRMTimestamps.parse(lhs)?.epochMillis, let r = CRMTimestamps.parse(rhs)?.epochMillis else { break }
             return l == r ? 0 : (l < r ? -1 : 1)
         case "number":
             guard let l = Double(lhs), let r = Double(rhs) else { break }

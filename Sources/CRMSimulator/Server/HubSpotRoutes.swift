@@ -86,6 +86,8 @@ struct HubSpotRoutes {
                 return Self.rateLimited(policy: policy, headers: headers)
             case .serverError:
                 return SimulatorHTTP.hubspotError(HubSpotError(status: 503, category: "SERVICE_UNAVAILABLE", message: "Service unavailable"))
+            case .delay(let seconds):
+                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
             }
         }
         var headers: HTTPFields = [:]

@@ -104,6 +104,8 @@ struct SalesforceRoutes {
             switch fault {
             case .serverError, .hubspotRateLimit:
                 return SimulatorHTTP.salesforceError(SalesforceError(status: 503, errorCode: "SERVER_UNAVAILABLE", message: "Server unavailable"))
+            case .delay(let seconds):
+                try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
             }
         }
         do {

@@ -10,6 +10,12 @@ extension SimulatorState {
         try hubspotCreate(type, properties: properties, at: time, countAsAPIWrite: false).id
     }
 
+    /// Changes a record as a user in the HubSpot UI would (bumps its modification time).
+    @discardableResult
+    public func updateHubSpotRecord(_ type: String, id: Int, properties: [String: String]) throws -> HubSpotRecord {
+        try hubspotUpdate(type, id: id, properties: properties, countAsAPIWrite: false)
+    }
+
     /// Records a behavioural event on a contact.
     public func recordHubSpotEvent(contactID: Int, eventType: String, properties: [String: String], at time: Date? = nil) {
         let id = "evt-\(hubspotEvents.count + 1)"
@@ -59,7 +65,7 @@ extension SimulatorState {
         return record
     }
 
-    func hubspotUpdate(_ type: String, id: Int, properties: [String: String]) throws(HubSpotError) -> HubSpotRecord {
+    func hubspotUpdate(_ type: String, id: Int, properties: [String: String], countAsAPIWrite: Bool = true) throws(HubSpotError) -> HubSpotRecord {
         guard var record = hubspotRecords[type]?[id], !record.archived else { throw .notFound }
         try validateHubSpot(type, properties, creating: false)
         let stamp = now()
@@ -70,7 +76,7 @@ extension SimulatorState {
         record.updatedAt = stamp
         record.properties[HubSpotRecord.modifiedProperty(for: type)] = CRMTimestamps.hubspot(stamp)
         hubspotRecords[type]?[id] = record
-        logWrite(.hubspot, type, String(id), properties, created: false)
+        if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: false) }
         return record
     }
 

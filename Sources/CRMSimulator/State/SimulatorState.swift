@@ -35,6 +35,8 @@ public actor SimulatorState {
         case hubspotRateLimit(policy: String, retryAfter: Int?)
         /// 503 with the system's error body.
         case serverError
+        /// Serve the request normally, but only after this many seconds (client time-outs).
+        case delay(seconds: Double)
     }
 
     public nonisolated let credentials: Credentials

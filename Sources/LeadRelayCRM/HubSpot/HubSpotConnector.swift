@@ -9,8 +9,6 @@ public struct HubSpotConnector: CRMConnector {
     let logger: Logger
     /// Search page size (the API allows 200).
     public var searchPageSize = 200
-    /// Search refuses offsets at or past this; the poll re-windows before reaching it.
-    public var searchOffsetCap = 10_000
 
     public init(client: APIClient, logger: Logger = Logger(label: "leadrelay.hubspot")) {
         self.client = client
@@ -105,62 +103,57 @@ public struct HubSpotConnector: CRMConnector {
         return owners
     }
 
-    /// Pages a search from the watermark, re-windowing before the 10,000-result cap.
+    /// Reads a search from the watermark by keyset paging on (modification time, id).
     ///
-    /// The first window asks for `modified >= watermark - lookback`; each later window
-    /// continues strictly after the last (time, id) read, so no record is skipped or
-    /// read twice across windows, even when many share one timestamp.
+    /// The first page asks for `modified >= watermark - lookback`; every later page asks for
+    /// records strictly after the last (time, id) read, from offset 0. Offsets are never used:
+    /// an offset shifts when a record read earlier is modified during the poll (so an untouched
+    /// record would be skipped for good), and the search refuses offsets past 10,000.
     func search<T>(_ type: String, modified: String, properties: [String], since: Watermark?, lookback: TimeInterval,
                    parse: (String?, JSONValue) -> T?) async throws(CRMError) -> (items: [T], watermark: Watermark?, calls: Int) {
         var items: [T] = []
         var newest: Watermark?
         var calls = 0
-        var groups: [JSONValue] = []
-        if let since {
-            let floor = since.modifiedAt.addingTimeInterval(-lookback)
-            groups = [["filters": [["propertyName": .string(modified), "operator": "GTE", "value": .string(Self.millis(floor))]]]]
-        }
+        var cursor: Watermark?
         while true {
-            var offset = 0
-            var last: Watermark?
-            var reachedCap = false
-            while true {
-                let body: JSONValue = [
-                    "filterGroups": .array(groups),
-                    "sorts": [["propertyName": .string(modified), "direction": "ASCENDING"]],
-                    "properties": .array(properties.map(JSONValue.string)),
-                    "limit": .number(Double(searchPageSize)),
-                    "after": .string(String(offset)),
+            var groups: [JSONValue] = []
+            if let cursor {
+                let stamp = JSONValue.string(Self.millis(cursor.modifiedAt))
+                groups = [
+                    ["filters": [["propertyName": .string(modified), "operator": "GT", "value": stamp]]],
+                    ["filters": [["propertyName": .string(modified), "operator": "EQ", "value": stamp],
+                                 ["propertyName": "hs_object_id", "operator": "GT", "value": .string(cursor.id)]]],
                 ]
-                let page = try await client.json("POST", "/crm/v3/objects/\(type)/search", json: body)
-                calls += 1
-                for json in page["results"]?.arrayValue ?? [] {
-                    let id = json["id"]?.flatText
-                    guard let item = parse(id, json) else { continue }
-                    items.append(item)
-                    if let id, let time = Self.modifiedAt(json, property: modified) {
-                        let mark = Watermark(modifiedAt: time, id: id)
-                        if last == nil || last! < mark { last = mark }
-                        if newest == nil || newest! < mark { newest = mark }
-                    }
-                }
-                guard let next = page["paging"]?["next"]?["after"]?.flatText, let nextOffset = Int(next) else { break }
-                if nextOffset + searchPageSize > searchOffsetCap {
-                    reachedCap = true
-                    break
-                }
-                offset = nextOffset
+            } else if let since {
+                let floor = since.modifiedAt.addingTimeInterval(-lookback)
+                groups = [["filters": [["propertyName": .string(modified), "operator": "GTE", "value": .string(Self.millis(floor))]]]]
             }
-            guard reachedCap, let last else { break }
-            logger.debug("Search reached the offset cap; continuing from the last record read.", metadata: [
-                "crm.object": "\(type)", "sync.cursor": "\(last)",
-            ])
-            let stamp = JSONValue.string(Self.millis(last.modifiedAt))
-            groups = [
-                ["filters": [["propertyName": .string(modified), "operator": "GT", "value": stamp]]],
-                ["filters": [["propertyName": .string(modified), "operator": "EQ", "value": stamp],
-                             ["propertyName": "hs_object_id", "operator": "GT", "value": .string(last.id)]]],
+            let body: JSONValue = [
+                "filterGroups": .array(groups),
+                "sorts": [["propertyName": .string(modified), "direction": "ASCENDING"]],
+                "properties": .array(properties.map(JSONValue.string)),
+                "limit": .number(Double(searchPageSize)),
             ]
+            let page = try await client.json("POST", "/crm/v3/objects/\(type)/search", json: body)
+            calls += 1
+            let results = page["results"]?.arrayValue ?? []
+            var last: Watermark?
+            for json in results {
+                let id = json["id"]?.flatText
+                if let id, let time = Self.modifiedAt(json, property: modified) {
+                    let mark = Watermark(modifiedAt: time, id: id)
+                    if last == nil || last! < mark { last = mark }
+                    if newest == nil || newest! < mark { newest = mark }
+                }
+                if let item = parse(id, json) { items.append(item) }
+            }
+            guard results.count == searchPageSize, page["paging"]?["next"] != nil, let last else { break }
+            if let cursor, !(cursor < last) {
+                // The server ignored the cursor: stop rather than loop; the next poll resumes from the watermark.
+                logger.warning("Search did not advance past the cursor; ending this poll early.", metadata: ["crm.object": "\(type)"])
+                break
+            }
+            cursor = last
         }
         return (items, newest, calls)
     }

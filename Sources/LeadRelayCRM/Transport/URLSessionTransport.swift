@@ -27,7 +27,8 @@ public struct URLSessionTransport: HTTPTransport {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: urlRequest)
+            let prepared = urlRequest
+            (data, response) = try await withDeadline(request.timeout) { [session] in try await session.data(for: prepared) }
         } catch let error as URLError where error.code == .timedOut {
             throw TransportError.timedOut
         } catch let error as URLError {
@@ -42,5 +43,19 @@ public struct URLSessionTransport: HTTPTransport {
             if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
         }
         return TransportResponse(status: http.statusCode, headers: headers, body: data)
+    }
+
+    /// Runs `operation`, abandoning it after `seconds` (URLSession on Linux does not always honour the request time-out).
+    func withDeadline<T: Sendable>(_ seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw TransportError.timedOut }
+            return value
+        }
     }
 }

@@ -93,6 +93,10 @@ public struct Pipeline: Sendable {
                 if (current?.funnelRank ?? 0) < (LifecycleStage.mql.funnelRank ?? 0) {
                     fields[CRMFieldNames.hubspotLifecycle] = LifecycleStage.mql.hubspotValue
                 }
+                // Sales sees a fresh lead as NEW; a status a rep already set is theirs to keep.
+                if let existing, existing.value(CRMFieldNames.hubspotLeadStatus) == nil {
+                    fields[CRMFieldNames.hubspotLeadStatus] = "NEW"
+                }
             }
             if let existing {
                 writes.append(RecordWrite(operation: .update, system: system, object: existing.ref.object, id: existing.ref.id, fields: fields))
