@@ -98,6 +98,17 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("documented keys that are not acted on yet are loaded with a located notice, not silently ignored")
+    func notices() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil, extra: "admin: { listen: 127.0.0.1:9464 }")
+        let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        #expect(loaded.notices.map(\.key) == ["admin"])
+        #expect(loaded.notices.first?.line == 17)
+        try workspace.configure(nil, credentials: nil)
+        #expect(try ConfigurationLoader(environment: environment).load(workspace.configPath).notices.isEmpty)
+    }
+
     @Test("a YAML syntax error names its line")
     func syntax() throws {
         let workspace = try TestWorkspace()

@@ -15,6 +15,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let loaded = try ConfigurationLoader().load(config)
+            for notice in loaded.notices { print("note: \(notice)") }
             print("\(config): OK — mapping \(loaded.mapping.fields.count) fields, \(loaded.scoring.fit.count) fit rules, \(loaded.scoring.interest.events.count) interest rules, \(loaded.routing.reps.count) reps, \(loaded.routing.rules.count) routing rules")
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))

@@ -14,6 +14,8 @@ public struct LoadedConfiguration: Sendable {
     public var salesforceClientID: Secret
     public var salesforceClientSecret: Secret
     public var slackWebhook: URL?
+    /// Keys that are valid but not acted on yet, located like problems (`check` prints them).
+    public var notices: [ConfigurationProblem] = []
 
     public var pollInterval: ConfigDuration { config.poll.interval }
     public var lookback: TimeInterval { config.poll.lookback?.seconds ?? 0 }
@@ -113,9 +115,20 @@ public struct ConfigurationLoader: Sendable {
         guard problems.isEmpty, let mapping = mappings.first, let scoring, let routing, let token, let clientID, let clientSecret else {
             throw ConfigurationError(problems.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0) })
         }
-        return LoadedConfiguration(config: config, path: path, mapping: mapping, scoring: scoring, routing: routing,
-                                   storePath: resolve(config.store.sqlite), hubspotToken: token, salesforceClientID: clientID,
-                                   salesforceClientSecret: clientSecret, slackWebhook: slack)
+        var loaded = LoadedConfiguration(config: config, path: path, mapping: mapping, scoring: scoring, routing: routing,
+                                         storePath: resolve(config.store.sqlite), hubspotToken: token, salesforceClientID: clientID,
+                                         salesforceClientSecret: clientSecret, slackWebhook: slack)
+        let planned: [([String], String)] = [
+            (["hubspot", "rateLimit"], "rate limits are taken from the API's own headers and 429s for now; configured budgets arrive with the quota scheduler"),
+            (["salesforce", "rateLimit"], "the daily budget is read from Salesforce's 403 REQUEST_LIMIT_EXCEEDED for now; configured headroom arrives with the quota scheduler"),
+            (["admin"], "the admin server (/healthz, /readyz, /metrics) is not built yet; nothing listens"),
+            (["notify", "sms"], "SMS notifications are not built yet; only Slack is sent"),
+        ]
+        for (keyPath, message) in planned {
+            guard let node = main.node(at: keyPath), node != main.node(at: Array(keyPath.dropLast())) else { continue }
+            loaded.notices.append(main.problem(ConfigIssue(path: keyPath, message)))
+        }
+        return loaded
     }
 
     func sub(_ path: String, displayName: String, at key: [String], in main: YAMLDocument, problems: inout [ConfigurationProblem]) -> YAMLDocument? {
