@@ -53,7 +53,23 @@ struct SupportTests {
         #expect(CRMTimestamps.soqlLiteral(date) == "2024-06-10T17:01:44Z")
     }
 
-    @Test("garbage is not a timestamp", arguments: ["", "yesterday", "2024-13-45", "2024-06-10T17:01:44+2"])
+    @Test("formatting agrees with the calendar and parses back, across leap years and before 1970")
+    func formatRoundTrip() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var rng = SystemRandomNumberGenerator()
+        let fixed: [Int64] = [0, -1, 951_782_400_000, 4_107_542_399_999, -2_208_988_800_000, 1_709_164_800_123]
+        for millis in fixed + (0..<500).map({ _ in Int64.random(in: -3_000_000_000_000...5_000_000_000_000, using: &rng) }) {
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            let text = CRMTimestamps.hubspot(date)
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+            #expect(text.hasPrefix(expected), "\(millis)")
+            #expect(try #require(CRMTimestamps.parse(text)).epochMillis == millis)
+        }
+    }
+
+    @Test("garbage is not a timestamp", arguments: ["", "yesterday", "2024-13-45", "2024-06-10T17:01:44+2", "2023-02-29T00:00:00Z", "2024-04-31"])
     func badTimestamps(text: String) {
         #expect(CRMTimestamps.parse(text) == nil)
     }

@@ -67,37 +67,77 @@ public enum CRMTimestamps {
             }
         }
         guard index == chars.count else { return nil }
-        var components = DateComponents()
-        components.year = year
-        components.month = month
-        components.day = day
-        components.hour = hour
-        components.minute = minute
-        components.second = second
-        guard let base = utcCalendar.date(from: components) else { return nil }
-        return base.addingTimeInterval(fraction - Double(offset))
+        guard day <= daysIn(month: month, year: year) else { return nil }
+        let seconds = days(fromCivil: year, month, day) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
     /// Parses `YYYY-MM-DD` as midnight UTC.
     public static func parseDate(_ text: String) -> Date? {
         let parts = text.split(separator: "-")
         guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
-        return utcCalendar.date(from: DateComponents(year: y, month: m, day: d))
+              (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
+        return Date(timeIntervalSince1970: Double(days(fromCivil: y, m, d) * 86_400))
     }
 
-    static let utcCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
+    /// Days since 1970-01-01 of a proleptic Gregorian date (inverse of `civil(fromDays:)`).
+    static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
 
     static func format(_ date: Date, fractional: Bool, suffix: String) -> String {
         let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let seconds = Double(totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000)
-        let millis = Int(totalMillis - Int64(seconds) * 1000)
-        let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: seconds))
-        let base = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-        return fractional ? base + String(format: ".%03d", millis) + suffix : base + suffix
+        let seconds = totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000
+        let millis = Int(totalMillis - seconds * 1000)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civil(fromDays: days)
+        var text = ""
+        text.reserveCapacity(29)
+        append(&text, year, width: 4); text += "-"
+        append(&text, month, width: 2); text += "-"
+        append(&text, day, width: 2); text += "T"
+        append(&text, secondOfDay / 3600, width: 2); text += ":"
+        append(&text, secondOfDay / 60 % 60, width: 2); text += ":"
+        append(&text, secondOfDay % 60, width: 2)
+        if fractional {
+            text += "."
+            append(&text, millis, width: 3)
+        }
+        return text + suffix
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm): no Calendar, no locale.
+    static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+
+    private static func append(_ text: inout String, _ value: Int, width: Int) {
+        let digits = String(value)
+        if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
+        text += digits
     }
 }
