@@ -13,11 +13,24 @@ struct SalesforceRoutes {
         router.post("/services/oauth2/token") { request, _ in
             await state.countRequest(.salesforce, write: false)
             let form = Self.form(try await SimulatorHTTP.rawBody(request))
-            guard form["grant_type"] == "client_credentials" else {
+            let token: String
+            switch form["grant_type"] {
+            case "client_credentials":
+                guard let issued = await state.issueToken(clientID: form["client_id"] ?? "", clientSecret: form["client_secret"] ?? "") else {
+                    return SimulatorHTTP.json(["error": "invalid_client", "error_description": "invalid client credentials"], status: 400)
+                }
+                token = issued
+            case "refresh_token":
+                guard form["client_id"] == state.credentials.salesforceClientID else {
+                    return SimulatorHTTP.json(["error": "invalid_client_id", "error_description": "client identifier invalid"], status: 400)
+                }
+                guard form["refresh_token"] == state.credentials.salesforceRefreshToken,
+                      let issued = await state.issueToken(clientID: state.credentials.salesforceClientID, clientSecret: state.credentials.salesforceClientSecret) else {
+                    return SimulatorHTTP.json(["error": "invalid_grant", "error_description": "expired access/refresh token"], status: 400)
+                }
+                token = issued
+            default:
                 return SimulatorHTTP.json(["error": "unsupported_grant_type", "error_description": "grant type not supported"], status: 400)
-            }
-            guard let token = await state.issueToken(clientID: form["client_id"] ?? "", clientSecret: form["client_secret"] ?? "") else {
-                return SimulatorHTTP.json(["error": "invalid_client", "error_description": "invalid client credentials"], status: 400)
             }
             let issued = String(Int64(Date().timeIntervalSince1970 * 1000))
             return SimulatorHTTP.json([
@@ -64,7 +77,35 @@ struct SalesforceRoutes {
                 guard fields["Id"] == nil else {
                     throw SalesforceError(status: 400, errorCode: "INVALID_FIELD", message: "Unable to create/update fields: Id.", fields: ["Id"])
                 }
-                try await state.salesforceUpdate(try context.parameters.require("object"), id: try context.parameters.require("id"), fields: fields)
+                var precondition: Date?
+                if let header = request.headers[HTTPField.Name("If-Unmodified-Since")!] {
+                    guard let date = Self.httpDate(header) else {
+                        throw SalesforceError(status: 400, errorCode: "INVALID_HEADER_TYPE", message: "If-Unmodified-Since is not an HTTP date: \(header)")
+                    }
+                    precondition = date
+                }
+                try await state.salesforceUpdate(try context.parameters.require("object"), id: try context.parameters.require("id"),
+                                                 fields: fields, ifUnmodifiedSince: precondition)
+                return SimulatorHTTP.empty(status: 204)
+            }
+        }
+        router.get(RouterPath("\(base)/sobjects/:object/:id")) { request, context in
+            try await guarded(request, context, write: false) { version in
+                let fields = SimulatorHTTP.query(request, "fields")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+                return SimulatorHTTP.json(try await state.salesforceRow(try context.parameters.require("object"), id: try context.parameters.require("id"),
+                                                                        fields: fields, version: version))
+            }
+        }
+        router.post(RouterPath("\(base)/sobjects/:object")) { request, context in
+            try await guarded(request, context, write: true) { _ in
+                let fields = try await SimulatorHTTP.body(request).objectValue ?? [:]
+                let id = try await state.salesforceCreate(try context.parameters.require("object"), fields: fields)
+                return SimulatorHTTP.json(["id": .string(id), "success": true, "errors": []], status: 201)
+            }
+        }
+        router.delete(RouterPath("\(base)/sobjects/:object/:id")) { request, context in
+            try await guarded(request, context, write: true) { _ in
+                try await state.salesforceDelete(try context.parameters.require("object"), id: try context.parameters.require("id"))
                 return SimulatorHTTP.empty(status: 204)
             }
         }
@@ -100,6 +141,9 @@ struct SalesforceRoutes {
         guard let token = SimulatorHTTP.bearer(request), await state.isValidSalesforceToken(token) else {
             return SimulatorHTTP.salesforceError(SalesforceError(status: 401, errorCode: "INVALID_SESSION_ID", message: "Session expired or invalid"))
         }
+        if await state.requests(.salesforce) > state.salesforceDailyLimit {
+            return SimulatorHTTP.salesforceError(SalesforceError(status: 403, errorCode: "REQUEST_LIMIT_EXCEEDED", message: "TotalRequests Limit exceeded."))
+        }
         if let fault = await state.takeFault(.salesforce) {
             switch fault {
             case .serverError, .hubspotRateLimit:
@@ -124,6 +168,7 @@ struct SalesforceRoutes {
             throw SalesforceError(status: 400, errorCode: "EXCEEDED_ID_LIMIT", message: "record limit reached. cannot submit more than \(SimulatorState.compositeLimit) records into this call")
         }
         let allOrNone = body["allOrNone"]?.boolValue ?? false
+        let checkpoint = allOrNone ? await state.salesforceCheckpoint() : nil
         var results: [JSONValue] = []
         var failed = false
         for record in records {
@@ -153,8 +198,9 @@ struct SalesforceRoutes {
                 results.append(Self.saveResult(id: fields["Id"]?.stringValue, error: error))
             }
         }
-        // allOrNone is only honoured for its reporting here; the simulator applies successful rows (tests do not rely on rollback yet).
-        if allOrNone && failed {
+        // allOrNone: one failure and nothing is committed; the others report the rollback.
+        if let checkpoint, failed {
+            await state.restore(checkpoint)
             results = results.map { result in
                 result["success"]?.boolValue == true
                     ? Self.saveResult(id: nil, error: SalesforceError(status: 400, errorCode: "ALL_OR_NONE_OPERATION_ROLLED_BACK", message: "Record rolled back because not all records were valid and the request was using AllOrNone header"))
@@ -175,6 +221,15 @@ struct SalesforceRoutes {
             return SimulatorState.salesforcePageSize
         }
         return min(max(size, 200), SimulatorState.salesforcePageSize)
+    }
+
+    /// Parses an RFC 1123 date (`Mon, 10 Jun 2024 17:01:44 GMT`).
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
     }
 
     static func form(_ data: Data) -> [String: String] {

@@ -45,6 +45,54 @@ enum SalesforceSchema {
         system("IsConverted", "boolean", nillable: false),
         SalesforceField(name: "Disqualification_Reason__c", type: "picklist", length: 255,
                         picklistValues: ["No budget", "No authority", "No need", "Bad timing", "Competitor", "Bad data"]),
+        SalesforceField(name: "MobilePhone", type: "phone", length: 40),
+        SalesforceField(name: "Street", type: "textarea", length: 255),
+        SalesforceField(name: "PostalCode", type: "string", length: 20),
+        SalesforceField(name: "Rating", type: "picklist", length: 255, picklistValues: ["Hot", "Warm", "Cold"]),
+        SalesforceField(name: "Description", type: "textarea", length: 32_000),
+        SalesforceField(name: "HasOptedOutOfEmail", type: "boolean"),
+        SalesforceField(name: "DoNotCall", type: "boolean"),
+        system("ConvertedDate", "date"),
+        SalesforceField(name: "ConvertedAccountId", type: "reference", length: 18, createable: false, updateable: false, referenceTo: ["Account"], relationshipName: "ConvertedAccount"),
+        SalesforceField(name: "ConvertedContactId", type: "reference", length: 18, createable: false, updateable: false, referenceTo: ["Contact"], relationshipName: "ConvertedContact"),
+        SalesforceField(name: "ConvertedOpportunityId", type: "reference", length: 18, createable: false, updateable: false, referenceTo: ["Opportunity"], relationshipName: "ConvertedOpportunity"),
+        SalesforceField(name: "MasterRecordId", type: "reference", length: 18, createable: false, updateable: false, referenceTo: ["Lead"], relationshipName: "MasterRecord"),
+        system("LastActivityDate", "date"),
+    ])
+
+    static let taskStatuses = ["Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"]
+
+    static let contact = SalesforceObjectType(name: "Contact", keyPrefix: "003", fields: common + [
+        SalesforceField(name: "AccountId", type: "reference", length: 18, referenceTo: ["Account"], relationshipName: "Account"),
+        SalesforceField(name: "FirstName", type: "string", length: 40),
+        SalesforceField(name: "LastName", type: "string", length: 80, nillable: false),
+        system("Name", "string", 121),
+        SalesforceField(name: "Email", type: "email", length: 80),
+        SalesforceField(name: "Phone", type: "phone", length: 40),
+        SalesforceField(name: "MobilePhone", type: "phone", length: 40),
+        SalesforceField(name: "Title", type: "string", length: 128),
+        SalesforceField(name: "LeadSource", type: "picklist", length: 255, picklistValues: leadSources),
+        SalesforceField(name: "MailingCity", type: "string", length: 40),
+        SalesforceField(name: "MailingState", type: "string", length: 80),
+        SalesforceField(name: "MailingCountry", type: "string", length: 80),
+        SalesforceField(name: "Description", type: "textarea", length: 32_000),
+        SalesforceField(name: "MasterRecordId", type: "reference", length: 18, createable: false, updateable: false, referenceTo: ["Contact"], relationshipName: "MasterRecord"),
+        owner(),
+    ])
+
+    static let task = SalesforceObjectType(name: "Task", keyPrefix: "00T", fields: common + [
+        SalesforceField(name: "WhoId", type: "reference", length: 18, referenceTo: ["Contact", "Lead"], relationshipName: "Who"),
+        SalesforceField(name: "WhatId", type: "reference", length: 18, referenceTo: ["Account"], relationshipName: "What"),
+        SalesforceField(name: "Subject", type: "combobox", length: 255),
+        SalesforceField(name: "ActivityDate", type: "date"),
+        SalesforceField(name: "Status", type: "picklist", length: 255, nillable: false, picklistValues: taskStatuses),
+        SalesforceField(name: "Priority", type: "picklist", length: 255, nillable: false, picklistValues: ["Normal", "High", "Low"]),
+        system("IsClosed", "boolean", nillable: false),
+        SalesforceField(name: "CompletedDateTime", type: "datetime", createable: false, updateable: false),
+        SalesforceField(name: "TaskSubtype", type: "picklist", length: 40, picklistValues: ["Task", "Email", "Call", "ListEmail", "Cadence"]),
+        SalesforceField(name: "Type", type: "picklist", length: 40, picklistValues: ["Call", "Email", "Meeting", "Other"]),
+        SalesforceField(name: "Description", type: "textarea", length: 32_000),
+        owner(),
     ])
 
     static let account = SalesforceObjectType(name: "Account", keyPrefix: "001", fields: common + [
@@ -66,5 +114,5 @@ enum SalesforceSchema {
         SalesforceField(name: "IsActive", type: "boolean", nillable: false),
     ])
 
-    static let all: [String: SalesforceObjectType] = ["Lead": lead, "Account": account, "User": user]
+    static let all: [String: SalesforceObjectType] = ["Lead": lead, "Account": account, "User": user, "Contact": contact, "Task": task]
 }

@@ -75,8 +75,9 @@ extension SimulatorState {
                 throw SalesforceError(status: 400, errorCode: "REQUIRED_FIELD_MISSING", message: "Required fields are missing: [\(field.name)]", fields: [field.name])
             }
         }
+        if countAsAPIWrite, let fault = drawRecordFault() { throw fault }
         let id = nextSalesforceID(prefix: type.keyPrefix)
-        let stamp = secondPrecision(time ?? now())
+        let stamp = commitStamp(time)
         values["Id"] = .string(id)
         values["IsDeleted"] = .bool(false)
         values["CreatedDate"] = .datetime(stamp)
@@ -87,12 +88,15 @@ extension SimulatorState {
             let name = [values["FirstName"]?.text, values["LastName"]?.text].compactMap { $0 }.joined(separator: " ")
             values["Name"] = .string(name)
         }
+        if object == "Task" { applyTaskRules(&values, stamp: stamp) }
         salesforceRecords[object, default: [:]][id] = SalesforceRecord(id: id, fields: values)
         if countAsAPIWrite { logWrite(.salesforce, object, id, fields.compactMapValues(\.flatText), created: true) }
         return id
     }
 
-    func salesforceUpdate(_ object: String, id: String, fields: [String: JSONValue]) throws(SalesforceError) {
+    /// Updates a row; with `ifUnmodifiedSince`, refuses (412) when the row changed after that instant.
+    func salesforceUpdate(_ object: String, id: String, fields: [String: JSONValue], ifUnmodifiedSince: Date? = nil,
+                          countAsAPIWrite: Bool = true) throws(SalesforceError) {
         guard let type = SalesforceSchema.all[object] else {
             throw SalesforceError(status: 400, errorCode: "INVALID_TYPE", message: "sObject type '\(object)' is not supported.")
         }
@@ -105,13 +109,61 @@ extension SimulatorState {
         if record.fields["IsConverted"] == .bool(true) {
             throw SalesforceError(status: 400, errorCode: "CANNOT_UPDATE_CONVERTED_LEAD", message: "cannot reference converted lead")
         }
+        if let ifUnmodifiedSince, case .datetime(let modified)? = record.fields["LastModifiedDate"],
+           modified.timeIntervalSince1970.rounded(.down) > ifUnmodifiedSince.timeIntervalSince1970.rounded(.down) {
+            throw SalesforceError(status: 412, errorCode: "PRECONDITION_FAILED",
+                                  message: "The requested resource has been modified since the time specified in If-Unmodified-Since")
+        }
         let values = try convert(fields, for: type, creating: false)
-        let stamp = secondPrecision(now())
+        if countAsAPIWrite, let fault = drawRecordFault() { throw fault }
+        let stamp = commitStamp()
         for (name, value) in values { record.fields[name] = value }
         record.fields["LastModifiedDate"] = .datetime(stamp)
         record.fields["SystemModstamp"] = .datetime(stamp)
+        if object == "Task" { applyTaskRules(&record.fields, stamp: stamp) }
         salesforceRecords[object]?[record.id] = record
-        logWrite(.salesforce, object, record.id, fields.compactMapValues(\.flatText), created: false)
+        if countAsAPIWrite { logWrite(.salesforce, object, record.id, fields.compactMapValues(\.flatText), created: false) }
+    }
+
+    func salesforceDelete(_ object: String, id: String, countAsAPIWrite: Bool = true) throws(SalesforceError) {
+        guard var record = salesforceRecords[object]?[canonicalID(id, object: object) ?? id] else {
+            throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
+        }
+        guard record.fields["IsDeleted"] != .bool(true) else {
+            throw SalesforceError(status: 404, errorCode: "ENTITY_IS_DELETED", message: "entity is deleted")
+        }
+        record.fields["IsDeleted"] = .bool(true)
+        record.fields["SystemModstamp"] = .datetime(commitStamp())
+        salesforceRecords[object]?[record.id] = record
+        if countAsAPIWrite { logWrite(.salesforce, object, record.id, ["IsDeleted": "true"], created: false) }
+    }
+
+    /// Tasks close when completed, and a lead's `LastActivityDate` follows its newest task.
+    func applyTaskRules(_ values: inout [String: SalesforceValue], stamp: Date) {
+        let closed = values["Status"] == .string("Completed") || values["Status"] == .string("Deferred")
+        values["IsClosed"] = .bool(closed)
+        if closed, values["CompletedDateTime"] == nil || values["CompletedDateTime"] == .null { values["CompletedDateTime"] = .datetime(stamp) }
+        if case .string(let who)? = values["WhoId"], let lead = salesforceRecords["Lead"]?[who] {
+            var fields = lead.fields
+            fields["LastActivityDate"] = .date(String(CRMTimestamps.hubspot(stamp).prefix(10)))
+            salesforceRecords["Lead"]?[who]?.fields = fields
+        }
+    }
+
+    /// A row as the sObject GET resource returns it: every field (or those asked for), with `attributes`.
+    func salesforceRow(_ object: String, id: String, fields requested: [String]?, version: String) throws(SalesforceError) -> JSONValue {
+        guard let type = SalesforceSchema.all[object] else {
+            throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
+        }
+        guard let row = salesforceRecords[object]?[canonicalID(id, object: object) ?? id], row.fields["IsDeleted"] != .bool(true) else {
+            throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
+        }
+        let names = requested ?? type.fields.map(\.name)
+        for name in names where type.field(name) == nil {
+            throw SalesforceError(status: 400, errorCode: "INVALID_FIELD", message: "No such column '\(name)' on entity '\(object)'")
+        }
+        let evaluator = SOQLEvaluator(type: type) { _, _ in nil }
+        return render(row, type: type, fields: names, evaluator: evaluator, version: version)
     }
 
     /// Accepts 15- or 18-character ids.

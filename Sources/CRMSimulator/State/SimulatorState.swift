@@ -11,11 +11,15 @@ public actor SimulatorState {
         public var hubspotToken: String
         public var salesforceClientID: String
         public var salesforceClientSecret: String
+        /// Accepted by the token endpoint's `refresh_token` grant.
+        public var salesforceRefreshToken: String
 
-        public init(hubspotToken: String, salesforceClientID: String, salesforceClientSecret: String) {
+        public init(hubspotToken: String, salesforceClientID: String, salesforceClientSecret: String,
+                    salesforceRefreshToken: String = "5Aep861sim.refresh") {
             self.hubspotToken = hubspotToken
             self.salesforceClientID = salesforceClientID
             self.salesforceClientSecret = salesforceClientSecret
+            self.salesforceRefreshToken = salesforceRefreshToken
         }
     }
 
@@ -64,6 +68,15 @@ public actor SimulatorState {
     var hubspotTenSecondLimit: Int?
     var hubspotCallTimes: [Date] = []
     var salesforceDailyLimit = 100_000
+    /// Seeded source of every random fault decision, so a failing run can be replayed.
+    var faultRandom = SeededRandom(seed: 1)
+    /// Per-record write failure rates by Salesforce status code (`UNABLE_TO_LOCK_ROW`: 0.1 …).
+    var salesforceRecordFaults: [String: Double] = [:]
+    /// Share of Salesforce writes committed "late": stamped this many seconds in the past.
+    var salesforceLateCommit: (rate: Double, seconds: Double) = (0, 0)
+
+    /// Seeds every random fault decision (per-record failures, late commits) for a reproducible run.
+    public func setFaultSeed(_ seed: UInt64) { faultRandom = SeededRandom(seed: seed) }
 
     public init(credentials: Credentials, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.credentials = credentials
@@ -103,6 +116,10 @@ public actor SimulatorState {
 
     func recordSlack(_ body: JSONValue) {
         slackMessages.append((now(), body))
+    }
+
+    func dropWrites(after count: Int) {
+        writes.removeSubrange(min(count, writes.count)...)
     }
 
     func logWrite(_ system: CRMSystem, _ object: String, _ id: String, _ fields: [String: String], created: Bool) {
