@@ -98,8 +98,9 @@ struct HubSpotConnectorTests {
     func owners() async throws {
         try await withConnectors(people: 5) { simulator, connectors in
             let owners = try await connectors.hubspot.owners()
-            #expect(owners.count == 6)
+            #expect(owners.count == 7)
             #expect(owners.contains { $0.email == "ana@example.com" && $0.active })
+            #expect(owners.contains { $0.email == "gus@example.com" && !$0.active })
         }
     }
 
@@ -130,7 +131,7 @@ struct HubSpotConnectorTests {
         try await withConnectors(people: 5) { simulator, connectors in
             await simulator.state.inject([.serverError, .serverError], into: .hubspot)
             let owners = try await connectors.hubspot.owners()
-            #expect(owners.count == 6)
+            #expect(owners.count == 7)
             #expect(connectors.hubspotSleeps.seconds == [0.25, 0.5])
         }
     }

@@ -138,7 +138,9 @@ extension SimulatorState {
         var types = Dictionary(uniqueKeysWithValues: schema.map { ($0.name, $0.type) })
         types["hs_object_id"] = "number"
         let search = try HubSpotSearch(body: body, knownProperties: Set(types.keys))
-        var hits = (hubspotRecords[type] ?? [:]).values.filter { !$0.archived && search.matches($0, types: types) }
+        let now = now()
+        var hits = (hubspotRecords[type] ?? [:]).values.compactMap { $0.searchable(at: now) }
+            .filter { !$0.archived && search.matches($0, types: types) }
         if let sort = search.sortProperty {
             let sortType = types[sort] ?? "string"
             hits.sort { a, b in

@@ -65,6 +65,9 @@ public struct SeedGenerator: Sendable {
             reps.append(SeededRep(id: rep.id, email: email, hubspotOwnerID: ownerID, salesforceUserID: userID))
         }
         let integrationUser = await state.apiUserID()
+        // A rep who has left: some contacts still point at them; the owner is listed only with archived=true.
+        let departed = HubSpotOwner(id: "71299999", userId: 9199, email: "gus@example.com", firstName: "Gus", lastName: "Gone")
+        await state.addHubSpotOwner(departed)
 
         // Accounts: some leads will share their domains.
         var accountDomains: [(name: String, domain: String, industry: (hubspot: String, salesforce: String))] = []
@@ -120,7 +123,7 @@ public struct SeedGenerator: Sendable {
                     "company": rng.chance(0.3) ? company.name.lowercased() : company.name, "jobtitle": title, "state": state2,
                     "industry": company.industry.hubspot, "numemployees": String(employees),
                     "annualrevenue": String(Int(revenue)), "lifecyclestage": rng.chance(0.3) ? "subscriber" : "lead",
-                ], at: past(days: 90))
+                ].merging(rng.chance(0.03) ? ["hubspot_owner_id": departed.id] : [:]) { a, _ in a }, at: past(days: 90))
                 record.hubspot = id
                 contacts += 1
                 events += try await addBehaviour(state, contact: id, rng: &rng, now: now)
@@ -139,6 +142,7 @@ public struct SeedGenerator: Sendable {
             if inHubSpot && inSalesforce { both += 1 }
             truth[email] = record
         }
+        await state.archiveHubSpotOwner(departed.id)
         return Summary(reps: reps, accounts: accountCount, hubspotContacts: contacts, salesforceLeads: leads,
                        peopleInBoth: both, events: events, truth: truth)
     }

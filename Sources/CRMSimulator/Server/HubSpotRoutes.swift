@@ -18,9 +18,17 @@ struct HubSpotRoutes {
         router.get(path("/:id")) { request, context in
             try await guarded(request, write: false) {
                 let type = try context.parameters.require("type")
-                guard let id = Int(try context.parameters.require("id")), let record = await state.hubspotRecord(type, id: id), !record.archived else {
-                    return SimulatorHTTP.hubspotError(.notFound)
+                let key = try context.parameters.require("id")
+                let record: HubSpotRecord?
+                if let idProperty = SimulatorHTTP.query(request, "idProperty"), idProperty != "hs_object_id" {
+                    record = await state.hubspotRecords(type).first { !$0.archived && $0.properties[idProperty]?.lowercased() == key.lowercased() }
+                } else if let id = Int(key) {
+                    // A merged-away id resolves to the survivor.
+                    record = await state.hubspotRecord(type, id: await state.resolveHubSpotID(type, id))
+                } else {
+                    record = nil
                 }
+                guard let record, !record.archived else { return SimulatorHTTP.hubspotError(.notFound) }
                 let properties = SimulatorHTTP.query(request, "properties")?.split(separator: ",").map(String.init)
                 return SimulatorHTTP.json(await state.hubspotJSON(record, type: type, properties: properties))
             }
@@ -42,6 +50,25 @@ struct HubSpotRoutes {
                 let properties = body["properties"]?.objectValue?.compactMapValues(\.flatText) ?? [:]
                 let record = try await state.hubspotUpdate(type, id: id, properties: properties)
                 return SimulatorHTTP.json(await state.hubspotJSON(record, type: type, properties: Array(properties.keys)))
+            }
+        }
+        router.delete(path("/:id")) { request, context in
+            try await guarded(request, write: true) {
+                guard let id = Int(try context.parameters.require("id")) else { return SimulatorHTTP.hubspotError(.notFound) }
+                try await state.hubspotArchive(try context.parameters.require("type"), id: id)
+                return SimulatorHTTP.empty(status: 204)
+            }
+        }
+        // Declared on the `:type` path: the router does not backtrack from a constant segment to a parameter.
+        router.post(path("/merge")) { request, context in
+            try await guarded(request, write: true) {
+                guard try context.parameters.require("type") == "contacts" else { return SimulatorHTTP.hubspotError(.notFound) }
+                let body = try await SimulatorHTTP.body(request)
+                guard let primary = body["primaryObjectId"]?.flatText.flatMap(Int.init), let merged = body["objectIdToMerge"]?.flatText.flatMap(Int.init) else {
+                    throw HubSpotError.validation("primaryObjectId and objectIdToMerge are required")
+                }
+                let survivor = try await state.hubspotMerge(primary: primary, merged: merged)
+                return SimulatorHTTP.json(await state.hubspotJSON(survivor, type: "contacts", properties: nil))
             }
         }
         router.post(path("/search")) { request, context in
@@ -91,9 +118,9 @@ struct HubSpotRoutes {
             }
         }
         var headers: HTTPFields = [:]
+        let budget = await state.takeHubSpotBudget(search: search)
+        if let policy = budget.limitedBy { return Self.rateLimited(policy: policy, headers: [:]) }
         if !search {
-            let budget = await state.takeHubSpotBudget()
-            if let policy = budget.limitedBy { return Self.rateLimited(policy: policy, headers: [:]) }
             if let max = budget.max {
                 headers[HTTPField.Name("X-HubSpot-RateLimit-Interval-Milliseconds")!] = "10000"
                 headers[HTTPField.Name("X-HubSpot-RateLimit-Max")!] = String(max)
@@ -161,6 +188,17 @@ struct HubSpotRoutes {
                 case "create":
                     let record = try await state.hubspotCreate(type, properties: properties)
                     results.append(await state.hubspotJSON(record, type: type, properties: Array(properties.keys)))
+                case "archive":
+                    guard let id = input["id"]?.flatText.flatMap(Int.init) else { throw HubSpotError.notFound }
+                    try await state.hubspotArchive(type, id: id)
+                case "upsert":
+                    guard let key = input["id"]?.flatText, let idProperty = input["idProperty"]?.stringValue else {
+                        throw HubSpotError.validation("upsert inputs need id and idProperty")
+                    }
+                    let (record, isNew) = try await state.hubspotUpsert(type, idProperty: idProperty, value: key, properties: properties)
+                    var json = await state.hubspotJSON(record, type: type, properties: Array(properties.keys) + [idProperty])
+                    if case .object(var object) = json { object["new"] = .bool(isNew); json = .object(object) }
+                    results.append(json)
                 case "read":
                     let requested = body["properties"]?.arrayValue?.compactMap(\.stringValue)
                     guard let id = input["id"]?.flatText.flatMap(Int.init), let record = await state.hubspotRecord(type, id: id), !record.archived else {
@@ -191,6 +229,7 @@ struct HubSpotRoutes {
             response["errors"] = .array(errors)
             return SimulatorHTTP.json(.object(response), status: 207)
         }
+        if operation == "archive" { return SimulatorHTTP.empty(status: 204) }
         return SimulatorHTTP.json(.object(response), status: operation == "create" ? 201 : 200)
     }
 

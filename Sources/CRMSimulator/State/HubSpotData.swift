@@ -9,6 +9,16 @@ public struct HubSpotRecord: Sendable, Hashable {
     public var updatedAt: Date
     public var archived: Bool = false
     public var archivedAt: Date?
+    /// When this version becomes visible to search (index lag).
+    public var indexedAt: Date = .distantPast
+    /// The version search still shows until `indexedAt` (at most one).
+    var previous: [HubSpotRecord] = []
+
+    /// The version search sees at `now`: this one once indexed, else the last indexed one, else none.
+    func searchable(at now: Date) -> HubSpotRecord? {
+        if indexedAt <= now { return self }
+        return previous.first
+    }
 }
 
 /// A HubSpot owner: `id` is what `hubspot_owner_id` holds, `userId` is a different number.

@@ -38,6 +38,10 @@ enum HubSpotSchema {
             readOnlyDate("createdate", "Create Date"), readOnlyDate("lastmodifieddate", "Last Modified Date"),
             HubSpotProperty(name: "hs_object_id", label: "Record ID", type: "number", fieldType: "number", options: [], readOnlyValue: true),
             text("hs_lead_disqualification_reason", "Disqualification reason"),
+            HubSpotProperty(name: "hs_merged_object_ids", label: "Merged Contact IDs", type: "enumeration", fieldType: "checkbox",
+                            options: [], readOnlyValue: true),
+            HubSpotProperty(name: "associatedcompanyid", label: "Primary Associated Company ID", type: "number", fieldType: "number",
+                            options: [], readOnlyValue: true),
         ],
         "companies": [
             text("name", "Company name"), text("domain", "Company Domain Name"), text("website", "Website URL"),

@@ -16,6 +16,24 @@ extension SimulatorState {
         try hubspotUpdate(type, id: id, properties: properties, countAsAPIWrite: false)
     }
 
+    /// Archives a record as a user deleting it in HubSpot would.
+    public func archiveHubSpotRecord(_ type: String, id: Int) throws {
+        try hubspotArchive(type, id: id)
+    }
+
+    /// Merges two contacts as a user would; returns the survivor's id (new when the merge knob says so).
+    @discardableResult
+    public func mergeHubSpotContacts(primary: Int, merged: Int) throws -> Int {
+        try hubspotMerge(primary: primary, merged: merged, countAsAPIWrite: false).id
+    }
+
+    /// Deactivates an owner: records keep pointing at them; they are listed only with `archived=true`.
+    public func archiveHubSpotOwner(_ id: String) {
+        if let index = hubspotOwners.firstIndex(where: { $0.id == id }) { hubspotOwners[index].archived = true }
+    }
+
+    public func hubspotOwnerList() -> [HubSpotOwner] { hubspotOwners }
+
     /// Records a behavioural event on a contact.
     public func recordHubSpotEvent(contactID: Int, eventType: String, properties: [String: String], at time: Date? = nil) {
         let id = "evt-\(hubspotEvents.count + 1)"
@@ -59,7 +77,8 @@ extension SimulatorState {
         props["createdate"] = CRMTimestamps.hubspot(stamp)
         props[HubSpotRecord.modifiedProperty(for: type)] = CRMTimestamps.hubspot(stamp)
         if props["hubspot_owner_id"] != nil { props["hubspot_owner_assigneddate"] = CRMTimestamps.hubspot(stamp) }
-        let record = HubSpotRecord(id: id, properties: props, createdAt: stamp, updatedAt: stamp)
+        var record = HubSpotRecord(id: id, properties: props, createdAt: stamp, updatedAt: stamp)
+        record.indexedAt = now().addingTimeInterval(hubspotIndexLag)
         hubspotRecords[type, default: [:]][id] = record
         if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: true) }
         return record
@@ -75,9 +94,78 @@ extension SimulatorState {
         if properties["hubspot_owner_id"] != nil { record.properties["hubspot_owner_assigneddate"] = CRMTimestamps.hubspot(stamp) }
         record.updatedAt = stamp
         record.properties[HubSpotRecord.modifiedProperty(for: type)] = CRMTimestamps.hubspot(stamp)
+        reindex(&record, before: hubspotRecords[type]?[id])
         hubspotRecords[type]?[id] = record
         if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: false) }
         return record
+    }
+
+    /// With index lag, search keeps showing the last indexed version until the new one is indexed.
+    func reindex(_ record: inout HubSpotRecord, before: HubSpotRecord?) {
+        let now = now()
+        if let visible = before?.searchable(at: now) {
+            var kept = visible
+            kept.previous = []
+            record.previous = [kept]
+        }
+        record.indexedAt = now.addingTimeInterval(hubspotIndexLag)
+    }
+
+    /// Resolves an id, following merges to the survivor.
+    func resolveHubSpotID(_ type: String, _ id: Int) -> Int {
+        var current = id
+        while hubspotRecords[type]?[current] == nil, let next = hubspotMergedInto[current] { current = next }
+        return current
+    }
+
+    /// Archives (soft-deletes) a record: gone from list and search, `archivedAt` set, modification time untouched.
+    func hubspotArchive(_ type: String, id: Int) throws(HubSpotError) {
+        guard var record = hubspotRecords[type]?[id], !record.archived else { throw .notFound }
+        record.archived = true
+        record.archivedAt = now()
+        hubspotRecords[type]?[id] = record
+        logWrite(.hubspot, type, String(id), ["archived": "true"], created: false)
+    }
+
+    /// Creates or updates by a unique property (email for contacts); returns the record and whether it is new.
+    func hubspotUpsert(_ type: String, idProperty: String, value: String, properties: [String: String]) throws(HubSpotError) -> (HubSpotRecord, Bool) {
+        guard (hubspotProperties[type] ?? []).contains(where: { $0.name == idProperty && $0.hasUniqueValue }) else {
+            throw .validation("\(idProperty) is not a unique property; upsert needs one (email for contacts).")
+        }
+        if let existing = hubspotRecords[type]?.values.first(where: { !$0.archived && $0.properties[idProperty]?.lowercased() == value.lowercased() }) {
+            return (try hubspotUpdate(type, id: existing.id, properties: properties), false)
+        }
+        var withKey = properties
+        withKey[idProperty] = value
+        return (try hubspotCreate(type, properties: withKey), true)
+    }
+
+    /// Merges contact `merged` into `primary`; the survivor lists absorbed ids in `hs_merged_object_ids`.
+    func hubspotMerge(primary: Int, merged: Int, countAsAPIWrite: Bool = true) throws(HubSpotError) -> HubSpotRecord {
+        guard primary != merged, var survivor = hubspotRecords["contacts"]?[primary], !survivor.archived,
+              let loser = hubspotRecords["contacts"]?[merged], !loser.archived else { throw .notFound }
+        let stamp = now()
+        var absorbed = (survivor.properties["hs_merged_object_ids"] ?? "").split(separator: ";").map(String.init)
+        absorbed += [String(merged)] + (loser.properties["hs_merged_object_ids"] ?? "").split(separator: ";").map(String.init)
+        for (name, value) in loser.properties where survivor.properties[name] == nil { survivor.properties[name] = value }
+        survivor.properties["hs_merged_object_ids"] = absorbed.joined(separator: ";")
+        survivor.properties["lastmodifieddate"] = CRMTimestamps.hubspot(stamp)
+        survivor.updatedAt = stamp
+        hubspotRecords["contacts"]?[merged] = nil
+        hubspotMergedInto[merged] = primary
+        if hubspotMergeAssignsNewID {
+            let newID = hubspotNextID["contacts", default: 1]
+            hubspotNextID["contacts"] = newID + 1
+            hubspotRecords["contacts"]?[primary] = nil
+            hubspotMergedInto[primary] = newID
+            survivor.id = newID
+            survivor.properties["hs_object_id"] = String(newID)
+            survivor.properties["hs_merged_object_ids"] = (absorbed + [String(primary)]).joined(separator: ";")
+        }
+        reindex(&survivor, before: nil)
+        hubspotRecords["contacts"]?[survivor.id] = survivor
+        if countAsAPIWrite { logWrite(.hubspot, "contacts", String(survivor.id), ["hs_merged_object_ids": survivor.properties["hs_merged_object_ids"] ?? ""], created: false) }
+        return survivor
     }
 
     func validateHubSpot(_ type: String, _ properties: [String: String], creating: Bool) throws(HubSpotError) {
@@ -93,6 +181,7 @@ extension SimulatorState {
             }
             guard !value.isEmpty else { continue }
             if property.referencedObjectType == "OWNER", !hubspotOwners.contains(where: { $0.id == value && !$0.archived }) {
+                // Deactivated owners are refused like unknown ones.
                 throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) is not a valid owner id\",\"error\":\"INVALID_OPTION\",\"name\":\"\(name)\"}]",
                                   code: "INVALID_OPTION", property: name)
             }

@@ -67,6 +67,18 @@ public actor SimulatorState {
     var pendingFaults: [CRMSystem: [Fault]] = [:]
     var hubspotTenSecondLimit: Int?
     var hubspotCallTimes: [Date] = []
+    /// Search's own bucket (requests per second), separate from the ten-second one.
+    var hubspotSearchPerSecond: Int?
+    var hubspotSearchTimes: [Date] = []
+    /// HubSpot's daily allowance; `nil` is unlimited.
+    var hubspotDailyLimit: Int?
+    var hubspotDailyUsed = 0
+    /// Seconds a write takes to show up in search results.
+    var hubspotIndexLag: Double = 0
+    /// Merged-away contact id → surviving id.
+    var hubspotMergedInto: [Int: Int] = [:]
+    /// When true, a merge gives the survivor a brand-new id (recent HubSpot behaviour).
+    var hubspotMergeAssignsNewID = false
     var salesforceDailyLimit = 100_000
     /// Seeded source of every random fault decision, so a failing run can be replayed.
     var faultRandom = SeededRandom(seed: 1)
@@ -142,14 +154,43 @@ extension SimulatorState {
         hubspotTenSecondLimit = limit
     }
 
-    func takeHubSpotBudget() -> Budget {
-        guard let limit = hubspotTenSecondLimit else { return Budget(limitedBy: nil, max: nil, remaining: 0) }
+    func takeHubSpotBudget(search: Bool) -> Budget {
         let now = clock()
+        if let daily = hubspotDailyLimit {
+            guard hubspotDailyUsed < daily else { return Budget(limitedBy: "DAILY", max: nil, remaining: 0) }
+        }
+        if search {
+            // Search is exempt from the ten-second bucket and has its own per-second one.
+            if let perSecond = hubspotSearchPerSecond {
+                hubspotSearchTimes.removeAll { now.timeIntervalSince($0) >= 1 }
+                guard hubspotSearchTimes.count < perSecond else { return Budget(limitedBy: "SECONDLY", max: nil, remaining: 0) }
+                hubspotSearchTimes.append(now)
+            }
+            hubspotDailyUsed += 1
+            return Budget(limitedBy: nil, max: nil, remaining: 0)
+        }
+        guard let limit = hubspotTenSecondLimit else {
+            hubspotDailyUsed += 1
+            return Budget(limitedBy: nil, max: nil, remaining: 0)
+        }
         hubspotCallTimes.removeAll { now.timeIntervalSince($0) >= 10 }
         guard hubspotCallTimes.count < limit else {
             return Budget(limitedBy: "TEN_SECONDLY_ROLLING", max: limit, remaining: 0)
         }
         hubspotCallTimes.append(now)
+        hubspotDailyUsed += 1
         return Budget(limitedBy: nil, max: limit, remaining: limit - hubspotCallTimes.count)
     }
+
+    /// Search's per-second bucket (`nil` turns it off).
+    public func setHubSpotSearchPerSecond(_ limit: Int?) { hubspotSearchPerSecond = limit }
+
+    /// HubSpot's daily allowance (`nil` is unlimited); past it every call gets `429` with policy `DAILY`.
+    public func setHubSpotDailyLimit(_ limit: Int?) { hubspotDailyLimit = limit }
+
+    /// Seconds before a created or updated record shows in search results.
+    public func setHubSpotIndexLag(_ seconds: Double) { hubspotIndexLag = seconds }
+
+    /// Whether a contact merge gives the survivor a new id.
+    public func setHubSpotMergeAssignsNewID(_ flag: Bool) { hubspotMergeAssignsNewID = flag }
 }

@@ -1,0 +1,124 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+import Testing
+
+@Suite("Simulator: HubSpot behaviours connectors trip on")
+struct HubSpotBehaviourTests {
+    @Test("archiving hides a record from list and search, keeps its modification time, and shows it with archived=true")
+    func archive() async throws {
+        try await withSimulator { simulator, endpoints in
+            let token = simulator.state.credentials.hubspotToken
+            let id = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "gone@x.io"])
+            let before = await simulator.state.hubspotRecord("contacts", id: id)?.properties["lastmodifieddate"]
+            #expect(try await call("DELETE", endpoints.url("/crm/v3/objects/contacts/\(id)"), token: token).status == 204)
+            let record = try #require(await simulator.state.hubspotRecord("contacts", id: id))
+            #expect(record.archived && record.archivedAt != nil && record.properties["lastmodifieddate"] == before)
+            let live = try await call("GET", endpoints.url("/crm/v3/objects/contacts"), token: token)
+            #expect(live.json["results"] == [])
+            let archived = try await call("GET", endpoints.url("/crm/v3/objects/contacts", query: "archived=true"), token: token)
+            #expect(archived.json["results"]?.arrayValue?.first?["archived"] == true)
+            #expect(archived.json["results"]?.arrayValue?.first?["archivedAt"]?.stringValue != nil)
+            let search = try await call("POST", endpoints.url("/crm/v3/objects/contacts/search"), token: token, json: ["limit": 10])
+            #expect(search.json["total"] == 0)
+        }
+    }
+
+    @Test("upsert by email creates once, then updates, and says which")
+    func upsert() async throws {
+        try await withSimulator { simulator, endpoints in
+            let token = simulator.state.credentials.hubspotToken
+            let url = endpoints.url("/crm/v3/objects/contacts/batch/upsert")
+            let body: JSONValue = ["inputs": [["id": "Up@x.io", "idProperty": "email", "properties": ["firstname": "Up"]]]]
+            let first = try await call("POST", url, token: token, json: body)
+            let second = try await call("POST", url, token: token, json: body)
+            #expect(first.json["results"]?.arrayValue?.first?["new"] == true)
+            #expect(second.json["results"]?.arrayValue?.first?["new"] == false)
+            #expect(await simulator.state.hubspotRecords("contacts").count == 1)
+        }
+    }
+
+    @Test("merge: the loser vanishes, its id resolves to the survivor, hs_merged_object_ids records chains; the survivor may get a new id")
+    func merge() async throws {
+        try await withSimulator { simulator, endpoints in
+            let token = simulator.state.credentials.hubspotToken
+            let a = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "a@x.io"])
+            let b = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "b@x.io", "phone": "555"])
+            let c = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "c@x.io"])
+            let merged = try await call("POST", endpoints.url("/crm/v3/objects/contacts/merge"), token: token,
+                                        json: ["primaryObjectId": .string(String(a)), "objectIdToMerge": .string(String(b))])
+            #expect(merged.status == 200)
+            #expect(merged.json["id"]?.stringValue == String(a))
+            await simulator.state.setHubSpotMergeAssignsNewID(true)
+            let survivor = try await simulator.state.mergeHubSpotContacts(primary: a, merged: c)
+            #expect(survivor != a)
+            let record = try #require(await simulator.state.hubspotRecord("contacts", id: survivor))
+            #expect(Set(record.properties["hs_merged_object_ids"]?.split(separator: ";").map(String.init) ?? []) == [String(a), String(b), String(c)])
+            #expect(record.properties["phone"] == "555")
+            let viaOld = try await call("GET", endpoints.url("/crm/v3/objects/contacts/\(b)"), token: token)
+            #expect(viaOld.json["id"]?.stringValue == String(survivor))
+            let list = try await call("GET", endpoints.url("/crm/v3/objects/contacts"), token: token)
+            #expect(list.json["results"]?.arrayValue?.map { $0["id"]?.stringValue } == [String(survivor)])
+        }
+    }
+
+    @Test("a contact can be read by email with idProperty")
+    func idProperty() async throws {
+        try await withSimulator { simulator, endpoints in
+            let id = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "Find@Me.io"])
+            let reply = try await call("GET", endpoints.url("/crm/v3/objects/contacts/find@me.io", query: "idProperty=email"),
+                                       token: simulator.state.credentials.hubspotToken)
+            #expect(reply.json["id"]?.stringValue == String(id))
+        }
+    }
+
+    @Test("index lag: a write shows in search only after the lag, the old version until then")
+    func indexLag() async throws {
+        try await withSimulator { simulator, endpoints in
+            let token = simulator.state.credentials.hubspotToken
+            let old = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "old@x.io", "firstname": "Before"])
+            await simulator.state.setHubSpotIndexLag(0.5)
+            try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "new@x.io"])
+            try await simulator.state.updateHubSpotRecord("contacts", id: old, properties: ["firstname": "After"])
+            let body: JSONValue = ["properties": ["email", "firstname"], "limit": 10]
+            let early = try await call("POST", endpoints.url("/crm/v3/objects/contacts/search"), token: token, json: body)
+            #expect(early.json["results"]?.arrayValue?.map { $0["properties"]?["firstname"] } == ["Before"])
+            try await Task.sleep(for: .milliseconds(600))
+            let late = try await call("POST", endpoints.url("/crm/v3/objects/contacts/search"), token: token, json: body)
+            #expect(late.json["total"] == 2)
+            #expect(late.json["results"]?.arrayValue?.contains { $0["properties"]?["firstname"] == "After" } == true)
+        }
+    }
+
+    @Test("search has its own per-second bucket; the daily allowance ends in 429 DAILY")
+    func searchAndDailyLimits() async throws {
+        try await withSimulator { simulator, endpoints in
+            let token = simulator.state.credentials.hubspotToken
+            await simulator.state.setHubSpotSearchPerSecond(2)
+            await simulator.state.setHubSpotTenSecondLimit(1)
+            var searches: [Int] = []
+            for _ in 0..<3 {
+                searches.append(try await call("POST", endpoints.url("/crm/v3/objects/contacts/search"), token: token, json: ["limit": 1]).status)
+            }
+            #expect(searches == [200, 200, 429])
+            // Searches did not use the ten-second bucket: one list call still fits.
+            #expect(try await call("GET", endpoints.url("/crm/v3/objects/contacts"), token: token).status == 200)
+            await simulator.state.setHubSpotTenSecondLimit(nil)
+            await simulator.state.setHubSpotDailyLimit(3)
+            let daily = try await call("GET", endpoints.url("/crm/v3/objects/contacts"), token: token)
+            #expect(daily.status == 429 && daily.json["policyName"] == "DAILY")
+        }
+    }
+
+    @Test("deactivated owners are listed only with archived=true, and records may still point at them")
+    func archivedOwners() async throws {
+        try await withSimulator(people: 200) { simulator, endpoints in
+            let token = simulator.state.credentials.hubspotToken
+            let active = try await call("GET", endpoints.url("/crm/v3/owners"), token: token).json["results"]?.arrayValue ?? []
+            let archived = try await call("GET", endpoints.url("/crm/v3/owners", query: "archived=true"), token: token).json["results"]?.arrayValue ?? []
+            #expect(active.count == 6 && archived.count == 1)
+            let gone = try #require(archived.first?["id"]?.stringValue)
+            #expect(await simulator.state.hubspotRecords("contacts").contains { $0.properties["hubspot_owner_id"] == gone })
+        }
+    }
+}
