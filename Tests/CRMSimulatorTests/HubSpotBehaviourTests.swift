@@ -1,6 +1,7 @@
 import CRMSimulator
 import Foundation
 import LeadRelayCore
+import Synchronization
 import Testing
 
 @Suite("Simulator: HubSpot behaviours connectors trip on")
@@ -74,16 +75,20 @@ struct HubSpotBehaviourTests {
 
     @Test("index lag: a write shows in search only after the lag, the old version until then")
     func indexLag() async throws {
-        try await withSimulator { simulator, endpoints in
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
+        let simulator = CRMSimulator(state: SimulatorState(credentials: .init(hubspotToken: "pat-na1-t", salesforceClientID: "i", salesforceClientSecret: "s"),
+                                                          clock: { clock.now }))
+        try await simulator.withRunning { endpoints in
             let token = simulator.state.credentials.hubspotToken
             let old = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "old@x.io", "firstname": "Before"])
-            await simulator.state.setHubSpotIndexLag(0.5)
+            await simulator.state.setHubSpotIndexLag(30)
+            clock.advance(1)
             try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "new@x.io"])
             try await simulator.state.updateHubSpotRecord("contacts", id: old, properties: ["firstname": "After"])
             let body: JSONValue = ["properties": ["email", "firstname"], "limit": 10]
             let early = try await call("POST", endpoints.url("/crm/v3/objects/contacts/search"), token: token, json: body)
             #expect(early.json["results"]?.arrayValue?.map { $0["properties"]?["firstname"] } == ["Before"])
-            try await Task.sleep(for: .milliseconds(600))
+            clock.advance(31)
             let late = try await call("POST", endpoints.url("/crm/v3/objects/contacts/search"), token: token, json: body)
             #expect(late.json["total"] == 2)
             #expect(late.json["results"]?.arrayValue?.contains { $0["properties"]?["firstname"] == "After" } == true)
@@ -92,7 +97,11 @@ struct HubSpotBehaviourTests {
 
     @Test("search has its own per-second bucket; the daily allowance ends in 429 DAILY")
     func searchAndDailyLimits() async throws {
-        try await withSimulator { simulator, endpoints in
+        // A clock that stands still: the per-second bucket cannot refill however slow the machine is.
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
+        let simulator = CRMSimulator(state: SimulatorState(credentials: .init(hubspotToken: "pat-na1-t", salesforceClientID: "i", salesforceClientSecret: "s"),
+                                                          clock: { clock.now }))
+        try await simulator.withRunning { endpoints in
             let token = simulator.state.credentials.hubspotToken
             await simulator.state.setHubSpotSearchPerSecond(2)
             await simulator.state.setHubSpotTenSecondLimit(1)
@@ -121,4 +130,12 @@ struct HubSpotBehaviourTests {
             #expect(await simulator.state.hubspotRecords("contacts").contains { $0.properties["hubspot_owner_id"] == gone })
         }
     }
+}
+
+/// A clock tests move by hand, so time-dependent behaviour is checked without sleeping.
+final class ManualClock: Sendable {
+    private let current: Mutex<Date>
+    init(_ start: Date) { current = Mutex(start) }
+    var now: Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
