@@ -11,13 +11,13 @@ struct DemoIntegrationTests {
     func demo() async throws {
         let simulator = CRMSimulator()
         var options = DemoRunner.Options()
-        options.people = 250
+        options.people = 400
         options.seed = 5
         let summary = try await DemoRunner(options: options).run(simulator: simulator)
         let store = try SQLiteStateStore(path: summary.directory + "/state/leadrelay.sqlite")
         let assignments = try await store.allAssignments()
         #expect(assignments.count == summary.mqls)
-        #expect(assignments.count > 3)
+        #expect(assignments.count >= 5, "the seeded data should hold a handful of MQLs")
         #expect(summary.failedOutboxEntries == 0)
 
         let state = simulator.state
