@@ -204,3 +204,26 @@ struct HubSpotConnectorTests {
         }
     }
 }
+
+@Suite("URLSession transport")
+struct TransportTests {
+    @Test("cancelling callers while their requests complete never deadlocks", .timeLimit(.minutes(1)))
+    func cancellationRace() async throws {
+        try await withConnectors(people: 3) { simulator, connectors in
+            for round in 0..<150 {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { _ = try? await connectors.hubspot.owners() }
+                    group.addTask {
+                        // Cancel at varying moments around the time the response arrives.
+                        try? await Task.sleep(for: .microseconds(50 * (round % 40)))
+                    }
+                    await group.next()
+                    group.cancelAll()
+                }
+            }
+            // The transport still works afterwards.
+            let owners = try await connectors.hubspot.owners()
+            #expect(owners.count == 7)
+        }
+    }
+}

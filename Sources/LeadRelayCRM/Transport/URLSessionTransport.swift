@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -27,8 +28,7 @@ public struct URLSessionTransport: HTTPTransport {
         let data: Data
         let response: URLResponse
         do {
-            let prepared = urlRequest
-            (data, response) = try await withDeadline(request.timeout) { [session] in try await session.data(for: prepared) }
+            (data, response) = try await perform(urlRequest, deadline: request.timeout)
         } catch let error as URLError where error.code == .timedOut {
             throw TransportError.timedOut
         } catch let error as URLError {
@@ -45,17 +45,78 @@ public struct URLSessionTransport: HTTPTransport {
         return TransportResponse(status: http.statusCode, headers: headers, body: data)
     }
 
-    /// Runs `operation`, abandoning it after `seconds` (URLSession on Linux does not always honour the request time-out).
-    func withDeadline<T: Sendable>(_ seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
+    private enum Outcome: Sendable {
+        case finished(Data, URLResponse)
+        case deadline
+    }
+
+    /// Runs one request with a deadline, without ever cancelling URLSession through Swift task cancellation.
+    ///
+    /// On Linux, `URLSession.data(for:)` cancels its task from inside the concurrency runtime's
+    /// cancellation handler; if the transfer completes at that moment the two deadlock (seen here:
+    /// a `reconcile` hung for good when a sibling poll failed). So the request uses the completion
+    /// handler API, and a deadline task cancels the `URLSessionTask` from ordinary code: on time-out,
+    /// or when the caller is cancelled.
+    func perform(_ request: URLRequest, deadline: TimeInterval) async throws -> (Data, URLResponse) {
+        let handle = TaskHandle()
+        let outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
+            group.addTask { [session] in
+                let (data, response) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
+                    let task = session.dataTask(with: request) { data, response, error in
+                        if let error { continuation.resume(throwing: error); return }
+                        guard let response else { continuation.resume(throwing: TransportError.connectionFailed("no response")); return }
+                        continuation.resume(returning: (data ?? Data(), response))
+                    }
+                    handle.set(task)
+                    task.resume()
+                }
+                return .finished(data, response)
+            }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
-                return nil
+                try? await Task.sleep(for: .milliseconds(Int64(deadline * 1000)))
+                // Reached on time-out, on the caller's cancellation, and after completion (then a no-op).
+                handle.cancel()
+                return .deadline
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw TransportError.timedOut }
-            return value
+            let first = try await group.next()
+            if case .finished(let data, let response)? = first { return Outcome.finished(data, response) }
+            // The deadline came first: the request now ends with URLError.cancelled; wait for it so nothing dangles.
+            _ = try? await group.next()
+            return .deadline
         }
+        switch outcome {
+        case .finished(let data, let response):
+            return (data, response)
+        case .deadline:
+            if Task.isCancelled { throw CancellationError() }
+            throw TransportError.timedOut
+        }
+    }
+}
+
+/// The in-flight `URLSessionTask`, shared between the request and its deadline.
+private final class TaskHandle: Sendable {
+    private struct State {
+        var task: URLSessionTask?
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+
+    func set(_ task: URLSessionTask) {
+        let cancelNow = state.withLock { current -> Bool in
+            current.task = task
+            return current.cancelled
+        }
+        if cancelNow { task.cancel() }
+    }
+
+    func cancel() {
+        let task = state.withLock { current -> URLSessionTask? in
+            current.cancelled = true
+            return current.task
+        }
+        task?.cancel()
     }
 }
