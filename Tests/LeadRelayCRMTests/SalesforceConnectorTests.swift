@@ -113,3 +113,57 @@ func withSimulatorEndpoints<T: Sendable>(_ body: @escaping @Sendable (CRMSimulat
     let simulator = CRMSimulator()
     return try await simulator.withRunning { try await body(simulator, $0) }
 }
+
+@Suite("Connectors under seeded random faults")
+struct FaultTests {
+    @Test("5xx, resets and truncated bodies are retried; the poll still returns exactly the truth", arguments: [UInt64(1), 2, 3])
+    func faults(seed: UInt64) async throws {
+        try await withConnectors(people: 300) { simulator, connectors in
+            let truthHubSpot = Set(await simulator.state.hubspotRecords("contacts").map { String($0.id) })
+            let truthSalesforce = Set(await simulator.state.salesforceRecords("Lead").map(\.id))
+            await simulator.state.setFaultSeed(seed)
+            let plan = FaultPlan(serverErrorRate: 0.15, resetRate: 0.05, truncateRate: 0.05, maxLatency: 0.01)
+            await simulator.state.setFaults(plan, for: .hubspot)
+            await simulator.state.setFaults(plan, for: .salesforce)
+            var hubspot = connectors.hubspot
+            hubspot.searchPageSize = 20
+            let contacts = try await hubspot.pollLeads(since: nil, lookback: 0, fields: ["email"])
+            let leads = try await connectors.salesforce.pollLeads(since: nil, lookback: 0, fields: ["Email"])
+            #expect(Set(contacts.items.map(\.ref.id)) == truthHubSpot)
+            #expect(Set(leads.items.map(\.ref.id)) == truthSalesforce)
+            #expect(!connectors.hubspotSleeps.seconds.isEmpty, "faults were injected and retried")
+        }
+    }
+
+    @Test("broken connections and half bodies alone are seen as failures and retried", arguments: [
+        FaultPlan(resetRate: 0.4), FaultPlan(truncateRate: 0.4),
+    ])
+    func brokenBodies(plan: FaultPlan) async throws {
+        try await withConnectors(people: 100) { simulator, connectors in
+            let truth = Set(await simulator.state.hubspotRecords("contacts").map { String($0.id) })
+            await simulator.state.setFaultSeed(7)
+            await simulator.state.setFaults(plan, for: .hubspot)
+            var hubspot = connectors.hubspot
+            hubspot.searchPageSize = 10
+            let contacts = try await hubspot.pollLeads(since: nil, lookback: 0, fields: ["email"])
+            #expect(Set(contacts.items.map(\.ref.id)) == truth)
+            #expect(!connectors.hubspotSleeps.seconds.isEmpty)
+        }
+    }
+
+    @Test("the same seed injects the same faults")
+    func reproducible() async throws {
+        func retries(_ seed: UInt64) async throws -> Int {
+            try await withConnectors(people: 100) { simulator, connectors in
+                await simulator.state.setFaultSeed(seed)
+                await simulator.state.setFaults(FaultPlan(serverErrorRate: 0.3), for: .hubspot)
+                var hubspot = connectors.hubspot
+                hubspot.searchPageSize = 10
+                _ = try await hubspot.pollLeads(since: nil, lookback: 0, fields: ["email"])
+                return connectors.hubspotSleeps.seconds.count
+            }
+        }
+        let first = try await retries(42), second = try await retries(42)
+        #expect(first == second && first > 0)
+    }
+}

@@ -127,10 +127,14 @@ struct HubSpotRoutes {
                 headers[HTTPField.Name("X-HubSpot-RateLimit-Remaining")!] = String(budget.remaining)
             }
         }
+        let draw = await state.drawFault(.hubspot)
+        if draw == .serverError {
+            return SimulatorHTTP.hubspotError(HubSpotError(status: 503, category: "SERVICE_UNAVAILABLE", message: "Service unavailable"))
+        }
         do {
             var response = try await body()
             for field in headers { response.headers.append(field) }
-            return response
+            return try await SimulatorHTTP.applying(draw, to: response)
         } catch let error as HubSpotError {
             return SimulatorHTTP.hubspotError(error)
         } catch is DecodingError {

@@ -152,8 +152,12 @@ struct SalesforceRoutes {
                 try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
             }
         }
+        let draw = await state.drawFault(.salesforce)
+        if draw == .serverError {
+            return SimulatorHTTP.salesforceError(SalesforceError(status: 503, errorCode: "SERVER_UNAVAILABLE", message: "Server unavailable"))
+        }
         do {
-            return try await body(version)
+            return try await SimulatorHTTP.applying(draw, to: try await body(version))
         } catch let error as SalesforceError {
             return SimulatorHTTP.salesforceError(error)
         } catch {

@@ -13,6 +13,35 @@ enum SimulatorHTTP {
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// Serves `response` as the fault plan drew: delayed, broken before the body, or cut half-way.
+    static func applying(_ draw: FaultPlan.Draw, to response: Response) async throws -> Response {
+        switch draw {
+        case .serve(let latency):
+            if latency > 0 { try await Task.sleep(for: .milliseconds(Int64(latency * 1000))) }
+            return response
+        case .serverError:
+            return response
+        case .reset:
+            var broken = response
+            broken.body = ResponseBody { _ in throw SimulatedFault.connectionReset }
+            return broken
+        case .truncate(let latency):
+            if latency > 0 { try await Task.sleep(for: .milliseconds(Int64(latency * 1000))) }
+            var original = response
+            let collector = BodyCollector()
+            try await original.body.write(collector)
+            let bytes = collector.buffer
+            var cut = response
+            cut.headers[.contentLength] = nil
+            cut.body = ResponseBody { writer in
+                var half = bytes
+                if let slice = half.readSlice(length: max(1, bytes.readableBytes / 2)) { try await writer.write(slice) }
+                throw SimulatedFault.truncated
+            }
+            return cut
+        }
+    }
+
     static func empty(status: Int, headers: HTTPFields = [:]) -> Response {
         Response(status: HTTPResponse.Status(code: status), headers: headers)
     }
@@ -57,4 +86,21 @@ enum SimulatorHTTP {
     static func query(_ request: Request, _ name: String) -> String? {
         request.uri.queryParameters[name[...]].map(String.init)
     }
+}
+
+enum SimulatedFault: Error {
+    case connectionReset
+    case truncated
+}
+
+/// Gathers a response body in memory (to serve only part of it).
+final class BodyCollector: ResponseBodyWriter {
+    var buffer = ByteBuffer()
+
+    func write(_ buffer: ByteBuffer) async throws {
+        var copy = buffer
+        self.buffer.writeBuffer(&copy)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }

@@ -86,6 +86,7 @@ public actor SimulatorState {
     var salesforceRecordFaults: [String: Double] = [:]
     /// Share of Salesforce writes committed "late": stamped this many seconds in the past.
     var salesforceLateCommit: (rate: Double, seconds: Double) = (0, 0)
+    var faultPlans: [CRMSystem: FaultPlan] = [:]
 
     /// Seeds every random fault decision (per-record failures, late commits) for a reproducible run.
     public func setFaultSeed(_ seed: UInt64) { faultRandom = SeededRandom(seed: seed) }
