@@ -48,6 +48,7 @@ public struct CRMSimulator: Sendable {
         let router = Hummingbird.Router()
         HubSpotRoutes(state: state).register(on: router)
         SalesforceRoutes(state: state).register(on: router) { boundURL.value }
+        ControlRoutes(state: state).register(on: router)
         let state = self.state
         router.post("/hooks/slack") { request, _ in
             let body = try await SimulatorHTTP.body(request)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CRMSimulator
 import Foundation
+import LeadRelayCore
 import Logging
 import ServiceLifecycle
 
@@ -25,16 +26,80 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "HubSpot ten-second request limit (default: off).")
     var hubspotLimit: Int?
 
+    @Option(name: .long, help: "HubSpot search requests per second (default: off).")
+    var hubspotSearchPerSecond: Int?
+
+    @Option(name: .long, help: "HubSpot daily request allowance; then 429 DAILY (default: off).")
+    var hubspotDailyLimit: Int?
+
+    @Option(name: .long, help: "Seconds before a HubSpot write shows in search (default: 0).")
+    var hubspotIndexLag: Double = 0
+
+    @Flag(name: .long, help: "A HubSpot contact merge gives the survivor a new id.")
+    var hubspotMergeNewIds = false
+
+    @Option(name: .long, help: "Salesforce 24-hour API allowance; then 403 REQUEST_LIMIT_EXCEEDED.")
+    var salesforceDailyLimit: Int = 100_000
+
+    @Option(name: .long, help: "Share of Salesforce record writes refused with UNABLE_TO_LOCK_ROW (0-1).")
+    var salesforceLockRate: Double = 0
+
+    @Option(name: .long, help: "Share of Salesforce record writes refused by a validation rule (0-1).")
+    var salesforceValidationRate: Double = 0
+
+    @Option(name: .long, help: "Share of Salesforce writes committed late (0-1), stamped --late-commit-seconds in the past.")
+    var lateCommitRate: Double = 0
+
+    @Option(name: .long, help: "How far in the past a late commit is stamped, in seconds.")
+    var lateCommitSeconds: Double = 60
+
+    @Option(name: .long, help: "Seed of every random fault decision (default: the data seed).")
+    var faultSeed: UInt64?
+
+    @Option(name: .long, help: "Share of API requests (both CRMs) answered 503 (0-1).")
+    var serverErrorRate: Double = 0
+
+    @Option(name: .long, help: "Share of API requests whose connection breaks before the body (0-1).")
+    var resetRate: Double = 0
+
+    @Option(name: .long, help: "Share of API requests whose body stops half-way (0-1).")
+    var truncateRate: Double = 0
+
+    @Option(name: .long, help: "Extra latency per request, uniform up to this many seconds.")
+    var maxLatency: Double = 0
+
     func validate() throws {
+        for (name, rate) in [("--salesforce-lock-rate", salesforceLockRate), ("--salesforce-validation-rate", salesforceValidationRate),
+                             ("--late-commit-rate", lateCommitRate), ("--server-error-rate", serverErrorRate),
+                             ("--reset-rate", resetRate), ("--truncate-rate", truncateRate)] where !(0...1).contains(rate) {
+            throw ValidationError("\(name) is a share between 0 and 1")
+        }
+        guard hubspotIndexLag >= 0, maxLatency >= 0, lateCommitSeconds >= 0 else { throw ValidationError("times cannot be negative") }
         guard leads >= 0, leads <= 1_000_000 else { throw ValidationError("--leads must be between 0 and 1000000") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let path = writeConfig, !path.hasSuffix(".yaml") { throw ValidationError("--write-config names a .yaml file, e.g. ./sim/leadrelay.yaml") }
     }
 
+    /// Applies every knob to the simulator.
+    func configure(_ state: SimulatorState) async {
+        await state.setHubSpotTenSecondLimit(hubspotLimit)
+        await state.setHubSpotSearchPerSecond(hubspotSearchPerSecond)
+        await state.setHubSpotDailyLimit(hubspotDailyLimit)
+        await state.setHubSpotIndexLag(hubspotIndexLag)
+        await state.setHubSpotMergeAssignsNewID(hubspotMergeNewIds)
+        await state.setSalesforceDailyLimit(salesforceDailyLimit)
+        await state.setSalesforceRecordFaults(["UNABLE_TO_LOCK_ROW": salesforceLockRate, "FIELD_CUSTOM_VALIDATION_EXCEPTION": salesforceValidationRate])
+        await state.setSalesforceLateCommit(rate: lateCommitRate, seconds: lateCommitSeconds)
+        await state.setFaultSeed(faultSeed ?? seed)
+        let plan = FaultPlan(serverErrorRate: serverErrorRate, resetRate: resetRate, truncateRate: truncateRate, maxLatency: maxLatency)
+        await state.setFaults(plan, for: .hubspot)
+        await state.setFaults(plan, for: .salesforce)
+    }
+
     func run() async throws {
         let simulator = CRMSimulator()
         let summary = try await SeedGenerator(options: .init(seed: seed, people: leads)).populate(simulator.state)
-        await simulator.state.setHubSpotTenSecondLimit(hubspotLimit)
+        await configure(simulator.state)
         let logger = Logger(label: "leadrelay.simulate")
         let service = SimulatorService(simulator: simulator, port: port) { endpoints in
             let credentials = simulator.state.credentials

@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import LeadRelayCore
+
+/// `/_simulator/…`: act as marketing and sales do during a run (create, engage, work, merge, delete), over HTTP.
+///
+/// The same operations are on `SimulatorState` for Swift tests; these routes let scripts and other
+/// processes drive a running `leadrelay simulate`. They bypass auth, rate limits and faults.
+struct ControlRoutes {
+    let state: SimulatorState
+
+    func register(on router: Hummingbird.Router<BasicRequestContext>) {
+        router.post("/_simulator/hubspot/contacts") { request, _ in
+            try await handle {
+                let body = try await SimulatorHTTP.body(request)
+                let id = try await state.createHubSpotRecord("contacts", properties: body["properties"]?.objectValue?.compactMapValues(\.flatText) ?? [:])
+                return SimulatorHTTP.json(["id": .string(String(id))], status: 201)
+            }
+        }
+        router.post("/_simulator/hubspot/events") { request, _ in
+            try await handle {
+                let body = try await SimulatorHTTP.body(request)
+                guard let contact = body["contactId"]?.flatText.flatMap(Int.init), let type = body["eventType"]?.stringValue,
+                      HubSpotEvent.kinds[type] != nil else {
+                    throw ControlError("contactId and eventType (\(HubSpotEvent.kinds.keys.sorted().joined(separator: ", "))) are required")
+                }
+                await state.recordHubSpotEvent(contactID: contact, eventType: type, properties: body["properties"]?.objectValue?.compactMapValues(\.flatText) ?? [:])
+                return SimulatorHTTP.empty(status: 201)
+            }
+        }
+        router.post("/_simulator/hubspot/merge") { request, _ in
+            try await handle {
+                let body = try await SimulatorHTTP.body(request)
+                guard let primary = body["primary"]?.flatText.flatMap(Int.init), let merged = body["merged"]?.flatText.flatMap(Int.init) else {
+                    throw ControlError("primary and merged contact ids are required")
+                }
+                return SimulatorHTTP.json(["id": .string(String(try await state.mergeHubSpotContacts(primary: primary, merged: merged)))])
+            }
+        }
+        router.delete("/_simulator/hubspot/contacts/:id") { _, context in
+            try await handle {
+                guard let id = Int(try context.parameters.require("id")) else { throw ControlError("not a contact id") }
+                try await state.archiveHubSpotRecord("contacts", id: id)
+                return SimulatorHTTP.empty(status: 204)
+            }
+        }
+        router.post("/_simulator/salesforce/leads") { request, _ in
+            try await handle {
+                let fields = try await SimulatorHTTP.body(request)["fields"]?.objectValue ?? [:]
+                return SimulatorHTTP.json(["id": .string(try await state.createSalesforceRecord("Lead", fields: fields))], status: 201)
+            }
+        }
+        router.post("/_simulator/salesforce/tasks") { request, _ in
+            try await handle {
+                let body = try await SimulatorHTTP.body(request)
+                guard let who = body["whoId"]?.stringValue else { throw ControlError("whoId is required") }
+                let id = try await state.logSalesforceTask(whoID: who, subject: body["subject"]?.stringValue ?? "Call",
+                                                           subtype: body["subtype"]?.stringValue ?? "Call",
+                                                           status: body["status"]?.stringValue ?? "Completed", ownerID: body["ownerId"]?.stringValue)
+                return SimulatorHTTP.json(["id": .string(id)], status: 201)
+            }
+        }
+        router.post("/_simulator/salesforce/leads/:id/status") { request, context in
+            try await handle {
+                let body = try await SimulatorHTTP.body(request)
+                guard let status = body["status"]?.stringValue else { throw ControlError("status is required") }
+                try await state.setSalesforceLeadStatus(try context.parameters.require("id"), status: status, reason: body["reason"]?.stringValue)
+                return SimulatorHTTP.empty(status: 204)
+            }
+        }
+        router.post("/_simulator/salesforce/leads/:id/convert") { _, context in
+            try await handle {
+                let (account, contact) = try await state.convertSalesforceLead(try context.parameters.require("id"))
+                return SimulatorHTTP.json(["accountId": .string(account), "contactId": .string(contact)])
+            }
+        }
+        router.delete("/_simulator/salesforce/:object/:id") { _, context in
+            try await handle {
+                try await state.deleteSalesforceRecord(try context.parameters.require("object"), id: try context.parameters.require("id"))
+                return SimulatorHTTP.empty(status: 204)
+            }
+        }
+        router.get("/_simulator/stats") { _, _ in
+            var body: [String: JSONValue] = [:]
+            for system in CRMSystem.allCases {
+                body[system.rawValue] = ["requests": .number(Double(await state.requests(system))),
+                                         "writeCalls": .number(Double(await state.writeCalls(system)))]
+            }
+            body["slackMessages"] = .number(Double(await state.slackBodies().count))
+            return SimulatorHTTP.json(.object(body))
+        }
+    }
+
+    /// Renders CRM-style and control errors as `{"error": …}` with a fitting status.
+    func handle(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as ControlError {
+            return SimulatorHTTP.json(["error": .string(error.message)], status: 400)
+        } catch let error as SalesforceError {
+            return SimulatorHTTP.json(["error": .string("\(error.errorCode): \(error.message)")], status: error.status)
+        } catch let error as HubSpotError {
+            return SimulatorHTTP.json(["error": .string("\(error.category): \(error.message)")], status: error.status)
+        } catch is DecodingError {
+            return SimulatorHTTP.json(["error": "the body is not valid JSON"], status: 400)
+        }
+    }
+}
+
+struct ControlError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
