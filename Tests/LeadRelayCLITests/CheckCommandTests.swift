@@ -58,7 +58,8 @@ struct CheckCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
     }
 
-    @Test("usage mistakes exit 2 with a message", arguments: [["reconcile", "--config", "x.yaml"], ["demo", "--leads", "0"], ["frobnicate"]])
+    @Test("usage mistakes exit 2 with a message", arguments: [["reconcile", "--config", "x.yaml"], ["demo", "--leads", "0"], ["frobnicate"],
+                                                              ["simulate", "--reset-rate", "2"], ["simulate", "--max-latency", "-1"]])
     func usage(arguments: [String]) async throws {
         let run = try await runCLI(arguments)
         #expect(run.status == 2, "\(run.stderr)")

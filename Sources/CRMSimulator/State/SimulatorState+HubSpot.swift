@@ -41,6 +41,12 @@ extension SimulatorState {
                                           occurredAt: Self.millisecondPrecision(time ?? now()), properties: properties))
     }
 
+    /// The uniqueness key of an email: trimmed and lower-cased; `nil` when blank.
+    static func emailKey(_ email: String?) -> String? {
+        guard let key = email?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !key.isEmpty else { return nil }
+        return key
+    }
+
     /// HubSpot keeps times in milliseconds.
     static func millisecondPrecision(_ date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
@@ -65,9 +71,8 @@ extension SimulatorState {
     func hubspotCreate(_ type: String, properties: [String: String], at time: Date? = nil, countAsAPIWrite: Bool = true) throws(HubSpotError) -> HubSpotRecord {
         guard hubspotProperties[type] != nil else { throw .notFound }
         try validateHubSpot(type, properties, creating: true)
-        if type == "contacts", let email = properties["email"]?.lowercased(), !email.isEmpty,
-           let existing = hubspotRecords[type]?.values.first(where: { !$0.archived && $0.properties["email"]?.lowercased() == email }) {
-            throw HubSpotError(status: 409, category: "CONFLICT", message: "Contact already exists. Existing ID: \(existing.id)")
+        if type == "contacts", let email = Self.emailKey(properties["email"]), let existing = hubspotEmails[email] {
+            throw HubSpotError(status: 409, category: "CONFLICT", message: "Contact already exists. Existing ID: \(existing)")
         }
         let id = hubspotNextID[type, default: 1]
         hubspotNextID[type] = id + 1
@@ -80,6 +85,7 @@ extension SimulatorState {
         var record = HubSpotRecord(id: id, properties: props, createdAt: stamp, updatedAt: stamp)
         record.indexedAt = now().addingTimeInterval(hubspotIndexLag)
         hubspotRecords[type, default: [:]][id] = record
+        if type == "contacts", let email = Self.emailKey(props["email"]) { hubspotEmails[email] = id }
         if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: true) }
         return record
     }
@@ -87,6 +93,10 @@ extension SimulatorState {
     func hubspotUpdate(_ type: String, id: Int, properties: [String: String], countAsAPIWrite: Bool = true) throws(HubSpotError) -> HubSpotRecord {
         guard var record = hubspotRecords[type]?[id], !record.archived else { throw .notFound }
         try validateHubSpot(type, properties, creating: false)
+        if type == "contacts", let change = properties["email"] {
+            if let old = Self.emailKey(record.properties["email"]) { hubspotEmails[old] = nil }
+            if let new = Self.emailKey(change) { hubspotEmails[new] = id }
+        }
         let stamp = now()
         for (name, value) in properties {
             if value.isEmpty { record.properties.removeValue(forKey: name) } else { record.properties[name] = value }
@@ -124,6 +134,7 @@ extension SimulatorState {
         record.archived = true
         record.archivedAt = now()
         hubspotRecords[type]?[id] = record
+        if type == "contacts", let email = Self.emailKey(record.properties["email"]), hubspotEmails[email] == id { hubspotEmails[email] = nil }
         logWrite(.hubspot, type, String(id), ["archived": "true"], created: false)
     }
 
@@ -132,8 +143,11 @@ extension SimulatorState {
         guard (hubspotProperties[type] ?? []).contains(where: { $0.name == idProperty && $0.hasUniqueValue }) else {
             throw .validation("\(idProperty) is not a unique property; upsert needs one (email for contacts).")
         }
-        if let existing = hubspotRecords[type]?.values.first(where: { !$0.archived && $0.properties[idProperty]?.lowercased() == value.lowercased() }) {
-            return (try hubspotUpdate(type, id: existing.id, properties: properties), false)
+        let existing = type == "contacts" && idProperty == "email"
+            ? Self.emailKey(value).flatMap { hubspotEmails[$0] }
+            : hubspotRecords[type]?.values.first(where: { !$0.archived && $0.properties[idProperty]?.lowercased() == value.lowercased() })?.id
+        if let existing {
+            return (try hubspotUpdate(type, id: existing, properties: properties), false)
         }
         var withKey = properties
         withKey[idProperty] = value
@@ -152,6 +166,7 @@ extension SimulatorState {
         survivor.properties["lastmodifieddate"] = CRMTimestamps.hubspot(stamp)
         survivor.updatedAt = stamp
         hubspotRecords["contacts"]?[merged] = nil
+        if let email = Self.emailKey(loser.properties["email"]), hubspotEmails[email] == merged { hubspotEmails[email] = nil }
         hubspotMergedInto[merged] = primary
         if hubspotMergeAssignsNewID {
             let newID = hubspotNextID["contacts", default: 1]
@@ -164,6 +179,7 @@ extension SimulatorState {
         }
         reindex(&survivor, before: nil)
         hubspotRecords["contacts"]?[survivor.id] = survivor
+        if let email = Self.emailKey(survivor.properties["email"]) { hubspotEmails[email] = survivor.id }
         if countAsAPIWrite { logWrite(.hubspot, "contacts", String(survivor.id), ["hs_merged_object_ids": survivor.properties["hs_merged_object_ids"] ?? ""], created: false) }
         return survivor
     }

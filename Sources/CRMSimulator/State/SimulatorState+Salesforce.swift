@@ -24,9 +24,7 @@ extension SimulatorState {
 
     /// The integration user the API runs as (created on first use); it owns records created without an owner.
     public func apiUserID() -> String {
-        if let existing = salesforceRecords["User"]?.values.first(where: { $0.fields["Email"] == .string(Self.apiUserEmail) }) {
-            return existing.id
-        }
+        if let apiUser { return apiUser }
         let id = nextSalesforceID(prefix: "005")
         let stamp = secondPrecision(now().addingTimeInterval(-400 * 86_400))
         salesforceRecords["User", default: [:]][id] = SalesforceRecord(id: id, fields: [
@@ -34,6 +32,7 @@ extension SimulatorState {
             "FirstName": .string("Marketing"), "LastName": .string("Integration"), "Name": .string("Marketing Integration"), "IsActive": .bool(true),
             "IsDeleted": .bool(false), "CreatedDate": .datetime(stamp), "LastModifiedDate": .datetime(stamp), "SystemModstamp": .datetime(stamp),
         ])
+        apiUser = id
         return id
     }
 

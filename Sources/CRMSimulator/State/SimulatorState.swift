@@ -52,6 +52,9 @@ public actor SimulatorState {
     var hubspotOwners: [HubSpotOwner] = []
     var hubspotProperties: [String: [HubSpotProperty]] = [:]
     var hubspotEvents: [HubSpotEvent] = []
+    /// Live contacts by normalised email: uniqueness checks and upserts without scanning every record.
+    var hubspotEmails: [String: Int] = [:]
+    var apiUser: String?
 
     // Salesforce
     var salesforceRecords: [String: [String: SalesforceRecord]] = [:]
