@@ -94,6 +94,7 @@ public struct SeedGenerator: Sendable {
         }
 
         var truth: [String: (hubspot: Int?, salesforce: String?)] = [:]
+        var usedEmails: Set<String> = []
         var contacts = 0, leads = 0, both = 0, events = 0
         for index in 0..<options.people {
             let first = rng.pick(SeedData.firstNames), last = rng.pick(SeedData.lastNames)
@@ -107,7 +108,12 @@ public struct SeedGenerator: Sendable {
             }
             let local = "\(first).\(last)".lowercased().replacingOccurrences(of: "'", with: "")
             let free = rng.chance(0.15)
-            let email = free ? "\(local)\(index)@\(rng.pick(SeedData.freeMail))" : "\(local)\(index % 7 == 0 ? String(index) : "")@\(company.domain)"
+            var email = free ? "\(local)\(index)@\(rng.pick(SeedData.freeMail))" : "\(local)@\(company.domain)"
+            // Two people with one name at one company get distinct addresses, as mail servers insist.
+            if !usedEmails.insert(email).inserted {
+                email = "\(local)\(index)@\(company.domain)"
+                usedEmails.insert(email)
+            }
             let title = rng.pick(SeedData.titles)
             let state2 = rng.pick(SeedData.states)
             let employees = rng.pick([12, 45, 180, 250, 800, 1500, 4200, 12_000])

@@ -41,6 +41,14 @@ extension SimulatorState {
                                           occurredAt: Self.millisecondPrecision(time ?? now()), properties: properties))
     }
 
+    /// Property definitions by name (built once per type; the schema does not change during a run).
+    func propertyIndex(_ type: String) -> [String: HubSpotProperty] {
+        if let cached = hubspotPropertyIndex[type] { return cached }
+        let index = Dictionary(uniqueKeysWithValues: (hubspotProperties[type] ?? []).map { ($0.name, $0) })
+        hubspotPropertyIndex[type] = index
+        return index
+    }
+
     /// The uniqueness key of an email: trimmed and lower-cased; `nil` when blank.
     static func emailKey(_ email: String?) -> String? {
         guard let key = email?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !key.isEmpty else { return nil }
@@ -185,7 +193,7 @@ extension SimulatorState {
     }
 
     func validateHubSpot(_ type: String, _ properties: [String: String], creating: Bool) throws(HubSpotError) {
-        let known = Dictionary(uniqueKeysWithValues: (hubspotProperties[type] ?? []).map { ($0.name, $0) })
+        let known = propertyIndex(type)
         for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
             guard let property = known[name] else {
                 throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\"\(name)\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"\(name)\"}]",

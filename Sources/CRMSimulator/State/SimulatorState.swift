@@ -55,6 +55,7 @@ public actor SimulatorState {
     /// Live contacts by normalised email: uniqueness checks and upserts without scanning every record.
     var hubspotEmails: [String: Int] = [:]
     var apiUser: String?
+    var hubspotPropertyIndex: [String: [String: HubSpotProperty]] = [:]
 
     // Salesforce
     var salesforceRecords: [String: [String: SalesforceRecord]] = [:]
