@@ -107,6 +107,12 @@ struct ConfigurationTests {
         #expect(loaded.notices.first?.line == 17)
         try workspace.configure(nil, credentials: nil)
         #expect(try ConfigurationLoader(environment: environment).load(workspace.configPath).notices.isEmpty)
+        let routing = try String(contentsOfFile: workspace.directory + "/routing.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "weight: 2, capacity: 40 }", with: "weight: 2, capacity: 40, hours: { zone: America/New_York } }")
+        try workspace.write("routing.yaml", routing)
+        let withHours = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        #expect(withHours.notices.map(\.key) == ["reps.0.hours"])
+        #expect(withHours.notices.first?.file == "routing.yaml")
     }
 
     @Test("a YAML syntax error names its line")

@@ -100,7 +100,11 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         var routing: RoutingConfig?
+        var notices: [ConfigurationProblem] = []
         if let document = sub(resolve(config.routing), displayName: config.routing, at: ["routing"], in: main, problems: &problems) {
+            for index in (document.root?.mapping?["reps"]?.sequence ?? []).indices where document.root?.mapping?["reps"]?.sequence?[index].mapping?["hours"] != nil {
+                notices.append(document.problem(ConfigIssue(path: ["reps", String(index), "hours"], "working hours are not used by routing yet; the rep is routed at any hour")))
+            }
             problems += KeySchema.routing.unknownKeys(in: document.root).map(document.problem)
             switch document.decode(RoutingConfig.self) {
             case .failure(let error): problems += error.problems
@@ -118,6 +122,7 @@ public struct ConfigurationLoader: Sendable {
         var loaded = LoadedConfiguration(config: config, path: path, mapping: mapping, scoring: scoring, routing: routing,
                                          storePath: resolve(config.store.sqlite), hubspotToken: token, salesforceClientID: clientID,
                                          salesforceClientSecret: clientSecret, slackWebhook: slack)
+        loaded.notices = notices
         let planned: [([String], String)] = [
             (["hubspot", "rateLimit"], "rate limits are taken from the API's own headers and 429s for now; configured budgets arrive with the quota scheduler"),
             (["salesforce", "rateLimit"], "the daily budget is read from Salesforce's 403 REQUEST_LIMIT_EXCEEDED for now; configured headroom arrives with the quota scheduler"),
