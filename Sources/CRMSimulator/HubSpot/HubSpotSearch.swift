@@ -15,6 +15,18 @@ struct HubSpotSearch {
         var value: String?
         var highValue: String?
         var values: [String]
+        /// The value as epoch milliseconds, parsed once per request (datetime filters).
+        var valueMillis: Int64?
+    }
+
+    /// A record's date property in epoch milliseconds; the modification and creation times come from the
+    /// record itself, so paging through a large portal does not parse every timestamp on every comparison.
+    static func millis(_ record: HubSpotRecord, _ property: String) -> Int64? {
+        switch property {
+        case "lastmodifieddate", "hs_lastmodifieddate": return record.updatedAt.epochMillis
+        case "createdate": return record.createdAt.epochMillis
+        default: return record.properties[property].flatMap(CRMTimestamps.parse)?.epochMillis
+        }
     }
 
     var groups: [[Filter]]
@@ -50,9 +62,10 @@ struct HubSpotSearch {
                 guard knownProperties.contains(property) else {
                     throw .validation("There was a problem with the request.", code: "PROPERTY_DOESNT_EXIST", property: property)
                 }
-                filters.append(Filter(property: property, op: op, value: raw["value"]?.flatText,
-                                      highValue: raw["highValue"]?.flatText,
-                                      values: raw["values"]?.arrayValue?.compactMap(\.flatText) ?? []))
+                let value = raw["value"]?.flatText
+                filters.append(Filter(property: property, op: op, value: value, highValue: raw["highValue"]?.flatText,
+                                      values: raw["values"]?.arrayValue?.compactMap(\.flatText) ?? [],
+                                      valueMillis: value.flatMap(CRMTimestamps.parse)?.epochMillis))
             }
             groups.append(filters)
         }
@@ -99,7 +112,12 @@ struct HubSpotSearch {
             break
         }
         guard let value, let target = filter.value else { return filter.op == "NEQ" }
-        let order = compare(value, target, type: type)
+        let order: Int
+        if type == "datetime" || type == "date", let l = Self.millis(record, filter.property), let r = filter.valueMillis {
+            order = l == r ? 0 : (l < r ? -1 : 1)
+        } else {
+            order = compare(value, target, type: type)
+        }
         switch filter.op {
         case "EQ": return order == 0
         case "NEQ": return order != 0
@@ -141,7 +159,14 @@ extension SimulatorState {
         let now = now()
         var hits = (hubspotRecords[type] ?? [:]).values.compactMap { $0.searchable(at: now) }
             .filter { !$0.archived && search.matches($0, types: types) }
-        if let sort = search.sortProperty {
+        if let sort = search.sortProperty, types[sort] == "datetime" || types[sort] == "date" {
+            // Decorate once: one timestamp read per record, not per comparison.
+            let keyed = hits.map { (key: HubSpotSearch.millis($0, sort) ?? Int64.min, record: $0) }
+            hits = keyed.sorted { a, b in
+                if a.key != b.key { return search.descending ? a.key > b.key : a.key < b.key }
+                return a.record.id < b.record.id
+            }.map(\.record)
+        } else if let sort = search.sortProperty {
             let sortType = types[sort] ?? "string"
             hits.sort { a, b in
                 let av = sort == "hs_object_id" ? String(a.id) : a.properties[sort] ?? ""

@@ -73,10 +73,11 @@ public struct SeedGenerator: Sendable {
         var accountDomains: [(name: String, domain: String, industry: (hubspot: String, salesforce: String))] = []
         let accountCount = max(5, options.people / 8)
         var usedDomains: Set<String> = []
-        for _ in 0..<accountCount {
+        for index in 0..<accountCount {
             let word = rng.pick(SeedData.companyWords), noun = rng.pick(SeedData.companyNouns)
             var domain = "\(word)\(noun)".lowercased() + "." + rng.pick(SeedData.tlds)
-            while usedDomains.contains(domain) { domain = "\(word)\(noun)\(Int.random(in: 2...99, using: &rng))".lowercased() + ".com" }
+            // The word lists give ~1,200 names: past that, number the domain (a bounded search, not a hopeful loop).
+            if usedDomains.contains(domain) { domain = "\(word)\(noun)\(index)".lowercased() + ".com" }
             usedDomains.insert(domain)
             let name = "\(word) \(noun)"
             let industry = rng.pick(SeedData.industries)
