@@ -261,16 +261,13 @@ struct HubSpotRoutes {
         let after = Int(SimulatorHTTP.query(request, "after") ?? "0") ?? 0
         let since = SimulatorHTTP.query(request, "occurredAfter").flatMap(CRMTimestamps.parse)
         let objectID = SimulatorHTTP.query(request, "objectId").flatMap(Int.init)
-        let all = await state.hubspotEvents
-            .filter { (since == nil || $0.occurredAt > since!) && (objectID == nil || $0.objectId == objectID) }
-            .sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
-        let page = all.dropFirst(after).prefix(limit)
+        let (page, total) = await state.eventsPage(since: since, objectID: objectID, offset: after, limit: limit)
         var body: [String: JSONValue] = ["results": .array(page.map { event in
             ["id": .string(event.id), "objectType": "contact", "objectId": .string(String(event.objectId)),
              "eventType": .string(event.eventType), "occurredAt": .string(CRMTimestamps.hubspot(event.occurredAt)),
              "properties": .object(event.properties.mapValues(JSONValue.string))]
         })]
-        if after + page.count < all.count {
+        if after + page.count < total {
             body["paging"] = ["next": ["after": .string(String(after + page.count))]]
         }
         return SimulatorHTTP.json(.object(body))

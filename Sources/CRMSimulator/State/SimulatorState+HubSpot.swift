@@ -37,6 +37,7 @@ extension SimulatorState {
     /// Records a behavioural event on a contact.
     public func recordHubSpotEvent(contactID: Int, eventType: String, properties: [String: String], at time: Date? = nil) {
         let id = "evt-\(hubspotEvents.count + 1)"
+        sortedEvents = nil
         hubspotEvents.append(HubSpotEvent(id: id, objectId: contactID, eventType: eventType,
                                           occurredAt: Self.millisecondPrecision(time ?? now()), properties: properties))
     }
@@ -58,6 +59,28 @@ extension SimulatorState {
     /// HubSpot keeps times in milliseconds.
     static func millisecondPrecision(_ date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    /// One page of events after `since`, oldest first; sorted once per change, found by binary search.
+    func eventsPage(since: Date?, objectID: Int?, offset: Int, limit: Int) -> (page: [HubSpotEvent], total: Int) {
+        let sorted = sortedEvents ?? hubspotEvents.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
+        sortedEvents = sorted
+        var low = 0, high = sorted.count
+        if let since {
+            let floor = since.epochMillis
+            while low < high {
+                let mid = (low + high) / 2
+                if sorted[mid].occurredAt.epochMillis > floor { high = mid } else { low = mid + 1 }
+            }
+        } else {
+            low = 0
+        }
+        let tail = sorted[low...]
+        if let objectID {
+            let matching = tail.filter { $0.objectId == objectID }
+            return (Array(matching.dropFirst(offset).prefix(limit)), matching.count)
+        }
+        return (Array(tail.dropFirst(offset).prefix(limit)), tail.count)
     }
 
     /// Adds an owner (a HubSpot user who can own records).

@@ -52,6 +52,8 @@ public actor SimulatorState {
     var hubspotOwners: [HubSpotOwner] = []
     var hubspotProperties: [String: [HubSpotProperty]] = [:]
     var hubspotEvents: [HubSpotEvent] = []
+    /// `hubspotEvents` in (occurredAt, id) order, rebuilt after a change.
+    var sortedEvents: [HubSpotEvent]?
     /// Live contacts by normalised email: uniqueness checks and upserts without scanning every record.
     var hubspotEmails: [String: Int] = [:]
     var apiUser: String?
