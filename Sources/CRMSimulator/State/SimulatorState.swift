@@ -105,7 +105,7 @@ public actor SimulatorState {
 
     /// Now, at HubSpot's millisecond precision.
     func now() -> Date {
-        Date(timeIntervalSince1970: (clock().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        Self.millisecondPrecision(clock())
     }
 
     // MARK: Observation API for tests

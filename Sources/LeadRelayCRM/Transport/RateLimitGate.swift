@@ -7,8 +7,6 @@ public actor RateLimitGate {
     private var notBefore: ContinuousClock.Instant
     private let clock = ContinuousClock()
     private let sleep: @Sendable (Duration) async throws -> Void
-    /// Total seconds spent waiting, for metrics and benchmarks.
-    public private(set) var waited: TimeInterval = 0
 
     public init(sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.notBefore = clock.now
@@ -20,7 +18,6 @@ public actor RateLimitGate {
         let target = notBefore
         let wait = clock.now.duration(to: target)
         guard wait > .zero else { return }
-        waited += Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
         try await sleep(wait)
         // The hold has been waited out (an injected test clock may not have advanced); a newer hold still stands.
         if notBefore == target { notBefore = clock.now }

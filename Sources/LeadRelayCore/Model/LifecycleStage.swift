@@ -27,9 +27,6 @@ public enum LifecycleStage: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    /// True when the stage is MQL or further along the funnel.
-    public var isAtLeastMQL: Bool { (funnelRank ?? -1) >= 2 }
-
     /// HubSpot's `lifecyclestage` option value for this stage.
     public var hubspotValue: String {
         switch self {

@@ -53,6 +53,5 @@ public struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertib
         return seconds < 1 ? "\(Int(seconds * 1000))ms" : "\(seconds)s"
     }
 
-    public var timeInterval: TimeInterval { seconds }
     public var duration: Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
 }

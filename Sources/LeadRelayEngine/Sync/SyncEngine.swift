@@ -128,9 +128,10 @@ public struct SyncEngine: Sendable {
                                     uniquingKeysWith: { a, _ in a })
         for activity in newActivities where personRefs.contains(activity.subject) { activities[activity.id] = activity }
         let storedAccounts = Dictionary(try await store.accounts().map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        let polledAccounts = polled.flatMap(\.accounts.items)
         var accounts = storedAccounts
-        for account in polled.flatMap(\.accounts.items) { accounts[account.ref] = account }
-        let changedAccounts = polled.flatMap(\.accounts.items).filter { storedAccounts[$0.ref] != $0 }
+        for account in polledAccounts { accounts[account.ref] = account }
+        let changedAccounts = polledAccounts.filter { storedAccounts[$0.ref] != $0 }
 
         let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: configuration.routing, reps: directory.reps)
         let input = PipelineInput(
