@@ -52,7 +52,7 @@ struct SalesforceSimulatorTests {
         try await withSimulator(people: 20) { simulator, endpoints in
             let token = try await salesforceToken(simulator, endpoints)
             let reply = try await call("GET", endpoints.url("/services/data/v62.0/query",
-                                                            query: soql("SELECT Id, Email, Phone, NumberOfEmployees, IsConverted, SystemModstamp, Owner.Email FROM Lead ORDER BY SystemModstamp DESC, Id LIMIT 5")),
+                                                            query: soql("SELECT Id, Email, Website, NumberOfEmployees, IsConverted, SystemModstamp, Owner.Email FROM Lead ORDER BY SystemModstamp DESC, Id LIMIT 5")),
                                        token: token)
             #expect(reply.status == 200)
             #expect(reply.json["done"] == true)
@@ -62,7 +62,7 @@ struct SalesforceSimulatorTests {
                 #expect(record["attributes"]?["type"] == "Lead")
                 let id = try #require(record["Id"]?.stringValue)
                 #expect(id.count == 18 && id.hasPrefix("00Q"))
-                #expect(record["Phone"] == .null)
+                #expect(record["Website"] == .null)
                 if case .number = record["NumberOfEmployees"] {} else { Issue.record("NumberOfEmployees is not a JSON number") }
                 #expect(record["IsConverted"] == false)
                 #expect(record["SystemModstamp"]?.stringValue?.hasSuffix(".000+0000") == true)

@@ -109,7 +109,7 @@ struct DemoIntegrationTests {
     @Test("run works the backlog, then SIGTERM finishes the batch in hand and exits 0")
     func runAndStop() async throws {
         let simulator = CRMSimulator()
-        _ = try await SeedGenerator(options: .init(seed: 4, people: 150)).populate(simulator.state)
+        _ = try await SeedGenerator(options: .init(seed: 42, people: 300)).populate(simulator.state)
         try await simulator.withRunning { endpoints in
             let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-run-\(UUID().uuidString)"))
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)

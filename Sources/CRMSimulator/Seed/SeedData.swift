@@ -3,6 +3,17 @@ enum SeedData {
     static let firstNames = ["Ana", "Ben", "Carla", "Dmitri", "Elena", "Farah", "George", "Hana", "Ivan", "Julia", "Kofi", "Lena",
                              "Marco", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tara", "Uma", "Victor", "Wen", "Xavier",
                              "Yara", "Zoe", "Amelie", "Bruno", "Chen", "Diego", "Esther", "Felix", "Greta", "Hugo", "Ines", "Jonas"]
+    /// Given names people shorten, with the short form they sign up with.
+    static let nicknames: [String: String] = [
+        "William": "Bill", "Robert": "Bob", "Elizabeth": "Liz", "Katherine": "Kate", "Alexander": "Alex",
+        "Jennifer": "Jen", "Michael": "Mike", "Margaret": "Maggie", "Thomas": "Tom", "Daniel": "Dan",
+        "Joseph": "Joe", "Christopher": "Chris", "Rebecca": "Becky", "Samantha": "Sam", "Nicholas": "Nick",
+        "Jonathan": "Jon", "Victoria": "Vicky", "Benjamin": "Ben", "Patricia": "Pat", "Anthony": "Tony",
+    ]
+    static let formalNames = nicknames.keys.sorted()
+    /// Names written with accents in one system and often without in the other.
+    static let accentedFirstNames = ["José", "Zoë", "Chloé", "Renée", "André", "Björn", "Łukasz", "Inés", "Joëlle", "Søren", "Ramón", "Františka"]
+    static let accentedLastNames = ["Gómez", "Müller", "Núñez", "Sørensen", "Dvořák", "Çelik", "Łopez", "Håkansson", "Pérez", "Šimić"]
     static let lastNames = ["Almeida", "Brooks", "Castillo", "Dubois", "Eriksen", "Fischer", "Garcia", "Huang", "Ibrahim", "Jensen",
                             "Kowalski", "Larsen", "Moreau", "Nakamura", "O'Neill", "Petrov", "Quist", "Rossi", "Schmidt", "Tanaka",
                             "Ueda", "Varga", "Weber", "Xu", "Yilmaz", "Zimmermann", "Okafor", "Silva", "Novak", "Haddad"]

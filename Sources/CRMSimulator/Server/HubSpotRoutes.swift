@@ -38,7 +38,7 @@ struct HubSpotRoutes {
                 let type = try context.parameters.require("type")
                 let body = try await SimulatorHTTP.body(request)
                 let properties = body["properties"]?.objectValue?.compactMapValues(\.flatText) ?? [:]
-                let record = try await state.hubspotCreate(type, properties: properties)
+                let record = try await state.hubspotCreate(type, properties: properties, associations: Self.inlineAssociations(body))
                 return SimulatorHTTP.json(await state.hubspotJSON(record, type: type, properties: Array(properties.keys)), status: 201)
             }
         }
@@ -96,6 +96,7 @@ struct HubSpotRoutes {
         router.get("/events/v3/events") { request, _ in
             try await guarded(request, write: false) { await events(request) }
         }
+        registerAssociations(on: router)
     }
 
     /// Checks auth and rate limits, applies injected faults, counts the call, and renders thrown errors.
@@ -139,6 +140,14 @@ struct HubSpotRoutes {
             return SimulatorHTTP.hubspotError(error)
         } catch is DecodingError {
             return SimulatorHTTP.hubspotError(.validation("Invalid input JSON on line 1: the body is not valid JSON"))
+        }
+    }
+
+    /// `associations` on a create body: `[{"to":{"id":"901"},"types":[{"associationTypeId":279}]}]`.
+    static func inlineAssociations(_ body: JSONValue) -> [(to: Int, types: Set<Int>)] {
+        (body["associations"]?.arrayValue ?? []).compactMap { link in
+            guard let to = link["to"]?["id"]?.flatText.flatMap(Int.init) else { return nil }
+            return (to, Set((link["types"]?.arrayValue ?? []).compactMap { $0["associationTypeId"]?.flatText.flatMap(Int.init) }))
         }
     }
 

@@ -55,11 +55,20 @@ public struct SalesforceField: Sendable, Hashable {
 
 /// An sObject type: its key prefix and fields.
 public struct SalesforceObjectType: Sendable {
-    public var name: String
-    public var keyPrefix: String
-    public var fields: [SalesforceField]
+    public let name: String
+    public let keyPrefix: String
+    public let fields: [SalesforceField]
+    /// Lower-cased API name → position in `fields` (SOQL and JSON field names are case-insensitive).
+    private let positions: [String: Int]
+
+    public init(name: String, keyPrefix: String, fields: [SalesforceField]) {
+        self.name = name
+        self.keyPrefix = keyPrefix
+        self.fields = fields
+        self.positions = Dictionary(fields.enumerated().map { ($1.name.lowercased(), $0) }) { first, _ in first }
+    }
 
     public func field(_ name: String) -> SalesforceField? {
-        fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        positions[name.lowercased()].map { fields[$0] }
     }
 }

@@ -99,9 +99,17 @@ extension SimulatorState {
 
     // MARK: Operations behind the HTTP routes
 
-    func hubspotCreate(_ type: String, properties: [String: String], at time: Date? = nil, countAsAPIWrite: Bool = true) throws(HubSpotError) -> HubSpotRecord {
+    func hubspotCreate(_ type: String, properties: [String: String], at time: Date? = nil, countAsAPIWrite: Bool = true,
+                       associations: [(to: Int, types: Set<Int>)] = []) throws(HubSpotError) -> HubSpotRecord {
         guard hubspotProperties[type] != nil else { throw .notFound }
         try validateHubSpot(type, properties, creating: true)
+        if !associations.isEmpty {
+            // Checked before anything is written: a create with a bad association creates nothing.
+            guard type == "contacts" else { throw .validation("inline associations are simulated for contacts only") }
+            for link in associations where hubspotRecords["companies"]?[link.to].map({ !$0.archived }) != true {
+                throw .validation("Company \(link.to) does not exist", code: "INVALID_ASSOCIATION")
+            }
+        }
         if type == "contacts", let email = Self.emailKey(properties["email"]), let existing = hubspotEmails[email] {
             throw HubSpotError(status: 409, category: "CONFLICT", message: "Contact already exists. Existing ID: \(existing)")
         }
@@ -117,8 +125,9 @@ extension SimulatorState {
         record.indexedAt = now().addingTimeInterval(hubspotIndexLag)
         hubspotRecords[type, default: [:]][id] = record
         if type == "contacts", let email = Self.emailKey(props["email"]) { hubspotEmails[email] = id }
+        for link in associations { try hubspotAssociate(contact: id, company: link.to, types: link.types, touch: false) }
         if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: true) }
-        return record
+        return hubspotRecords[type]?[id] ?? record
     }
 
     func hubspotUpdate(_ type: String, id: Int, properties: [String: String], countAsAPIWrite: Bool = true) throws(HubSpotError) -> HubSpotRecord {
@@ -199,12 +208,14 @@ extension SimulatorState {
         hubspotRecords["contacts"]?[merged] = nil
         if let email = Self.emailKey(loser.properties["email"]), hubspotEmails[email] == merged { hubspotEmails[email] = nil }
         hubspotMergedInto[merged] = primary
+        moveAssociations(from: merged, to: primary)
         if hubspotMergeAssignsNewID {
             let newID = hubspotNextID["contacts", default: 1]
             hubspotNextID["contacts"] = newID + 1
             hubspotRecords["contacts"]?[primary] = nil
             hubspotMergedInto[primary] = newID
             survivor.id = newID
+            moveAssociations(from: primary, to: newID)
             survivor.properties["hs_object_id"] = String(newID)
             survivor.properties["hs_merged_object_ids"] = (absorbed + [String(primary)]).joined(separator: ";")
         }

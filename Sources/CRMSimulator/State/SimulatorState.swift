@@ -58,6 +58,10 @@ public actor SimulatorState {
     var hubspotEmails: [String: Int] = [:]
     var apiUser: String?
     var hubspotPropertyIndex: [String: [String: HubSpotProperty]] = [:]
+    /// Contact → company → association type ids (contact side: 1 primary, 279 unlabeled).
+    var contactCompanies: [Int: [Int: Set<Int>]] = [:]
+    /// Company → contacts, the reverse of `contactCompanies`.
+    var companyContacts: [Int: Set<Int>] = [:]
 
     // Salesforce
     var salesforceRecords: [String: [String: SalesforceRecord]] = [:]

@@ -17,6 +17,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "People to generate.")
     var leads: Int = 500
 
+    @Option(name: .long, help: "Write the ground truth (which records are one person, which account each belongs to) as JSON Lines to this file.")
+    var truthFile: String?
+
     @Option(name: .long, help: "Port on 127.0.0.1 (0 picks a free one).")
     var port: Int = 0
 
@@ -99,6 +102,14 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         let simulator = CRMSimulator()
         let summary = try await SeedGenerator(options: .init(seed: seed, people: leads)).populate(simulator.state)
+        if let truthFile {
+            do {
+                try summary.truth.writeJSONLines(to: URL(fileURLWithPath: truthFile))
+            } catch {
+                FileHandle.standardError.write(Data("error: cannot write --truth-file \(truthFile): \(error.localizedDescription)\n".utf8))
+                throw ExitCodes.usage
+            }
+        }
         await configure(simulator.state)
         let logger = Logger(label: "leadrelay.simulate")
         let service = SimulatorService(simulator: simulator, port: port) { endpoints in
@@ -110,6 +121,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 "  Slack webhook sink:       \(endpoints.slackWebhookURL.absoluteString)",
                 "  Seeded: \(summary.hubspotContacts) HubSpot contacts, \(summary.salesforceLeads) Salesforce leads (\(summary.peopleInBoth) people in both), \(summary.accounts) accounts, \(summary.reps.count) reps, \(summary.events) events",
             ]
+            if let truthFile { lines.append("  Ground truth written:     \(truthFile)  (\(summary.truth.people.count) people, \(summary.truth.accounts.count) accounts)") }
             if let path = writeConfig {
                 let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
                 do {
