@@ -80,6 +80,23 @@ struct ControlRoutes {
                 return SimulatorHTTP.empty(status: 204)
             }
         }
+        router.put("/_simulator/hubspot/contacts/:id/companies/:company") { request, context in
+            try await handle {
+                guard let id = Int(try context.parameters.require("id")), let company = Int(try context.parameters.require("company")) else {
+                    throw ControlError("contact and company ids are numbers")
+                }
+                try await state.associateHubSpotContact(id, withCompany: company, primary: SimulatorHTTP.query(request, "primary") == "true")
+                return SimulatorHTTP.empty(status: 204)
+            }
+        }
+        router.post("/_simulator/hubspot/expire-tokens") { _, _ in
+            await state.expireHubSpotTokens()
+            return SimulatorHTTP.empty(status: 204)
+        }
+        router.post("/_simulator/salesforce/expire-sessions") { _, _ in
+            await state.expireSalesforceSessions()
+            return SimulatorHTTP.empty(status: 204)
+        }
         router.get("/_simulator/stats") { _, _ in
             var body: [String: JSONValue] = [:]
             for system in CRMSystem.allCases {

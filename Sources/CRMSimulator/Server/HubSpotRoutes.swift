@@ -83,6 +83,7 @@ struct HubSpotRoutes {
                 try await batch(operation, type: context.parameters.require("type"), body: try await SimulatorHTTP.body(request))
             }
         }
+        registerOAuth(on: router)
         router.get("/crm/v3/owners") { request, _ in
             try await guarded(request, write: false) { await owners(request) }
         }
@@ -102,9 +103,10 @@ struct HubSpotRoutes {
     /// Checks auth and rate limits, applies injected faults, counts the call, and renders thrown errors.
     func guarded(_ request: Request, write: Bool, search: Bool = false, _ body: () async throws -> Response) async throws -> Response {
         await state.countRequest(.hubspot, write: write)
-        guard let token = SimulatorHTTP.bearer(request), token == state.credentials.hubspotToken else {
-            return SimulatorHTTP.hubspotError(HubSpotError(status: 401, category: "INVALID_AUTHENTICATION",
-                                                          message: "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"))
+        let caller: SimulatorState.HubSpotCaller
+        switch await state.authenticateHubSpot(SimulatorHTTP.bearer(request)) {
+        case .success(let who): caller = who
+        case .failure(let error): return SimulatorHTTP.hubspotError(error)
         }
         if let fault = await state.takeFault(.hubspot) {
             switch fault {
@@ -127,6 +129,14 @@ struct HubSpotRoutes {
                 headers[HTTPField.Name("X-HubSpot-RateLimit-Max")!] = String(max)
                 headers[HTTPField.Name("X-HubSpot-RateLimit-Remaining")!] = String(budget.remaining)
             }
+            // Private apps also see the daily pair; OAuth calls omit it.
+            if caller == .privateApp, let daily = budget.daily {
+                headers[HTTPField.Name("X-HubSpot-RateLimit-Daily")!] = String(daily.max)
+                headers[HTTPField.Name("X-HubSpot-RateLimit-Daily-Remaining")!] = String(daily.remaining)
+            }
+        } else if let secondly = budget.secondly {
+            headers[HTTPField.Name("X-HubSpot-RateLimit-Secondly")!] = String(secondly.max)
+            headers[HTTPField.Name("X-HubSpot-RateLimit-Secondly-Remaining")!] = String(secondly.remaining)
         }
         let draw = await state.drawFault(.hubspot)
         if draw == .serverError {

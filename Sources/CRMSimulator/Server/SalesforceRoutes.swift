@@ -91,6 +91,14 @@ struct SalesforceRoutes {
         }
         router.get(RouterPath("\(base)/sobjects/:object/:id")) { request, context in
             try await guarded(request, context, write: false) { version in
+                let object = try context.parameters.require("object"), id = try context.parameters.require("id")
+                if id == "deleted" || id == "updated" {
+                    // The replication resources (`…/deleted/?start=&end=`) sit where a record id would.
+                    let start = SimulatorHTTP.query(request, "start").flatMap(CRMTimestamps.parse)
+                    let end = SimulatorHTTP.query(request, "end").flatMap(CRMTimestamps.parse)
+                    return SimulatorHTTP.json(id == "deleted" ? try await state.salesforceDeleted(object, start: start, end: end)
+                                                              : try await state.salesforceUpdated(object, start: start, end: end))
+                }
                 let fields = SimulatorHTTP.query(request, "fields")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
                 return SimulatorHTTP.json(try await state.salesforceRow(try context.parameters.require("object"), id: try context.parameters.require("id"),
                                                                         fields: fields, version: version))

@@ -38,6 +38,8 @@ enum HubSpotSchema {
             readOnlyDate("createdate", "Create Date"), readOnlyDate("lastmodifieddate", "Last Modified Date"),
             HubSpotProperty(name: "hs_object_id", label: "Record ID", type: "number", fieldType: "number", options: [], readOnlyValue: true),
             text("hs_lead_disqualification_reason", "Disqualification reason"),
+            // A custom date property, as RevOps teams add for hand-off dates: date values must be midnight UTC.
+            HubSpotProperty(name: "sales_handoff_date", label: "Sales hand-off date", type: "date", fieldType: "date", options: []),
             HubSpotProperty(name: "hs_merged_object_ids", label: "Merged Contact IDs", type: "enumeration", fieldType: "checkbox",
                             options: [], readOnlyValue: true),
             HubSpotProperty(name: "associatedcompanyid", label: "Primary Associated Company ID", type: "number", fieldType: "number",

@@ -56,6 +56,14 @@ extension SimulatorState {
         return key
     }
 
+    /// A date property value: `YYYY-MM-DD`, or epoch milliseconds (or an ISO instant) falling exactly on midnight UTC.
+    static func isMidnightUTC(_ value: String) -> Bool {
+        if let millis = Int64(value) { return millis % 86_400_000 == 0 }
+        if value.count == 10 { return CRMTimestamps.parseDate(value) != nil }
+        guard let instant = CRMTimestamps.parse(value) else { return false }
+        return instant.epochMillis % 86_400_000 == 0
+    }
+
     /// HubSpot keeps times in milliseconds.
     static func millisecondPrecision(_ date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
@@ -246,6 +254,10 @@ extension SimulatorState {
             if property.type == "enumeration", !property.options.isEmpty, !property.options.contains(value) {
                 throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) was not one of the allowed options: [\(property.options.joined(separator: ", "))]\",\"error\":\"INVALID_OPTION\",\"name\":\"\(name)\"}]",
                                   code: "INVALID_OPTION", property: name)
+            }
+            if property.type == "date", !Self.isMidnightUTC(value) {
+                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) is at a time other than midnight UTC; date properties take YYYY-MM-DD or midnight epoch milliseconds\",\"error\":\"INVALID_DATE\",\"name\":\"\(name)\"}]",
+                                  code: "INVALID_DATE", property: name)
             }
             if property.type == "number", Double(value) == nil {
                 throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) is not a valid number\",\"error\":\"INVALID_DOUBLE\",\"name\":\"\(name)\"}]",

@@ -43,14 +43,24 @@ extension SimulatorState {
     func issueToken(clientID: String, clientSecret: String) -> String? {
         guard clientID == credentials.salesforceClientID, clientSecret == credentials.salesforceClientSecret else { return nil }
         let token = "00D5g000004SIM!" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
-        issuedTokens.insert(token)
+        issuedTokens[token] = clock()
         return token
     }
 
-    func isValidSalesforceToken(_ token: String) -> Bool { issuedTokens.contains(token) }
+    func isValidSalesforceToken(_ token: String) -> Bool {
+        guard let issued = issuedTokens[token] else { return false }
+        if let lifetime = salesforceSessionLifetime, clock().timeIntervalSince(issued) >= lifetime { return false }
+        return true
+    }
 
     /// Invalidates every issued session (tests use it to force re-authentication).
     public func expireSalesforceSessions() { issuedTokens.removeAll() }
+
+    /// Seconds an unread query cursor lives before `INVALID_QUERY_LOCATOR` (Salesforce: about 900).
+    public func setSalesforceQueryLocatorIdle(_ seconds: Double) { queryLocatorIdle = seconds }
+
+    /// Sessions expire this many seconds after they were issued (`nil`: never); the token response never says so.
+    public func setSalesforceSessionLifetime(_ seconds: Double?) { salesforceSessionLifetime = seconds }
 
     // MARK: Rows
 
@@ -266,10 +276,16 @@ extension SimulatorState {
 
     func salesforceQueryMore(locator: String, version: String) throws(SalesforceError) -> JSONValue {
         let parts = locator.split(separator: "-")
-        guard parts.count == 3, let records = queryLocators[String(parts[0])], let offset = Int(parts[1]), let size = Int(parts[2]) else {
+        guard parts.count == 3, let cursor = queryLocators[String(parts[0])], let offset = Int(parts[1]), let size = Int(parts[2]) else {
             throw SalesforceError(status: 400, errorCode: "INVALID_QUERY_LOCATOR", message: "invalid query locator")
         }
-        return page(records, offset: offset, locator: String(parts[0]), pageSize: size, version: version, resource: "query")
+        guard clock().timeIntervalSince(cursor.touched) < queryLocatorIdle else {
+            // Left unread too long: the server has let the cursor go.
+            queryLocators[String(parts[0])] = nil
+            throw SalesforceError(status: 400, errorCode: "INVALID_QUERY_LOCATOR", message: "invalid query locator")
+        }
+        queryLocators[String(parts[0])]?.touched = clock()
+        return page(cursor.records, offset: offset, locator: String(parts[0]), pageSize: size, version: version, resource: "query")
     }
 
     func page(_ records: [JSONValue], offset: Int, locator: String?, pageSize: Int, version: String, resource: String) -> JSONValue {
@@ -278,8 +294,9 @@ extension SimulatorState {
         let next = offset + slice.count
         if next < records.count {
             let id = locator ?? {
-                let key = "01g5g" + String(queryLocators.count + 1)
-                queryLocators[key] = records
+                queryLocatorCount += 1
+                let key = "01g5g" + String(queryLocatorCount)
+                queryLocators[key] = (records, clock())
                 return key
             }()
             body["done"] = false
@@ -316,5 +333,61 @@ extension SimulatorState {
             }
         }
         return .object(object)
+    }
+}
+
+extension SimulatorState {
+    /// Replication windows: at most 30 days long, starting no more than 30 days ago (CRM-APIS.md §2.5).
+    static let replicationWindow: Double = 30 * 86_400
+
+    func checkReplicationWindow(_ object: String, start: Date?, end: Date?) throws(SalesforceError) -> (Date, Date) {
+        guard SalesforceSchema.all[object] != nil else {
+            throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
+        }
+        guard let start, let end else {
+            throw SalesforceError(status: 400, errorCode: "MISSING_ARGUMENT", message: "start and end are required ISO 8601 date-times")
+        }
+        guard start < end else {
+            throw SalesforceError(status: 400, errorCode: "INVALID_REPLICATION_DATE", message: "startDate must chronologically precede endDate by more than one minute")
+        }
+        guard end.timeIntervalSince(start) <= Self.replicationWindow, clock().timeIntervalSince(start) <= Self.replicationWindow else {
+            throw SalesforceError(status: 400, errorCode: "INVALID_REPLICATION_DATE", message: "startDate cannot be more than 30 days ago")
+        }
+        return (start, end)
+    }
+
+    /// `GET /sobjects/{object}/deleted/?start=&end=`: soft-deleted rows stamped in the window.
+    func salesforceDeleted(_ object: String, start: Date?, end: Date?) throws(SalesforceError) -> JSONValue {
+        let (from, to) = try checkReplicationWindow(object, start: start, end: end)
+        var deleted: [(id: String, at: Date)] = []
+        var earliest = clock()
+        for row in (salesforceRecords[object] ?? [:]).values where row.fields["IsDeleted"] == .bool(true) {
+            guard case .datetime(let stamp)? = row.fields["SystemModstamp"] else { continue }
+            earliest = min(earliest, stamp)
+            if stamp >= from, stamp <= to { deleted.append((row.id, stamp)) }
+        }
+        deleted.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        return [
+            "deletedRecords": .array(deleted.map { ["id": .string($0.id), "deletedDate": .string(CRMTimestamps.salesforce($0.at))] }),
+            "earliestDateAvailable": .string(CRMTimestamps.salesforce(earliest)),
+            "latestDateCovered": .string(CRMTimestamps.salesforce(latestCovered(to))),
+        ]
+    }
+
+    /// `GET /sobjects/{object}/updated/?start=&end=`: ids of live rows changed in the window.
+    func salesforceUpdated(_ object: String, start: Date?, end: Date?) throws(SalesforceError) -> JSONValue {
+        let (from, to) = try checkReplicationWindow(object, start: start, end: end)
+        let ids = (salesforceRecords[object] ?? [:]).values.compactMap { row -> String? in
+            guard row.fields["IsDeleted"] != .bool(true), case .datetime(let stamp)? = row.fields["SystemModstamp"],
+                  stamp >= from, stamp <= to else { return nil }
+            return row.id
+        }.sorted()
+        return ["ids": .array(ids.map(JSONValue.string)), "latestDateCovered": .string(CRMTimestamps.salesforce(latestCovered(to)))]
+    }
+
+    /// The window is covered up to the last whole minute before now (or its end, when earlier).
+    func latestCovered(_ end: Date) -> Date {
+        let limit = min(end, clock())
+        return Date(timeIntervalSince1970: (limit.timeIntervalSince1970 / 60).rounded(.down) * 60)
     }
 }

@@ -13,13 +13,22 @@ public actor SimulatorState {
         public var salesforceClientSecret: String
         /// Accepted by the token endpoint's `refresh_token` grant.
         public var salesforceRefreshToken: String
+        /// A HubSpot public (OAuth) app: `POST /oauth/v1/token` trades the refresh token for 30-minute access tokens.
+        public var hubspotClientID: String
+        public var hubspotClientSecret: String
+        public var hubspotRefreshToken: String
 
         public init(hubspotToken: String, salesforceClientID: String, salesforceClientSecret: String,
-                    salesforceRefreshToken: String = "5Aep861sim.refresh") {
+                    salesforceRefreshToken: String = "5Aep861sim.refresh",
+                    hubspotClientID: String = "sim-hubspot-app", hubspotClientSecret: String = "sim-hubspot-secret",
+                    hubspotRefreshToken: String = "na1-sim0-refresh") {
             self.hubspotToken = hubspotToken
             self.salesforceClientID = salesforceClientID
             self.salesforceClientSecret = salesforceClientSecret
             self.salesforceRefreshToken = salesforceRefreshToken
+            self.hubspotClientID = hubspotClientID
+            self.hubspotClientSecret = hubspotClientSecret
+            self.hubspotRefreshToken = hubspotRefreshToken
         }
     }
 
@@ -66,8 +75,19 @@ public actor SimulatorState {
     // Salesforce
     var salesforceRecords: [String: [String: SalesforceRecord]] = [:]
     var salesforceNextNumber = 1000
-    var issuedTokens: Set<String> = []
-    var queryLocators: [String: [JSONValue]] = [:]
+    /// Issued Salesforce session id → when it was issued.
+    var issuedTokens: [String: Date] = [:]
+    /// Seconds a Salesforce session lives (`nil`: until invalidated, as with the org's session timeout off).
+    var salesforceSessionLifetime: Double?
+    /// Issued HubSpot OAuth access token → when it expires.
+    var hubspotAccessTokens: [String: Date] = [:]
+    /// `expires_in` of HubSpot OAuth access tokens.
+    var hubspotTokenLifetime: Double = 1800
+    /// Open query cursors: the rendered rows and when the cursor was last read.
+    var queryLocators: [String: (records: [JSONValue], touched: Date)] = [:]
+    var queryLocatorCount = 0
+    /// Seconds a query cursor survives unread (Salesforce: about 15 minutes).
+    var queryLocatorIdle: Double = 900
 
     // Observations
     public private(set) var requestCount: [CRMSystem: Int] = [:]
@@ -158,6 +178,10 @@ extension SimulatorState {
         /// The bucket size, `nil` when limits are off.
         var max: Int?
         var remaining: Int
+        /// The daily allowance and what is left of it, when one is set.
+        var daily: (max: Int, remaining: Int)?
+        /// Search's per-second bucket, when one is set.
+        var secondly: (max: Int, remaining: Int)?
     }
 
     /// Turns HubSpot's ten-second rolling limit on (`nil` turns it off).
@@ -170,27 +194,27 @@ extension SimulatorState {
         if let daily = hubspotDailyLimit {
             guard hubspotDailyUsed < daily else { return Budget(limitedBy: "DAILY", max: nil, remaining: 0) }
         }
+        var budget = Budget(limitedBy: nil, max: nil, remaining: 0)
         if search {
             // Search is exempt from the ten-second bucket and has its own per-second one.
             if let perSecond = hubspotSearchPerSecond {
                 hubspotSearchTimes.removeAll { now.timeIntervalSince($0) >= 1 }
                 guard hubspotSearchTimes.count < perSecond else { return Budget(limitedBy: "SECONDLY", max: nil, remaining: 0) }
                 hubspotSearchTimes.append(now)
+                budget.secondly = (perSecond, perSecond - hubspotSearchTimes.count)
             }
-            hubspotDailyUsed += 1
-            return Budget(limitedBy: nil, max: nil, remaining: 0)
+        } else if let limit = hubspotTenSecondLimit {
+            hubspotCallTimes.removeAll { now.timeIntervalSince($0) >= 10 }
+            guard hubspotCallTimes.count < limit else {
+                return Budget(limitedBy: "TEN_SECONDLY_ROLLING", max: limit, remaining: 0)
+            }
+            hubspotCallTimes.append(now)
+            budget.max = limit
+            budget.remaining = limit - hubspotCallTimes.count
         }
-        guard let limit = hubspotTenSecondLimit else {
-            hubspotDailyUsed += 1
-            return Budget(limitedBy: nil, max: nil, remaining: 0)
-        }
-        hubspotCallTimes.removeAll { now.timeIntervalSince($0) >= 10 }
-        guard hubspotCallTimes.count < limit else {
-            return Budget(limitedBy: "TEN_SECONDLY_ROLLING", max: limit, remaining: 0)
-        }
-        hubspotCallTimes.append(now)
         hubspotDailyUsed += 1
-        return Budget(limitedBy: nil, max: limit, remaining: limit - hubspotCallTimes.count)
+        if let daily = hubspotDailyLimit { budget.daily = (daily, daily - hubspotDailyUsed) }
+        return budget
     }
 
     /// Search's per-second bucket (`nil` turns it off).

@@ -41,6 +41,15 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "A HubSpot contact merge gives the survivor a new id.")
     var hubspotMergeNewIds = false
 
+    @Option(name: .long, help: "Seconds a HubSpot OAuth access token lives (expires_in; HubSpot: 1800).")
+    var hubspotTokenLifetime: Double = 1800
+
+    @Option(name: .long, help: "Seconds a Salesforce session lives before INVALID_SESSION_ID (default: until expired by the control API).")
+    var salesforceSessionLifetime: Double?
+
+    @Option(name: .long, help: "Seconds an unread Salesforce query cursor lives before INVALID_QUERY_LOCATOR.")
+    var queryLocatorIdle: Double = 900
+
     @Option(name: .long, help: "Salesforce 24-hour API allowance; then 403 REQUEST_LIMIT_EXCEEDED.")
     var salesforceDailyLimit: Int = 100_000
 
@@ -77,7 +86,8 @@ struct SimulateCommand: AsyncParsableCommand {
                              ("--reset-rate", resetRate), ("--truncate-rate", truncateRate)] where !(0...1).contains(rate) {
             throw ValidationError("\(name) is a share between 0 and 1")
         }
-        guard hubspotIndexLag >= 0, maxLatency >= 0, lateCommitSeconds >= 0 else { throw ValidationError("times cannot be negative") }
+        guard hubspotIndexLag >= 0, maxLatency >= 0, lateCommitSeconds >= 0, hubspotTokenLifetime > 0, queryLocatorIdle > 0,
+              (salesforceSessionLifetime ?? 1) > 0 else { throw ValidationError("times cannot be negative (lifetimes must be positive)") }
         guard leads >= 0, leads <= 1_000_000 else { throw ValidationError("--leads must be between 0 and 1000000") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let path = writeConfig, !path.hasSuffix(".yaml") { throw ValidationError("--write-config names a .yaml file, e.g. ./sim/leadrelay.yaml") }
@@ -90,6 +100,9 @@ struct SimulateCommand: AsyncParsableCommand {
         await state.setHubSpotDailyLimit(hubspotDailyLimit)
         await state.setHubSpotIndexLag(hubspotIndexLag)
         await state.setHubSpotMergeAssignsNewID(hubspotMergeNewIds)
+        await state.setHubSpotTokenLifetime(hubspotTokenLifetime)
+        await state.setSalesforceSessionLifetime(salesforceSessionLifetime)
+        await state.setSalesforceQueryLocatorIdle(queryLocatorIdle)
         await state.setSalesforceDailyLimit(salesforceDailyLimit)
         await state.setSalesforceRecordFaults(["UNABLE_TO_LOCK_ROW": salesforceLockRate, "FIELD_CUSTOM_VALIDATION_EXCEPTION": salesforceValidationRate])
         await state.setSalesforceLateCommit(rate: lateCommitRate, seconds: lateCommitSeconds)
@@ -117,6 +130,7 @@ struct SimulateCommand: AsyncParsableCommand {
             var lines = [
                 "CRM simulator listening on \(endpoints.baseURL.absoluteString) (seed \(seed))",
                 "  HubSpot base URL:         \(endpoints.hubspotBaseURL.absoluteString)   token \(credentials.hubspotToken)",
+                "  HubSpot OAuth app:        client id \(credentials.hubspotClientID), secret \(credentials.hubspotClientSecret), refresh token \(credentials.hubspotRefreshToken)",
                 "  Salesforce login URL:     \(endpoints.salesforceLoginURL.absoluteString)   client id \(credentials.salesforceClientID), secret \(credentials.salesforceClientSecret)",
                 "  Slack webhook sink:       \(endpoints.slackWebhookURL.absoluteString)",
                 "  Seeded: \(summary.hubspotContacts) HubSpot contacts, \(summary.salesforceLeads) Salesforce leads (\(summary.peopleInBoth) people in both), \(summary.accounts) accounts, \(summary.reps.count) reps, \(summary.events) events",
