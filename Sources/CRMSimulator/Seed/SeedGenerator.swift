@@ -17,11 +17,16 @@ public struct SeedGenerator: Sendable {
         /// People to create (each lands in HubSpot, Salesforce, or both).
         public var people: Int
         public var now: Date
+        /// Share of people in both systems; of the rest, `hubspotOnlyShare` are in HubSpot only, the others in Salesforce only.
+        public var bothShare: Double
+        public var hubspotOnlyShare: Double
 
-        public init(seed: UInt64, people: Int, now: Date = Date()) {
+        public init(seed: UInt64, people: Int, now: Date = Date(), bothShare: Double = 0.5, hubspotOnlyShare: Double = 0.35) {
             self.seed = seed
             self.people = people
             self.now = now
+            self.bothShare = bothShare
+            self.hubspotOnlyShare = hubspotOnlyShare
         }
     }
 

@@ -197,7 +197,8 @@ struct SeedPlanBuilder {
             employees: rng.pick([12, 45, 180, 250, 800, 1500, 4200, 12_000]),
             area: rng.pick([212, 415, 617, 312, 512, 206, 303, 404, 503, 919]), line: Int.random(in: 100...9999, using: &rng))
         let placement = Double.random(in: 0..<1, using: &rng)
-        let inHubSpot = placement < 0.85, inSalesforce = placement < 0.5 || placement >= 0.85
+        let both = options.bothShare, hubspotOnly = both + options.hubspotOnlyShare
+        let inHubSpot = placement < hubspotOnly, inSalesforce = placement < both || placement >= hubspotOnly
         if inHubSpot {
             // The HubSpot copy sometimes carries the personal address while Salesforce has the work one.
             let usePersonal = workEmail != nil && inSalesforce && rng.chance(0.1)

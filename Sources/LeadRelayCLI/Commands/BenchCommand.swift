@@ -1,0 +1,159 @@
+import ArgumentParser
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+import LeadRelayEngine
+import Logging
+
+/// `leadrelay bench …`: the performance figures issues ask for, measured on this machine.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the generator and a full read against the simulator (use a release build).",
+        subcommands: [BenchSeedCommand.self, BenchReadCommand.self])
+}
+
+/// Elapsed seconds of `body`, measured on the monotonic clock.
+func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+    let start = ContinuousClock.now
+    let value = try await body()
+    let elapsed = ContinuousClock.now - start
+    return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+}
+
+/// Prints benchmark figures as aligned text or JSON.
+struct BenchReport: Encodable {
+    var benchmark: String
+    var figures: [String: Double]
+    var notes: [String]
+
+    func print(json: Bool) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Swift.print(String(decoding: try encoder.encode(self), as: UTF8.self))
+            return
+        }
+        Swift.print("leadrelay bench \(benchmark)")
+        let width = figures.keys.map(\.count).max() ?? 0
+        for (name, value) in figures.sorted(by: { $0.key < $1.key }) {
+            let text = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.3f", value)
+            Swift.print("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text)
+        }
+        for note in notes { Swift.print("  " + note) }
+    }
+}
+
+/// `leadrelay bench seed`: generate a million CRM records with their ground truth.
+struct BenchSeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Time the generator: people → contacts, leads, accounts, events and the ground-truth file.")
+
+    @Option(name: .long, help: "People to generate (580000 makes about 1,000,000 CRM records).")
+    var people: Int = 580_000
+
+    @Option(name: .long, help: "Seed of the generated data.")
+    var seed: UInt64 = 42
+
+    @Option(name: .long, help: "Where to write the truth file (default: a temporary file, removed afterwards).")
+    var truthFile: String?
+
+    @Flag(name: .long, help: "Print the figures as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard people > 0, people <= 2_000_000 else { throw ValidationError("--people must be between 1 and 2000000") }
+    }
+
+    func run() async throws {
+        let state = SimulatorState(credentials: .init(hubspotToken: "pat-bench", salesforceClientID: "bench", salesforceClientSecret: "bench"))
+        let generator = SeedGenerator(options: .init(seed: seed, people: people))
+        let (summary, populate) = try await timed { try await generator.populate(state) }
+        let path = truthFile ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-truth-\(UUID().uuidString.prefix(8)).jsonl")
+        let (_, write) = try await timed { try summary.truth.writeJSONLines(to: URL(fileURLWithPath: path)) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if truthFile == nil { try? FileManager.default.removeItem(atPath: path) }
+        let records = summary.records
+        try BenchReport(benchmark: "seed", figures: [
+            "people": Double(people), "records": Double(records), "hubspot_contacts": Double(summary.hubspotContacts),
+            "salesforce_leads": Double(summary.salesforceLeads), "accounts": Double(summary.accounts), "events": Double(summary.events),
+            "generate_and_load_seconds": populate, "truth_file_seconds": write, "total_seconds": populate + write,
+            "records_per_second": Double(records) / max(populate + write, 0.001), "truth_file_bytes": Double(size),
+        ], notes: truthFile.map { ["truth file: \($0)"] } ?? []).print(json: json)
+    }
+}
+
+/// `leadrelay bench read`: a full read of both CRMs through the real connectors, rate limits off.
+struct BenchReadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Time a full first read (no watermark) of HubSpot contacts and Salesforce leads at the real page sizes.")
+
+    @Option(name: .long, help: "People to generate, each in both systems (100000 gives 100,000 leads and about 100,000 contacts).")
+    var people: Int = 100_000
+
+    @Option(name: .long, help: "Seed of the generated data.")
+    var seed: UInt64 = 42
+
+    @Flag(name: .long, help: "Print the figures as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard people > 0, people <= 1_000_000 else { throw ValidationError("--people must be between 1 and 1000000") }
+    }
+
+    func run() async throws {
+        var quiet = Logger(label: "leadrelay.bench")
+        quiet.logLevel = .warning
+        let logger = quiet
+        let simulator = CRMSimulator()
+        let generator = SeedGenerator(options: .init(seed: seed, people: people, bothShare: 1, hubspotOnlyShare: 0))
+        let (summary, seeding) = try await timed { try await generator.populate(simulator.state) }
+        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-bench-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let figures = try await simulator.withRunning { endpoints in
+            let workspace = Workspace(directory: directory)
+            try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
+            var environment = ProcessInfo.processInfo.environment
+            environment["CREDENTIALS_DIRECTORY"] = nil
+            let configuration = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            let connectors = try ConnectorFactory.connectors(configuration, logger: logger)
+            let mapping = configuration.mapping
+            // Both systems at once, as a sync cycle polls them.
+            let (results, wall) = try await timed {
+                try await withThrowingTaskGroup(of: (CRMSystem, PollResult<SourceRecord>, Double).self) { group in
+                    for connector in connectors {
+                        group.addTask {
+                            let (result, seconds) = try await timed {
+                                try await connector.pollLeads(since: nil, lookback: 0, fields: mapping.fieldNames(in: connector.system))
+                            }
+                            return (connector.system, result, seconds)
+                        }
+                    }
+                    var all: [CRMSystem: (PollResult<SourceRecord>, Double)] = [:]
+                    for try await (system, result, seconds) in group { all[system] = (result, seconds) }
+                    return all
+                }
+            }
+            var figures: [String: Double] = ["wall_seconds": wall]
+            for (system, (result, seconds)) in results {
+                figures["\(system.rawValue)_records"] = Double(result.items.count)
+                figures["\(system.rawValue)_rejected"] = Double(result.rejected.count)
+                figures["\(system.rawValue)_calls"] = Double(result.calls)
+                figures["\(system.rawValue)_seconds"] = seconds
+            }
+            return figures
+        }
+        var all = figures
+        all["seed_seconds"] = seeding
+        all["seeded_contacts"] = Double(summary.hubspotContacts)
+        all["seeded_leads"] = Double(summary.salesforceLeads)
+        let read = (all["hubspot_records"] ?? 0) + (all["salesforce_records"] ?? 0)
+        all["records_per_second"] = read / max(all["wall_seconds"] ?? 1, 0.001)
+        try BenchReport(benchmark: "read", figures: all,
+                        notes: ["HubSpot: search keyset pages of 200; Salesforce: queryAll pages of 2,000; simulator rate limits off."])
+            .print(json: json)
+    }
+}
