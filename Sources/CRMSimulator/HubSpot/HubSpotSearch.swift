@@ -29,6 +29,24 @@ struct HubSpotSearch {
         }
     }
 
+    /// Times every record carries (`millis` reads them without parsing): the sorts the fast path serves.
+    static let recordTimes: Set<String> = ["lastmodifieddate", "hs_lastmodifieddate", "createdate"]
+
+    /// The lowest time on `property` any match can have, when every filter group bounds it from below.
+    func lowerBound(on property: String) -> Int64? {
+        guard !groups.isEmpty else { return nil }
+        var lowest: Int64?
+        for group in groups {
+            let floors = group.compactMap { filter -> Int64? in
+                guard filter.property == property, ["GT", "GTE", "EQ", "BETWEEN"].contains(filter.op) else { return nil }
+                return filter.valueMillis
+            }
+            guard let floor = floors.max() else { return nil }
+            lowest = min(lowest ?? floor, floor)
+        }
+        return lowest
+    }
+
     var groups: [[Filter]]
     var sortProperty: String?
     var descending: Bool
@@ -156,6 +174,9 @@ extension SimulatorState {
         var types = Dictionary(uniqueKeysWithValues: schema.map { ($0.name, $0.type) })
         types["hs_object_id"] = "number"
         let search = try HubSpotSearch(body: body, knownProperties: Set(types.keys))
+        if hubspotSearchFastPath, hubspotIndexLag == 0, let sort = search.sortProperty, HubSpotSearch.recordTimes.contains(sort) {
+            return timeOrderedSearch(type, search: search, sort: sort, types: types)
+        }
         let now = now()
         var hits = (hubspotRecords[type] ?? [:]).values.compactMap { $0.searchable(at: now) }
             .filter { !$0.archived && search.matches($0, types: types) }
@@ -188,5 +209,54 @@ extension SimulatorState {
             body["paging"] = ["next": ["after": .string(String(next)), "link": .string("?after=\(next)")]]
         }
         return .object(body)
+    }
+
+    /// Search sorted by a record time (how incremental pollers read), without sorting or scanning the whole portal per page.
+    ///
+    /// Walks the type's cached time order from the lowest time the filters allow; every record from there is
+    /// still checked against the filters, so `total` and the page are what the full scan would give. Only used
+    /// without index lag, when every record's searchable version is its current one.
+    func timeOrderedSearch(_ type: String, search: HubSpotSearch, sort: String, types: [String: String]) -> JSONValue {
+        let order = timeOrder(type, sort)
+        let records = hubspotRecords[type] ?? [:]
+        var start = 0
+        if !search.descending, let floor = search.lowerBound(on: sort) {
+            var low = 0, high = order.count
+            while low < high {
+                let mid = (low + high) / 2
+                if order[mid].millis < floor { low = mid + 1 } else { high = mid }
+            }
+            start = low
+        }
+        var total = 0
+        var page: [JSONValue] = []
+        func visit(_ id: Int) {
+            guard let record = records[id], !record.archived, search.matches(record, types: types) else { return }
+            if total >= search.offset, page.count < search.limit {
+                page.append(hubspotJSON(record, type: type, properties: search.properties))
+            }
+            total += 1
+        }
+        if search.descending {
+            for entry in order.reversed() { visit(entry.id) }
+        } else {
+            for entry in order[start...] { visit(entry.id) }
+        }
+        var body: [String: JSONValue] = ["total": .number(Double(total)), "results": .array(page)]
+        let next = search.offset + page.count
+        if next < total {
+            body["paging"] = ["next": ["after": .string(String(next)), "link": .string("?after=\(next)")]]
+        }
+        return .object(body)
+    }
+
+    /// (epoch ms, id) of every record of `type` in ascending order of `property`, cached until the next change.
+    func timeOrder(_ type: String, _ property: String) -> [(millis: Int64, id: Int)] {
+        if let cached = hubspotTimeOrder[type]?[property] { return cached }
+        let order = (hubspotRecords[type] ?? [:]).values
+            .map { (millis: HubSpotSearch.millis($0, property) ?? Int64.min, id: $0.id) }
+            .sorted { $0.millis != $1.millis ? $0.millis < $1.millis : $0.id < $1.id }
+        hubspotTimeOrder[type, default: [:]][property] = order
+        return order
     }
 }

@@ -73,7 +73,7 @@ extension SimulatorState {
             record.properties["lastmodifieddate"] = CRMTimestamps.hubspot(stamp)
             reindex(&record, before: hubspotRecords["contacts"]?[contact])
         }
-        hubspotRecords["contacts"]?[contact] = record
+        storeHubSpot("contacts", contact, record)
     }
 
     /// Links from one record to records of another type, with type ids as seen from `from`; archived ends hidden.

@@ -131,7 +131,7 @@ extension SimulatorState {
         if props["hubspot_owner_id"] != nil { props["hubspot_owner_assigneddate"] = CRMTimestamps.hubspot(stamp) }
         var record = HubSpotRecord(id: id, properties: props, createdAt: stamp, updatedAt: stamp)
         record.indexedAt = now().addingTimeInterval(hubspotIndexLag)
-        hubspotRecords[type, default: [:]][id] = record
+        storeHubSpot(type, id, record)
         if type == "contacts", let email = Self.emailKey(props["email"]) { hubspotEmails[email] = id }
         for link in associations { try hubspotAssociate(contact: id, company: link.to, types: link.types, touch: false) }
         if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: true) }
@@ -153,7 +153,7 @@ extension SimulatorState {
         record.updatedAt = stamp
         record.properties[HubSpotRecord.modifiedProperty(for: type)] = CRMTimestamps.hubspot(stamp)
         reindex(&record, before: hubspotRecords[type]?[id])
-        hubspotRecords[type]?[id] = record
+        storeHubSpot(type, id, record)
         if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: false) }
         return record
     }
@@ -181,7 +181,7 @@ extension SimulatorState {
         guard var record = hubspotRecords[type]?[id], !record.archived else { throw .notFound }
         record.archived = true
         record.archivedAt = now()
-        hubspotRecords[type]?[id] = record
+        storeHubSpot(type, id, record)
         if type == "contacts", let email = Self.emailKey(record.properties["email"]), hubspotEmails[email] == id { hubspotEmails[email] = nil }
         logWrite(.hubspot, type, String(id), ["archived": "true"], created: false)
     }
@@ -213,14 +213,14 @@ extension SimulatorState {
         survivor.properties["hs_merged_object_ids"] = absorbed.joined(separator: ";")
         survivor.properties["lastmodifieddate"] = CRMTimestamps.hubspot(stamp)
         survivor.updatedAt = stamp
-        hubspotRecords["contacts"]?[merged] = nil
+        storeHubSpot("contacts", merged, nil)
         if let email = Self.emailKey(loser.properties["email"]), hubspotEmails[email] == merged { hubspotEmails[email] = nil }
         hubspotMergedInto[merged] = primary
         moveAssociations(from: merged, to: primary)
         if hubspotMergeAssignsNewID {
             let newID = hubspotNextID["contacts", default: 1]
             hubspotNextID["contacts"] = newID + 1
-            hubspotRecords["contacts"]?[primary] = nil
+            storeHubSpot("contacts", primary, nil)
             hubspotMergedInto[primary] = newID
             survivor.id = newID
             moveAssociations(from: primary, to: newID)
@@ -228,7 +228,7 @@ extension SimulatorState {
             survivor.properties["hs_merged_object_ids"] = (absorbed + [String(primary)]).joined(separator: ";")
         }
         reindex(&survivor, before: nil)
-        hubspotRecords["contacts"]?[survivor.id] = survivor
+        storeHubSpot("contacts", survivor.id, survivor)
         if let email = Self.emailKey(survivor.properties["email"]) { hubspotEmails[email] = survivor.id }
         if countAsAPIWrite { logWrite(.hubspot, "contacts", String(survivor.id), ["hs_merged_object_ids": survivor.properties["hs_merged_object_ids"] ?? ""], created: false) }
         return survivor
@@ -269,9 +269,9 @@ extension SimulatorState {
     /// Rendered as `SimplePublicObject`: every requested property present, `null` when unset.
     func hubspotJSON(_ record: HubSpotRecord, type: String, properties requested: [String]?) -> JSONValue {
         let names = requested ?? HubSpotSchema.defaults[type] ?? Array(record.properties.keys)
-        let known = Set((hubspotProperties[type] ?? []).map(\.name))
+        let known = propertyIndex(type)
         var props: [String: JSONValue] = [:]
-        for name in names where known.contains(name) {
+        for name in names where known[name] != nil {
             props[name] = record.properties[name].map(JSONValue.string) ?? .null
         }
         var object: [String: JSONValue] = [

@@ -56,7 +56,13 @@ public actor SimulatorState {
     let clock: @Sendable () -> Date
 
     // HubSpot
-    var hubspotRecords: [String: [Int: HubSpotRecord]] = [:]
+    /// Change only through `storeHubSpot`, which keeps `hubspotTimeOrder` true.
+    private(set) var hubspotRecords: [String: [Int: HubSpotRecord]] = [:]
+    /// Per type and time property: (epoch ms, id) of every record in ascending order, built on first search after a change.
+    var hubspotTimeOrder: [String: [String: [(millis: Int64, id: Int)]]] = [:]
+    /// Tests turn the time-ordered search off to check it against the plain scan.
+    var hubspotSearchFastPath = true
+    func setHubSpotSearchFastPath(_ on: Bool) { hubspotSearchFastPath = on }
     var hubspotNextID: [String: Int] = ["contacts": 101, "companies": 5001]
     var hubspotOwners: [HubSpotOwner] = []
     var hubspotProperties: [String: [HubSpotProperty]] = [:]
@@ -125,6 +131,12 @@ public actor SimulatorState {
         self.credentials = credentials
         self.clock = clock
         self.hubspotProperties = HubSpotSchema.properties
+    }
+
+    /// Stores (or with `nil`, removes) a HubSpot record, and forgets the search orders of its type.
+    func storeHubSpot(_ type: String, _ id: Int, _ record: HubSpotRecord?) {
+        hubspotRecords[type, default: [:]][id] = record
+        hubspotTimeOrder[type] = nil
     }
 
     /// Now, at HubSpot's millisecond precision.
