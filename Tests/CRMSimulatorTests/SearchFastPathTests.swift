@@ -12,6 +12,7 @@ struct SearchFastPathTests {
         let contacts = await state.hubspotRecords("contacts")
         // Many records share one modification time, as after a bulk update.
         for record in contacts.prefix(300) { try await state.updateHubSpotRecord("contacts", id: record.id, properties: ["jobtitle": "Bulk"]) }
+        for record in contacts.suffix(5) { try await state.archiveHubSpotRecord("contacts", id: record.id) }
         let middle = contacts[contacts.count / 2]
         let stamp = CRMTimestamps.hubspot(middle.updatedAt)
         let bodies: [JSONValue] = [

@@ -47,6 +47,41 @@ struct HubSpotSearch {
         return lowest
     }
 
+    /// A test on a record's (time, id) alone, when every filter reads only `sort` and `hs_object_id`.
+    ///
+    /// The incremental poller's keyset query is exactly that, so counting `total` needs no record at all.
+    func entryPredicate(sort: String) -> ((Int64, Int) -> Bool)? {
+        guard !groups.isEmpty else { return { _, _ in true } }
+        var compiled: [[(Int64, Int) -> Bool]] = []
+        for group in groups {
+            var tests: [(Int64, Int) -> Bool] = []
+            for filter in group {
+                let byTime = filter.property == sort
+                guard byTime || filter.property == "hs_object_id" else { return nil }
+                func key(_ text: String?) -> Int64? {
+                    guard let text else { return nil }
+                    return byTime ? CRMTimestamps.parse(text)?.epochMillis : Int64(text)
+                }
+                guard let target = byTime ? filter.valueMillis : key(filter.value) else { return nil }
+                let read: (Int64, Int) -> Int64 = byTime ? { millis, _ in millis } : { _, id in Int64(id) }
+                switch filter.op {
+                case "EQ": tests.append { read($0, $1) == target }
+                case "NEQ": tests.append { read($0, $1) != target }
+                case "LT": tests.append { read($0, $1) < target }
+                case "LTE": tests.append { read($0, $1) <= target }
+                case "GT": tests.append { read($0, $1) > target }
+                case "GTE": tests.append { read($0, $1) >= target }
+                case "BETWEEN":
+                    guard let high = key(filter.highValue) else { return nil }
+                    tests.append { (target...high).contains(read($0, $1)) }
+                default: return nil
+                }
+            }
+            compiled.append(tests)
+        }
+        return { millis, id in compiled.contains { group in group.allSatisfy { $0(millis, id) } } }
+    }
+
     var groups: [[Filter]]
     var sortProperty: String?
     var descending: Bool
@@ -230,17 +265,26 @@ extension SimulatorState {
         }
         var total = 0
         var page: [JSONValue] = []
-        func visit(_ id: Int) {
-            guard let record = records[id], !record.archived, search.matches(record, types: types) else { return }
-            if total >= search.offset, page.count < search.limit {
-                page.append(hubspotJSON(record, type: type, properties: search.properties))
+        let quick = search.entryPredicate(sort: sort)
+        func visit(_ entry: (millis: Int64, id: Int)) {
+            if let quick {
+                // The order holds live records only; the filters read nothing but time and id.
+                guard quick(entry.millis, entry.id) else { return }
+                if total >= search.offset, page.count < search.limit, let record = records[entry.id] {
+                    page.append(hubspotJSON(record, type: type, properties: search.properties))
+                }
+            } else {
+                guard let record = records[entry.id], search.matches(record, types: types) else { return }
+                if total >= search.offset, page.count < search.limit {
+                    page.append(hubspotJSON(record, type: type, properties: search.properties))
+                }
             }
             total += 1
         }
         if search.descending {
-            for entry in order.reversed() { visit(entry.id) }
+            for entry in order.reversed() { visit(entry) }
         } else {
-            for entry in order[start...] { visit(entry.id) }
+            for entry in order[start...] { visit(entry) }
         }
         var body: [String: JSONValue] = ["total": .number(Double(total)), "results": .array(page)]
         let next = search.offset + page.count
@@ -254,6 +298,7 @@ extension SimulatorState {
     func timeOrder(_ type: String, _ property: String) -> [(millis: Int64, id: Int)] {
         if let cached = hubspotTimeOrder[type]?[property] { return cached }
         let order = (hubspotRecords[type] ?? [:]).values
+            .filter { !$0.archived }
             .map { (millis: HubSpotSearch.millis($0, property) ?? Int64.min, id: $0.id) }
             .sorted { $0.millis != $1.millis ? $0.millis < $1.millis : $0.id < $1.id }
         hubspotTimeOrder[type, default: [:]][property] = order

@@ -117,18 +117,22 @@ struct SOQLEvaluator {
 
     func sort(_ rows: inout [SalesforceRecord], by orders: [SOQLQuery.Order]) {
         guard !orders.isEmpty else { rows.sort { $0.id < $1.id }; return }
-        rows.sort { a, b in
-            for order in orders {
-                let av = value(order.field, of: a), bv = value(order.field, of: b)
+        // Decorate once: each row's sort values are read once, not on every comparison.
+        let exact = orders.map { isIdentifier($0.field) }
+        var keyed = rows.map { row in (keys: orders.map { value($0.field, of: row) }, row: row) }
+        keyed.sort { a, b in
+            for (index, order) in orders.enumerated() {
+                let av = a.keys[index], bv = b.keys[index]
                 if av == bv { continue }
                 if av == .null || bv == .null {
                     return (av == .null) != order.nullsLast
                 }
-                let cmp = ordering(av, bv, exact: isIdentifier(order.field))
+                let cmp = ordering(av, bv, exact: exact[index])
                 if cmp != 0 { return order.descending ? cmp > 0 : cmp < 0 }
             }
             return false
         }
+        rows = keyed.map(\.row)
     }
 
     func ordering(_ a: SalesforceValue, _ b: SalesforceValue, exact: Bool) -> Int {
@@ -137,7 +141,7 @@ struct SOQLEvaluator {
         case (.number(let x), .number(let y)): return x == y ? 0 : (x < y ? -1 : 1)
         default:
             let x = a.text ?? "", y = b.text ?? ""
-            if exact { return x == y ? 0 : (Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8)) ? -1 : 1) }
+            if exact { return x == y ? 0 : (x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : 1) }
             let lx = x.lowercased(), ly = y.lowercased()
             return lx == ly ? 0 : (lx < ly ? -1 : 1)
         }

@@ -81,13 +81,9 @@ struct ControlRoutes {
             }
         }
         router.put("/_simulator/hubspot/contacts/:id/companies/:company") { request, context in
-            try await handle {
-                guard let id = Int(try context.parameters.require("id")), let company = Int(try context.parameters.require("company")) else {
-                    throw ControlError("contact and company ids are numbers")
-                }
-                try await state.associateHubSpotContact(id, withCompany: company, primary: SimulatorHTTP.query(request, "primary") == "true")
-                return SimulatorHTTP.empty(status: 204)
-            }
+            // A named method, not an inline closure: the 6.3 optimiser crashed splitting this coroutine inline.
+            try await associate(contact: context.parameters.get("id"), company: context.parameters.get("company"),
+                                primary: SimulatorHTTP.query(request, "primary") == "true")
         }
         router.post("/_simulator/hubspot/expire-tokens") { _, _ in
             await state.expireHubSpotTokens()
@@ -105,6 +101,16 @@ struct ControlRoutes {
             }
             body["slackMessages"] = .number(Double(await state.slackBodies().count))
             return SimulatorHTTP.json(.object(body))
+        }
+    }
+
+    func associate(contact: String?, company: String?, primary: Bool) async throws -> Response {
+        try await handle {
+            guard let contact = contact.flatMap(Int.init), let company = company.flatMap(Int.init) else {
+                throw ControlError("contact and company ids are numbers")
+            }
+            try await state.associateHubSpotContact(contact, withCompany: company, primary: primary)
+            return SimulatorHTTP.empty(status: 204)
         }
     }
 

@@ -88,13 +88,15 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Encodes with sorted keys (stable output for tests and golden files).
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        try JSONCodec.write(self, into: &bytes)
+        return Data(bytes)
     }
 
+    /// Parses JSON; bad input throws `DecodingError.dataCorrupted` naming the byte where it went wrong.
     public static func decode(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONCodec.parse(data)
     }
 }
 
