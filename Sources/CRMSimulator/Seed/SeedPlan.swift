@@ -268,11 +268,11 @@ struct SeedPlanBuilder {
         var mess: [SeedMess] = duplicate ? [.duplicateInSystem] : []
         if personal && !duplicate { mess.append(.personalEmail) }
         var messyAddress = messyEmail(email, personal: personal, mess: &mess, hubspot: true)
-        if !hubspotEmailKeys.insert(messyAddress.trimmingCharacters(in: .whitespaces).lowercased()).inserted {
+        if !hubspotEmailKeys.insert(SimulatorState.emailKey(messyAddress) ?? "").inserted {
             // The variant is another contact's address: HubSpot would refuse it, so this copy keeps the clean one.
             mess.removeAll { [.gmailDots, .plusTag, .emailCase, .emailSpaces].contains($0) }
             messyAddress = email
-            guard hubspotEmailKeys.insert(email.lowercased()).inserted else { return }
+            guard hubspotEmailKeys.insert(SimulatorState.emailKey(email) ?? "").inserted else { return }
         }
         let (first, last) = names(person, hubspot: true, mess: &mess)
         var properties: [String: String] = [

@@ -52,8 +52,11 @@ extension SimulatorState {
 
     /// The uniqueness key of an email: trimmed and lower-cased; `nil` when blank.
     static func emailKey(_ email: String?) -> String? {
-        guard let key = email?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !key.isEmpty else { return nil }
-        return key
+        guard let email else { return nil }
+        // Pure Swift trim (Foundation's goes through NSString on Linux, a tenth of a million-record seed).
+        guard let first = email.firstIndex(where: { !$0.isWhitespace }),
+              let last = email.lastIndex(where: { !$0.isWhitespace }) else { return nil }
+        return email[first...last].lowercased()
     }
 
     /// A date property value: `YYYY-MM-DD`, or epoch milliseconds (or an ISO instant) falling exactly on midnight UTC.
