@@ -5,6 +5,25 @@ import Testing
 
 @Suite("Simulator: control API over HTTP")
 struct ControlAPITests {
+    @Test("scripts can link a contact to a company and expire every token and session")
+    func linksAndExpiry() async throws {
+        try await withSimulator { simulator, endpoints in
+            let company = try await simulator.state.createHubSpotRecord("companies", properties: ["name": "Acme", "domain": "acme.io"])
+            let contact = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "z@acme.io"])
+            let linked = try await call("PUT", endpoints.url("/_simulator/hubspot/contacts/\(contact)/companies/\(company)", query: "primary=true"))
+            #expect(linked.status == 204)
+            #expect(await simulator.state.hubspotRecord("contacts", id: contact)?.properties["associatedcompanyid"] == String(company))
+            #expect(try await call("PUT", endpoints.url("/_simulator/hubspot/contacts/\(contact)/companies/999")).status == 404)
+            #expect(try await call("PUT", endpoints.url("/_simulator/hubspot/contacts/x/companies/1")).status == 400)
+
+            let token = try await salesforceToken(simulator, endpoints)
+            let query = endpoints.url("/services/data/v62.0/query", query: soql("SELECT COUNT() FROM Lead"))
+            #expect(try await call("GET", query, token: token).status == 200)
+            #expect(try await call("POST", endpoints.url("/_simulator/salesforce/expire-sessions")).status == 204)
+            #expect(try await call("GET", query, token: token).status == 401)
+        }
+    }
+
     @Test("scripts can act as marketing and sales: create, engage, log a call, change status, convert, merge, delete")
     func control() async throws {
         try await withSimulator { simulator, endpoints in

@@ -141,7 +141,7 @@ struct SimulateCommandTests {
         let config = directory + "/leadrelay.yaml"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: leadrelayBinary)
-        process.arguments = ["simulate", "--seed", "42", "--leads", "120", "--write-config", config]
+        process.arguments = ["simulate", "--seed", "42", "--leads", "120", "--write-config", config, "--truth-file", directory + "/truth.jsonl"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -161,6 +161,9 @@ struct SimulateCommandTests {
         #expect(banner.contains("CRM simulator listening on http://127.0.0.1:"))
         #expect(banner.contains("token pat-na1-"))
         #expect(banner.contains("Configuration written:    \(config)"))
+        #expect(banner.contains("Ground truth written:     \(directory)/truth.jsonl  (120 people"))
+        let truth = try SeedTruth.read(from: URL(fileURLWithPath: directory + "/truth.jsonl"))
+        #expect(truth.people.count == 120 && !truth.accounts.isEmpty)
         let check = try await runCLI(["check", "--config", config])
         #expect(check.status == 0, "\(check.stderr)")
         let plan = try await runCLI(["reconcile", "--dry-run", "--format", "json", "--config", config])

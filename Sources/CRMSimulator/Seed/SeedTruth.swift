@@ -81,6 +81,10 @@ public struct SeedTruth: Sendable {
 
     /// Writes the truth as JSON Lines, owner-readable only (it holds personal data, if fake).
     public func writeJSONLines(to url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: folder.path) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }

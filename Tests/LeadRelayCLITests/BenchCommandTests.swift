@@ -1,0 +1,33 @@
+import Foundation
+import LeadRelayCore
+import Testing
+
+@Suite("leadrelay bench")
+struct BenchCommandTests {
+    @Test("bench read polls every seeded contact and lead through the connectors and reports the figures")
+    func read() async throws {
+        let run = try await runCLI(["bench", "read", "--people", "700", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try JSONValue.decode(Data(run.stdout.utf8))
+        let figures = try #require(report["figures"])
+        #expect(figures["salesforce_records"] == 700)
+        #expect(figures["hubspot_records"] == figures["seeded_contacts"])
+        #expect(figures["salesforce_calls"] == 1, "700 rows fit one 2,000-row page")
+        #expect((figures["hubspot_calls"]?.doubleValue ?? 0) >= 4, "pages of 200")
+        #expect(figures["hubspot_rejected"] == 0 && figures["salesforce_rejected"] == 0)
+        #expect((figures["wall_seconds"]?.doubleValue ?? 0) > 0)
+    }
+
+    @Test("bench seed reports records and writes the truth file when asked")
+    func seed() async throws {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("bench-\(UUID().uuidString)/truth.jsonl")
+        let run = try await runCLI(["bench", "seed", "--people", "400", "--truth-file", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("records"))
+        #expect(run.stdout.contains("truth file: \(path)"))
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("{\"kind\":\"person\"") }.count == 400)
+        let invalid = try await runCLI(["bench", "seed", "--people", "0"])
+        #expect(invalid.status == 2)
+    }
+}
