@@ -96,6 +96,9 @@ extension SimulatorState {
             reps.append(.init(id: rep.key, email: rep.email, hubspotOwnerID: rep.hubspotOwnerID, salesforceUserID: userID))
         }
         let integrationUser = apiUserID()
+        // A lead queue, as most orgs have: leads can be owned by it (OwnerId 00G…) instead of a person.
+        _ = try salesforceCreate("Group", fields: ["Name": "Unassigned Leads", "DeveloperName": "Unassigned_Leads", "Type": "Queue"],
+                                 at: now.addingTimeInterval(-400 * 86_400), countAsAPIWrite: false)
         let departed = plan.departed
         addHubSpotOwner(HubSpotOwner(id: departed.hubspotOwnerID, userId: departed.hubspotUserID, email: departed.email,
                                      firstName: departed.firstName, lastName: departed.lastName))

@@ -85,6 +85,20 @@ struct ControlRoutes {
             try await associate(contact: context.parameters.get("id"), company: context.parameters.get("company"),
                                 primary: SimulatorHTTP.query(request, "primary") == "true")
         }
+        router.post("/_simulator/hubspot/bulk-update") { request, _ in
+            try await handle {
+                let body = try await SimulatorHTTP.body(request)
+                let type = body["type"]?.stringValue ?? "contacts"
+                let properties = body["properties"]?.objectValue?.compactMapValues(\.flatText) ?? [:]
+                var ids = body["ids"]?.arrayValue?.compactMap { $0.flatText.flatMap(Int.init) } ?? []
+                if ids.isEmpty, let count = body["count"]?.doubleValue {
+                    ids = Array(await state.hubspotRecords(type).filter { !$0.archived }.prefix(Int(count)).map(\.id))
+                }
+                guard !ids.isEmpty, !properties.isEmpty else { throw ControlError("properties and ids (or count) are required") }
+                try await state.bulkUpdateHubSpotRecords(type, ids: ids, properties: properties)
+                return SimulatorHTTP.json(["updated": .number(Double(ids.count))])
+            }
+        }
         router.post("/_simulator/hubspot/expire-tokens") { _, _ in
             await state.expireHubSpotTokens()
             return SimulatorHTTP.empty(status: 204)

@@ -243,6 +243,8 @@ struct HubSpotRoutes {
                 throw HubSpotError(status: 500, category: "INTERNAL_ERROR", message: "\(error)")
             }
         }
+        // HubSpot does not keep input order in batch results; connectors must match by id or email.
+        results = await state.shuffledForResponse(results)
         var response: [String: JSONValue] = [
             "status": "COMPLETE", "results": .array(results),
             "startedAt": .string(CRMTimestamps.hubspot(started)), "completedAt": .string(CRMTimestamps.hubspot(Date())),

@@ -29,6 +29,12 @@ struct SalesforceRoutes {
                     return SimulatorHTTP.json(["error": "invalid_grant", "error_description": "expired access/refresh token"], status: 400)
                 }
                 token = issued
+            case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+                switch await state.issueTokenForJWT(form["assertion"] ?? "") {
+                case .success(let issued): token = issued
+                case .failure(let refusal):
+                    return SimulatorHTTP.json(["error": "invalid_grant", "error_description": .string(refusal.message)], status: 400)
+                }
             default:
                 return SimulatorHTTP.json(["error": "unsupported_grant_type", "error_description": "grant type not supported"], status: 400)
             }

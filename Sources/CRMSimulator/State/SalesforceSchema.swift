@@ -114,5 +114,14 @@ enum SalesforceSchema {
         SalesforceField(name: "IsActive", type: "boolean", nillable: false),
     ])
 
-    static let all: [String: SalesforceObjectType] = ["Lead": lead, "Account": account, "User": user, "Contact": contact, "Task": task]
+    /// Queues (and public groups): a lead's `OwnerId` may be a queue's `00G…` id instead of a user's.
+    static let group = SalesforceObjectType(name: "Group", keyPrefix: "00G", fields: common + [
+        SalesforceField(name: "Name", type: "string", length: 40, nillable: false),
+        SalesforceField(name: "DeveloperName", type: "string", length: 80, nillable: false),
+        SalesforceField(name: "Type", type: "picklist", length: 40, nillable: false, picklistValues: ["Queue", "Regular"], restrictedPicklist: true),
+        SalesforceField(name: "Email", type: "email", length: 255),
+    ])
+
+    static let all: [String: SalesforceObjectType] = ["Lead": lead, "Account": account, "User": user, "Contact": contact, "Task": task,
+                                                      "Group": group]
 }

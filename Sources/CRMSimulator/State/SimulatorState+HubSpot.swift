@@ -16,6 +16,14 @@ extension SimulatorState {
         try hubspotUpdate(type, id: id, properties: properties, countAsAPIWrite: false)
     }
 
+    /// Changes many records in one go, as a workflow or import does: every one gets the same modification time.
+    ///
+    /// This is what makes thousands of records share one `lastmodifieddate`, which a cursor must page through.
+    public func bulkUpdateHubSpotRecords(_ type: String, ids: [Int], properties: [String: String]) throws {
+        let stamp = now()
+        for id in ids { _ = try hubspotUpdate(type, id: id, properties: properties, countAsAPIWrite: false, stampOverride: stamp) }
+    }
+
     /// Archives a record as a user deleting it in HubSpot would.
     public func archiveHubSpotRecord(_ type: String, id: Int) throws {
         try hubspotArchive(type, id: id)
@@ -57,6 +65,20 @@ extension SimulatorState {
         guard let first = email.firstIndex(where: { !$0.isWhitespace }),
               let last = email.lastIndex(where: { !$0.isWhitespace }) else { return nil }
         return email[first...last].lowercased()
+    }
+
+    /// Date properties are stored and returned as `YYYY-MM-DD`, however they were written.
+    func normalisedDates(_ type: String, _ properties: [String: String]) -> [String: String] {
+        let index = propertyIndex(type)
+        var result = properties
+        for (name, value) in properties where index[name]?.type == "date" && !value.isEmpty {
+            if let millis = Int64(value) {
+                result[name] = String(CRMTimestamps.hubspot(Date(timeIntervalSince1970: Double(millis) / 1000)).prefix(10))
+            } else if value.count > 10, let instant = CRMTimestamps.parse(value) {
+                result[name] = String(CRMTimestamps.hubspot(instant).prefix(10))
+            }
+        }
+        return result
     }
 
     /// A date property value: `YYYY-MM-DD`, or epoch milliseconds (or an ISO instant) falling exactly on midnight UTC.
@@ -127,7 +149,7 @@ extension SimulatorState {
         let id = hubspotNextID[type, default: 1]
         hubspotNextID[type] = id + 1
         let stamp = Self.millisecondPrecision(time ?? now())
-        var props = properties.filter { !$0.value.isEmpty }
+        var props = normalisedDates(type, properties.filter { !$0.value.isEmpty })
         props["hs_object_id"] = String(id)
         props["createdate"] = CRMTimestamps.hubspot(stamp)
         props[HubSpotRecord.modifiedProperty(for: type)] = CRMTimestamps.hubspot(stamp)
@@ -141,15 +163,16 @@ extension SimulatorState {
         return hubspotRecords[type]?[id] ?? record
     }
 
-    func hubspotUpdate(_ type: String, id: Int, properties: [String: String], countAsAPIWrite: Bool = true) throws(HubSpotError) -> HubSpotRecord {
+    func hubspotUpdate(_ type: String, id: Int, properties: [String: String], countAsAPIWrite: Bool = true,
+                       stampOverride: Date? = nil) throws(HubSpotError) -> HubSpotRecord {
         guard var record = hubspotRecords[type]?[id], !record.archived else { throw .notFound }
         try validateHubSpot(type, properties, creating: false)
         if type == "contacts", let change = properties["email"] {
             if let old = Self.emailKey(record.properties["email"]) { hubspotEmails[old] = nil }
             if let new = Self.emailKey(change) { hubspotEmails[new] = id }
         }
-        let stamp = now()
-        for (name, value) in properties {
+        let stamp = stampOverride ?? now()
+        for (name, value) in normalisedDates(type, properties) {
             if value.isEmpty { record.properties.removeValue(forKey: name) } else { record.properties[name] = value }
         }
         if properties["hubspot_owner_id"] != nil { record.properties["hubspot_owner_assigneddate"] = CRMTimestamps.hubspot(stamp) }

@@ -47,6 +47,37 @@ extension SimulatorState {
         return token
     }
 
+    /// The JWT bearer grant: a three-part RS256 assertion whose `iss` is the client id, `sub` an active user's
+    /// username, `aud` the login host, and `exp` in the next few minutes. The signature is not checked (the
+    /// simulator holds no certificate); everything Salesforce reads from the claims is.
+    func issueTokenForJWT(_ assertion: String) -> Result<String, JWTRefusal> {
+        let parts = assertion.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let header = Self.base64URLJSON(parts[0]), let claims = Self.base64URLJSON(parts[1]), !parts[2].isEmpty,
+              header["alg"] == "RS256" else { return .failure(JWTRefusal(message: "invalid assertion")) }
+        guard claims["iss"]?.stringValue == credentials.salesforceClientID,
+              let audience = claims["aud"]?.stringValue, audience.hasPrefix("https://login.salesforce.com") || audience.hasPrefix("https://test.salesforce.com") || audience.hasPrefix("http://127.0.0.1") else {
+            return .failure(JWTRefusal(message: "invalid assertion"))
+        }
+        guard let username = claims["sub"]?.stringValue,
+              (salesforceRecords["User"] ?? [:]).values.contains(where: { $0.fields["Username"] == .string(username) && $0.fields["IsActive"] != .bool(false) }) else {
+            return .failure(JWTRefusal(message: "user hasn't approved this consumer"))
+        }
+        let now = clock().timeIntervalSince1970
+        guard let expiry = claims["exp"]?.doubleValue, expiry > now, expiry <= now + 300 else {
+            return .failure(JWTRefusal(message: "expired authorization code"))
+        }
+        let token = "00D5g000004SIM!" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+        issuedTokens[token] = clock()
+        return .success(token)
+    }
+
+    static func base64URLJSON(_ part: Substring) -> JSONValue? {
+        var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        guard let data = Data(base64Encoded: text) else { return nil }
+        return try? JSONValue.decode(data)
+    }
+
     func isValidSalesforceToken(_ token: String) -> Bool {
         guard let issued = issuedTokens[token] else { return false }
         if let lifetime = salesforceSessionLifetime, clock().timeIntervalSince(issued) >= lifetime { return false }
@@ -390,4 +421,9 @@ extension SimulatorState {
         let limit = min(end, clock())
         return Date(timeIntervalSince1970: (limit.timeIntervalSince1970 / 60).rounded(.down) * 60)
     }
+}
+
+/// Why the token endpoint refused a JWT assertion (`error_description`).
+struct JWTRefusal: Error {
+    var message: String
 }

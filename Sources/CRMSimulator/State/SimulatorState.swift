@@ -124,6 +124,13 @@ public actor SimulatorState {
     var salesforceLateCommit: (rate: Double, seconds: Double) = (0, 0)
     var faultPlans: [CRMSystem: FaultPlan] = [:]
 
+    /// Batch results in an order that is not the input's (seeded, so a run replays).
+    func shuffledForResponse<T>(_ items: [T]) -> [T] {
+        var shuffled = items
+        shuffled.shuffle(using: &faultRandom)
+        return shuffled
+    }
+
     /// Seeds every random fault decision (per-record failures, late commits) for a reproducible run.
     public func setFaultSeed(_ seed: UInt64) { faultRandom = SeededRandom(seed: seed) }
 
