@@ -115,6 +115,29 @@ struct ConfigurationTests {
         #expect(withHours.notices.first?.file == "routing.yaml")
     }
 
+    @Test("rate limits configure the quota scheduler; bad ones are located")
+    func rateLimits() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        var text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        text = text.replacingOccurrences(of: "auth: { kind: private-app, tokenFile: credentials/hs }",
+                                         with: "auth: { kind: private-app, tokenFile: credentials/hs }\n  rateLimit: { perTenSeconds: 100, searchPerSecond: 4, dailyBudget: 250000, keepFree: 0.2 }")
+        try workspace.write("leadrelay.yaml", text)
+        let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        #expect(loaded.notices.isEmpty, "rate limits are acted on now")
+        let policy = ConnectorFactory.quotaPolicy(loaded.config.hubspot.rateLimit, reset: .midnightUTC)
+        #expect(policy.perWindow == 100 && policy.searchPerSecond == 4 && policy.dailyAllowance == 200_000)
+
+        try workspace.write("leadrelay.yaml", text.replacingOccurrences(of: "keepFree: 0.2", with: "keepFree: 1.5"))
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("keepFree 1.5 should be refused")
+        } catch {
+            let problem = try #require(error.problems.first { $0.key == "hubspot.rateLimit.keepFree" })
+            #expect(problem.line == 4, "the rateLimit line")
+        }
+    }
+
     @Test("a YAML syntax error names its line")
     func syntax() throws {
         let workspace = try TestWorkspace()

@@ -53,7 +53,13 @@ public struct APIClient: Sendable {
         while attempt < retry.maxAttempts {
             attempt += 1
             do {
-                try await gate.admit()
+                // HubSpot search has its own bucket, outside the ten-second one.
+                try await gate.admit(search: path.hasSuffix("/search"))
+            } catch let pause as QuotaPause {
+                logger.notice("Daily API budget share spent; pausing this CRM until the window allows.", metadata: [
+                    "crm.system": "\(system.rawValue)", "crm.budget": "\(pause)",
+                ])
+                throw .budgetReserved(system: system, resumeAt: pause.resumeAt, message: pause.description)
             } catch {
                 throw .unavailable(system: system, attempts: attempt, lastError: "cancelled")
             }

@@ -124,8 +124,6 @@ public struct ConfigurationLoader: Sendable {
                                          salesforceClientSecret: clientSecret, slackWebhook: slack)
         loaded.notices = notices
         let planned: [([String], String)] = [
-            (["hubspot", "rateLimit"], "rate limits are taken from the API's own headers and 429s for now; configured budgets arrive with the quota scheduler"),
-            (["salesforce", "rateLimit"], "the daily budget is read from Salesforce's 403 REQUEST_LIMIT_EXCEEDED for now; configured headroom arrives with the quota scheduler"),
             (["admin"], "the admin server (/healthz, /readyz, /metrics) is not built yet; nothing listens"),
             (["notify", "sms"], "SMS notifications are not built yet; only Slack is sent"),
         ]

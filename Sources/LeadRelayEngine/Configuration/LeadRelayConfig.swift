@@ -12,6 +12,16 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var baseURL: String
         public var auth: Auth
         public var timeout: ConfigDuration?
+        public var rateLimit: RateLimit?
+    }
+
+    /// A CRM's request budget: pacing per window, search per second (HubSpot), the daily budget and the share kept free.
+    public struct RateLimit: Sendable, Decodable {
+        public var perTenSeconds: Int?
+        public var searchPerSecond: Int?
+        public var dailyBudget: Int?
+        /// Share of the daily budget left for people and other integrations (0 to 1; 0.2 keeps 20%).
+        public var keepFree: Double?
     }
 
     public struct Salesforce: Sendable, Decodable {
@@ -27,6 +37,7 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var apiVersion: String
         public var auth: Auth
         public var timeout: ConfigDuration?
+        public var rateLimit: RateLimit?
     }
 
     public struct Poll: Sendable, Decodable {
@@ -71,6 +82,18 @@ public struct LeadRelayConfig: Sendable, Decodable {
     /// Checks the decoder cannot make, all of them at once.
     func validate() -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
+        for (system, limit) in [("hubspot", hubspot.rateLimit), ("salesforce", salesforce.rateLimit)] {
+            guard let limit else { continue }
+            for (key, value) in [("perTenSeconds", limit.perTenSeconds), ("searchPerSecond", limit.searchPerSecond), ("dailyBudget", limit.dailyBudget)] {
+                if let value, value < 1 { issues.append(ConfigIssue(path: [system, "rateLimit", key], "must be at least 1 (leave it out for no limit)")) }
+            }
+            if let keepFree = limit.keepFree, !(0..<1).contains(keepFree) {
+                issues.append(ConfigIssue(path: [system, "rateLimit", "keepFree"], "is the share of the daily budget kept free, from 0 up to (not including) 1; e.g. 0.2"))
+            }
+        }
+        if salesforce.rateLimit?.perTenSeconds != nil || salesforce.rateLimit?.searchPerSecond != nil {
+            issues.append(ConfigIssue(path: ["salesforce", "rateLimit"], "Salesforce budgets are daily only: dailyBudget and keepFree"))
+        }
         for (path, text) in [(["hubspot", "baseURL"], hubspot.baseURL), (["salesforce", "baseURL"], salesforce.baseURL)] {
             if URL(string: text)?.scheme.map({ ["http", "https"].contains($0) }) != true || URL(string: text)?.host == nil {
                 issues.append(ConfigIssue(path: path, "'\(text)' is not an http(s) URL"))

@@ -68,10 +68,14 @@ public struct OutboxDispatcher: Sendable {
             do {
                 outcomes = try await connector.apply(items.map(\.1))
             } catch {
-                if case .quotaExhausted(_, let message) = error {
+                switch error {
+                case .quotaExhausted(_, let message), .budgetReserved(_, _, let message):
+                    // Nothing was marked: the writes stay pending, untouched, for the next window.
                     logger.warning("API budget exhausted; writes wait for the next window.", metadata: ["crm.system": "\(system.rawValue)"])
                     stats.halted = message
                     return
+                default:
+                    break
                 }
                 if case .authentication = error { throw error }
                 logger.error("Writes failed; they stay pending.", metadata: ["crm.system": "\(system.rawValue)", "error": "\(error)"])

@@ -44,6 +44,12 @@ public struct SyncService: Service {
                 case .quotaExhausted:
                     logger.warning("API budget exhausted; the cycle resumes when the window allows.", metadata: ["error": "\(error)"])
                     wait = .seconds(15 * 60)
+                case .budgetReserved(_, let resumeAt, _):
+                    // Nothing of the interrupted cycle was committed: it starts again from the last watermarks.
+                    let seconds = min(max(resumeAt.timeIntervalSinceNow, 1), 3600)
+                    logger.warning("Daily API budget share spent; checkpointed at the last committed cycle, resuming when the window allows.",
+                                   metadata: ["error": "\(error)", "resume.in_seconds": "\(Int(seconds))"])
+                    wait = .milliseconds(Int64(seconds * 1000))
                 default:
                     failures += 1
                     logger.error("Cycle failed; state is unchanged and the cycle will be retried.", metadata: ["error": "\(error)"])

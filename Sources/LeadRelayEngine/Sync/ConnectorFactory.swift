@@ -13,13 +13,22 @@ public enum ConnectorFactory {
         }
         let hubspot = APIClient(system: .hubspot, transport: transport,
                                 auth: StaticTokenProvider(token: configuration.hubspotToken, baseURL: hubspotURL),
+                                gate: RateLimitGate(policy: quotaPolicy(config.hubspot.rateLimit, reset: .midnightUTC), system: .hubspot),
                                 timeout: config.hubspot.timeout?.seconds ?? 30, logger: logger)
         let salesforceAuth = SalesforceClientCredentials(loginURL: loginURL, clientID: configuration.salesforceClientID,
                                                          clientSecret: configuration.salesforceClientSecret, transport: transport)
         let salesforce = APIClient(system: .salesforce, transport: transport, auth: salesforceAuth,
+                                   gate: RateLimitGate(policy: quotaPolicy(config.salesforce.rateLimit, reset: .rolling24Hours), system: .salesforce),
                                    timeout: config.salesforce.timeout?.seconds ?? 30, logger: logger)
         return [HubSpotConnector(client: hubspot, logger: logger),
                 SalesforceConnector(client: salesforce, apiVersion: config.salesforce.apiVersion, logger: logger)]
+    }
+
+    /// The quota scheduler's policy from a `rateLimit` block (none: pace only on the server's 429s and headers).
+    public static func quotaPolicy(_ limit: LeadRelayConfig.RateLimit?, reset: QuotaPolicy.DailyReset) -> QuotaPolicy {
+        guard let limit else { return QuotaPolicy(dailyReset: reset) }
+        return QuotaPolicy(perWindow: limit.perTenSeconds, window: 10, searchPerSecond: limit.searchPerSecond,
+                           dailyBudget: limit.dailyBudget, keepFree: limit.keepFree ?? 0, dailyReset: reset)
     }
 
     public static func notifier(_ configuration: LoadedConfiguration, transport: any HTTPTransport = URLSessionTransport()) -> (any Notifier)? {
