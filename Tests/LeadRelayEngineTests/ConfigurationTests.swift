@@ -16,8 +16,8 @@ struct ConfigurationTests {
         #expect(loaded.routing.reps.count == 6)
         #expect(loaded.pollInterval.seconds == 1)
         #expect(loaded.lookback == 5)
-        #expect(loaded.hubspotToken.value == "pat-na1-test")
-        #expect("\(loaded.hubspotToken)" == "***")
+        #expect(loaded.hubspotToken?.value == "pat-na1-test")
+        #expect("\(loaded.hubspotToken!)" == "***")
         #expect(loaded.storePath == workspace.directory + "/state/leadrelay.sqlite")
     }
 
@@ -29,7 +29,7 @@ struct ConfigurationTests {
         text = text.replacingOccurrences(of: "tokenFile: credentials/hs", with: "tokenEnv: HS_TOKEN")
         try workspace.write("leadrelay.yaml", text)
         let fromEnv = try ConfigurationLoader(environment: ["HS_TOKEN": "pat-env"]).load(workspace.configPath)
-        #expect(fromEnv.hubspotToken.value == "pat-env")
+        #expect(fromEnv.hubspotToken?.value == "pat-env")
         do {
             _ = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             Issue.record("a missing variable must fail")
@@ -45,7 +45,8 @@ struct ConfigurationTests {
         }
         try Data("from-credentials-directory\n".utf8).write(to: URL(fileURLWithPath: systemdDirectory + "/credentials/sf-id"))
         let systemd = try ConfigurationLoader(environment: ["HS_TOKEN": "x", "CREDENTIALS_DIRECTORY": systemdDirectory]).load(workspace.configPath)
-        #expect(systemd.salesforceClientID.value == "from-credentials-directory")
+        guard case .clientCredentials(let id, _) = systemd.salesforceAuth else { Issue.record("client credentials expected"); return }
+        #expect(id.value == "from-credentials-directory")
     }
 
     @Test("every problem in every file is reported with file, line and key")
@@ -135,6 +136,36 @@ struct ConfigurationTests {
         } catch {
             let problem = try #require(error.problems.first { $0.key == "hubspot.rateLimit.keepFree" })
             #expect(problem.line == 4, "the rateLimit line")
+        }
+    }
+
+    @Test("auth kinds: HubSpot oauth and Salesforce refresh-token load; jwt-bearer and missing secrets are named")
+    func authKinds() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        try workspace.write("credentials/hs-id", "app-id")
+        try workspace.write("credentials/hs-secret", "app-secret")
+        try workspace.write("credentials/refresh", "na1-refresh")
+        let base = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        let oauth = base
+            .replacingOccurrences(of: "auth: { kind: private-app, tokenFile: credentials/hs }",
+                                  with: "auth: { kind: oauth, clientIdFile: credentials/hs-id, clientSecretFile: credentials/hs-secret, refreshTokenFile: credentials/refresh }")
+            .replacingOccurrences(of: "auth: { kind: client-credentials,", with: "auth: { kind: refresh-token, refreshTokenFile: credentials/refresh,")
+        try workspace.write("leadrelay.yaml", oauth)
+        let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        guard case .oauth(let id, _, let refresh) = loaded.hubspotAuth else { Issue.record("oauth expected"); return }
+        #expect(id.value == "app-id" && refresh.value == "na1-refresh")
+        guard case .refreshToken = loaded.salesforceAuth else { Issue.record("refresh-token expected"); return }
+
+        try workspace.write("leadrelay.yaml", oauth
+            .replacingOccurrences(of: ", refreshTokenFile: credentials/refresh }", with: " }")
+            .replacingOccurrences(of: "kind: refresh-token, refreshTokenFile: credentials/refresh,", with: "kind: jwt-bearer,"))
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("expected problems")
+        } catch {
+            #expect(error.problems.contains { $0.key == "hubspot.auth" && $0.message.contains("refreshTokenEnv or refreshTokenFile") })
+            #expect(error.problems.contains { $0.key == "salesforce.auth.kind" && $0.message.contains("RS256") })
         }
     }
 

@@ -1,21 +1,30 @@
 import Foundation
 import LeadRelayCore
 
-/// Salesforce OAuth 2.0 client-credentials flow, with the token and `instance_url` cached.
+/// Salesforce OAuth 2.0: the client-credentials or refresh-token grant, with the token and `instance_url` cached.
 ///
 /// Salesforce sends no expiry; the token is renewed only when a call comes back
 /// `401 INVALID_SESSION_ID`. An actor because concurrent calls share one session.
 public actor SalesforceClientCredentials: AccessTokenProvider {
+    /// How the session is obtained.
+    public enum Grant: Sendable {
+        case clientCredentials
+        /// A refresh token issued to this connected app (web-server flow done once, by a person).
+        case refreshToken(Secret)
+    }
+
     let loginURL: URL
     let clientID: Secret
     let clientSecret: Secret
+    let grant: Grant
     let transport: any HTTPTransport
     private var cached: AccessToken?
 
-    public init(loginURL: URL, clientID: Secret, clientSecret: Secret, transport: any HTTPTransport) {
+    public init(loginURL: URL, clientID: Secret, clientSecret: Secret, grant: Grant = .clientCredentials, transport: any HTTPTransport) {
         self.loginURL = loginURL
         self.clientID = clientID
         self.clientSecret = clientSecret
+        self.grant = grant
         self.transport = transport
     }
 
@@ -25,40 +34,22 @@ public actor SalesforceClientCredentials: AccessTokenProvider {
     }
 
     public func refresh() async throws(CRMError) -> AccessToken {
-        let form = [("grant_type", "client_credentials"), ("client_id", clientID.value), ("client_secret", clientSecret.value)]
-            .map { "\($0.0)=\(FormEncoding.escape($0.1))" }.joined(separator: "&")
-        let request = TransportRequest(method: "POST", url: loginURL.appendingPathComponent("services/oauth2/token"),
-                                       headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
-                                       body: Data(form.utf8))
-        var lastError = ""
-        for attempt in 1...3 {
-            let response: TransportResponse
-            do {
-                response = try await transport.send(request)
-            } catch {
-                lastError = "\(error)"
-                try? await Task.sleep(for: .milliseconds(200 * attempt))
-                continue
-            }
-            if response.status >= 500 {
-                lastError = "HTTP \(response.status)"
-                try? await Task.sleep(for: .milliseconds(200 * attempt))
-                continue
-            }
-            guard let json = try? JSONValue.decode(response.body) else {
-                throw .invalidResponse(system: .salesforce, message: "token endpoint returned HTTP \(response.status) without JSON")
-            }
-            guard response.status == 200, let token = json["access_token"]?.stringValue,
-                  let instance = json["instance_url"]?.stringValue.flatMap(URL.init(string:)) else {
-                let code = json["error"]?.stringValue ?? "HTTP_\(response.status)"
-                let detail = json["error_description"]?.stringValue ?? "no access_token in the response"
-                throw .authentication(system: .salesforce, message: "\(code): \(detail)")
-            }
-            let fresh = AccessToken(token: Secret(token), baseURL: instance)
-            cached = fresh
-            return fresh
+        var form = [("client_id", clientID.value), ("client_secret", clientSecret.value)]
+        switch grant {
+        case .clientCredentials: form.insert(("grant_type", "client_credentials"), at: 0)
+        case .refreshToken(let token): form = [("grant_type", "refresh_token")] + form + [("refresh_token", token.value)]
         }
-        throw .unavailable(system: .salesforce, attempts: 3, lastError: "token endpoint: \(lastError)")
+        let (status, json) = try await TokenEndpoint.post(loginURL.appendingPathComponent("services/oauth2/token"), form: form,
+                                                          system: .salesforce, transport: transport)
+        guard status == 200, let token = json["access_token"]?.stringValue,
+              let instance = json["instance_url"]?.stringValue.flatMap(URL.init(string:)) else {
+            let code = json["error"]?.stringValue ?? "HTTP_\(status)"
+            let detail = json["error_description"]?.stringValue ?? "no access_token in the response"
+            throw .authentication(system: .salesforce, message: "\(code): \(detail)")
+        }
+        let fresh = AccessToken(token: Secret(token), baseURL: instance)
+        cached = fresh
+        return fresh
     }
 }
 

@@ -117,6 +117,10 @@ public struct APIClient: Sendable {
             case .quotaExhausted(let message):
                 throw .quotaExhausted(system: system, message: message)
             case .fail(let code, let message):
+                // A token refused outright, or one without the scopes LeadRelay needs, is configuration to fix, not a record to skip.
+                if response?.status == 401 || code == "MISSING_SCOPES" {
+                    throw .authentication(system: system, message: "\(code): \(message)")
+                }
                 throw .rejected(system: system, status: response?.status ?? 0, code: code, message: message)
             }
         }

@@ -10,16 +10,33 @@ public struct LoadedConfiguration: Sendable {
     public var scoring: ScoringConfig
     public var routing: RoutingConfig
     public var storePath: String
-    public var hubspotToken: Secret
-    public var salesforceClientID: Secret
-    public var salesforceClientSecret: Secret
+    public var hubspotAuth: HubSpotCredentials
+    public var salesforceAuth: SalesforceCredentials
     public var slackWebhook: URL?
     /// Keys that are valid but not acted on yet, located like problems (`check` prints them).
     public var notices: [ConfigurationProblem] = []
 
+    /// The private-app token, when that is how HubSpot is reached.
+    public var hubspotToken: Secret? {
+        if case .privateApp(let token) = hubspotAuth { return token }
+        return nil
+    }
+
     public var pollInterval: ConfigDuration { config.poll.interval }
     public var lookback: TimeInterval { config.poll.lookback?.seconds ?? 0 }
     public var writesEnabled: Bool { config.mode?.writes ?? true }
+}
+
+/// How LeadRelay authenticates to HubSpot.
+public enum HubSpotCredentials: Sendable {
+    case privateApp(token: Secret)
+    case oauth(clientID: Secret, clientSecret: Secret, refreshToken: Secret)
+}
+
+/// How LeadRelay authenticates to Salesforce.
+public enum SalesforceCredentials: Sendable {
+    case clientCredentials(clientID: Secret, clientSecret: Secret)
+    case refreshToken(clientID: Secret, clientSecret: Secret, refreshToken: Secret)
 }
 
 /// Loads and checks the configuration, collecting every problem in every file before failing.
@@ -58,9 +75,29 @@ public struct ConfigurationLoader: Sendable {
             case .failure(let issue): problems.append(main.problem(issue)); return nil
             }
         }
-        let token = secret(config.hubspot.auth.tokenEnv, config.hubspot.auth.tokenFile, ["hubspot", "auth"])
-        let clientID = secret(config.salesforce.auth.clientIdEnv, config.salesforce.auth.clientIdFile, ["salesforce", "auth"])
-        let clientSecret = secret(config.salesforce.auth.clientSecretEnv, config.salesforce.auth.clientSecretFile, ["salesforce", "auth"])
+        var hubspotAuth: HubSpotCredentials?
+        let hs = config.hubspot.auth
+        if hs.kind == "oauth" {
+            let id = secret(hs.clientIdEnv, hs.clientIdFile, ["hubspot", "auth", "clientId"])
+            let key = secret(hs.clientSecretEnv, hs.clientSecretFile, ["hubspot", "auth", "clientSecret"])
+            let refresh = secret(hs.refreshTokenEnv, hs.refreshTokenFile, ["hubspot", "auth", "refreshToken"])
+            if let id, let key, let refresh { hubspotAuth = .oauth(clientID: id, clientSecret: key, refreshToken: refresh) }
+        } else if let token = secret(hs.tokenEnv, hs.tokenFile, ["hubspot", "auth"]) {
+            hubspotAuth = .privateApp(token: token)
+        }
+        var salesforceAuth: SalesforceCredentials?
+        let sf = config.salesforce.auth
+        let clientID = secret(sf.clientIdEnv, sf.clientIdFile, ["salesforce", "auth"])
+        let clientSecret = secret(sf.clientSecretEnv, sf.clientSecretFile, ["salesforce", "auth"])
+        if let clientID, let clientSecret {
+            if sf.kind == "refresh-token" {
+                if let refresh = secret(sf.refreshTokenEnv, sf.refreshTokenFile, ["salesforce", "auth", "refreshToken"]) {
+                    salesforceAuth = .refreshToken(clientID: clientID, clientSecret: clientSecret, refreshToken: refresh)
+                }
+            } else {
+                salesforceAuth = .clientCredentials(clientID: clientID, clientSecret: clientSecret)
+            }
+        }
         var slack: URL?
         if let hook = config.notify?.slack, let value = secret(hook.webhookURLEnv, hook.webhookURLFile, ["notify", "slack"]) {
             if let url = URL(string: value.value), url.scheme == "https" || url.scheme == "http" {
@@ -116,12 +153,12 @@ public struct ConfigurationLoader: Sendable {
         if let sla = config.sla, !FileManager.default.fileExists(atPath: resolve(sla)) {
             problems.append(main.problem(ConfigIssue(path: ["sla"], "cannot read \(resolve(sla))")))
         }
-        guard problems.isEmpty, let mapping = mappings.first, let scoring, let routing, let token, let clientID, let clientSecret else {
+        guard problems.isEmpty, let mapping = mappings.first, let scoring, let routing, let hubspotAuth, let salesforceAuth else {
             throw ConfigurationError(problems.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0) })
         }
         var loaded = LoadedConfiguration(config: config, path: path, mapping: mapping, scoring: scoring, routing: routing,
-                                         storePath: resolve(config.store.sqlite), hubspotToken: token, salesforceClientID: clientID,
-                                         salesforceClientSecret: clientSecret, slackWebhook: slack)
+                                         storePath: resolve(config.store.sqlite), hubspotAuth: hubspotAuth, salesforceAuth: salesforceAuth,
+                                         slackWebhook: slack)
         loaded.notices = notices
         let planned: [([String], String)] = [
             (["admin"], "the admin server (/healthz, /readyz, /metrics) is not built yet; nothing listens"),

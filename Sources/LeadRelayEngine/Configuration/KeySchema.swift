@@ -60,11 +60,13 @@ indirect enum KeySchema: Sendable {
     static let when = KeySchema.map(condition)
 
     static let leadrelay = KeySchema.object([
-        "hubspot": .object(["baseURL": .any, "auth": .object(["kind": .any, "tokenEnv": .any, "tokenFile": .any]),
+        "hubspot": .object(["baseURL": .any, "auth": .object(["kind": .any, "tokenEnv": .any, "tokenFile": .any, "clientIdEnv": .any, "clientIdFile": .any,
+                                                              "clientSecretEnv": .any, "clientSecretFile": .any, "refreshTokenEnv": .any, "refreshTokenFile": .any]),
                             "rateLimit": .object(["perTenSeconds": .any, "searchPerSecond": .any, "dailyBudget": .any, "keepFree": .any]),
                             "timeout": .any]),
         "salesforce": .object(["baseURL": .any, "apiVersion": .any,
-                               "auth": .object(["kind": .any, "clientIdEnv": .any, "clientIdFile": .any, "clientSecretEnv": .any, "clientSecretFile": .any]),
+                               "auth": .object(["kind": .any, "clientIdEnv": .any, "clientIdFile": .any, "clientSecretEnv": .any, "clientSecretFile": .any,
+                                                 "refreshTokenEnv": .any, "refreshTokenFile": .any]),
                                "rateLimit": .object(["dailyBudget": .any, "keepFree": .any]), "timeout": .any]),
         "poll": .object(["interval": .any, "lookback": .any]),
         "store": .object(["sqlite": .any]),

@@ -5,9 +5,16 @@ import LeadRelayCore
 public struct LeadRelayConfig: Sendable, Decodable {
     public struct HubSpot: Sendable, Decodable {
         public struct Auth: Sendable, Decodable {
+            /// `private-app` (a token) or `oauth` (a public app's client id, secret and refresh token).
             public var kind: String
             public var tokenEnv: String?
             public var tokenFile: String?
+            public var clientIdEnv: String?
+            public var clientIdFile: String?
+            public var clientSecretEnv: String?
+            public var clientSecretFile: String?
+            public var refreshTokenEnv: String?
+            public var refreshTokenFile: String?
         }
         public var baseURL: String
         public var auth: Auth
@@ -31,6 +38,9 @@ public struct LeadRelayConfig: Sendable, Decodable {
             public var clientIdFile: String?
             public var clientSecretEnv: String?
             public var clientSecretFile: String?
+            /// `kind: refresh-token` only.
+            public var refreshTokenEnv: String?
+            public var refreshTokenFile: String?
         }
         /// The token endpoint host (`https://login.salesforce.com` or a My Domain host).
         public var baseURL: String
@@ -76,8 +86,8 @@ public struct LeadRelayConfig: Sendable, Decodable {
     public var notify: Notify?
     public var mode: Mode?
 
-    public static let supportedHubSpotAuth = ["private-app"]
-    public static let supportedSalesforceAuth = ["client-credentials"]
+    public static let supportedHubSpotAuth = ["private-app", "oauth"]
+    public static let supportedSalesforceAuth = ["client-credentials", "refresh-token"]
 
     /// Checks the decoder cannot make, all of them at once.
     func validate() -> [ConfigIssue] {
@@ -99,20 +109,32 @@ public struct LeadRelayConfig: Sendable, Decodable {
                 issues.append(ConfigIssue(path: path, "'\(text)' is not an http(s) URL"))
             }
         }
-        if !Self.supportedHubSpotAuth.contains(hubspot.auth.kind) {
+        func exactlyOne(_ system: String, _ name: String, _ env: String?, _ file: String?) {
+            if (env == nil) == (file == nil) {
+                issues.append(ConfigIssue(path: [system, "auth"], "name exactly one of \(name)Env or \(name)File"))
+            }
+        }
+        switch hubspot.auth.kind {
+        case "private-app":
+            exactlyOne("hubspot", "token", hubspot.auth.tokenEnv, hubspot.auth.tokenFile)
+        case "oauth":
+            exactlyOne("hubspot", "clientId", hubspot.auth.clientIdEnv, hubspot.auth.clientIdFile)
+            exactlyOne("hubspot", "clientSecret", hubspot.auth.clientSecretEnv, hubspot.auth.clientSecretFile)
+            exactlyOne("hubspot", "refreshToken", hubspot.auth.refreshTokenEnv, hubspot.auth.refreshTokenFile)
+        default:
             issues.append(ConfigIssue(path: ["hubspot", "auth", "kind"], "unsupported auth kind '\(hubspot.auth.kind)'; supported: \(Self.supportedHubSpotAuth.joined(separator: ", "))"))
         }
-        if (hubspot.auth.tokenEnv == nil) == (hubspot.auth.tokenFile == nil) {
-            issues.append(ConfigIssue(path: ["hubspot", "auth"], "name exactly one of tokenEnv or tokenFile"))
-        }
-        if !Self.supportedSalesforceAuth.contains(salesforce.auth.kind) {
+        switch salesforce.auth.kind {
+        case "client-credentials", "refresh-token":
+            exactlyOne("salesforce", "clientId", salesforce.auth.clientIdEnv, salesforce.auth.clientIdFile)
+            exactlyOne("salesforce", "clientSecret", salesforce.auth.clientSecretEnv, salesforce.auth.clientSecretFile)
+            if salesforce.auth.kind == "refresh-token" {
+                exactlyOne("salesforce", "refreshToken", salesforce.auth.refreshTokenEnv, salesforce.auth.refreshTokenFile)
+            }
+        case "jwt-bearer":
+            issues.append(ConfigIssue(path: ["salesforce", "auth", "kind"], "jwt-bearer needs RS256 signing, which this build cannot do yet; use client-credentials or refresh-token"))
+        default:
             issues.append(ConfigIssue(path: ["salesforce", "auth", "kind"], "unsupported auth kind '\(salesforce.auth.kind)'; supported: \(Self.supportedSalesforceAuth.joined(separator: ", "))"))
-        }
-        if (salesforce.auth.clientIdEnv == nil) == (salesforce.auth.clientIdFile == nil) {
-            issues.append(ConfigIssue(path: ["salesforce", "auth"], "name exactly one of clientIdEnv or clientIdFile"))
-        }
-        if (salesforce.auth.clientSecretEnv == nil) == (salesforce.auth.clientSecretFile == nil) {
-            issues.append(ConfigIssue(path: ["salesforce", "auth"], "name exactly one of clientSecretEnv or clientSecretFile"))
         }
         let version = salesforce.apiVersion.hasPrefix("v") ? String(salesforce.apiVersion.dropFirst()) : salesforce.apiVersion
         if Double(version) == nil || !version.contains(".") {

@@ -11,12 +11,20 @@ public enum ConnectorFactory {
         guard let hubspotURL = URL(string: config.hubspot.baseURL), let loginURL = URL(string: config.salesforce.baseURL) else {
             throw ConfigurationError([ConfigurationProblem(file: configuration.path, line: nil, column: nil, key: "baseURL", message: "not a URL")])
         }
-        let hubspot = APIClient(system: .hubspot, transport: transport,
-                                auth: StaticTokenProvider(token: configuration.hubspotToken, baseURL: hubspotURL),
+        let hubspotAuth: any AccessTokenProvider = switch configuration.hubspotAuth {
+        case .privateApp(let token): StaticTokenProvider(token: token, baseURL: hubspotURL)
+        case .oauth(let id, let secret, let refresh):
+            HubSpotOAuth(baseURL: hubspotURL, clientID: id, clientSecret: secret, refreshToken: refresh, transport: transport)
+        }
+        let hubspot = APIClient(system: .hubspot, transport: transport, auth: hubspotAuth,
                                 gate: RateLimitGate(policy: quotaPolicy(config.hubspot.rateLimit, reset: .midnightUTC), system: .hubspot),
                                 timeout: config.hubspot.timeout?.seconds ?? 30, logger: logger)
-        let salesforceAuth = SalesforceClientCredentials(loginURL: loginURL, clientID: configuration.salesforceClientID,
-                                                         clientSecret: configuration.salesforceClientSecret, transport: transport)
+        let salesforceAuth = switch configuration.salesforceAuth {
+        case .clientCredentials(let id, let secret):
+            SalesforceClientCredentials(loginURL: loginURL, clientID: id, clientSecret: secret, transport: transport)
+        case .refreshToken(let id, let secret, let refresh):
+            SalesforceClientCredentials(loginURL: loginURL, clientID: id, clientSecret: secret, grant: .refreshToken(refresh), transport: transport)
+        }
         let salesforce = APIClient(system: .salesforce, transport: transport, auth: salesforceAuth,
                                    gate: RateLimitGate(policy: quotaPolicy(config.salesforce.rateLimit, reset: .rolling24Hours), system: .salesforce),
                                    timeout: config.salesforce.timeout?.seconds ?? 30, logger: logger)
