@@ -84,6 +84,31 @@ struct SalesforceConnectorTests {
         }
     }
 
+    @Test("owner writes carry If-Unmodified-Since: applied on the version read, refused and reported when a person changed it since")
+    func conditionalOwner() async throws {
+        try await withConnectors(people: 10) { simulator, connectors in
+            let read = try await connectors.salesforce.pollLeads(since: nil, lookback: 0, fields: ["Email"]).items.prefix(2)
+            let user = try #require(try await connectors.salesforce.owners().first { $0.email == "ben@example.com" }?.id)
+            let (untouched, changed) = (read[read.startIndex], read[read.startIndex + 1])
+            // A rep works the second lead after LeadRelay read it.
+            try await simulator.state.setSalesforceLeadStatus(changed.ref.id, status: "Working - Contacted")
+            let writesBefore = await simulator.state.writeCalls(.salesforce)
+            let outcomes = try await connectors.salesforce.apply([
+                RecordWrite(operation: .update, system: .salesforce, object: "Lead", id: untouched.ref.id, fields: ["OwnerId": user],
+                            unmodifiedSince: untouched.modifiedAt),
+                RecordWrite(operation: .update, system: .salesforce, object: "Lead", id: changed.ref.id, fields: ["OwnerId": user],
+                            unmodifiedSince: changed.modifiedAt),
+            ])
+            #expect(outcomes[0].result == .applied(id: untouched.ref.id))
+            guard case .rejected(let code, let message) = outcomes[1].result else { Issue.record("expected a conflict: \(outcomes[1])"); return }
+            #expect(code == "CHANGED_SINCE_READ")
+            #expect(message.contains("not overwritten"))
+            #expect(await simulator.state.salesforceRecord("Lead", id: untouched.ref.id)?.fields["OwnerId"] == .string(user))
+            #expect(await simulator.state.salesforceRecord("Lead", id: changed.ref.id)?.fields["OwnerId"] != .string(user))
+            #expect(await simulator.state.writeCalls(.salesforce) - writesBefore == 2)
+        }
+    }
+
     @Test("composite writes: per-record results in order, bad owners refused, creates find their twin by email")
     func writes() async throws {
         try await withConnectors(people: 10) { simulator, connectors in

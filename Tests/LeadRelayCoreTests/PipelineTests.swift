@@ -32,6 +32,8 @@ struct PipelineTests {
         #expect(hs.fields == ["hubspot_owner_id": "701", "lifecyclestage": "marketingqualifiedlead", "hs_lead_status": "NEW"])
         let sf = try #require(writes.first { $0.system == .salesforce })
         #expect(sf.operation == .update && sf.id == "00Q1" && sf.fields == ["OwnerId": "005A"])
+        #expect(sf.unmodifiedSince == hotLead.modifiedAt, "the owner write is conditional on the version routed from")
+        #expect(hs.unmodifiedSince == nil)
         #expect(plan.notifications.count == 1)
         #expect(plan.notifications.first?.text.contains("Morgan Reyes") == true)
         #expect(plan.changes.allSatisfy { !$0.reason.isEmpty })

@@ -42,6 +42,14 @@ public enum SOQL {
     /// Checks a field or object name from configuration before it is placed in a query.
     ///
     /// - Throws: `CRMError.rejected` naming the bad identifier; names never come from record data.
+    /// A record id checked before it goes into a URL path or query: 15 or 18 ASCII letters and digits.
+    public static func recordID(_ id: String) throws(CRMError) -> String {
+        guard id.count == 15 || id.count == 18, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw .rejected(system: .salesforce, status: 0, code: "INVALID_ID", message: "'\(id)' is not a Salesforce record id")
+        }
+        return id
+    }
+
     public static func identifier(_ name: String) throws(CRMError) -> String {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         let valid = !parts.isEmpty && parts.count <= 2 && parts.allSatisfy { part in

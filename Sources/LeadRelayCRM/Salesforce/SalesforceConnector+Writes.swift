@@ -20,13 +20,46 @@ extension SalesforceConnector {
             }
             plan.resolveCreates(existing: existing)
         }
-        for chunk in plan.updates.chunked(Self.compositeLimit) {
+        // Conditional updates go one by one (collections take no precondition); the rest in batches of 200.
+        let conditional = plan.updates.filter { $0.write.unmodifiedSince != nil }
+        for item in conditional { outcomes[item.index] = try await conditionalUpdate(item.write) }
+        for chunk in plan.updates.filter({ $0.write.unmodifiedSince == nil }).chunked(Self.compositeLimit) {
             for (index, result) in try await composite(Array(chunk), create: false) { outcomes[index] = result }
         }
         for chunk in plan.creates.chunked(Self.compositeLimit) {
             for (index, result) in try await composite(Array(chunk), create: true) { outcomes[index] = result }
         }
         return writes.indices.map { WriteOutcome(write: writes[$0], result: outcomes[$0] ?? .retryLater("not attempted")) }
+    }
+
+    /// PATCH with `If-Unmodified-Since`: `412` means a person changed the record after LeadRelay read it.
+    func conditionalUpdate(_ write: RecordWrite) async throws(CRMError) -> WriteOutcome.Result {
+        guard let id = write.id, let since = write.unmodifiedSince else { return .rejected(code: "MISSING_ID", message: "an update needs an id") }
+        let fields = JSONValue.object(write.fields.mapValues { $0.isEmpty ? JSONValue.null : .string($0) })
+        do {
+            _ = try await client.send("PATCH", "\(root)/sobjects/\(try SOQL.identifier(write.object))/\(try SOQL.recordID(id))",
+                                      json: fields, headers: ["If-Unmodified-Since": Self.httpDate(since)])
+            return .applied(id: id)
+        } catch let error {
+            switch error {
+            case .rejected(_, 412, _, _):
+                return .rejected(code: "CHANGED_SINCE_READ",
+                                 message: "\(write.object) \(id) was changed in Salesforce after LeadRelay read it (\(CRMTimestamps.salesforce(since))); not overwritten")
+            case .rejected(_, _, let code, let message):
+                return Self.transientCodes.contains(code) ? .retryLater("\(code): \(message)") : .rejected(code: code, message: message)
+            case .unavailable: return .retryLater(error.description)
+            default: throw error
+            }
+        }
+    }
+
+    /// An HTTP date (RFC 7231 IMF-fixdate), as `If-Unmodified-Since` wants.
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
     }
 
     /// One sObject Collections call; results come back in input order, one per record.

@@ -99,7 +99,9 @@ public struct Pipeline: Sendable {
                 }
             }
             if let existing {
-                writes.append(RecordWrite(operation: .update, system: system, object: existing.ref.object, id: existing.ref.id, fields: fields))
+                // Salesforce owner changes are conditional on the version routed from: a rep's own change made since wins.
+                writes.append(RecordWrite(operation: .update, system: system, object: existing.ref.object, id: existing.ref.id, fields: fields,
+                                          unmodifiedSince: system == .salesforce ? existing.modifiedAt : nil))
             } else if let email = lead.email, let emailField = mapping.identifierField?.name(in: system) {
                 fields.merge(createFields(lead, system: system)) { current, _ in current }
                 writes.append(RecordWrite(operation: .create, system: system, object: mapping.objectName(in: system), id: nil,

@@ -75,9 +75,12 @@ public struct RecordWrite: Sendable, Hashable, Codable {
     /// For creates: the field that identifies an existing twin (e.g. `Email`).
     public var matchField: String?
     public var matchValue: String?
+    /// For updates: apply only if nobody changed the record after this time (the version LeadRelay read).
+    /// Salesforce sends it as `If-Unmodified-Since`; a conflict is reported, never overwritten.
+    public var unmodifiedSince: Date?
 
     public init(operation: Operation, system: CRMSystem, object: String, id: String?, fields: [String: String],
-                matchField: String? = nil, matchValue: String? = nil) {
+                matchField: String? = nil, matchValue: String? = nil, unmodifiedSince: Date? = nil) {
         self.operation = operation
         self.system = system
         self.object = object
@@ -85,6 +88,7 @@ public struct RecordWrite: Sendable, Hashable, Codable {
         self.fields = fields
         self.matchField = matchField
         self.matchValue = matchValue
+        self.unmodifiedSince = unmodifiedSince
     }
 
     /// A key that is the same for the same intended write (outbox idempotence).
