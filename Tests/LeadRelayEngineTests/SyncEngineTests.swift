@@ -164,3 +164,41 @@ struct SyncEngineTests {
         }
     }
 }
+
+@Suite("Deletes and merges reach the store")
+struct DeletionTests {
+    @Test("archived HubSpot contacts, merged-away contacts and deleted Salesforce leads become deleted snapshots; the sweep is paced")
+    func propagate() async throws {
+        try await withRig(people: 60) { rig in
+            var engine = rig.engine
+            _ = try await engine.runCycle()
+            let contacts = await rig.simulator.state.hubspotRecords("contacts").filter { !$0.archived }
+            let leads = await rig.simulator.state.salesforceRecords("Lead")
+            let (archived, survivor, loser) = (contacts[0].id, contacts[1].id, contacts[2].id)
+            try await rig.simulator.state.archiveHubSpotRecord("contacts", id: archived)
+            _ = try await rig.simulator.state.mergeHubSpotContacts(primary: survivor, merged: loser)
+            try await rig.simulator.state.deleteSalesforceRecord("Lead", id: leads[0].id)
+
+            // The sweep ran in the first cycle; within poll.deletedEvery it does not run again.
+            let quiet = try await engine.runCycle()
+            #expect(!quiet.streams.contains { $0.stream.hasSuffix(".deleted") })
+            func snapshot(_ system: CRMSystem, _ object: String, _ id: String) async throws -> SourceRecord? {
+                try await rig.store.snapshots([RecordRef(system: system, object: object, id: id)]).first
+            }
+            #expect(try await snapshot(.hubspot, "contacts", String(loser))?.deleted == true, "the merge tombstone arrives with the survivor")
+            #expect(try await snapshot(.hubspot, "contacts", String(loser))?.value(HubSpotConnector.mergedIntoField) == String(survivor))
+            #expect(try await snapshot(.salesforce, "Lead", leads[0].id)?.deleted == true, "queryAll returns the deleted row")
+            #expect(try await snapshot(.hubspot, "contacts", String(archived))?.deleted == false, "not swept yet")
+
+            engine = SyncEngine(configuration: rig.configuration, connectors: rig.connectors, store: rig.store,
+                                clock: { Date().addingTimeInterval(901) })
+            let swept = try await engine.runCycle()
+            #expect(swept.streams.contains { $0.stream == "hubspot.contacts.deleted" && $0.changed == 1 })
+            #expect(try await snapshot(.hubspot, "contacts", String(archived))?.deleted == true)
+            // Nothing new to propagate: a later sweep changes nothing.
+            let later = SyncEngine(configuration: rig.configuration, connectors: rig.connectors, store: rig.store,
+                                   clock: { Date().addingTimeInterval(1900) })
+            #expect(try await later.runCycle().changedRecords == 0)
+        }
+    }
+}

@@ -58,6 +58,11 @@ public protocol CRMConnector: Sendable {
     /// Lead-type records (HubSpot contacts, Salesforce leads) modified at or after the watermark minus `lookback`.
     func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord>
 
+    /// Lead-type records deleted since the watermark that `pollLeads` cannot see, as tombstones (`deleted`).
+    /// HubSpot lists archived contacts apart from search; Salesforce's `queryAll` already returns deleted rows.
+    /// The engine calls this on its own, slower cadence (`poll.deletedEvery`): it reads every archived record.
+    func pollDeletedLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord>
+
     /// Company-type records (HubSpot companies, Salesforce accounts) changed since the watermark.
     func pollAccounts(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Account>
 

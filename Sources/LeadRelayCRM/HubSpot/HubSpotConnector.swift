@@ -15,7 +15,10 @@ public struct HubSpotConnector: CRMConnector {
         self.logger = logger
     }
 
-    static let contactBasics = ["email", "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "lastmodifieddate", "hs_object_id"]
+    static let contactBasics = ["email", "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "lastmodifieddate", "hs_object_id",
+                                "hs_merged_object_ids"]
+    /// Set on a tombstone of a merged-away contact: the id of the contact it was merged into.
+    public static let mergedIntoField = "leadrelay_merged_into"
 
     public func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         let properties = Array(Set(fields + Self.contactBasics)).sorted()
@@ -27,7 +30,55 @@ public struct HubSpotConnector: CRMConnector {
             }
             return record
         }
-        return PollResult(items: result.items, watermark: result.watermark ?? since, rejected: rejected, calls: result.calls)
+        return PollResult(items: result.items + Self.mergeTombstones(result.items), watermark: result.watermark ?? since,
+                          rejected: rejected, calls: result.calls)
+    }
+
+    /// A merge leaves no trace of the loser except `hs_merged_object_ids` on the survivor (which is modified,
+    /// so search returns it): each id listed there becomes a tombstone naming its survivor.
+    static func mergeTombstones(_ survivors: [SourceRecord]) -> [SourceRecord] {
+        var tombstones: [SourceRecord] = []
+        for survivor in survivors {
+            guard let merged = survivor.value("hs_merged_object_ids") else { continue }
+            for id in merged.split(whereSeparator: { $0 == ";" || $0 == "," }).map(String.init) where id != survivor.ref.id && !id.isEmpty {
+                tombstones.append(SourceRecord(ref: RecordRef(system: .hubspot, object: survivor.ref.object, id: id),
+                                               modifiedAt: survivor.modifiedAt,
+                                               fields: [mergedIntoField: survivor.ref.id], deleted: true))
+            }
+        }
+        return tombstones
+    }
+
+    /// Archived contacts never appear in search: list them (`archived=true`) and keep those archived since the watermark.
+    public func pollDeletedLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
+        let properties = Array(Set(fields + Self.contactBasics)).sorted().joined(separator: ",")
+        let floor = since.map { $0.modifiedAt.addingTimeInterval(-lookback) }
+        var tombstones: [SourceRecord] = []
+        var rejected: [RejectedRecord] = []
+        var newest = since
+        var after: String?
+        var calls = 0
+        repeat {
+            var query = [("limit", "100"), ("archived", "true"), ("properties", properties)]
+            if let after { query.append(("after", after)) }
+            let page = try await client.json("GET", "/crm/v3/objects/contacts", query: query)
+            calls += 1
+            for json in page["results"]?.arrayValue ?? [] {
+                guard let id = json["id"]?.flatText, let archivedAt = json["archivedAt"]?.stringValue.flatMap(CRMTimestamps.parse) else {
+                    rejected.append(RejectedRecord(system: .hubspot, object: "contacts", id: json["id"]?.flatText, reason: "archived contact without id or archivedAt"))
+                    continue
+                }
+                let mark = Watermark(modifiedAt: archivedAt, id: id)
+                if newest == nil || newest! < mark { newest = mark }
+                if let floor, archivedAt < floor { continue }
+                var values: [String: String?] = [:]
+                for (name, value) in json["properties"]?.objectValue ?? [:] { values[name] = value.flatText }
+                tombstones.append(SourceRecord(ref: RecordRef(system: .hubspot, object: "contacts", id: id), modifiedAt: archivedAt,
+                                               fields: values, deleted: true))
+            }
+            after = page["paging"]?["next"]?["after"]?.flatText
+        } while after != nil
+        return PollResult(items: tombstones, watermark: newest, rejected: rejected, calls: calls)
     }
 
     public func pollAccounts(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Account> {

@@ -19,13 +19,19 @@ public struct SalesforceConnector: CRMConnector {
         self.logger = logger
     }
 
-    static let leadBasics = ["Id", "IsDeleted", "SystemModstamp", "Status", "OwnerId", "Email"]
+    /// `MasterRecordId` names the survivor of a merge on the deleted loser.
+    static let leadBasics = ["Id", "IsDeleted", "MasterRecordId", "SystemModstamp", "Status", "OwnerId", "Email"]
 
     public func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         var names: [String] = []
         for field in Set(fields + Self.leadBasics).sorted() { names.append(try SOQL.identifier(field)) }
         let result = try await incremental(object: "Lead", fields: names, since: since, lookback: lookback)
         return PollResult(items: result.records, watermark: result.watermark, rejected: result.rejected, calls: result.calls)
+    }
+
+    /// Deleted and merged-away leads arrive through `queryAll` in `pollLeads`; nothing more to read.
+    public func pollDeletedLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
+        PollResult(items: [], watermark: since, calls: 0)
     }
 
     public func pollAccounts(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Account> {

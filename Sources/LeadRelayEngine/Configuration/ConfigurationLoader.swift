@@ -24,6 +24,8 @@ public struct LoadedConfiguration: Sendable {
 
     public var pollInterval: ConfigDuration { config.poll.interval }
     public var lookback: TimeInterval { config.poll.lookback?.seconds ?? 0 }
+    /// How often deletions the lead poll cannot see (HubSpot archived contacts) are swept; default 15 minutes.
+    public var deletedEvery: TimeInterval { config.poll.deletedEvery?.seconds ?? 900 }
     public var writesEnabled: Bool { config.mode?.writes ?? true }
 }
 

@@ -68,7 +68,7 @@ indirect enum KeySchema: Sendable {
                                "auth": .object(["kind": .any, "clientIdEnv": .any, "clientIdFile": .any, "clientSecretEnv": .any, "clientSecretFile": .any,
                                                  "refreshTokenEnv": .any, "refreshTokenFile": .any]),
                                "rateLimit": .object(["dailyBudget": .any, "keepFree": .any]), "timeout": .any]),
-        "poll": .object(["interval": .any, "lookback": .any]),
+        "poll": .object(["interval": .any, "lookback": .any, "deletedEvery": .any]),
         "store": .object(["sqlite": .any]),
         "mappings": .list(.any), "scoring": .any, "routing": .any, "sla": .any,
         "notify": .object(["slack": .object(["webhookURLEnv": .any, "webhookURLFile": .any]),

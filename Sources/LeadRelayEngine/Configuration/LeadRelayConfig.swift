@@ -54,6 +54,8 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var interval: ConfigDuration
         /// How far behind the watermark each poll re-reads, for late commits and search index lag.
         public var lookback: ConfigDuration?
+        /// How often archived records (which the incremental poll cannot see) are swept.
+        public var deletedEvery: ConfigDuration?
     }
 
     public struct Store: Sendable, Decodable {

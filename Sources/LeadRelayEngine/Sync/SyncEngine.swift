@@ -60,6 +60,8 @@ public struct SyncEngine: Sendable {
     struct Polled: Sendable {
         var system: CRMSystem
         var leads: PollResult<SourceRecord>
+        /// Tombstones from the slower deletion sweep, when it was due this cycle.
+        var deletions: PollResult<SourceRecord>?
         var accounts: PollResult<Account>
         var activities: PollResult<Activity>
         var leadStream: String
@@ -71,6 +73,7 @@ public struct SyncEngine: Sendable {
         let now = clock()
         let mapping = configuration.mapping
         let lookback = configuration.lookback
+        let deletedEvery = configuration.deletedEvery
         let store = self.store
         // Poll both systems at once; each connector keeps its own rate-limit gate.
         let polled = try await withThrowingTaskGroup(of: Polled.self) { group in
@@ -82,9 +85,16 @@ public struct SyncEngine: Sendable {
                     let activityStream = "\(system.rawValue).activities"
                     let leads = try await connector.pollLeads(since: try await store.watermark(leadStream), lookback: lookback,
                                                               fields: mapping.fieldNames(in: system))
+                    // Deletions the lead poll cannot see are swept on a slower cadence (they cost a full list).
+                    var deletions: PollResult<SourceRecord>?
+                    let lastSweep = try await store.watermark(leadStream + ".deleted-sweep")?.modifiedAt ?? .distantPast
+                    if now.timeIntervalSince(lastSweep) >= deletedEvery {
+                        deletions = try await connector.pollDeletedLeads(since: try await store.watermark(leadStream + ".deleted"),
+                                                                         lookback: lookback, fields: mapping.fieldNames(in: system))
+                    }
                     let accounts = try await connector.pollAccounts(since: try await store.watermark(accountStream), lookback: lookback)
                     let activities = try await connector.pollActivities(since: try await store.watermark(activityStream), lookback: lookback)
-                    return Polled(system: system, leads: leads, accounts: accounts, activities: activities,
+                    return Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
                                   leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
                 }
             }
@@ -100,10 +110,15 @@ public struct SyncEngine: Sendable {
         let directory = RepDirectory(routing: configuration.routing, owners: ownerLists)
 
         // Keep only versions the store does not already hold: look-back re-reads are free of consequence.
-        let polledRecords = polled.flatMap(\.leads.items)
+        let polledRecords = polled.flatMap { $0.leads.items + ($0.deletions?.items ?? []) }
         let stored = Dictionary(try await store.snapshots(polledRecords.map(\.ref)).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        var seen = Set<RecordRef>()
         let changed = polledRecords.filter { record in
-            guard let old = stored[record.ref] else { return true }
+            // A record can come twice (a poll and a sweep, or a merge tombstone): the first one counts.
+            guard seen.insert(record.ref).inserted else { return false }
+            // A tombstone of a record never seen is nothing to propagate.
+            guard let old = stored[record.ref] else { return !record.deleted }
+            if old.deleted && record.deleted { return false }
             return !old.hasSameContent(as: record)
         }
         let newActivities = polled.flatMap(\.activities.items)
@@ -146,6 +161,16 @@ public struct SyncEngine: Sendable {
         var rejected: [RejectedRecord] = []
         for item in polled {
             if let mark = item.leads.watermark { watermarks[item.leadStream] = mark }
+            if let deletions = item.deletions {
+                if let mark = deletions.watermark { watermarks[item.leadStream + ".deleted"] = mark }
+                watermarks[item.leadStream + ".deleted-sweep"] = Watermark(modifiedAt: now, id: "sweep")
+                if deletions.calls > 0 {
+                    streams.append(.init(stream: item.leadStream + ".deleted", read: deletions.items.count,
+                                         changed: changed.filter { $0.deleted && $0.ref.system == item.system }.count,
+                                         rejected: deletions.rejected.count, calls: deletions.calls))
+                }
+                rejected += deletions.rejected
+            }
             if let mark = item.accounts.watermark { watermarks[item.accountStream] = mark }
             if let mark = item.activities.watermark { watermarks[item.activityStream] = mark }
             let changedHere = changed.filter { $0.ref.system == item.system }.count
