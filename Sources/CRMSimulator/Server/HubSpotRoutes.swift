@@ -111,6 +111,7 @@ struct HubSpotRoutes {
         if let fault = await state.takeFault(.hubspot) {
             switch fault {
             case .hubspotRateLimit(let policy, let retryAfter):
+                await state.countRateLimited(.hubspot)
                 var headers: HTTPFields = [:]
                 if let retryAfter { headers[.retryAfter] = String(retryAfter) }
                 return Self.rateLimited(policy: policy, headers: headers)
@@ -122,7 +123,10 @@ struct HubSpotRoutes {
         }
         var headers: HTTPFields = [:]
         let budget = await state.takeHubSpotBudget(search: search)
-        if let policy = budget.limitedBy { return Self.rateLimited(policy: policy, headers: [:]) }
+        if let policy = budget.limitedBy {
+            await state.countRateLimited(.hubspot)
+            return Self.rateLimited(policy: policy, headers: [:])
+        }
         if !search {
             if let max = budget.max {
                 headers[HTTPField.Name("X-HubSpot-RateLimit-Interval-Milliseconds")!] = "10000"

@@ -156,6 +156,7 @@ struct SalesforceRoutes {
             return SimulatorHTTP.salesforceError(SalesforceError(status: 401, errorCode: "INVALID_SESSION_ID", message: "Session expired or invalid"))
         }
         if await state.requests(.salesforce) > state.salesforceDailyLimit {
+            await state.countRateLimited(.salesforce)
             return SimulatorHTTP.salesforceError(SalesforceError(status: 403, errorCode: "REQUEST_LIMIT_EXCEEDED", message: "TotalRequests Limit exceeded."))
         }
         if let fault = await state.takeFault(.salesforce) {

@@ -98,6 +98,10 @@ public actor SimulatorState {
     // Observations
     public private(set) var requestCount: [CRMSystem: Int] = [:]
     public private(set) var writeCallCount: [CRMSystem: Int] = [:]
+    /// Responses that refused a call for pacing or quota (HubSpot 429, Salesforce 403 REQUEST_LIMIT_EXCEEDED).
+    public private(set) var rateLimitedCount: [CRMSystem: Int] = [:]
+    func countRateLimited(_ system: CRMSystem) { rateLimitedCount[system, default: 0] += 1 }
+    public func rateLimited(_ system: CRMSystem) -> Int { rateLimitedCount[system, default: 0] }
     public private(set) var writes: [WriteEvent] = []
     public private(set) var slackMessages: [(at: Date, body: JSONValue)] = []
     var pendingFaults: [CRMSystem: [Fault]] = [:]

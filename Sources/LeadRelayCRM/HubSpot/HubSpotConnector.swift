@@ -10,9 +10,13 @@ public struct HubSpotConnector: CRMConnector {
     /// Search page size (the API allows 200).
     public var searchPageSize = 200
 
-    public init(client: APIClient, logger: Logger = Logger(label: "leadrelay.hubspot")) {
+    /// The local clock: with a look-back, records modified in the last `lookback` seconds are still unsettled.
+    let now: @Sendable () -> Date
+
+    public init(client: APIClient, logger: Logger = Logger(label: "leadrelay.hubspot"), now: @escaping @Sendable () -> Date = { Date() }) {
         self.client = client
         self.logger = logger
+        self.now = now
     }
 
     static let contactBasics = ["email", "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "lastmodifieddate", "hs_object_id",
@@ -165,7 +169,15 @@ public struct HubSpotConnector: CRMConnector {
         var items: [T] = []
         var newest: Watermark?
         var calls = 0
+        // A watermark older than the look-back window is settled: continue exactly after it. One inside the
+        // window is re-read from the window's start, for records the search index shows late. (Re-reading
+        // around the watermark itself would page through every record sharing its time on every cycle.)
         var cursor: Watermark?
+        var floor: Date?
+        if let since {
+            let settled = now().addingTimeInterval(-lookback)
+            if lookback > 0, since.modifiedAt > settled { floor = settled } else { cursor = since }
+        }
         while true {
             var groups: [JSONValue] = []
             if let cursor {
@@ -175,8 +187,7 @@ public struct HubSpotConnector: CRMConnector {
                     ["filters": [["propertyName": .string(modified), "operator": "EQ", "value": stamp],
                                  ["propertyName": "hs_object_id", "operator": "GT", "value": .string(cursor.id)]]],
                 ]
-            } else if let since {
-                let floor = since.modifiedAt.addingTimeInterval(-lookback)
+            } else if let floor {
                 groups = [["filters": [["propertyName": .string(modified), "operator": "GTE", "value": .string(Self.millis(floor))]]]]
             }
             let body: JSONValue = [

@@ -13,10 +13,15 @@ public struct SalesforceConnector: CRMConnector {
     /// Emails per `IN (…)` lookup: keeps the GET URL far below Salesforce's ~16 KB limit.
     static let lookupChunk = 100
 
-    public init(client: APIClient, apiVersion: String, logger: Logger = Logger(label: "leadrelay.salesforce")) {
+    /// The local clock: with a look-back, rows stamped in the last `lookback` seconds may still be joined by late commits.
+    let now: @Sendable () -> Date
+
+    public init(client: APIClient, apiVersion: String, logger: Logger = Logger(label: "leadrelay.salesforce"),
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.client = client
         self.root = "/services/data/\(apiVersion.hasPrefix("v") ? apiVersion : "v" + apiVersion)"
         self.logger = logger
+        self.now = now
     }
 
     /// `MasterRecordId` names the survivor of a merge on the deleted loser.
@@ -67,8 +72,11 @@ public struct SalesforceConnector: CRMConnector {
         -> (records: [SourceRecord], watermark: Watermark?, rejected: [RejectedRecord], calls: Int) {
         var soql = "SELECT \(fields.joined(separator: ", ")) FROM \(object)"
         if let since {
-            if lookback > 0 {
-                soql += " WHERE SystemModstamp >= \(SOQL.datetime(since.modifiedAt.addingTimeInterval(-lookback)))"
+            // Inside the look-back window late commits may still land behind the watermark: re-read from the
+            // window's start. A settled watermark continues exactly after itself, however many rows share its second.
+            let settled = now().addingTimeInterval(-lookback)
+            if lookback > 0, since.modifiedAt > settled {
+                soql += " WHERE SystemModstamp >= \(SOQL.datetime(settled))"
             } else {
                 let stamp = SOQL.datetime(since.modifiedAt)
                 soql += " WHERE SystemModstamp > \(stamp) OR (SystemModstamp = \(stamp) AND Id > \(SOQL.quote(since.id)))"

@@ -52,9 +52,10 @@ public struct APIClient: Sendable {
         var lastError = ""
         while attempt < retry.maxAttempts {
             attempt += 1
+            let ticket: RateLimitGate.Ticket
             do {
                 // HubSpot search has its own bucket, outside the ten-second one.
-                try await gate.admit(search: path.hasSuffix("/search"))
+                ticket = try await gate.admit(search: path.hasSuffix("/search"))
             } catch let pause as QuotaPause {
                 logger.notice("Daily API budget share spent; pausing this CRM until the window allows.", metadata: [
                     "crm.system": "\(system.rawValue)", "crm.budget": "\(pause)",
@@ -73,10 +74,12 @@ public struct APIClient: Sendable {
             var response: TransportResponse?
             do {
                 let received = try await transport.send(request)
+                await gate.completed(ticket)
                 response = received
                 await gate.observe(headers: received.headers)
                 outcome = FailureClassifier.classify(system, status: received.status, headers: received.headers, body: received.body)
             } catch {
+                await gate.completed(ticket)
                 if Task.isCancelled { throw .unavailable(system: system, attempts: attempt, lastError: "cancelled") }
                 outcome = FailureClassifier.classify(error)
                 lastError = "\(error)"

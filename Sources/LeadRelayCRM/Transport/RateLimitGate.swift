@@ -83,7 +83,8 @@ public actor RateLimitGate {
     ///
     /// - Throws: `QuotaPause` when LeadRelay's share of the daily budget is spent (the caller checkpoints
     ///   and resumes at `resumeAt`); `CancellationError` when the task is cancelled while waiting.
-    public func admit(search: Bool = false) async throws {
+    @discardableResult
+    public func admit(search: Bool = false) async throws -> Ticket {
         rollDay()
         if let allowance = policy.dailyAllowance, usedToday >= allowance {
             Gauge(label: "leadrelay_crm_budget_paused", dimensions: [("system", system)]).record(1)
@@ -94,8 +95,9 @@ public actor RateLimitGate {
         let current = now()
         let hold = notBefore
         var start = max(current, hold)
-        if !search, let limit = policy.perWindow { start = reserve(&recent, limit: limit, window: policy.window, earliest: start) }
-        if search, let limit = policy.searchPerSecond { start = reserve(&recentSearches, limit: limit, window: 1, earliest: start) }
+        var paced = false
+        if !search, let limit = policy.perWindow { start = reserve(&recent, limit: limit, window: policy.window, earliest: start); paced = true }
+        if search, let limit = policy.searchPerSecond { start = reserve(&recentSearches, limit: limit, window: 1, earliest: start); paced = true }
         usedToday += 1
         Gauge(label: "leadrelay_crm_budget_paused", dimensions: [("system", system)]).record(0)
         Gauge(label: "leadrelay_crm_daily_calls", dimensions: [("system", system)]).record(usedToday)
@@ -106,14 +108,38 @@ public actor RateLimitGate {
             // The hold has been waited out (even if an injected clock did not move); a newer hold still stands.
             if hold > current, notBefore == hold { notBefore = min(notBefore, now()) }
         }
+        return Ticket(slot: paced ? start : nil, search: search)
+    }
+
+    /// A reserved pacing slot, handed back when the response has arrived.
+    public struct Ticket: Sendable {
+        var slot: TimeInterval?
+        var search: Bool
+    }
+
+    /// Marks a call answered: its slot counts from now, not from when it left. The server counted the call
+    /// somewhere between the two, so this keeps the next window clear of it even when the request was slow
+    /// to arrive (a new connection, a busy network).
+    public func completed(_ ticket: Ticket) {
+        guard let slot = ticket.slot else { return }
+        let finished = max(slot, now())
+        func update(_ starts: inout [TimeInterval]) {
+            guard let index = starts.firstIndex(of: slot) else { return }
+            starts[index] = finished
+            starts.sort()
+        }
+        if ticket.search { update(&recentSearches) } else { update(&recent) }
     }
 
     /// The earliest start at or after `earliest` that keeps `limit` calls per `window` seconds; recorded as taken.
     private func reserve(_ starts: inout [TimeInterval], limit: Int, window: TimeInterval, earliest: TimeInterval) -> TimeInterval {
         let current = now()
-        starts.removeAll { current - $0 >= window }
+        // Requests reach the server a little later (or sooner) than they leave here: keep a small margin
+        // so the server's own window never sees one call too many.
+        let span = window + max(0.025, window * 0.01)
+        starts.removeAll { current - $0 >= span }
         var slot = max(earliest, starts.last ?? earliest)
-        if starts.count >= limit { slot = max(slot, starts[starts.count - limit] + window) }
+        if starts.count >= limit { slot = max(slot, starts[starts.count - limit] + span) }
         starts.append(slot)
         return slot
     }

@@ -29,6 +29,13 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var dailyBudget: Int?
         /// Share of the daily budget left for people and other integrations (0 to 1; 0.2 keeps 20%).
         public var keepFree: Double?
+
+        public init(perTenSeconds: Int? = nil, searchPerSecond: Int? = nil, dailyBudget: Int? = nil, keepFree: Double? = nil) {
+            self.perTenSeconds = perTenSeconds
+            self.searchPerSecond = searchPerSecond
+            self.dailyBudget = dailyBudget
+            self.keepFree = keepFree
+        }
     }
 
     public struct Salesforce: Sendable, Decodable {
