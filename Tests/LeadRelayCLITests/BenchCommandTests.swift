@@ -30,4 +30,19 @@ struct BenchCommandTests {
         let invalid = try await runCLI(["bench", "seed", "--people", "0"])
         #expect(invalid.status == 2)
     }
+
+    @Test("bench sync: no 429 under enforced limits, calls at the minimum, an idle cycle costs one call per object type")
+    func sync() async throws {
+        let run = try await runCLI(["bench", "sync", "--contacts", "900", "--leads", "900", "--search-per-second", "20", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let figures = try #require(try JSONValue.decode(Data(run.stdout.utf8))["figures"])
+        #expect(figures["hubspot_429s"] == 0)
+        #expect(figures["idle_hubspot_calls"] == 1 && figures["idle_salesforce_calls"] == 1)
+        #expect(figures["idle_hubspot_records"] == 0 && figures["idle_salesforce_records"] == 0)
+        for phase in ["backfill", "incremental"] {
+            #expect((figures["\(phase)_calls_vs_minimum"]?.doubleValue ?? 9) <= 1.05, "\(phase)")
+        }
+        #expect(figures["incremental_salesforce_records"] == 9)
+        #expect(figures["backfill_salesforce_records"] == 900)
+    }
 }

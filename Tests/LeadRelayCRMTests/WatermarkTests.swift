@@ -1,0 +1,56 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayCRM
+import Testing
+
+@Suite("Watermarks: settled ones continue exactly, unsettled ones re-read the look-back window")
+struct WatermarkTests {
+    @Test("HubSpot: 500 contacts sharing one lastmodifieddate are read once, not on every idle cycle")
+    func hubspotSharedTimestamp() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 4, people: 700)).populate(simulator.state)
+        let ids = await simulator.state.hubspotRecords("contacts").prefix(500).map(\.id)
+        try await simulator.state.bulkUpdateHubSpotRecords("contacts", ids: Array(ids), properties: ["hs_lead_status": "OPEN"])
+        try await simulator.withRunning { endpoints in
+            let client = APIClient(system: .hubspot, transport: URLSessionTransport(),
+                                   auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL))
+            let first = try await HubSpotConnector(client: client).pollLeads(since: nil, lookback: 120, fields: ["email"])
+            let mark = try #require(first.watermark)
+            // Two minutes later the watermark is settled: one call, nothing re-read.
+            let later = HubSpotConnector(client: client, now: { Date().addingTimeInterval(300) })
+            let idle = try await later.pollLeads(since: mark, lookback: 120, fields: ["email"])
+            #expect(idle.calls == 1 && idle.items.isEmpty)
+            // Within the window the recent records are re-read (index lag), paged by keyset past the 200 cap.
+            let fresh = try await HubSpotConnector(client: client).pollLeads(since: mark, lookback: 120, fields: ["email"])
+            #expect(fresh.items.count >= 500 && fresh.calls >= 3)
+            // A change after the settled watermark is still found.
+            try await simulator.state.updateHubSpotRecord("contacts", id: ids[7], properties: ["jobtitle": "CTO"])
+            let changed = try await later.pollLeads(since: mark, lookback: 120, fields: ["email"])
+            #expect(changed.items.map(\.ref.id) == [String(ids[7])])
+        }
+    }
+
+    @Test("Salesforce: a settled watermark continues after (SystemModstamp, Id); an unsettled one re-reads the window")
+    func salesforceSettled() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 4, people: 300)).populate(simulator.state)
+        try await simulator.withRunning { endpoints in
+            let credentials = simulator.state.credentials
+            let client = APIClient(system: .salesforce, transport: URLSessionTransport(),
+                                   auth: SalesforceClientCredentials(loginURL: endpoints.salesforceLoginURL, clientID: Secret(credentials.salesforceClientID),
+                                                                     clientSecret: Secret(credentials.salesforceClientSecret), transport: URLSessionTransport()))
+            let first = try await SalesforceConnector(client: client, apiVersion: "v62.0").pollLeads(since: nil, lookback: 120, fields: ["Email"])
+            let lead = try #require(first.items.first)
+            try await simulator.state.setSalesforceLeadStatus(lead.ref.id, status: "Working - Contacted")
+            let now = SalesforceConnector(client: client, apiVersion: "v62.0")
+            let recent = try await now.pollLeads(since: first.watermark, lookback: 120, fields: ["Email"])
+            #expect(recent.items.map(\.ref.id) == [lead.ref.id])
+            let settled = SalesforceConnector(client: client, apiVersion: "v62.0", now: { Date().addingTimeInterval(600) })
+            let idle = try await settled.pollLeads(since: recent.watermark, lookback: 120, fields: ["Email"])
+            #expect(idle.items.isEmpty && idle.calls == 1)
+            let unsettled = try await now.pollLeads(since: recent.watermark, lookback: 120, fields: ["Email"])
+            #expect(unsettled.items.map(\.ref.id) == [lead.ref.id], "the window behind a fresh watermark is read again for late commits")
+        }
+    }
+}
