@@ -157,7 +157,7 @@ extension SQLiteStateStore {
                 activities.append(Activity(id: row["id"], subject: RecordRef(system: CRMSystem(rawValue: row["system"]) ?? .hubspot,
                                                                              object: row["object"], id: row["record_id"]),
                                            kind: kind, occurredAt: Date(timeIntervalSince1970: row["occurred_at"]),
-                                           url: row["url"], form: row["form"]))
+                                           url: row["url"], form: row["form"], actor: row["actor"]))
             }
         }
         return activities.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }

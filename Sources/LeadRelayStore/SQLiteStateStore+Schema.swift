@@ -89,6 +89,10 @@ extension SQLiteStateStore {
                 t.column("seen_at", .double).notNull()
             }
         }
+        migrator.registerMigration("v2-activity-actor") { db in
+            // Sales touches (Salesforce Tasks) name the rep who made them, for the SLA.
+            try db.alter(table: "activities") { t in t.add(column: "actor", .text) }
+        }
         return migrator
     }
 }

@@ -24,9 +24,9 @@ extension SQLiteStateStore {
             }
             for activity in cycle.activities {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO activities (id, system, object, record_id, kind, occurred_at, url, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO activities (id, system, object, record_id, kind, occurred_at, url, form, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [activity.id, activity.subject.system.rawValue, activity.subject.object, activity.subject.id,
-                                     activity.kind.rawValue, activity.occurredAt.timeIntervalSince1970, activity.url, activity.form])
+                                     activity.kind.rawValue, activity.occurredAt.timeIntervalSince1970, activity.url, activity.form, activity.actor])
             }
             for (stream, mark) in cycle.watermarks {
                 try db.execute(sql: "INSERT OR REPLACE INTO watermarks (stream, modified_at, record_id, updated_at) VALUES (?, ?, ?, ?)",

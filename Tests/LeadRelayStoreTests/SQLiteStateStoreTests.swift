@@ -39,13 +39,13 @@ struct SQLiteStateStoreTests {
     func opens() throws {
         let store = try open()
         #expect(try store.journalMode() == "wal")
-        #expect(try store.appliedMigrations() == ["v1-initial"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor"])
         let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let folder = try FileManager.default.attributesOfItem(atPath: (store.path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         // Re-opening an existing store migrates nothing twice.
-        #expect(try open().appliedMigrations() == ["v1-initial"])
+        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor"])
     }
 
     @Test("a cycle commits snapshots, watermarks, links, scores, assignments and outbox together")
@@ -54,7 +54,8 @@ struct SQLiteStateStoreTests {
         let hs = record(.hubspot, "51", email: "ana@acme.io"), sf = record(.salesforce, "00Q1", email: "ana@acme.io")
         let person = "email:ana@acme.io"
         try await store.commit(CycleCommit(snapshots: [hs, sf], accounts: [Account(ref: RecordRef(system: .salesforce, object: "Account", id: "001"), name: "Acme", domain: "acme.io", ownerID: "005")],
-                                           activities: [Activity(id: "e1", subject: hs.ref, kind: .pageView, occurredAt: now, url: "https://x/pricing")],
+                                           activities: [Activity(id: "e1", subject: hs.ref, kind: .pageView, occurredAt: now, url: "https://x/pricing"),
+                                                        Activity(id: "t1", subject: sf.ref, kind: .call, occurredAt: now, actor: "005A")],
                                            watermarks: ["hubspot.contacts": Watermark(modifiedAt: now, id: "51")],
                                            plan: plan(person: person, refs: [hs.ref, sf.ref], rep: "ana")), at: now)
         #expect(try await store.watermark("hubspot.contacts") == Watermark(modifiedAt: now, id: "51"))
@@ -66,7 +67,8 @@ struct SQLiteStateStoreTests {
         #expect(Set(people.links.keys) == [hs.ref, sf.ref])
         #expect(people.assignments == [person: "ana"])
         #expect(people.scores == [person: 110])
-        #expect(people.activities.map(\.id) == ["e1"])
+        #expect(people.activities.map(\.id).sorted() == ["e1", "t1"])
+        #expect(people.activities.first { $0.id == "t1" }?.actor == "005A", "a sales touch keeps its rep")
         #expect(try await store.accounts().first?.domain == "acme.io")
         #expect(try await store.routingState() == RoutingState(assigned: ["ana": 1], open: ["ana": 1]))
         let pending = try await store.pendingOutbox(limit: 10)

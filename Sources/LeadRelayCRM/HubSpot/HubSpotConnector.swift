@@ -140,6 +140,22 @@ public struct HubSpotConnector: CRMConnector {
         "e_clicked_email": .emailClick, "e_opened_email": .emailOpen,
     ]
 
+    /// `GET /crm/v3/properties/{object}`: enumerations list their visible options; read-only values are not updateable.
+    public func fieldSchema(object: String) async throws(CRMError) -> [CRMFieldSchema] {
+        guard object.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+            throw .rejected(system: .hubspot, status: 0, code: "INVALID_OBJECT", message: "'\(object)' is not a HubSpot object type")
+        }
+        let page = try await client.json("GET", "/crm/v3/properties/\(object)")
+        return (page["results"]?.arrayValue ?? []).compactMap { property in
+            guard let name = property["name"]?.stringValue, let type = property["type"]?.stringValue else { return nil }
+            let options = (property["options"]?.arrayValue ?? []).filter { $0["hidden"]?.boolValue != true }.compactMap { $0["value"]?.stringValue }
+            let external = property["externalOptions"]?.boolValue ?? false
+            return CRMFieldSchema(name: name, label: property["label"]?.stringValue ?? name, type: type, options: options,
+                                  updateable: property["modificationMetadata"]?["readOnlyValue"]?.boolValue != true,
+                                  required: false, restricted: type == "enumeration" && !external)
+        }
+    }
+
     public func owners() async throws(CRMError) -> [CRMOwner] {
         var owners: [CRMOwner] = []
         for archived in [false, true] {

@@ -49,9 +49,43 @@ public struct SalesforceConnector: CRMConnector {
         return PollResult(items: accounts, watermark: result.watermark, rejected: result.rejected, calls: result.calls)
     }
 
+    /// Sales touches: Tasks logged against leads (calls, emails, other tasks), by `SystemModstamp` like leads.
     public func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
-        // Marketing behaviour lives in HubSpot; Salesforce Tasks are read by the SLA stage.
-        PollResult(items: [], watermark: since, calls: 0)
+        let result = try await incremental(object: "Task", fields: ["Id", "IsDeleted", "WhoId", "OwnerId", "Subject", "TaskSubtype",
+                                                                   "Status", "CreatedDate", "SystemModstamp"],
+                                           since: since, lookback: lookback)
+        var activities: [Activity] = []
+        var rejected = result.rejected
+        for record in result.records where !record.deleted {
+            // Tasks on contacts, accounts or nothing are not lead touches.
+            guard let who = record.value("WhoId"), who.hasPrefix("00Q") else { continue }
+            guard let created = record.value("CreatedDate").flatMap(CRMTimestamps.parse) else {
+                rejected.append(RejectedRecord(system: .salesforce, object: "Task", id: record.ref.id, reason: "task without a readable CreatedDate"))
+                continue
+            }
+            let kind: Activity.Kind = switch record.value("TaskSubtype") {
+            case "Call": .call
+            case "Email", "ListEmail": .salesEmail
+            default: .task
+            }
+            activities.append(Activity(id: "salesforce:\(record.ref.id)", subject: RecordRef(system: .salesforce, object: "Lead", id: who),
+                                       kind: kind, occurredAt: created, actor: record.value("OwnerId")))
+        }
+        return PollResult(items: activities, watermark: result.watermark, rejected: rejected, calls: result.calls)
+    }
+
+    /// `GET …/sobjects/{object}/describe`: active picklist values; required = not nillable, createable and not defaulted.
+    public func fieldSchema(object: String) async throws(CRMError) -> [CRMFieldSchema] {
+        let describe = try await client.json("GET", "\(root)/sobjects/\(try SOQL.identifier(object))/describe")
+        return (describe["fields"]?.arrayValue ?? []).compactMap { field in
+            guard let name = field["name"]?.stringValue, let type = field["type"]?.stringValue else { return nil }
+            let options = (field["picklistValues"]?.arrayValue ?? []).filter { $0["active"]?.boolValue != false }.compactMap { $0["value"]?.stringValue }
+            let required = field["nillable"]?.boolValue == false && field["createable"]?.boolValue == true
+                && field["defaultedOnCreate"]?.boolValue != true && type != "boolean"
+            return CRMFieldSchema(name: name, label: field["label"]?.stringValue ?? name, type: type, options: options,
+                                  updateable: field["updateable"]?.boolValue ?? false, required: required,
+                                  restricted: field["restrictedPicklist"]?.boolValue ?? false)
+        }
     }
 
     public func owners() async throws(CRMError) -> [CRMOwner] {

@@ -1,12 +1,18 @@
 import Foundation
 
-/// A behavioural event of a person: a page view, a form submission, an email click.
+/// Something a person did (a page view, a form submission, an email click) or sales did to them (a call, an email).
 public struct Activity: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Encodable, ConfigEnum {
         case pageView = "page-view"
         case formSubmission = "form-submission"
         case emailClick = "email-click"
         case emailOpen = "email-open"
+        /// A rep's logged call (Salesforce Task of subtype Call).
+        case call
+        /// A rep's email (Salesforce Task of subtype Email).
+        case salesEmail = "sales-email"
+        /// Any other completed Salesforce Task against the lead.
+        case task
     }
 
     /// The event's id in its source system (for idempotence).
@@ -19,13 +25,19 @@ public struct Activity: Sendable, Hashable, Codable {
     public var url: String?
     /// Form name for form submissions.
     public var form: String?
+    /// The rep who did it (Salesforce user id), for sales touches.
+    public var actor: String?
 
-    public init(id: String, subject: RecordRef, kind: Kind, occurredAt: Date, url: String? = nil, form: String? = nil) {
+    public init(id: String, subject: RecordRef, kind: Kind, occurredAt: Date, url: String? = nil, form: String? = nil, actor: String? = nil) {
         self.id = id
         self.subject = subject
         self.kind = kind
         self.occurredAt = occurredAt
         self.url = url
         self.form = form
+        self.actor = actor
     }
+
+    /// Whether sales did it (a touch that counts for the SLA), rather than the person.
+    public var isSalesTouch: Bool { kind == .call || kind == .salesEmail || kind == .task }
 }
