@@ -53,4 +53,23 @@ struct WatermarkTests {
             #expect(unsettled.items.map(\.ref.id) == [lead.ref.id], "the window behind a fresh watermark is read again for late commits")
         }
     }
+
+    @Test("more than 10,000 contacts sharing one timestamp are all read, past search's 10,000-offset cap, at one call per 200")
+    func beyondTheOffsetCap() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 6, people: 10_400, bothShare: 0, hubspotOnlyShare: 1)).populate(simulator.state)
+        let ids = await simulator.state.hubspotRecords("contacts").prefix(10_250).map(\.id)
+        #expect(ids.count == 10_250)
+        try await simulator.withRunning { endpoints in
+            let client = APIClient(system: .hubspot, transport: URLSessionTransport(),
+                                   auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL))
+            let connector = HubSpotConnector(client: client, now: { Date().addingTimeInterval(3600) })
+            let first = try await connector.pollLeads(since: nil, lookback: 0, fields: ["email"])
+            try await simulator.state.bulkUpdateHubSpotRecords("contacts", ids: Array(ids), properties: ["hs_lead_status": "OPEN"])
+            let flood = try await connector.pollLeads(since: first.watermark, lookback: 0, fields: ["email"])
+            #expect(Set(flood.items.map(\.ref.id)) == Set(ids.map(String.init)))
+            #expect(flood.items.count == 10_250, "each once")
+            #expect(flood.calls == 52, "⌈10,250 / 200⌉ pages, no offsets")
+        }
+    }
 }

@@ -42,6 +42,9 @@ extension SimulatorState {
 
     public func hubspotOwnerList() -> [HubSpotOwner] { hubspotOwners }
 
+    /// Contact ids merged away into another contact (ground truth for merge propagation).
+    public func mergedAway() -> [Int] { hubspotMergedInto.keys.sorted() }
+
     /// Records a behavioural event on a contact.
     public func recordHubSpotEvent(contactID: Int, eventType: String, properties: [String: String], at time: Date? = nil) {
         let id = "evt-\(hubspotEvents.count + 1)"

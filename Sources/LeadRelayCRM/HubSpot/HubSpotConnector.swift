@@ -82,7 +82,8 @@ public struct HubSpotConnector: CRMConnector {
             }
             after = page["paging"]?["next"]?["after"]?.flatText
         } while after != nil
-        return PollResult(items: tombstones, watermark: newest, rejected: rejected, calls: calls)
+        // An archived survivor of earlier merges takes its merged-away contacts with it.
+        return PollResult(items: tombstones + Self.mergeTombstones(tombstones), watermark: newest, rejected: rejected, calls: calls)
     }
 
     public func pollAccounts(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Account> {
