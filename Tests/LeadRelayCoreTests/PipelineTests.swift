@@ -17,6 +17,26 @@ struct PipelineTests {
         Fixtures.contact("52", ["email": "sam@gmail.com", "jobtitle": "Student", "lifecyclestage": "subscriber"])
     }
 
+    @Test("a merged-away record's link follows its survivor's person, in either CRM")
+    func mergeFollowsSurvivor() {
+        var loser = Fixtures.lead("00Q9", ["Email": "old@northwind.io", "MasterRecordId": "00Q1"])
+        loser.deleted = true
+        let survivorLink = RecordRef(system: .salesforce, object: "Lead", id: "00Q1")
+        let plan = pipeline.plan(PipelineInput(records: [loser, hotLead], links: [loser.ref: "email:old@northwind.io", survivorLink: "email:morgan@northwind.io"],
+                                               now: Fixtures.now))
+        let relink = plan.changes.first { if case .link(let ref) = $0.action { ref == loser.ref } else { false } }
+        #expect(relink?.personKey == "email:morgan@northwind.io")
+        #expect(relink?.reason.contains("merged into") == true)
+
+        var tombstone = Fixtures.contact("77", [CRMFieldNames.hubspotMergedInto: "51"])
+        tombstone.deleted = true
+        let fresh = pipeline.plan(PipelineInput(records: [tombstone, hotContact], now: Fixtures.now))
+        let links = fresh.changes.compactMap { change -> (RecordRef, String)? in
+            if case .link(let ref) = change.action { (ref, change.personKey) } else { nil }
+        }
+        #expect(links.filter { $0.0 == tombstone.ref }.map(\.1) == ["email:morgan@northwind.io"], "linked once, to the survivor's person")
+    }
+
     @Test("an MQL in both systems is linked, scored, routed, written to both and notified")
     func mqlInBoth() throws {
         let plan = pipeline.plan(PipelineInput(records: [hotContact, hotLead, coldContact], activities: [Fixtures.demoRequest("51")],

@@ -187,6 +187,11 @@ struct DeletionTests {
             }
             #expect(try await snapshot(.hubspot, "contacts", String(loser))?.deleted == true, "the merge tombstone arrives with the survivor")
             #expect(try await snapshot(.hubspot, "contacts", String(loser))?.value(HubSpotConnector.mergedIntoField) == String(survivor))
+            let links = try await rig.store.links(for: [RecordRef(system: .hubspot, object: "contacts", id: String(loser)),
+                                                        RecordRef(system: .hubspot, object: "contacts", id: String(survivor))])
+            #expect(links[RecordRef(system: .hubspot, object: "contacts", id: String(loser))] ==
+                    links[RecordRef(system: .hubspot, object: "contacts", id: String(survivor))], "the loser's link follows the survivor's person")
+            #expect(links.count == 2)
             #expect(try await snapshot(.salesforce, "Lead", leads[0].id)?.deleted == true, "queryAll returns the deleted row")
             #expect(try await snapshot(.hubspot, "contacts", String(archived))?.deleted == false, "not swept yet")
 

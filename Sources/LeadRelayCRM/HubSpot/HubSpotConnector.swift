@@ -22,7 +22,7 @@ public struct HubSpotConnector: CRMConnector {
     static let contactBasics = ["email", "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "lastmodifieddate", "hs_object_id",
                                 "hs_merged_object_ids"]
     /// Set on a tombstone of a merged-away contact: the id of the contact it was merged into.
-    public static let mergedIntoField = "leadrelay_merged_into"
+    public static let mergedIntoField = CRMFieldNames.hubspotMergedInto
 
     public func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         let properties = Array(Set(fields + Self.contactBasics)).sorted()

@@ -7,6 +7,18 @@ public enum CRMFieldNames {
     public static let salesforceOwner = "OwnerId"
     /// Salesforce's own placeholder for required fields a web form did not collect.
     public static let notProvided = "[not provided]"
+    /// On a HubSpot merge tombstone: the id of the contact it was merged into (LeadRelay's own field).
+    public static let hubspotMergedInto = "leadrelay_merged_into"
+    /// On a merged-away Salesforce record: the survivor's id.
+    public static let salesforceMasterRecord = "MasterRecordId"
+
+    /// The record a deleted record was merged into, when the CRM says so.
+    public static func mergedInto(_ record: SourceRecord) -> RecordRef? {
+        guard record.deleted else { return nil }
+        let field = record.ref.system == .hubspot ? hubspotMergedInto : salesforceMasterRecord
+        guard let id = record.value(field), !id.isEmpty else { return nil }
+        return RecordRef(system: record.ref.system, object: record.ref.object, id: id)
+    }
 
     /// The funnel stage a Salesforce Lead `Status` implies, if any.
     public static func stage(salesforceStatus status: String?) -> LifecycleStage? {

@@ -20,8 +20,18 @@ public struct Pipeline: Sendable {
         let people = resolver.group(input.records, existing: input.links)
         let activitiesByRef = Dictionary(grouping: input.activities, by: \.subject)
         var state = input.routingState
+        // A CRM merge says the loser is the survivor's person: its link follows the survivor.
+        var keyOf = input.links
+        for (key, records) in people { for record in records where keyOf[record.ref] == nil { keyOf[record.ref] = key } }
+        var relinked = Set<RecordRef>()
+        for record in input.records {
+            guard let survivor = CRMFieldNames.mergedInto(record), let target = keyOf[survivor], keyOf[record.ref] != target else { continue }
+            relinked.insert(record.ref)
+            plan.changes.append(PlanChange(personKey: target, action: .link(record.ref),
+                                           reason: "\(record.ref) was merged into \(survivor) in \(record.ref.system.rawValue)"))
+        }
         for (personKey, records) in people.sorted(by: { $0.key < $1.key }) {
-            for record in records where input.links[record.ref] == nil {
+            for record in records where input.links[record.ref] == nil && !relinked.contains(record.ref) {
                 plan.changes.append(PlanChange(personKey: personKey, action: .link(record.ref),
                                                reason: linkReason(record, personKey: personKey)))
             }
