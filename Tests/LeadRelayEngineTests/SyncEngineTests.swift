@@ -203,7 +203,10 @@ struct DeletionTests {
             // Nothing new to propagate: a later sweep changes nothing.
             let later = SyncEngine(configuration: rig.configuration, connectors: rig.connectors, store: rig.store,
                                    clock: { Date().addingTimeInterval(1900) })
-            #expect(try await later.runCycle().changedRecords == 0)
+            let idle = try await later.runCycle()
+            #expect(idle.changedRecords == 0)
+            // An idle cycle costs one call per object type (the deletion sweep aside).
+            #expect(idle.streams.filter { !$0.stream.hasSuffix(".deleted") }.allSatisfy { $0.calls == 1 }, "\(idle.streams.map { ($0.stream, $0.calls) })")
         }
     }
 }
