@@ -31,33 +31,6 @@ public struct CRMOwner: Sendable, Hashable, Codable {
     }
 }
 
-/// One field of a CRM object as its schema API describes it.
-public struct CRMFieldSchema: Sendable, Hashable, Codable {
-    public var name: String
-    public var label: String
-    /// The CRM's own type name (`string`, `enumeration`, `picklist`, `datetime`, `reference`, …).
-    public var type: String
-    /// Allowed values of a picklist or enumeration (active ones only); empty for free-form fields.
-    public var options: [String]
-    /// Whether an API write may set it.
-    public var updateable: Bool
-    /// Whether a create must give it a value.
-    public var required: Bool
-    /// Whether values outside `options` are refused (HubSpot enumerations; Salesforce restricted picklists).
-    public var restricted: Bool
-
-    public init(name: String, label: String, type: String, options: [String] = [], updateable: Bool = true,
-                required: Bool = false, restricted: Bool = false) {
-        self.name = name
-        self.label = label
-        self.type = type
-        self.options = options
-        self.updateable = updateable
-        self.required = required
-        self.restricted = restricted
-    }
-}
-
 /// What happened to one write.
 public struct WriteOutcome: Sendable, Hashable {
     public enum Result: Sendable, Hashable {
@@ -98,6 +71,9 @@ public protocol CRMConnector: Sendable {
 
     /// The fields of an object as the CRM's schema API describes them (for mapping audits and safe writes).
     func fieldSchema(object: String) async throws(CRMError) -> [CRMFieldSchema]
+
+    /// The newest `limit` records of `object` with `fields` (for audits: which unmapped fields hold data).
+    func sampleRecords(object: String, fields: [String], limit: Int) async throws(CRMError) -> [SourceRecord]
 
     /// Every user who can own records, active or not.
     func owners() async throws(CRMError) -> [CRMOwner]

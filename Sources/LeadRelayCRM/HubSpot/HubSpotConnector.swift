@@ -2,6 +2,11 @@ import Foundation
 import LeadRelayCore
 import Logging
 
+/// The modification-time property of a HubSpot object type.
+enum HubSpotObjects {
+    static func modified(_ object: String) -> String { object == "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate" }
+}
+
 /// HubSpot CRM v3: contacts and companies by search on their modification property, owners, events, batch writes.
 public struct HubSpotConnector: CRMConnector {
     public let system = CRMSystem.hubspot
@@ -153,8 +158,20 @@ public struct HubSpotConnector: CRMConnector {
             let external = property["externalOptions"]?.boolValue ?? false
             return CRMFieldSchema(name: name, label: property["label"]?.stringValue ?? name, type: type, options: options,
                                   updateable: property["modificationMetadata"]?["readOnlyValue"]?.boolValue != true,
-                                  required: false, restricted: type == "enumeration" && !external)
+                                  required: false, restricted: type == "enumeration" && !external,
+                                  referenceTo: property["referencedObjectType"]?.stringValue.map { [$0] } ?? [])
         }
+    }
+
+    /// The newest contacts (or companies) with every named property, by search sorted on the modification time.
+    public func sampleRecords(object: String, fields: [String], limit: Int) async throws(CRMError) -> [SourceRecord] {
+        let modified = HubSpotObjects.modified(object)
+        let body: JSONValue = [
+            "sorts": [["propertyName": .string(modified), "direction": "DESCENDING"]],
+            "properties": .array(fields.map(JSONValue.string)), "limit": .number(Double(min(max(limit, 1), searchPageSize))),
+        ]
+        let page = try await client.json("POST", "/crm/v3/objects/\(object)/search", json: body)
+        return (page["results"]?.arrayValue ?? []).compactMap { Self.sourceRecord($0, type: object, modified: modified) }
     }
 
     public func owners() async throws(CRMError) -> [CRMOwner] {

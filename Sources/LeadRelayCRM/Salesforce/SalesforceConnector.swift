@@ -84,7 +84,25 @@ public struct SalesforceConnector: CRMConnector {
                 && field["defaultedOnCreate"]?.boolValue != true && type != "boolean"
             return CRMFieldSchema(name: name, label: field["label"]?.stringValue ?? name, type: type, options: options,
                                   updateable: field["updateable"]?.boolValue ?? false, required: required,
-                                  restricted: field["restrictedPicklist"]?.boolValue ?? false)
+                                  restricted: field["restrictedPicklist"]?.boolValue ?? false,
+                                  length: field["length"]?.doubleValue.map { Int($0) }.flatMap { $0 > 0 ? $0 : nil },
+                                  referenceTo: field["referenceTo"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        }
+    }
+
+    /// The newest rows of `object` with the named fields (whitelisted as identifiers), by `SystemModstamp`.
+    public func sampleRecords(object: String, fields: [String], limit: Int) async throws(CRMError) -> [SourceRecord] {
+        var names: [String] = []
+        for field in Set(fields + ["Id", "SystemModstamp", "IsDeleted"]).sorted() { names.append(try SOQL.identifier(field)) }
+        let soql = "SELECT \(names.joined(separator: ", ")) FROM \(try SOQL.identifier(object)) ORDER BY SystemModstamp DESC LIMIT \(min(max(limit, 1), 2000))"
+        return try await query(soql, all: false).rows.compactMap { row in
+            guard let id = row["Id"]?.stringValue, let stamp = row["SystemModstamp"]?.stringValue.flatMap(CRMTimestamps.parse) else { return nil }
+            var values: [String: String?] = [:]
+            for (name, value) in row.objectValue ?? [:] where name != "attributes" {
+                if case .object = value { continue }
+                values[name] = value.flatText
+            }
+            return SourceRecord(ref: RecordRef(system: .salesforce, object: object, id: id), modifiedAt: stamp, fields: values)
         }
     }
 
