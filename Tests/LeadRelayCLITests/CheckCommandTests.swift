@@ -70,6 +70,6 @@ struct CheckCommandTests {
     func help() async throws {
         let run = try await runCLI(["--help"])
         #expect(run.status == 0)
-        for command in ["demo", "run", "reconcile", "check", "simulate"] { #expect(run.stdout.contains(command)) }
+        for command in ["demo", "run", "reconcile", "audit", "check", "simulate", "bench"] { #expect(run.stdout.contains(command)) }
     }
 }

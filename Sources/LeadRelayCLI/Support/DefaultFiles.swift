@@ -26,7 +26,7 @@ public enum DefaultFiles {
         hubspot: industry
         salesforce: Industry
         type: picklist
-        rule: prefer-salesforce
+        rule: prefer-salesforce-unless-blank
         values:
           COMPUTER_SOFTWARE: Technology
           HOSPITAL_HEALTH_CARE: Healthcare
@@ -37,6 +37,7 @@ public enum DefaultFiles {
           INSURANCE: Insurance
           EDUCATION_MANAGEMENT: Education
           TELECOMMUNICATIONS: Telecommunications
+          MARKETING_AND_ADVERTISING: Media
       owner:         { hubspot: hubspot_owner_id, salesforce: OwnerId,           type: owner,   rule: leadrelay }
     """ + "\n"
 

@@ -1,0 +1,204 @@
+/// One problem the audit found in a mapping, located by its key path in the mapping file.
+public struct AuditFinding: Sendable, Hashable, Codable {
+    public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+        case error, warning, info
+
+        var rank: Int { self == .error ? 0 : (self == .warning ? 1 : 2) }
+        public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+    }
+
+    public var severity: Severity
+    /// A stable name for the kind of finding (`missing-field`, `not-updateable`, …).
+    public var code: String
+    /// Key path in the mapping file (`fields.industry.values`), to locate it.
+    public var path: [String]
+    public var message: String
+
+    public init(_ severity: Severity, _ code: String, _ path: [String], _ message: String) {
+        self.severity = severity
+        self.code = code
+        self.path = path
+        self.message = message
+    }
+}
+
+/// Lints a mapping against both live schemas and a sample of live data. Pure: the caller fetches.
+///
+/// Checks: mapped fields that do not exist; type mismatches; targets LeadRelay writes that are not
+/// updateable; required fields left unmapped; picklist values on one side only or never translated;
+/// targets shorter than their source; rules that let a blank overwrite data; fields holding data that
+/// no mapping reads.
+public struct MappingAudit: Sendable {
+    public var mapping: MappingSet
+    public var hubspot: [CRMFieldSchema]
+    public var salesforce: [CRMFieldSchema]
+    /// Recent records of each system, to find unmapped fields that hold data.
+    public var samples: [SourceRecord]
+
+    /// Salesforce fields LeadRelay fills itself on create, mapped or not.
+    public static let filledByLeadRelay: Set<String> = ["Status", "OwnerId"]
+    /// Fields LeadRelay reads and writes itself (stage, status, owner): holding data without a mapping is expected.
+    public static let managedByLeadRelay: Set<String> = [
+        CRMFieldNames.hubspotLifecycle, CRMFieldNames.hubspotLeadStatus, CRMFieldNames.hubspotOwner,
+        CRMFieldNames.salesforceStatus, CRMFieldNames.salesforceOwner,
+    ]
+
+    public init(mapping: MappingSet, hubspot: [CRMFieldSchema], salesforce: [CRMFieldSchema], samples: [SourceRecord] = []) {
+        self.mapping = mapping
+        self.hubspot = hubspot
+        self.salesforce = salesforce
+        self.samples = samples
+    }
+
+    public func run() -> [AuditFinding] {
+        var findings: [AuditFinding] = []
+        let schemas: [CRMSystem: [String: CRMFieldSchema]] = [
+            .hubspot: Dictionary(hubspot.map { ($0.name, $0) }) { a, _ in a },
+            .salesforce: Dictionary(salesforce.map { ($0.name, $0) }) { a, _ in a },
+        ]
+        for field in mapping.fields {
+            let path = ["fields", field.canonical]
+            for system in CRMSystem.allCases.sorted() {
+                guard let name = field.name(in: system) else { continue }
+                let side = system == .hubspot ? "hubspot" : "salesforce"
+                guard let schema = schemas[system]?[name] else {
+                    findings.append(.init(.error, "missing-field", path + [side],
+                                          "\(system.displayName) has no \(mapping.objectName(in: system)) field '\(name)'"))
+                    continue
+                }
+                if let problem = Self.typeProblem(field.type, schema, system: system) {
+                    findings.append(.init(problem.severity, "type-mismatch", path + ["type"], problem.message))
+                }
+                if Self.writes(field.rule, into: system), !schema.updateable {
+                    findings.append(.init(.error, "not-updateable", path + ["rule"],
+                                          "rule \(field.rule.rawValue) writes \(system.displayName) '\(name)', which the API cannot update"))
+                }
+            }
+            findings += picklistFindings(field, schemas: schemas, path: path)
+            findings += lengthFindings(field, schemas: schemas, path: path)
+            switch field.rule {
+            case .preferHubSpot, .preferSalesforce, .hubspotToSalesforce, .salesforceToHubSpot:
+                findings.append(.init(.warning, "blank-overwrites", path + ["rule"],
+                                      "with \(field.rule.rawValue) a blank on the preferred side clears the other side's value; use an -unless-blank rule unless that is intended"))
+            default:
+                break
+            }
+        }
+        // Required Salesforce fields: a create without them is refused.
+        let mappedSalesforce = Set(mapping.fields.compactMap(\.salesforce))
+        for schema in salesforce where schema.required && !mappedSalesforce.contains(schema.name) && !Self.filledByLeadRelay.contains(schema.name) {
+            findings.append(.init(.error, "required-unmapped", ["fields"],
+                                  "Salesforce \(mapping.salesforceObject) requires '\(schema.name)' on create, and no mapping fills it"))
+        }
+        findings += unmappedData(schemas: schemas)
+        return findings.sorted { ($0.severity, $0.path.joined(separator: "."), $0.code) < ($1.severity, $1.path.joined(separator: "."), $1.code) }
+    }
+
+    /// Whether a rule lets LeadRelay write the field in `system`.
+    static func writes(_ rule: SyncRule, into system: CRMSystem) -> Bool {
+        switch rule {
+        case .never: false
+        case .hubspotToSalesforce: system == .salesforce
+        case .salesforceToHubSpot: system == .hubspot
+        default: true
+        }
+    }
+
+    /// The CRM types a canonical type can live in; a mismatch is an error, a lossy fit a warning.
+    static func typeProblem(_ type: FieldType, _ schema: CRMFieldSchema, system: CRMSystem) -> (severity: AuditFinding.Severity, message: String)? {
+        let crm = schema.type
+        let text: Set<String> = ["string", "textarea", "text", "email", "phone", "phone_number", "url", "combobox"]
+        let ok: Bool
+        var lossy = false
+        switch type {
+        case .string: ok = text.contains(crm) || crm == "picklist" || crm == "enumeration"
+        case .email: ok = crm == "email" || crm == "string"
+        case .phone: ok = crm == "phone" || crm == "phone_number" || crm == "string"
+        case .url: ok = crm == "url" || crm == "string"
+        case .integer, .decimal:
+            ok = ["number", "int", "double", "currency", "percent", "string"].contains(crm)
+            lossy = crm == "string"
+        case .picklist: ok = crm == "picklist" || crm == "enumeration"
+        case .date: ok = crm == "date" || crm == "datetime"
+        case .datetime: ok = crm == "datetime"
+        case .boolean: ok = crm == "boolean" || crm == "bool" || (crm == "enumeration" && schema.options.count == 2)
+        case .owner:
+            ok = (crm == "reference" && (schema.referenceTo.contains("User") || schema.referenceTo.isEmpty))
+                || (crm == "enumeration" && schema.referenceTo.contains("OWNER"))
+        }
+        if !ok {
+            return (.error, "mapped as \(type.rawValue), but \(system.displayName) '\(schema.name)' is \(crm)")
+        }
+        if lossy {
+            return (.warning, "mapped as \(type.rawValue), but \(system.displayName) '\(schema.name)' holds text: values are parsed, and text that is not a number is dropped")
+        }
+        return nil
+    }
+
+    func picklistFindings(_ field: FieldMapping, schemas: [CRMSystem: [String: CRMFieldSchema]], path: [String]) -> [AuditFinding] {
+        guard field.type == .picklist, let hsName = field.hubspot, let sfName = field.salesforce,
+              let hs = schemas[.hubspot]?[hsName], let sf = schemas[.salesforce]?[sfName] else { return [] }
+        var findings: [AuditFinding] = []
+        let hsOptions = Set(hs.options), sfOptions = Set(sf.options)
+        // Without a table, values must be equal on both sides.
+        let table = field.values.isEmpty ? Dictionary(uniqueKeysWithValues: hsOptions.intersection(sfOptions).map { ($0, $0) }) : field.values
+        for (hubspotValue, salesforceValue) in table.sorted(by: { $0.key < $1.key }) {
+            if !hsOptions.isEmpty, !hsOptions.contains(hubspotValue) {
+                findings.append(.init(.error, "unknown-option", path + ["values", hubspotValue],
+                                      "HubSpot '\(hsName)' has no option '\(hubspotValue)'"))
+            }
+            if !sfOptions.isEmpty, !sfOptions.contains(salesforceValue) {
+                findings.append(.init(sf.restricted ? .error : .warning, "unknown-option", path + ["values", hubspotValue],
+                                      "Salesforce '\(sfName)' has no value '\(salesforceValue)'\(sf.restricted ? " and refuses others (restricted picklist)" : "")"))
+            }
+        }
+        let translated = Set(table.keys), targets = Set(table.values)
+        let hubspotOnly = hsOptions.subtracting(translated).sorted()
+        if !hubspotOnly.isEmpty {
+            findings.append(.init(.warning, "option-one-side", path + ["values"],
+                                  "HubSpot options with no Salesforce value (they reach Salesforce untranslated): \(hubspotOnly.joined(separator: ", "))"))
+        }
+        let salesforceOnly = sfOptions.subtracting(targets).sorted()
+        if !salesforceOnly.isEmpty {
+            findings.append(.init(.info, "option-never-mapped", path + ["values"],
+                                  "Salesforce values no HubSpot option maps to: \(salesforceOnly.joined(separator: ", "))"))
+        }
+        return findings
+    }
+
+    /// HubSpot text can be up to 65,536 characters; a shorter Salesforce target refuses longer values.
+    func lengthFindings(_ field: FieldMapping, schemas: [CRMSystem: [String: CRMFieldSchema]], path: [String]) -> [AuditFinding] {
+        guard Self.writes(field.rule, into: .salesforce), [.string, .email, .phone, .url].contains(field.type),
+              let sfName = field.salesforce, let sf = schemas[.salesforce]?[sfName], let length = sf.length, length < 255,
+              field.hubspot != nil else { return [] }
+        return [.init(.warning, "target-shorter", path + ["salesforce"],
+                      "Salesforce '\(sfName)' holds at most \(length) characters; longer HubSpot values are refused (STRING_TOO_LONG)")]
+    }
+
+    /// Updateable fields that hold values in the sampled records but that no mapping reads.
+    func unmappedData(schemas: [CRMSystem: [String: CRMFieldSchema]]) -> [AuditFinding] {
+        var findings: [AuditFinding] = []
+        for system in CRMSystem.allCases.sorted() {
+            let records = samples.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
+            guard !records.isEmpty else { continue }
+            let mapped = Set(mapping.fields.compactMap { $0.name(in: system) }).union(Self.managedByLeadRelay)
+            var counts: [String: Int] = [:]
+            for record in records {
+                for (name, value) in record.fields where value.map({ !$0.isEmpty }) == true && !mapped.contains(name) {
+                    guard let schema = schemas[system]?[name], schema.updateable else { continue }
+                    counts[name, default: 0] += 1
+                }
+            }
+            for (name, count) in counts.sorted(by: { $0.key < $1.key }) {
+                findings.append(.init(.info, "unmapped-data", ["fields"],
+                                      "\(system.displayName) '\(name)' has values in \(count) of \(records.count) sampled records but no mapping reads it"))
+            }
+        }
+        return findings
+    }
+}
+
+extension CRMSystem {
+    /// The product name, for messages.
+    public var displayName: String { self == .hubspot ? "HubSpot" : "Salesforce" }
+}

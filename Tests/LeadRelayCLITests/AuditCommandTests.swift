@@ -1,0 +1,42 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+import LeadRelayCLI
+import Testing
+
+@Suite("leadrelay audit")
+struct AuditCommandTests {
+    @Test("the default mapping passes against the simulator; a broken one fails with exit 1 and file:line findings")
+    func audit() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 3, people: 60)).populate(simulator.state)
+        try await simulator.withRunning { endpoints in
+            let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-audit-\(UUID().uuidString)")
+            let workspace = Workspace(directory: directory)
+            try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
+            let good = try await runCLI(["audit", "--config", workspace.configPath, "--format", "json"])
+            #expect(good.status == 0, "\(good.stderr)")
+            let report = try JSONValue.decode(Data(good.stdout.utf8))
+            #expect(report["findings"]?.arrayValue?.contains { $0["severity"] == "error" } == false)
+            #expect((report["sampledRecords"]?.doubleValue ?? 0) > 0)
+
+            let mappingPath = (directory as NSString).appendingPathComponent("Mappings/hubspot-salesforce.yaml")
+            let mapping = try String(contentsOfFile: mappingPath, encoding: .utf8)
+            let broken = mapping
+                .replacingOccurrences(of: "hubspot: jobtitle,", with: "hubspot: jobtitel,")
+                .replacingOccurrences(of: "RETAIL: Retail", with: "RETAIL: Shops")
+                .replacingOccurrences(of: "  lastName:      { hubspot: lastname,         salesforce: LastName,          type: string,  rule: two-way }\n", with: "")
+            #expect(broken != mapping)
+            try broken.write(toFile: mappingPath, atomically: true, encoding: .utf8)
+            let bad = try await runCLI(["audit", "--config", workspace.configPath, "--format", "text"])
+            #expect(bad.status == 1, "\(bad.stdout)\(bad.stderr)")
+            #expect(bad.stdout.contains("Mappings/hubspot-salesforce.yaml:13:") && bad.stdout.contains("error: fields.title.hubspot: HubSpot has no contacts field 'jobtitel'"))
+            #expect(bad.stdout.contains("warning: fields.industry.values.RETAIL: Salesforce 'Industry' has no value 'Shops'"), "an unrestricted picklist takes it: a warning")
+            #expect(bad.stdout.contains("info: fields: HubSpot 'jobtitle' has values"))
+            #expect(bad.stdout.contains("requires 'LastName' on create"))
+            let markdown = try await runCLI(["audit", "--config", workspace.configPath])
+            #expect(markdown.stdout.hasPrefix("# Field-mapping audit"))
+            #expect(markdown.stdout.contains("## Errors"))
+        }
+    }
+}
