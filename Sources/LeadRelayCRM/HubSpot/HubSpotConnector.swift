@@ -80,10 +80,8 @@ public struct HubSpotConnector: CRMConnector {
                 let mark = Watermark(modifiedAt: archivedAt, id: id)
                 if newest == nil || newest! < mark { newest = mark }
                 if let floor, archivedAt < floor { continue }
-                var values: [String: String?] = [:]
-                for (name, value) in json["properties"]?.objectValue ?? [:] { values[name] = value.flatText }
                 tombstones.append(SourceRecord(ref: RecordRef(system: .hubspot, object: "contacts", id: id), modifiedAt: archivedAt,
-                                               fields: values, deleted: true))
+                                               fields: Self.properties(json), deleted: true))
             }
             after = page["paging"]?["next"]?["after"]?.flatText
         } while after != nil
@@ -261,12 +259,17 @@ public struct HubSpotConnector: CRMConnector {
             ?? json["updatedAt"]?.stringValue.flatMap(CRMTimestamps.parse)
     }
 
+    /// A `SimplePublicObject`'s properties as text (`null` kept as nil).
+    static func properties(_ json: JSONValue) -> [String: String?] {
+        var fields: [String: String?] = [:]
+        for (name, value) in json["properties"]?.objectValue ?? [:] { fields[name] = value.flatText }
+        return fields
+    }
+
     /// A `SimplePublicObject` as a `SourceRecord`; `nil` without an id or a readable modification time.
     static func sourceRecord(_ json: JSONValue, type: String, modified: String) -> SourceRecord? {
         guard let id = json["id"]?.flatText, let time = modifiedAt(json, property: modified) else { return nil }
-        var fields: [String: String?] = [:]
-        for (name, value) in json["properties"]?.objectValue ?? [:] { fields[name] = value.flatText }
-        return SourceRecord(ref: RecordRef(system: .hubspot, object: type, id: id), modifiedAt: time, fields: fields,
+        return SourceRecord(ref: RecordRef(system: .hubspot, object: type, id: id), modifiedAt: time, fields: properties(json),
                             deleted: json["archived"]?.boolValue ?? false)
     }
 }

@@ -97,12 +97,7 @@ public struct SalesforceConnector: CRMConnector {
         let soql = "SELECT \(names.joined(separator: ", ")) FROM \(try SOQL.identifier(object)) ORDER BY SystemModstamp DESC LIMIT \(min(max(limit, 1), 2000))"
         return try await query(soql, all: false).rows.compactMap { row in
             guard let id = row["Id"]?.stringValue, let stamp = row["SystemModstamp"]?.stringValue.flatMap(CRMTimestamps.parse) else { return nil }
-            var values: [String: String?] = [:]
-            for (name, value) in row.objectValue ?? [:] where name != "attributes" {
-                if case .object = value { continue }
-                values[name] = value.flatText
-            }
-            return SourceRecord(ref: RecordRef(system: .salesforce, object: object, id: id), modifiedAt: stamp, fields: values)
+            return SourceRecord(ref: RecordRef(system: .salesforce, object: object, id: id), modifiedAt: stamp, fields: Self.values(row))
         }
     }
 
@@ -144,17 +139,22 @@ public struct SalesforceConnector: CRMConnector {
                 rejected.append(RejectedRecord(system: .salesforce, object: object, id: row["Id"]?.stringValue, reason: "row without Id or readable SystemModstamp"))
                 continue
             }
-            var values: [String: String?] = [:]
-            for (name, value) in row.objectValue ?? [:] where name != "attributes" {
-                if case .object = value { continue }
-                values[name] = value.flatText
-            }
             records.append(SourceRecord(ref: RecordRef(system: .salesforce, object: object, id: id), modifiedAt: stamp,
-                                        fields: values, deleted: row["IsDeleted"]?.boolValue ?? false))
+                                        fields: Self.values(row), deleted: row["IsDeleted"]?.boolValue ?? false))
             let mark = Watermark(modifiedAt: stamp, id: id)
             if newest == nil || newest! < mark { newest = mark }
         }
         return (records, newest, rejected, result.calls)
+    }
+
+    /// A row's own fields as text (`null` kept as nil); parent objects like `Owner` are left out.
+    static func values(_ row: JSONValue) -> [String: String?] {
+        var values: [String: String?] = [:]
+        for (name, value) in row.objectValue ?? [:] where name != "attributes" {
+            if case .object = value { continue }
+            values[name] = value.flatText
+        }
+        return values
     }
 
     /// Runs SOQL and follows `nextRecordsUrl` to the end.
