@@ -27,6 +27,7 @@ extension SQLiteStateStore {
             var links: [RecordRef: String] = [:]
             var assignments: [String: String] = [:]
             var scores: [String: Double] = [:]
+            var synced: [String: [String: String?]] = [:]
             for chunk in Array(personKeys).sorted().chunked(Self.chunk) {
                 let marks = databaseQuestionMarks(count: chunk.count)
                 let arguments = StatementArguments(Array(chunk))
@@ -39,10 +40,14 @@ extension SQLiteStateStore {
                 for row in try Row.fetchAll(db, sql: "SELECT person_key, total FROM scores WHERE person_key IN (\(marks))", arguments: arguments) {
                     scores[row["person_key"]] = row["total"]
                 }
+                for row in try Row.fetchAll(db, sql: "SELECT person_key, field, value FROM synced_fields WHERE person_key IN (\(marks))", arguments: arguments) {
+                    let value: String? = row["value"]
+                    synced[row["person_key"], default: [:]][row["field"]] = .some(value)
+                }
             }
             let refs = Array(links.keys).sorted()
             return PeopleState(records: try Self.fetchSnapshots(db, refs), activities: try Self.fetchActivities(db, refs),
-                               links: links, assignments: assignments, scores: scores)
+                               links: links, assignments: assignments, scores: scores, synced: synced)
         }
     }
 

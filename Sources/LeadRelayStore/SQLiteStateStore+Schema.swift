@@ -93,6 +93,16 @@ extension SQLiteStateStore {
             // Sales touches (Salesforce Tasks) name the rep who made them, for the SLA.
             try db.alter(table: "activities") { t in t.add(column: "actor", .text) }
         }
+        migrator.registerMigration("v3-synced-fields") { db in
+            // The value each mapped field was last reconciled to, per person: a side that differs from it changed.
+            try db.create(table: "synced_fields") { t in
+                t.column("person_key", .text).notNull()
+                t.column("field", .text).notNull()
+                t.column("value", .text)
+                t.column("synced_at", .double).notNull()
+                t.primaryKey(["person_key", "field"])
+            }
+        }
         return migrator
     }
 }

@@ -62,6 +62,10 @@ extension SQLiteStateStore {
                 try enqueue(.write(write), key: write.idempotencyKey, change: change, db, time: time)
             case .notify(let note):
                 try enqueue(.notify(note), key: "notify:\(change.personKey):\(note.repID)", change: change, db, time: time)
+            case .reconcile(let decision):
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO synced_fields (person_key, field, value, synced_at) VALUES (?, ?, ?, ?)
+                    """, arguments: [change.personKey, decision.field, decision.value, time])
             }
         }
     }

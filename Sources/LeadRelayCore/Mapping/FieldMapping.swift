@@ -9,9 +9,12 @@ public struct FieldMapping: Sendable, Hashable {
     public var identifier: Bool
     /// Picklist translation, HubSpot option value → Salesforce picklist value.
     public var values: [String: String]
+    /// Whether a blank may clear the other system's value (off: blanks never overwrite data).
+    public var clearBlanks: Bool
 
     public init(canonical: String, hubspot: String?, salesforce: String?, type: FieldType,
-                rule: SyncRule, identifier: Bool = false, values: [String: String] = [:]) {
+                rule: SyncRule, identifier: Bool = false, values: [String: String] = [:], clearBlanks: Bool = false) {
+        self.clearBlanks = clearBlanks
         self.canonical = canonical
         self.hubspot = hubspot
         self.salesforce = salesforce

@@ -11,6 +11,8 @@ public struct MappingFile: Sendable, Decodable {
         public var rule: String?
         public var identifier: Bool?
         public var values: [String: String]?
+        /// Opt in to letting a blank clear the other system's value.
+        public var clearBlanks: Bool?
     }
 
     public var object: String
@@ -61,7 +63,7 @@ extension MappingSet {
             }
             fields.append(FieldMapping(canonical: name, hubspot: entry.hubspot, salesforce: entry.salesforce,
                                        type: type, rule: rule, identifier: entry.identifier ?? false,
-                                       values: entry.values ?? [:]))
+                                       values: entry.values ?? [:], clearBlanks: entry.clearBlanks ?? false))
         }
         if !fields.contains(where: { $0.identifier }) && !fields.contains(where: { $0.canonical == "email" }) {
             issues.append(ConfigIssue(path: ["fields"], "no field identifies a person: mark the email field with identifier: true"))

@@ -37,6 +37,17 @@ public struct Pipeline: Sendable {
             }
             let live = records.filter { !$0.deleted }
             guard !live.isEmpty else { continue }
+            // Mapped fields first: their writes join the routing writes for the same record.
+            let (decisions, fieldWrites) = reconcile(live, synced: input.synced[personKey] ?? [:])
+            for decision in decisions {
+                plan.changes.append(PlanChange(personKey: personKey, action: .reconcile(decision), reason: decision.reason))
+            }
+            var writes = fieldWrites
+            defer {
+                for write in writes {
+                    plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.reason ?? "reconcile mapped fields"))
+                }
+            }
             let lead = assemble(personKey: personKey, records: live, assigned: input.assignments[personKey] != nil)
             let activities = live.flatMap { activitiesByRef[$0.ref] ?? [] }
             let score = scorer.score(lead, activities: activities, now: input.now)
@@ -49,14 +60,53 @@ public struct Pipeline: Sendable {
             guard let repID = decision.repID, let rep = router.reps.first(where: { $0.id == repID }) else { continue }
             plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: lead.lifecycle, to: .mql),
                                            reason: "crossed the MQL line: \(score.summary); threshold \(Condition.format(scorer.config.mql.threshold))"))
-            for write in writeBack(lead: lead, records: live, rep: rep) {
-                plan.changes.append(PlanChange(personKey: personKey, action: .write(write),
-                                               reason: writeReason(write, rep: rep)))
+            for var write in writeBack(lead: lead, records: live, rep: rep) {
+                write.reason = writeReason(write, rep: rep)
+                if let index = writes.firstIndex(where: { $0.operation == .update && $0.system == write.system && $0.id == write.id && write.operation == .update }) {
+                    // One write per record: a batch may not name a record twice.
+                    write.fields.merge(writes[index].fields) { routing, _ in routing }
+                    write.reason = (write.reason ?? "") + "; " + (writes[index].reason ?? "")
+                    writes[index] = write
+                } else {
+                    writes.append(write)
+                }
             }
             let note = Notification(repID: rep.id, repEmail: rep.email, text: notificationText(lead, rep: rep, score: score, decision: decision))
             plan.changes.append(PlanChange(personKey: personKey, action: .notify(note), reason: "tell \(rep.id) about the new MQL"))
         }
         return plan
+    }
+
+    /// Reconciles every mapped field of a person present in both systems (their newest live record in each).
+    ///
+    /// Returns a decision for each field whose value is new to the store, and one update per record to write.
+    func reconcile(_ live: [SourceRecord], synced: [String: String?]) -> (decisions: [FieldDecision], writes: [RecordWrite]) {
+        func newest(_ system: CRMSystem) -> SourceRecord? {
+            live.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
+                .max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }
+        }
+        guard let hubspot = newest(.hubspot), let salesforce = newest(.salesforce) else { return ([], []) }
+        var decisions: [FieldDecision] = []
+        var fields: [CRMSystem: [String: String]] = [:]
+        var reasons: [CRMSystem: [String]] = [:]
+        for field in mapping.fields {
+            let last: String?? = synced.keys.contains(field.canonical) ? .some(synced[field.canonical] ?? nil) : nil
+            guard let decision = FieldReconciler(field: field).decide(hubspot: hubspot, salesforce: salesforce, last: last) else { continue }
+            if last == nil || last! != decision.value || !decision.writeTo.isEmpty { decisions.append(decision) }
+            for system in decision.writeTo {
+                guard let name = field.name(in: system) else { continue }
+                fields[system, default: [:]][name] = decision.value.map { field.systemValue($0, for: system) } ?? ""
+                reasons[system, default: []].append(decision.reason)
+            }
+        }
+        let writes = CRMSystem.allCases.sorted().compactMap { system -> RecordWrite? in
+            guard let changes = fields[system], !changes.isEmpty else { return nil }
+            let record = system == .hubspot ? hubspot : salesforce
+            var write = RecordWrite(operation: .update, system: system, object: record.ref.object, id: record.ref.id, fields: changes)
+            write.reason = (reasons[system] ?? []).joined(separator: "; ")
+            return write
+        }
+        return (decisions, writes)
     }
 
     /// Only people not yet with sales are routed; recycled and disqualified wait for the SLA stage.

@@ -14,11 +14,15 @@ public struct PipelineInput: Sendable {
     /// Person key → total score stored last time (so unchanged scores are not re-planned).
     public var previousScores: [String: Double]
     public var routingState: RoutingState
+    /// Person key → field → the value last reconciled (`nil` inside: synced as blank).
+    public var synced: [String: [String: String?]]
     public var now: Date
 
     public init(records: [SourceRecord], accounts: [Account] = [], activities: [Activity] = [],
                 links: [RecordRef: String] = [:], assignments: [String: String] = [:],
-                previousScores: [String: Double] = [:], routingState: RoutingState = .init(), now: Date) {
+                previousScores: [String: Double] = [:], routingState: RoutingState = .init(),
+                synced: [String: [String: String?]] = [:], now: Date) {
+        self.synced = synced
         self.records = records
         self.accounts = accounts
         self.activities = activities

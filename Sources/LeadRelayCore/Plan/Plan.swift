@@ -43,6 +43,8 @@ public struct PlanChange: Sendable, Hashable, Codable {
         case assign(RouteDecision)
         case write(RecordWrite)
         case notify(Notification)
+        /// A mapped field was reconciled: the value both systems should hold (remembered as the synced value).
+        case reconcile(FieldDecision)
     }
 
     public var personKey: String
@@ -78,6 +80,8 @@ public struct RecordWrite: Sendable, Hashable, Codable {
     /// For updates: apply only if nobody changed the record after this time (the version LeadRelay read).
     /// Salesforce sends it as `If-Unmodified-Since`; a conflict is reported, never overwritten.
     public var unmodifiedSince: Date?
+    /// Why, for reports (not part of the write's identity).
+    public var reason: String?
 
     public init(operation: Operation, system: CRMSystem, object: String, id: String?, fields: [String: String],
                 matchField: String? = nil, matchValue: String? = nil, unmodifiedSince: Date? = nil) {

@@ -67,9 +67,12 @@ public struct PeopleState: Sendable {
     public var links: [RecordRef: String]
     public var assignments: [String: String]
     public var scores: [String: Double]
+    /// Person key → field → the value last reconciled.
+    public var synced: [String: [String: String?]]
 
     public init(records: [SourceRecord], activities: [Activity], links: [RecordRef: String],
-                assignments: [String: String], scores: [String: Double]) {
+                assignments: [String: String], scores: [String: Double], synced: [String: [String: String?]] = [:]) {
+        self.synced = synced
         self.records = records
         self.activities = activities
         self.links = links

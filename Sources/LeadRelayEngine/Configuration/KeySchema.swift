@@ -80,7 +80,7 @@ indirect enum KeySchema: Sendable {
     static let mapping = KeySchema.object([
         "object": .any, "hubspot": .object(["object": .any]), "salesforce": .object(["object": .any]),
         "fields": .map(.object(["hubspot": .any, "salesforce": .any, "type": .any, "rule": .any, "identifier": .any,
-                                "values": .any, "maxLength": .any])),
+                                "values": .any, "maxLength": .any, "clearBlanks": .any])),
     ])
 
     static let scoring = KeySchema.object([

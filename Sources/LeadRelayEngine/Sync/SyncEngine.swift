@@ -38,7 +38,8 @@ public struct SyncEngine: Sendable {
         if !configuration.writesEnabled {
             result.commit.plan.changes.removeAll {
                 switch $0.action {
-                case .assign, .write, .notify, .lifecycle: true
+                // Reconciled values are remembered only once they are written; observing must not pretend they were.
+                case .assign, .write, .notify, .lifecycle, .reconcile: true
                 case .link, .score: false
                 }
             }
@@ -153,7 +154,7 @@ public struct SyncEngine: Sendable {
             records: records.values.sorted { $0.ref < $1.ref }, accounts: accounts.values.sorted { $0.ref < $1.ref },
             activities: activities.values.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
             links: existingLinks.merging(people.links) { a, _ in a }, assignments: people.assignments,
-            previousScores: people.scores, routingState: try await store.routingState(), now: now)
+            previousScores: people.scores, routingState: try await store.routingState(), synced: people.synced, now: now)
         let plan = pipeline.plan(input)
 
         var watermarks: [String: Watermark] = [:]

@@ -1,0 +1,121 @@
+import Foundation
+
+/// The verdict on one mapped field of one person: the value both systems should hold, and why.
+public struct FieldDecision: Sendable, Hashable, Codable {
+    public var field: String
+    /// The canonical value both systems should hold (`nil`: blank).
+    public var value: String?
+    /// The system whose value won, `nil` when both already agreed.
+    public var from: CRMSystem?
+    public var rule: SyncRule
+    /// Both systems changed the field since the last sync, to different values.
+    public var conflict: Bool
+    public var hubspotValue: String?
+    public var salesforceValue: String?
+    /// Systems to write `value` into.
+    public var writeTo: [CRMSystem]
+    /// Why nothing is written where the values still differ (blank protection, no translation, one-way rule).
+    public var held: String?
+
+    public var reason: String {
+        var text = "\(field): "
+        if let from { text += "\(from.displayName) value \(Self.show(value)) wins by \(rule.rawValue)" } else { text += "both hold \(Self.show(value))" }
+        if conflict { text += " (conflict: HubSpot \(Self.show(hubspotValue)), Salesforce \(Self.show(salesforceValue)))" }
+        if let held { text += "; \(held)" }
+        return text
+    }
+
+    static func show(_ value: String?) -> String { value.map { "'\($0)'" } ?? "blank" }
+}
+
+/// Field-level two-way reconciliation against the last synced value.
+///
+/// Each side's current value is compared with the value LeadRelay last reconciled for the person: the
+/// side that differs is the side that changed. One side changed → it wins (as far as the rule lets that
+/// side lead). Both changed to different values → a conflict, settled by the rule. Never reconciled before →
+/// the rule decides. Our own writes coming back equal the synced value, so they are never changes: no loop.
+/// A blank never clears a value unless the field opts in (`clearBlanks`).
+public struct FieldReconciler: Sendable {
+    public var field: FieldMapping
+
+    public init(field: FieldMapping) { self.field = field }
+
+    /// Decides the field; `last` is the synced value (`.some(nil)`: synced as blank; `nil`: never synced).
+    public func decide(hubspot: SourceRecord, salesforce: SourceRecord, last: String??) -> FieldDecision? {
+        guard field.hubspot != nil, field.salesforce != nil, field.type != .owner, field.rule != .leadrelay else { return nil }
+        let hs = field.canonicalValue(from: hubspot), sf = field.canonicalValue(from: salesforce)
+        var decision = FieldDecision(field: field.canonical, value: hs, from: nil, rule: field.rule, conflict: false,
+                                     hubspotValue: hs, salesforceValue: sf, writeTo: [], held: nil)
+        guard hs != sf else { return decision }
+        let newer: CRMSystem = hubspot.modifiedAt > salesforce.modifiedAt ? .hubspot : .salesforce
+        var winner: CRMSystem
+        if case .some(let synced) = last {
+            let hsChanged = hs != synced, sfChanged = sf != synced
+            if hsChanged && !sfChanged {
+                winner = .hubspot
+            } else if sfChanged && !hsChanged {
+                winner = .salesforce
+            } else {
+                decision.conflict = true
+                winner = ruleWinner(hs: hs, sf: sf, newer: newer)
+            }
+            winner = constrained(winner, hs: hs, sf: sf, newer: newer, changed: !decision.conflict)
+        } else {
+            winner = ruleWinner(hs: hs, sf: sf, newer: newer)
+        }
+        var value = winner == .hubspot ? hs : sf
+        let other = winner == .hubspot ? sf : hs
+        if value == nil, other != nil, !field.clearBlanks {
+            // A blank never clears data unless the field opts in: the value stands and flows to the blank side.
+            value = other
+            winner = winner == .hubspot ? .salesforce : .hubspot
+        }
+        decision.value = value
+        decision.from = winner
+        if field.rule == .fillIfEmpty, hs != nil, sf != nil {
+            decision.held = "fill-if-empty: both systems already hold a value"
+            return decision
+        }
+        if field.rule == .never {
+            decision.held = "rule never: each system keeps its own value"
+            return decision
+        }
+        let target: CRMSystem = winner == .hubspot ? .salesforce : .hubspot
+        if !MappingAudit.writes(field.rule, into: target) {
+            decision.held = "rule \(field.rule.rawValue) does not write \(target.displayName)"
+        } else if let value, field.type == .picklist, target == .hubspot, !field.values.isEmpty, !field.values.values.contains(value) {
+            decision.held = "no HubSpot option translates Salesforce value '\(value)'"
+        } else if let value, field.type == .picklist, target == .salesforce, !field.values.isEmpty, field.values.values.contains(value) == false {
+            decision.held = "HubSpot option '\(value)' has no Salesforce translation"
+        } else {
+            decision.writeTo = [target]
+        }
+        return decision
+    }
+
+    /// Who wins by the rule alone (first sync, or both sides changed).
+    func ruleWinner(hs: String?, sf: String?, newer: CRMSystem) -> CRMSystem {
+        switch field.rule {
+        case .twoWay: newer
+        case .preferHubSpot, .hubspotToSalesforce: .hubspot
+        case .preferSalesforce, .salesforceToHubSpot, .never, .leadrelay: .salesforce
+        case .preferHubSpotUnlessBlank: hs != nil ? .hubspot : .salesforce
+        case .preferSalesforceUnlessBlank: sf != nil ? .salesforce : .hubspot
+        case .fillIfEmpty: sf != nil ? .salesforce : .hubspot
+        }
+    }
+
+    /// Rules that fix a direction override which side changed: a one-way or preferred side always leads.
+    func constrained(_ changed: CRMSystem, hs: String?, sf: String?, newer: CRMSystem, changed wasSingleChange: Bool) -> CRMSystem {
+        switch field.rule {
+        case .hubspotToSalesforce, .preferHubSpot: return .hubspot
+        case .salesforceToHubSpot, .preferSalesforce: return .salesforce
+        case .preferHubSpotUnlessBlank: return hs != nil ? .hubspot : .salesforce
+        case .preferSalesforceUnlessBlank: return sf != nil ? .salesforce : .hubspot
+        case .fillIfEmpty:
+            // Only fills: a side that has a value keeps it.
+            return hs == nil ? .salesforce : (sf == nil ? .hubspot : .salesforce)
+        case .twoWay, .never, .leadrelay: return changed
+        }
+    }
+}
