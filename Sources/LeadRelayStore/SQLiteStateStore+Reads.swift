@@ -96,6 +96,15 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Every identity link, record → person key (reports and tests).
+    public func allLinks() async throws -> [RecordRef: String] {
+        try await pool.read { db in
+            var links: [RecordRef: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links") { links[Self.ref(row)] = row["person_key"] }
+            return links
+        }
+    }
+
     /// Counts per table, for summaries.
     public func counts() async throws -> [String: Int] {
         try await pool.read { db in

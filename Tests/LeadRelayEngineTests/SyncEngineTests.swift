@@ -210,3 +210,50 @@ struct DeletionTests {
         }
     }
 }
+
+@Suite("Two-way field sync reaches a fixed point")
+struct FixedPointTests {
+    @Test("edits on both sides for many cycles, then quiet: zero writes, both systems agree, echoes recognised")
+    func fixedPoint() async throws {
+        try await withRig(people: 80) { rig in
+            var rng = SeededRandom(seed: 99)
+            var echoes = 0
+            for round in 0..<10 {
+                _ = try await rig.engine.runCycle().echoesSuppressed
+                _ = try await rig.dispatcher.drain()
+                // People edit titles and states in either system between cycles.
+                let contacts = await rig.simulator.state.hubspotRecords("contacts").filter { !$0.archived }
+                let leads = await rig.simulator.state.salesforceRecords("Lead").filter { $0.fields["IsDeleted"] != .bool(true) }
+                for step in 0..<4 {
+                    _ = try? await rig.simulator.state.updateHubSpotRecord("contacts", id: rng.pick(contacts).id, properties: ["jobtitle": "Head of R\(round)\(step)"])
+                    try? await rig.simulator.state.updateSalesforceRecord("Lead", id: rng.pick(leads).id, fields: ["State": .string("S\(round)\(step)")])
+                }
+            }
+            var lastWrites = -1
+            for _ in 0..<4 {
+                let result = try await rig.engine.runCycle()
+                echoes += result.echoesSuppressed
+                lastWrites = result.plan.writes.count
+                _ = try await rig.dispatcher.drain()
+            }
+            #expect(lastWrites == 0, "a quiet cycle writes nothing")
+            #expect(echoes > 0, "our own writes came back and were recognised")
+            // Every person in both systems holds the same title and state on both sides.
+            let people = try await rig.store.allLinks()
+            var byPerson: [String: [RecordRef]] = [:]
+            for (ref, person) in people { byPerson[person, default: []].append(ref) }
+            var checked = 0
+            for refs in byPerson.values {
+                guard let hs = refs.first(where: { $0.system == .hubspot }), let sf = refs.first(where: { $0.system == .salesforce }),
+                      let contact = await rig.simulator.state.hubspotRecord("contacts", id: Int(hs.id)!), !contact.archived,
+                      let lead = await rig.simulator.state.salesforceRecord("Lead", id: sf.id) else { continue }
+                #expect(contact.properties["jobtitle"] == lead.fields["Title"].flatMap { if case .string(let v) = $0 { v } else { nil } },
+                        "title of \(hs) and \(sf)")
+                #expect(contact.properties["state"] == lead.fields["State"].flatMap { if case .string(let v) = $0 { v } else { nil } },
+                        "state of \(hs) and \(sf)")
+                checked += 1
+            }
+            #expect(checked > 10)
+        }
+    }
+}

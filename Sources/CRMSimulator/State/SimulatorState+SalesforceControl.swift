@@ -13,6 +13,11 @@ extension SimulatorState {
         return try salesforceCreate("Task", fields: fields, at: time, countAsAPIWrite: false)
     }
 
+    /// A person edits a record in the Salesforce UI (any updateable fields).
+    public func updateSalesforceRecord(_ object: String, id: String, fields: [String: JSONValue]) throws {
+        try salesforceUpdate(object, id: id, fields: fields, countAsAPIWrite: false)
+    }
+
     /// A rep moves a lead along (or out): status, and the disqualification reason when given.
     public func setSalesforceLeadStatus(_ id: String, status: String, reason: String? = nil) throws {
         var fields: [String: JSONValue] = ["Status": .string(status)]

@@ -17,6 +17,11 @@ public struct PlanReport: Sendable {
         public var writes: [String: Int]
         public var notifications: Int
         public var rejectedRecords: Int
+        /// Mapped fields given a new value to hold in both systems.
+        public var fieldsReconciled: Int
+        public var conflicts: Int
+        /// LeadRelay's own writes read back and recognised (never propagated again).
+        public var echoesSuppressed: Int
     }
 
     struct Document: Codable {
@@ -29,6 +34,21 @@ public struct PlanReport: Sendable {
         var notifications: [Note]
         var rejected: [RejectedRecord]
         var missingReps: [String: [String]]
+        var fields: [Field]
+    }
+
+    /// One reconciled field of one person: what each system held, which won by which rule, and what is written.
+    struct Field: Codable {
+        var person: String
+        var field: String
+        var hubspot: String?
+        var salesforce: String?
+        var value: String?
+        var winner: String?
+        var rule: String
+        var conflict: Bool
+        var writeTo: [String]
+        var held: String?
     }
 
     struct Assignment: Codable {
@@ -72,15 +92,26 @@ public struct PlanReport: Sendable {
             scoresChanged: changes.filter { if case .score = $0.action { true } else { false } }.count,
             mqlsRouted: result.plan.assignments.count,
             unrouted: changes.filter { if case .assign(let d) = $0.action { d.repID == nil } else { false } }.count,
-            writes: writes, notifications: result.plan.notifications.count, rejectedRecords: result.rejected.count)
+            writes: writes, notifications: result.plan.notifications.count, rejectedRecords: result.rejected.count,
+            fieldsReconciled: decisions.filter { $0.from != nil }.count, conflicts: decisions.filter(\.conflict).count,
+            echoesSuppressed: result.echoesSuppressed)
+    }
+
+    var decisions: [FieldDecision] {
+        result.plan.changes.compactMap { if case .reconcile(let decision) = $0.action { decision } else { nil } }
     }
 
     func document() -> Document {
         var assignments: [Assignment] = []
         var writes: [Write] = []
         var notes: [Note] = []
+        var fields: [Field] = []
         for change in result.plan.changes {
             switch change.action {
+            case .reconcile(let d) where d.from != nil || d.held != nil:
+                fields.append(Field(person: change.personKey, field: d.field, hubspot: d.hubspotValue, salesforce: d.salesforceValue,
+                                    value: d.value, winner: d.from?.rawValue, rule: d.rule.rawValue, conflict: d.conflict,
+                                    writeTo: d.writeTo.map(\.rawValue), held: d.held))
             case .assign(let decision):
                 assignments.append(Assignment(person: change.personKey, rep: decision.repID, rule: decision.rule, reason: change.reason,
                                               candidates: decision.candidates))
@@ -96,7 +127,7 @@ public struct PlanReport: Sendable {
         }
         return Document(generatedAt: CRMTimestamps.hubspot(result.plan.generatedAt), dryRun: dryRun, streams: result.streams,
                         summary: summary, assignments: assignments, writes: writes, notifications: notes, rejected: result.rejected,
-                        missingReps: result.missingReps.mapValues { $0.map(\.rawValue) })
+                        missingReps: result.missingReps.mapValues { $0.map(\.rawValue) }, fields: fields)
     }
 
     public func render(_ format: Format) -> String {
@@ -126,6 +157,7 @@ public struct PlanReport: Sendable {
         - Writes: \(s.writes.isEmpty ? "none" : s.writes.sorted { $0.key < $1.key }.map { "\($0.value) to \($0.key)" }.joined(separator: ", "))
         - Notifications: \(s.notifications)
         - Rejected records: \(s.rejectedRecords)
+        - Mapped fields reconciled: \(s.fieldsReconciled) (\(s.conflicts) conflicts); own writes read back and not propagated: \(s.echoesSuppressed)
 
         """
         if !doc.assignments.isEmpty {
@@ -137,6 +169,13 @@ public struct PlanReport: Sendable {
             for w in doc.writes {
                 let fields = w.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
                 out += "| \(w.record) | \(w.operation) | \(cell(fields)) | \(cell(w.reason)) |\n"
+            }
+        }
+        if !doc.fields.isEmpty {
+            out += "\n## Field reconciliation\n\n| person | field | HubSpot | Salesforce | result | rule | written to |\n|---|---|---|---|---|---|---|\n"
+            for f in doc.fields {
+                let result = (f.conflict ? "conflict → " : "") + (f.value.map { "'\($0)'" } ?? "blank") + (f.held.map { " (held: \($0))" } ?? "")
+                out += "| \(cell(f.person)) | \(f.field) | \(cell(f.hubspot ?? "—")) | \(cell(f.salesforce ?? "—")) | \(cell(result)) | \(f.rule) | \(f.writeTo.isEmpty ? "—" : f.writeTo.joined(separator: ", ")) |\n"
             }
         }
         if !doc.notifications.isEmpty {

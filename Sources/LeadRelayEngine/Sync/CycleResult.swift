@@ -18,6 +18,8 @@ public struct CycleResult: Sendable {
     /// Reps whose email a system does not know (their writes to it are skipped).
     public var missingReps: [String: [CRMSystem]]
     public var commit: CycleCommit
+    /// Field changes that were LeadRelay's own writes coming back (equal to the synced value): not propagated again.
+    public var echoesSuppressed: Int = 0
 
     /// Lead and account versions that were new to the store (behavioural events are not counted: look-back re-reads them).
     public var changedRecords: Int { commit.snapshots.count + commit.accounts.count }

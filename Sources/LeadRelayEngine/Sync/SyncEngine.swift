@@ -48,12 +48,13 @@ public struct SyncEngine: Sendable {
         let elapsed = started.duration(to: .now)
         Timer(label: "leadrelay_cycle_duration_seconds").recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         Counter(label: "leadrelay_assignments_total").increment(by: result.commit.plan.assignments.count)
+        Counter(label: "leadrelay_echoes_suppressed_total").increment(by: result.echoesSuppressed)
         if !result.rejected.isEmpty {
             logger.warning("Some CRM records could not be read and were skipped.", metadata: ["sync.rejected": "\(result.rejected.count)"])
         }
         logger.info("Cycle committed.", metadata: [
             "sync.changed": "\(result.changedRecords)", "sync.assignments": "\(result.commit.plan.assignments.count)",
-            "sync.changes": "\(result.commit.plan.changes.count)",
+            "sync.changes": "\(result.commit.plan.changes.count)", "sync.echoes_suppressed": "\(result.echoesSuppressed)",
         ])
         return result
     }
@@ -188,6 +189,23 @@ public struct SyncEngine: Sendable {
         }
         let commit = CycleCommit(snapshots: changed, accounts: changedAccounts, activities: newActivities,
                                  watermarks: watermarks, plan: plan, rejected: rejected)
-        return CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
+        var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
+        result.echoesSuppressed = Self.echoes(changed: changed, stored: stored, links: input.links, synced: people.synced, mapping: mapping)
+        return result
+    }
+
+    /// Mapped-field changes whose new value is the one LeadRelay last reconciled: its own writes, read back.
+    static func echoes(changed: [SourceRecord], stored: [RecordRef: SourceRecord], links: [RecordRef: String],
+                       synced: [String: [String: String?]], mapping: MappingSet) -> Int {
+        var count = 0
+        for record in changed {
+            guard let old = stored[record.ref], let person = links[record.ref], let values = synced[person] else { continue }
+            for field in mapping.fields {
+                guard let synced = values[field.canonical] else { continue }
+                let before = field.canonicalValue(from: old), after = field.canonicalValue(from: record)
+                if before != after, after == synced { count += 1 }
+            }
+        }
+        return count
     }
 }
