@@ -257,3 +257,53 @@ struct FixedPointTests {
         }
     }
 }
+
+@Suite("Back-fill when the mapping changes")
+struct BackfillTests {
+    @Test("a field added to the mapping fills existing records in the next cycle, though none of them changed")
+    func backfill() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 11, people: 60)).populate(simulator.state)
+        // A person in both systems whose Salesforce title is blank: with no title mapping, nothing touches it.
+        let contacts = await simulator.state.hubspotRecords("contacts")
+        let leads = await simulator.state.salesforceRecords("Lead")
+        let pair = leads.lazy.compactMap { lead -> (Int, String, String)? in
+            guard case .string(let email)? = lead.fields["Email"],
+                  let contact = contacts.first(where: { $0.properties["email"]?.trimmingCharacters(in: .whitespaces).lowercased() == email.lowercased() }),
+                  let title = contact.properties["jobtitle"] else { return nil }
+            return (contact.id, lead.id, title)
+        }.first
+        let (contactID, leadID, title) = try #require(pair)
+        try await simulator.state.updateSalesforceRecord("Lead", id: leadID, fields: ["Title": .null])
+        _ = contactID
+        try await simulator.withRunning { endpoints in
+            let workspace = try TestWorkspace()
+            let mapping = try String(contentsOfFile: workspace.directory + "/mapping.yaml", encoding: .utf8)
+            let withoutTitle = mapping.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("title:") }.joined(separator: "\n")
+            try workspace.write("mapping.yaml", withoutTitle)
+            try workspace.configure(endpoints, credentials: simulator.state.credentials)
+            // No look-back: a settled store re-reads nothing, so only the back-fill can find the work.
+            let config = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+                .replacingOccurrences(of: "poll: { interval: 1s, lookback: 5s }", with: "poll: { interval: 1s, lookback: 0s }")
+            try workspace.write("leadrelay.yaml", config)
+            let first = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+            let store = try SQLiteStateStore(path: first.storePath)
+            let connectors = try ConnectorFactory.connectors(first)
+            for _ in 0..<3 {
+                _ = try await SyncEngine(configuration: first, connectors: connectors, store: store).runCycle()
+                _ = try await OutboxDispatcher(store: store, connectors: connectors, notifier: nil).drain()
+            }
+            #expect(await simulator.state.salesforceRecord("Lead", id: leadID)?.fields["Title"] == .null)
+
+            try workspace.write("mapping.yaml", mapping)
+            let second = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+            let cycle = try await SyncEngine(configuration: second, connectors: connectors, store: store).runCycle()
+            #expect(cycle.backfill)
+            #expect(cycle.streams.contains { $0.stream == "salesforce.Lead" && $0.read > 0 }, "leads are read again in full")
+            _ = try await OutboxDispatcher(store: store, connectors: connectors, notifier: nil).drain()
+            #expect(await simulator.state.salesforceRecord("Lead", id: leadID)?.fields["Title"] == .string(title))
+            let after = try await SyncEngine(configuration: second, connectors: connectors, store: store).runCycle()
+            #expect(!after.backfill, "one back-fill per mapping change")
+        }
+    }
+}

@@ -14,6 +14,21 @@ public struct MappingSet: Sendable, Hashable {
         self.fields = fields.sorted { $0.canonical < $1.canonical }
     }
 
+    /// A stable fingerprint of what the mapping reconciles (FNV-1a over its fields): a change means a back-fill.
+    public var fingerprint: String {
+        var text = "\(object)|\(hubspotObject)|\(salesforceObject)"
+        for field in fields.sorted(by: { $0.canonical < $1.canonical }) {
+            text += "|\(field.canonical):\(field.hubspot ?? "-"):\(field.salesforce ?? "-"):\(field.type.rawValue):\(field.rule.rawValue):\(field.clearBlanks)"
+            text += ":" + field.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
     public func field(_ canonical: String) -> FieldMapping? {
         fields.first { $0.canonical == canonical }
     }

@@ -88,6 +88,8 @@ public protocol StateStore: Sendable {
     func snapshots(_ refs: [RecordRef]) async throws -> [SourceRecord]
     /// Links of the given records, record → person key.
     func links(for refs: [RecordRef]) async throws -> [RecordRef: String]
+    /// Every identity link (back-fills reconcile every known person).
+    func allLinks() async throws -> [RecordRef: String]
     /// Everything stored about these people: their records (all systems), events, links, assignment, score.
     func people(_ personKeys: Set<String>) async throws -> PeopleState
     /// Stored behaviour of these records (for records seen for the first time after their events).

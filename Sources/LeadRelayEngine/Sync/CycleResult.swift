@@ -20,6 +20,8 @@ public struct CycleResult: Sendable {
     public var commit: CycleCommit
     /// Field changes that were LeadRelay's own writes coming back (equal to the synced value): not propagated again.
     public var echoesSuppressed: Int = 0
+    /// The mapping changed since the last cycle, so every known person was reconciled.
+    public var backfill = false
 
     /// Lead and account versions that were new to the store (behavioural events are not counted: look-back re-reads them).
     public var changedRecords: Int { commit.snapshots.count + commit.accounts.count }

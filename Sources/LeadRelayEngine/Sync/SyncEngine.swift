@@ -76,6 +76,15 @@ public struct SyncEngine: Sendable {
         let mapping = configuration.mapping
         let lookback = configuration.lookback
         let deletedEvery = configuration.deletedEvery
+        // A changed mapping back-fills: lead records are read again in full (their new fields with them) and every
+        // known person is reconciled, not only those whose records changed.
+        let fingerprint = Watermark(modifiedAt: now, id: mapping.fingerprint)
+        let previousFingerprint = try await store.watermark(Self.mappingStream)
+        let backfill = previousFingerprint.map { $0.id != fingerprint.id } ?? false
+        if backfill {
+            logger.notice("The field mapping changed: reading every lead again and reconciling every known person this cycle.",
+                          metadata: ["mapping.fingerprint": "\(fingerprint.id)"])
+        }
         let store = self.store
         // Poll both systems at once; each connector keeps its own rate-limit gate.
         let polled = try await withThrowingTaskGroup(of: Polled.self) { group in
@@ -85,7 +94,7 @@ public struct SyncEngine: Sendable {
                     let leadStream = "\(system.rawValue).\(mapping.objectName(in: system))"
                     let accountStream = "\(system.rawValue).accounts"
                     let activityStream = "\(system.rawValue).activities"
-                    let leads = try await connector.pollLeads(since: try await store.watermark(leadStream), lookback: lookback,
+                    let leads = try await connector.pollLeads(since: backfill ? nil : try await store.watermark(leadStream), lookback: lookback,
                                                               fields: mapping.fieldNames(in: system))
                     // Deletions the lead poll cannot see are swept on a slower cadence (they cost a full list).
                     var deletions: PollResult<SourceRecord>?
@@ -134,6 +143,7 @@ public struct SyncEngine: Sendable {
         let touchedRefs = changed.map(\.ref) + newActivities.map(\.subject)
         let existingLinks = try await store.links(for: Array(Set(touchedRefs)))
         var keys = Set(changed.map { resolver.key(for: $0, existing: existingLinks) })
+        if backfill { keys.formUnion(try await store.allLinks().values) }
         for activity in newActivities { if let key = existingLinks[activity.subject] { keys.insert(key) } }
         let people = try await store.people(keys)
 
@@ -159,6 +169,7 @@ public struct SyncEngine: Sendable {
         let plan = pipeline.plan(input)
 
         var watermarks: [String: Watermark] = [:]
+        if previousFingerprint?.id != fingerprint.id { watermarks[Self.mappingStream] = fingerprint }
         var streams: [CycleResult.StreamStats] = []
         var rejected: [RejectedRecord] = []
         for item in polled {
@@ -190,9 +201,13 @@ public struct SyncEngine: Sendable {
         let commit = CycleCommit(snapshots: changed, accounts: changedAccounts, activities: newActivities,
                                  watermarks: watermarks, plan: plan, rejected: rejected)
         var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
+        result.backfill = backfill
         result.echoesSuppressed = Self.echoes(changed: changed, stored: stored, links: input.links, synced: people.synced, mapping: mapping)
         return result
     }
+
+    /// Where the fingerprint of the mapping last reconciled is kept.
+    static let mappingStream = "mapping.fingerprint"
 
     /// Mapped-field changes whose new value is the one LeadRelay last reconciled: its own writes, read back.
     static func echoes(changed: [SourceRecord], stored: [RecordRef: SourceRecord], links: [RecordRef: String],
