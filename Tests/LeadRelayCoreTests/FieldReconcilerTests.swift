@@ -96,3 +96,77 @@ struct FieldReconcilerTests {
         #expect(FieldReconciler(field: owner).decide(hubspot: h, salesforce: s, last: nil) == nil)
     }
 }
+
+@Suite("Field transforms")
+struct FieldTransformTests {
+    static let at = Date(timeIntervalSince1970: 1_760_000_000)
+
+    func decide(_ field: FieldMapping, hs: String?, sf: String?, last: String?? = nil) -> FieldDecision {
+        let h = SourceRecord(ref: RecordRef(system: .hubspot, object: "contacts", id: "1"), modifiedAt: Self.at.addingTimeInterval(60),
+                             fields: [field.hubspot!: hs])
+        let s = SourceRecord(ref: RecordRef(system: .salesforce, object: "Lead", id: "00Q1"), modifiedAt: Self.at, fields: [field.salesforce!: sf])
+        return FieldReconciler(field: field).decide(hubspot: h, salesforce: s, last: last)!
+    }
+
+    @Test("case makes values canonical: no write for a difference of case alone")
+    func textCase() {
+        var field = FieldMapping(canonical: "state", hubspot: "state", salesforce: "State", type: .string, rule: .twoWay)
+        field.textCase = .upper
+        let d = decide(field, hs: " ma ", sf: "MA")
+        #expect(d.value == "MA" && d.writeTo.isEmpty)
+        #expect(TextCase.title.apply("vICE president") == "Vice President")
+    }
+
+    @Test("dates and date-times compare as one instant however each system writes them")
+    func dates() {
+        #expect(FieldType.date.normalise("1759968000000") == "2025-10-09")
+        #expect(FieldType.date.normalise("2025-10-09T00:00:00.000+0000") == "2025-10-09")
+        #expect(FieldType.datetime.normalise("2024-06-10T17:01:44.000+0000") == FieldType.datetime.normalise("1718038904000"))
+        let field = FieldMapping(canonical: "handoff", hubspot: "sales_handoff_date", salesforce: "Handoff__c", type: .date, rule: .twoWay)
+        #expect(decide(field, hs: "1759968000000", sf: "2025-10-09").writeTo.isEmpty)
+    }
+
+    @Test("a default fills both blank sides, where the rule writes")
+    func defaults() {
+        var field = FieldMapping(canonical: "source", hubspot: "hs_source", salesforce: "LeadSource", type: .string, rule: .twoWay)
+        field.defaultValue = "Web"
+        let d = decide(field, hs: nil, sf: nil)
+        #expect(d.value == "Web" && d.writeTo == [.hubspot, .salesforce])
+        field.rule = .hubspotToSalesforce
+        #expect(decide(field, hs: nil, sf: nil).writeTo == [.salesforce])
+        #expect(decide(field, hs: "Event", sf: nil).value == "Event", "a default never replaces a value")
+    }
+
+    @Test("maxLength: truncate cuts once and then rests; reject holds the write back")
+    func maxLength() {
+        var field = FieldMapping(canonical: "title", hubspot: "jobtitle", salesforce: "Title", type: .string, rule: .twoWay)
+        field.maxLength = 10
+        field.overflow = .truncate
+        let long = "Senior Director of Procurement"
+        let cut = decide(field, hs: long, sf: nil)
+        #expect(cut.value == "Senior Dir" && cut.writeTo == [.salesforce])
+        let settled = decide(field, hs: long, sf: "Senior Dir", last: .some("Senior Dir"))
+        #expect(settled.writeTo.isEmpty, "the cut value already stands: no write every cycle")
+        field.overflow = .reject
+        let held = decide(field, hs: long, sf: nil)
+        #expect(held.writeTo.isEmpty && held.held?.contains("longer than maxLength 10") == true)
+    }
+
+    @Test("mapping files declare transforms; bad ones are located")
+    func decoding() throws {
+        let file = MappingFile(object: "lead", hubspot: .init(object: "contacts"), salesforce: .init(object: "Lead"), fields: [
+            "email": .init(hubspot: "email", salesforce: "Email", type: "email", rule: "two-way", identifier: true),
+            "state": .init(hubspot: "state", salesforce: "State", type: "string", rule: "two-way", case: "upper", default: "NY",
+                           maxLength: 2, overflow: "truncate"),
+            "employees": .init(hubspot: "numemployees", salesforce: "NumberOfEmployees", type: "integer", rule: "fill-if-empty", case: "lower",
+                               maxLength: 0, overflow: "chop"),
+        ])
+        do {
+            _ = try MappingSet(validating: file)
+            Issue.record("bad transforms must be refused")
+        } catch {
+            let keys = Set(error.issues.map { $0.path.joined(separator: ".") })
+            #expect(keys == ["fields.employees.case", "fields.employees.maxLength", "fields.employees.overflow"])
+        }
+    }
+}

@@ -11,6 +11,13 @@ public struct FieldMapping: Sendable, Hashable {
     public var values: [String: String]
     /// Whether a blank may clear the other system's value (off: blanks never overwrite data).
     public var clearBlanks: Bool
+    /// Canonical case of a text value.
+    public var textCase: TextCase?
+    /// The value a person gets when both systems are blank.
+    public var defaultValue: String?
+    /// Longest value written; `overflow` says whether longer ones are cut or held back.
+    public var maxLength: Int?
+    public var overflow: Overflow = .reject
 
     public init(canonical: String, hubspot: String?, salesforce: String?, type: FieldType,
                 rule: SyncRule, identifier: Bool = false, values: [String: String] = [:], clearBlanks: Bool = false) {
@@ -36,7 +43,8 @@ public struct FieldMapping: Sendable, Hashable {
     /// passes through unchanged so the audit can report it.
     public func canonicalValue(from record: SourceRecord) -> String? {
         guard let name = name(in: record.ref.system),
-              let value = type.normalise(record.value(name)) else { return nil }
+              var value = type.normalise(record.value(name)) else { return nil }
+        if let textCase, type == .string { value = textCase.apply(value) }
         guard type == .picklist, record.ref.system == .hubspot, !values.isEmpty else { return value }
         if let direct = values[value] { return direct }
         let lowered = value.lowercased()

@@ -46,6 +46,13 @@ public struct FieldReconciler: Sendable {
         let hs = field.canonicalValue(from: hubspot), sf = field.canonicalValue(from: salesforce)
         var decision = FieldDecision(field: field.canonical, value: hs, from: nil, rule: field.rule, conflict: false,
                                      hubspotValue: hs, salesforceValue: sf, writeTo: [], held: nil)
+        if hs == nil, sf == nil, let fallback = field.defaultValue {
+            // Both blank: the field's default goes to every side the rule lets LeadRelay write.
+            decision.value = fallback
+            decision.writeTo = CRMSystem.allCases.sorted().filter { MappingAudit.writes(field.rule, into: $0) && field.rule != .never }
+            decision.held = decision.writeTo.isEmpty ? "rule \(field.rule.rawValue) writes neither system" : nil
+            return limited(decision)
+        }
         guard hs != sf else { return decision }
         let newer: CRMSystem = hubspot.modifiedAt > salesforce.modifiedAt ? .hubspot : .salesforce
         var winner: CRMSystem
@@ -90,7 +97,25 @@ public struct FieldReconciler: Sendable {
         } else {
             decision.writeTo = [target]
         }
-        return decision
+        return limited(decision)
+    }
+
+    /// Applies `maxLength`: longer values are cut (`truncate`) or held back (`reject`).
+    func limited(_ decision: FieldDecision) -> FieldDecision {
+        guard let max = field.maxLength, let value = decision.value, value.count > max, !decision.writeTo.isEmpty else { return decision }
+        var limited = decision
+        switch field.overflow {
+        case .truncate:
+            let cut = String(value.prefix(max))
+            limited.value = cut
+            limited.held = "cut to \(max) characters (maxLength)"
+            // A side that already holds the cut value needs no write (else every cycle would write it again).
+            limited.writeTo = decision.writeTo.filter { ($0 == .hubspot ? decision.hubspotValue : decision.salesforceValue) != cut }
+        case .reject:
+            limited.writeTo = []
+            limited.held = "\(value.count) characters, longer than maxLength \(max); not written"
+        }
+        return limited
     }
 
     /// Who wins by the rule alone (first sync, or both sides changed).

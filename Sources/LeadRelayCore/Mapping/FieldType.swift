@@ -43,8 +43,39 @@ public enum FieldType: String, Sendable, Hashable, Codable, CaseIterable {
             }
         case .url:
             return trimmed.lowercased()
-        case .string, .phone, .picklist, .date, .datetime, .owner:
+        case .date:
+            // HubSpot writes dates as midnight epoch milliseconds or YYYY-MM-DD; Salesforce as YYYY-MM-DD.
+            if let millis = Int64(trimmed) { return String(CRMTimestamps.hubspot(Date(timeIntervalSince1970: Double(millis) / 1000)).prefix(10)) }
+            if let instant = CRMTimestamps.parse(trimmed) { return String(CRMTimestamps.hubspot(instant).prefix(10)) }
+            return trimmed
+        case .datetime:
+            // One canonical instant (UTC, milliseconds) however each system writes it.
+            if let millis = Int64(trimmed) { return CRMTimestamps.hubspot(Date(timeIntervalSince1970: Double(millis) / 1000)) }
+            if let instant = CRMTimestamps.parse(trimmed) { return CRMTimestamps.hubspot(instant) }
+            return trimmed
+        case .string, .phone, .picklist, .owner:
             return trimmed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
     }
+}
+
+/// How a text field's case is made canonical (`case:` in the mapping file).
+public enum TextCase: String, Sendable, Hashable, Codable, CaseIterable {
+    case lower, upper, title
+
+    public func apply(_ text: String) -> String {
+        switch self {
+        case .lower: text.lowercased()
+        case .upper: text.uppercased()
+        case .title: text.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined(separator: " ")
+        }
+    }
+}
+
+/// What happens to a value longer than a field's `maxLength` (`overflow:` in the mapping file).
+public enum Overflow: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Cut to `maxLength` characters before writing.
+    case truncate
+    /// Not written; reported instead.
+    case reject
 }

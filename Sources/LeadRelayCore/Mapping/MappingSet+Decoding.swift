@@ -13,6 +13,12 @@ public struct MappingFile: Sendable, Decodable {
         public var values: [String: String]?
         /// Opt in to letting a blank clear the other system's value.
         public var clearBlanks: Bool?
+        /// `lower`, `upper` or `title`.
+        public var `case`: String?
+        public var `default`: String?
+        public var maxLength: Int?
+        /// `truncate` or `reject` (default) for values longer than `maxLength`.
+        public var overflow: String?
     }
 
     public var object: String
@@ -61,9 +67,35 @@ extension MappingSet {
             if let values = entry.values, type != .picklist, !values.isEmpty {
                 issues.append(ConfigIssue(path: path + ["values"], "'values' translates picklists; field '\(name)' has type \(type.rawValue)"))
             }
-            fields.append(FieldMapping(canonical: name, hubspot: entry.hubspot, salesforce: entry.salesforce,
-                                       type: type, rule: rule, identifier: entry.identifier ?? false,
-                                       values: entry.values ?? [:], clearBlanks: entry.clearBlanks ?? false))
+            var field = FieldMapping(canonical: name, hubspot: entry.hubspot, salesforce: entry.salesforce,
+                                     type: type, rule: rule, identifier: entry.identifier ?? false,
+                                     values: entry.values ?? [:], clearBlanks: entry.clearBlanks ?? false)
+            if let raw = entry.case {
+                if let textCase = TextCase(rawValue: raw), type == .string {
+                    field.textCase = textCase
+                } else {
+                    issues.append(ConfigIssue(path: path + ["case"], type == .string
+                        ? "unknown case '\(raw)'; expected one of \(TextCase.allCases.map(\.rawValue).joined(separator: ", "))"
+                        : "'case' applies to string fields; field '\(name)' has type \(type.rawValue)"))
+                }
+            }
+            if let maxLength = entry.maxLength {
+                if maxLength > 0 { field.maxLength = maxLength } else { issues.append(ConfigIssue(path: path + ["maxLength"], "must be at least 1")) }
+            }
+            if let raw = entry.overflow {
+                if let overflow = Overflow(rawValue: raw) { field.overflow = overflow } else {
+                    issues.append(ConfigIssue(path: path + ["overflow"], "unknown overflow '\(raw)'; expected truncate or reject"))
+                }
+                if entry.maxLength == nil { issues.append(ConfigIssue(path: path + ["overflow"], "'overflow' needs a 'maxLength'")) }
+            }
+            if let value = entry.default {
+                if type == .owner || field.identifier {
+                    issues.append(ConfigIssue(path: path + ["default"], "owner and identifier fields take no default"))
+                } else {
+                    field.defaultValue = value
+                }
+            }
+            fields.append(field)
         }
         if !fields.contains(where: { $0.identifier }) && !fields.contains(where: { $0.canonical == "email" }) {
             issues.append(ConfigIssue(path: ["fields"], "no field identifies a person: mark the email field with identifier: true"))

@@ -20,6 +20,7 @@ public struct MappingSet: Sendable, Hashable {
         for field in fields.sorted(by: { $0.canonical < $1.canonical }) {
             text += "|\(field.canonical):\(field.hubspot ?? "-"):\(field.salesforce ?? "-"):\(field.type.rawValue):\(field.rule.rawValue):\(field.clearBlanks)"
             text += ":" + field.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            text += ":\(field.textCase?.rawValue ?? "-"):\(field.defaultValue ?? "-"):\(field.maxLength ?? 0):\(field.overflow.rawValue)"
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {

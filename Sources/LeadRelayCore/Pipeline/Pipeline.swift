@@ -175,7 +175,12 @@ public struct Pipeline: Sendable {
     func createFields(_ lead: Lead, system: CRMSystem) -> [String: String] {
         var fields: [String: String] = [:]
         for field in mapping.fields where field.type != .owner {
-            guard let name = field.name(in: system), let value = lead.fields[field.canonical] else { continue }
+            guard let name = field.name(in: system), var value = lead.fields[field.canonical] ?? field.defaultValue else { continue }
+            if let max = field.maxLength, value.count > max {
+                // Too long for the mapping: cut it, or leave the field out of the new record.
+                guard field.overflow == .truncate else { continue }
+                value = String(value.prefix(max))
+            }
             switch (field.rule, system) {
             case (.never, _), (.leadrelay, _), (.hubspotToSalesforce, .hubspot), (.salesforceToHubSpot, .salesforce):
                 continue

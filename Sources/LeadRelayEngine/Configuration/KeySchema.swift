@@ -80,7 +80,8 @@ indirect enum KeySchema: Sendable {
     static let mapping = KeySchema.object([
         "object": .any, "hubspot": .object(["object": .any]), "salesforce": .object(["object": .any]),
         "fields": .map(.object(["hubspot": .any, "salesforce": .any, "type": .any, "rule": .any, "identifier": .any,
-                                "values": .any, "maxLength": .any, "clearBlanks": .any])),
+                                "values": .any, "maxLength": .any, "clearBlanks": .any, "case": .any, "default": .any,
+                                "overflow": .any])),
     ])
 
     static let scoring = KeySchema.object([
