@@ -17,12 +17,12 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the plan without writing anything (required for now).")
     var dryRun = false
 
-    @Option(name: .long, help: "Output format: markdown or json.")
+    @Option(name: .long, help: "Output format: markdown, json, csv or html (a self-contained page).")
     var format: String = "markdown"
 
     func validate() throws {
         guard dryRun else { throw ValidationError("reconcile only plans for now: pass --dry-run (use `leadrelay run` to apply)") }
-        guard PlanReport.Format(rawValue: format) != nil else { throw ValidationError("--format must be markdown or json") }
+        guard PlanReport.Format(rawValue: format) != nil else { throw ValidationError("--format must be markdown, json, csv or html") }
     }
 
     func run() async throws {

@@ -17,6 +17,19 @@ public struct FieldDecision: Sendable, Hashable, Codable {
     /// Why nothing is written where the values still differ (blank protection, no translation, one-way rule).
     public var held: String?
 
+    public init(field: String, value: String?, from: CRMSystem?, rule: SyncRule, conflict: Bool, hubspotValue: String?,
+                salesforceValue: String?, writeTo: [CRMSystem], held: String?) {
+        self.field = field
+        self.value = value
+        self.from = from
+        self.rule = rule
+        self.conflict = conflict
+        self.hubspotValue = hubspotValue
+        self.salesforceValue = salesforceValue
+        self.writeTo = writeTo
+        self.held = held
+    }
+
     public var reason: String {
         var text = "\(field): "
         if let from { text += "\(from.displayName) value \(Self.show(value)) wins by \(rule.rawValue)" } else { text += "both hold \(Self.show(value))" }

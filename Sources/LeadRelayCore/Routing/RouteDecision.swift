@@ -4,6 +4,11 @@ public struct RouteDecision: Sendable, Hashable, Codable {
         public var repID: String
         /// `nil` for the winner; otherwise why this rep was not chosen.
         public var rejected: String?
+
+        public init(repID: String, rejected: String?) {
+            self.repID = repID
+            self.rejected = rejected
+        }
     }
 
     /// The chosen rep, `nil` when no rule could place the lead.

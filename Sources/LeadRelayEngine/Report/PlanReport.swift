@@ -6,6 +6,8 @@ public struct PlanReport: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case markdown
         case json
+        case csv
+        case html
     }
 
     public struct Summary: Sendable, Codable, Hashable {
@@ -35,6 +37,8 @@ public struct PlanReport: Sendable {
         var rejected: [RejectedRecord]
         var missingReps: [String: [String]]
         var fields: [Field]
+        /// Per mapped field: how many of the people read hold different values in the two systems right now.
+        var drift: [String: Int]
     }
 
     /// One reconciled field of one person: what each system held, which won by which rule, and what is written.
@@ -127,7 +131,14 @@ public struct PlanReport: Sendable {
         }
         return Document(generatedAt: CRMTimestamps.hubspot(result.plan.generatedAt), dryRun: dryRun, streams: result.streams,
                         summary: summary, assignments: assignments, writes: writes, notifications: notes, rejected: result.rejected,
-                        missingReps: result.missingReps.mapValues { $0.map(\.rawValue) }, fields: fields)
+                        missingReps: result.missingReps.mapValues { $0.map(\.rawValue) }, fields: fields, drift: drift)
+    }
+
+    /// Fields where the two systems disagree before this plan is applied, counted per field.
+    var drift: [String: Int] {
+        var counts: [String: Int] = [:]
+        for decision in decisions where decision.hubspotValue != decision.salesforceValue { counts[decision.field, default: 0] += 1 }
+        return counts
     }
 
     public func render(_ format: Format) -> String {
@@ -138,6 +149,10 @@ public struct PlanReport: Sendable {
             return String(decoding: (try? encoder.encode(document())) ?? Data(), as: UTF8.self) + "\n"
         case .markdown:
             return markdown(document())
+        case .csv:
+            return csv(document())
+        case .html:
+            return html(document())
         }
     }
 
@@ -178,6 +193,10 @@ public struct PlanReport: Sendable {
                 out += "| \(cell(f.person)) | \(f.field) | \(cell(f.hubspot ?? "—")) | \(cell(f.salesforce ?? "—")) | \(cell(result)) | \(f.rule) | \(f.writeTo.isEmpty ? "—" : f.writeTo.joined(separator: ", ")) |\n"
             }
         }
+        if !doc.drift.isEmpty {
+            out += "\n## Drift: where HubSpot and Salesforce disagree now\n\n| field | people |\n|---|---:|\n"
+            for (field, count) in doc.drift.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) { out += "| \(field) | \(count) |\n" }
+        }
         if !doc.notifications.isEmpty {
             out += "\n## Notifications\n\n| rep | message |\n|---|---|\n"
             for n in doc.notifications { out += "| \(n.rep) | \(cell(n.text)) |\n" }
@@ -191,6 +210,76 @@ public struct PlanReport: Sendable {
             for (rep, systems) in doc.missingReps.sorted(by: { $0.key < $1.key }) { out += "- \(rep): \(systems.joined(separator: ", "))\n" }
         }
         return out
+    }
+
+    /// One row per item (assignment, write, field, notification, skipped record), for spreadsheets. RFC 4180 quoting.
+    func csv(_ doc: Document) -> String {
+        var rows: [[String]] = [["kind", "person", "record", "field", "hubspot", "salesforce", "value", "rule", "detail"]]
+        for a in doc.assignments { rows.append(["assignment", a.person, "", "", "", "", a.rep ?? "", a.rule, a.reason]) }
+        for w in doc.writes {
+            let fields = w.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            rows.append(["write", w.person, w.record, fields, "", "", w.operation, "", w.reason])
+        }
+        for f in doc.fields {
+            rows.append([f.conflict ? "conflict" : "field", f.person, "", f.field, f.hubspot ?? "", f.salesforce ?? "", f.value ?? "", f.rule,
+                         f.held ?? (f.writeTo.isEmpty ? "" : "write to " + f.writeTo.joined(separator: ", "))])
+        }
+        for n in doc.notifications { rows.append(["notification", n.person, "", "", "", "", n.rep, "", n.text]) }
+        for r in doc.rejected { rows.append(["skipped", "", "\(r.system.rawValue)/\(r.object)/\(r.id ?? "?")", "", "", "", "", "", r.reason]) }
+        return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A self-contained page (no scripts, no external files): summary counts, then each section as a table.
+    func html(_ doc: Document) -> String {
+        func esc(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        func table(_ title: String, _ head: [String], _ rows: [[String]]) -> String {
+            guard !rows.isEmpty else { return "" }
+            var out = "<h2>\(esc(title))</h2>\n<table>\n<tr>" + head.map { "<th>\(esc($0))</th>" }.joined() + "</tr>\n"
+            for row in rows { out += "<tr>" + row.map { "<td>\(esc($0))</td>" }.joined() + "</tr>\n" }
+            return out + "</table>\n"
+        }
+        let s = doc.summary
+        var out = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>LeadRelay reconciliation plan</title>
+        <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}
+        th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f3f3f3}
+        .counts td:last-child{text-align:right}</style></head><body>
+        <h1>LeadRelay reconciliation plan\(dryRun ? " (dry run: nothing was written)" : "")</h1>
+        <p>Generated \(esc(doc.generatedAt)).</p>
+
+        """
+        out += table("Summary", ["", "count"], [
+            ["People touched", "\(s.peopleTouched)"], ["New identity links", "\(s.newLinks)"], ["Scores changed", "\(s.scoresChanged)"],
+            ["MQLs routed", "\(s.mqlsRouted)"], ["Could not be placed", "\(s.unrouted)"],
+            ["Writes", s.writes.isEmpty ? "0" : s.writes.sorted { $0.key < $1.key }.map { "\($0.value) to \($0.key)" }.joined(separator: ", ")],
+            ["Notifications", "\(s.notifications)"], ["Rejected records", "\(s.rejectedRecords)"],
+            ["Mapped fields reconciled", "\(s.fieldsReconciled)"], ["Conflicts", "\(s.conflicts)"], ["Own writes read back", "\(s.echoesSuppressed)"],
+        ]).replacingOccurrences(of: "<table>", with: "<table class=\"counts\">")
+        out += table("Reads", ["stream", "read", "changed", "rejected", "API calls"],
+                     doc.streams.map { [$0.stream, "\($0.read)", "\($0.changed)", "\($0.rejected)", "\($0.calls)"] })
+        out += table("Assignments", ["person", "rep", "rule", "why"], doc.assignments.map { [$0.person, $0.rep ?? "—", $0.rule, $0.reason] })
+        out += table("Writes", ["record", "operation", "fields", "why"], doc.writes.map { w in
+            [w.record, w.operation, w.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), w.reason]
+        })
+        out += table("Field reconciliation", ["person", "field", "HubSpot", "Salesforce", "result", "rule", "written to"], doc.fields.map { f in
+            [f.person, f.field, f.hubspot ?? "—", f.salesforce ?? "—",
+             (f.conflict ? "conflict → " : "") + (f.value.map { "'\($0)'" } ?? "blank") + (f.held.map { " (held: \($0))" } ?? ""),
+             f.rule, f.writeTo.isEmpty ? "—" : f.writeTo.joined(separator: ", ")]
+        })
+        out += table("Drift: where HubSpot and Salesforce disagree now", ["field", "people"],
+                     doc.drift.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { [$0.key, "\($0.value)"] })
+        out += table("Notifications", ["rep", "message"], doc.notifications.map { [$0.rep, $0.text] })
+        out += table("Records skipped", ["record", "reason"], doc.rejected.map { ["\($0.system.rawValue)/\($0.object)/\($0.id ?? "?")", $0.reason] })
+        return out + "</body></html>\n"
     }
 
     func cell(_ text: String) -> String {

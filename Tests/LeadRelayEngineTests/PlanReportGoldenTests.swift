@@ -1,0 +1,77 @@
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayEngine
+import Testing
+
+/// Every report format of one fixed plan, compared byte for byte with files under `Golden/`.
+/// Run with `UPDATE_GOLDEN=1` to rewrite them after an intended change, then read the diff.
+@Suite("Plan report formats (golden files)")
+struct PlanReportGoldenTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    static var result: CycleResult {
+        let person = "email:morgan@northwind.io"
+        let hs = RecordRef(system: .hubspot, object: "contacts", id: "51"), sf = RecordRef(system: .salesforce, object: "Lead", id: "00Q1")
+        let decision = RouteDecision(repID: "ana", rule: "healthcare", reason: "industry is Healthcare; ana has the fewest open leads",
+                                     candidates: [.init(repID: "ana", rejected: nil), .init(repID: "chloe", rejected: "at capacity (40 open)")])
+        var owner = RecordWrite(operation: .update, system: .salesforce, object: "Lead", id: "00Q1",
+                                fields: ["OwnerId": "005A", "Title": "VP, Ops"], unmodifiedSince: Date(timeIntervalSince1970: 1_760_000_000))
+        owner.reason = "owner for ana; title: HubSpot value 'VP, Ops' wins by two-way"
+        let title = FieldDecision(field: "title", value: "VP, Ops", from: .hubspot, rule: .twoWay, conflict: false,
+                                  hubspotValue: "VP, Ops", salesforceValue: nil, writeTo: [.salesforce], held: nil)
+        let state = FieldDecision(field: "state", value: "MA", from: .hubspot, rule: .twoWay, conflict: true,
+                                  hubspotValue: "MA", salesforceValue: "NY", writeTo: [.salesforce], held: nil)
+        let industry = FieldDecision(field: "industry", value: "Agriculture", from: .salesforce, rule: .preferSalesforceUnlessBlank,
+                                     conflict: false, hubspotValue: nil, salesforceValue: "Agriculture", writeTo: [],
+                                     held: "no HubSpot option translates Salesforce value 'Agriculture'")
+        let plan = Plan(generatedAt: Date(timeIntervalSince1970: 1_760_000_100), changes: [
+            PlanChange(personKey: person, action: .link(hs), reason: "hubspot/contacts/51 has email morgan@northwind.io"),
+            PlanChange(personKey: person, action: .link(sf), reason: "salesforce/Lead/00Q1 has email morgan@northwind.io"),
+            PlanChange(personKey: person, action: .reconcile(title), reason: title.reason),
+            PlanChange(personKey: person, action: .reconcile(state), reason: state.reason),
+            PlanChange(personKey: person, action: .reconcile(industry), reason: industry.reason),
+            PlanChange(personKey: person, action: .assign(decision), reason: decision.reason),
+            PlanChange(personKey: person, action: .write(owner), reason: owner.reason!),
+            PlanChange(personKey: person, action: .notify(Notification(repID: "ana", repEmail: "ana@example.com",
+                                                                       text: "New MQL: Morgan Reyes <morgan@northwind.io>, \"Northwind\" — demo request")),
+                       reason: "tell ana about the new MQL"),
+        ])
+        var result = CycleResult(plan: plan, streams: [.init(stream: "hubspot.contacts", read: 3, changed: 2, rejected: 1, calls: 1),
+                                                       .init(stream: "salesforce.Lead", read: 1, changed: 1, rejected: 0, calls: 1)],
+                                 rejected: [RejectedRecord(system: .hubspot, object: "contacts", id: "77", reason: "no readable lastmodifieddate/updatedAt")],
+                                 missingReps: [:], commit: CycleCommit(plan: plan))
+        result.echoesSuppressed = 2
+        return result
+    }
+
+    @Test("each format matches its golden file", arguments: PlanReport.Format.allCases)
+    func golden(format: PlanReport.Format) throws {
+        let rendered = PlanReport(result: Self.result, dryRun: true).render(format)
+        let file = Self.golden.appendingPathComponent("plan.\(format == .markdown ? "md" : format.rawValue)")
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.golden, withIntermediateDirectories: true)
+            try Data(rendered.utf8).write(to: file)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(rendered == expected, "\(file.lastPathComponent) differs; rerun with UPDATE_GOLDEN=1 if the change is intended")
+    }
+
+    @Test("CSV quotes commas, quotes and line breaks; HTML escapes markup and loads nothing from outside")
+    func escaping() {
+        let report = PlanReport(result: Self.result, dryRun: true)
+        let csv = report.render(.csv)
+        #expect(csv.contains("\"New MQL: Morgan Reyes <morgan@northwind.io>, \"\"Northwind\"\" — demo request\""))
+        #expect(csv.hasPrefix("kind,person,record,field,hubspot,salesforce,value,rule,detail\r\n"))
+        let html = report.render(.html)
+        #expect(html.contains("&lt;morgan@northwind.io&gt;") && !html.contains("<morgan@"))
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
+        #expect(html.hasPrefix("<!doctype html>") && html.hasSuffix("</html>\n"))
+    }
+
+    @Test("drift counts the fields the two systems disagree on now")
+    func drift() throws {
+        let json = try JSONValue.decode(Data(PlanReport(result: Self.result, dryRun: true).render(.json).utf8))
+        #expect(json["drift"] == ["title": 1, "state": 1, "industry": 1])
+        #expect(json["summary"]?["conflicts"] == 1 && json["summary"]?["echoesSuppressed"] == 2)
+    }
+}
