@@ -30,7 +30,7 @@ struct AuditCommandTests {
             try broken.write(toFile: mappingPath, atomically: true, encoding: .utf8)
             let bad = try await runCLI(["audit", "--config", workspace.configPath, "--format", "text"])
             #expect(bad.status == 1, "\(bad.stdout)\(bad.stderr)")
-            #expect(bad.stdout.contains("Mappings/hubspot-salesforce.yaml:13:") && bad.stdout.contains("error: fields.title.hubspot: HubSpot has no contacts field 'jobtitel'"))
+            #expect(bad.stdout.contains("Mappings/hubspot-salesforce.yaml:14:") && bad.stdout.contains("error: fields.title.hubspot: HubSpot has no contacts field 'jobtitel'"))
             #expect(bad.stdout.contains("warning: fields.industry.values.RETAIL: Salesforce 'Industry' has no value 'Shops'"), "an unrestricted picklist takes it: a warning")
             #expect(bad.stdout.contains("info: fields: HubSpot 'jobtitle' has values"))
             #expect(bad.stdout.contains("requires 'LastName' on create"))

@@ -4,6 +4,7 @@
 public enum DefaultFiles {
     /// `Mappings/hubspot-salesforce.yaml`
     public static let mapping = """
+    # yaml-language-server: $schema=mapping.schema.json
     # Lead mapping: one canonical field per entry, with the HubSpot contact property,
     # the Salesforce Lead field, the type, and the rule that decides which side wins.
     # Rules: two-way, prefer-hubspot, prefer-salesforce, prefer-hubspot-unless-blank,
