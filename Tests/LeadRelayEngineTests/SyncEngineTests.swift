@@ -307,3 +307,28 @@ struct BackfillTests {
         }
     }
 }
+
+@Suite("The dry-run report is exact")
+struct ExactPlanTests {
+    @Test("running the cycle performs exactly the writes the dry run listed, no more, no fewer")
+    func exact() async throws {
+        try await withRig(people: 120) { rig in
+            let dry = try await rig.engine.plan()
+            let listed = dry.plan.writes
+            #expect(!listed.isEmpty)
+            let before = await rig.simulator.state.writes.count
+            let cycle = try await rig.engine.runCycle()
+            #expect(cycle.plan.writes == listed, "the committed plan is the one the dry run showed")
+            let stats = try await rig.dispatcher.drain()
+            #expect(stats.failed == 0 && stats.retryLater == 0)
+            let performed = await rig.simulator.state.writes.dropFirst(before)
+            // Updates: the same records with the same fields (empty string clears); creates: the same field sets.
+            func key(_ system: CRMSystem, _ object: String, _ id: String?, _ fields: [String: String]) -> String {
+                "\(system.rawValue)/\(object)/\(id ?? "new")/" + fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+            }
+            let expected = listed.map { key($0.system, $0.object, $0.operation == .update ? $0.id : nil, $0.fields) }.sorted()
+            let actual = performed.map { key($0.system, $0.object, $0.created ? nil : $0.id, $0.fields) }.sorted()
+            #expect(actual == expected)
+        }
+    }
+}
