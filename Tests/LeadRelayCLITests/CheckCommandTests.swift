@@ -6,7 +6,7 @@ import Testing
 @Suite("leadrelay check and the shipped files")
 struct CheckCommandTests {
     @Test("the embedded defaults are byte-for-byte the repository's files", arguments: [
-        ("Mappings/hubspot-salesforce.yaml", DefaultFiles.mapping), ("systemd/scoring.yaml", DefaultFiles.scoring),
+        ("Mappings/hubspot-salesforce.yaml", DefaultFiles.mapping), ("Mappings/hubspot-salesforce-accounts.yaml", DefaultFiles.accountMapping), ("systemd/scoring.yaml", DefaultFiles.scoring),
         ("systemd/routing.yaml", DefaultFiles.routing), ("systemd/sla.yaml", DefaultFiles.sla),
     ])
     func defaults(path: String, embedded: String) throws {

@@ -74,7 +74,8 @@ struct HubSpotConnectorTests {
     @Test("companies become accounts with a normalised domain and owner")
     func accounts() async throws {
         try await withConnectors(people: 40) { simulator, connectors in
-            let result = try await connectors.hubspot.pollAccounts(since: nil, lookback: 0)
+            let polled = try await connectors.hubspot.pollAccounts(since: nil, lookback: 0, fields: [])
+            let result = (items: polled.items.compactMap(Account.init(record:)), calls: polled.calls)
             #expect(result.items.count == 5)
             #expect(result.items.allSatisfy { $0.domain != nil && $0.ownerID != nil })
         }

@@ -332,3 +332,65 @@ struct ExactPlanTests {
         }
     }
 }
+
+@Suite("Companies and accounts")
+struct AccountSyncTests {
+    @Test("companies and accounts link by web domain, their mapped fields reconcile, and a quiet cycle writes nothing")
+    func accounts() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 11, people: 80)).populate(simulator.state)
+        try await simulator.withRunning { endpoints in
+            let workspace = try TestWorkspace()
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/Mappings/hubspot-salesforce-accounts.yaml",
+                                             toPath: workspace.directory + "/accounts.yaml")
+            try workspace.configure(endpoints, credentials: simulator.state.credentials)
+            let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+                .replacingOccurrences(of: "mappings: [ mapping.yaml ]", with: "mappings: [ mapping.yaml, accounts.yaml ]")
+            try workspace.write("leadrelay.yaml", text)
+            let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+            #expect(configuration.accountMapping?.hubspotObject == "companies")
+            let store = try SQLiteStateStore(path: configuration.storePath)
+            let connectors = try ConnectorFactory.connectors(configuration)
+            let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store)
+            let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(configuration))
+            let first = try await engine.runCycle()
+            let accountWrites = first.plan.writes.filter { $0.object == "companies" || $0.object == "Account" }
+            #expect(!accountWrites.isEmpty, "seeded names differ by legal suffix: Salesforce's wins in HubSpot")
+            let stats = try await dispatcher.drain()
+            let failures = try await store.outbox().filter { $0.status == .failed }.map { "\($0.payload) \($0.lastError ?? "")" }
+            #expect(stats.failed == 0, "\(failures)")
+            for _ in 0..<2 { _ = try await engine.runCycle(); _ = try await dispatcher.drain() }
+            let quiet = try await engine.runCycle()
+            #expect(quiet.plan.writes.filter { $0.object == "companies" || $0.object == "Account" }.isEmpty)
+            // Every linked pair now holds Salesforce's name in HubSpot.
+            let links = try await store.allLinks().filter { $0.value.hasPrefix("domain:") }
+            var pairs: [String: [RecordRef]] = [:]
+            for (ref, key) in links { pairs[key, default: []].append(ref) }
+            var checked = 0
+            for refs in pairs.values {
+                guard let company = refs.first(where: { $0.system == .hubspot }), let account = refs.first(where: { $0.system == .salesforce }),
+                      let hs = await simulator.state.hubspotRecord("companies", id: Int(company.id)!),
+                      let sf = await simulator.state.salesforceRecord("Account", id: account.id) else { continue }
+                #expect(.string(hs.properties["name"] ?? "") == sf.fields["Name"], "\(company) ↔ \(account)")
+                checked += 1
+            }
+            #expect(checked >= 5)
+        }
+    }
+
+    @Test("a mapping between other objects is refused with its place")
+    func otherPairs() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        try workspace.write("deals.yaml", "object: deal\nhubspot: { object: deals }\nsalesforce: { object: Opportunity }\nfields:\n  email: { hubspot: email, salesforce: Email, rule: two-way, identifier: true }\n")
+        let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "mappings: [ mapping.yaml ]", with: "mappings: [ mapping.yaml, deals.yaml ]")
+        try workspace.write("leadrelay.yaml", text)
+        do {
+            _ = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+            Issue.record("deals ↔ Opportunity is not a pair LeadRelay maps")
+        } catch {
+            #expect(error.problems.contains { $0.file == "deals.yaml" && $0.key == "hubspot.object" && $0.line == 2 })
+        }
+    }
+}

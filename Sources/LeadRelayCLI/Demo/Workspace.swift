@@ -27,6 +27,7 @@ public struct Workspace: Sendable {
         try put("credentials/salesforce-client-secret", credentials.salesforceClientSecret + "\n", mode: 0o600)
         try put("credentials/slack-webhook", endpoints.slackWebhookURL.absoluteString + "\n", mode: 0o600)
         try put("Mappings/hubspot-salesforce.yaml", DefaultFiles.mapping)
+        try put("Mappings/hubspot-salesforce-accounts.yaml", DefaultFiles.accountMapping)
         try put("scoring.yaml", DefaultFiles.scoring)
         try put("routing.yaml", DefaultFiles.routing)
         try put("sla.yaml", DefaultFiles.sla)
@@ -41,7 +42,7 @@ public struct Workspace: Sendable {
               auth: { kind: client-credentials, clientIdFile: credentials/salesforce-client-id, clientSecretFile: credentials/salesforce-client-secret }
             poll: { interval: \(pollInterval), lookback: \(lookback) }
             store: { sqlite: state/leadrelay.sqlite }
-            mappings: [ Mappings/hubspot-salesforce.yaml ]
+            mappings: [ Mappings/hubspot-salesforce.yaml, Mappings/hubspot-salesforce-accounts.yaml ]
             scoring: scoring.yaml
             routing: routing.yaml
             sla: sla.yaml

@@ -2,6 +2,40 @@
 ///
 /// They are byte-for-byte the files in the repository (`Mappings/`, `systemd/`); a test keeps them equal.
 public enum DefaultFiles {
+    /// `Mappings/hubspot-salesforce-accounts.yaml`
+    public static let accountMapping = """
+    # yaml-language-server: $schema=mapping.schema.json
+    # Account mapping: HubSpot companies ↔ Salesforce Accounts, linked by web domain.
+    # Each entry: the HubSpot company property, the Salesforce Account field, the type, and the rule.
+    object: account
+    hubspot: { object: companies }
+    salesforce: { object: Account }
+    fields:
+      domain:    { hubspot: domain,            salesforce: Website,           type: url,     rule: never, identifier: true }
+      name:      { hubspot: name,              salesforce: Name,              type: string,  rule: prefer-salesforce-unless-blank }
+      employees: { hubspot: numberofemployees, salesforce: NumberOfEmployees, type: integer, rule: fill-if-empty }
+      revenue:   { hubspot: annualrevenue,     salesforce: AnnualRevenue,     type: decimal, rule: fill-if-empty }
+      state:     { hubspot: state,             salesforce: BillingState,      type: string,  rule: two-way }
+      industry:
+        hubspot: industry
+        salesforce: Industry
+        type: picklist
+        rule: prefer-salesforce-unless-blank
+        values:
+          COMPUTER_SOFTWARE: Technology
+          HOSPITAL_HEALTH_CARE: Healthcare
+          FINANCIAL_SERVICES: Finance
+          RETAIL: Retail
+          MACHINERY: Machinery
+          BANKING: Banking
+          INSURANCE: Insurance
+          EDUCATION_MANAGEMENT: Education
+          TELECOMMUNICATIONS: Telecommunications
+          MARKETING_AND_ADVERTISING: Media
+      owner:     { hubspot: hubspot_owner_id,  salesforce: OwnerId,           type: owner,   rule: leadrelay }
+
+    """
+
     /// `Mappings/hubspot-salesforce.yaml`
     public static let mapping = """
     # yaml-language-server: $schema=mapping.schema.json

@@ -63,8 +63,9 @@ public protocol CRMConnector: Sendable {
     /// The engine calls this on its own, slower cadence (`poll.deletedEvery`): it reads every archived record.
     func pollDeletedLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord>
 
-    /// Company-type records (HubSpot companies, Salesforce accounts) changed since the watermark.
-    func pollAccounts(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Account>
+    /// Company-type records (HubSpot companies, Salesforce accounts) changed since the watermark, with `fields`
+    /// besides the name, website/domain and owner routing needs (`Account(record:)` reads those).
+    func pollAccounts(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord>
 
     /// Behavioural events since the watermark; systems without them return none.
     func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity>

@@ -89,9 +89,9 @@ public struct HubSpotConnector: CRMConnector {
         return PollResult(items: tombstones + Self.mergeTombstones(tombstones), watermark: newest, rejected: rejected, calls: calls)
     }
 
-    public func pollAccounts(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Account> {
+    public func pollAccounts(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         var rejected: [RejectedRecord] = []
-        let properties = ["name", "domain", "website", "hubspot_owner_id", "hs_lastmodifieddate", "hs_object_id"]
+        let properties = Array(Set(fields + ["name", "domain", "website", "hubspot_owner_id", "hs_lastmodifieddate", "hs_object_id"])).sorted()
         let result = try await search("companies", modified: "hs_lastmodifieddate", properties: properties, since: since, lookback: lookback) { (id: String?, json: JSONValue) -> SourceRecord? in
             guard let record = Self.sourceRecord(json, type: "companies", modified: "hs_lastmodifieddate") else {
                 rejected.append(RejectedRecord(system: .hubspot, object: "companies", id: id, reason: "no readable hs_lastmodifieddate/updatedAt"))
@@ -99,12 +99,7 @@ public struct HubSpotConnector: CRMConnector {
             }
             return record
         }
-        let accounts = result.items.map { record in
-            Account(ref: record.ref, name: record.value("name") ?? "",
-                    domain: WebDomain.normalise(record.value("domain") ?? record.value("website")),
-                    ownerID: record.value("hubspot_owner_id"))
-        }
-        return PollResult(items: accounts, watermark: result.watermark ?? since, rejected: rejected, calls: result.calls)
+        return PollResult(items: result.items, watermark: result.watermark ?? since, rejected: rejected, calls: result.calls)
     }
 
     public func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {

@@ -39,14 +39,11 @@ public struct SalesforceConnector: CRMConnector {
         PollResult(items: [], watermark: since, calls: 0)
     }
 
-    public func pollAccounts(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Account> {
-        let result = try await incremental(object: "Account", fields: ["Id", "IsDeleted", "Name", "Website", "OwnerId", "SystemModstamp"],
-                                           since: since, lookback: lookback)
-        let accounts = result.records.filter { !$0.deleted }.map { record in
-            Account(ref: record.ref, name: record.value("Name") ?? "", domain: WebDomain.normalise(record.value("Website")),
-                    ownerID: record.value("OwnerId"))
-        }
-        return PollResult(items: accounts, watermark: result.watermark, rejected: result.rejected, calls: result.calls)
+    public func pollAccounts(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
+        var names: [String] = []
+        for field in Set(fields + ["Id", "IsDeleted", "Name", "Website", "OwnerId", "SystemModstamp"]).sorted() { names.append(try SOQL.identifier(field)) }
+        let result = try await incremental(object: "Account", fields: names, since: since, lookback: lookback)
+        return PollResult(items: result.records, watermark: result.watermark, rejected: result.rejected, calls: result.calls)
     }
 
     /// Sales touches: Tasks logged against leads (calls, emails, other tasks), by `SystemModstamp` like leads.

@@ -14,3 +14,19 @@ public struct Account: Sendable, Hashable, Codable {
         self.ownerID = ownerID
     }
 }
+
+extension Account {
+    /// The account a company (HubSpot) or Account (Salesforce) record describes; `nil` for a deleted one.
+    public init?(record: SourceRecord) {
+        guard !record.deleted else { return nil }
+        switch record.ref.system {
+        case .hubspot:
+            self.init(ref: record.ref, name: record.value("name") ?? "",
+                      domain: WebDomain.normalise(record.value("domain") ?? record.value("website")),
+                      ownerID: record.value(CRMFieldNames.hubspotOwner))
+        case .salesforce:
+            self.init(ref: record.ref, name: record.value("Name") ?? "", domain: WebDomain.normalise(record.value("Website")),
+                      ownerID: record.value(CRMFieldNames.salesforceOwner))
+        }
+    }
+}

@@ -78,35 +78,8 @@ public struct Pipeline: Sendable {
     }
 
     /// Reconciles every mapped field of a person present in both systems (their newest live record in each).
-    ///
-    /// Returns a decision for each field whose value is new to the store, and one update per record to write.
     func reconcile(_ live: [SourceRecord], synced: [String: String?]) -> (decisions: [FieldDecision], writes: [RecordWrite]) {
-        func newest(_ system: CRMSystem) -> SourceRecord? {
-            live.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
-                .max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }
-        }
-        guard let hubspot = newest(.hubspot), let salesforce = newest(.salesforce) else { return ([], []) }
-        var decisions: [FieldDecision] = []
-        var fields: [CRMSystem: [String: String]] = [:]
-        var reasons: [CRMSystem: [String]] = [:]
-        for field in mapping.fields {
-            let last: String?? = synced.keys.contains(field.canonical) ? .some(synced[field.canonical] ?? nil) : nil
-            guard let decision = FieldReconciler(field: field).decide(hubspot: hubspot, salesforce: salesforce, last: last) else { continue }
-            if last == nil || last! != decision.value || !decision.writeTo.isEmpty { decisions.append(decision) }
-            for system in decision.writeTo {
-                guard let name = field.name(in: system) else { continue }
-                fields[system, default: [:]][name] = decision.value.map { field.systemValue($0, for: system) } ?? ""
-                reasons[system, default: []].append(decision.reason)
-            }
-        }
-        let writes = CRMSystem.allCases.sorted().compactMap { system -> RecordWrite? in
-            guard let changes = fields[system], !changes.isEmpty else { return nil }
-            let record = system == .hubspot ? hubspot : salesforce
-            var write = RecordWrite(operation: .update, system: system, object: record.ref.object, id: record.ref.id, fields: changes)
-            write.reason = (reasons[system] ?? []).joined(separator: "; ")
-            return write
-        }
-        return (decisions, writes)
+        MappingReconciler(mapping: mapping).reconcile(live, synced: synced)
     }
 
     /// Only people not yet with sales are routed; recycled and disqualified wait for the SLA stage.

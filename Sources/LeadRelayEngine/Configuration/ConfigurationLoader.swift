@@ -10,6 +10,9 @@ public struct LoadedConfiguration: Sendable {
     public var scoring: ScoringConfig
     public var routing: RoutingConfig
     public var storePath: String
+    /// The companies ↔ Account mapping, when `mappings` lists one.
+    public var accountMapping: MappingSet?
+    public var accountMappingFile: String?
     public var hubspotAuth: HubSpotCredentials
     public var salesforceAuth: SalesforceCredentials
     public var slackWebhook: URL?
@@ -111,6 +114,7 @@ public struct ConfigurationLoader: Sendable {
 
         // Rule files, each checked on its own so all their problems are reported.
         var mappings: [MappingSet] = []
+        var accountMapping: (set: MappingSet, file: String)?
         for (index, file) in config.mappings.enumerated() {
             guard let document = sub(resolve(file), displayName: file, at: ["mappings", String(index)], in: main, problems: &problems) else { continue }
             problems += KeySchema.mapping.unknownKeys(in: document.root).map(document.problem)
@@ -118,14 +122,30 @@ public struct ConfigurationLoader: Sendable {
             case .failure(let error): problems += error.problems
             case .success(let raw):
                 do {
-                    mappings.append(try MappingSet(validating: raw))
+                    let set = try MappingSet(validating: raw)
+                    switch (set.hubspotObject, set.salesforceObject) {
+                    case ("contacts", "Lead"):
+                        if mappings.isEmpty {
+                            mappings.append(set)
+                        } else {
+                            problems.append(main.problem(ConfigIssue(path: ["mappings", String(index)],
+                                                                     "a second contacts/Lead mapping; merge its fields into \(config.mappings[0])")))
+                        }
+                    case ("companies", "Account"):
+                        if accountMapping == nil { accountMapping = (set, file) } else {
+                            problems.append(main.problem(ConfigIssue(path: ["mappings", String(index)], "a second companies/Account mapping")))
+                        }
+                    default:
+                        problems.append(document.problem(ConfigIssue(path: ["hubspot", "object"],
+                            "LeadRelay maps contacts ↔ Lead and companies ↔ Account; this file maps \(set.hubspotObject) ↔ \(set.salesforceObject)")))
+                    }
                 } catch {
                     problems += error.issues.map(document.problem)
                 }
             }
         }
-        if mappings.count > 1 {
-            problems.append(main.problem(ConfigIssue(path: ["mappings", "1"], "only one lead mapping file is supported for now; merge the fields into \(config.mappings[0])")))
+        if mappings.isEmpty, !config.mappings.isEmpty, problems.isEmpty {
+            problems.append(main.problem(ConfigIssue(path: ["mappings"], "no contacts ↔ Lead mapping among the files listed")))
         }
         let attributes = Set((mappings.first?.fields.map(\.canonical) ?? [])).union(LeadAttributes.derived)
         var scoring: ScoringConfig?
@@ -162,6 +182,8 @@ public struct ConfigurationLoader: Sendable {
                                          storePath: resolve(config.store.sqlite), hubspotAuth: hubspotAuth, salesforceAuth: salesforceAuth,
                                          slackWebhook: slack)
         loaded.notices = notices
+        loaded.accountMapping = accountMapping?.set
+        loaded.accountMappingFile = accountMapping?.file
         let planned: [([String], String)] = [
             (["admin"], "the admin server (/healthz, /readyz, /metrics) is not built yet; nothing listens"),
             (["notify", "sms"], "SMS notifications are not built yet; only Slack is sent"),

@@ -64,7 +64,7 @@ public struct SyncEngine: Sendable {
         var leads: PollResult<SourceRecord>
         /// Tombstones from the slower deletion sweep, when it was due this cycle.
         var deletions: PollResult<SourceRecord>?
-        var accounts: PollResult<Account>
+        var accounts: PollResult<SourceRecord>
         var activities: PollResult<Activity>
         var leadStream: String
         var accountStream: String
@@ -76,6 +76,7 @@ public struct SyncEngine: Sendable {
         let mapping = configuration.mapping
         let lookback = configuration.lookback
         let deletedEvery = configuration.deletedEvery
+        let accountMapping = configuration.accountMapping
         // A changed mapping back-fills: lead records are read again in full (their new fields with them) and every
         // known person is reconciled, not only those whose records changed.
         let fingerprint = Watermark(modifiedAt: now, id: mapping.fingerprint)
@@ -103,7 +104,8 @@ public struct SyncEngine: Sendable {
                         deletions = try await connector.pollDeletedLeads(since: try await store.watermark(leadStream + ".deleted"),
                                                                          lookback: lookback, fields: mapping.fieldNames(in: system))
                     }
-                    let accounts = try await connector.pollAccounts(since: try await store.watermark(accountStream), lookback: lookback)
+                    let accounts = try await connector.pollAccounts(since: try await store.watermark(accountStream), lookback: lookback,
+                                                                    fields: accountMapping?.fieldNames(in: system) ?? [])
                     let activities = try await connector.pollActivities(since: try await store.watermark(activityStream), lookback: lookback)
                     return Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
                                   leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
@@ -155,10 +157,25 @@ public struct SyncEngine: Sendable {
                                     uniquingKeysWith: { a, _ in a })
         for activity in newActivities where personRefs.contains(activity.subject) { activities[activity.id] = activity }
         let storedAccounts = Dictionary(try await store.accounts().map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
-        let polledAccounts = polled.flatMap(\.accounts.items)
+        let polledAccounts = polled.flatMap { $0.accounts.items.compactMap(Account.init(record:)) }
         var accounts = storedAccounts
         for account in polledAccounts { accounts[account.ref] = account }
         let changedAccounts = polledAccounts.filter { storedAccounts[$0.ref] != $0 }
+        // Account records with their mapped fields: kept as snapshots and reconciled across systems by web domain.
+        var changedAccountRecords: [SourceRecord] = []
+        var accountChanges: [PlanChange] = []
+        if let accountMapping {
+            let records = polled.flatMap(\.accounts.items)
+            let storedRecords = Dictionary(try await store.snapshots(records.map(\.ref)).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+            changedAccountRecords = records.filter { record in storedRecords[record.ref].map { !$0.hasSameContent(as: record) } ?? !record.deleted }
+            let accountLinks = try await store.links(for: changedAccountRecords.map(\.ref))
+            let accountKeys = Set(changedAccountRecords.compactMap { accountLinks[$0.ref] ?? AccountReconciliation.key($0) })
+            let known = try await store.people(accountKeys)
+            var all = Dictionary(known.records.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+            for record in changedAccountRecords { all[record.ref] = record }
+            accountChanges = AccountReconciliation(mapping: accountMapping)
+                .plan(records: all.values.sorted { $0.ref < $1.ref }, links: accountLinks.merging(known.links) { a, _ in a }, synced: known.synced)
+        }
 
         let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: configuration.routing, reps: directory.reps)
         let input = PipelineInput(
@@ -166,7 +183,8 @@ public struct SyncEngine: Sendable {
             activities: activities.values.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
             links: existingLinks.merging(people.links) { a, _ in a }, assignments: people.assignments,
             previousScores: people.scores, routingState: try await store.routingState(), synced: people.synced, now: now)
-        let plan = pipeline.plan(input)
+        var plan = pipeline.plan(input)
+        plan.changes += accountChanges
 
         var watermarks: [String: Watermark] = [:]
         if previousFingerprint?.id != fingerprint.id { watermarks[Self.mappingStream] = fingerprint }
@@ -198,7 +216,7 @@ public struct SyncEngine: Sendable {
             }
             rejected += item.leads.rejected + item.accounts.rejected + item.activities.rejected
         }
-        let commit = CycleCommit(snapshots: changed, accounts: changedAccounts, activities: newActivities,
+        let commit = CycleCommit(snapshots: changed + changedAccountRecords, accounts: changedAccounts, activities: newActivities,
                                  watermarks: watermarks, plan: plan, rejected: rejected)
         var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
         result.backfill = backfill

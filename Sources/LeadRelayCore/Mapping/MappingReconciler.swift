@@ -1,0 +1,72 @@
+/// Field reconciliation for one mapping (leads or accounts): decisions per field, one update per record.
+public struct MappingReconciler: Sendable {
+    public var mapping: MappingSet
+
+    public init(mapping: MappingSet) { self.mapping = mapping }
+
+    /// Reconciles every mapped field of one entity present in both systems (their newest live record in each).
+    ///
+    /// Returns a decision for each field whose value is new to the store, and one update per record to write.
+    public func reconcile(_ live: [SourceRecord], synced: [String: String?]) -> (decisions: [FieldDecision], writes: [RecordWrite]) {
+        func newest(_ system: CRMSystem) -> SourceRecord? {
+            live.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
+                .max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }
+        }
+        guard let hubspot = newest(.hubspot), let salesforce = newest(.salesforce) else { return ([], []) }
+        var decisions: [FieldDecision] = []
+        var fields: [CRMSystem: [String: String]] = [:]
+        var reasons: [CRMSystem: [String]] = [:]
+        for field in mapping.fields {
+            let last: String?? = synced.keys.contains(field.canonical) ? .some(synced[field.canonical] ?? nil) : nil
+            guard let decision = FieldReconciler(field: field).decide(hubspot: hubspot, salesforce: salesforce, last: last) else { continue }
+            if last == nil || last! != decision.value || !decision.writeTo.isEmpty { decisions.append(decision) }
+            for system in decision.writeTo {
+                guard let name = field.name(in: system) else { continue }
+                fields[system, default: [:]][name] = decision.value.map { field.systemValue($0, for: system) } ?? ""
+                reasons[system, default: []].append(decision.reason)
+            }
+        }
+        let writes = CRMSystem.allCases.sorted().compactMap { system -> RecordWrite? in
+            guard let changes = fields[system], !changes.isEmpty else { return nil }
+            let record = system == .hubspot ? hubspot : salesforce
+            var write = RecordWrite(operation: .update, system: system, object: record.ref.object, id: record.ref.id, fields: changes)
+            write.reason = (reasons[system] ?? []).joined(separator: "; ")
+            return write
+        }
+        return (decisions, writes)
+    }
+
+}
+
+/// Companies and accounts: linked across systems by web domain, their mapped fields reconciled like leads'.
+public struct AccountReconciliation: Sendable {
+    public var mapping: MappingSet
+
+    public init(mapping: MappingSet) { self.mapping = mapping }
+
+    /// The link key of an account record: `domain:acme.io` (HubSpot `domain` or `website`, Salesforce `Website`).
+    public static func key(_ record: SourceRecord) -> String? {
+        let raw = record.ref.system == .hubspot ? (record.value("domain") ?? record.value("website")) : record.value("Website")
+        return WebDomain.normalise(raw).map { "domain:" + $0 }
+    }
+
+    /// Links, reconciled fields and writes for the accounts in `records` (changed ones and their stored twins).
+    public func plan(records: [SourceRecord], links: [RecordRef: String], synced: [String: [String: String?]]) -> [PlanChange] {
+        var changes: [PlanChange] = []
+        var groups: [String: [SourceRecord]] = [:]
+        for record in records {
+            guard let key = links[record.ref] ?? Self.key(record) else { continue }
+            if links[record.ref] == nil {
+                changes.append(PlanChange(personKey: key, action: .link(record.ref), reason: "\(record.ref) has web domain \(key.dropFirst("domain:".count))"))
+            }
+            groups[key, default: []].append(record)
+        }
+        let reconciler = MappingReconciler(mapping: mapping)
+        for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
+            let (decisions, writes) = reconciler.reconcile(group.filter { !$0.deleted }, synced: synced[key] ?? [:])
+            for decision in decisions { changes.append(PlanChange(personKey: key, action: .reconcile(decision), reason: decision.reason)) }
+            for write in writes { changes.append(PlanChange(personKey: key, action: .write(write), reason: write.reason ?? "reconcile mapped fields")) }
+        }
+        return changes
+    }
+}
