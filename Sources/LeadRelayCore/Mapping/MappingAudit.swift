@@ -86,7 +86,9 @@ public struct MappingAudit: Sendable {
         }
         // Required Salesforce fields: a create without them is refused.
         let mappedSalesforce = Set(mapping.fields.compactMap(\.salesforce))
-        for schema in salesforce where schema.required && !mappedSalesforce.contains(schema.name) && !Self.filledByLeadRelay.contains(schema.name) {
+        // Required on create matters where LeadRelay creates records (leads); it never creates accounts.
+        for schema in salesforce where mapping.salesforceObject == "Lead" && schema.required && !mappedSalesforce.contains(schema.name)
+            && !Self.filledByLeadRelay.contains(schema.name) {
             findings.append(.init(.error, "required-unmapped", ["fields"],
                                   "Salesforce \(mapping.salesforceObject) requires '\(schema.name)' on create, and no mapping fills it"))
         }

@@ -31,35 +31,44 @@ public struct MappingAuditReport: Sendable, Codable {
     public var errors: Int { findings.count { $0.severity == .error } }
     public var warnings: Int { findings.count { $0.severity == .warning } }
 
-    /// Reads both schemas and a sample through the connectors, audits, and places each finding in the mapping file.
+    /// Reads both schemas and a sample through the connectors, audits every mapping file (leads, and accounts when
+    /// configured), and places each finding in its file.
     public static func run(configuration: LoadedConfiguration, connectors: [any CRMConnector], sample: Int) async throws -> MappingAuditReport {
-        let mapping = configuration.mapping
-        var schemas: [CRMSystem: [CRMFieldSchema]] = [:]
-        var samples: [SourceRecord] = []
-        for connector in connectors {
-            let object = mapping.objectName(in: connector.system)
-            let schema = try await connector.fieldSchema(object: object)
-            schemas[connector.system] = schema
-            if sample > 0 {
-                // Readable fields only: compound and binary fields cannot be selected by name.
-                let names = schema.filter { !["address", "location", "base64", "complexvalue"].contains($0.type) }.map(\.name)
-                samples += try await connector.sampleRecords(object: object, fields: names, limit: sample)
-            }
-        }
-        let findings = MappingAudit(mapping: mapping, hubspot: schemas[.hubspot] ?? [], salesforce: schemas[.salesforce] ?? [],
-                                    samples: samples).run()
-        let name = configuration.config.mappings.first ?? "mapping"
+        var sets: [(mapping: MappingSet, file: String)] = [(configuration.mapping, configuration.config.mappings.first ?? "mapping")]
+        if let accounts = configuration.accountMapping { sets.append((accounts, configuration.accountMappingFile ?? "accounts mapping")) }
+        var report = MappingAuditReport(mappingFile: sets.map(\.file).joined(separator: ", "),
+                                        hubspotObject: sets.map(\.mapping.hubspotObject).joined(separator: ", "),
+                                        salesforceObject: sets.map(\.mapping.salesforceObject).joined(separator: ", "),
+                                        hubspotFields: 0, salesforceFields: 0, sampledRecords: 0, findings: [])
         let directory = (configuration.path as NSString).deletingLastPathComponent
-        let path = name.hasPrefix("/") ? name : (directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name))
-        let document = try? YAMLDocument.load(path, displayName: name).get()
-        let located = findings.map { finding -> Finding in
-            let problem = document?.problem(ConfigIssue(path: finding.path, finding.message))
-            return Finding(severity: finding.severity, code: finding.code, file: name, line: problem?.line, column: problem?.column,
-                           key: finding.path.joined(separator: "."), message: finding.message)
+        for (mapping, name) in sets {
+            var schemas: [CRMSystem: [CRMFieldSchema]] = [:]
+            var samples: [SourceRecord] = []
+            for connector in connectors {
+                let object = mapping.objectName(in: connector.system)
+                let schema = try await connector.fieldSchema(object: object)
+                schemas[connector.system] = schema
+                if sample > 0 {
+                    // Readable fields only: compound and binary fields cannot be selected by name.
+                    let names = schema.filter { !["address", "location", "base64", "complexvalue"].contains($0.type) }.map(\.name)
+                    samples += try await connector.sampleRecords(object: object, fields: names, limit: sample)
+                }
+            }
+            let findings = MappingAudit(mapping: mapping, hubspot: schemas[.hubspot] ?? [], salesforce: schemas[.salesforce] ?? [],
+                                        samples: samples).run()
+            let path = name.hasPrefix("/") ? name : (directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name))
+            let document = try? YAMLDocument.load(path, displayName: name).get()
+            report.findings += findings.map { finding -> Finding in
+                let problem = document?.problem(ConfigIssue(path: finding.path, finding.message))
+                return Finding(severity: finding.severity, code: finding.code, file: name, line: problem?.line, column: problem?.column,
+                               key: finding.path.joined(separator: "."), message: finding.message)
+            }
+            report.hubspotFields += schemas[.hubspot]?.count ?? 0
+            report.salesforceFields += schemas[.salesforce]?.count ?? 0
+            report.sampledRecords += samples.count
         }
-        return MappingAuditReport(mappingFile: name, hubspotObject: mapping.hubspotObject, salesforceObject: mapping.salesforceObject,
-                                  hubspotFields: schemas[.hubspot]?.count ?? 0, salesforceFields: schemas[.salesforce]?.count ?? 0,
-                                  sampledRecords: samples.count, findings: located)
+        report.findings.sort { ($0.severity, $0.file, $0.line ?? 0) < ($1.severity, $1.file, $1.line ?? 0) }
+        return report
     }
 
     public func json() throws -> String {
