@@ -44,9 +44,21 @@ struct PlanReportGoldenTests {
         return result
     }
 
+    /// A write the CRM refused in an earlier cycle, and one still pending (which is not reported).
+    static var quarantined: [OutboxEntry] {
+        let refused = RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: "52", fields: ["industry": "Agriculture"])
+        return [
+            OutboxEntry(id: 7, personKey: "email:sam@acme.io", payload: .write(refused), reason: "industry", status: .failed, attempts: 1,
+                        lastError: "INVALID_OPTION: Agriculture was not one of the allowed options",
+                        createdAt: Date(timeIntervalSince1970: 1_759_990_000), finishedAt: Date(timeIntervalSince1970: 1_759_990_060)),
+            OutboxEntry(id: 8, personKey: "email:sam@acme.io", payload: .write(refused), reason: "industry", status: .pending, attempts: 0,
+                        lastError: nil, createdAt: Date(timeIntervalSince1970: 1_759_990_000), finishedAt: nil),
+        ]
+    }
+
     @Test("each format matches its golden file", arguments: PlanReport.Format.allCases)
     func golden(format: PlanReport.Format) throws {
-        let rendered = PlanReport(result: Self.result, dryRun: true).render(format)
+        let rendered = PlanReport(result: Self.result, dryRun: true, quarantined: Self.quarantined).render(format)
         let file = Self.golden.appendingPathComponent("plan.\(format == .markdown ? "md" : format.rawValue)")
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(at: Self.golden, withIntermediateDirectories: true)

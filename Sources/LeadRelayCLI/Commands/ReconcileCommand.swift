@@ -35,6 +35,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let engine = SyncEngine(configuration: loaded, connectors: try ConnectorFactory.connectors(loaded), store: store,
                                 logger: Logger(label: "leadrelay.reconcile"))
         let result = try await failingOnBadCredentials { try await engine.plan() }
-        print(PlanReport(result: result, dryRun: true).render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")
+        let quarantined = try await store.outbox().filter { $0.status == .failed }
+        print(PlanReport(result: result, dryRun: true, quarantined: quarantined).render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")
     }
 }

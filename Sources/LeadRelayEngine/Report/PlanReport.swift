@@ -39,6 +39,16 @@ public struct PlanReport: Sendable {
         var fields: [Field]
         /// Per mapped field: how many of the people read hold different values in the two systems right now.
         var drift: [String: Int]
+        /// Earlier writes the CRM refused for good, with its own error: kept for people to resolve.
+        var quarantined: [Quarantined]
+    }
+
+    struct Quarantined: Codable {
+        var person: String
+        var record: String
+        var fields: [String: String]
+        var error: String
+        var since: String
     }
 
     /// One reconciled field of one person: what each system held, which won by which rule, and what is written.
@@ -80,10 +90,13 @@ public struct PlanReport: Sendable {
 
     public let result: CycleResult
     public let dryRun: Bool
+    /// Outbox entries that failed for good (the store's, not this plan's).
+    public let quarantined: [OutboxEntry]
 
-    public init(result: CycleResult, dryRun: Bool) {
+    public init(result: CycleResult, dryRun: Bool, quarantined: [OutboxEntry] = []) {
         self.result = result
         self.dryRun = dryRun
+        self.quarantined = quarantined.filter { $0.status == .failed }
     }
 
     public var summary: Summary {
@@ -131,7 +144,13 @@ public struct PlanReport: Sendable {
         }
         return Document(generatedAt: CRMTimestamps.hubspot(result.plan.generatedAt), dryRun: dryRun, streams: result.streams,
                         summary: summary, assignments: assignments, writes: writes, notifications: notes, rejected: result.rejected,
-                        missingReps: result.missingReps.mapValues { $0.map(\.rawValue) }, fields: fields, drift: drift)
+                        missingReps: result.missingReps.mapValues { $0.map(\.rawValue) }, fields: fields, drift: drift,
+                        quarantined: quarantined.compactMap { entry in
+                            guard case .write(let write) = entry.payload else { return nil }
+                            let record = "\(write.system.rawValue)/\(write.object)/\(write.id ?? "(new)")"
+                            return Quarantined(person: entry.personKey, record: record, fields: write.fields, error: entry.lastError ?? "",
+                                               since: CRMTimestamps.hubspot(entry.finishedAt ?? entry.createdAt))
+                        })
     }
 
     /// Fields where the two systems disagree before this plan is applied, counted per field.
@@ -205,6 +224,13 @@ public struct PlanReport: Sendable {
             out += "\n## Records skipped\n\n| record | reason |\n|---|---|\n"
             for r in doc.rejected { out += "| \(r.system.rawValue)/\(r.object)/\(r.id ?? "?") | \(cell(r.reason)) |\n" }
         }
+        if !doc.quarantined.isEmpty {
+            out += "\n## Quarantined writes (refused by the CRM; not retried)\n\n| record | fields | CRM error | since |\n|---|---|---|---|\n"
+            for q in doc.quarantined {
+                let fields = q.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                out += "| \(q.record) | \(cell(fields)) | \(cell(q.error)) | \(q.since) |\n"
+            }
+        }
         if !doc.missingReps.isEmpty {
             out += "\n## Reps unknown to a CRM (their writes there are skipped)\n\n"
             for (rep, systems) in doc.missingReps.sorted(by: { $0.key < $1.key }) { out += "- \(rep): \(systems.joined(separator: ", "))\n" }
@@ -226,6 +252,10 @@ public struct PlanReport: Sendable {
         }
         for n in doc.notifications { rows.append(["notification", n.person, "", "", "", "", n.rep, "", n.text]) }
         for r in doc.rejected { rows.append(["skipped", "", "\(r.system.rawValue)/\(r.object)/\(r.id ?? "?")", "", "", "", "", "", r.reason]) }
+        for q in doc.quarantined {
+            let fields = q.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            rows.append(["quarantined", q.person, q.record, fields, "", "", "", "", q.error])
+        }
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
@@ -279,6 +309,9 @@ public struct PlanReport: Sendable {
                      doc.drift.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { [$0.key, "\($0.value)"] })
         out += table("Notifications", ["rep", "message"], doc.notifications.map { [$0.rep, $0.text] })
         out += table("Records skipped", ["record", "reason"], doc.rejected.map { ["\($0.system.rawValue)/\($0.object)/\($0.id ?? "?")", $0.reason] })
+        out += table("Quarantined writes (refused by the CRM; not retried)", ["record", "fields", "CRM error", "since"], doc.quarantined.map { q in
+            [q.record, q.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), q.error, q.since]
+        })
         return out + "</body></html>\n"
     }
 
