@@ -100,6 +100,9 @@ struct MappingAuditTests {
         #expect(findings.contains { $0.code == "blank-overwrites" && $0.path == ["fields", "first", "rule"] })
         let safe = audit(base + [FieldMapping(canonical: "first", hubspot: "firstname", salesforce: "FirstName", type: .string, rule: .preferHubSpotUnlessBlank)])
         #expect(!safe.contains { $0.code == "blank-overwrites" })
+        let optedIn = audit(base + [FieldMapping(canonical: "first", hubspot: "firstname", salesforce: "FirstName", type: .string, rule: .twoWay,
+                                                 clearBlanks: true)])
+        #expect(optedIn.contains { $0.code == "blank-overwrites" && $0.path == ["fields", "first", "clearBlanks"] })
     }
 
     @Test("updateable fields holding data without a mapping are noted; managed and read-only ones are not")

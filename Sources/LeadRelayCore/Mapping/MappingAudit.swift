@@ -76,6 +76,10 @@ public struct MappingAudit: Sendable {
             }
             findings += picklistFindings(field, schemas: schemas, path: path)
             findings += lengthFindings(field, schemas: schemas, path: path)
+            if field.clearBlanks, field.rule != .never, field.rule != .leadrelay {
+                findings.append(.init(.warning, "blank-overwrites", path + ["clearBlanks"],
+                                      "clearBlanks lets a blank in one system clear the value in the other; make sure that is intended"))
+            }
             switch field.rule {
             case .preferHubSpot, .preferSalesforce, .hubspotToSalesforce, .salesforceToHubSpot:
                 findings.append(.init(.warning, "blank-overwrites", path + ["rule"],
