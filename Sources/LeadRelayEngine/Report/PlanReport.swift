@@ -201,7 +201,7 @@ public struct PlanReport: Sendable {
         if !doc.writes.isEmpty {
             out += "\n## Writes\n\n| record | operation | fields | why |\n|---|---|---|---|\n"
             for w in doc.writes {
-                let fields = w.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                let fields = Self.fieldList(w.fields, separator: ", ")
                 out += "| \(w.record) | \(w.operation) | \(cell(fields)) | \(cell(w.reason)) |\n"
             }
         }
@@ -227,7 +227,7 @@ public struct PlanReport: Sendable {
         if !doc.quarantined.isEmpty {
             out += "\n## Quarantined writes (refused by the CRM; not retried)\n\n| record | fields | CRM error | since |\n|---|---|---|---|\n"
             for q in doc.quarantined {
-                let fields = q.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                let fields = Self.fieldList(q.fields, separator: ", ")
                 out += "| \(q.record) | \(cell(fields)) | \(cell(q.error)) | \(q.since) |\n"
             }
         }
@@ -243,7 +243,7 @@ public struct PlanReport: Sendable {
         var rows: [[String]] = [["kind", "person", "record", "field", "hubspot", "salesforce", "value", "rule", "detail"]]
         for a in doc.assignments { rows.append(["assignment", a.person, "", "", "", "", a.rep ?? "", a.rule, a.reason]) }
         for w in doc.writes {
-            let fields = w.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            let fields = Self.fieldList(w.fields, separator: "; ")
             rows.append(["write", w.person, w.record, fields, "", "", w.operation, "", w.reason])
         }
         for f in doc.fields {
@@ -253,7 +253,7 @@ public struct PlanReport: Sendable {
         for n in doc.notifications { rows.append(["notification", n.person, "", "", "", "", n.rep, "", n.text]) }
         for r in doc.rejected { rows.append(["skipped", "", "\(r.system.rawValue)/\(r.object)/\(r.id ?? "?")", "", "", "", "", "", r.reason]) }
         for q in doc.quarantined {
-            let fields = q.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            let fields = Self.fieldList(q.fields, separator: "; ")
             rows.append(["quarantined", q.person, q.record, fields, "", "", "", "", q.error])
         }
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
@@ -298,7 +298,7 @@ public struct PlanReport: Sendable {
                      doc.streams.map { [$0.stream, "\($0.read)", "\($0.changed)", "\($0.rejected)", "\($0.calls)"] })
         out += table("Assignments", ["person", "rep", "rule", "why"], doc.assignments.map { [$0.person, $0.rep ?? "—", $0.rule, $0.reason] })
         out += table("Writes", ["record", "operation", "fields", "why"], doc.writes.map { w in
-            [w.record, w.operation, w.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), w.reason]
+            [w.record, w.operation, Self.fieldList(w.fields, separator: ", "), w.reason]
         })
         out += table("Field reconciliation", ["person", "field", "HubSpot", "Salesforce", "result", "rule", "written to"], doc.fields.map { f in
             [f.person, f.field, f.hubspot ?? "—", f.salesforce ?? "—",
@@ -310,9 +310,14 @@ public struct PlanReport: Sendable {
         out += table("Notifications", ["rep", "message"], doc.notifications.map { [$0.rep, $0.text] })
         out += table("Records skipped", ["record", "reason"], doc.rejected.map { ["\($0.system.rawValue)/\($0.object)/\($0.id ?? "?")", $0.reason] })
         out += table("Quarantined writes (refused by the CRM; not retried)", ["record", "fields", "CRM error", "since"], doc.quarantined.map { q in
-            [q.record, q.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), q.error, q.since]
+            [q.record, Self.fieldList(q.fields, separator: ", "), q.error, q.since]
         })
         return out + "</body></html>\n"
+    }
+
+    /// `name=value` pairs in name order.
+    static func fieldList(_ fields: [String: String], separator: String) -> String {
+        fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: separator)
     }
 
     func cell(_ text: String) -> String {
