@@ -28,7 +28,12 @@ public struct IdentityResolver: Sendable {
     /// The person key of one record: its stored link, else its email, else the record itself.
     public func key(for record: SourceRecord, existing: [RecordRef: String]) -> String {
         if let linked = existing[record.ref] { return linked }
-        if let email = identifier.canonicalValue(from: record) { return Self.personKey(email: email) }
+        if let email = identifier.canonicalValue(from: record) {
+            // A shared inbox (info@, sales@) is many people: it never links records by itself.
+            if EmailClass.of(email) == .role { return "ref:\(record.ref)" }
+            // The mailbox, not the spelling: gmail dots and +tags reach one person.
+            return Self.personKey(email: EmailAddress.matchKey(email) ?? email)
+        }
         return "ref:\(record.ref)"
     }
 }
