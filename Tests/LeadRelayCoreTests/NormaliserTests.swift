@@ -108,3 +108,58 @@ struct NormaliserTests {
         #expect(people.values.filter { $0.contains(c) || $0.contains(d) }.allSatisfy { $0.count == 1 })
     }
 }
+
+@Suite("Duplicate finding")
+struct DuplicateFinderTests {
+    typealias C = DuplicateFinder.Candidate
+    let finder = DuplicateFinder()
+
+    @Test("one person across systems: gmail variants, nicknames, swapped names, typos, company suffixes")
+    func samePerson() {
+        let pairs: [(C, C)] = [
+            (C(id: "1", first: "Ana", last: "Silva", email: "Ana.Silva+hs@gmail.com", phone: nil, company: "Acme"),
+             C(id: "2", first: "Ana", last: "Silva", email: "anasilva@gmail.com", phone: nil, company: nil)),
+            (C(id: "1", first: "Bill", last: "Jensen", email: "bill@gmail.com", phone: "(415) 555-0134", company: "Acme Labs"),
+             C(id: "2", first: "William", last: "Jensen", email: "william.jensen@acmelabs.io", phone: "+14155550134", company: "Acme Labs Inc.")),
+            (C(id: "1", first: "Rossi", last: "Marco", email: nil, phone: "415.555.0199", company: "Blue Works"),
+             C(id: "2", first: "Marco", last: "Rossi", email: nil, phone: "+1 415-555-0199", company: "Blue Works LLC")),
+            (C(id: "1", first: "José", last: "Gómez", email: "jose@gmail.com", phone: nil, company: "Cedar Health", region: "MA"),
+             C(id: "2", first: "Jose", last: "Gomez", email: "jose.gomez@cedarhealth.com", phone: nil, company: "Cedar Health", region: "Massachusetts")),
+        ]
+        for (a, b) in pairs {
+            #expect(finder.score(a, b) >= finder.threshold, "\(a.first ?? "") \(a.last ?? "") ~ \(b.first ?? "") \(b.last ?? "")")
+        }
+    }
+
+    @Test("different people stay apart: colleagues with one name, namesakes elsewhere, a shared inbox")
+    func differentPeople() {
+        let colleagues = (C(id: "1", first: "Chen", last: "Wei", email: "chen.wei@acme.io", phone: nil, company: "Acme"),
+                          C(id: "2", first: "Chen", last: "Wei", email: "cwei@acme.io", phone: nil, company: "Acme"))
+        #expect(finder.score(colleagues.0, colleagues.1) < finder.threshold)
+        let namesakes = (C(id: "1", first: "Sam", last: "Brooks", email: "sam@delta.io", phone: nil, company: "Delta"),
+                         C(id: "2", first: "Sam", last: "Brooks", email: "sam@orbit.com", phone: nil, company: "Orbit"))
+        #expect(finder.score(namesakes.0, namesakes.1) < finder.threshold)
+        let inbox = (C(id: "1", first: "Ana", last: "Lee", email: "info@acme.io", phone: nil, company: nil),
+                     C(id: "2", first: "Ben", last: "Kim", email: "info@acme.io", phone: nil, company: nil))
+        #expect(finder.score(inbox.0, inbox.1) < finder.threshold)
+        #expect(finder.clusters([inbox.0, inbox.1]) == ["1": "1", "2": "2"])
+    }
+
+    @Test("no chaining: a record linked to two people who contradict each other joins only one")
+    func noChaining() {
+        // A and C are colleagues (same domain, different mailboxes); B has no email and matches both on name and company.
+        let a = C(id: "a", first: "Chen", last: "Wei", email: "chen.wei@acme.io", phone: "415-555-0101", company: "Acme")
+        let b = C(id: "b", first: "Chen", last: "Wei", email: nil, phone: "415-555-0101", company: "Acme")
+        let c = C(id: "c", first: "Chen", last: "Wei", email: "cwei@acme.io", phone: nil, company: "Acme")
+        let clusters = finder.clusters([a, b, c])
+        #expect(clusters["a"] == clusters["b"], "the phone ties b to a")
+        #expect(clusters["c"] != clusters["a"], "c contradicts a, so it cannot come in through b")
+    }
+
+    @Test("Jaro-Winkler on the textbook pairs")
+    func jaroWinkler() {
+        #expect(abs(finder.jaroWinkler("martha", "marhta") - 0.961) < 0.001)
+        #expect(abs(finder.jaroWinkler("dwayne", "duane") - 0.84) < 0.001)
+        #expect(finder.jaroWinkler("abc", "xyz") == 0)
+    }
+}

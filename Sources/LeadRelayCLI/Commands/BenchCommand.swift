@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the generator and a full read against the simulator (use a release build).",
-        subcommands: [BenchSeedCommand.self, BenchReadCommand.self, BenchSyncCommand.self])
+        subcommands: [BenchSeedCommand.self, BenchReadCommand.self, BenchSyncCommand.self, BenchDedupeCommand.self])
 }
 
 /// Elapsed seconds of `body`, measured on the monotonic clock.
@@ -155,5 +155,46 @@ struct BenchReadCommand: AsyncParsableCommand {
         try BenchReport(benchmark: "read", figures: all,
                         notes: ["HubSpot: search keyset pages of 200; Salesforce: queryAll pages of 2,000; simulator rate limits off."])
             .print(json: json)
+    }
+}
+
+/// `leadrelay bench dedupe`: duplicate finding on the generator's data, scored against its truth.
+struct BenchDedupeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dedupe",
+        abstract: "Cluster the generator's contacts and leads into people; report pairwise and B-cubed quality, speed and memory.")
+
+    @Option(name: .long, help: "Records (contacts and leads) to generate, about 1.5 per person.")
+    var records: Int = 10_000
+
+    @Option(name: .long, help: "Seed of the generated data.")
+    var seed: UInt64 = 42
+
+    @Flag(name: .long, help: "Print the figures as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard records >= 10, records <= 2_000_000 else { throw ValidationError("--records must be between 10 and 2000000") }
+    }
+
+    func run() async throws {
+        let plan = SeedGenerator(options: .init(seed: seed, people: max(1, records * 2 / 3))).plan()
+        let (candidates, truth) = plan.dedupeCandidates()
+        let (clusters, seconds) = await timed { DuplicateFinder().clusters(candidates) }
+        let quality = ClusterQuality(predicted: clusters, truth: truth)
+        try BenchReport(benchmark: "dedupe", figures: [
+            "records": Double(candidates.count), "people": Double(Set(truth.values).count),
+            "pairwise_precision": quality.precision, "pairwise_recall": quality.recall, "pairwise_f1": quality.f1,
+            "bcubed_f1": quality.bcubedF1, "largest_cluster": Double(quality.largestCluster),
+            "seconds": seconds, "records_per_second": Double(candidates.count) / max(seconds, 0.001),
+            "peak_rss_mb": Double(Self.peakRSSKilobytes()) / 1024,
+        ], notes: ["Truth: the generator's people (look-alikes, typos, nicknames, swapped names, personal addresses included)."]).print(json: json)
+    }
+
+    /// VmHWM from /proc/self/status (Linux).
+    static func peakRSSKilobytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 }

@@ -1,0 +1,63 @@
+import LeadRelayCore
+
+extension SeedPlan {
+    /// Every planned contact and lead as a dedupe candidate (`r<index>`), and the person each truly is.
+    public func dedupeCandidates() -> (candidates: [DuplicateFinder.Candidate], person: [String: Int]) {
+        var candidates: [DuplicateFinder.Candidate] = []
+        var person: [String: Int] = [:]
+        candidates.reserveCapacity(records.count)
+        for (index, record) in records.enumerated() {
+            let id = "r\(index)"
+            switch record.system {
+            case .hubspot:
+                let p = record.hubspot
+                candidates.append(.init(id: id, first: p["firstname"], last: p["lastname"], email: p["email"], phone: p["phone"], company: p["company"],
+                                        region: p["state"]))
+            case .salesforce:
+                let f = record.salesforce
+                candidates.append(.init(id: id, first: f["FirstName"]?.flatText, last: f["LastName"]?.flatText, email: f["Email"]?.flatText,
+                                        phone: f["Phone"]?.flatText, company: f["Company"]?.flatText, region: f["State"]?.flatText))
+            }
+            person[id] = record.person
+        }
+        return (candidates, person)
+    }
+}
+
+/// Pairwise and B-cubed quality of a clustering against the truth.
+public struct ClusterQuality: Sendable {
+    public var precision: Double
+    public var recall: Double
+    public var f1: Double
+    public var bcubedF1: Double
+    public var largestCluster: Int
+
+    public init(predicted: [String: String], truth: [String: Int]) {
+        var clusterOf: [String: [String]] = [:]
+        for (id, cluster) in predicted { clusterOf[cluster, default: []].append(id) }
+        var personOf: [Int: [String]] = [:]
+        for (id, person) in truth { personOf[person, default: []].append(id) }
+        func pairs(_ n: Int) -> Double { Double(n * (n - 1) / 2) }
+        var truePositive = 0.0, predictedPairs = 0.0, truePairs = 0.0
+        var bPrecision = 0.0, bRecall = 0.0
+        for members in clusterOf.values {
+            predictedPairs += pairs(members.count)
+            var byPerson: [Int: Int] = [:]
+            for id in members { byPerson[truth[id] ?? -1, default: 0] += 1 }
+            for (person, count) in byPerson {
+                truePositive += pairs(count)
+                let personSize = Double(personOf[person]?.count ?? count)
+                bPrecision += Double(count) * Double(count) / Double(members.count)
+                bRecall += Double(count) * Double(count) / personSize
+            }
+        }
+        for members in personOf.values { truePairs += pairs(members.count) }
+        precision = predictedPairs > 0 ? truePositive / predictedPairs : 1
+        recall = truePairs > 0 ? truePositive / truePairs : 1
+        f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+        let n = Double(max(predicted.count, 1))
+        let bp = bPrecision / n, br = bRecall / n
+        bcubedF1 = bp + br > 0 ? 2 * bp * br / (bp + br) : 0
+        largestCluster = clusterOf.values.map(\.count).max() ?? 0
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+/// Finds records that are the same person, within and across systems, by blocking and weighted comparison.
+///
+/// Deterministic evidence first (the same mailbox, the same phone), then names (nicknames, swapped first
+/// and last, typos), company and domain. Two guards keep unrelated people apart: colleagues (work addresses
+/// at one domain with different mailboxes) are never linked on their names, and a cluster only absorbs a
+/// record that agrees with every member it already holds — so one weak link cannot chain two people together.
+public struct DuplicateFinder: Sendable {
+    /// One record reduced to what matching compares (all folded for matching only).
+    public struct Candidate: Sendable, Hashable {
+        public var id: String
+        public var first: String?
+        public var last: String?
+        public var email: String?
+        public var emailClass: EmailClass?
+        public var phone: String?
+        public var company: String?
+        /// State or region, folded (`ma`, `massachusetts` → `us-ma` where known).
+        public var region: String?
+
+        public init(id: String, first: String?, last: String?, email: String?, phone: String?, company: String?,
+                    region: String? = nil, defaultRegion: String = "US") {
+            self.region = region.flatMap { Places.subdivision($0) ?? (MatchText.fold($0).isEmpty ? nil : MatchText.fold($0)) }
+            self.id = id
+            self.first = first.map(MatchText.fold).flatMap { $0.isEmpty ? nil : DuplicateFinder.formal($0) }
+            self.last = last.map(MatchText.fold).flatMap { $0.isEmpty ? nil : $0 }
+            let key = email.flatMap(EmailAddress.matchKey)
+            self.email = key
+            self.emailClass = key.flatMap(EmailClass.of)
+            self.phone = phone.flatMap { PhoneNumber($0, defaultRegion: defaultRegion)?.e164 }
+            self.company = CompanyName.matchKey(company)
+        }
+
+        var domain: String? { email.flatMap(EmailAddress.domain(of:)) }
+        var local: String? { email.flatMap { $0.split(separator: "@").first.map(String.init) } }
+    }
+
+    /// Score at which two records are linked.
+    public var threshold: Double = 6
+    /// Largest cluster formed (a guard against runaway chains).
+    public var maxCluster = 8
+
+    public init() {}
+
+    /// Cluster id for every candidate (the smallest member id of its cluster), plus the links and their evidence.
+    public func clusters(_ candidates: [Candidate]) -> [String: String] {
+        let pairs = scoredPairs(candidates)
+        var parent = Array(candidates.indices)
+        var members: [Int: [Int]] = Dictionary(uniqueKeysWithValues: candidates.indices.map { ($0, [$0]) })
+        func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+            return i
+        }
+        // Strongest links first: weak ones can only join what strong evidence has not kept apart.
+        for pair in pairs.sorted(by: { ($0.score, $1.a, $1.b) > ($1.score, $0.a, $0.b) }) where pair.score >= threshold {
+            let ra = root(pair.a), rb = root(pair.b)
+            guard ra != rb, let ma = members[ra], let mb = members[rb], ma.count + mb.count <= maxCluster else { continue }
+            // Every cross pair must at least not contradict: no chaining through one shared neighbour.
+            let agreeable = ma.allSatisfy { x in mb.allSatisfy { y in score(candidates[x], candidates[y]) >= 0 } }
+            guard agreeable else { continue }
+            parent[rb] = ra
+            members[ra] = ma + mb
+            members[rb] = nil
+        }
+        var result: [String: String] = [:]
+        for (rootIndex, group) in members {
+            _ = rootIndex
+            let id = group.map { candidates[$0].id }.min() ?? ""
+            for index in group { result[candidates[index].id] = id }
+        }
+        return result
+    }
+
+    struct Pair { var a: Int; var b: Int; var score: Double }
+
+    /// Candidate pairs from blocking keys (mailbox, phone, name, company+last name), each scored once.
+    func scoredPairs(_ candidates: [Candidate]) -> [Pair] {
+        var blocks: [String: [Int]] = [:]
+        for (index, c) in candidates.enumerated() {
+            if let email = c.email, c.emailClass != .role { blocks["e:" + email, default: []].append(index) }
+            if let phone = c.phone { blocks["p:" + phone, default: []].append(index) }
+            if let first = c.first, let last = c.last {
+                blocks["n:\(last)|\(first.prefix(1))", default: []].append(index)
+                blocks["n:\(first)|\(last.prefix(1))", default: []].append(index)   // swapped first and last
+            }
+            if let company = c.company, let last = c.last { blocks["c:\(company)|\(last.prefix(3))", default: []].append(index) }
+            if let local = c.local, local.count >= 4 { blocks["l:" + local, default: []].append(index) }
+        }
+        var seen = Set<Int64>()
+        var pairs: [Pair] = []
+        for (_, block) in blocks where block.count > 1 && block.count <= 500 {
+            for i in 0..<block.count {
+                for j in (i + 1)..<block.count {
+                    let a = min(block[i], block[j]), b = max(block[i], block[j])
+                    guard seen.insert(Int64(a) << 32 | Int64(b)).inserted else { continue }
+                    pairs.append(Pair(a: a, b: b, score: score(candidates[a], candidates[b])))
+                }
+            }
+        }
+        return pairs
+    }
+
+    /// Log-odds-style evidence that two records are one person (positive) or two (negative).
+    public func score(_ x: Candidate, _ y: Candidate) -> Double {
+        var score = 0.0
+        if let a = x.email, let b = y.email {
+            if a == b {
+                score += x.emailClass == .role ? 1 : 10
+            } else if x.emailClass == .work, y.emailClass == .work {
+                // Two mailboxes at one company: colleagues, whatever their names say. At two companies: two jobs, or two people.
+                score -= x.domain == y.domain ? 8 : 3
+            } else if x.emailClass == .free, y.emailClass == .free {
+                // Two personal mailboxes: people seldom keep two.
+                score -= 2
+            }
+        }
+        if let a = x.phone, let b = y.phone { score += a == b ? 6 : -2 }
+        if let a = x.region, let b = y.region { score += a == b ? 1 : -2 }
+        score += nameScore(x, y)
+        if let a = x.company, let b = y.company {
+            score += a == b ? 2 : (jaroWinkler(a, b) >= 0.9 ? 1 : -1)
+        } else if let a = x.domain, let b = y.domain, a == b, x.emailClass == .work {
+            score += 2
+        }
+        return score
+    }
+
+    func nameScore(_ x: Candidate, _ y: Candidate) -> Double {
+        guard let f1 = x.first, let l1 = x.last, let f2 = y.first, let l2 = y.last else { return 0 }
+        func part(_ a: String, _ b: String, exact: Double, close: Double, miss: Double) -> Double {
+            if a == b { return exact }
+            return jaroWinkler(a, b) >= 0.9 ? close : miss
+        }
+        let straight = part(l1, l2, exact: 3, close: 2, miss: -4) + part(f1, f2, exact: 2, close: 1, miss: -3)
+        let swapped = part(l1, f2, exact: 3, close: 2, miss: -4) + part(f1, l2, exact: 2, close: 1, miss: -3)
+        return max(straight, swapped)
+    }
+
+    /// Given names people shorten, read as the formal name for matching.
+    static let nicknames: [String: String] = [
+        "bill": "william", "will": "william", "liam": "william", "bob": "robert", "rob": "robert", "bobby": "robert",
+        "liz": "elizabeth", "beth": "elizabeth", "betty": "elizabeth", "kate": "katherine", "katie": "katherine", "kathy": "katherine",
+        "alex": "alexander", "jen": "jennifer", "jenny": "jennifer", "mike": "michael", "mick": "michael", "maggie": "margaret",
+        "meg": "margaret", "peggy": "margaret", "tom": "thomas", "tommy": "thomas", "dan": "daniel", "danny": "daniel",
+        "joe": "joseph", "joey": "joseph", "chris": "christopher", "becky": "rebecca", "sam": "samantha", "nick": "nicholas",
+        "jon": "jonathan", "vicky": "victoria", "ben": "benjamin", "pat": "patricia", "tony": "anthony", "jim": "james",
+        "jimmy": "james", "dave": "david", "steve": "stephen", "rick": "richard", "dick": "richard", "ed": "edward",
+        "andy": "andrew", "greg": "gregory", "matt": "matthew", "sue": "susan", "debbie": "deborah", "chuck": "charles",
+        "charlie": "charles", "fred": "frederick", "larry": "lawrence", "ron": "ronald", "don": "donald", "ken": "kenneth",
+    ]
+
+    static func formal(_ first: String) -> String { nicknames[first] ?? first }
+
+    /// Jaro-Winkler similarity (0…1) of two short strings.
+    public func jaroWinkler(_ a: String, _ b: String) -> Double {
+        let s = Array(a), t = Array(b)
+        if s.isEmpty || t.isEmpty { return s.isEmpty && t.isEmpty ? 1 : 0 }
+        let window = max(0, max(s.count, t.count) / 2 - 1)
+        var sMatched = [Bool](repeating: false, count: s.count), tMatched = [Bool](repeating: false, count: t.count)
+        var matches = 0
+        for i in s.indices {
+            let low = max(0, i - window), high = min(t.count - 1, i + window)
+            guard low <= high else { continue }
+            for j in low...high where !tMatched[j] && s[i] == t[j] {
+                sMatched[i] = true; tMatched[j] = true; matches += 1
+                break
+            }
+        }
+        guard matches > 0 else { return 0 }
+        var transpositions = 0, k = 0
+        for i in s.indices where sMatched[i] {
+            while !tMatched[k] { k += 1 }
+            if s[i] != t[k] { transpositions += 1 }
+            k += 1
+        }
+        let m = Double(matches)
+        let jaro = (m / Double(s.count) + m / Double(t.count) + (m - Double(transpositions) / 2) / m) / 3
+        var prefix = 0
+        while prefix < min(4, s.count, t.count), s[prefix] == t[prefix] { prefix += 1 }
+        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
+}
