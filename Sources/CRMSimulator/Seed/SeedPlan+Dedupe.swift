@@ -12,11 +12,12 @@ extension SeedPlan {
             case .hubspot:
                 let p = record.hubspot
                 candidates.append(.init(id: id, first: p["firstname"], last: p["lastname"], email: p["email"], phone: p["phone"], company: p["company"],
-                                        region: p["state"]))
+                                        region: p["state"], title: p["jobtitle"]))
             case .salesforce:
                 let f = record.salesforce
                 candidates.append(.init(id: id, first: f["FirstName"]?.flatText, last: f["LastName"]?.flatText, email: f["Email"]?.flatText,
-                                        phone: f["Phone"]?.flatText, company: f["Company"]?.flatText, region: f["State"]?.flatText))
+                                        phone: f["Phone"]?.flatText, company: f["Company"]?.flatText, region: f["State"]?.flatText,
+                                        title: f["Title"]?.flatText))
             }
             person[id] = record.person
         }

@@ -18,9 +18,12 @@ public struct DuplicateFinder: Sendable {
         public var company: String?
         /// State or region, folded (`ma`, `massachusetts` → `us-ma` where known).
         public var region: String?
+        /// Job title, folded.
+        public var title: String?
 
         public init(id: String, first: String?, last: String?, email: String?, phone: String?, company: String?,
-                    region: String? = nil, defaultRegion: String = "US") {
+                    region: String? = nil, title: String? = nil, defaultRegion: String = "US") {
+            self.title = title.map(MatchText.fold).flatMap { $0.isEmpty ? nil : $0 }
             self.region = region.flatMap { Places.subdivision($0) ?? (MatchText.fold($0).isEmpty ? nil : MatchText.fold($0)) }
             self.id = id
             self.first = first.map(MatchText.fold).flatMap { $0.isEmpty ? nil : DuplicateFinder.formal($0) }
@@ -33,7 +36,6 @@ public struct DuplicateFinder: Sendable {
         }
 
         var domain: String? { email.flatMap(EmailAddress.domain(of:)) }
-        var local: String? { email.flatMap { $0.split(separator: "@").first.map(String.init) } }
     }
 
     /// Score at which two records are linked.
@@ -81,12 +83,16 @@ public struct DuplicateFinder: Sendable {
         for (index, c) in candidates.enumerated() {
             if let email = c.email, c.emailClass != .role { blocks["e:" + email, default: []].append(index) }
             if let phone = c.phone { blocks["p:" + phone, default: []].append(index) }
-            if let first = c.first, let last = c.last {
-                blocks["n:\(last)|\(first.prefix(1))", default: []].append(index)
-                blocks["n:\(first)|\(last.prefix(1))", default: []].append(index)   // swapped first and last
+            // Names alone are too common to block on at scale: pair them with the company (and a typo-tolerant prefix).
+            if let first = c.first, let last = c.last, let company = c.company {
+                let pair = [first, last].sorted()   // swapped first and last land in the same block
+                blocks["n:\(pair[0])|\(pair[1])|\(company)", default: []].append(index)
+                blocks["c:\(company)|\(first)|\(last.prefix(2))", default: []].append(index)
+                blocks["c:\(company)|\(last)|\(first.prefix(1))", default: []].append(index)
+            } else if let first = c.first, let last = c.last {
+                let pair = [first, last].sorted()
+                blocks["n:\(pair[0])|\(pair[1])|\(c.region ?? "")", default: []].append(index)
             }
-            if let company = c.company, let last = c.last { blocks["c:\(company)|\(last.prefix(3))", default: []].append(index) }
-            if let local = c.local, local.count >= 4 { blocks["l:" + local, default: []].append(index) }
         }
         var seen = Set<Int64>()
         var pairs: [Pair] = []
@@ -118,6 +124,7 @@ public struct DuplicateFinder: Sendable {
         }
         if let a = x.phone, let b = y.phone { score += a == b ? 6 : -2 }
         if let a = x.region, let b = y.region { score += a == b ? 1 : -2 }
+        if let a = x.title, let b = y.title { score += a == b ? 1 : -2 }
         score += nameScore(x, y)
         if let a = x.company, let b = y.company {
             score += a == b ? 2 : (jaroWinkler(a, b) >= 0.9 ? 1 : -1)
