@@ -39,7 +39,7 @@ public struct DuplicateFinder: Sendable {
     }
 
     /// Score at which two records are linked.
-    public var threshold: Double = 6
+    public var threshold: Double = 8
     /// Largest cluster formed (a guard against runaway chains).
     public var maxCluster = 8
 
