@@ -20,6 +20,10 @@ public struct DuplicateFinder: Sendable {
         public var region: String?
         /// Job title, folded.
         public var title: String?
+        /// Where the record comes from (a CRM, a list): with `linkOnlyAcross`, records of one source are never linked.
+        public var source: String?
+        /// Further columns, each compared by its kind.
+        public var extras: [String: Extra] = [:]
 
         public init(id: String, first: String?, last: String?, email: String?, phone: String?, company: String?,
                     region: String? = nil, title: String? = nil, defaultRegion: String = "US") {
@@ -38,12 +42,41 @@ public struct DuplicateFinder: Sendable {
         var domain: String? { email.flatMap(EmailAddress.domain(of:)) }
     }
 
+    /// An extra column and how to compare it.
+    public struct Extra: Sendable, Hashable {
+        public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
+            /// An id that is the same only for the same person (a customer number): equal is decisive, different weighs against.
+            case identifier
+            case name, text, date, phone, address
+        }
+        public var kind: Kind
+        public var value: String
+
+        public init(kind: Kind, value: String, defaultRegion: String = "US") {
+            self.kind = kind
+            switch kind {
+            case .phone: self.value = PhoneNumber(value, defaultRegion: defaultRegion)?.e164 ?? MatchText.fold(value)
+            case .date: self.value = FieldType.date.normalise(value) ?? value
+            default: self.value = MatchText.fold(value)
+            }
+        }
+    }
+
+    /// Only link records whose `source` differs (two CRMs, two lists).
+    public var linkOnlyAcross = false
+
     /// Score at which two records are linked.
     public var threshold: Double = 8
     /// Largest cluster formed (a guard against runaway chains).
     public var maxCluster = 8
 
-    public init() {}
+    public init(linkOnlyAcross: Bool = false) { self.linkOnlyAcross = linkOnlyAcross }
+
+    /// The links the clustering rests on, with their scores (for `--pairs` and reports).
+    public func links(_ candidates: [Candidate]) -> [(a: String, b: String, score: Double)] {
+        scoredPairs(candidates).filter { $0.score >= threshold }.map { (candidates[$0.a].id, candidates[$0.b].id, $0.score) }
+            .sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+    }
 
     /// Cluster id for every candidate (the smallest member id of its cluster), plus the links and their evidence.
     public func clusters(_ candidates: [Candidate]) -> [String: String] {
@@ -60,7 +93,11 @@ public struct DuplicateFinder: Sendable {
             let ra = root(pair.a), rb = root(pair.b)
             guard ra != rb, let ma = members[ra], let mb = members[rb], ma.count + mb.count <= maxCluster else { continue }
             // Every cross pair must at least not contradict: no chaining through one shared neighbour.
-            let agreeable = ma.allSatisfy { x in mb.allSatisfy { y in score(candidates[x], candidates[y]) >= 0 } }
+            let agreeable = ma.allSatisfy { x in
+                mb.allSatisfy { y in
+                    !(linkOnlyAcross && candidates[x].source == candidates[y].source) && score(candidates[x], candidates[y]) >= 0
+                }
+            }
             guard agreeable else { continue }
             parent[rb] = ra
             members[ra] = ma + mb
@@ -94,6 +131,11 @@ public struct DuplicateFinder: Sendable {
                 blocks["n:\(pair[0])|\(pair[1])|\(c.region ?? "")", default: []].append(index)
             }
         }
+        for (index, c) in candidates.enumerated() {
+            for (name, extra) in c.extras where extra.kind == .identifier || extra.kind == .phone {
+                blocks["x:\(name):\(extra.value)", default: []].append(index)
+            }
+        }
         var seen = Set<Int64>()
         var pairs: [Pair] = []
         for (_, block) in blocks where block.count > 1 && block.count <= 500 {
@@ -101,6 +143,7 @@ public struct DuplicateFinder: Sendable {
                 for j in (i + 1)..<block.count {
                     let a = min(block[i], block[j]), b = max(block[i], block[j])
                     guard seen.insert(Int64(a) << 32 | Int64(b)).inserted else { continue }
+                    if linkOnlyAcross, candidates[a].source == candidates[b].source { continue }
                     pairs.append(Pair(a: a, b: b, score: score(candidates[a], candidates[b])))
                 }
             }
@@ -125,6 +168,18 @@ public struct DuplicateFinder: Sendable {
         if let a = x.phone, let b = y.phone { score += a == b ? 6 : -2 }
         if let a = x.region, let b = y.region { score += a == b ? 1 : -2 }
         if let a = x.title, let b = y.title { score += a == b ? 1 : -2 }
+        for (name, a) in x.extras {
+            guard let b = y.extras[name], !a.value.isEmpty, !b.value.isEmpty else { continue }
+            let same = a.value == b.value
+            switch a.kind {
+            case .identifier: score += same ? 10 : -4
+            case .phone: score += same ? 6 : -2
+            case .date: score += same ? 2 : -3
+            case .name: score += same ? 2 : (jaroWinkler(a.value, b.value) >= 0.9 ? 1 : -2)
+            case .address: score += same ? 2 : 0
+            case .text: score += same ? 1 : 0
+            }
+        }
         score += nameScore(x, y)
         if let a = x.company, let b = y.company {
             score += a == b ? 2 : (jaroWinkler(a, b) >= 0.9 ? 1 : -1)
