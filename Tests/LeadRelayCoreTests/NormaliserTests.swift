@@ -163,3 +163,22 @@ struct DuplicateFinderTests {
         #expect(finder.jaroWinkler("abc", "xyz") == 0)
     }
 }
+
+@Suite("Derived attributes for scoring and routing rules")
+struct DerivedAttributeTests {
+    @Test("hygiene output is testable in rules: class, company domain, department, country, region, size band")
+    func derived() {
+        let lead = Lead(personKey: "email:info@acme.io", sources: [], fields: [
+            "email": "info@acme.io", "title": "VP Marketing", "country": "United States of America", "state": "Massachusetts", "employees": "1200",
+        ], lifecycle: .lead, modifiedAt: Date())
+        #expect(LeadAttributes.value("emailClass", of: lead) == "role")
+        #expect(LeadAttributes.value("companyDomain", of: lead) == "acme.io")
+        #expect(LeadAttributes.value("department", of: lead) == "marketing")
+        #expect(LeadAttributes.value("country", of: lead) == "US")
+        #expect(LeadAttributes.value("region", of: lead) == "US-MA")
+        #expect(LeadAttributes.value("sizeBand", of: lead) == "1001-5000")
+        #expect(LeadAttributes.sizeBand(10) == "1-10" && LeadAttributes.sizeBand(11) == "11-50" && LeadAttributes.sizeBand(9000) == "5001+")
+        let rule: [String: Condition] = ["region": .oneOf(["US-MA", "US-NY"]), "sizeBand": .equals("1001-5000")]
+        #expect(LeadAttributes.matches(rule, lead))
+    }
+}

@@ -33,11 +33,4 @@ public enum EmailAddress {
         "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.ru", "yandex.com",
         "qq.com", "163.com", "zoho.com", "fastmail.com", "hey.com", "tutanota.com",
     ]
-
-    /// `free` for consumer providers, `work` for everything else, `nil` without a domain.
-    public static func classify(_ email: String) -> String? {
-        guard let domain = domain(of: email) else { return nil }
-        return freeMailDomains.contains(domain) ? "free" : "work"
-    }
 }
-

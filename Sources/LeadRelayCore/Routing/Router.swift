@@ -39,9 +39,9 @@ public struct Router: Sendable {
                              candidates: reps.map { .init(repID: $0.id, rejected: "no matching rule") })
     }
 
-    /// The account whose domain equals the lead's work email domain.
+    /// The account whose domain equals the domain of the lead's company address (work or shared inbox).
     public func matchingAccount(_ lead: Lead, _ accounts: [Account]) -> Account? {
-        guard let email = lead.email, EmailAddress.classify(email) == "work", let domain = lead.emailDomain else { return nil }
+        guard let domain = lead.email.flatMap(EmailAddress.companyDomain) else { return nil }
         // Salesforce owns account ownership; a HubSpot company counts only when Salesforce has no account.
         return accounts.filter { $0.domain == domain }.min { ($0.ref.system == .salesforce ? 0 : 1, $0.ref) < ($1.ref.system == .salesforce ? 0 : 1, $1.ref) }
     }

@@ -1,18 +1,38 @@
 /// The attributes rules can test, canonical fields plus a few derived ones.
 ///
-/// Derived: `emailDomain`, `emailClass` (`free`/`work`), `seniority`
-/// (from `title`: c-level, vp, director, manager, individual), `lifecycle`.
+/// Derived: `emailDomain`, `emailClass` (`work`/`free`/`role`/`disposable`), `companyDomain` (from a work
+/// address), `seniority` (from `title`: c-level, vp, director, manager, individual), `department` (from
+/// `title`), `country` (ISO 3166-1 from `country`), `region` (ISO 3166-2 from `state`, e.g. `US-MA`),
+/// `sizeBand` (from `employees`: 1-10, 11-50, 51-200, 201-1000, 1001-5000, 5001+), `lifecycle`.
 public enum LeadAttributes {
-    public static let derived: Set<String> = ["emailDomain", "emailClass", "seniority", "lifecycle"]
+    public static let derived: Set<String> = ["emailDomain", "emailClass", "companyDomain", "seniority", "department", "country",
+                                              "region", "sizeBand", "lifecycle"]
 
     /// The value of `name` for `lead`, or `nil` when the lead does not have it.
     public static func value(_ name: String, of lead: Lead) -> String? {
         switch name {
         case "emailDomain": return lead.emailDomain
-        case "emailClass": return lead.email.flatMap(EmailAddress.classify)
+        case "emailClass": return lead.email.flatMap(EmailClass.of)?.rawValue
+        case "companyDomain": return lead.email.flatMap(EmailAddress.companyDomain)
         case "seniority": return Seniority.of(title: lead.fields["title"])?.rawValue
+        case "department": return Department.of(title: lead.fields["title"])?.rawValue
+        case "country": return Places.country(lead.fields["country"])
+        case "region": return Places.subdivision(lead.fields["state"], country: Places.country(lead.fields["country"]))
+        case "sizeBand": return lead.fields["employees"].flatMap { Double($0) }.map { sizeBand(Int($0)) }
         case "lifecycle": return lead.lifecycle.rawValue
         default: return lead.fields[name]
+        }
+    }
+
+    /// The employee-count band a company falls in.
+    public static func sizeBand(_ employees: Int) -> String {
+        switch employees {
+        case ..<11: "1-10"
+        case ..<51: "11-50"
+        case ..<201: "51-200"
+        case ..<1001: "201-1000"
+        case ..<5001: "1001-5000"
+        default: "5001+"
         }
     }
 
