@@ -50,7 +50,8 @@ struct DedupeCommandTests {
         #expect(result["h2"] == result["s2"], "the customer number decides (Bill is William)")
         #expect(result["h3"] != result["s3"], "colleagues at one domain stay apart")
         let pairs = try String(contentsOfFile: directory + "/pairs.csv", encoding: .utf8)
-        #expect(pairs.hasPrefix("record_a,record_b,score\r\n") && pairs.contains("h2,s2,"))
+        #expect(pairs.hasPrefix("record_a,record_b,score,evidence\r\n") && pairs.contains("h2,s2,"))
+        #expect(pairs.contains("customerNumber +10") && pairs.contains("name +5"), "each link names its evidence")
         #expect(run.stderr.contains("7 rows → 4 people"))
     }
 

@@ -18,7 +18,7 @@ struct DedupeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Where to write record_id,cluster_id.")
     var output: String
 
-    @Option(name: .long, help: "Also write record_a,record_b,score for every link.")
+    @Option(name: .long, help: "Also write record_a,record_b,score,evidence for every link (which fields agreed, with what weight).")
     var pairs: String?
 
     @Option(name: .long, help: "A column naming each row's source: rows of one source are never linked.")
@@ -36,7 +36,7 @@ struct DedupeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(input):\(error.line): \(error.message)\n".utf8))
             throw ExitCodes.configuration
         }
-        let result: (clusters: [(id: String, cluster: String)], links: [(a: String, b: String, score: Double)])
+        let result: (clusters: [(id: String, cluster: String)], links: [(a: String, b: String, score: Double, evidence: String)])
         do {
             let map = try CSVDedupe.load(columnsAt: columns, header: rows.first ?? [])
             result = try CSVDedupe(columns: map, linkOnlyAcross: linkOnlyAcross).run(rows: rows)
@@ -48,8 +48,8 @@ struct DedupeCommand: AsyncParsableCommand {
         for row in result.clusters { out += CSV.row([row.id, row.cluster]) + "\r\n" }
         try Data(out.utf8).write(to: URL(fileURLWithPath: output))
         if let pairs {
-            var text = CSV.row(["record_a", "record_b", "score"]) + "\r\n"
-            for link in result.links { text += CSV.row([link.a, link.b, String(format: "%.1f", link.score)]) + "\r\n" }
+            var text = CSV.row(["record_a", "record_b", "score", "evidence"]) + "\r\n"
+            for link in result.links { text += CSV.row([link.a, link.b, String(format: "%.1f", link.score), link.evidence]) + "\r\n" }
             try Data(text.utf8).write(to: URL(fileURLWithPath: pairs))
         }
         let clusters = Set(result.clusters.map(\.cluster)).count

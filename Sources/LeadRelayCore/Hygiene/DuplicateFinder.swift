@@ -73,9 +73,17 @@ public struct DuplicateFinder: Sendable {
     public init(linkOnlyAcross: Bool = false) { self.linkOnlyAcross = linkOnlyAcross }
 
     /// The links the clustering rests on, with their scores (for `--pairs` and reports).
-    public func links(_ candidates: [Candidate]) -> [(a: String, b: String, score: Double)] {
-        scoredPairs(candidates).filter { $0.score >= threshold }.map { (candidates[$0.a].id, candidates[$0.b].id, $0.score) }
-            .sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+    public func links(_ candidates: [Candidate]) -> [(a: String, b: String, score: Double, evidence: String)] {
+        scoredPairs(candidates).filter { $0.score >= threshold }.map { pair in
+            let evidence = self.evidence(candidates[pair.a], candidates[pair.b])
+                .map { "\($0.field) \($0.weight >= 0 ? "+" : "")\(Self.points($0.weight))" }.joined(separator: "; ")
+            return (candidates[pair.a].id, candidates[pair.b].id, pair.score, evidence)
+        }
+        .sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+    }
+
+    static func points(_ weight: Double) -> String {
+        weight == weight.rounded() ? String(Int(weight)) : String(weight)
     }
 
     /// Cluster id for every candidate (the smallest member id of its cluster), plus the links and their evidence.
@@ -153,44 +161,56 @@ public struct DuplicateFinder: Sendable {
 
     /// Log-odds-style evidence that two records are one person (positive) or two (negative).
     public func score(_ x: Candidate, _ y: Candidate) -> Double {
-        var score = 0.0
+        var total = 0.0
+        weigh(x, y) { _, weight in total += weight }
+        return total
+    }
+
+    /// Which fields agreed or disagreed, with what weight: the evidence a link carries into reports.
+    public func evidence(_ x: Candidate, _ y: Candidate) -> [(field: String, weight: Double)] {
+        var items: [(field: String, weight: Double)] = []
+        weigh(x, y) { field, weight in items.append((field, weight)) }
+        return items
+    }
+
+    /// Every piece of evidence, handed to `add` (no allocation on the scoring path).
+    func weigh(_ x: Candidate, _ y: Candidate, _ add: (String, Double) -> Void) {
         if let a = x.email, let b = y.email {
             if a == b {
-                score += x.emailClass == .role ? 1 : 10
+                add("email", x.emailClass == .role ? 1 : 10)
             } else if x.emailClass == .work, y.emailClass == .work {
                 // Two mailboxes at one company: colleagues, whatever their names say. At two companies: two jobs, or two people.
-                score -= x.domain == y.domain ? 8 : 3
+                add("email", x.domain == y.domain ? -8 : -3)
             } else if x.emailClass == .free, y.emailClass == .free {
                 // Two personal mailboxes: people seldom keep two.
-                score -= 2
+                add("email", -2)
             }
         }
-        if let a = x.phone, let b = y.phone { score += a == b ? 6 : -2 }
-        if let a = x.region, let b = y.region { score += a == b ? 1 : -2 }
-        if let a = x.title, let b = y.title { score += a == b ? 1 : -2 }
-        for (name, a) in x.extras {
+        if let a = x.phone, let b = y.phone { add("phone", a == b ? 6 : -2) }
+        if let a = x.region, let b = y.region { add("region", a == b ? 1 : -2) }
+        if let a = x.title, let b = y.title { add("title", a == b ? 1 : -2) }
+        for (name, a) in x.extras.sorted(by: { $0.key < $1.key }) {
             guard let b = y.extras[name], !a.value.isEmpty, !b.value.isEmpty else { continue }
             let same = a.value == b.value
             switch a.kind {
-            case .identifier: score += same ? 10 : -4
-            case .phone: score += same ? 6 : -2
-            case .date: score += same ? 2 : -3
-            case .name: score += same ? 2 : (jaroWinkler(a.value, b.value) >= 0.9 ? 1 : -2)
-            case .address: score += same ? 2 : 0
-            case .text: score += same ? 1 : 0
+            case .identifier: add(name, same ? 10 : -4)
+            case .phone: add(name, same ? 6 : -2)
+            case .date: add(name, same ? 2 : -3)
+            case .name: add(name, same ? 2 : (jaroWinkler(a.value, b.value) >= 0.9 ? 1 : -2))
+            case .address: if same { add(name, 2) }
+            case .text: if same { add(name, 1) }
             }
         }
-        score += nameScore(x, y)
+        if let names = nameScore(x, y) { add("name", names) }
         if let a = x.company, let b = y.company {
-            score += a == b ? 2 : (jaroWinkler(a, b) >= 0.9 ? 1 : -1)
+            add("company", a == b ? 2 : (jaroWinkler(a, b) >= 0.9 ? 1 : -1))
         } else if let a = x.domain, let b = y.domain, a == b, x.emailClass == .work {
-            score += 2
+            add("company", 2)
         }
-        return score
     }
 
-    func nameScore(_ x: Candidate, _ y: Candidate) -> Double {
-        guard let f1 = x.first, let l1 = x.last, let f2 = y.first, let l2 = y.last else { return 0 }
+    func nameScore(_ x: Candidate, _ y: Candidate) -> Double? {
+        guard let f1 = x.first, let l1 = x.last, let f2 = y.first, let l2 = y.last else { return nil }
         func part(_ a: String, _ b: String, exact: Double, close: Double, miss: Double) -> Double {
             if a == b { return exact }
             return jaroWinkler(a, b) >= 0.9 ? close : miss

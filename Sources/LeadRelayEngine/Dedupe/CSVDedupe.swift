@@ -66,7 +66,7 @@ public struct CSVDedupe: Sendable {
     }
 
     /// `record_id,cluster_id` for every row, and the links with their scores.
-    public func run(rows: [[String]]) throws(ConfigurationError) -> (clusters: [(id: String, cluster: String)], links: [(a: String, b: String, score: Double)]) {
+    public func run(rows: [[String]]) throws(ConfigurationError) -> (clusters: [(id: String, cluster: String)], links: [(a: String, b: String, score: Double, evidence: String)]) {
         guard let header = rows.first else { return ([], []) }
         let index = Dictionary(header.enumerated().map { ($1, $0) }) { first, _ in first }
         if let across = linkOnlyAcross, index[across] == nil {
