@@ -20,6 +20,8 @@ public struct SeedGenerator: Sendable {
         /// Share of people in both systems; of the rest, `hubspotOnlyShare` are in HubSpot only, the others in Salesforce only.
         public var bothShare: Double
         public var hubspotOnlyShare: Double
+        /// Whether contacts get behavioural events (benchmarks of matching do without them).
+        public var events = true
 
         public init(seed: UInt64, people: Int, now: Date = Date(), bothShare: Double = 0.5, hubspotOnlyShare: Double = 0.35) {
             self.seed = seed

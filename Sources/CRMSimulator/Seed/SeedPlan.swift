@@ -291,7 +291,9 @@ struct SeedPlanBuilder {
         if rng.chance(0.03) { properties["hubspot_owner_id"] = plan.departed.hubspotOwnerID }
         var record = SeedPlan.Record(system: .hubspot, object: "contacts", person: person, hubspot: properties,
                                      at: past(days: duplicate ? 30 : 90), mess: mess, associatedAccount: account)
-        record.events = behaviour()
+        // Drawn either way, so turning events off leaves every other decision of the seed unchanged.
+        let events = behaviour()
+        if options.events { record.events = events }
         plan.people[person].records.append(plan.records.count)
         plan.records.append(record)
     }

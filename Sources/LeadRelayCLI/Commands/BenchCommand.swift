@@ -178,8 +178,10 @@ struct BenchDedupeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let plan = SeedGenerator(options: .init(seed: seed, people: max(1, records * 2 / 3))).plan()
-        let (candidates, truth) = plan.dedupeCandidates()
+        var options = SeedGenerator.Options(seed: seed, people: max(1, records * 2 / 3))
+        options.events = false
+        // The plan is dropped once its records are candidates: only what matching needs stays in memory.
+        let (candidates, truth) = SeedGenerator(options: options).plan().dedupeCandidates()
         let (clusters, seconds) = await timed { DuplicateFinder().clusters(candidates) }
         let quality = ClusterQuality(predicted: clusters, truth: truth)
         try BenchReport(benchmark: "dedupe", figures: [

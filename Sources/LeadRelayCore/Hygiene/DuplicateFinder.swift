@@ -124,32 +124,34 @@ public struct DuplicateFinder: Sendable {
 
     /// Candidate pairs from blocking keys (mailbox, phone, name, company+last name), each scored once.
     func scoredPairs(_ candidates: [Candidate]) -> [Pair] {
-        var blocks: [String: [Int]] = [:]
+        // Keys are kept as their hashes: a million records make millions of keys, and a rare collision only costs a comparison.
+        var blocks: [Int: [Int32]] = [:]
+        func block(_ key: String, _ index: Int) { blocks[key.hashValue, default: []].append(Int32(index)) }
         for (index, c) in candidates.enumerated() {
-            if let email = c.email, c.emailClass != .role { blocks["e:" + email, default: []].append(index) }
-            if let phone = c.phone { blocks["p:" + phone, default: []].append(index) }
+            if let email = c.email, c.emailClass != .role { block("e:" + email, index) }
+            if let phone = c.phone { block("p:" + phone, index) }
             // Names alone are too common to block on at scale: pair them with the company (and a typo-tolerant prefix).
             if let first = c.first, let last = c.last, let company = c.company {
                 let pair = [first, last].sorted()   // swapped first and last land in the same block
-                blocks["n:\(pair[0])|\(pair[1])|\(company)", default: []].append(index)
-                blocks["c:\(company)|\(first)|\(last.prefix(2))", default: []].append(index)
-                blocks["c:\(company)|\(last)|\(first.prefix(1))", default: []].append(index)
+                block("n:\(pair[0])|\(pair[1])|\(company)", index)
+                block("c:\(company)|\(first)|\(last.prefix(2))", index)
+                block("c:\(company)|\(last)|\(first.prefix(1))", index)
             } else if let first = c.first, let last = c.last {
                 let pair = [first, last].sorted()
-                blocks["n:\(pair[0])|\(pair[1])|\(c.region ?? "")", default: []].append(index)
+                block("n:\(pair[0])|\(pair[1])|\(c.region ?? "")", index)
             }
         }
         for (index, c) in candidates.enumerated() {
             for (name, extra) in c.extras where extra.kind == .identifier || extra.kind == .phone {
-                blocks["x:\(name):\(extra.value)", default: []].append(index)
+                block("x:\(name):\(extra.value)", index)
             }
         }
         var seen = Set<Int64>()
         var pairs: [Pair] = []
-        for (_, block) in blocks where block.count > 1 && block.count <= 500 {
-            for i in 0..<block.count {
-                for j in (i + 1)..<block.count {
-                    let a = min(block[i], block[j]), b = max(block[i], block[j])
+        for (_, members) in blocks where members.count > 1 && members.count <= 500 {
+            for i in 0..<members.count {
+                for j in (i + 1)..<members.count {
+                    let a = Int(min(members[i], members[j])), b = Int(max(members[i], members[j]))
                     guard seen.insert(Int64(a) << 32 | Int64(b)).inserted else { continue }
                     if linkOnlyAcross, candidates[a].source == candidates[b].source { continue }
                     pairs.append(Pair(a: a, b: b, score: score(candidates[a], candidates[b])))
