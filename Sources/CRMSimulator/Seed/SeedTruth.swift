@@ -96,20 +96,20 @@ public struct SeedTruth: Sendable {
             buffer.removeAll(keepingCapacity: true)
         }
         for account in accounts {
-            buffer += "{\"kind\":\"account\",\"account\":\(Self.quoted(account.account)),\"name\":\(Self.quoted(account.name)),"
-            buffer += "\"domain\":\(Self.quoted(account.domain)),\"salesforceId\":\(Self.quoted(account.salesforceId)),"
-            buffer += "\"hubspotId\":\(Self.quoted(account.hubspotId))}\n"
+            buffer += "{\"kind\":\"account\",\"account\":\(JSONValue.quoted(account.account)),\"name\":\(JSONValue.quoted(account.name)),"
+            buffer += "\"domain\":\(JSONValue.quoted(account.domain)),\"salesforceId\":\(JSONValue.quoted(account.salesforceId)),"
+            buffer += "\"hubspotId\":\(JSONValue.quoted(account.hubspotId))}\n"
             try flushIfLarge()
         }
         for person in people {
-            buffer += "{\"kind\":\"person\",\"person\":\(Self.quoted(person.person)),\"firstName\":\(Self.quoted(person.firstName)),"
-            buffer += "\"lastName\":\(Self.quoted(person.lastName)),\"email\":\(Self.quoted(person.email)),"
-            buffer += "\"company\":\(Self.quoted(person.company)),\"account\":\(person.account.map(Self.quoted) ?? "null"),"
-            buffer += "\"lookAlikeOf\":\(person.lookAlikeOf.map(Self.quoted) ?? "null"),\"records\":["
+            buffer += "{\"kind\":\"person\",\"person\":\(JSONValue.quoted(person.person)),\"firstName\":\(JSONValue.quoted(person.firstName)),"
+            buffer += "\"lastName\":\(JSONValue.quoted(person.lastName)),\"email\":\(JSONValue.quoted(person.email)),"
+            buffer += "\"company\":\(JSONValue.quoted(person.company)),\"account\":\(person.account.map(JSONValue.quoted) ?? "null"),"
+            buffer += "\"lookAlikeOf\":\(person.lookAlikeOf.map(JSONValue.quoted) ?? "null"),\"records\":["
             for (index, record) in person.records.enumerated() {
                 if index > 0 { buffer += "," }
-                buffer += "{\"system\":\(Self.quoted(record.system)),\"object\":\(Self.quoted(record.object)),\"id\":\(Self.quoted(record.id)),"
-                buffer += "\"mess\":[\(record.mess.map { Self.quoted($0.rawValue) }.joined(separator: ","))]}"
+                buffer += "{\"system\":\(JSONValue.quoted(record.system)),\"object\":\(JSONValue.quoted(record.object)),\"id\":\(JSONValue.quoted(record.id)),"
+                buffer += "\"mess\":[\(record.mess.map { JSONValue.quoted($0.rawValue) }.joined(separator: ","))]}"
             }
             buffer += "]}\n"
             try flushIfLarge()
@@ -131,27 +131,5 @@ public struct SeedTruth: Sendable {
             }
         }
         return truth
-    }
-
-    /// A JSON string literal (names hold quotes and accents; emails may hold anything a form accepted).
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

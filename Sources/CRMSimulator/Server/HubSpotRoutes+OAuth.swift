@@ -7,7 +7,7 @@ extension HubSpotRoutes {
     func registerOAuth(on router: Hummingbird.Router<BasicRequestContext>) {
         router.post("/oauth/v1/token") { request, _ in
             await state.countRequest(.hubspot, write: false)
-            let form = SalesforceRoutes.form(try await SimulatorHTTP.rawBody(request))
+            let form = SimulatorHTTP.form(try await SimulatorHTTP.rawBody(request))
             guard form["grant_type"] == "refresh_token" else {
                 return SimulatorHTTP.json(["status": "BAD_GRANT_TYPE", "message": "grant_type must be refresh_token or authorization_code",
                                            "correlationId": .string(UUID().uuidString.lowercased())], status: 400)

@@ -12,7 +12,7 @@ struct SalesforceRoutes {
     func register(on router: Hummingbird.Router<BasicRequestContext>, instanceURL: @escaping @Sendable () -> String) {
         router.post("/services/oauth2/token") { request, _ in
             await state.countRequest(.salesforce, write: false)
-            let form = Self.form(try await SimulatorHTTP.rawBody(request))
+            let form = SimulatorHTTP.form(try await SimulatorHTTP.rawBody(request))
             let token: String
             switch form["grant_type"] {
             case "client_credentials":
@@ -24,11 +24,10 @@ struct SalesforceRoutes {
                 guard form["client_id"] == state.credentials.salesforceClientID else {
                     return SimulatorHTTP.json(["error": "invalid_client_id", "error_description": "client identifier invalid"], status: 400)
                 }
-                guard form["refresh_token"] == state.credentials.salesforceRefreshToken,
-                      let issued = await state.issueToken(clientID: state.credentials.salesforceClientID, clientSecret: state.credentials.salesforceClientSecret) else {
+                guard form["refresh_token"] == state.credentials.salesforceRefreshToken else {
                     return SimulatorHTTP.json(["error": "invalid_grant", "error_description": "expired access/refresh token"], status: 400)
                 }
-                token = issued
+                token = await state.newSalesforceSession()
             case "urn:ietf:params:oauth:grant-type:jwt-bearer":
                 switch await state.issueTokenForJWT(form["assertion"] ?? "") {
                 case .success(let issued): token = issued
@@ -249,15 +248,6 @@ struct SalesforceRoutes {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         return formatter.date(from: text)
-    }
-
-    static func form(_ data: Data) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in String(decoding: data, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
-            if parts.count == 2 { result[parts[0]] = parts[1] }
-        }
-        return result
     }
 
     static func describe(_ type: SalesforceObjectType) -> JSONValue {

@@ -27,7 +27,7 @@ enum SimulatorHTTP {
             return broken
         case .truncate(let latency):
             if latency > 0 { try await Task.sleep(for: .milliseconds(Int64(latency * 1000))) }
-            var original = response
+            let original = response
             let collector = BodyCollector()
             try await original.body.write(collector)
             let bytes = collector.buffer
@@ -76,6 +76,16 @@ enum SimulatorHTTP {
         var request = request
         let buffer = try await request.collectBody(upTo: 16 << 20)
         return Data(buffer.readableBytesView)
+    }
+
+    /// An `application/x-www-form-urlencoded` body (both systems' token endpoints take one).
+    static func form(_ data: Data) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in String(decoding: data, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+            if parts.count == 2 { result[parts[0]] = parts[1] }
+        }
+        return result
     }
 
     static func bearer(_ request: Request) -> String? {

@@ -75,11 +75,7 @@ extension SimulatorState {
         let index = propertyIndex(type)
         var result = properties
         for (name, value) in properties where index[name]?.type == "date" && !value.isEmpty {
-            if let millis = Int64(value) {
-                result[name] = String(CRMTimestamps.hubspot(Date(timeIntervalSince1970: Double(millis) / 1000)).prefix(10))
-            } else if value.count > 10, let instant = CRMTimestamps.parse(value) {
-                result[name] = String(CRMTimestamps.hubspot(instant).prefix(10))
-            }
+            result[name] = FieldType.date.normalise(value) ?? value
         }
         return result
     }

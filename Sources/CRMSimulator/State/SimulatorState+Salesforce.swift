@@ -42,6 +42,11 @@ extension SimulatorState {
 
     func issueToken(clientID: String, clientSecret: String) -> String? {
         guard clientID == credentials.salesforceClientID, clientSecret == credentials.salesforceClientSecret else { return nil }
+        return newSalesforceSession()
+    }
+
+    /// A new session id, remembered with its issue time (whatever grant earned it).
+    func newSalesforceSession() -> String {
         let token = "00D5g000004SIM!" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
         issuedTokens[token] = clock()
         return token
@@ -66,9 +71,7 @@ extension SimulatorState {
         guard let expiry = claims["exp"]?.doubleValue, expiry > now, expiry <= now + 300 else {
             return .failure(JWTRefusal(message: "expired authorization code"))
         }
-        let token = "00D5g000004SIM!" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
-        issuedTokens[token] = clock()
-        return .success(token)
+        return .success(newSalesforceSession())
     }
 
     static func base64URLJSON(_ part: Substring) -> JSONValue? {

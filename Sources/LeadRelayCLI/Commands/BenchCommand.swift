@@ -22,6 +22,35 @@ func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
     return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
 }
 
+extension Logger {
+    /// A logger for benchmarks: warnings and worse only, so timings are not spent on log lines.
+    static func quiet(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .warning
+        return logger
+    }
+}
+
+/// Polls every connector's leads at once, as a sync cycle does: each system's result and seconds, and the wall time.
+func pollAllLeads(_ connectors: [any CRMConnector], mapping: MappingSet, since: [CRMSystem: Watermark])
+    async throws -> (results: [CRMSystem: (result: PollResult<SourceRecord>, seconds: Double)], wall: Double) {
+    try await timed {
+        try await withThrowingTaskGroup(of: (CRMSystem, PollResult<SourceRecord>, Double).self) { group in
+            for connector in connectors {
+                group.addTask {
+                    let (result, seconds) = try await timed {
+                        try await connector.pollLeads(since: since[connector.system], lookback: 0, fields: mapping.fieldNames(in: connector.system))
+                    }
+                    return (connector.system, result, seconds)
+                }
+            }
+            var all: [CRMSystem: (result: PollResult<SourceRecord>, seconds: Double)] = [:]
+            for try await (system, result, seconds) in group { all[system] = (result, seconds) }
+            return all
+        }
+    }
+}
+
 /// Prints benchmark figures as aligned text or JSON.
 struct BenchReport: Encodable {
     var benchmark: String
@@ -105,9 +134,7 @@ struct BenchReadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var quiet = Logger(label: "leadrelay.bench")
-        quiet.logLevel = .warning
-        let logger = quiet
+        let logger = Logger.quiet("leadrelay.bench")
         let simulator = CRMSimulator()
         let generator = SeedGenerator(options: .init(seed: seed, people: people, bothShare: 1, hubspotOnlyShare: 0))
         let (summary, seeding) = try await timed { try await generator.populate(simulator.state) }
@@ -116,27 +143,9 @@ struct BenchReadCommand: AsyncParsableCommand {
         let figures = try await simulator.withRunning { endpoints in
             let workspace = Workspace(directory: directory)
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
-            var environment = ProcessInfo.processInfo.environment
-            environment["CREDENTIALS_DIRECTORY"] = nil
-            let configuration = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            let configuration = try workspace.load()
             let connectors = try ConnectorFactory.connectors(configuration, logger: logger)
-            let mapping = configuration.mapping
-            // Both systems at once, as a sync cycle polls them.
-            let (results, wall) = try await timed {
-                try await withThrowingTaskGroup(of: (CRMSystem, PollResult<SourceRecord>, Double).self) { group in
-                    for connector in connectors {
-                        group.addTask {
-                            let (result, seconds) = try await timed {
-                                try await connector.pollLeads(since: nil, lookback: 0, fields: mapping.fieldNames(in: connector.system))
-                            }
-                            return (connector.system, result, seconds)
-                        }
-                    }
-                    var all: [CRMSystem: (PollResult<SourceRecord>, Double)] = [:]
-                    for try await (system, result, seconds) in group { all[system] = (result, seconds) }
-                    return all
-                }
-            }
+            let (results, wall) = try await pollAllLeads(connectors, mapping: configuration.mapping, since: [:])
             var figures: [String: Double] = ["wall_seconds": wall]
             for (system, (result, seconds)) in results {
                 figures["\(system.rawValue)_records"] = Double(result.items.count)

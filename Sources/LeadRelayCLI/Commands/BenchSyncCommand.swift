@@ -51,9 +51,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var quiet = Logger(label: "leadrelay.bench")
-        quiet.logLevel = .warning
-        let logger = quiet
+        let logger = Logger.quiet("leadrelay.bench")
         let simulator = CRMSimulator()
         let people = max(contacts, leads)
         let both = Double(min(contacts, leads)) / Double(people)
@@ -69,32 +67,15 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let report = try await simulator.withRunning { endpoints in
             let workspace = Workspace(directory: directory)
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
-            var environment = ProcessInfo.processInfo.environment
-            environment["CREDENTIALS_DIRECTORY"] = nil
-            var configuration = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            var configuration = try workspace.load()
             configuration.config.hubspot.rateLimit = .init(perTenSeconds: hubspotLimit, searchPerSecond: searchPerSecond)
             let connectors = try ConnectorFactory.connectors(configuration, logger: logger)
             let mapping = configuration.mapping
 
             func phase(_ since: [CRMSystem: Watermark]) async throws -> Phase {
-                let (results, wall) = try await timed {
-                    try await withThrowingTaskGroup(of: (CRMSystem, PollResult<SourceRecord>, Double).self) { group in
-                        for connector in connectors {
-                            group.addTask {
-                                let (result, seconds) = try await timed {
-                                    try await connector.pollLeads(since: since[connector.system], lookback: 0,
-                                                                  fields: mapping.fieldNames(in: connector.system))
-                                }
-                                return (connector.system, result, seconds)
-                            }
-                        }
-                        var all: [(CRMSystem, PollResult<SourceRecord>, Double)] = []
-                        for try await item in group { all.append(item) }
-                        return all
-                    }
-                }
+                let (results, wall) = try await pollAllLeads(connectors, mapping: mapping, since: since)
                 var phase = Phase(wall: wall)
-                for (system, result, seconds) in results {
+                for (system, (result, seconds)) in results {
                     phase.calls[system] = result.calls
                     phase.records[system] = result.items.count
                     phase.seconds[system] = seconds

@@ -52,9 +52,7 @@ public struct DemoRunner: Sendable {
             _ = try await SeedGenerator(options: .init(seed: options.seed, people: options.people)).populate(simulator.state)
             let workspace = Workspace(directory: directory)
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
-            var environment = ProcessInfo.processInfo.environment
-            environment["CREDENTIALS_DIRECTORY"] = nil
-            let configuration = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            let configuration = try workspace.load()
             let store = try SQLiteStateStore(path: configuration.storePath)
             let connectors = try ConnectorFactory.connectors(configuration, logger: logger)
             let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store, logger: logger)

@@ -1,6 +1,7 @@
 import CRMSimulator
 import Foundation
 import LeadRelayCore
+import LeadRelayEngine
 
 /// A ready-to-run configuration folder pointing at a simulator: `leadrelay.yaml`, the rule files and credential files.
 public struct Workspace: Sendable {
@@ -8,6 +9,14 @@ public struct Workspace: Sendable {
     public var configPath: String { (directory as NSString).appendingPathComponent("leadrelay.yaml") }
 
     public init(directory: String) { self.directory = directory }
+
+    /// The configuration written here, loaded as the daemon loads it; secrets come from this folder's files,
+    /// never from a `$CREDENTIALS_DIRECTORY` the calling process may have.
+    public func load() throws(ConfigurationError) -> LoadedConfiguration {
+        var environment = ProcessInfo.processInfo.environment
+        environment["CREDENTIALS_DIRECTORY"] = nil
+        return try ConfigurationLoader(environment: environment).load(configPath)
+    }
 
     /// Writes every file; credentials are owner-only (0600) in a 0700 folder.
     public func write(endpoints: CRMSimulator.Endpoints, credentials: SimulatorState.Credentials,

@@ -62,26 +62,18 @@ public struct FieldReconciler: Sendable {
         if hs == nil, sf == nil, let fallback = field.defaultValue {
             // Both blank: the field's default goes to every side the rule lets LeadRelay write.
             decision.value = fallback
-            decision.writeTo = CRMSystem.allCases.sorted().filter { MappingAudit.writes(field.rule, into: $0) && field.rule != .never }
+            decision.writeTo = CRMSystem.allCases.sorted().filter { field.rule.writes(into: $0) }
             decision.held = decision.writeTo.isEmpty ? "rule \(field.rule.rawValue) writes neither system" : nil
             return limited(decision)
         }
         guard hs != sf else { return decision }
         let newer: CRMSystem = hubspot.modifiedAt > salesforce.modifiedAt ? .hubspot : .salesforce
-        var winner: CRMSystem
+        var winner = ruleWinner(hs: hs, sf: sf, newer: newer)
         if case .some(let synced) = last {
             let hsChanged = hs != synced, sfChanged = sf != synced
-            if hsChanged && !sfChanged {
-                winner = .hubspot
-            } else if sfChanged && !hsChanged {
-                winner = .salesforce
-            } else {
-                decision.conflict = true
-                winner = ruleWinner(hs: hs, sf: sf, newer: newer)
-            }
-            winner = constrained(winner, hs: hs, sf: sf, newer: newer, changed: !decision.conflict)
-        } else {
-            winner = ruleWinner(hs: hs, sf: sf, newer: newer)
+            decision.conflict = hsChanged == sfChanged
+            // Where the rule fixes no direction, the one side that changed leads; otherwise the rule does.
+            if !decision.conflict, field.rule == .twoWay || field.rule == .never { winner = hsChanged ? .hubspot : .salesforce }
         }
         var value = winner == .hubspot ? hs : sf
         let other = winner == .hubspot ? sf : hs
@@ -101,12 +93,11 @@ public struct FieldReconciler: Sendable {
             return decision
         }
         let target: CRMSystem = winner == .hubspot ? .salesforce : .hubspot
-        if !MappingAudit.writes(field.rule, into: target) {
+        if !field.rule.writes(into: target) {
             decision.held = "rule \(field.rule.rawValue) does not write \(target.displayName)"
-        } else if let value, field.type == .picklist, target == .hubspot, !field.values.isEmpty, !field.values.values.contains(value) {
-            decision.held = "no HubSpot option translates Salesforce value '\(value)'"
-        } else if let value, field.type == .picklist, target == .salesforce, !field.values.isEmpty, field.values.values.contains(value) == false {
-            decision.held = "HubSpot option '\(value)' has no Salesforce translation"
+        } else if let value, field.type == .picklist, !field.values.isEmpty, !field.values.values.contains(value) {
+            decision.held = target == .hubspot ? "no HubSpot option translates Salesforce value '\(value)'"
+                                               : "HubSpot option '\(value)' has no Salesforce translation"
         } else {
             decision.writeTo = [target]
         }
@@ -140,20 +131,6 @@ public struct FieldReconciler: Sendable {
         case .preferHubSpotUnlessBlank: hs != nil ? .hubspot : .salesforce
         case .preferSalesforceUnlessBlank: sf != nil ? .salesforce : .hubspot
         case .fillIfEmpty: sf != nil ? .salesforce : .hubspot
-        }
-    }
-
-    /// Rules that fix a direction override which side changed: a one-way or preferred side always leads.
-    func constrained(_ changed: CRMSystem, hs: String?, sf: String?, newer: CRMSystem, changed wasSingleChange: Bool) -> CRMSystem {
-        switch field.rule {
-        case .hubspotToSalesforce, .preferHubSpot: return .hubspot
-        case .salesforceToHubSpot, .preferSalesforce: return .salesforce
-        case .preferHubSpotUnlessBlank: return hs != nil ? .hubspot : .salesforce
-        case .preferSalesforceUnlessBlank: return sf != nil ? .salesforce : .hubspot
-        case .fillIfEmpty:
-            // Only fills: a side that has a value keeps it.
-            return hs == nil ? .salesforce : (sf == nil ? .hubspot : .salesforce)
-        case .twoWay, .never, .leadrelay: return changed
         }
     }
 }

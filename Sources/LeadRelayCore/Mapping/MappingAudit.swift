@@ -69,7 +69,7 @@ public struct MappingAudit: Sendable {
                 if let problem = Self.typeProblem(field.type, schema, system: system) {
                     findings.append(.init(problem.severity, "type-mismatch", path + ["type"], problem.message))
                 }
-                if Self.writes(field.rule, into: system), !schema.updateable {
+                if field.rule.writes(into: system), !schema.updateable {
                     findings.append(.init(.error, "not-updateable", path + ["rule"],
                                           "rule \(field.rule.rawValue) writes \(system.displayName) '\(name)', which the API cannot update"))
                 }
@@ -98,16 +98,6 @@ public struct MappingAudit: Sendable {
         }
         findings += unmappedData(schemas: schemas)
         return findings.sorted { ($0.severity, $0.path.joined(separator: "."), $0.code) < ($1.severity, $1.path.joined(separator: "."), $1.code) }
-    }
-
-    /// Whether a rule lets LeadRelay write the field in `system`.
-    static func writes(_ rule: SyncRule, into system: CRMSystem) -> Bool {
-        switch rule {
-        case .never: false
-        case .hubspotToSalesforce: system == .salesforce
-        case .salesforceToHubSpot: system == .hubspot
-        default: true
-        }
     }
 
     /// The CRM types a canonical type can live in; a mismatch is an error, a lossy fit a warning.
@@ -174,7 +164,7 @@ public struct MappingAudit: Sendable {
 
     /// HubSpot text can be up to 65,536 characters; a shorter Salesforce target refuses longer values.
     func lengthFindings(_ field: FieldMapping, schemas: [CRMSystem: [String: CRMFieldSchema]], path: [String]) -> [AuditFinding] {
-        guard Self.writes(field.rule, into: .salesforce), [.string, .email, .phone, .url].contains(field.type),
+        guard field.rule.writes(into: .salesforce), [.string, .email, .phone, .url].contains(field.type),
               let sfName = field.salesforce, let sf = schemas[.salesforce]?[sfName], let length = sf.length, length < 255,
               field.hubspot != nil else { return [] }
         return [.init(.warning, "target-shorter", path + ["salesforce"],

@@ -15,3 +15,15 @@ public enum SyncRule: String, Sendable, Hashable, Codable, CaseIterable {
     /// Only LeadRelay's own decisions (routing) write this field.
     case leadrelay
 }
+
+extension SyncRule {
+    /// Whether the rule lets LeadRelay write the field in `system`.
+    public func writes(into system: CRMSystem) -> Bool {
+        switch self {
+        case .never: false
+        case .hubspotToSalesforce: system == .salesforce
+        case .salesforceToHubSpot: system == .hubspot
+        default: true
+        }
+    }
+}

@@ -1,5 +1,14 @@
 import Foundation
 
+extension JSONValue {
+    /// `text` as a JSON string literal, for writers that lay out their own lines (and so keep their key order).
+    public static func quoted(_ text: String) -> String {
+        var out: [UInt8] = []
+        JSONCodec.writeString(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
 /// A byte-level JSON reader and writer for `JSONValue`.
 ///
 /// Every CRM page goes through here (a full read is hundreds of thousands of

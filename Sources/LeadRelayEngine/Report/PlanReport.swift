@@ -256,12 +256,7 @@ public struct PlanReport: Sendable {
             let fields = Self.fieldList(q.fields, separator: "; ")
             rows.append(["quarantined", q.person, q.record, fields, "", "", "", "", q.error])
         }
-        return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return rows.map(CSV.row).joined(separator: "\r\n") + "\r\n"
     }
 
     /// A self-contained page (no scripts, no external files): summary counts, then each section as a table.
