@@ -145,7 +145,11 @@ public struct SyncEngine: Sendable {
         let touchedRefs = changed.map(\.ref) + newActivities.map(\.subject)
         let existingLinks = try await store.links(for: Array(Set(touchedRefs)))
         var keys = Set(changed.map { resolver.key(for: $0, existing: existingLinks) })
-        if backfill { keys.formUnion(try await store.allLinks().values) }
+        if backfill {
+            // Every person again, and only people: account links (`domain:` keys) belong to the account reconciliation.
+            let personLinks = try await store.allLinks().filter { $0.key.object == mapping.objectName(in: $0.key.system) }
+            keys.formUnion(personLinks.values)
+        }
         for activity in newActivities { if let key = existingLinks[activity.subject] { keys.insert(key) } }
         let people = try await store.people(keys)
 
