@@ -23,6 +23,28 @@ extension SeedPlan {
         }
         return (candidates, person)
     }
+
+    /// The same records as a CSV export for other tools (`record_id,source,first_name,…`) and the truth (`record_id,person_id`),
+    /// RFC 4180 with CRLF, in plan order.
+    public func dedupeExport() -> (records: String, truth: String) {
+        var records = CSV.row(["record_id", "source", "first_name", "last_name", "email", "phone", "company", "state", "title"]) + "\r\n"
+        var truth = CSV.row(["record_id", "person_id"]) + "\r\n"
+        for (index, record) in self.records.enumerated() {
+            let id = "r\(index)"
+            let values: [String?]
+            switch record.system {
+            case .hubspot:
+                let p = record.hubspot
+                values = [p["firstname"], p["lastname"], p["email"], p["phone"], p["company"], p["state"], p["jobtitle"]]
+            case .salesforce:
+                let f = record.salesforce
+                values = ["FirstName", "LastName", "Email", "Phone", "Company", "State", "Title"].map { f[$0]?.flatText }
+            }
+            records += CSV.row([id, record.system.rawValue] + values.map { $0 ?? "" }) + "\r\n"
+            truth += CSV.row([id, String(record.person)]) + "\r\n"
+        }
+        return (records, truth)
+    }
 }
 
 /// Pairwise and B-cubed quality of a clustering against the truth.

@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the generator and a full read against the simulator (use a release build).",
-        subcommands: [BenchSeedCommand.self, BenchReadCommand.self, BenchSyncCommand.self, BenchDedupeCommand.self])
+        subcommands: [BenchSeedCommand.self, BenchReadCommand.self, BenchSyncCommand.self, BenchDedupeCommand.self, BenchScoreCommand.self])
 }
 
 /// Elapsed seconds of `body`, measured on the monotonic clock.
@@ -182,6 +182,9 @@ struct BenchDedupeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the figures as JSON.")
     var json = false
 
+    @Option(name: .long, help: "Also write records.csv, truth.csv and leadrelay-clusters.csv into this folder (to run other tools on the same data).")
+    var export: String?
+
     func validate() throws {
         guard records >= 10, records <= 2_000_000 else { throw ValidationError("--records must be between 10 and 2000000") }
     }
@@ -190,9 +193,23 @@ struct BenchDedupeCommand: AsyncParsableCommand {
         var options = SeedGenerator.Options(seed: seed, people: max(1, records * 2 / 3))
         options.events = false
         // The plan is dropped once its records are candidates: only what matching needs stays in memory.
-        let (candidates, truth) = SeedGenerator(options: options).plan().dedupeCandidates()
+        let (candidates, truth) = try { [export] in
+            let plan = SeedGenerator(options: options).plan()
+            if let export {
+                let files = plan.dedupeExport()
+                try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
+                try Data(files.records.utf8).write(to: URL(fileURLWithPath: export).appendingPathComponent("records.csv"))
+                try Data(files.truth.utf8).write(to: URL(fileURLWithPath: export).appendingPathComponent("truth.csv"))
+            }
+            return plan.dedupeCandidates()
+        }()
         let (clusters, seconds) = await timed { DuplicateFinder().clusters(candidates) }
         let quality = ClusterQuality(predicted: clusters, truth: truth)
+        if let export {
+            var text = CSV.row(["record_id", "cluster_id"]) + "\r\n"
+            for candidate in candidates { text += CSV.row([candidate.id, clusters[candidate.id] ?? candidate.id]) + "\r\n" }
+            try Data(text.utf8).write(to: URL(fileURLWithPath: export).appendingPathComponent("leadrelay-clusters.csv"))
+        }
         try BenchReport(benchmark: "dedupe", figures: [
             "records": Double(candidates.count), "people": Double(Set(truth.values).count),
             "pairwise_precision": quality.precision, "pairwise_recall": quality.recall, "pairwise_f1": quality.f1,
@@ -207,5 +224,64 @@ struct BenchDedupeCommand: AsyncParsableCommand {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+}
+
+/// `leadrelay bench score`: any tool's `record_id,cluster_id` file scored against a `record_id,person_id` truth, with the same
+/// measures as `bench dedupe` (so another tool's output is judged by the same code).
+struct BenchScoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score a record_id,cluster_id file against a record_id,person_id truth: pairwise and B-cubed quality.")
+
+    @Option(name: .long, help: "The truth: record_id,person_id (bench dedupe --export writes truth.csv).")
+    var truth: String
+
+    @Option(name: .long, help: "The clustering to score: record_id,cluster_id (header first).")
+    var clusters: String
+
+    @Flag(name: .long, help: "Print the figures as JSON.")
+    var json = false
+
+    func run() async throws {
+        let truthRows = try Self.pairs(truth)
+        var people: [String: Int] = [:]
+        var personNumbers: [String: Int] = [:]
+        for (id, person) in truthRows {
+            let number = personNumbers[person] ?? personNumbers.count
+            personNumbers[person] = number
+            people[id] = number
+        }
+        let predicted = Dictionary(try Self.pairs(clusters), uniquingKeysWith: { first, _ in first })
+        let unknown = predicted.keys.filter { people[$0] == nil }
+        let missing = people.keys.filter { predicted[$0] == nil }
+        guard unknown.isEmpty, missing.isEmpty else {
+            FileHandle.standardError.write(Data("error: \(clusters) and \(truth) disagree on the records: \(missing.count) missing from the clusters, \(unknown.count) not in the truth (e.g. \((missing + unknown).sorted().prefix(3).joined(separator: ", ")))\n".utf8))
+            throw ExitCodes.usage
+        }
+        let quality = ClusterQuality(predicted: predicted, truth: people)
+        try BenchReport(benchmark: "score", figures: [
+            "records": Double(predicted.count), "people": Double(personNumbers.count), "clusters": Double(Set(predicted.values).count),
+            "pairwise_precision": quality.precision, "pairwise_recall": quality.recall, "pairwise_f1": quality.f1,
+            "bcubed_f1": quality.bcubedF1, "largest_cluster": Double(quality.largestCluster),
+        ], notes: ["Clusters: \(clusters); truth: \(truth)."]).print(json: json)
+    }
+
+    /// The first two columns of every row after the header.
+    static func pairs(_ path: String) throws -> [(String, String)] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            FileHandle.standardError.write(Data("error: cannot read \(path)\n".utf8))
+            throw ExitCodes.usage
+        }
+        do {
+            let rows = try CSV.parse(String(decoding: data, as: UTF8.self))
+            return try rows.dropFirst().enumerated().map { index, row in
+                guard row.count >= 2, !row[0].isEmpty else { throw CSV.ParseError(line: index + 2, message: "expected record_id and a second column") }
+                return (row[0], row[1])
+            }
+        } catch let error as CSV.ParseError {
+            FileHandle.standardError.write(Data("\(path):\(error.line): \(error.message)\n".utf8))
+            throw ExitCodes.usage
+        }
     }
 }

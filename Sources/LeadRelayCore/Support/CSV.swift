@@ -6,6 +6,11 @@ public enum CSV {
         public var line: Int
         public var message: String
         public var description: String { "line \(line): \(message)" }
+
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
     }
 
     /// Rows of fields; a quoted field may span lines. `\r\n` and `\n` both end a row; a final empty line is ignored.
