@@ -28,6 +28,7 @@ extension SQLiteStateStore {
             var assignments: [String: String] = [:]
             var scores: [String: Double] = [:]
             var synced: [String: [String: String?]] = [:]
+            var enriched: [String: [String: EnrichedValue]] = [:]
             for chunk in Array(personKeys).sorted().chunked(Self.chunk) {
                 let marks = databaseQuestionMarks(count: chunk.count)
                 let arguments = StatementArguments(Array(chunk))
@@ -44,10 +45,32 @@ extension SQLiteStateStore {
                     let value: String? = row["value"]
                     synced[row["person_key"], default: [:]][row["field"]] = .some(value)
                 }
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM enriched_fields WHERE person_key IN (\(marks))", arguments: arguments) {
+                    let fill = EnrichedValue(field: row["field"], value: row["value"], source: row["source"],
+                                             filledAt: Date(timeIntervalSince1970: row["filled_at"]), replaced: row["replaced"])
+                    enriched[row["person_key"], default: [:]][fill.field] = fill
+                }
             }
             let refs = Array(links.keys).sorted()
-            return PeopleState(records: try Self.fetchSnapshots(db, refs), activities: try Self.fetchActivities(db, refs),
-                               links: links, assignments: assignments, scores: scores, synced: synced)
+            var state = PeopleState(records: try Self.fetchSnapshots(db, refs), activities: try Self.fetchActivities(db, refs),
+                                    links: links, assignments: assignments, scores: scores, synced: synced)
+            state.enriched = enriched
+            return state
+        }
+    }
+
+    public func providerAnswers(_ domains: [String]) async throws -> [String: ProviderAnswer] {
+        try await pool.read { db in
+            var answers: [String: ProviderAnswer] = [:]
+            for chunk in domains.sorted().chunked(Self.chunk) {
+                let sql = "SELECT * FROM enrichment_cache WHERE domain IN (\(databaseQuestionMarks(count: chunk.count)))"
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
+                    let text: String? = row["fields"]
+                    let fields = try text.map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+                    answers[row["domain"]] = ProviderAnswer(domain: row["domain"], fields: fields, fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]))
+                }
+            }
+            return answers
         }
     }
 

@@ -103,6 +103,24 @@ extension SQLiteStateStore {
                 t.primaryKey(["person_key", "field"])
             }
         }
+        migrator.registerMigration("v4-enrichment") { db in
+            // Provenance: which source filled each enriched field of a person, and since when.
+            try db.create(table: "enriched_fields") { t in
+                t.column("person_key", .text).notNull()
+                t.column("field", .text).notNull()
+                t.column("value", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("filled_at", .double).notNull()
+                t.column("replaced", .text)
+                t.primaryKey(["person_key", "field"])
+            }
+            // The enrichment provider's answers by company domain (`fields` NULL: the provider does not know it).
+            try db.create(table: "enrichment_cache") { t in
+                t.primaryKey("domain", .text)
+                t.column("fields", .text)
+                t.column("fetched_at", .double).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -66,6 +66,13 @@ extension SQLiteStateStore {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO synced_fields (person_key, field, value, synced_at) VALUES (?, ?, ?, ?)
                     """, arguments: [change.personKey, decision.field, decision.value, time])
+            case .enrich(let fills):
+                try db.execute(sql: "DELETE FROM enriched_fields WHERE person_key = ?", arguments: [change.personKey])
+                for fill in fills {
+                    try db.execute(sql: """
+                        INSERT INTO enriched_fields (person_key, field, value, source, filled_at, replaced) VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [change.personKey, fill.field, fill.value, fill.source, fill.filledAt.timeIntervalSince1970, fill.replaced])
+                }
             }
         }
     }
@@ -92,6 +99,15 @@ extension SQLiteStateStore {
                     finished_at = CASE WHEN ? OR attempts + 1 >= ? THEN ? ELSE NULL END
                 WHERE id = ?
                 """, arguments: [error, permanent, Self.maxAttempts, permanent, Self.maxAttempts, now.timeIntervalSince1970, id])
+        }
+    }
+
+    public func saveProviderAnswers(_ answers: [ProviderAnswer]) async throws {
+        try await pool.write { db in
+            for answer in answers {
+                try db.execute(sql: "INSERT OR REPLACE INTO enrichment_cache (domain, fields, fetched_at) VALUES (?, ?, ?)",
+                               arguments: [answer.domain, try answer.fields.map(Self.json), answer.fetchedAt.timeIntervalSince1970])
+            }
         }
     }
 

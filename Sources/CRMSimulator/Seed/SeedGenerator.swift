@@ -104,6 +104,7 @@ extension SimulatorState {
         let departed = plan.departed
         addHubSpotOwner(HubSpotOwner(id: departed.hubspotOwnerID, userId: departed.hubspotUserID, email: departed.email,
                                      firstName: departed.firstName, lastName: departed.lastName))
+        loadEnrichment(plan.accounts)
         var accounts: [(salesforce: String, hubspot: Int)] = []
         accounts.reserveCapacity(plan.accounts.count)
         for account in plan.accounts {

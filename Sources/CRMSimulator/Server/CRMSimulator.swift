@@ -20,6 +20,8 @@ public struct CRMSimulator: Sendable {
         public var hubspotBaseURL: URL { baseURL }
         public var salesforceLoginURL: URL { baseURL }
         public var slackWebhookURL: URL { baseURL.appendingPathComponent("hooks/slack") }
+        /// The enrichment provider (`GET …/v1/companies/{domain}`).
+        public var enrichmentBaseURL: URL { baseURL.appendingPathComponent("enrichment") }
 
         public init(port: Int, baseURL: URL) {
             self.port = port
@@ -49,6 +51,7 @@ public struct CRMSimulator: Sendable {
         HubSpotRoutes(state: state).register(on: router)
         SalesforceRoutes(state: state).register(on: router) { boundURL.value }
         ControlRoutes(state: state).register(on: router)
+        EnrichmentRoutes(state: state).register(on: router)
         let state = self.state
         router.post("/hooks/slack") { request, _ in
             let body = try await SimulatorHTTP.body(request)

@@ -17,11 +17,14 @@ public actor SimulatorState {
         public var hubspotClientID: String
         public var hubspotClientSecret: String
         public var hubspotRefreshToken: String
+        /// The enrichment provider's API key (`Authorization: Bearer …`).
+        public var enrichmentToken: String
 
         public init(hubspotToken: String, salesforceClientID: String, salesforceClientSecret: String,
                     salesforceRefreshToken: String = "5Aep861sim.refresh",
                     hubspotClientID: String = "sim-hubspot-app", hubspotClientSecret: String = "sim-hubspot-secret",
-                    hubspotRefreshToken: String = "na1-sim0-refresh") {
+                    hubspotRefreshToken: String = "na1-sim0-refresh", enrichmentToken: String = "enrich-sim-key") {
+            self.enrichmentToken = enrichmentToken
             self.hubspotToken = hubspotToken
             self.salesforceClientID = salesforceClientID
             self.salesforceClientSecret = salesforceClientSecret
@@ -127,6 +130,15 @@ public actor SimulatorState {
     /// Share of Salesforce writes committed "late": stamped this many seconds in the past.
     var salesforceLateCommit: (rate: Double, seconds: Double) = (0, 0)
     var faultPlans: [CRMSystem: FaultPlan] = [:]
+    // Enrichment provider
+    /// Domain → the provider's answer body.
+    var enrichmentCompanies: [String: JSONValue] = [:]
+    var enrichmentPerSecond: Int?
+    var enrichmentCallTimes: [Date] = []
+    var enrichmentFaults: [Fault] = []
+    /// Lookups served (any status), and those answered 429.
+    public internal(set) var enrichmentRequests = 0
+    public internal(set) var enrichmentRateLimited = 0
 
     /// Batch results in an order that is not the input's (seeded, so a run replays).
     func shuffledForResponse<T>(_ items: [T]) -> [T] {

@@ -44,7 +44,7 @@ extension EmailAddress {
     /// The company domain an address gives away: none for free, role-less disposable providers.
     public static func companyDomain(_ email: String) -> String? {
         guard let domain = domain(of: email), let kind = EmailClass.of(email), kind == .work || kind == .role else { return nil }
-        return domain
+        return domain.lowercased()
     }
 }
 

@@ -5,9 +5,11 @@ public struct Pipeline: Sendable {
     public var mapping: MappingSet
     public var scorer: Scorer
     public var router: Router
+    public var enrichment: EnrichmentSettings
 
-    public init(mapping: MappingSet, scoring: ScoringConfig, routing: RoutingConfig, reps: [Rep]) {
+    public init(mapping: MappingSet, scoring: ScoringConfig, routing: RoutingConfig, reps: [Rep], enrichment: EnrichmentSettings = .disabled) {
         self.mapping = mapping
+        self.enrichment = enrichment
         self.scorer = Scorer(config: scoring)
         self.router = Router(config: routing, reps: reps)
     }
@@ -20,6 +22,7 @@ public struct Pipeline: Sendable {
         let people = resolver.group(input.records, existing: input.links)
         let activitiesByRef = Dictionary(grouping: input.activities, by: \.subject)
         var state = input.routingState
+        let enricher = enrichment.chain(provider: input.providerCompanies)
         // A CRM merge says the loser is the survivor's person: its link follows the survivor.
         var keyOf = input.links
         for (key, records) in people { for record in records where keyOf[record.ref] == nil { keyOf[record.ref] = key } }
@@ -48,7 +51,12 @@ public struct Pipeline: Sendable {
                     plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.reason ?? "reconcile mapped fields"))
                 }
             }
-            let lead = assemble(personKey: personKey, records: live, assigned: input.assignments[personKey] != nil)
+            var lead = assemble(personKey: personKey, records: live, assigned: input.assignments[personKey] != nil)
+            let previous = input.enriched[personKey] ?? [:]
+            let fills = enricher.apply(to: &lead, previous: previous, now: input.now)
+            if fills.count != previous.count || !fills.allSatisfy({ fill in previous[fill.field].map { $0.isSameFill(as: fill) } ?? false }) {
+                plan.changes.append(PlanChange(personKey: personKey, action: .enrich(fills), reason: enrichReason(fills, previous: previous)))
+            }
             let activities = live.flatMap { activitiesByRef[$0.ref] ?? [] }
             let score = scorer.score(lead, activities: activities, now: input.now)
             if input.previousScores[personKey] != score.total {
@@ -177,6 +185,13 @@ public struct Pipeline: Sendable {
         personKey.hasPrefix("email:")
             ? "\(record.ref) has email \(personKey.dropFirst("email:".count))"
             : "\(record.ref) has no usable email; tracked on its own"
+    }
+
+    func enrichReason(_ fills: [EnrichedValue], previous: [String: EnrichedValue]) -> String {
+        guard !fills.isEmpty else { return "enrichment no longer fills \(previous.keys.sorted().joined(separator: ", ")): the CRMs hold those values now" }
+        return "enriched " + fills.map { fill in
+            "\(fill.field) = \(fill.value) from \(fill.source)" + (fill.replaced.map { " (replacing \"\($0)\" as configured)" } ?? "")
+        }.joined(separator: ", ")
     }
 
     func writeReason(_ write: RecordWrite, rep: Rep) -> String {

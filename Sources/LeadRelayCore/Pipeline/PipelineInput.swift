@@ -16,6 +16,10 @@ public struct PipelineInput: Sendable {
     public var routingState: RoutingState
     /// Person key → field → the value last reconciled (`nil` inside: synced as blank).
     public var synced: [String: [String: String?]]
+    /// Person key → field → what enrichment filled last time (provenance).
+    public var enriched: [String: [String: EnrichedValue]] = [:]
+    /// The enrichment provider's cached answers for this cycle's company domains: domain → field → value.
+    public var providerCompanies: [String: [String: String]] = [:]
     public var now: Date
 
     public init(records: [SourceRecord], accounts: [Account] = [], activities: [Activity] = [],

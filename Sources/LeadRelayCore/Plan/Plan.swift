@@ -45,6 +45,8 @@ public struct PlanChange: Sendable, Hashable, Codable {
         case notify(Notification)
         /// A mapped field was reconciled: the value both systems should hold (remembered as the synced value).
         case reconcile(FieldDecision)
+        /// Every field enrichment fills for the person, with provenance (replaces what was recorded; empty clears it).
+        case enrich([EnrichedValue])
     }
 
     public var personKey: String

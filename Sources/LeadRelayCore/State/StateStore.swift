@@ -69,6 +69,8 @@ public struct PeopleState: Sendable {
     public var scores: [String: Double]
     /// Person key → field → the value last reconciled.
     public var synced: [String: [String: String?]]
+    /// Person key → field → what enrichment filled (provenance).
+    public var enriched: [String: [String: EnrichedValue]] = [:]
 
     public init(records: [SourceRecord], activities: [Activity], links: [RecordRef: String],
                 assignments: [String: String], scores: [String: Double], synced: [String: [String: String?]] = [:]) {
@@ -102,6 +104,24 @@ public protocol StateStore: Sendable {
     func pendingOutbox(limit: Int) async throws -> [OutboxEntry]
     func markDone(_ id: Int64, resultID: String?, at now: Date) async throws
     func markFailed(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
+    /// The enrichment provider's cached answers for these domains (those asked before).
+    func providerAnswers(_ domains: [String]) async throws -> [String: ProviderAnswer]
+    /// Caches provider answers (outside the cycle's transaction: an answer is worth keeping even if the cycle fails).
+    func saveProviderAnswers(_ answers: [ProviderAnswer]) async throws
     /// Records a link learned while applying (the id of a record LeadRelay created).
     func link(_ ref: RecordRef, to personKey: String, reason: String, at now: Date) async throws
+}
+
+/// What the enrichment provider said about one company domain, and when.
+public struct ProviderAnswer: Sendable, Hashable {
+    public var domain: String
+    /// Canonical field → value; `nil` when the provider does not know the domain (cached too, so it is not asked again).
+    public var fields: [String: String]?
+    public var fetchedAt: Date
+
+    public init(domain: String, fields: [String: String]?, fetchedAt: Date) {
+        self.domain = domain
+        self.fields = fields
+        self.fetchedAt = fetchedAt
+    }
 }

@@ -3,22 +3,23 @@
 /// Derived: `emailDomain`, `emailClass` (`work`/`free`/`role`/`disposable`), `companyDomain` (from a work
 /// address), `seniority` (from `title`: c-level, vp, director, manager, individual), `department` (from
 /// `title`), `country` (ISO 3166-1 from `country`), `region` (ISO 3166-2 from `state`, e.g. `US-MA`),
-/// `sizeBand` (from `employees`: 1-10, 11-50, 51-200, 201-1000, 1001-5000, 5001+), `lifecycle`.
+/// `sizeBand` (from `employees`: 1-10, 11-50, 51-200, 201-1000, 1001-5000, 5001+), `territory` (from the enrichment
+/// rules' table), `lifecycle`. A value enrichment filled (`companyDomain`, `region`, `sizeBand`, `territory`) is read first.
 public enum LeadAttributes {
     public static let derived: Set<String> = ["emailDomain", "emailClass", "companyDomain", "seniority", "department", "country",
-                                              "region", "sizeBand", "lifecycle"]
+                                              "region", "sizeBand", "territory", "lifecycle"]
 
     /// The value of `name` for `lead`, or `nil` when the lead does not have it.
     public static func value(_ name: String, of lead: Lead) -> String? {
         switch name {
         case "emailDomain": return lead.emailDomain
         case "emailClass": return lead.email.flatMap(EmailClass.of)?.rawValue
-        case "companyDomain": return lead.email.flatMap(EmailAddress.companyDomain)
+        case "companyDomain": return lead.fields[name] ?? lead.email.flatMap(EmailAddress.companyDomain)
         case "seniority": return Seniority.of(title: lead.fields["title"])?.rawValue
         case "department": return Department.of(title: lead.fields["title"])?.rawValue
         case "country": return Places.country(lead.fields["country"])
-        case "region": return Places.subdivision(lead.fields["state"], country: Places.country(lead.fields["country"]))
-        case "sizeBand": return lead.fields["employees"].flatMap { Double($0) }.map { sizeBand(Int($0)) }
+        case "region": return lead.fields[name] ?? Places.subdivision(lead.fields["state"], country: Places.country(lead.fields["country"]))
+        case "sizeBand": return lead.fields[name] ?? lead.fields["employees"].flatMap { Double($0) }.map { sizeBand(Int($0)) }
         case "lifecycle": return lead.lifecycle.rawValue
         default: return lead.fields[name]
         }

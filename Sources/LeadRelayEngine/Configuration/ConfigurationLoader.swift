@@ -16,6 +16,10 @@ public struct LoadedConfiguration: Sendable {
     public var hubspotAuth: HubSpotCredentials
     public var salesforceAuth: SalesforceCredentials
     public var slackWebhook: URL?
+    /// Enrichment sources (firmographics file read); `.disabled` without an `enrichment:` block.
+    public var enrichment: EnrichmentSettings = .disabled
+    /// The HTTP enrichment provider, when `enrichment.provider` is configured.
+    public var enrichmentProvider: EnrichmentProviderSettings?
     /// Keys that are valid but not acted on yet, located like problems (`check` prints them).
     public var notices: [ConfigurationProblem] = []
 
@@ -30,6 +34,26 @@ public struct LoadedConfiguration: Sendable {
     /// How often deletions the lead poll cannot see (HubSpot archived contacts) are swept; default 15 minutes.
     public var deletedEvery: TimeInterval { config.poll.deletedEvery?.seconds ?? 900 }
     public var writesEnabled: Bool { config.mode?.writes ?? true }
+}
+
+/// Where the HTTP enrichment provider is and how LeadRelay may use it.
+public struct EnrichmentProviderSettings: Sendable {
+    public var baseURL: URL
+    public var token: Secret
+    public var timeout: TimeInterval
+    public var cacheFor: TimeInterval
+    public var perSecond: Int
+    public var lookupsPerCycle: Int
+
+    public init(baseURL: URL, token: Secret, timeout: TimeInterval = 10, cacheFor: TimeInterval = 30 * 86_400, perSecond: Int = 5,
+                lookupsPerCycle: Int = 200) {
+        self.baseURL = baseURL
+        self.token = token
+        self.timeout = timeout
+        self.cacheFor = cacheFor
+        self.perSecond = perSecond
+        self.lookupsPerCycle = lookupsPerCycle
+    }
 }
 
 /// How LeadRelay authenticates to HubSpot.
@@ -172,6 +196,39 @@ public struct ConfigurationLoader: Sendable {
                 problems += value.validate(knownAttributes: attributes).map(document.problem)
             }
         }
+        var enrichment = EnrichmentSettings.disabled
+        var provider: EnrichmentProviderSettings?
+        if let block = config.enrichment, let mapping = mappings.first {
+            var order = (block.order ?? ["rules", "csv", "provider"]).compactMap(EnrichmentSettings.Step.init(rawValue:))
+            if block.order == nil {
+                order.removeAll { ($0 == .csv && block.csv == nil) || ($0 == .provider && block.provider == nil) }
+            }
+            enrichment = EnrichmentSettings(order: order)
+            enrichment.territories = (block.rules?.territories ?? [:]).mapValues { $0.map { $0.uppercased() } }
+            let fields = Set(mapping.fields.filter { $0.type != .owner }.map(\.canonical))
+            for (index, name) in (block.overwrite ?? []).enumerated() where !fields.contains(name) {
+                problems.append(main.problem(ConfigIssue(path: ["enrichment", "overwrite", String(index)],
+                                                         "'\(name)' is not a field of \(config.mappings[0]); only mapped fields hold entered values")))
+            }
+            enrichment.overwrite = Set(block.overwrite ?? [])
+            if let csv = block.csv {
+                switch FirmographicsCSV.load(resolve(csv.file), displayName: csv.file, mapping: mapping) {
+                case .success(let companies): enrichment.csvCompanies = companies
+                case .failure(let error):
+                    if error.problems.first?.key == "(file)" {
+                        problems.append(main.problem(ConfigIssue(path: ["enrichment", "csv", "file"], "cannot read \(resolve(csv.file))")))
+                    } else {
+                        problems += error.problems
+                    }
+                }
+            }
+            if let block = block.provider, let url = URL(string: block.baseURL),
+               let token = secret(block.tokenEnv, block.tokenFile, ["enrichment", "provider"]) {
+                provider = EnrichmentProviderSettings(baseURL: url, token: token, timeout: block.timeout?.seconds ?? 10,
+                                                      cacheFor: block.cacheFor?.seconds ?? 30 * 86_400, perSecond: block.perSecond ?? 5,
+                                                      lookupsPerCycle: block.lookupsPerCycle ?? 200)
+            }
+        }
         if let sla = config.sla, !FileManager.default.fileExists(atPath: resolve(sla)) {
             problems.append(main.problem(ConfigIssue(path: ["sla"], "cannot read \(resolve(sla))")))
         }
@@ -182,6 +239,8 @@ public struct ConfigurationLoader: Sendable {
                                          storePath: resolve(config.store.sqlite), hubspotAuth: hubspotAuth, salesforceAuth: salesforceAuth,
                                          slackWebhook: slack)
         loaded.notices = notices
+        loaded.enrichment = enrichment
+        loaded.enrichmentProvider = provider
         loaded.accountMapping = accountMapping?.set
         loaded.accountMappingFile = accountMapping?.file
         let planned: [([String], String)] = [

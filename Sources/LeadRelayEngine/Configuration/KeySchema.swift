@@ -75,6 +75,10 @@ indirect enum KeySchema: Sendable {
                            "sms": .object(["webhookURLEnv": .any, "webhookURLFile": .any])]),
         "admin": .object(["listen": .any]),
         "mode": .object(["writes": .any]),
+        "enrichment": .object(["order": .any, "rules": .object(["territories": .any]), "csv": .object(["file": .any]),
+                               "provider": .object(["baseURL": .any, "tokenEnv": .any, "tokenFile": .any, "timeout": .any, "cacheFor": .any,
+                                                    "perSecond": .any, "lookupsPerCycle": .any]),
+                               "overwrite": .any]),
     ])
 
     static let mapping = KeySchema.object([

@@ -84,6 +84,37 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var writes: Bool
     }
 
+    /// `enrichment:` sources in order, and which entered fields they may replace.
+    public struct Enrichment: Sendable, Decodable {
+        public struct Rules: Sendable, Decodable {
+            /// Territory → ISO codes: countries (`DE`) or ISO 3166-2 regions (`US-MA`).
+            public var territories: [String: [String]]?
+        }
+        public struct CSVSource: Sendable, Decodable {
+            /// Columns: `domain`, then canonical fields (company, industry, employees, annualRevenue, country, state, …).
+            public var file: String
+        }
+        public struct Provider: Sendable, Decodable {
+            public var baseURL: String
+            public var tokenEnv: String?
+            public var tokenFile: String?
+            public var timeout: ConfigDuration?
+            /// How long an answer (or "unknown company") is reused before asking again; default 30 days.
+            public var cacheFor: ConfigDuration?
+            /// Requests per second LeadRelay allows itself; default 5.
+            public var perSecond: Int?
+            /// Domains looked up per cycle at most (the rest wait for the next cycle); default 200.
+            public var lookupsPerCycle: Int?
+        }
+        /// Source names in the order asked: `rules`, `csv`, `provider` (default: those configured, in that order).
+        public var order: [String]?
+        public var rules: Rules?
+        public var csv: CSVSource?
+        public var provider: Provider?
+        /// Canonical fields enrichment may replace even when a person entered a value (default: none).
+        public var overwrite: [String]?
+    }
+
     public var hubspot: HubSpot
     public var salesforce: Salesforce
     public var poll: Poll
@@ -94,6 +125,7 @@ public struct LeadRelayConfig: Sendable, Decodable {
     public var sla: String?
     public var notify: Notify?
     public var mode: Mode?
+    public var enrichment: Enrichment?
 
     public static let supportedHubSpotAuth = ["private-app", "oauth"]
     public static let supportedSalesforceAuth = ["client-credentials", "refresh-token"]
@@ -157,6 +189,49 @@ public struct LeadRelayConfig: Sendable, Decodable {
         }
         if let slack = notify?.slack, (slack.webhookURLEnv == nil) == (slack.webhookURLFile == nil) {
             issues.append(ConfigIssue(path: ["notify", "slack"], "name exactly one of webhookURLEnv or webhookURLFile"))
+        }
+        if let enrichment { issues += validate(enrichment) }
+        return issues
+    }
+
+    func validate(_ enrichment: Enrichment) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        let configured: [String] = [enrichment.rules.map { _ in "rules" } ?? "rules", enrichment.csv.map { _ in "csv" },
+                                    enrichment.provider.map { _ in "provider" }].compactMap { $0 }
+        for (index, name) in (enrichment.order ?? []).enumerated() {
+            if EnrichmentSettings.Step(rawValue: name) == nil {
+                issues.append(ConfigIssue(path: ["enrichment", "order", String(index)], "unknown source '\(name)'; expected rules, csv or provider"))
+            } else if !configured.contains(name) {
+                issues.append(ConfigIssue(path: ["enrichment", "order", String(index)], "'\(name)' is listed but has no block of its own under enrichment"))
+            } else if enrichment.order?.firstIndex(of: name) != index {
+                issues.append(ConfigIssue(path: ["enrichment", "order", String(index)], "'\(name)' is listed twice"))
+            }
+        }
+        var seen: [String: String] = [:]
+        for (territory, codes) in (enrichment.rules?.territories ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for code in codes {
+                let upper = code.uppercased()
+                let isCountry = upper.count == 2 && Places.country(upper) != nil
+                let isRegion = upper.count > 3 && Places.subdivision(String(upper.dropFirst(3)), country: String(upper.prefix(2))) == upper
+                if !isCountry && !isRegion {
+                    issues.append(ConfigIssue(path: ["enrichment", "rules", "territories", territory], "'\(code)' is not an ISO 3166 country (DE) or region (US-MA)"))
+                } else if let other = seen[upper] {
+                    issues.append(ConfigIssue(path: ["enrichment", "rules", "territories", territory], "'\(code)' is already in territory '\(other)'; a place belongs to one territory"))
+                } else {
+                    seen[upper] = territory
+                }
+            }
+        }
+        if let provider = enrichment.provider {
+            if URL(string: provider.baseURL)?.scheme.map({ ["http", "https"].contains($0) }) != true || URL(string: provider.baseURL)?.host == nil {
+                issues.append(ConfigIssue(path: ["enrichment", "provider", "baseURL"], "'\(provider.baseURL)' is not an http(s) URL"))
+            }
+            if (provider.tokenEnv == nil) == (provider.tokenFile == nil) {
+                issues.append(ConfigIssue(path: ["enrichment", "provider"], "name exactly one of tokenEnv or tokenFile"))
+            }
+            for (key, value) in [("perSecond", provider.perSecond), ("lookupsPerCycle", provider.lookupsPerCycle)] {
+                if let value, value < 1 { issues.append(ConfigIssue(path: ["enrichment", "provider", key], "must be at least 1")) }
+            }
         }
         return issues
     }

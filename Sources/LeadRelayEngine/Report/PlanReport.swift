@@ -24,6 +24,8 @@ public struct PlanReport: Sendable {
         public var conflicts: Int
         /// LeadRelay's own writes read back and recognised (never propagated again).
         public var echoesSuppressed: Int
+        /// Fields enrichment filled (or filled differently) this cycle.
+        public var fieldsEnriched: Int
     }
 
     struct Document: Codable {
@@ -41,6 +43,18 @@ public struct PlanReport: Sendable {
         var drift: [String: Int]
         /// Earlier writes the CRM refused for good, with its own error: kept for people to resolve.
         var quarantined: [Quarantined]
+        /// Fields enrichment filled this cycle, with provenance.
+        var enriched: [Enriched]
+    }
+
+    struct Enriched: Codable {
+        var person: String
+        var field: String
+        var value: String
+        var source: String
+        var since: String
+        /// The entered value enrichment replaced (only for fields `enrichment.overwrite` names).
+        var replaced: String?
     }
 
     struct Quarantined: Codable {
@@ -111,7 +125,16 @@ public struct PlanReport: Sendable {
             unrouted: changes.filter { if case .assign(let d) = $0.action { d.repID == nil } else { false } }.count,
             writes: writes, notifications: result.plan.notifications.count, rejectedRecords: result.rejected.count,
             fieldsReconciled: decisions.filter { $0.from != nil }.count, conflicts: decisions.filter(\.conflict).count,
-            echoesSuppressed: result.echoesSuppressed)
+            echoesSuppressed: result.echoesSuppressed, fieldsEnriched: enriched.count)
+    }
+
+    /// Every enriched field of the people whose enrichment changed, with provenance.
+    var enriched: [Enriched] {
+        result.plan.changes.flatMap { change -> [Enriched] in
+            guard case .enrich(let fills) = change.action else { return [] }
+            return fills.map { Enriched(person: change.personKey, field: $0.field, value: $0.value, source: $0.source,
+                                        since: CRMTimestamps.hubspot($0.filledAt), replaced: $0.replaced) }
+        }
     }
 
     var decisions: [FieldDecision] {
@@ -150,7 +173,7 @@ public struct PlanReport: Sendable {
                             let record = "\(write.system.rawValue)/\(write.object)/\(write.id ?? "(new)")"
                             return Quarantined(person: entry.personKey, record: record, fields: write.fields, error: entry.lastError ?? "",
                                                since: CRMTimestamps.hubspot(entry.finishedAt ?? entry.createdAt))
-                        })
+                        }, enriched: enriched)
     }
 
     /// Fields where the two systems disagree before this plan is applied, counted per field.
@@ -192,6 +215,7 @@ public struct PlanReport: Sendable {
         - Notifications: \(s.notifications)
         - Rejected records: \(s.rejectedRecords)
         - Mapped fields reconciled: \(s.fieldsReconciled) (\(s.conflicts) conflicts); own writes read back and not propagated: \(s.echoesSuppressed)
+        - Fields enriched: \(s.fieldsEnriched)
 
         """
         if !doc.assignments.isEmpty {
@@ -210,6 +234,12 @@ public struct PlanReport: Sendable {
             for f in doc.fields {
                 let result = (f.conflict ? "conflict → " : "") + (f.value.map { "'\($0)'" } ?? "blank") + (f.held.map { " (held: \($0))" } ?? "")
                 out += "| \(cell(f.person)) | \(f.field) | \(cell(f.hubspot ?? "—")) | \(cell(f.salesforce ?? "—")) | \(cell(result)) | \(f.rule) | \(f.writeTo.isEmpty ? "—" : f.writeTo.joined(separator: ", ")) |\n"
+            }
+        }
+        if !doc.enriched.isEmpty {
+            out += "\n## Enrichment\n\n| person | field | value | source | since | replaced |\n|---|---|---|---|---|---|\n"
+            for e in doc.enriched {
+                out += "| \(cell(e.person)) | \(e.field) | \(cell(e.value)) | \(e.source) | \(e.since) | \(cell(e.replaced ?? "—")) |\n"
             }
         }
         if !doc.drift.isEmpty {
@@ -250,6 +280,7 @@ public struct PlanReport: Sendable {
             rows.append([f.conflict ? "conflict" : "field", f.person, "", f.field, f.hubspot ?? "", f.salesforce ?? "", f.value ?? "", f.rule,
                          f.held ?? (f.writeTo.isEmpty ? "" : "write to " + f.writeTo.joined(separator: ", "))])
         }
+        for e in doc.enriched { rows.append(["enriched", e.person, "", e.field, "", "", e.value, e.source, e.replaced.map { "replaced '\($0)'" } ?? "since \(e.since)"]) }
         for n in doc.notifications { rows.append(["notification", n.person, "", "", "", "", n.rep, "", n.text]) }
         for r in doc.rejected { rows.append(["skipped", "", "\(r.system.rawValue)/\(r.object)/\(r.id ?? "?")", "", "", "", "", "", r.reason]) }
         for q in doc.quarantined {
@@ -288,6 +319,7 @@ public struct PlanReport: Sendable {
             ["Writes", s.writes.isEmpty ? "0" : s.writes.sorted { $0.key < $1.key }.map { "\($0.value) to \($0.key)" }.joined(separator: ", ")],
             ["Notifications", "\(s.notifications)"], ["Rejected records", "\(s.rejectedRecords)"],
             ["Mapped fields reconciled", "\(s.fieldsReconciled)"], ["Conflicts", "\(s.conflicts)"], ["Own writes read back", "\(s.echoesSuppressed)"],
+            ["Fields enriched", "\(s.fieldsEnriched)"],
         ]).replacingOccurrences(of: "<table>", with: "<table class=\"counts\">")
         out += table("Reads", ["stream", "read", "changed", "rejected", "API calls"],
                      doc.streams.map { [$0.stream, "\($0.read)", "\($0.changed)", "\($0.rejected)", "\($0.calls)"] })
@@ -299,6 +331,9 @@ public struct PlanReport: Sendable {
             [f.person, f.field, f.hubspot ?? "—", f.salesforce ?? "—",
              (f.conflict ? "conflict → " : "") + (f.value.map { "'\($0)'" } ?? "blank") + (f.held.map { " (held: \($0))" } ?? ""),
              f.rule, f.writeTo.isEmpty ? "—" : f.writeTo.joined(separator: ", ")]
+        })
+        out += table("Enrichment", ["person", "field", "value", "source", "since", "replaced"], doc.enriched.map { e in
+            [e.person, e.field, e.value, e.source, e.since, e.replaced ?? "—"]
         })
         out += table("Drift: where HubSpot and Salesforce disagree now", ["field", "people"],
                      doc.drift.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { [$0.key, "\($0.value)"] })

@@ -39,6 +39,13 @@ public enum ConnectorFactory {
                            dailyBudget: limit.dailyBudget, keepFree: limit.keepFree ?? 0, dailyReset: reset)
     }
 
+    /// The HTTP enrichment provider's client, paced at its `perSecond`.
+    public static func enrichmentClient(_ settings: EnrichmentProviderSettings, transport: any HTTPTransport = URLSessionTransport(),
+                                        logger: Logger = Logger(label: "leadrelay.enrichment")) -> EnrichmentProviderClient {
+        EnrichmentProviderClient(baseURL: settings.baseURL, token: settings.token, transport: transport, perSecond: settings.perSecond,
+                                 timeout: settings.timeout, logger: logger)
+    }
+
     public static func notifier(_ configuration: LoadedConfiguration, transport: any HTTPTransport = URLSessionTransport()) -> (any Notifier)? {
         configuration.slackWebhook.map { SlackNotifier(url: $0, transport: transport) }
     }

@@ -13,10 +13,16 @@ public struct SyncEngine: Sendable {
     let clock: @Sendable () -> Date
     let logger: Logger
     let owners: OwnerCache
+    let provider: ProviderLookup?
 
+    /// - Parameter enrichmentClient: the provider client (default: built from `enrichment.provider` over URLSession).
     public init(configuration: LoadedConfiguration, connectors: [any CRMConnector], store: any StateStore,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "leadrelay.sync"),
-                ownerCacheSeconds: TimeInterval = 600) {
+                ownerCacheSeconds: TimeInterval = 600, enrichmentClient: EnrichmentProviderClient? = nil) {
+        provider = configuration.enrichmentProvider.map { settings in
+            ProviderLookup(client: enrichmentClient ?? ConnectorFactory.enrichmentClient(settings), settings: settings,
+                           mapping: configuration.mapping, store: store, logger: logger)
+        }
         self.configuration = configuration
         self.connectors = connectors
         self.store = store
@@ -26,21 +32,22 @@ public struct SyncEngine: Sendable {
     }
 
     /// Polls and plans without changing anything (the store is only read).
+    /// The enrichment provider is not asked: its cached answers serve.
     public func plan() async throws -> CycleResult {
-        try await pass()
+        try await pass(askProvider: false)
     }
 
     /// Polls, plans and commits. In observe-only mode (`mode.writes: false`) routing decisions are reported but not recorded.
     @discardableResult
     public func runCycle() async throws -> CycleResult {
         let started = ContinuousClock.now
-        var result = try await pass()
+        var result = try await pass(askProvider: true)
         if !configuration.writesEnabled {
             result.commit.plan.changes.removeAll {
                 switch $0.action {
                 // Reconciled values are remembered only once they are written; observing must not pretend they were.
                 case .assign, .write, .notify, .lifecycle, .reconcile: true
-                case .link, .score: false
+                case .link, .score, .enrich: false
                 }
             }
         }
@@ -71,7 +78,7 @@ public struct SyncEngine: Sendable {
         var activityStream: String
     }
 
-    func pass() async throws -> CycleResult {
+    func pass(askProvider: Bool) async throws -> CycleResult {
         let now = clock()
         let mapping = configuration.mapping
         let lookback = configuration.lookback
@@ -181,12 +188,20 @@ public struct SyncEngine: Sendable {
                 .plan(records: all.values.sorted { $0.ref < $1.ref }, links: accountLinks.merging(known.links) { a, _ in a }, synced: known.synced)
         }
 
-        let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: configuration.routing, reps: directory.reps)
-        let input = PipelineInput(
+        let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: configuration.routing, reps: directory.reps,
+                                enrichment: configuration.enrichment)
+        var providerCompanies: [String: [String: String]] = [:]
+        if let provider, configuration.enrichment.order.contains(.provider) {
+            providerCompanies = try await provider.answers(for: ProviderLookup.domains(of: Array(records.values), mapping: mapping),
+                                                           now: now, ask: askProvider)
+        }
+        var input = PipelineInput(
             records: records.values.sorted { $0.ref < $1.ref }, accounts: accounts.values.sorted { $0.ref < $1.ref },
             activities: activities.values.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
             links: existingLinks.merging(people.links) { a, _ in a }, assignments: people.assignments,
             previousScores: people.scores, routingState: try await store.routingState(), synced: people.synced, now: now)
+        input.enriched = people.enriched
+        input.providerCompanies = providerCompanies
         var plan = pipeline.plan(input)
         plan.changes += accountChanges
 
