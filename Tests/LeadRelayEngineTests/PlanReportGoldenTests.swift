@@ -30,6 +30,12 @@ struct PlanReportGoldenTests {
             PlanChange(personKey: person, action: .reconcile(title), reason: title.reason),
             PlanChange(personKey: person, action: .reconcile(state), reason: state.reason),
             PlanChange(personKey: person, action: .reconcile(industry), reason: industry.reason),
+            PlanChange(personKey: person, action: .enrich([
+                EnrichedValue(field: "employees", value: "1200", source: "provider", filledAt: Date(timeIntervalSince1970: 1_759_000_000)),
+                EnrichedValue(field: "industry", value: "Healthcare", source: "csv", filledAt: Date(timeIntervalSince1970: 1_760_000_100),
+                              replaced: "Hospital | Care"),
+                EnrichedValue(field: "territory", value: "northeast", source: "rules", filledAt: Date(timeIntervalSince1970: 1_760_000_100)),
+            ]), reason: "enriched employees, industry, territory"),
             PlanChange(personKey: person, action: .assign(decision), reason: decision.reason),
             PlanChange(personKey: person, action: .write(owner), reason: owner.reason!),
             PlanChange(personKey: person, action: .notify(Notification(repID: "ana", repEmail: "ana@example.com",
