@@ -143,6 +143,15 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Enriched fields held, per source (`rules`, `csv`, `provider`).
+    public func enrichmentCounts() async throws -> [String: Int] {
+        try await pool.read { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT source, COUNT(*) AS n FROM enriched_fields GROUP BY source") { result[row["source"]] = row["n"] }
+            return result
+        }
+    }
+
     /// Snapshots per system (`hubspot`, `salesforce`).
     public func snapshotCounts() async throws -> [String: Int] {
         try await pool.read { db in

@@ -19,6 +19,11 @@ struct DemoIntegrationTests {
         #expect(assignments.count == summary.mqls)
         #expect(assignments.count >= 5, "the seeded data should hold a handful of MQLs")
         #expect(summary.failedOutboxEntries == 0)
+        // Hygiene output feeds the pipeline: the rules placed people in territories, the provider was asked once per domain.
+        #expect((summary.enrichedFields["rules"] ?? 0) > 0)
+        #expect((summary.enrichedFields["provider"] ?? 0) > 0)
+        #expect(summary.providerLookups > 0)
+        #expect(await simulator.state.enrichmentRateLimited == 0)
 
         let state = simulator.state
         let writes = await state.writes

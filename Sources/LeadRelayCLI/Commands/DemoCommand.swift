@@ -43,6 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     static func render(_ s: DemoRunner.Summary) -> String {
         func seconds(_ value: Double?) -> String { value.map { String(format: "%.2f s", $0) } ?? "not reached" }
+        let enriched = s.enrichedFields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         let reps = s.assignmentsPerRep.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return """
         LeadRelay demo (seed \(s.seed)) — configuration and state in \(s.directory)
@@ -55,6 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
         CRM write calls:     HubSpot \(s.writeCalls["hubspot"] ?? 0), Salesforce \(s.writeCalls["salesforce"] ?? 0)
         Failed writes:       \(s.failedOutboxEntries)
         Backlog cycles:      \(s.backlogCycles)
+        Fields enriched:     \(enriched.isEmpty ? "none" : enriched) (\(s.providerLookups) provider lookups)
 
         New demo request (\(s.newDemoRequest.email)) → \(s.newDemoRequest.rep ?? "unassigned"):
           owner written in HubSpot    \(seconds(s.newDemoRequest.secondsToHubSpotOwner)) after creation

@@ -38,6 +38,9 @@ public struct DemoRunner: Sendable {
         public var failedOutboxEntries: Int
         public var backlogCycles: Int
         public var newDemoRequest: Latency
+        /// Fields enrichment filled, per source, and the company lookups the provider served.
+        public var enrichedFields: [String: Int] = [:]
+        public var providerLookups: Int = 0
     }
 
     public var options: Options
@@ -140,10 +143,13 @@ public struct DemoRunner: Sendable {
         for (_, value) in assignments { perRep[value.repID, default: 0] += 1 }
         let outbox = try await store.outbox()
         let recordsSeen = try await store.snapshotCounts()
-        return Summary(seed: options.seed, directory: directory, recordsSeen: recordsSeen,
+        var summary = Summary(seed: options.seed, directory: directory, recordsSeen: recordsSeen,
                        peopleLinkedAcrossSystems: counts["people_in_both"] ?? 0, mqls: assignments.count, assignmentsPerRep: perRep,
                        notifications: await simulator.state.slackBodies().count,
                        writeCalls: ["hubspot": await simulator.state.writeCalls(.hubspot), "salesforce": await simulator.state.writeCalls(.salesforce)],
                        failedOutboxEntries: outbox.filter { $0.status == .failed }.count, backlogCycles: cycles, newDemoRequest: latency)
+        summary.enrichedFields = try await store.enrichmentCounts()
+        summary.providerLookups = await simulator.state.enrichmentRequests
+        return summary
     }
 }

@@ -35,6 +35,7 @@ public struct Workspace: Sendable {
         try put("credentials/salesforce-client-id", credentials.salesforceClientID + "\n", mode: 0o600)
         try put("credentials/salesforce-client-secret", credentials.salesforceClientSecret + "\n", mode: 0o600)
         try put("credentials/slack-webhook", endpoints.slackWebhookURL.absoluteString + "\n", mode: 0o600)
+        try put("credentials/enrichment-token", credentials.enrichmentToken + "\n", mode: 0o600)
         try put("Mappings/hubspot-salesforce.yaml", DefaultFiles.mapping)
         try put("Mappings/hubspot-salesforce-accounts.yaml", DefaultFiles.accountMapping)
         try put("scoring.yaml", DefaultFiles.scoring)
@@ -58,6 +59,13 @@ public struct Workspace: Sendable {
             notify:
               slack: { webhookURLFile: credentials/slack-webhook }
             mode: { writes: true }
+            enrichment:
+              rules:
+                territories:
+                  northeast: [US-NY, US-MA, US-CT, US-NJ, US-PA]
+                  west: [US-CA, US-WA, US-OR, US-CO]
+                  central: [US-IL, US-TX, US-GA]
+              provider: { baseURL: \(endpoints.enrichmentBaseURL.absoluteString), tokenFile: credentials/enrichment-token, cacheFor: 30d, perSecond: 100 }
 
             """, mode: 0o600)
     }
