@@ -59,6 +59,19 @@ extension SQLiteStateStore {
         }
     }
 
+    public func matchCandidates(_ keys: [String], perKeyLimit: Int) async throws -> [RecordRef] {
+        try await pool.read { db in
+            var byKey: [String: [RecordRef]] = [:]
+            for chunk in Array(Set(keys)).sorted().chunked(Self.chunk) {
+                let sql = "SELECT key, system, object, id FROM match_keys WHERE key IN (\(databaseQuestionMarks(count: chunk.count)))"
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
+                    byKey[row["key"], default: []].append(Self.ref(row))
+                }
+            }
+            return Array(Set(byKey.values.filter { $0.count <= perKeyLimit }.joined())).sorted()
+        }
+    }
+
     public func providerAnswers(_ domains: [String]) async throws -> [String: ProviderAnswer] {
         try await pool.read { db in
             var answers: [String: ProviderAnswer] = [:]

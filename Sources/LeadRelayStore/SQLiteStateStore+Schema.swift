@@ -121,6 +121,18 @@ extension SQLiteStateStore {
                 t.column("fetched_at", .double).notNull()
             }
         }
+        migrator.registerMigration("v5-match-keys") { db in
+            // Blocking keys of every lead/contact snapshot: a record seen for the first time is compared only with
+            // records sharing one (a phone, a name at a company), never with everyone.
+            try db.create(table: "match_keys") { t in
+                t.column("key", .text).notNull()
+                t.column("system", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("id", .text).notNull()
+                t.primaryKey(["key", "system", "object", "id"])
+            }
+            try db.create(index: "match_keys_record", on: "match_keys", columns: ["system", "object", "id"])
+        }
         return migrator
     }
 }

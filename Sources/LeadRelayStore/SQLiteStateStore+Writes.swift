@@ -36,6 +36,14 @@ extension SQLiteStateStore {
                 try db.execute(sql: "INSERT INTO rejects (system, object, record_id, reason, seen_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [reject.system.rawValue, reject.object, reject.id, reject.reason, time])
             }
+            for (ref, keys) in cycle.matchKeys {
+                try db.execute(sql: "DELETE FROM match_keys WHERE system = ? AND object = ? AND id = ?",
+                               arguments: [ref.system.rawValue, ref.object, ref.id])
+                for key in Set(keys) {
+                    try db.execute(sql: "INSERT OR IGNORE INTO match_keys (key, system, object, id) VALUES (?, ?, ?, ?)",
+                                   arguments: [key, ref.system.rawValue, ref.object, ref.id])
+                }
+            }
             try Self.apply(cycle.plan, db, time: time)
         }
     }

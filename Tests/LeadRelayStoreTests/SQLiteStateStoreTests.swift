@@ -39,13 +39,13 @@ struct SQLiteStateStoreTests {
     func opens() throws {
         let store = try open()
         #expect(try store.journalMode() == "wal")
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys"])
         let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let folder = try FileManager.default.attributesOfItem(atPath: (store.path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         // Re-opening an existing store migrates nothing twice.
-        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields"])
+        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys"])
     }
 
     @Test("a cycle commits snapshots, watermarks, links, scores, assignments and outbox together")
@@ -132,5 +132,30 @@ struct SQLiteStateStoreTests {
         try await store.commit(CycleCommit(snapshots: records, plan: plan), at: now)
         #expect(try await store.snapshots(records.map(\.ref)).count == 1300)
         #expect(try await store.people(Set(records.map { "email:p\($0.ref.id)@x.io" })).links.count == 1300)
+    }
+
+    @Test("enrichment provenance is replaced per person and survives re-opening; provider answers are cached with their time")
+    func enrichment() async throws {
+        let store = try open()
+        let person = "email:pat@acme.io"
+        let first = [EnrichedValue(field: "industry", value: "Technology", source: "provider", filledAt: now),
+                     EnrichedValue(field: "employees", value: "40", source: "csv", filledAt: now, replaced: "4")]
+        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(first), reason: "e")])), at: now)
+        #expect(try await open().people([person]).enriched[person] == Dictionary(uniqueKeysWithValues: first.map { ($0.field, $0) }))
+        // The next set replaces the last; an empty one clears it.
+        let second = [EnrichedValue(field: "territory", value: "east", source: "rules", filledAt: now.addingTimeInterval(60))]
+        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(second), reason: "e")])), at: now)
+        #expect(try await store.people([person]).enriched[person].map { Array($0.keys) } == ["territory"])
+        #expect(try await store.enrichmentCounts() == ["rules": 1])
+        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich([]), reason: "e")])), at: now)
+        #expect(try await store.people([person]).enriched[person] == nil)
+
+        try await store.saveProviderAnswers([ProviderAnswer(domain: "acme.io", fields: ["industry": "Technology"], fetchedAt: now),
+                                             ProviderAnswer(domain: "nobody.example", fields: nil, fetchedAt: now)])
+        let answers = try await open().providerAnswers(["acme.io", "nobody.example", "never-asked.example"])
+        #expect(answers["acme.io"]?.fields == ["industry": "Technology"])
+        #expect(answers["nobody.example"] != nil && answers["nobody.example"]?.fields == nil)
+        #expect(answers["nobody.example"]?.fetchedAt == now)
+        #expect(answers["never-asked.example"] == nil)
     }
 }

@@ -75,9 +75,7 @@ public struct DuplicateFinder: Sendable {
     /// The links the clustering rests on, with their scores (for `--pairs` and reports).
     public func links(_ candidates: [Candidate]) -> [(a: String, b: String, score: Double, evidence: String)] {
         scoredPairs(candidates).filter { $0.score >= threshold }.map { pair in
-            let evidence = self.evidence(candidates[pair.a], candidates[pair.b])
-                .map { "\($0.field) \($0.weight >= 0 ? "+" : "")\(Self.points($0.weight))" }.joined(separator: "; ")
-            return (candidates[pair.a].id, candidates[pair.b].id, pair.score, evidence)
+            (candidates[pair.a].id, candidates[pair.b].id, pair.score, evidenceText(candidates[pair.a], candidates[pair.b]))
         }
         .sorted { ($0.a, $0.b) < ($1.a, $1.b) }
     }
@@ -126,25 +124,8 @@ public struct DuplicateFinder: Sendable {
     func scoredPairs(_ candidates: [Candidate]) -> [Pair] {
         // Keys are kept as their hashes: a million records make millions of keys, and a rare collision only costs a comparison.
         var blocks: [Int: [Int32]] = [:]
-        func block(_ key: String, _ index: Int) { blocks[key.hashValue, default: []].append(Int32(index)) }
         for (index, c) in candidates.enumerated() {
-            if let email = c.email, c.emailClass != .role { block("e:" + email, index) }
-            if let phone = c.phone { block("p:" + phone, index) }
-            // Names alone are too common to block on at scale: pair them with the company (and a typo-tolerant prefix).
-            if let first = c.first, let last = c.last, let company = c.company {
-                let pair = [first, last].sorted()   // swapped first and last land in the same block
-                block("n:\(pair[0])|\(pair[1])|\(company)", index)
-                block("c:\(company)|\(first)|\(last.prefix(2))", index)
-                block("c:\(company)|\(last)|\(first.prefix(1))", index)
-            } else if let first = c.first, let last = c.last {
-                let pair = [first, last].sorted()
-                block("n:\(pair[0])|\(pair[1])|\(c.region ?? "")", index)
-            }
-        }
-        for (index, c) in candidates.enumerated() {
-            for (name, extra) in c.extras where extra.kind == .identifier || extra.kind == .phone {
-                block("x:\(name):\(extra.value)", index)
-            }
+            Self.blockingKeys(c) { blocks[$0.hashValue, default: []].append(Int32(index)) }
         }
         var seen = Set<Int64>()
         var pairs: [Pair] = []
@@ -159,6 +140,36 @@ public struct DuplicateFinder: Sendable {
             }
         }
         return pairs
+    }
+
+    /// The blocking keys of one record: records that share none are never compared.
+    public static func blockingKeys(_ c: Candidate) -> [String] {
+        var keys: [String] = []
+        blockingKeys(c) { keys.append($0) }
+        return keys
+    }
+
+    static func blockingKeys(_ c: Candidate, _ key: (String) -> Void) {
+        if let email = c.email, c.emailClass != .role { key("e:" + email) }
+        if let phone = c.phone { key("p:" + phone) }
+        // Names alone are too common to block on at scale: pair them with the company (and a typo-tolerant prefix).
+        if let first = c.first, let last = c.last, let company = c.company {
+            let pair = [first, last].sorted()   // swapped first and last land in the same block
+            key("n:\(pair[0])|\(pair[1])|\(company)")
+            key("c:\(company)|\(first)|\(last.prefix(2))")
+            key("c:\(company)|\(last)|\(first.prefix(1))")
+        } else if let first = c.first, let last = c.last {
+            let pair = [first, last].sorted()
+            key("n:\(pair[0])|\(pair[1])|\(c.region ?? "")")
+        }
+        for (name, extra) in c.extras.sorted(by: { $0.key < $1.key }) where extra.kind == .identifier || extra.kind == .phone {
+            key("x:\(name):\(extra.value)")
+        }
+    }
+
+    /// The evidence of a pair as text: `name +5; phone +6; company +2`.
+    public func evidenceText(_ x: Candidate, _ y: Candidate) -> String {
+        evidence(x, y).map { "\($0.field) \($0.weight >= 0 ? "+" : "")\(Self.points($0.weight))" }.joined(separator: "; ")
     }
 
     /// Log-odds-style evidence that two records are one person (positive) or two (negative).

@@ -17,17 +17,26 @@ public struct IdentityResolver: Sendable {
     ///   - records: records to place (any order).
     ///   - existing: links the store already holds, record → person key.
     /// - Returns: person key → that person's records, sorted by ref.
-    public func group(_ records: [SourceRecord], existing: [RecordRef: String]) -> [String: [SourceRecord]] {
+    ///   - matches: records placed by evidence this cycle (`IdentityLinker`), record → person.
+    public func group(_ records: [SourceRecord], existing: [RecordRef: String],
+                      matches: [RecordRef: IdentityLinker.Match] = [:]) -> [String: [SourceRecord]] {
         var people: [String: [SourceRecord]] = [:]
         for record in records.sorted(by: { $0.ref < $1.ref }) {
-            people[key(for: record, existing: existing), default: []].append(record)
+            people[key(for: record, existing: existing, matches: matches), default: []].append(record)
         }
         return people
     }
 
-    /// The person key of one record: its stored link, else its email, else the record itself.
-    public func key(for record: SourceRecord, existing: [RecordRef: String]) -> String {
+    /// The person key of one record: its stored link, else the person evidence placed it with, else its mailbox,
+    /// else the record itself.
+    public func key(for record: SourceRecord, existing: [RecordRef: String], matches: [RecordRef: IdentityLinker.Match] = [:]) -> String {
         if let linked = existing[record.ref] { return linked }
+        if let match = matches[record.ref] { return match.personKey }
+        return deterministicKey(for: record)
+    }
+
+    /// The key a record's own fields give: its mailbox, else the record itself (role inboxes included).
+    public func deterministicKey(for record: SourceRecord) -> String {
         if let email = identifier.canonicalValue(from: record) {
             // A shared inbox (info@, sales@) is many people: it never links records by itself.
             if EmailClass.of(email) == .role { return "ref:\(record.ref)" }

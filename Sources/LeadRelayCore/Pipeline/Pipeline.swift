@@ -19,7 +19,7 @@ public struct Pipeline: Sendable {
         var plan = Plan(generatedAt: input.now)
         guard let identifier = mapping.identifierField else { return plan }
         let resolver = IdentityResolver(identifier: identifier)
-        let people = resolver.group(input.records, existing: input.links)
+        let people = resolver.group(input.records, existing: input.links, matches: input.matches)
         let activitiesByRef = Dictionary(grouping: input.activities, by: \.subject)
         var state = input.routingState
         let enricher = enrichment.chain(provider: input.providerCompanies)
@@ -36,7 +36,7 @@ public struct Pipeline: Sendable {
         for (personKey, records) in people.sorted(by: { $0.key < $1.key }) {
             for record in records where input.links[record.ref] == nil && !relinked.contains(record.ref) {
                 plan.changes.append(PlanChange(personKey: personKey, action: .link(record.ref),
-                                               reason: linkReason(record, personKey: personKey)))
+                                               reason: linkReason(record, personKey: personKey, match: input.matches[record.ref])))
             }
             let live = records.filter { !$0.deleted }
             guard !live.isEmpty else { continue }
@@ -181,8 +181,11 @@ public struct Pipeline: Sendable {
         return fields
     }
 
-    func linkReason(_ record: SourceRecord, personKey: String) -> String {
-        personKey.hasPrefix("email:")
+    func linkReason(_ record: SourceRecord, personKey: String, match: IdentityLinker.Match?) -> String {
+        if let match, match.personKey == personKey {
+            return "\(record.ref) matches \(match.matched) by evidence (\(match.evidence); score \(Condition.format(match.score)))"
+        }
+        return personKey.hasPrefix("email:")
             ? "\(record.ref) has email \(personKey.dropFirst("email:".count))"
             : "\(record.ref) has no usable email; tracked on its own"
     }

@@ -9,6 +9,8 @@ public struct PipelineInput: Sendable {
     public var activities: [Activity]
     /// Links already stored, record → person key.
     public var links: [RecordRef: String]
+    /// Records placed with a person by evidence this cycle (not by mailbox), with that evidence.
+    public var matches: [RecordRef: IdentityLinker.Match] = [:]
     /// Person key → rep id for people already assigned.
     public var assignments: [String: String]
     /// Person key → total score stored last time (so unchanged scores are not re-planned).

@@ -9,6 +9,8 @@ public struct CycleCommit: Sendable {
     public var watermarks: [String: Watermark]
     public var plan: Plan
     public var rejected: [RejectedRecord]
+    /// Record → its blocking keys (replacing the stored ones; empty removes them).
+    public var matchKeys: [RecordRef: [String]] = [:]
 
     public init(snapshots: [SourceRecord] = [], accounts: [Account] = [], activities: [Activity] = [],
                 watermarks: [String: Watermark] = [:], plan: Plan, rejected: [RejectedRecord] = []) {
@@ -104,6 +106,8 @@ public protocol StateStore: Sendable {
     func pendingOutbox(limit: Int) async throws -> [OutboxEntry]
     func markDone(_ id: Int64, resultID: String?, at now: Date) async throws
     func markFailed(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
+    /// Records holding any of these blocking keys, skipping keys shared by more than `perKeyLimit` records (too common to tell).
+    func matchCandidates(_ keys: [String], perKeyLimit: Int) async throws -> [RecordRef]
     /// The enrichment provider's cached answers for these domains (those asked before).
     func providerAnswers(_ domains: [String]) async throws -> [String: ProviderAnswer]
     /// Caches provider answers (outside the cycle's transaction: an answer is worth keeping even if the cycle fails).

@@ -151,7 +151,23 @@ public struct SyncEngine: Sendable {
         let resolver = IdentityResolver(identifier: identifier)
         let touchedRefs = changed.map(\.ref) + newActivities.map(\.subject)
         let existingLinks = try await store.links(for: Array(Set(touchedRefs)))
-        var keys = Set(changed.map { resolver.key(for: $0, existing: existingLinks) })
+        // Records seen for the first time are placed by evidence where their mailbox says nothing (IdentityLinker).
+        let linker = IdentityLinker(mapping: mapping)
+        let isPerson = { (ref: RecordRef) in ref.object == mapping.objectName(in: ref.system) }
+        let unlinked = changed.filter { existingLinks[$0.ref] == nil && !$0.deleted && isPerson($0.ref) }
+        var matches: [RecordRef: IdentityLinker.Match] = [:]
+        if !unlinked.isEmpty {
+            let unlinkedRefs = Set(unlinked.map(\.ref))
+            let candidateRefs = try await store.matchCandidates(unlinked.flatMap(linker.blockingKeys), perKeyLimit: Self.matchKeyLimit)
+                .filter { !unlinkedRefs.contains($0) }
+            let candidateLinks = try await store.links(for: candidateRefs)
+            let changedByRef = Dictionary(changed.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+            let known = try await store.snapshots(Array(candidateLinks.keys)).compactMap { stored -> (record: SourceRecord, key: String)? in
+                candidateLinks[stored.ref].map { (changedByRef[stored.ref] ?? stored, $0) }
+            }
+            matches = linker.matches(new: unlinked.map { ($0, resolver.deterministicKey(for: $0)) }, known: known)
+        }
+        var keys = Set(changed.map { resolver.key(for: $0, existing: existingLinks, matches: matches) })
         if backfill {
             // Every person again, and only people: account links (`domain:` keys) belong to the account reconciliation.
             let personLinks = try await store.allLinks().filter { $0.key.object == mapping.objectName(in: $0.key.system) }
@@ -201,6 +217,7 @@ public struct SyncEngine: Sendable {
             links: existingLinks.merging(people.links) { a, _ in a }, assignments: people.assignments,
             previousScores: people.scores, routingState: try await store.routingState(), synced: people.synced, now: now)
         input.enriched = people.enriched
+        input.matches = matches
         input.providerCompanies = providerCompanies
         var plan = pipeline.plan(input)
         plan.changes += accountChanges
@@ -235,13 +252,20 @@ public struct SyncEngine: Sendable {
             }
             rejected += item.leads.rejected + item.accounts.rejected + item.activities.rejected
         }
-        let commit = CycleCommit(snapshots: changed + changedAccountRecords, accounts: changedAccounts, activities: newActivities,
+        var commit = CycleCommit(snapshots: changed + changedAccountRecords, accounts: changedAccounts, activities: newActivities,
                                  watermarks: watermarks, plan: plan, rejected: rejected)
+        // The match index follows every person record that changed (and, on a back-fill, every person record read).
+        for record in (backfill ? Array(records.values) : changed) where isPerson(record.ref) {
+            commit.matchKeys[record.ref] = linker.blockingKeys(record)
+        }
         var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
         result.backfill = backfill
         result.echoesSuppressed = Self.echoes(changed: changed, stored: stored, links: input.links, synced: people.synced, mapping: mapping)
         return result
     }
+
+    /// A blocking key shared by more records than this is too common to compare on (a switchboard number).
+    static let matchKeyLimit = 50
 
     /// Where the fingerprint of the mapping last reconciled is kept.
     static let mappingStream = "mapping.fingerprint"
