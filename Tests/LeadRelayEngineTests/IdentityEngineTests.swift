@@ -1,0 +1,60 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+@testable import LeadRelayEngine
+import LeadRelayStore
+import Testing
+
+@Suite("Identity resolution in the daemon, against the generator's truth")
+struct IdentityEngineTests {
+    @Test("the daemon's links join records the truth says are one person, and almost never two people; evidence links are kept in the index")
+    func againstTruth() async throws {
+        let simulator = CRMSimulator()
+        let seeded = try await SeedGenerator(options: .init(seed: 23, people: 400)).populate(simulator.state)
+        try await simulator.withRunning { endpoints in
+            let workspace = try TestWorkspace()
+            try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: false)
+            let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+            let store = try SQLiteStateStore(path: configuration.storePath)
+            let engine = SyncEngine(configuration: configuration, connectors: try ConnectorFactory.connectors(configuration), store: store)
+            let first = try await engine.runCycle()
+            let links = try await store.allLinks().filter { $0.key.object == "contacts" || $0.key.object == "Lead" }
+            let truth = seeded.truth.personIndex()
+            var people: [String: Int] = [:]
+            var numbers: [String: Int] = [:]
+            var predicted: [String: String] = [:]
+            for (ref, person) in links {
+                let id = "\(ref.system.rawValue)/\(ref.object)/\(ref.id)"
+                guard let truePerson = truth[id] else { continue }
+                predicted[id] = person
+                if numbers[truePerson] == nil { numbers[truePerson] = numbers.count }
+                people[id] = numbers[truePerson]
+            }
+            let quality = ClusterQuality(predicted: predicted, truth: people)
+            #expect(predicted.count >= 500)
+            #expect(quality.precision >= 0.98, "pairwise precision \(quality.precision)")
+            #expect(quality.recall >= 0.95, "pairwise recall \(quality.recall)")
+            let byEvidence = first.plan.changes.filter { change in
+                if case .link = change.action { change.reason.contains("by evidence") } else { false }
+            }
+            #expect(!byEvidence.isEmpty, "some records are linked by evidence, not by mailbox")
+
+            // A new contact with a personal address, the same phone as a known lead: linked in the next cycle by evidence.
+            let leads = await simulator.state.salesforceRecords("Lead")
+            func text(_ value: SalesforceValue?) -> String? { if case .string(let text)? = value, !text.isEmpty { text } else { nil } }
+            let usable = leads.filter { text($0.fields["Phone"]) != nil && text($0.fields["FirstName"]) != nil && text($0.fields["Company"]) != nil }
+            let lead = try #require(usable.first)
+            let leadRef = RecordRef(system: .salesforce, object: "Lead", id: lead.id)
+            let person = try #require(try await store.links(for: [leadRef])[leadRef])
+            let id = try await simulator.state.createHubSpotRecord("contacts", properties: [
+                "email": "someone.\(UUID().uuidString.prefix(6).lowercased())@gmail.com", "firstname": text(lead.fields["FirstName"])!,
+                "lastname": text(lead.fields["LastName"])!, "company": text(lead.fields["Company"])!, "phone": text(lead.fields["Phone"])!])
+            let second = try await engine.runCycle()
+            let newRef = RecordRef(system: .hubspot, object: "contacts", id: String(id))
+            let link = second.plan.changes.first { if case .link(let ref) = $0.action { ref == newRef } else { false } }
+            #expect(link?.personKey == person)
+            #expect(link?.reason.contains("phone +6") == true, "\(link?.reason ?? "no link")")
+        }
+    }
+}
