@@ -64,7 +64,7 @@ extension SQLiteStateStore {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO assignments (person_key, rep_id, rule, reason, assigned_at, open) VALUES (?, ?, ?, ?, ?, 1)
                     """, arguments: [change.personKey, rep, decision.rule, decision.reason, time])
-            case .lifecycle:
+            case .lifecycle, .duplicates:
                 continue
             case .write(let write):
                 try enqueue(.write(write), key: write.idempotencyKey, change: change, db, time: time)

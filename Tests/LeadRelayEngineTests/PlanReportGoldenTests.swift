@@ -36,6 +36,9 @@ struct PlanReportGoldenTests {
                               replaced: "Hospital | Care"),
                 EnrichedValue(field: "territory", value: "northeast", source: "rules", filledAt: Date(timeIntervalSince1970: 1_760_000_100)),
             ]), reason: "enriched employees, industry, territory"),
+            PlanChange(personKey: person, action: .duplicates(DuplicateSet(system: .hubspot, survivor: hs, duplicates: [
+                .init(ref: RecordRef(system: .hubspot, object: "contacts", id: "58"), evidence: "phone +6; name +5; company +2"),
+            ])), reason: "2 hubspot records of one person"),
             PlanChange(personKey: person, action: .assign(decision), reason: decision.reason),
             PlanChange(personKey: person, action: .write(owner), reason: owner.reason!),
             PlanChange(personKey: person, action: .notify(Notification(repID: "ana", repEmail: "ana@example.com",

@@ -244,11 +244,9 @@ struct FixedPointTests {
             for (ref, person) in people { byPerson[person, default: []].append(ref) }
             var checked = 0
             for refs in byPerson.values {
-                // A person with two records in one system (a personal and a work address) is reconciled newest to newest.
+                // A person with two records in one system (a personal and a work address) is reconciled survivor to survivor.
                 let snapshots = try await rig.store.snapshots(refs).filter { !$0.deleted }
-                func newest(_ system: CRMSystem) -> RecordRef? {
-                    snapshots.filter { $0.ref.system == system }.max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }?.ref
-                }
+                func newest(_ system: CRMSystem) -> RecordRef? { rig.configuration.mapping.primaryRecord(in: system, of: snapshots)?.ref }
                 guard let hs = newest(.hubspot), let sf = newest(.salesforce),
                       let contact = await rig.simulator.state.hubspotRecord("contacts", id: Int(hs.id)!), !contact.archived,
                       let lead = await rig.simulator.state.salesforceRecord("Lead", id: sf.id) else { continue }

@@ -40,6 +40,8 @@ enum HubSpotSchema {
             text("hs_lead_disqualification_reason", "Disqualification reason"),
             // A custom date property, as RevOps teams add for hand-off dates: date values must be midnight UTC.
             HubSpotProperty(name: "sales_handoff_date", label: "Sales hand-off date", type: "date", fieldType: "date", options: []),
+            // The custom property LeadRelay's set-up asks for: a duplicate's survivor.
+            text("leadrelay_duplicate_of", "Duplicate of (LeadRelay)"),
             HubSpotProperty(name: "hs_merged_object_ids", label: "Merged Contact IDs", type: "enumeration", fieldType: "checkbox",
                             options: [], readOnlyValue: true),
             HubSpotProperty(name: "associatedcompanyid", label: "Primary Associated Company ID", type: "number", fieldType: "number",

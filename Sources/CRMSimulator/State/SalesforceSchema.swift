@@ -58,6 +58,8 @@ enum SalesforceSchema {
         SalesforceField(name: "ConvertedOpportunityId", type: "reference", length: 18, createable: false, updateable: false, referenceTo: ["Opportunity"], relationshipName: "ConvertedOpportunity"),
         SalesforceField(name: "MasterRecordId", type: "reference", length: 18, createable: false, updateable: false, referenceTo: ["Lead"], relationshipName: "MasterRecord"),
         system("LastActivityDate", "date"),
+        // The custom field LeadRelay's set-up asks for: a duplicate's survivor.
+        SalesforceField(name: "LeadRelay_Duplicate_Of__c", type: "string", length: 18),
     ])
 
     static let taskStatuses = ["Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"]

@@ -74,6 +74,12 @@ public enum DefaultFiles {
           TELECOMMUNICATIONS: Telecommunications
           MARKETING_AND_ADVERTISING: Media
       owner:         { hubspot: hubspot_owner_id, salesforce: OwnerId,           type: owner,   rule: leadrelay }
+    # Duplicates of one person within one CRM (personal and work addresses, a re-import): the survivor is chosen by
+    # the rules in order (owned, most-complete, oldest, newest); every other record gets the survivor's id in the
+    # flag field, so reps and reports can filter them out. The two custom fields must exist (leadrelay audit checks).
+    duplicates:
+      flag: { hubspot: leadrelay_duplicate_of, salesforce: LeadRelay_Duplicate_Of__c }
+      survivor: [owned, most-complete, oldest]
     """ + "\n"
 
     /// `systemd/scoring.yaml`

@@ -12,23 +12,37 @@ public struct FieldMerger: Sendable {
         public var from: RecordRef?
     }
 
-    /// Merges the newest record of each system into canonical fields.
+    /// Merges the primary record of each system (the duplicate policy's survivor, else the newest) into canonical fields.
     ///
-    /// `records` may hold at most one record per system that matters; when a
-    /// person has several in one system (duplicates), the newest is used.
+    /// When a person has several records in one system, a field blank on the primary takes the value of the newest
+    /// other record that has one: the survivor's values win, duplicates only fill gaps.
     public func merge(_ records: [SourceRecord]) -> [String: Choice] {
-        let newest = Dictionary(grouping: records, by: \.ref.system)
-            .compactMapValues { $0.max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) } }
+        var primary: [CRMSystem: SourceRecord] = [:]
+        var others: [CRMSystem: [SourceRecord]] = [:]
+        for system in CRMSystem.allCases {
+            let inSystem = records.filter { $0.ref.system == system }
+            guard let chosen = mapping.primaryRecord(in: system, of: inSystem)
+                ?? inSystem.max(by: { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }) else { continue }
+            primary[system] = chosen
+            others[system] = inSystem.filter { $0.ref != chosen.ref }.sorted { ($0.modifiedAt, $0.ref.id) > ($1.modifiedAt, $1.ref.id) }
+        }
         var result: [String: Choice] = [:]
         for field in mapping.fields {
-            result[field.canonical] = choose(field, hubspot: newest[.hubspot], salesforce: newest[.salesforce])
+            result[field.canonical] = choose(field, hubspot: primary[.hubspot], salesforce: primary[.salesforce],
+                                             fallback: { system in
+                                                 for record in others[system] ?? [] {
+                                                     if let value = field.canonicalValue(from: record) { return Choice(value: value, from: record.ref) }
+                                                 }
+                                                 return nil
+                                             })
         }
         return result
     }
 
-    func choose(_ field: FieldMapping, hubspot: SourceRecord?, salesforce: SourceRecord?) -> Choice {
-        let hs = hubspot.flatMap { record in field.canonicalValue(from: record).map { Choice(value: $0, from: record.ref) } }
-        let sf = salesforce.flatMap { record in field.canonicalValue(from: record).map { Choice(value: $0, from: record.ref) } }
+    func choose(_ field: FieldMapping, hubspot: SourceRecord?, salesforce: SourceRecord?,
+                fallback: (CRMSystem) -> Choice? = { _ in nil }) -> Choice {
+        let hs = hubspot.flatMap { record in field.canonicalValue(from: record).map { Choice(value: $0, from: record.ref) } } ?? fallback(.hubspot)
+        let sf = salesforce.flatMap { record in field.canonicalValue(from: record).map { Choice(value: $0, from: record.ref) } } ?? fallback(.salesforce)
         let empty = Choice(value: nil, from: nil)
         switch field.rule {
         case .twoWay:

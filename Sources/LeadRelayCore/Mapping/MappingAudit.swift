@@ -56,6 +56,20 @@ public struct MappingAudit: Sendable {
             .hubspot: Dictionary(hubspot.map { ($0.name, $0) }) { a, _ in a },
             .salesforce: Dictionary(salesforce.map { ($0.name, $0) }) { a, _ in a },
         ]
+        for (system, name) in (mapping.duplicates?.flag ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let path = ["duplicates", "flag", system == .hubspot ? "hubspot" : "salesforce"]
+            guard let schema = schemas[system]?[name] else {
+                findings.append(.init(.error, "missing-field", path,
+                                      "\(system.displayName) has no \(mapping.objectName(in: system)) field '\(name)'; create it (text, 18+ characters) or remove the flag"))
+                continue
+            }
+            if !schema.updateable {
+                findings.append(.init(.error, "not-updateable", path, "the duplicate flag '\(name)' cannot be updated through the API"))
+            }
+            if let length = schema.length, length < 18 {
+                findings.append(.init(.error, "target-shorter", path, "'\(name)' holds \(length) characters; a Salesforce id needs 18"))
+            }
+        }
         for field in mapping.fields {
             let path = ["fields", field.canonical]
             for system in CRMSystem.allCases.sorted() {
@@ -177,7 +191,7 @@ public struct MappingAudit: Sendable {
         for system in CRMSystem.allCases.sorted() {
             let records = samples.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
             guard !records.isEmpty else { continue }
-            let mapped = Set(mapping.fields.compactMap { $0.name(in: system) }).union(Self.managedByLeadRelay)
+            let mapped = Set(mapping.fields.compactMap { $0.name(in: system) }).union(Self.managedByLeadRelay).union(mapping.duplicates?.flag[system].map { [$0] } ?? [])
             var counts: [String: Int] = [:]
             for record in records {
                 for (name, value) in record.fields where value.map({ !$0.isEmpty }) == true && !mapped.contains(name) {

@@ -4,15 +4,14 @@ public struct MappingReconciler: Sendable {
 
     public init(mapping: MappingSet) { self.mapping = mapping }
 
-    /// Reconciles every mapped field of one entity present in both systems (their newest live record in each).
+    /// Reconciles every mapped field of one entity present in both systems (its primary live record in each: the
+    /// duplicate policy's survivor, else the newest).
     ///
     /// Returns a decision for each field whose value is new to the store, and one update per record to write.
     public func reconcile(_ live: [SourceRecord], synced: [String: String?]) -> (decisions: [FieldDecision], writes: [RecordWrite]) {
-        func newest(_ system: CRMSystem) -> SourceRecord? {
-            live.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
-                .max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }
+        guard let hubspot = mapping.primaryRecord(in: .hubspot, of: live), let salesforce = mapping.primaryRecord(in: .salesforce, of: live) else {
+            return ([], [])
         }
-        guard let hubspot = newest(.hubspot), let salesforce = newest(.salesforce) else { return ([], []) }
         var decisions: [FieldDecision] = []
         var fields: [CRMSystem: [String: String]] = [:]
         var reasons: [CRMSystem: [String]] = [:]

@@ -21,10 +21,20 @@ public struct MappingFile: Sendable, Decodable {
         public var overflow: String?
     }
 
+    public struct Duplicates: Sendable, Decodable {
+        public struct Flag: Sendable, Decodable {
+            public var hubspot: String?
+            public var salesforce: String?
+        }
+        public var flag: Flag?
+        public var survivor: [String]?
+    }
+
     public var object: String
     public var hubspot: ObjectName
     public var salesforce: ObjectName
     public var fields: [String: Entry]
+    public var duplicates: Duplicates?
 }
 
 extension MappingSet {
@@ -100,9 +110,27 @@ extension MappingSet {
         if !fields.contains(where: { $0.identifier }) && !fields.contains(where: { $0.canonical == "email" }) {
             issues.append(ConfigIssue(path: ["fields"], "no field identifies a person: mark the email field with identifier: true"))
         }
+        var policy: DuplicatePolicy?
+        if let block = file.duplicates {
+            var flag: [CRMSystem: String] = [:]
+            if let name = block.flag?.hubspot { flag[.hubspot] = name }
+            if let name = block.flag?.salesforce { flag[.salesforce] = name }
+            for (system, name) in flag where fields.contains(where: { $0.name(in: system) == name }) {
+                issues.append(ConfigIssue(path: ["duplicates", "flag", system.rawValue], "'\(name)' is a mapped field; the flag needs a field of its own"))
+            }
+            var rules: [DuplicatePolicy.SurvivorRule] = []
+            for (index, raw) in (block.survivor ?? []).enumerated() {
+                if let rule = DuplicatePolicy.SurvivorRule(rawValue: raw) { rules.append(rule) } else {
+                    issues.append(ConfigIssue(path: ["duplicates", "survivor", String(index)],
+                        "unknown survivor rule '\(raw)'; expected one of \(DuplicatePolicy.SurvivorRule.allCases.map(\.rawValue).joined(separator: ", "))"))
+                }
+            }
+            policy = DuplicatePolicy(flag: flag, survivor: rules.isEmpty ? DuplicatePolicy.defaultSurvivor : rules)
+        }
         if !issues.isEmpty { throw ConfigIssues(issues) }
         self.init(object: file.object, hubspotObject: file.hubspot.object,
                   salesforceObject: file.salesforce.object, fields: fields)
+        self.duplicates = policy
     }
 }
 

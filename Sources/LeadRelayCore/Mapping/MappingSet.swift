@@ -6,6 +6,8 @@ public struct MappingSet: Sendable, Hashable {
     public var salesforceObject: String
     /// Entries sorted by canonical name, so every run reads them in one order.
     public var fields: [FieldMapping]
+    /// What to do with a person's duplicate records in one CRM; `nil`: they are linked, nothing more.
+    public var duplicates: DuplicatePolicy?
 
     public init(object: String, hubspotObject: String, salesforceObject: String, fields: [FieldMapping]) {
         self.object = object
@@ -21,6 +23,11 @@ public struct MappingSet: Sendable, Hashable {
             text += "|\(field.canonical):\(field.hubspot ?? "-"):\(field.salesforce ?? "-"):\(field.type.rawValue):\(field.rule.rawValue):\(field.clearBlanks)"
             text += ":" + field.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             text += ":\(field.textCase?.rawValue ?? "-"):\(field.defaultValue ?? "-"):\(field.maxLength ?? 0):\(field.overflow.rawValue)"
+        }
+        if let duplicates {
+            // A new flag field or survivor rule re-flags every person.
+            text += "|duplicates:" + CRMSystem.allCases.sorted().map { duplicates.flag[$0] ?? "-" }.joined(separator: ",")
+            text += ":" + duplicates.survivor.map(\.rawValue).joined(separator: ",")
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
@@ -39,9 +46,18 @@ public struct MappingSet: Sendable, Hashable {
         system == .hubspot ? hubspotObject : salesforceObject
     }
 
+    /// The record of `system` that is kept in sync, owned and routed: the survivor when the mapping has a duplicate
+    /// policy, else the newest. `nil` when the entity has no live record there.
+    public func primaryRecord(in system: CRMSystem, of records: [SourceRecord]) -> SourceRecord? {
+        let candidates = records.filter { $0.ref.system == system && $0.ref.object == objectName(in: system) && !$0.deleted }
+        guard !candidates.isEmpty else { return nil }
+        if let duplicates { return duplicates.survivor(of: candidates, mapping: self) }
+        return candidates.max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }
+    }
+
     /// Every field name to request from `system` when polling.
     public func fieldNames(in system: CRMSystem) -> [String] {
-        fields.compactMap { $0.name(in: system) }
+        fields.compactMap { $0.name(in: system) } + (duplicates?.flag[system].map { [$0] } ?? [])
     }
 
     /// The mapping that carries the record owner (rule `leadrelay`, type `owner`).

@@ -46,6 +46,13 @@ public struct Pipeline: Sendable {
                 plan.changes.append(PlanChange(personKey: personKey, action: .reconcile(decision), reason: decision.reason))
             }
             var writes = fieldWrites
+            if let policy = mapping.duplicates {
+                let (sets, flags) = flagDuplicates(live, policy: policy)
+                for set in sets {
+                    plan.changes.append(PlanChange(personKey: personKey, action: .duplicates(set), reason: duplicateReason(set, policy: policy)))
+                }
+                for flag in flags { Self.merge(flag, into: &writes) }
+            }
             defer {
                 for write in writes {
                     plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.reason ?? "reconcile mapped fields"))
@@ -90,6 +97,51 @@ public struct Pipeline: Sendable {
         MappingReconciler(mapping: mapping).reconcile(live, synced: synced)
     }
 
+    /// Per CRM, a person's records beyond the survivor: each flagged with the survivor's id; a flag on a record that is no
+    /// longer a duplicate (the survivor, a lone record) is cleared. Writes only where the flag differs.
+    func flagDuplicates(_ live: [SourceRecord], policy: DuplicatePolicy) -> (sets: [DuplicateSet], writes: [RecordWrite]) {
+        var sets: [DuplicateSet] = []
+        var writes: [RecordWrite] = []
+        let linker = IdentityLinker(mapping: mapping)
+        for system in CRMSystem.allCases.sorted() {
+            let records = live.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
+            guard let field = policy.flag[system], let survivor = mapping.primaryRecord(in: system, of: records) else { continue }
+            var changed = false
+            for record in records {
+                let wanted = record.ref == survivor.ref ? nil : survivor.ref.id
+                guard record.value(field) != wanted else { continue }
+                var write = RecordWrite(operation: .update, system: system, object: record.ref.object, id: record.ref.id, fields: [field: wanted ?? ""])
+                write.reason = wanted.map { "duplicate of \(system.rawValue)/\(record.ref.object)/\($0): flag \(field)" }
+                    ?? "no longer a duplicate: clear \(field)"
+                writes.append(write)
+                changed = true
+            }
+            guard changed, records.count > 1 else { continue }
+            let survivorCandidate = linker.candidate(survivor)
+            sets.append(DuplicateSet(system: system, survivor: survivor.ref, duplicates: records.filter { $0.ref != survivor.ref }.map {
+                DuplicateSet.Member(ref: $0.ref, evidence: linker.finder.evidenceText(survivorCandidate, linker.candidate($0)))
+            }))
+        }
+        return (sets, writes)
+    }
+
+    func duplicateReason(_ set: DuplicateSet, policy: DuplicatePolicy) -> String {
+        "\(set.duplicates.count + 1) \(set.system.rawValue) records of one person: \(set.survivor) survives (\(policy.survivor.map(\.rawValue).joined(separator: ", "))); "
+            + set.duplicates.map { "\($0.ref) (\($0.evidence))" }.joined(separator: ", ") + " flagged"
+    }
+
+    /// Adds `write` to `writes`, folding it into an update of the same record: a batch may not name a record twice.
+    static func merge(_ write: RecordWrite, into writes: inout [RecordWrite]) {
+        guard write.operation == .update, let index = writes.firstIndex(where: {
+            $0.operation == .update && $0.system == write.system && $0.object == write.object && $0.id == write.id
+        }) else {
+            writes.append(write)
+            return
+        }
+        writes[index].fields.merge(write.fields) { current, _ in current }
+        writes[index].reason = [writes[index].reason, write.reason].compactMap { $0 }.joined(separator: "; ")
+    }
+
     /// Only people not yet with sales are routed; recycled and disqualified wait for the SLA stage.
     func isRoutable(_ stage: LifecycleStage) -> Bool {
         stage == .subscriber || stage == .lead
@@ -126,8 +178,8 @@ public struct Pipeline: Sendable {
             let ownerField = system == .hubspot ? hubspotOwner : salesforceOwner
             guard let ownerID = system == .hubspot ? rep.hubspotOwnerID : rep.salesforceUserID else { continue }
             var fields = [ownerField: ownerID]
-            let existing = records.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
-                .max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }
+            // With a duplicate policy the owner goes to the surviving record; otherwise to the newest.
+            let existing = mapping.primaryRecord(in: system, of: records)
             if system == .hubspot {
                 let current = existing?.value(CRMFieldNames.hubspotLifecycle).flatMap(LifecycleStage.init(hubspotValue:))
                 // HubSpot only moves the stage forward; never write a stage behind the current one.

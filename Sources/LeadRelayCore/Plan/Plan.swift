@@ -47,6 +47,8 @@ public struct PlanChange: Sendable, Hashable, Codable {
         case reconcile(FieldDecision)
         /// Every field enrichment fills for the person, with provenance (replaces what was recorded; empty clears it).
         case enrich([EnrichedValue])
+        /// The person has several records in one CRM: which survives, and the flag written on the others.
+        case duplicates(DuplicateSet)
     }
 
     public var personKey: String

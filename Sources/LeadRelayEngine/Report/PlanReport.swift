@@ -26,6 +26,8 @@ public struct PlanReport: Sendable {
         public var echoesSuppressed: Int
         /// Fields enrichment filled (or filled differently) this cycle.
         public var fieldsEnriched: Int
+        /// Records flagged as duplicates of a surviving record this cycle.
+        public var duplicatesFlagged: Int
     }
 
     struct Document: Codable {
@@ -45,6 +47,15 @@ public struct PlanReport: Sendable {
         var quarantined: [Quarantined]
         /// Fields enrichment filled this cycle, with provenance.
         var enriched: [Enriched]
+        /// Duplicate records within one CRM: the survivor, each duplicate and the evidence.
+        var duplicates: [Duplicate]
+    }
+
+    struct Duplicate: Codable {
+        var person: String
+        var survivor: String
+        var duplicate: String
+        var evidence: String
     }
 
     struct Enriched: Codable {
@@ -125,7 +136,16 @@ public struct PlanReport: Sendable {
             unrouted: changes.filter { if case .assign(let d) = $0.action { d.repID == nil } else { false } }.count,
             writes: writes, notifications: result.plan.notifications.count, rejectedRecords: result.rejected.count,
             fieldsReconciled: decisions.filter { $0.from != nil }.count, conflicts: decisions.filter(\.conflict).count,
-            echoesSuppressed: result.echoesSuppressed, fieldsEnriched: enriched.count)
+            echoesSuppressed: result.echoesSuppressed, fieldsEnriched: enriched.count, duplicatesFlagged: duplicates.count)
+    }
+
+    /// Every duplicate flagged this cycle, beside its survivor.
+    var duplicates: [Duplicate] {
+        result.plan.changes.flatMap { change -> [Duplicate] in
+            guard case .duplicates(let set) = change.action else { return [] }
+            return set.duplicates.map { Duplicate(person: change.personKey, survivor: set.survivor.description, duplicate: $0.ref.description,
+                                                  evidence: $0.evidence) }
+        }
     }
 
     /// Every enriched field of the people whose enrichment changed, with provenance.
@@ -173,7 +193,7 @@ public struct PlanReport: Sendable {
                             let record = "\(write.system.rawValue)/\(write.object)/\(write.id ?? "(new)")"
                             return Quarantined(person: entry.personKey, record: record, fields: write.fields, error: entry.lastError ?? "",
                                                since: CRMTimestamps.hubspot(entry.finishedAt ?? entry.createdAt))
-                        }, enriched: enriched)
+                        }, enriched: enriched, duplicates: duplicates)
     }
 
     /// Fields where the two systems disagree before this plan is applied, counted per field.
@@ -216,6 +236,7 @@ public struct PlanReport: Sendable {
         - Rejected records: \(s.rejectedRecords)
         - Mapped fields reconciled: \(s.fieldsReconciled) (\(s.conflicts) conflicts); own writes read back and not propagated: \(s.echoesSuppressed)
         - Fields enriched: \(s.fieldsEnriched)
+        - Duplicates flagged: \(s.duplicatesFlagged)
 
         """
         if !doc.assignments.isEmpty {
@@ -241,6 +262,10 @@ public struct PlanReport: Sendable {
             for e in doc.enriched {
                 out += "| \(cell(e.person)) | \(e.field) | \(cell(e.value)) | \(e.source) | \(e.since) | \(cell(e.replaced ?? "—")) |\n"
             }
+        }
+        if !doc.duplicates.isEmpty {
+            out += "\n## Duplicates within one CRM\n\n| person | survivor | duplicate | evidence |\n|---|---|---|---|\n"
+            for d in doc.duplicates { out += "| \(cell(d.person)) | \(d.survivor) | \(d.duplicate) | \(cell(d.evidence)) |\n" }
         }
         if !doc.drift.isEmpty {
             out += "\n## Drift: where HubSpot and Salesforce disagree now\n\n| field | people |\n|---|---:|\n"
@@ -281,6 +306,7 @@ public struct PlanReport: Sendable {
                          f.held ?? (f.writeTo.isEmpty ? "" : "write to " + f.writeTo.joined(separator: ", "))])
         }
         for e in doc.enriched { rows.append(["enriched", e.person, "", e.field, "", "", e.value, e.source, e.replaced.map { "replaced '\($0)'" } ?? "since \(e.since)"]) }
+        for d in doc.duplicates { rows.append(["duplicate", d.person, d.duplicate, "", "", "", d.survivor, "", d.evidence]) }
         for n in doc.notifications { rows.append(["notification", n.person, "", "", "", "", n.rep, "", n.text]) }
         for r in doc.rejected { rows.append(["skipped", "", "\(r.system.rawValue)/\(r.object)/\(r.id ?? "?")", "", "", "", "", "", r.reason]) }
         for q in doc.quarantined {
@@ -319,7 +345,7 @@ public struct PlanReport: Sendable {
             ["Writes", s.writes.isEmpty ? "0" : s.writes.sorted { $0.key < $1.key }.map { "\($0.value) to \($0.key)" }.joined(separator: ", ")],
             ["Notifications", "\(s.notifications)"], ["Rejected records", "\(s.rejectedRecords)"],
             ["Mapped fields reconciled", "\(s.fieldsReconciled)"], ["Conflicts", "\(s.conflicts)"], ["Own writes read back", "\(s.echoesSuppressed)"],
-            ["Fields enriched", "\(s.fieldsEnriched)"],
+            ["Fields enriched", "\(s.fieldsEnriched)"], ["Duplicates flagged", "\(s.duplicatesFlagged)"],
         ]).replacingOccurrences(of: "<table>", with: "<table class=\"counts\">")
         out += table("Reads", ["stream", "read", "changed", "rejected", "API calls"],
                      doc.streams.map { [$0.stream, "\($0.read)", "\($0.changed)", "\($0.rejected)", "\($0.calls)"] })
@@ -334,6 +360,9 @@ public struct PlanReport: Sendable {
         })
         out += table("Enrichment", ["person", "field", "value", "source", "since", "replaced"], doc.enriched.map { e in
             [e.person, e.field, e.value, e.source, e.since, e.replaced ?? "—"]
+        })
+        out += table("Duplicates within one CRM", ["person", "survivor", "duplicate", "evidence"], doc.duplicates.map { d in
+            [d.person, d.survivor, d.duplicate, d.evidence]
         })
         out += table("Drift: where HubSpot and Salesforce disagree now", ["field", "people"],
                      doc.drift.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { [$0.key, "\($0.value)"] })

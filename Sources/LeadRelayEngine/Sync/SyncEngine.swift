@@ -46,7 +46,7 @@ public struct SyncEngine: Sendable {
             result.commit.plan.changes.removeAll {
                 switch $0.action {
                 // Reconciled values are remembered only once they are written; observing must not pretend they were.
-                case .assign, .write, .notify, .lifecycle, .reconcile: true
+                case .assign, .write, .notify, .lifecycle, .reconcile, .duplicates: true
                 case .link, .score, .enrich: false
                 }
             }
