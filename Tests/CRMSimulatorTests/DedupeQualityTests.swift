@@ -23,4 +23,20 @@ struct DedupeQualityTests {
         #expect(quality.f1 >= 0.95, "precision \(quality.precision), recall \(quality.recall)")
         #expect(quality.largestCluster <= 8)
     }
+
+    @Test("streaming the plan gives the same candidates and truth as the whole plan, and keeps no records")
+    func streaming() {
+        var options = SeedGenerator.Options(seed: 4, people: 600)
+        options.events = false
+        let whole = SeedGenerator(options: options).plan()
+        let (candidates, truth) = whole.dedupeCandidates()
+        let streamed = SeedPlan.dedupeCandidates(streaming: SeedGenerator(options: options))
+        #expect(streamed.candidates == candidates)
+        #expect(streamed.person == truth)
+        var seen = 0
+        let plan = SeedGenerator(options: options).streamPlan { _ in seen += 1 }
+        #expect(plan.records.isEmpty)
+        #expect(seen == whole.records.count)
+        #expect(plan.people.map(\.records) == whole.people.map(\.records))
+    }
 }

@@ -7,21 +7,41 @@ extension SeedPlan {
         var person: [String: Int] = [:]
         candidates.reserveCapacity(records.count)
         for (index, record) in records.enumerated() {
-            let id = "r\(index)"
-            switch record.system {
-            case .hubspot:
-                let p = record.hubspot
-                candidates.append(.init(id: id, first: p["firstname"], last: p["lastname"], email: p["email"], phone: p["phone"], company: p["company"],
-                                        region: p["state"], title: p["jobtitle"]))
-            case .salesforce:
-                let f = record.salesforce
-                candidates.append(.init(id: id, first: f["FirstName"]?.flatText, last: f["LastName"]?.flatText, email: f["Email"]?.flatText,
-                                        phone: f["Phone"]?.flatText, company: f["Company"]?.flatText, region: f["State"]?.flatText,
-                                        title: f["Title"]?.flatText))
-            }
-            person[id] = record.person
+            candidates.append(Self.candidate(record, id: "r\(index)"))
+            person["r\(index)"] = record.person
         }
         return (candidates, person)
+    }
+
+    /// The candidates and truth of `generator`'s plan, built as records are decided: no record is kept, so a million
+    /// records cost their candidates, not the plan's dictionaries. Same ids and values as `plan().dedupeCandidates()`.
+    public static func dedupeCandidates(streaming generator: SeedGenerator) -> (candidates: [DuplicateFinder.Candidate], person: [String: Int]) {
+        final class Collector {
+            var candidates: [DuplicateFinder.Candidate] = []
+            var person: [String: Int] = [:]
+        }
+        let collector = Collector()
+        collector.candidates.reserveCapacity(generator.options.people * 3 / 2)
+        _ = generator.streamPlan { record in
+            let id = "r\(collector.candidates.count)"
+            collector.candidates.append(candidate(record, id: id))
+            collector.person[id] = record.person
+        }
+        return (collector.candidates, collector.person)
+    }
+
+    static func candidate(_ record: Record, id: String) -> DuplicateFinder.Candidate {
+        switch record.system {
+        case .hubspot:
+            let p = record.hubspot
+            return .init(id: id, first: p["firstname"], last: p["lastname"], email: p["email"], phone: p["phone"], company: p["company"],
+                         region: p["state"], title: p["jobtitle"])
+        case .salesforce:
+            let f = record.salesforce
+            return .init(id: id, first: f["FirstName"]?.flatText, last: f["LastName"]?.flatText, email: f["Email"]?.flatText,
+                         phone: f["Phone"]?.flatText, company: f["Company"]?.flatText, region: f["State"]?.flatText,
+                         title: f["Title"]?.flatText)
+        }
     }
 
     /// The same records as a CSV export for other tools (`record_id,source,first_name,…`) and the truth (`record_id,person_id`),

@@ -78,6 +78,15 @@ extension SeedGenerator {
         var builder = SeedPlanBuilder(options: options)
         return builder.build()
     }
+
+    /// The same plan, but each record is handed to `body` as it is decided and not kept: for consumers that need
+    /// a million records once (the dedupe benchmark) without holding them all. The returned plan has no records;
+    /// its people still list their records' indices (the order `body` saw them).
+    public func streamPlan(_ body: @escaping (SeedPlan.Record) -> Void) -> SeedPlan {
+        var builder = SeedPlanBuilder(options: options)
+        builder.sink = body
+        return builder.build()
+    }
 }
 
 /// The generator's working state while it builds a plan.
@@ -88,6 +97,10 @@ struct SeedPlanBuilder {
     /// HubSpot's uniqueness keys (trimmed, lower-cased) already taken: a messy variant must not collide.
     var hubspotEmailKeys: Set<String> = []
     var plan: SeedPlan
+    /// Records emitted so far (their indices in `plan.records`, whether kept there or streamed).
+    var emitted = 0
+    /// When set, records go here instead of into `plan.records`.
+    var sink: ((SeedPlan.Record) -> Void)?
 
     init(options: SeedGenerator.Options) {
         self.options = options
@@ -108,7 +121,7 @@ struct SeedPlanBuilder {
         }
         addAccounts(max(5, options.people / 8))
         plan.people.reserveCapacity(options.people)
-        plan.records.reserveCapacity(options.people * 3 / 2)
+        if sink == nil { plan.records.reserveCapacity(options.people * 3 / 2) }
         for index in 0..<options.people { addPerson(index) }
         return plan
     }
@@ -294,8 +307,7 @@ struct SeedPlanBuilder {
         // Drawn either way, so turning events off leaves every other decision of the seed unchanged.
         let events = behaviour()
         if options.events { record.events = events }
-        plan.people[person].records.append(plan.records.count)
-        plan.records.append(record)
+        emit(record)
     }
 
     mutating func addSalesforceLead(_ person: Int, email: String,
@@ -319,9 +331,14 @@ struct SeedPlanBuilder {
             for name in ["Title", "State", "Industry"] where rng.chance(0.5) { fields[name] = nil }
             mess.append(.missingFields)
         }
-        plan.people[person].records.append(plan.records.count)
-        plan.records.append(SeedPlan.Record(system: .salesforce, object: "Lead", person: person, salesforce: fields,
-                                            at: past(days: 90), mess: mess))
+        emit(SeedPlan.Record(system: .salesforce, object: "Lead", person: person, salesforce: fields, at: past(days: 90), mess: mess))
+    }
+
+    /// Files a record under its person: into the plan, or handed to `sink` (streaming: the plan keeps no records).
+    mutating func emit(_ record: SeedPlan.Record) {
+        plan.people[record.person].records.append(emitted)
+        emitted += 1
+        if let sink { sink(record) } else { plan.records.append(record) }
     }
 
     /// Page views, email clicks and sometimes a form for one contact.

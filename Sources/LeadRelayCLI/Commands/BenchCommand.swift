@@ -192,15 +192,15 @@ struct BenchDedupeCommand: AsyncParsableCommand {
     func run() async throws {
         var options = SeedGenerator.Options(seed: seed, people: max(1, records * 2 / 3))
         options.events = false
-        // The plan is dropped once its records are candidates: only what matching needs stays in memory.
+        // Records become candidates as the generator decides them: only what matching needs stays in memory.
+        // An export needs the records themselves, so it keeps the plan until the files are written.
         let (candidates, truth) = try { [export] in
+            guard let export else { return SeedPlan.dedupeCandidates(streaming: SeedGenerator(options: options)) }
             let plan = SeedGenerator(options: options).plan()
-            if let export {
-                let files = plan.dedupeExport()
-                try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
-                try Data(files.records.utf8).write(to: URL(fileURLWithPath: export).appendingPathComponent("records.csv"))
-                try Data(files.truth.utf8).write(to: URL(fileURLWithPath: export).appendingPathComponent("truth.csv"))
-            }
+            let files = plan.dedupeExport()
+            try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
+            try Data(files.records.utf8).write(to: URL(fileURLWithPath: export).appendingPathComponent("records.csv"))
+            try Data(files.truth.utf8).write(to: URL(fileURLWithPath: export).appendingPathComponent("truth.csv"))
             return plan.dedupeCandidates()
         }()
         let (clusters, seconds) = await timed { DuplicateFinder().clusters(candidates) }
