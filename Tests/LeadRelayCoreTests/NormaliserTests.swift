@@ -182,3 +182,37 @@ struct DerivedAttributeTests {
         #expect(LeadAttributes.matches(rule, lead))
     }
 }
+
+@Suite("Match text folding")
+struct MatchTextTests {
+    @Test("the ASCII path folds exactly as the Unicode path does")
+    func asciiPathAgrees() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcXYZ019 -'.,&+/@_()\t!?\"")
+        var samples = ["O'Brien-Smith", "  ACME, Inc. ", "the  Co-op", "x", "", "---", "R2-D2 & C-3PO", "it's", "A.B.C."]
+        for _ in 0..<2000 {
+            samples.append(String((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for sample in samples {
+            #expect(MatchText.foldASCII(sample) == MatchText.foldUnicode(sample), "\(sample)")
+        }
+        #expect(MatchText.fold("Zoë O'Brien") == "zoe obrien", "non-ASCII text takes the Unicode path")
+    }
+}
+
+@Suite("Email normalising paths")
+struct EmailPathTests {
+    @Test("the ASCII path normalises exactly as the Unicode path does")
+    func asciiPathAgrees() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("aZ9.@-_+ <>:\tmailto")
+        var samples = [" Ana.Silva+x@GMail.COM ", "mailto:<bo@acme.io>", "<a@b.co>", "a@@b.co", "@b.co", "a@b", "a@.b.co.", "a@b..co",
+                       "a b@c d.com", "m ailto:x@y.com", "<>", "mailto:", "a@b_c.com", "x@y.c-o"]
+        for _ in 0..<5000 {
+            samples.append(String((0..<Int.random(in: 0...20, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for sample in samples {
+            #expect(EmailAddress.normaliseASCII(Array(sample.utf8)) == EmailAddress.normaliseUnicode(sample), "\(sample)")
+        }
+    }
+}

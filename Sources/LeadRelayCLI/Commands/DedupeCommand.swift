@@ -39,7 +39,7 @@ struct DedupeCommand: AsyncParsableCommand {
         let result: (clusters: [(id: String, cluster: String)], links: [(a: String, b: String, score: Double, evidence: String)])
         do {
             let map = try CSVDedupe.load(columnsAt: columns, header: rows.first ?? [])
-            result = try CSVDedupe(columns: map, linkOnlyAcross: linkOnlyAcross).run(rows: rows)
+            result = try CSVDedupe(columns: map, linkOnlyAcross: linkOnlyAcross).run(rows: rows, links: pairs != nil)
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCodes.configuration
@@ -53,6 +53,7 @@ struct DedupeCommand: AsyncParsableCommand {
             try Data(text.utf8).write(to: URL(fileURLWithPath: pairs))
         }
         let clusters = Set(result.clusters.map(\.cluster)).count
-        FileHandle.standardError.write(Data("\(result.clusters.count) rows → \(clusters) people (\(result.links.count) links)\n".utf8))
+        let linkCount = pairs == nil ? "" : " (\(result.links.count) links)"
+        FileHandle.standardError.write(Data("\(result.clusters.count) rows → \(clusters) people\(linkCount)\n".utf8))
     }
 }

@@ -60,7 +60,35 @@ public enum Places {
 /// Text folded for matching only: accents dropped, lower case, punctuation as spaces, spaces collapsed.
 /// Display values are never replaced by it.
 public enum MatchText {
+    /// Lower-case letters and digits, accents dropped, every run of other characters one space, apostrophes
+    /// removed: `"O'Brien-Smith, Zoë"` → `"obrien smith zoe"`. ASCII text takes a byte-level path (the common
+    /// case, and a third of a CSV dedupe's time before it had one); anything else goes through Unicode folding.
     public static func fold(_ text: String) -> String {
+        var ascii = true
+        for byte in text.utf8 where byte >= 0x80 { ascii = false; break }
+        return ascii ? foldASCII(text) : foldUnicode(text)
+    }
+
+    static func foldASCII(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var space = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x41...0x5A, 0x61...0x7A, 0x30...0x39:
+                if space, !out.isEmpty { out.append(0x20) }
+                out.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte)
+                space = false
+            case 0x27:
+                continue
+            default:
+                space = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func foldUnicode(_ text: String) -> String {
         let plain = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
             .replacingOccurrences(of: "ø", with: "o").replacingOccurrences(of: "ł", with: "l").replacingOccurrences(of: "æ", with: "ae")
             .replacingOccurrences(of: "ß", with: "ss").replacingOccurrences(of: "œ", with: "oe").lowercased()

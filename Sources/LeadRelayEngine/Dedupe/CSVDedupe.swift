@@ -65,8 +65,8 @@ public struct CSVDedupe: Sendable {
         self.linkOnlyAcross = linkOnlyAcross
     }
 
-    /// `record_id,cluster_id` for every row, and the links with their scores.
-    public func run(rows: [[String]]) throws(ConfigurationError) -> (clusters: [(id: String, cluster: String)], links: [(a: String, b: String, score: Double, evidence: String)]) {
+    /// `record_id,cluster_id` for every row, and (with `links`) the links with their scores and evidence.
+    public func run(rows: [[String]], links wantLinks: Bool = true) throws(ConfigurationError) -> (clusters: [(id: String, cluster: String)], links: [(a: String, b: String, score: Double, evidence: String)]) {
         guard let header = rows.first else { return ([], []) }
         let index = Dictionary(header.enumerated().map { ($1, $0) }) { first, _ in first }
         if let across = linkOnlyAcross, index[across] == nil {
@@ -101,6 +101,6 @@ public struct CSVDedupe: Sendable {
         }
         let finder = DuplicateFinder(linkOnlyAcross: linkOnlyAcross != nil)
         let clusters = finder.clusters(candidates)
-        return (candidates.map { ($0.id, clusters[$0.id] ?? $0.id) }, finder.links(candidates))
+        return (candidates.map { ($0.id, clusters[$0.id] ?? $0.id) }, wantLinks ? finder.links(candidates) : [])
     }
 }
