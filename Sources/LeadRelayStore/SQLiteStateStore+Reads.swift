@@ -59,6 +59,33 @@ extension SQLiteStateStore {
         }
     }
 
+    public func merges() async throws -> [MergeRecord] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM merges ORDER BY id").map(Self.mergeRecord) }
+    }
+
+    public func merge(_ id: Int64) async throws -> MergeRecord? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM merges WHERE id = ?", arguments: [id]).map(Self.mergeRecord) }
+    }
+
+    public func mergeBlocked() async throws -> Set<RecordRef> {
+        try await pool.read { db in
+            Set(try Row.fetchAll(db, sql: "SELECT system, object, restored_id FROM merges WHERE status = 'undone' AND restored_id IS NOT NULL").map {
+                RecordRef(system: CRMSystem(rawValue: $0["system"]) ?? .hubspot, object: $0["object"], id: $0["restored_id"])
+            })
+        }
+    }
+
+    static func mergeRecord(_ row: Row) throws -> MergeRecord {
+        func fields(_ column: String) throws -> [String: String?] {
+            try decode([String: String?].self, row[column])
+        }
+        return MergeRecord(id: row["id"], personKey: row["person_key"], system: CRMSystem(rawValue: row["system"]) ?? .hubspot,
+                           object: row["object"], survivorID: row["survivor_id"], mergedID: row["merged_id"],
+                           survivorBefore: try fields("survivor_before"), mergedBefore: try fields("merged_before"), reason: row["reason"],
+                           status: MergeRecord.Status(rawValue: row["status"]) ?? .planned, resultID: row["result_id"],
+                           restoredID: row["restored_id"], plannedAt: Date(timeIntervalSince1970: row["planned_at"]))
+    }
+
     public func matchCandidates(_ keys: [String], perKeyLimit: Int) async throws -> [RecordRef] {
         try await pool.read { db in
             var byKey: [String: [RecordRef]] = [:]

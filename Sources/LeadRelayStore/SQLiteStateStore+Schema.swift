@@ -133,6 +133,28 @@ extension SQLiteStateStore {
             }
             try db.create(index: "match_keys_record", on: "match_keys", columns: ["system", "object", "id"])
         }
+        migrator.registerMigration("v6-merges") { db in
+            // Every CRM merge LeadRelay plans, with both records as last read (the before-images `undo merge` restores).
+            try db.create(table: "merges") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("outbox_id", .integer).notNull().unique()
+                t.column("person_key", .text).notNull()
+                t.column("system", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("survivor_id", .text).notNull()
+                t.column("merged_id", .text).notNull()
+                t.column("survivor_before", .text).notNull()
+                t.column("merged_before", .text).notNull()
+                t.column("reason", .text).notNull()
+                // planned → done (result_id: the survivor's id after the merge) → undone (restored_id); or failed.
+                t.column("status", .text).notNull()
+                t.column("result_id", .text)
+                t.column("restored_id", .text)
+                t.column("planned_at", .double).notNull()
+                t.column("finished_at", .double)
+                t.column("undone_at", .double)
+            }
+        }
         return migrator
     }
 }

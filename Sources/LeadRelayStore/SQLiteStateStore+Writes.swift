@@ -68,6 +68,7 @@ extension SQLiteStateStore {
                 continue
             case .write(let write):
                 try enqueue(.write(write), key: write.idempotencyKey, change: change, db, time: time)
+                if write.operation == .merge { try recordMerge(write, change: change, db, time: time) }
             case .notify(let note):
                 try enqueue(.notify(note), key: "notify:\(change.personKey):\(note.repID)", change: change, db, time: time)
             case .reconcile(let decision):
@@ -85,6 +86,23 @@ extension SQLiteStateStore {
         }
     }
 
+    /// The merge's before-images: both records' stored snapshots, next to the outbox entry that will carry it out.
+    static func recordMerge(_ write: RecordWrite, change: PlanChange, _ db: Database, time: Double) throws {
+        guard let survivor = write.id, let merged = write.mergeFrom,
+              let outboxID = try Int64.fetchOne(db, sql: "SELECT id FROM outbox WHERE idempotency_key = ?", arguments: [write.idempotencyKey])
+        else { return }
+        func before(_ id: String) throws -> String {
+            try String.fetchOne(db, sql: "SELECT fields FROM snapshots WHERE system = ? AND object = ? AND id = ?",
+                                arguments: [write.system.rawValue, write.object, id]) ?? "{}"
+        }
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO merges (outbox_id, person_key, system, object, survivor_id, merged_id, survivor_before, merged_before,
+                                          reason, status, planned_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)
+            """, arguments: [outboxID, change.personKey, write.system.rawValue, write.object, survivor, merged, try before(survivor),
+                             try before(merged), change.reason, time])
+    }
+
     static func enqueue(_ payload: OutboxEntry.Payload, key: String, change: PlanChange, _ db: Database, time: Double) throws {
         try db.execute(sql: """
             INSERT OR IGNORE INTO outbox (idempotency_key, person_key, payload, reason, status, attempts, created_at)
@@ -95,6 +113,8 @@ extension SQLiteStateStore {
     public func markDone(_ id: Int64, resultID: String?, at now: Date) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE outbox SET status = 'done', result_id = ?, attempts = attempts + 1, finished_at = ? WHERE id = ?",
+                           arguments: [resultID, now.timeIntervalSince1970, id])
+            try db.execute(sql: "UPDATE merges SET status = 'done', result_id = ?, finished_at = ? WHERE outbox_id = ? AND status = 'planned'",
                            arguments: [resultID, now.timeIntervalSince1970, id])
         }
     }
@@ -107,6 +127,10 @@ extension SQLiteStateStore {
                     finished_at = CASE WHEN ? OR attempts + 1 >= ? THEN ? ELSE NULL END
                 WHERE id = ?
                 """, arguments: [error, permanent, Self.maxAttempts, permanent, Self.maxAttempts, now.timeIntervalSince1970, id])
+            try db.execute(sql: """
+                UPDATE merges SET status = 'failed', finished_at = ?
+                WHERE outbox_id = ? AND status = 'planned' AND (SELECT status FROM outbox WHERE id = ?) = 'failed'
+                """, arguments: [now.timeIntervalSince1970, id, id])
         }
     }
 
@@ -116,6 +140,21 @@ extension SQLiteStateStore {
                 try db.execute(sql: "INSERT OR REPLACE INTO enrichment_cache (domain, fields, fetched_at) VALUES (?, ?, ?)",
                                arguments: [answer.domain, try answer.fields.map(Self.json), answer.fetchedAt.timeIntervalSince1970])
             }
+        }
+    }
+
+    /// Records that `undo merge` restored the merged record as `restoredID`, links it to the person, and keeps it from
+    /// being merged again automatically.
+    public func markMergeUndone(_ id: Int64, restoredID: String, at now: Date) async throws {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM merges WHERE id = ?", arguments: [id]) else { return }
+            try db.execute(sql: "UPDATE merges SET status = 'undone', restored_id = ?, undone_at = ? WHERE id = ?",
+                           arguments: [restoredID, now.timeIntervalSince1970, id])
+            let person: String = row["person_key"]
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO identity_links (system, object, id, person_key, reason, linked_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [row["system"] as String, row["object"] as String, restoredID, person,
+                                 "restored by undo merge \(id) (was \(row["merged_id"] as String))", now.timeIntervalSince1970])
         }
     }
 

@@ -38,6 +38,7 @@ struct PlanReportGoldenTests {
             ]), reason: "enriched employees, industry, territory"),
             PlanChange(personKey: person, action: .duplicates(DuplicateSet(system: .hubspot, survivor: hs, duplicates: [
                 .init(ref: RecordRef(system: .hubspot, object: "contacts", id: "58"), evidence: "phone +6; name +5; company +2"),
+                .init(ref: RecordRef(system: .hubspot, object: "contacts", id: "59"), evidence: "email +10; phone +6; name +5; score 21", merge: true),
             ])), reason: "2 hubspot records of one person"),
             PlanChange(personKey: person, action: .assign(decision), reason: decision.reason),
             PlanChange(personKey: person, action: .write(owner), reason: owner.reason!),

@@ -4,12 +4,15 @@ import LeadRelayCore
 struct WritePlan {
     var updates: [(index: Int, write: RecordWrite)] = []
     var creates: [(index: Int, write: RecordWrite)] = []
+    /// Applied one by one, after the updates (a survivor's winning values land before the merge).
+    var merges: [(index: Int, write: RecordWrite)] = []
 
     init(_ writes: [RecordWrite]) {
         for (index, write) in writes.enumerated() {
             switch write.operation {
             case .update: updates.append((index, write))
             case .create: creates.append((index, write))
+            case .merge: merges.append((index, write))
             }
         }
     }

@@ -25,7 +25,40 @@ extension HubSpotConnector {
                 for (index, result) in try await create(object, Array(chunk)) { outcomes[index] = result }
             }
         }
+        for (index, write) in plan.merges { outcomes[index] = try await merge(write) }
         return writes.indices.map { WriteOutcome(write: writes[$0], result: outcomes[$0] ?? .retryLater("not attempted")) }
+    }
+
+    /// Creates one record exactly as given: a `409` (the address belongs to a contact already, a merged one included)
+    /// is an error here, never turned into an update of that contact.
+    public func createRecord(_ object: String, properties: [String: String]) async throws(CRMError) -> String {
+        let json = try await client.json("POST", "/crm/v3/objects/\(object)", json: ["properties": .object(properties.mapValues(JSONValue.string))])
+        guard let id = json["id"]?.flatText else { throw .invalidResponse(system: .hubspot, message: "the create response named no id") }
+        return id
+    }
+
+    /// `POST …/merge`; the survivor's id comes from the response (HubSpot may give it a new one). A retry after a merge
+    /// that went through finds the merged-away id resolving to the survivor and counts as applied.
+    func merge(_ write: RecordWrite) async throws(CRMError) -> WriteOutcome.Result {
+        guard let primary = write.id, let merged = write.mergeFrom else { return .rejected(code: "INVALID_MERGE", message: "a merge names both records") }
+        do {
+            let json = try await client.json("POST", "/crm/v3/objects/\(write.object)/merge",
+                                             json: ["primaryObjectId": .string(primary), "objectIdToMerge": .string(merged)])
+            return .applied(id: json["id"]?.flatText ?? primary)
+        } catch let error {
+            switch error {
+            case .rejected(_, let status, let code, let message):
+                if status == 404, let resolved = try? await client.json("GET", "/crm/v3/objects/\(write.object)/\(merged)")["id"]?.flatText,
+                   resolved != merged {
+                    return .applied(id: resolved)
+                }
+                return .rejected(code: code, message: message)
+            case .unavailable:
+                return .retryLater(error.description)
+            default:
+                throw error
+            }
+        }
     }
 
     /// Lower-cased email → record id, for the emails that exist.

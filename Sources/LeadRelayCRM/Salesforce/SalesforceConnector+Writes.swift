@@ -29,6 +29,8 @@ extension SalesforceConnector {
         for chunk in plan.creates.chunked(Self.compositeLimit) {
             for (index, result) in try await composite(Array(chunk), create: true) { outcomes[index] = result }
         }
+        // Merging leads is a Salesforce UI/Apex operation LeadRelay does not perform: refused, never left pending.
+        for (index, _) in plan.merges { outcomes[index] = .rejected(code: "UNSUPPORTED", message: "LeadRelay merges HubSpot contacts only") }
         return writes.indices.map { WriteOutcome(write: writes[$0], result: outcomes[$0] ?? .retryLater("not attempted")) }
     }
 

@@ -12,15 +12,45 @@ public struct DuplicatePolicy: Sendable, Hashable {
         case newest
     }
 
+    /// Which value a merged record keeps for a field.
+    public enum ValueRule: String, Sendable, Hashable, CaseIterable {
+        /// The survivor's value; a blank is filled from the newest duplicate that has one.
+        case survivor
+        /// The value of the most recently changed record that has one.
+        case newest
+    }
+
     /// System → the field that receives, on each duplicate, the survivor's id (cleared when it is no longer a duplicate).
     public var flag: [CRMSystem: String]
     public var survivor: [SurvivorRule]
+    /// Opt-in: HubSpot duplicates whose evidence with the survivor scores at least this are merged into it, not flagged.
+    public var mergeMinScore: Double?
+    /// Canonical field → which value survives a merge; fields not named follow `defaultValueRule`.
+    public var values: [String: ValueRule] = [:]
+    public var defaultValueRule: ValueRule = .survivor
 
     public static let defaultSurvivor: [SurvivorRule] = [.owned, .mostComplete, .oldest]
 
-    public init(flag: [CRMSystem: String], survivor: [SurvivorRule] = Self.defaultSurvivor) {
+    public init(flag: [CRMSystem: String], survivor: [SurvivorRule] = Self.defaultSurvivor, mergeMinScore: Double? = nil) {
         self.flag = flag
         self.survivor = survivor
+        self.mergeMinScore = mergeMinScore
+    }
+
+    /// A merge threshold below this would merge on a name alone; `check` refuses it.
+    public static let lowestMergeScore = 12.0
+
+    /// The value `field` keeps when `merged` records fold into `survivor`: `nil` keeps the survivor's own (blank or not).
+    public func winningValue(_ field: FieldMapping, survivor: SourceRecord, merged: [SourceRecord]) -> String? {
+        let own = field.canonicalValue(from: survivor)
+        let newestFirst = merged.sorted { ($0.modifiedAt, $0.ref.id) > ($1.modifiedAt, $1.ref.id) }
+        switch values[field.canonical] ?? defaultValueRule {
+        case .survivor:
+            return own ?? newestFirst.lazy.compactMap { field.canonicalValue(from: $0) }.first
+        case .newest:
+            return ([survivor] + merged).sorted { ($0.modifiedAt, $0.ref.id) > ($1.modifiedAt, $1.ref.id) }
+                .lazy.compactMap { field.canonicalValue(from: $0) }.first
+        }
     }
 
     /// The surviving record among one person's records in one system (at least one).
@@ -71,10 +101,13 @@ public struct DuplicateSet: Sendable, Hashable, Codable {
     public struct Member: Sendable, Hashable, Codable {
         public var ref: RecordRef
         public var evidence: String
+        /// Merged into the survivor (opt-in, above the threshold) rather than flagged.
+        public var merge: Bool
 
-        public init(ref: RecordRef, evidence: String) {
+        public init(ref: RecordRef, evidence: String, merge: Bool = false) {
             self.ref = ref
             self.evidence = evidence
+            self.merge = merge
         }
     }
 

@@ -26,8 +26,15 @@ public struct MappingFile: Sendable, Decodable {
             public var hubspot: String?
             public var salesforce: String?
         }
+        public struct Merge: Sendable, Decodable {
+            public var hubspot: Bool?
+            public var minScore: Double?
+        }
         public var flag: Flag?
         public var survivor: [String]?
+        public var merge: Merge?
+        /// Canonical field (or `default`) → `survivor` or `newest`.
+        public var values: [String: String]?
     }
 
     public var object: String
@@ -125,7 +132,27 @@ extension MappingSet {
                         "unknown survivor rule '\(raw)'; expected one of \(DuplicatePolicy.SurvivorRule.allCases.map(\.rawValue).joined(separator: ", "))"))
                 }
             }
-            policy = DuplicatePolicy(flag: flag, survivor: rules.isEmpty ? DuplicatePolicy.defaultSurvivor : rules)
+            var duplicates = DuplicatePolicy(flag: flag, survivor: rules.isEmpty ? DuplicatePolicy.defaultSurvivor : rules)
+            if let merge = block.merge, merge.hubspot == true {
+                let score = merge.minScore ?? 16
+                if score < DuplicatePolicy.lowestMergeScore {
+                    issues.append(ConfigIssue(path: ["duplicates", "merge", "minScore"],
+                        "\(Condition.format(score)) would merge on a name alone; use at least \(Condition.format(DuplicatePolicy.lowestMergeScore)) (a mailbox or phone besides the name)"))
+                }
+                duplicates.mergeMinScore = score
+            }
+            for (name, raw) in (block.values ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let rule = DuplicatePolicy.ValueRule(rawValue: raw) else {
+                    issues.append(ConfigIssue(path: ["duplicates", "values", name], "unknown value rule '\(raw)'; expected survivor or newest"))
+                    continue
+                }
+                if name == "default" { duplicates.defaultValueRule = rule } else if fields.contains(where: { $0.canonical == name }) {
+                    duplicates.values[name] = rule
+                } else {
+                    issues.append(ConfigIssue(path: ["duplicates", "values", name], "'\(name)' is not a field of this mapping"))
+                }
+            }
+            policy = duplicates
         }
         if !issues.isEmpty { throw ConfigIssues(issues) }
         self.init(object: file.object, hubspotObject: file.hubspot.object,

@@ -28,6 +28,8 @@ public struct MappingSet: Sendable, Hashable {
             // A new flag field or survivor rule re-flags every person.
             text += "|duplicates:" + CRMSystem.allCases.sorted().map { duplicates.flag[$0] ?? "-" }.joined(separator: ",")
             text += ":" + duplicates.survivor.map(\.rawValue).joined(separator: ",")
+            text += ":merge=\(duplicates.mergeMinScore.map { Condition.format($0) } ?? "-"):\(duplicates.defaultValueRule.rawValue)"
+            text += ":" + duplicates.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }.joined(separator: ",")
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {

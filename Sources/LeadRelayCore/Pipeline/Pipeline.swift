@@ -47,7 +47,7 @@ public struct Pipeline: Sendable {
             }
             var writes = fieldWrites
             if let policy = mapping.duplicates {
-                let (sets, flags) = flagDuplicates(live, policy: policy)
+                let (sets, flags) = flagDuplicates(live, policy: policy, mergeBlocked: input.mergeBlocked)
                 for set in sets {
                     plan.changes.append(PlanChange(personKey: personKey, action: .duplicates(set), reason: duplicateReason(set, policy: policy)))
                 }
@@ -97,41 +97,81 @@ public struct Pipeline: Sendable {
         MappingReconciler(mapping: mapping).reconcile(live, synced: synced)
     }
 
-    /// Per CRM, a person's records beyond the survivor: each flagged with the survivor's id; a flag on a record that is no
-    /// longer a duplicate (the survivor, a lone record) is cleared. Writes only where the flag differs.
-    func flagDuplicates(_ live: [SourceRecord], policy: DuplicatePolicy) -> (sets: [DuplicateSet], writes: [RecordWrite]) {
+    /// Per CRM, a person's records beyond the survivor: each flagged with the survivor's id — or, for HubSpot with
+    /// merging on, merged into it when the evidence scores at least the threshold (the survivor first takes the winning
+    /// value of each field). A flag on a record that is no longer a duplicate is cleared. Writes only where needed.
+    func flagDuplicates(_ live: [SourceRecord], policy: DuplicatePolicy,
+                        mergeBlocked: Set<RecordRef> = []) -> (sets: [DuplicateSet], writes: [RecordWrite]) {
         var sets: [DuplicateSet] = []
         var writes: [RecordWrite] = []
         let linker = IdentityLinker(mapping: mapping)
         for system in CRMSystem.allCases.sorted() {
             let records = live.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
-            guard let field = policy.flag[system], let survivor = mapping.primaryRecord(in: system, of: records) else { continue }
+            guard let survivor = mapping.primaryRecord(in: system, of: records) else { continue }
+            let survivorCandidate = linker.candidate(survivor)
+            var members: [DuplicateSet.Member] = []
+            var merged: [SourceRecord] = []
             var changed = false
-            for record in records {
-                let wanted = record.ref == survivor.ref ? nil : survivor.ref.id
-                guard record.value(field) != wanted else { continue }
-                var write = RecordWrite(operation: .update, system: system, object: record.ref.object, id: record.ref.id, fields: [field: wanted ?? ""])
-                write.reason = wanted.map { "duplicate of \(system.rawValue)/\(record.ref.object)/\($0): flag \(field)" }
-                    ?? "no longer a duplicate: clear \(field)"
+            for record in records where record.ref != survivor.ref {
+                let candidate = linker.candidate(record)
+                let score = linker.finder.score(survivorCandidate, candidate)
+                let evidence = linker.finder.evidenceText(survivorCandidate, candidate)
+                if system == .hubspot, let threshold = policy.mergeMinScore, score >= threshold,
+                   !mergeBlocked.contains(record.ref), !mergeBlocked.contains(survivor.ref) {
+                    var write = RecordWrite(operation: .merge, system: system, object: record.ref.object, id: survivor.ref.id, fields: [:])
+                    write.mergeFrom = record.ref.id
+                    write.reason = "merge \(record.ref) into \(survivor.ref): \(evidence); score \(Condition.format(score)) ≥ \(Condition.format(threshold))"
+                    writes.append(write)
+                    merged.append(record)
+                    members.append(.init(ref: record.ref, evidence: evidence + "; score \(Condition.format(score))", merge: true))
+                    changed = true
+                    continue
+                }
+                members.append(.init(ref: record.ref, evidence: evidence))
+                guard let field = policy.flag[system], record.value(field) != survivor.ref.id else { continue }
+                var write = RecordWrite(operation: .update, system: system, object: record.ref.object, id: record.ref.id,
+                                        fields: [field: survivor.ref.id])
+                write.reason = "duplicate of \(survivor.ref): flag \(field)"
                 writes.append(write)
                 changed = true
             }
-            guard changed, records.count > 1 else { continue }
-            let survivorCandidate = linker.candidate(survivor)
-            sets.append(DuplicateSet(system: system, survivor: survivor.ref, duplicates: records.filter { $0.ref != survivor.ref }.map {
-                DuplicateSet.Member(ref: $0.ref, evidence: linker.finder.evidenceText(survivorCandidate, linker.candidate($0)))
-            }))
+            if let field = policy.flag[system], survivor.value(field) != nil {
+                var write = RecordWrite(operation: .update, system: system, object: survivor.ref.object, id: survivor.ref.id, fields: [field: ""])
+                write.reason = "the surviving record: clear \(field)"
+                writes.append(write)
+                changed = true
+            }
+            if !merged.isEmpty {
+                // The survivor takes each field's winning value before the merge (updates are applied before merges).
+                var fields: [String: String] = [:]
+                for field in mapping.fields where field.type != .owner && field.rule != .never {
+                    guard let name = field.name(in: system), let value = policy.winningValue(field, survivor: survivor, merged: merged),
+                          value != field.canonicalValue(from: survivor) else { continue }
+                    fields[name] = field.systemValue(value, for: system)
+                }
+                if !fields.isEmpty {
+                    var write = RecordWrite(operation: .update, system: system, object: survivor.ref.object, id: survivor.ref.id, fields: fields)
+                    write.reason = "survivorship before the merge: " + fields.keys.sorted().joined(separator: ", ")
+                    writes.insert(write, at: 0)
+                }
+            }
+            guard changed, !members.isEmpty else { continue }
+            sets.append(DuplicateSet(system: system, survivor: survivor.ref, duplicates: members))
         }
         return (sets, writes)
     }
 
     func duplicateReason(_ set: DuplicateSet, policy: DuplicatePolicy) -> String {
         "\(set.duplicates.count + 1) \(set.system.rawValue) records of one person: \(set.survivor) survives (\(policy.survivor.map(\.rawValue).joined(separator: ", "))); "
-            + set.duplicates.map { "\($0.ref) (\($0.evidence))" }.joined(separator: ", ") + " flagged"
+            + set.duplicates.map { "\($0.ref) \($0.merge ? "merged" : "flagged") (\($0.evidence))" }.joined(separator: ", ")
     }
 
     /// Adds `write` to `writes`, folding it into an update of the same record: a batch may not name a record twice.
     static func merge(_ write: RecordWrite, into writes: inout [RecordWrite]) {
+        guard write.operation != .merge else {
+            writes.append(write)
+            return
+        }
         guard write.operation == .update, let index = writes.firstIndex(where: {
             $0.operation == .update && $0.system == write.system && $0.object == write.object && $0.id == write.id
         }) else {
@@ -253,6 +293,7 @@ public struct Pipeline: Sendable {
         switch write.operation {
         case .update: "write owner \(rep.id) to \(write.system.rawValue)/\(write.object)/\(write.id ?? "")"
         case .create: "the person has no \(write.system.rawValue) \(write.object) yet: create it owned by \(rep.id)"
+        case .merge: "merge \(write.system.rawValue)/\(write.object)/\(write.mergeFrom ?? "") into \(write.id ?? "")"
         }
     }
 

@@ -11,6 +11,8 @@ public struct PipelineInput: Sendable {
     public var links: [RecordRef: String]
     /// Records placed with a person by evidence this cycle (not by mailbox), with that evidence.
     public var matches: [RecordRef: IdentityLinker.Match] = [:]
+    /// Records an undone merge restored: never merged again automatically (they are flagged instead).
+    public var mergeBlocked: Set<RecordRef> = []
     /// Person key → rep id for people already assigned.
     public var assignments: [String: String]
     /// Person key → total score stored last time (so unchanged scores are not re-planned).

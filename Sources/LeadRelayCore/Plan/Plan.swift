@@ -69,6 +69,8 @@ public struct RecordWrite: Sendable, Hashable, Codable {
         case update
         /// Create the record, unless one with `matchField == matchValue` exists, then update that.
         case create
+        /// Merge record `mergeFrom` into record `id` (HubSpot contacts); the store keeps both before-images for undo.
+        case merge
     }
 
     public var operation: Operation
@@ -84,6 +86,8 @@ public struct RecordWrite: Sendable, Hashable, Codable {
     /// For updates: apply only if nobody changed the record after this time (the version LeadRelay read).
     /// Salesforce sends it as `If-Unmodified-Since`; a conflict is reported, never overwritten.
     public var unmodifiedSince: Date?
+    /// For merges: the record merged into `id` (it disappears).
+    public var mergeFrom: String?
     /// Why, for reports (not part of the write's identity).
     public var reason: String?
 
@@ -103,7 +107,7 @@ public struct RecordWrite: Sendable, Hashable, Codable {
     public var idempotencyKey: String {
         let target = id ?? "\(matchField ?? "")=\(matchValue ?? "")"
         let body = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-        return "\(operation.rawValue):\(system.rawValue):\(object):\(target):\(body)"
+        return "\(operation.rawValue):\(system.rawValue):\(object):\(target):\(body)" + (mergeFrom.map { ":from=\($0)" } ?? "")
     }
 }
 

@@ -108,6 +108,8 @@ public protocol StateStore: Sendable {
     func markFailed(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
     /// Records holding any of these blocking keys, skipping keys shared by more than `perKeyLimit` records (too common to tell).
     func matchCandidates(_ keys: [String], perKeyLimit: Int) async throws -> [RecordRef]
+    /// Records restored by `undo merge`: never merged again automatically.
+    func mergeBlocked() async throws -> Set<RecordRef>
     /// The enrichment provider's cached answers for these domains (those asked before).
     func providerAnswers(_ domains: [String]) async throws -> [String: ProviderAnswer]
     /// Caches provider answers (outside the cycle's transaction: an answer is worth keeping even if the cycle fails).
@@ -127,5 +129,47 @@ public struct ProviderAnswer: Sendable, Hashable {
         self.domain = domain
         self.fields = fields
         self.fetchedAt = fetchedAt
+    }
+}
+
+/// A merge LeadRelay planned, with both records as they were before it (what `undo merge` restores).
+public struct MergeRecord: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable {
+        case planned, done, failed, undone
+    }
+
+    public var id: Int64
+    public var personKey: String
+    public var system: CRMSystem
+    public var object: String
+    public var survivorID: String
+    public var mergedID: String
+    /// Field → value of each record as LeadRelay last read it.
+    public var survivorBefore: [String: String?]
+    public var mergedBefore: [String: String?]
+    public var reason: String
+    public var status: Status
+    /// The survivor's id after the merge (HubSpot may give it a new one).
+    public var resultID: String?
+    /// The record `undo merge` created in place of the merged one.
+    public var restoredID: String?
+    public var plannedAt: Date
+
+    public init(id: Int64, personKey: String, system: CRMSystem, object: String, survivorID: String, mergedID: String,
+                survivorBefore: [String: String?], mergedBefore: [String: String?], reason: String, status: Status,
+                resultID: String?, restoredID: String?, plannedAt: Date) {
+        self.id = id
+        self.personKey = personKey
+        self.system = system
+        self.object = object
+        self.survivorID = survivorID
+        self.mergedID = mergedID
+        self.survivorBefore = survivorBefore
+        self.mergedBefore = mergedBefore
+        self.reason = reason
+        self.status = status
+        self.resultID = resultID
+        self.restoredID = restoredID
+        self.plannedAt = plannedAt
     }
 }

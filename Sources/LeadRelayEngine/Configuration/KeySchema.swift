@@ -86,7 +86,8 @@ indirect enum KeySchema: Sendable {
         "fields": .map(.object(["hubspot": .any, "salesforce": .any, "type": .any, "rule": .any, "identifier": .any,
                                 "values": .any, "maxLength": .any, "clearBlanks": .any, "case": .any, "default": .any,
                                 "overflow": .any])),
-        "duplicates": .object(["flag": .object(["hubspot": .any, "salesforce": .any]), "survivor": .any]),
+        "duplicates": .object(["flag": .object(["hubspot": .any, "salesforce": .any]), "survivor": .any,
+                               "merge": .object(["hubspot": .any, "minScore": .any]), "values": .map(.any)]),
     ])
 
     static let scoring = KeySchema.object([

@@ -55,6 +55,8 @@ public struct PlanReport: Sendable {
         var person: String
         var survivor: String
         var duplicate: String
+        /// `flag` (the survivor's id written on the duplicate) or `merge` (into the survivor; `undo merge` restores it).
+        var action: String
         var evidence: String
     }
 
@@ -144,7 +146,7 @@ public struct PlanReport: Sendable {
         result.plan.changes.flatMap { change -> [Duplicate] in
             guard case .duplicates(let set) = change.action else { return [] }
             return set.duplicates.map { Duplicate(person: change.personKey, survivor: set.survivor.description, duplicate: $0.ref.description,
-                                                  evidence: $0.evidence) }
+                                                  action: $0.merge ? "merge" : "flag", evidence: $0.evidence) }
         }
     }
 
@@ -264,8 +266,8 @@ public struct PlanReport: Sendable {
             }
         }
         if !doc.duplicates.isEmpty {
-            out += "\n## Duplicates within one CRM\n\n| person | survivor | duplicate | evidence |\n|---|---|---|---|\n"
-            for d in doc.duplicates { out += "| \(cell(d.person)) | \(d.survivor) | \(d.duplicate) | \(cell(d.evidence)) |\n" }
+            out += "\n## Duplicates within one CRM\n\n| person | survivor | duplicate | action | evidence |\n|---|---|---|---|---|\n"
+            for d in doc.duplicates { out += "| \(cell(d.person)) | \(d.survivor) | \(d.duplicate) | \(d.action) | \(cell(d.evidence)) |\n" }
         }
         if !doc.drift.isEmpty {
             out += "\n## Drift: where HubSpot and Salesforce disagree now\n\n| field | people |\n|---|---:|\n"
@@ -306,7 +308,7 @@ public struct PlanReport: Sendable {
                          f.held ?? (f.writeTo.isEmpty ? "" : "write to " + f.writeTo.joined(separator: ", "))])
         }
         for e in doc.enriched { rows.append(["enriched", e.person, "", e.field, "", "", e.value, e.source, e.replaced.map { "replaced '\($0)'" } ?? "since \(e.since)"]) }
-        for d in doc.duplicates { rows.append(["duplicate", d.person, d.duplicate, "", "", "", d.survivor, "", d.evidence]) }
+        for d in doc.duplicates { rows.append(["duplicate", d.person, d.duplicate, "", "", "", d.survivor, d.action, d.evidence]) }
         for n in doc.notifications { rows.append(["notification", n.person, "", "", "", "", n.rep, "", n.text]) }
         for r in doc.rejected { rows.append(["skipped", "", "\(r.system.rawValue)/\(r.object)/\(r.id ?? "?")", "", "", "", "", "", r.reason]) }
         for q in doc.quarantined {
@@ -361,8 +363,8 @@ public struct PlanReport: Sendable {
         out += table("Enrichment", ["person", "field", "value", "source", "since", "replaced"], doc.enriched.map { e in
             [e.person, e.field, e.value, e.source, e.since, e.replaced ?? "—"]
         })
-        out += table("Duplicates within one CRM", ["person", "survivor", "duplicate", "evidence"], doc.duplicates.map { d in
-            [d.person, d.survivor, d.duplicate, d.evidence]
+        out += table("Duplicates within one CRM", ["person", "survivor", "duplicate", "action", "evidence"], doc.duplicates.map { d in
+            [d.person, d.survivor, d.duplicate, d.action, d.evidence]
         })
         out += table("Drift: where HubSpot and Salesforce disagree now", ["field", "people"],
                      doc.drift.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { [$0.key, "\($0.value)"] })

@@ -218,6 +218,7 @@ public struct SyncEngine: Sendable {
             previousScores: people.scores, routingState: try await store.routingState(), synced: people.synced, now: now)
         input.enriched = people.enriched
         input.matches = matches
+        input.mergeBlocked = try await store.mergeBlocked()
         input.providerCompanies = providerCompanies
         var plan = pipeline.plan(input)
         plan.changes += accountChanges
