@@ -23,4 +23,19 @@ struct CSVTests {
         let fields = ["plain", "with, comma", "with \"quote\"", "line\nbreak", ""]
         #expect(try CSV.parse(CSV.row(fields) + "\n") == [fields])
     }
+
+    @Test("non-ASCII text, CRLF inside quotes, a final quoted empty field, and error lines")
+    func details() throws {
+        #expect(try CSV.parse("name,city\r\nZoë,Zürich\r\n\"José, Jr.\",São Paulo\r\n") == [["name", "city"], ["Zoë", "Zürich"], ["José, Jr.", "São Paulo"]])
+        #expect(try CSV.parse("a,\"x\r\ny\"\n") == [["a", "x\r\ny"]])
+        #expect(try CSV.parse("a,\"\"") == [["a", ""]])
+        #expect(try CSV.parse("🙂,b\n") == [["🙂", "b"]])
+        do {
+            _ = try CSV.parse("a,b\nc,\"d\ne\"\nf,g\"h\n")
+            Issue.record("a quote inside an unquoted field must fail")
+        } catch {
+            #expect(error.line == 4, "the quoted field spanning a line break counts that line")
+            #expect(error.message == "a quote inside an unquoted field")
+        }
+    }
 }

@@ -14,43 +14,63 @@ public enum CSV {
     }
 
     /// Rows of fields; a quoted field may span lines. `\r\n` and `\n` both end a row; a final empty line is ignored.
+    ///
+    /// Works on the UTF-8 bytes (every delimiter is ASCII, so no multi-byte character can be split): a million-row
+    /// export is read without first widening it to Unicode scalars.
     public static func parse(_ text: String) throws(ParseError) -> [[String]] {
+        var text = text
+        var failure: ParseError?
+        let rows = text.withUTF8 { bytes -> [[String]] in
+            do throws(ParseError) { return try parse(bytes: bytes) } catch { failure = error; return [] }
+        }
+        if let failure { throw failure }
+        return rows
+    }
+
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> [[String]] {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         var rows: [[String]] = []
         var row: [String] = []
-        var field = ""
+        var field: [UInt8] = []
         var quoted = false, wasQuoted = false
         var line = 1
-        var iterator = Array(text.unicodeScalars)[...]
-        while let scalar = iterator.popFirst() {
+        var index = 0
+        func take() -> String {
+            defer { field.removeAll(keepingCapacity: true) }
+            return String(decoding: field, as: UTF8.self)
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
             if quoted {
-                if scalar == "\"" {
-                    if iterator.first == "\"" { iterator.removeFirst(); field.unicodeScalars.append("\"") } else { quoted = false }
+                if byte == quote {
+                    if index < bytes.count, bytes[index] == quote { index += 1; field.append(quote) } else { quoted = false }
                 } else {
-                    if scalar == "\n" { line += 1 }
-                    field.unicodeScalars.append(scalar)
+                    if byte == lf { line += 1 }
+                    field.append(byte)
                 }
                 continue
             }
-            switch scalar {
-            case "\"":
+            switch byte {
+            case quote:
                 guard field.isEmpty, !wasQuoted else { throw ParseError(line: line, message: "a quote inside an unquoted field") }
                 quoted = true
                 wasQuoted = true
-            case ",":
-                row.append(field); field = ""; wasQuoted = false
-            case "\r":
+            case comma:
+                row.append(take()); wasQuoted = false
+            case cr:
                 continue
-            case "\n":
-                row.append(field); rows.append(row)
-                row = []; field = ""; wasQuoted = false
+            case lf:
+                row.append(take()); rows.append(row)
+                row = []; wasQuoted = false
                 line += 1
             default:
                 guard !wasQuoted else { throw ParseError(line: line, message: "text after a closing quote") }
-                field.unicodeScalars.append(scalar)
+                field.append(byte)
             }
         }
         if quoted { throw ParseError(line: line, message: "a quoted field is never closed") }
-        if !field.isEmpty || !row.isEmpty || wasQuoted { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty || wasQuoted { row.append(take()); rows.append(row) }
         return rows
     }
 
