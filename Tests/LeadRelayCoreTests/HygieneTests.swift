@@ -73,3 +73,23 @@ struct HygieneTests {
         #expect(relinked.keys.sorted() == ["email:ana@acme.io"])
     }
 }
+
+@Suite("Jaro-Winkler paths")
+struct JaroWinklerPathTests {
+    @Test("the byte path gives what the character path gives on ASCII text")
+    func pathsAgree() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdeklmnorst -")
+        let finder = DuplicateFinder()
+        var pairs = [("martha", "marhta"), ("dwayne", "duane"), ("dixon", "dicksonx"), ("", ""), ("a", ""), ("jones", "johnson")]
+        for _ in 0..<2000 {
+            func word() -> String { String((0..<Int.random(in: 0...10, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }) }
+            pairs.append((word(), word()))
+        }
+        for (a, b) in pairs {
+            #expect(finder.jaroWinkler(a, b) == DuplicateFinder.jaroWinkler(Array(a), Array(b)), "\(a) / \(b)")
+        }
+        #expect(abs(finder.jaroWinkler("martha", "marhta") - 0.9611) < 0.0001)
+        #expect(finder.jaroWinkler("zoë", "zoe") == DuplicateFinder.jaroWinkler(Array("zoë"), Array("zoe")))
+    }
+}

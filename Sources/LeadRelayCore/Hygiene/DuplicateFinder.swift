@@ -37,9 +37,11 @@ public struct DuplicateFinder: Sendable {
             self.emailClass = key.flatMap(EmailClass.of)
             self.phone = phone.flatMap { PhoneNumber($0, defaultRegion: defaultRegion)?.e164 }
             self.company = CompanyName.matchKey(company)
+            self.domain = key.flatMap(EmailAddress.domain(of:))
         }
 
-        var domain: String? { email.flatMap(EmailAddress.domain(of:)) }
+        /// The mailbox's domain, kept beside it (every comparison of two work addresses asks for it).
+        public private(set) var domain: String?
     }
 
     /// An extra column and how to compare it.
@@ -248,9 +250,16 @@ public struct DuplicateFinder: Sendable {
 
     static func formal(_ first: String) -> String { nicknames[first] ?? first }
 
-    /// Jaro-Winkler similarity (0…1) of two short strings.
+    /// Jaro-Winkler similarity (0…1) of two short strings, by character (ASCII text by byte: the same result, faster).
     public func jaroWinkler(_ a: String, _ b: String) -> Double {
-        let s = Array(a), t = Array(b)
+        // A byte is a character in ASCII, except CR LF (one character, two bytes).
+        var ascii = true
+        for byte in a.utf8 where byte >= 0x80 || byte == 0x0D { ascii = false; break }
+        if ascii { for byte in b.utf8 where byte >= 0x80 || byte == 0x0D { ascii = false; break } }
+        return ascii ? Self.jaroWinkler(Array(a.utf8), Array(b.utf8)) : Self.jaroWinkler(Array(a), Array(b))
+    }
+
+    static func jaroWinkler<Element: Equatable>(_ s: [Element], _ t: [Element]) -> Double {
         if s.isEmpty || t.isEmpty { return s.isEmpty && t.isEmpty ? 1 : 0 }
         let window = max(0, max(s.count, t.count) / 2 - 1)
         var sMatched = [Bool](repeating: false, count: s.count), tMatched = [Bool](repeating: false, count: t.count)
