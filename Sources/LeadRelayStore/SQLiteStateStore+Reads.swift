@@ -183,6 +183,13 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Identity links whose reason contains `text` (reports: how many were made by evidence).
+    public func linkCount(reasonContaining text: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identity_links WHERE instr(reason, ?) > 0", arguments: [text]) ?? 0
+        }
+    }
+
     /// Enriched fields held, per source (`rules`, `csv`, `provider`).
     public func enrichmentCounts() async throws -> [String: Int] {
         try await pool.read { db in

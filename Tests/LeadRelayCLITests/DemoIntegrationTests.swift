@@ -24,6 +24,9 @@ struct DemoIntegrationTests {
         #expect((summary.enrichedFields["provider"] ?? 0) > 0)
         #expect(summary.providerLookups > 0)
         #expect(await simulator.state.enrichmentRateLimited == 0)
+        // Identity by evidence, and duplicates within one CRM flagged with their survivor.
+        #expect(summary.linkedByEvidence > 0)
+        #expect(summary.duplicatesFlagged > 0)
 
         let state = simulator.state
         let writes = await state.writes

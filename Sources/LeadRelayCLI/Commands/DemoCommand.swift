@@ -57,6 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
         Failed writes:       \(s.failedOutboxEntries)
         Backlog cycles:      \(s.backlogCycles)
         Fields enriched:     \(enriched.isEmpty ? "none" : enriched) (\(s.providerLookups) provider lookups)
+        Linked by evidence:  \(s.linkedByEvidence) records; duplicates flagged in their CRM: \(s.duplicatesFlagged)
 
         New demo request (\(s.newDemoRequest.email)) → \(s.newDemoRequest.rep ?? "unassigned"):
           owner written in HubSpot    \(seconds(s.newDemoRequest.secondsToHubSpotOwner)) after creation

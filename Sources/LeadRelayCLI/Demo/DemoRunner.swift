@@ -41,6 +41,9 @@ public struct DemoRunner: Sendable {
         /// Fields enrichment filled, per source, and the company lookups the provider served.
         public var enrichedFields: [String: Int] = [:]
         public var providerLookups: Int = 0
+        /// Records flagged as another record's duplicate (the mapping's `duplicates.flag`), and people linked by evidence.
+        public var duplicatesFlagged: Int = 0
+        public var linkedByEvidence: Int = 0
     }
 
     public var options: Options
@@ -137,6 +140,7 @@ public struct DemoRunner: Sendable {
     }
 
     func summarise(store: SQLiteStateStore, simulator: CRMSimulator, directory: String, cycles: Int, latency: Summary.Latency) async throws -> Summary {
+        let workspace = Workspace(directory: directory)
         let counts = try await store.counts()
         let assignments = try await store.allAssignments()
         var perRep: [String: Int] = [:]
@@ -150,6 +154,12 @@ public struct DemoRunner: Sendable {
                        failedOutboxEntries: outbox.filter { $0.status == .failed }.count, backlogCycles: cycles, newDemoRequest: latency)
         summary.enrichedFields = try await store.enrichmentCounts()
         summary.providerLookups = await simulator.state.enrichmentRequests
+        let flags = Set((try workspace.load().mapping.duplicates?.flag ?? [:]).values)
+        summary.duplicatesFlagged = outbox.filter { entry in
+            guard entry.status == .done, case .write(let write) = entry.payload else { return false }
+            return write.fields.contains { flags.contains($0.key) && !$0.value.isEmpty }
+        }.count
+        summary.linkedByEvidence = try await store.linkCount(reasonContaining: "by evidence")
         return summary
     }
 }
