@@ -91,4 +91,72 @@ struct DuplicatePolicyTests {
         let findings = MappingAudit(mapping: Self.mapping, hubspot: hubspot, salesforce: []).run()
         #expect(findings.contains { $0.path == ["duplicates", "flag", "hubspot"] && $0.code == "missing-field" })
     }
+
+    static let mergingMapping: MappingSet = {
+        var merging = DuplicatePolicyTests.mapping
+        merging.duplicates?.mergeMinScore = 12
+        merging.duplicates?.values = ["company": .newest]
+        return merging
+    }()
+
+    @Test("with merging on, a HubSpot duplicate at or above the score is merged after the survivor takes the winning values")
+    func merges() {
+        let pipeline = Pipeline(mapping: Self.mergingMapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps)
+        let person = "email:kate.lee@acme.io"
+        let work = contact("21", ["email": "kate.lee@acme.io", "firstname": "Kate", "lastname": "Lee", "company": "Acme", "phone": "617-555-0101",
+                                  "jobtitle": "Manager", "hubspot_owner_id": "701"], minutesAgo: 90)
+        let personal = contact("22", ["email": "katie.lee@gmail.com", "firstname": "Katie", "lastname": "Lee", "company": "Acme Corp",
+                                      "phone": "617-555-0101", "state": "MA"], minutesAgo: 10)
+        let weak = contact("23", ["email": "k.lee@yahoo.com", "firstname": "Kate", "lastname": "Lee"])
+        let plan = pipeline.plan(PipelineInput(records: [work, personal, weak], links: [work.ref: person, personal.ref: person, weak.ref: person],
+                                               assignments: [person: "ana"], now: Fixtures.now))
+        let merge = plan.writes.first { $0.operation == .merge }
+        #expect(merge?.id == "21" && merge?.mergeFrom == "22")
+        #expect(merge?.reason?.contains("score 13") == true)
+        let update = plan.writes.first { $0.operation == .update && $0.id == "21" }
+        #expect(update?.fields["state"] == "MA", "survivor rule: a blank is filled from the duplicate")
+        #expect(update?.fields["company"] == "Acme Corp", "newest rule for company: the duplicate changed last")
+        #expect(update?.fields["jobtitle"] == nil, "survivor rule: the survivor's own title stays")
+        #expect(plan.writes.firstIndex { $0.operation == .update && $0.id == "21" }! < plan.writes.firstIndex { $0.operation == .merge }!)
+        // Below the threshold (name only): flagged, not merged.
+        #expect(plan.writes.first { $0.id == "23" }?.fields["leadrelay_duplicate_of"] == "21")
+        #expect(!plan.writes.contains { $0.operation == .merge && $0.mergeFrom == "23" })
+        let set = plan.changes.compactMap { if case .duplicates(let set) = $0.action { set } else { nil } }.first
+        #expect(set?.duplicates.map(\.merge) == [true, false])
+
+        // A record an undone merge restored is flagged, never merged again.
+        var input = PipelineInput(records: [work, personal], links: [work.ref: person, personal.ref: person], assignments: [person: "ana"],
+                                  now: Fixtures.now)
+        input.mergeBlocked = [personal.ref]
+        let blocked = pipeline.plan(input)
+        #expect(!blocked.writes.contains { $0.operation == .merge })
+        #expect(blocked.writes.first { $0.id == "22" }?.fields["leadrelay_duplicate_of"] == "21")
+    }
+
+    @Test("Salesforce duplicates are never merged, only flagged")
+    func salesforceNotMerged() {
+        let pipeline = Pipeline(mapping: Self.mergingMapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps)
+        let person = "email:kate.lee@acme.io"
+        let a = Fixtures.lead("00Q1", ["Email": "kate.lee@acme.io", "FirstName": "Kate", "LastName": "Lee", "Phone": "617-555-0101", "Company": "Acme"])
+        let b = Fixtures.lead("00Q2", ["Email": "kate.lee@acme.io", "FirstName": "Kate", "LastName": "Lee", "Phone": "617-555-0101"])
+        let plan = pipeline.plan(PipelineInput(records: [a, b], links: [a.ref: person, b.ref: person], assignments: [person: "ana"], now: Fixtures.now))
+        #expect(!plan.writes.contains { $0.operation == .merge })
+        #expect(plan.writes.first { $0.id == "00Q2" }?.fields["LeadRelay_Duplicate_Of__c"] == "00Q1")
+    }
+
+    @Test("merge settings are checked: a threshold that would merge on a name alone, unknown value rules and fields")
+    func mergeSettings() {
+        let file = MappingFile(object: "lead", hubspot: .init(object: "contacts"), salesforce: .init(object: "Lead"),
+                               fields: ["email": .init(hubspot: "email", salesforce: "Email", type: "email", rule: "two-way", identifier: true)],
+                               duplicates: .init(flag: nil, survivor: nil, merge: .init(hubspot: true, minScore: 5),
+                                                 values: ["default": "loudest", "shoe": "newest"]))
+        do {
+            _ = try MappingSet(validating: file)
+            Issue.record("bad merge settings must fail")
+        } catch {
+            #expect(error.issues.contains { $0.keyPath == "duplicates.merge.minScore" && $0.message.contains("name alone") })
+            #expect(error.issues.contains { $0.keyPath == "duplicates.values.default" && $0.message.contains("unknown value rule 'loudest'") })
+            #expect(error.issues.contains { $0.keyPath == "duplicates.values.shoe" && $0.message.contains("not a field") })
+        }
+    }
 }
