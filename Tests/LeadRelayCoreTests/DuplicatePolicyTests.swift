@@ -90,6 +90,10 @@ struct DuplicatePolicyTests {
         let hubspot = [CRMFieldSchema(name: "email", label: "Email", type: "string", updateable: true)]
         let findings = MappingAudit(mapping: Self.mapping, hubspot: hubspot, salesforce: []).run()
         #expect(findings.contains { $0.path == ["duplicates", "flag", "hubspot"] && $0.code == "missing-field" })
+        var withReference = Self.mapping
+        withReference.crossReference = [.hubspot: "salesforceleadid"]
+        let more = MappingAudit(mapping: withReference, hubspot: hubspot, salesforce: []).run()
+        #expect(more.contains { $0.path == ["crossReference", "hubspot"] && $0.code == "missing-field" })
     }
 
     static let mergingMapping: MappingSet = {

@@ -91,4 +91,22 @@ struct IdentityLinkerTests {
         #expect(link?.reason.contains("matches salesforce/Lead/00Q1 by evidence") == true)
         #expect(plan.assignments.isEmpty, "already assigned: a second address does not make a second MQL")
     }
+
+    @Test("a cross-reference the CRM keeps (salesforceleadid) links deterministically, whatever the names and addresses say")
+    func crossReference() {
+        var mapping = Self.mapping
+        mapping.crossReference = [.hubspot: "salesforceleadid"]
+        let linker = IdentityLinker(mapping: mapping)
+        let known = lead("00Q5g00000000JCEAY", ["Email": "r.okafor@acme.io", "FirstName": "Rita", "LastName": "Okafor", "Company": "Acme"])
+        // Another address, a married name, no phone: no evidence would link it; the integration's id does (15-character form).
+        let new = contact("31", ["email": "rita.m@gmail.com", "firstname": "Rita", "lastname": "Mensah", "salesforceleadid": "00Q5g00000000JC"])
+        #expect(linker.crossReferenceKeys(new) == ["xref:salesforce/Lead/00Q5g00000000JC"])
+        #expect(linker.crossReferenceKeys(known) == ["xref:salesforce/Lead/00Q5g00000000JC"])
+        #expect(linker.blockingKeys(new).contains("xref:salesforce/Lead/00Q5g00000000JC"), "the match index finds the lead by it")
+        let matches = linker.matches(new: [(new, key(new))], known: [(known, "email:r.okafor@acme.io")])
+        #expect(matches[new.ref]?.personKey == "email:r.okafor@acme.io")
+        #expect(matches[new.ref]?.evidence == "cross-reference salesforce/Lead/00Q5g00000000JC")
+        // Without the cross-reference configured, the same records stay apart.
+        #expect(self.linker.matches(new: [(new, key(new))], known: [(known, "email:r.okafor@acme.io")]).isEmpty)
+    }
 }

@@ -57,4 +57,35 @@ struct IdentityEngineTests {
             #expect(link?.reason.contains("phone +6") == true, "\(link?.reason ?? "no link")")
         }
     }
+
+    @Test("with crossReference configured, a contact naming a lead in salesforceleadid joins that lead's person")
+    func crossReference() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 29, people: 40)).populate(simulator.state)
+        try await simulator.withRunning { endpoints in try await Self.crossReferenceScenario(simulator, endpoints) }
+    }
+
+    static func crossReferenceScenario(_ simulator: CRMSimulator, _ endpoints: CRMSimulator.Endpoints) async throws {
+        let workspace = try TestWorkspace()
+        let mapping = try String(contentsOfFile: workspace.directory + "/mapping.yaml", encoding: .utf8)
+        try workspace.write("mapping.yaml", mapping + "crossReference: { hubspot: salesforceleadid }\n")
+        try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: false)
+        let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+        #expect(configuration.mapping.crossReference == [.hubspot: "salesforceleadid"])
+        #expect(configuration.mapping.fieldNames(in: .hubspot).contains("salesforceleadid"))
+        let store = try SQLiteStateStore(path: configuration.storePath)
+        let engine = SyncEngine(configuration: configuration, connectors: try ConnectorFactory.connectors(configuration), store: store)
+        try await engine.runCycle()
+        let lead = try #require(await simulator.state.salesforceRecords("Lead").first)
+        let leadRef = RecordRef(system: .salesforce, object: "Lead", id: lead.id)
+        let person = try #require(try await store.links(for: [leadRef])[leadRef])
+        let id = try await simulator.state.createHubSpotRecord("contacts", properties: [
+            "email": "someone.else.\(UUID().uuidString.prefix(6).lowercased())@gmail.com", "firstname": "Unrelated", "lastname": "Name",
+            "salesforceleadid": lead.id])
+        let second = try await engine.runCycle()
+        let newRef = RecordRef(system: .hubspot, object: "contacts", id: String(id))
+        let link = second.plan.changes.first { if case .link(let ref) = $0.action { ref == newRef } else { false } }
+        #expect(link?.personKey == person)
+        #expect(link?.reason.contains("cross-reference salesforce/Lead/") == true, "\(link?.reason ?? "no link")")
+    }
 }

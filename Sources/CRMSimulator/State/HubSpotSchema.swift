@@ -42,6 +42,8 @@ enum HubSpotSchema {
             HubSpotProperty(name: "sales_handoff_date", label: "Sales hand-off date", type: "date", fieldType: "date", options: []),
             // The custom property LeadRelay's set-up asks for: a duplicate's survivor.
             text("leadrelay_duplicate_of", "Duplicate of (LeadRelay)"),
+            // Written by HubSpot's Salesforce integration: the lead a contact is synced with.
+            text("salesforceleadid", "Salesforce Lead ID"),
             HubSpotProperty(name: "hs_merged_object_ids", label: "Merged Contact IDs", type: "enumeration", fieldType: "checkbox",
                             options: [], readOnlyValue: true),
             HubSpotProperty(name: "associatedcompanyid", label: "Primary Associated Company ID", type: "number", fieldType: "number",

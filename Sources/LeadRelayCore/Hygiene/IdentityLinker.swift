@@ -32,9 +32,30 @@ public struct IdentityLinker: Sendable {
                                          company: value("company"), region: value("state"), title: value("title"))
     }
 
-    /// Blocking keys of a record, for the store's match index.
+    /// Blocking keys of a record, for the store's match index (its cross-reference keys included).
     public func blockingKeys(_ record: SourceRecord) -> [String] {
-        record.deleted ? [] : DuplicateFinder.blockingKeys(candidate(record))
+        record.deleted ? [] : DuplicateFinder.blockingKeys(candidate(record)) + crossReferenceKeys(record)
+    }
+
+    /// `xref:salesforce/Lead/00Q…` for a Salesforce lead and for the HubSpot contact whose cross-reference field names it
+    /// (and the same the other way round): records sharing one are one person by the CRMs' own word.
+    public func crossReferenceKeys(_ record: SourceRecord) -> [String] {
+        var keys: [String] = []
+        let system = record.ref.system
+        let other: CRMSystem = system == .hubspot ? .salesforce : .hubspot
+        // The record's own id, when the other system keeps a reference to records of this one.
+        if mapping.crossReference[other] != nil {
+            keys.append("xref:\(system.rawValue)/\(record.ref.object)/\(Self.canonicalID(record.ref.id, in: system))")
+        }
+        if let field = mapping.crossReference[system], let id = record.value(field)?.trimmingCharacters(in: .whitespaces), !id.isEmpty {
+            keys.append("xref:\(other.rawValue)/\(mapping.objectName(in: other))/\(Self.canonicalID(id, in: other))")
+        }
+        return keys
+    }
+
+    /// Salesforce ids appear as 15 or 18 characters: the 18-character form is the 15 plus a checksum.
+    static func canonicalID(_ id: String, in system: CRMSystem) -> String {
+        system == .salesforce && id.count == 18 ? String(id.prefix(15)) : id
     }
 
     /// Matches for `new` records (not linked yet), against each other and against `known` records.
@@ -73,6 +94,23 @@ public struct IdentityLinker: Sendable {
             return g
         }
         var evidence: [Int: (matched: Int, text: String, score: Double)] = [:]
+        // The CRMs' own cross-references first: deterministic, before any evidence (never joining two known people).
+        var byReference: [String: Int] = [:]
+        for (index, row) in rows.enumerated() {
+            for key in crossReferenceKeys(row.0) {
+                guard let first = byReference[key] else { byReference[key] = index; continue }
+                let ga = root(groupOf[first]), gb = root(groupOf[index])
+                guard ga != gb, !(isKnown[ga] && isKnown[gb]) else { continue }
+                let (keep, fold) = isKnown[ga] || (!isKnown[gb] && groupKey[ga] < groupKey[gb]) ? (ga, gb) : (gb, ga)
+                let other = root(groupOf[first]) == fold ? index : first
+                let text = "cross-reference \(key.dropFirst("xref:".count))"
+                for member in members[fold] where evidence[member] == nil { evidence[member] = (other, text, 100) }
+                parent[fold] = keep
+                members[keep] += members[fold]
+                members[fold] = []
+                isKnown[keep] = isKnown[keep] || isKnown[fold]
+            }
+        }
         let pairs = finder.scoredPairs(candidates).filter { $0.score >= finder.threshold }
             .sorted { ($0.score, $1.a, $1.b) > ($1.score, $0.a, $0.b) }
         for pair in pairs {

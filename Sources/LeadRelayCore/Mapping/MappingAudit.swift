@@ -70,6 +70,10 @@ public struct MappingAudit: Sendable {
                 findings.append(.init(.error, "target-shorter", path, "'\(name)' holds \(length) characters; a Salesforce id needs 18"))
             }
         }
+        for (system, name) in mapping.crossReference.sorted(by: { $0.key < $1.key }) where schemas[system]?[name] == nil {
+            findings.append(.init(.error, "missing-field", ["crossReference", system.rawValue],
+                                  "\(system.displayName) has no \(mapping.objectName(in: system)) field '\(name)' to read the other CRM's record id from"))
+        }
         for field in mapping.fields {
             let path = ["fields", field.canonical]
             for system in CRMSystem.allCases.sorted() {
@@ -191,7 +195,7 @@ public struct MappingAudit: Sendable {
         for system in CRMSystem.allCases.sorted() {
             let records = samples.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
             guard !records.isEmpty else { continue }
-            let mapped = Set(mapping.fields.compactMap { $0.name(in: system) }).union(Self.managedByLeadRelay).union(mapping.duplicates?.flag[system].map { [$0] } ?? [])
+            let mapped = Set(mapping.fields.compactMap { $0.name(in: system) }).union(Self.managedByLeadRelay).union(mapping.duplicates?.flag[system].map { [$0] } ?? []).union(mapping.crossReference[system].map { [$0] } ?? [])
             var counts: [String: Int] = [:]
             for record in records {
                 for (name, value) in record.fields where value.map({ !$0.isEmpty }) == true && !mapped.contains(name) {

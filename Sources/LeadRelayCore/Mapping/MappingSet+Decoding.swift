@@ -42,6 +42,8 @@ public struct MappingFile: Sendable, Decodable {
     public var salesforce: ObjectName
     public var fields: [String: Entry]
     public var duplicates: Duplicates?
+    /// `hubspot`: the contact property holding the Salesforce record id; `salesforce`: the field holding the HubSpot id.
+    public var crossReference: Duplicates.Flag?
 }
 
 extension MappingSet {
@@ -154,10 +156,18 @@ extension MappingSet {
             }
             policy = duplicates
         }
+        for (system, name) in [(CRMSystem.hubspot, file.crossReference?.hubspot), (.salesforce, file.crossReference?.salesforce)] {
+            guard let name else { continue }
+            if fields.contains(where: { $0.name(in: system) == name }) || policy?.flag[system] == name {
+                issues.append(ConfigIssue(path: ["crossReference", system.rawValue], "'\(name)' is already used by this mapping; the cross-reference needs its own field"))
+            }
+        }
         if !issues.isEmpty { throw ConfigIssues(issues) }
         self.init(object: file.object, hubspotObject: file.hubspot.object,
                   salesforceObject: file.salesforce.object, fields: fields)
         self.duplicates = policy
+        if let name = file.crossReference?.hubspot { crossReference[.hubspot] = name }
+        if let name = file.crossReference?.salesforce { crossReference[.salesforce] = name }
     }
 }
 

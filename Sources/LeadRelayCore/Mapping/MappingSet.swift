@@ -8,6 +8,9 @@ public struct MappingSet: Sendable, Hashable {
     public var fields: [FieldMapping]
     /// What to do with a person's duplicate records in one CRM; `nil`: they are linked, nothing more.
     public var duplicates: DuplicatePolicy?
+    /// System → a field of its records that holds the other system's record id (HubSpot's Salesforce integration
+    /// writes `salesforceleadid`): a deterministic link, before any evidence.
+    public var crossReference: [CRMSystem: String] = [:]
 
     public init(object: String, hubspotObject: String, salesforceObject: String, fields: [FieldMapping]) {
         self.object = object
@@ -23,6 +26,9 @@ public struct MappingSet: Sendable, Hashable {
             text += "|\(field.canonical):\(field.hubspot ?? "-"):\(field.salesforce ?? "-"):\(field.type.rawValue):\(field.rule.rawValue):\(field.clearBlanks)"
             text += ":" + field.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             text += ":\(field.textCase?.rawValue ?? "-"):\(field.defaultValue ?? "-"):\(field.maxLength ?? 0):\(field.overflow.rawValue)"
+        }
+        if !crossReference.isEmpty {
+            text += "|xref:" + CRMSystem.allCases.sorted().map { crossReference[$0] ?? "-" }.joined(separator: ",")
         }
         if let duplicates {
             // A new flag field or survivor rule re-flags every person.
@@ -59,7 +65,7 @@ public struct MappingSet: Sendable, Hashable {
 
     /// Every field name to request from `system` when polling.
     public func fieldNames(in system: CRMSystem) -> [String] {
-        fields.compactMap { $0.name(in: system) } + (duplicates?.flag[system].map { [$0] } ?? [])
+        fields.compactMap { $0.name(in: system) } + (duplicates?.flag[system].map { [$0] } ?? []) + (crossReference[system].map { [$0] } ?? [])
     }
 
     /// The mapping that carries the record owner (rule `leadrelay`, type `owner`).

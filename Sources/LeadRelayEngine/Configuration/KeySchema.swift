@@ -88,6 +88,7 @@ indirect enum KeySchema: Sendable {
                                 "overflow": .any])),
         "duplicates": .object(["flag": .object(["hubspot": .any, "salesforce": .any]), "survivor": .any,
                                "merge": .object(["hubspot": .any, "minScore": .any]), "values": .map(.any)]),
+        "crossReference": .object(["hubspot": .any, "salesforce": .any]),
     ])
 
     static let scoring = KeySchema.object([
