@@ -45,4 +45,30 @@ struct BenchCommandTests {
         #expect(figures["incremental_salesforce_records"] == 9)
         #expect(figures["backfill_salesforce_records"] == 900)
     }
+
+    @Test("bench dedupe --export writes the records, the truth and its clusters; bench score judges them as bench dedupe did")
+    func exportAndScore() async throws {
+        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("dedupe-\(UUID().uuidString)")
+        let run = try await runCLI(["bench", "dedupe", "--records", "600", "--export", directory, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let figures = try #require(try JSONValue.decode(Data(run.stdout.utf8))["figures"])
+        let records = try CSV.parse(String(contentsOfFile: directory + "/records.csv", encoding: .utf8))
+        #expect(records.first == ["record_id", "source", "first_name", "last_name", "email", "phone", "company", "state", "title"])
+        #expect(Double(records.count - 1) == figures["records"]?.doubleValue)
+        let score = try await runCLI(["bench", "score", "--truth", directory + "/truth.csv", "--clusters", directory + "/leadrelay-clusters.csv", "--json"])
+        #expect(score.status == 0, "\(score.stderr)")
+        let scored = try #require(try JSONValue.decode(Data(score.stdout.utf8))["figures"])
+        #expect(scored["pairwise_f1"] == figures["pairwise_f1"])
+        #expect(scored["bcubed_f1"] == figures["bcubed_f1"])
+        // The CSV mode on the exported file finds the same people.
+        let csv = try await runCLI(["dedupe", "--input", directory + "/records.csv", "--columns", repositoryRoot + "/Tests/Splink/columns.yaml",
+                                    "--output", directory + "/csv-clusters.csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let again = try await runCLI(["bench", "score", "--truth", directory + "/truth.csv", "--clusters", directory + "/csv-clusters.csv", "--json"])
+        #expect(try JSONValue.decode(Data(again.stdout.utf8))["figures"]?["pairwise_f1"] == figures["pairwise_f1"])
+        // Clusters that leave records out are refused, not scored.
+        try Data("record_id,cluster_id\nr0,a\n".utf8).write(to: URL(fileURLWithPath: directory + "/partial.csv"))
+        let partial = try await runCLI(["bench", "score", "--truth", directory + "/truth.csv", "--clusters", directory + "/partial.csv"])
+        #expect(partial.status == 2 && partial.stderr.contains("missing from the clusters"))
+    }
 }

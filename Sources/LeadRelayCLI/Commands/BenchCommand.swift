@@ -269,19 +269,15 @@ struct BenchScoreCommand: AsyncParsableCommand {
 
     /// The first two columns of every row after the header.
     static func pairs(_ path: String) throws -> [(String, String)] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            FileHandle.standardError.write(Data("error: cannot read \(path)\n".utf8))
-            throw ExitCodes.usage
-        }
-        do {
-            let rows = try CSV.parse(String(decoding: data, as: UTF8.self))
-            return try rows.dropFirst().enumerated().map { index, row in
-                guard row.count >= 2, !row[0].isEmpty else { throw CSV.ParseError(line: index + 2, message: "expected record_id and a second column") }
-                return (row[0], row[1])
+        let rows = try readCSVOrExit(path, option: "file", malformed: ExitCodes.usage)
+        var pairs: [(String, String)] = []
+        for (index, row) in rows.dropFirst().enumerated() {
+            guard row.count >= 2, !row[0].isEmpty else {
+                FileHandle.standardError.write(Data("\(path):\(index + 2): expected record_id and a second column\n".utf8))
+                throw ExitCodes.usage
             }
-        } catch let error as CSV.ParseError {
-            FileHandle.standardError.write(Data("\(path):\(error.line): \(error.message)\n".utf8))
-            throw ExitCodes.usage
+            pairs.append((row[0], row[1]))
         }
+        return pairs
     }
 }

@@ -25,17 +25,7 @@ struct DedupeCommand: AsyncParsableCommand {
     var linkOnlyAcross: String?
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: input) else {
-            FileHandle.standardError.write(Data("error: cannot read --input \(input)\n".utf8))
-            throw ExitCodes.usage
-        }
-        let rows: [[String]]
-        do {
-            rows = try CSV.parse(String(decoding: data, as: UTF8.self))
-        } catch {
-            FileHandle.standardError.write(Data("\(input):\(error.line): \(error.message)\n".utf8))
-            throw ExitCodes.configuration
-        }
+        let rows = try readCSVOrExit(input, option: "--input", malformed: ExitCodes.configuration)
         let result: (clusters: [(id: String, cluster: String)], links: [(a: String, b: String, score: Double, evidence: String)])
         do {
             let map = try CSVDedupe.load(columnsAt: columns, header: rows.first ?? [])
