@@ -63,6 +63,28 @@ struct HubSpotBehaviourTests {
         }
     }
 
+    @Test("a merged-away address stays on the survivor: creating it again is a 409 naming the survivor until the v1 API takes it off")
+    func mergedAddresses() async throws {
+        try await withSimulator { simulator, endpoints in
+            let token = simulator.state.credentials.hubspotToken
+            let a = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "ana@x.io"])
+            let b = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "ana.s@gmail.com"])
+            _ = try await simulator.state.mergeHubSpotContacts(primary: a, merged: b)
+            #expect(await simulator.state.hubspotRecord("contacts", id: a)?.properties["hs_additional_emails"] == "ana.s@gmail.com")
+            let again = try await call("POST", endpoints.url("/crm/v3/objects/contacts"), token: token, json: ["properties": ["email": "ana.s@gmail.com"]])
+            #expect(again.status == 409)
+            #expect(again.json["message"]?.stringValue == "Contact already exists. Existing ID: \(a)")
+            let removed = try await call("DELETE", endpoints.url("/contacts/v1/secondary-email/\(a)/email/ana.s@gmail.com"), token: token)
+            #expect(removed.status == 200)
+            #expect(removed.json["secondaryEmails"]?.arrayValue == [])
+            #expect(await simulator.state.hubspotRecord("contacts", id: a)?.properties["hs_additional_emails"] == nil)
+            let missing = try await call("DELETE", endpoints.url("/contacts/v1/secondary-email/\(a)/email/ana.s@gmail.com"), token: token)
+            #expect(missing.status == 404)
+            let created = try await call("POST", endpoints.url("/crm/v3/objects/contacts"), token: token, json: ["properties": ["email": "ana.s@gmail.com"]])
+            #expect(created.status == 201)
+        }
+    }
+
     @Test("a contact can be read by email with idProperty")
     func idProperty() async throws {
         try await withSimulator { simulator, endpoints in

@@ -46,6 +46,7 @@ struct UndoCommandTests {
         let dry = try await runCLI(["undo", "merge", "1", "--dry-run", "--config", workspace.configPath])
         #expect(dry.status == 0)
         #expect(dry.stdout.contains("Would create a contact with: ") && dry.stdout.contains("email=lee.ortiz@outlook.com"))
+        #expect(dry.stdout.contains("Would take lee.ortiz@outlook.com off contact \(work)'s additional emails"))
         #expect(await simulator.state.hubspotRecords("contacts").filter { $0.properties["email"] == "lee.ortiz@outlook.com" }.isEmpty,
                 "a dry run creates nothing")
         let undo = try await runCLI(["undo", "merge", "1", "--config", workspace.configPath])

@@ -47,6 +47,8 @@ struct MergeTests {
             try await dispatcher.drain()
             #expect(await state.mergedAway().contains(personal))
             #expect(await state.hubspotRecord("contacts", id: work)?.properties["state"] == "MA")
+            #expect(await state.hubspotRecord("contacts", id: work)?.properties["hs_additional_emails"] == "dana.reyes@gmail.com",
+                    "HubSpot keeps the merged address on the survivor")
 
             let merges = try await store.merges()
             #expect(merges.count == 1)
@@ -64,6 +66,7 @@ struct MergeTests {
             #expect(back.properties["state"] == "MA")
             #expect(back.properties["leadrelay_duplicate_of"] == nil)
             #expect(await state.hubspotRecord("contacts", id: work)?.properties["state"] == nil)
+            #expect(await state.hubspotRecord("contacts", id: work)?.properties["hs_additional_emails"] == nil, "the address left the survivor")
             #expect(try await store.merge(record.id)?.status == .undone)
             await #expect(throws: MergeUndo.Failure.self) { try await undo.run(record.id) }
 

@@ -59,6 +59,15 @@ struct HubSpotRoutes {
                 return SimulatorHTTP.empty(status: 204)
             }
         }
+        // Legacy v1: the only API that takes an address off a contact (merged addresses stay there as additional emails).
+        router.delete("/contacts/v1/secondary-email/:vid/email/:email") { request, context in
+            try await guarded(request, write: true) {
+                guard let vid = Int(try context.parameters.require("vid")) else { return SimulatorHTTP.hubspotError(.notFound) }
+                let email = try context.parameters.require("email").removingPercentEncoding ?? ""
+                let left = try await state.removeHubSpotSecondaryEmail(contact: vid, email: email)
+                return SimulatorHTTP.json(["portalId": 62515, "vid": .number(Double(vid)), "secondaryEmails": .array(left.map(JSONValue.string))])
+            }
+        }
         // Declared on the `:type` path: the router does not backtrack from a constant segment to a parameter.
         router.post(path("/merge")) { request, context in
             try await guarded(request, write: true) {

@@ -46,6 +46,8 @@ enum HubSpotSchema {
             text("salesforceleadid", "Salesforce Lead ID"),
             HubSpotProperty(name: "hs_merged_object_ids", label: "Merged Contact IDs", type: "enumeration", fieldType: "checkbox",
                             options: [], readOnlyValue: true),
+            HubSpotProperty(name: "hs_additional_emails", label: "Additional email addresses", type: "enumeration", fieldType: "checkbox",
+                            options: [], readOnlyValue: true),
             HubSpotProperty(name: "associatedcompanyid", label: "Primary Associated Company ID", type: "number", fieldType: "number",
                             options: [], readOnlyValue: true),
         ],

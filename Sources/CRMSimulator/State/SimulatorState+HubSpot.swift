@@ -239,7 +239,14 @@ extension SimulatorState {
         survivor.properties["lastmodifieddate"] = CRMTimestamps.hubspot(stamp)
         survivor.updatedAt = stamp
         storeHubSpot("contacts", merged, nil)
-        if let email = Self.emailKey(loser.properties["email"]), hubspotEmails[email] == merged { hubspotEmails[email] = nil }
+        // HubSpot keeps the merged-away addresses on the survivor as additional emails: they stay taken.
+        let kept = [loser.properties["email"]].compactMap { $0 }
+            + (loser.properties["hs_additional_emails"] ?? "").split(separator: ";").map(String.init)
+        var additional = (survivor.properties["hs_additional_emails"] ?? "").split(separator: ";").map(String.init)
+        for email in kept where !additional.contains(email) && Self.emailKey(email) != Self.emailKey(survivor.properties["email"]) {
+            additional.append(email)
+        }
+        if !additional.isEmpty { survivor.properties["hs_additional_emails"] = additional.joined(separator: ";") }
         hubspotMergedInto[merged] = primary
         moveAssociations(from: merged, to: primary)
         if hubspotMergeAssignsNewID {
@@ -255,8 +262,29 @@ extension SimulatorState {
         reindex(&survivor, before: nil)
         storeHubSpot("contacts", survivor.id, survivor)
         if let email = Self.emailKey(survivor.properties["email"]) { hubspotEmails[email] = survivor.id }
+        for email in additional { if let key = Self.emailKey(email) { hubspotEmails[key] = survivor.id } }
         if countAsAPIWrite { logWrite(.hubspot, "contacts", String(survivor.id), ["hs_merged_object_ids": survivor.properties["hs_merged_object_ids"] ?? ""], created: false) }
         return survivor
+    }
+
+    /// `DELETE /contacts/v1/secondary-email/{vid}/email/{email}`: the address leaves the contact and can be used again.
+    func removeHubSpotSecondaryEmail(contact: Int, email: String) throws(HubSpotError) -> [String] {
+        guard var record = hubspotRecords["contacts"]?[contact], !record.archived else { throw .notFound }
+        let key = Self.emailKey(email)
+        var additional = (record.properties["hs_additional_emails"] ?? "").split(separator: ";").map(String.init)
+        guard additional.contains(where: { Self.emailKey($0) == key }) else { throw .notFound }
+        additional.removeAll { Self.emailKey($0) == key }
+        if additional.isEmpty { record.properties.removeValue(forKey: "hs_additional_emails") } else {
+            record.properties["hs_additional_emails"] = additional.joined(separator: ";")
+        }
+        let stamp = now()
+        record.updatedAt = stamp
+        record.properties[HubSpotRecord.modifiedProperty(for: "contacts")] = CRMTimestamps.hubspot(stamp)
+        reindex(&record, before: hubspotRecords["contacts"]?[contact])
+        storeHubSpot("contacts", contact, record)
+        if let key, hubspotEmails[key] == contact { hubspotEmails[key] = nil }
+        logWrite(.hubspot, "contacts", String(contact), ["hs_additional_emails": record.properties["hs_additional_emails"] ?? ""], created: false)
+        return additional
     }
 
     func validateHubSpot(_ type: String, _ properties: [String: String], creating: Bool) throws(HubSpotError) {

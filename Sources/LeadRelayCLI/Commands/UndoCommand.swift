@@ -49,6 +49,7 @@ struct UndoMergeCommand: AsyncParsableCommand {
         do {
             if dryRun {
                 let plan = try await undo.plan(id)
+                if let email = plan.restore["email"] { print("Would take \(email) off contact \(plan.survivorID)'s additional emails (where HubSpot keeps merged addresses)") }
                 print("Would create a contact with: " + Self.list(plan.restore))
                 print("Would set contact \(plan.survivorID) back to: " + Self.list(plan.survivorFields))
                 return

@@ -37,6 +37,18 @@ extension HubSpotConnector {
         return id
     }
 
+    /// Takes an address off a contact's additional emails (legacy `DELETE /contacts/v1/secondary-email/{vid}/email/{email}`).
+    /// - Returns: `false` when the contact does not hold it (nothing to do).
+    public func removeSecondaryEmail(contact: String, email: String) async throws(CRMError) -> Bool {
+        do {
+            _ = try await client.send("DELETE", "/contacts/v1/secondary-email/\(FormEncoding.escape(contact))/email/\(FormEncoding.escape(email))")
+            return true
+        } catch let error {
+            if case .rejected(_, 404, _, _) = error { return false }
+            throw error
+        }
+    }
+
     /// `POST …/merge`; the survivor's id comes from the response (HubSpot may give it a new one). A retry after a merge
     /// that went through finds the merged-away id resolving to the survivor and counts as applied.
     func merge(_ write: RecordWrite) async throws(CRMError) -> WriteOutcome.Result {

@@ -71,13 +71,20 @@ public struct MergeUndo: Sendable {
         let plan = try await self.plan(id)
         guard let hubspot else { throw Failure.unsupported(.hubspot) }
         guard let merge = try await store.merge(id) else { throw Failure.notFound(id) }
+        // HubSpot keeps a merged-away address on the survivor as an additional email; it must leave before it can be reused.
+        if let email = plan.restore["email"] {
+            do {
+                _ = try await hubspot.removeSecondaryEmail(contact: plan.survivorID, email: email)
+            } catch {
+                throw Failure.crm("taking \(email) off contact \(plan.survivorID)'s additional emails failed: \(error)")
+            }
+        }
         let restoredID: String
         do {
             restoredID = try await hubspot.createRecord(merge.object, properties: plan.restore)
         } catch {
             if case .rejected(_, 409, _, let message) = error {
-                throw Failure.crm("HubSpot still holds this address on another contact (a merged address stays on the survivor): \(message). "
-                                  + "Remove it from contact \(plan.survivorID)'s additional emails, then run undo again.")
+                throw Failure.crm("HubSpot still holds this address on another contact: \(message). Free it there, then run undo again.")
             }
             throw Failure.crm("creating the restored contact failed: \(error)")
         }
