@@ -82,12 +82,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Shared by the test targets (not shipped): the slots that keep simulator-backed tests from starving each other.
+        .target(name: "LeadRelayTestSupport", dependencies: ["CRMSimulator"], path: "Tests/LeadRelayTestSupport", swiftSettings: strict),
         .testTarget(name: "LeadRelayCoreTests", dependencies: ["LeadRelayCore"], swiftSettings: strict),
-        .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "CRMSimulator"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
         .testTarget(name: "LeadRelayStoreTests", dependencies: ["LeadRelayStore"], swiftSettings: strict),
-        .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "CRMSimulator"], swiftSettings: strict),
-        .testTarget(name: "CRMSimulatorTests", dependencies: ["CRMSimulator"], swiftSettings: strict),
-        .testTarget(name: "LeadRelayCLITests", dependencies: ["LeadRelayCLI", "CRMSimulator", "LeadRelayStore", "leadrelay"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CRMSimulatorTests", dependencies: ["CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayCLITests", dependencies: ["LeadRelayCLI", "CRMSimulator", "LeadRelayStore", "leadrelay", "LeadRelayTestSupport"],
+                    swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -48,7 +49,7 @@ func withSimulator<T: Sendable>(people: Int = 0, seed: UInt64 = 7,
                                 _ body: @escaping @Sendable (CRMSimulator, CRMSimulator.Endpoints) async throws -> T) async throws -> T {
     let simulator = CRMSimulator()
     if people > 0 { _ = try await SeedGenerator(options: .init(seed: seed, people: people)).populate(simulator.state) }
-    return try await simulator.withRunning { endpoints in try await body(simulator, endpoints) }
+    return try await simulator.withRunningInSlot { endpoints in try await body(simulator, endpoints) }
 }
 
 func salesforceToken(_ simulator: CRMSimulator, _ endpoints: CRMSimulator.Endpoints) async throws -> String {

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 import Synchronization
 import Testing
@@ -100,7 +101,7 @@ struct HubSpotBehaviourTests {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
         let simulator = CRMSimulator(state: SimulatorState(credentials: .init(hubspotToken: "pat-na1-t", salesforceClientID: "i", salesforceClientSecret: "s"),
                                                           clock: { clock.now }))
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let token = simulator.state.credentials.hubspotToken
             let old = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "old@x.io", "firstname": "Before"])
             await simulator.state.setHubSpotIndexLag(30)
@@ -123,7 +124,7 @@ struct HubSpotBehaviourTests {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
         let simulator = CRMSimulator(state: SimulatorState(credentials: .init(hubspotToken: "pat-na1-t", salesforceClientID: "i", salesforceClientSecret: "s"),
                                                           clock: { clock.now }))
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let token = simulator.state.credentials.hubspotToken
             await simulator.state.setHubSpotSearchPerSecond(2)
             await simulator.state.setHubSpotTenSecondLimit(1)

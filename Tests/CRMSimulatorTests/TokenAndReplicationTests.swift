@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 import Testing
 
@@ -14,7 +15,7 @@ struct TokenAndReplicationTests {
     func hubspotOAuth() async throws {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
         let simulator = Self.simulator(clock)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let credentials = simulator.state.credentials
             let form = "grant_type=refresh_token&client_id=\(credentials.hubspotClientID)&client_secret=\(credentials.hubspotClientSecret)&refresh_token=\(credentials.hubspotRefreshToken)"
             let granted = try await call("POST", endpoints.url("/oauth/v1/token"), form: form)
@@ -59,7 +60,7 @@ struct TokenAndReplicationTests {
         await simulator.state.setHubSpotTenSecondLimit(190)
         await simulator.state.setHubSpotDailyLimit(1000)
         await simulator.state.setHubSpotSearchPerSecond(5)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let token = simulator.state.credentials.hubspotToken
             let list = try await call("GET", endpoints.url("/crm/v3/objects/contacts"), token: token)
             #expect(list.headers["x-hubspot-ratelimit-interval-milliseconds"] == "10000")
@@ -97,7 +98,7 @@ struct TokenAndReplicationTests {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_760_000_000))
         let simulator = Self.simulator(clock)
         await simulator.state.setSalesforceSessionLifetime(7200)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let token = try await salesforceToken(simulator, endpoints)
             let url = endpoints.url("/services/data/v62.0/query", query: soql("SELECT COUNT() FROM Lead"))
             #expect(try await call("GET", url, token: token).status == 200)
@@ -116,7 +117,7 @@ struct TokenAndReplicationTests {
         for index in 0..<450 {
             try await simulator.state.createSalesforceRecord("Lead", fields: ["LastName": .string("L\(index)"), "Company": "C"])
         }
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let token = try await salesforceToken(simulator, endpoints)
             let first = try await call("GET", endpoints.url("/services/data/v62.0/query", query: soql("SELECT Id FROM Lead")), token: token,
                                        headers: ["Sforce-Query-Options": "batchSize=200"])
@@ -143,7 +144,7 @@ struct TokenAndReplicationTests {
         try await simulator.state.deleteSalesforceRecord("Lead", id: gone)
         try await simulator.state.setSalesforceLeadStatus(kept, status: "Working - Contacted")
         clock.advance(3600)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let token = try await salesforceToken(simulator, endpoints)
             func window(_ resource: String, from: Date, to: Date) async throws -> Reply {
                 let query = "start=\(CRMTimestamps.soqlLiteral(from))&end=\(CRMTimestamps.soqlLiteral(to))"

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCLI
 import Testing
@@ -10,7 +11,7 @@ struct AuditCommandTests {
     func audit() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 3, people: 60)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-audit-\(UUID().uuidString)")
             let workspace = Workspace(directory: directory)
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)

@@ -1,4 +1,5 @@
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 struct BenchCommandTests {
     @Test("bench read polls every seeded contact and lead through the connectors and reports the figures")
     func read() async throws {
-        let run = try await runCLI(["bench", "read", "--people", "700", "--json"])
+        let run = try await withTestSlot { try await runCLI(["bench", "read", "--people", "700", "--json"]) }
         #expect(run.status == 0, "\(run.stderr)")
         let report = try JSONValue.decode(Data(run.stdout.utf8))
         let figures = try #require(report["figures"])
@@ -21,7 +22,7 @@ struct BenchCommandTests {
     @Test("bench seed reports records and writes the truth file when asked")
     func seed() async throws {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("bench-\(UUID().uuidString)/truth.jsonl")
-        let run = try await runCLI(["bench", "seed", "--people", "400", "--truth-file", path])
+        let run = try await withTestSlot { try await runCLI(["bench", "seed", "--people", "400", "--truth-file", path]) }
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("records"))
         #expect(run.stdout.contains("truth file: \(path)"))
@@ -33,7 +34,7 @@ struct BenchCommandTests {
 
     @Test("bench sync: no 429 under enforced limits, calls at the minimum, an idle cycle costs one call per object type")
     func sync() async throws {
-        let run = try await runCLI(["bench", "sync", "--contacts", "900", "--leads", "900", "--search-per-second", "20", "--json"])
+        let run = try await withTestSlot { try await runCLI(["bench", "sync", "--contacts", "900", "--leads", "900", "--search-per-second", "20", "--json"]) }
         #expect(run.status == 0, "\(run.stderr)")
         let figures = try #require(try JSONValue.decode(Data(run.stdout.utf8))["figures"])
         #expect(figures["hubspot_429s"] == 0)

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCLI
 import LeadRelayStore
@@ -13,7 +14,7 @@ struct DemoIntegrationTests {
         var options = DemoRunner.Options()
         options.people = 400
         options.seed = 5
-        let summary = try await DemoRunner(options: options).run(simulator: simulator)
+        let summary = try await withTestSlot { try await DemoRunner(options: options).run(simulator: simulator) }
         let store = try SQLiteStateStore(path: summary.directory + "/state/leadrelay.sqlite")
         let assignments = try await store.allAssignments()
         #expect(assignments.count == summary.mqls)
@@ -83,7 +84,7 @@ struct DemoIntegrationTests {
     func dryRun() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 8, people: 200)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-dry-\(UUID().uuidString)"))
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
             let markdown = try await runCLI(["reconcile", "--dry-run", "--config", workspace.configPath])
@@ -106,7 +107,7 @@ struct DemoIntegrationTests {
     @Test("refused credentials are a configuration error: exit 78 with the CRM's reason, no retry loop")
     func badCredentials() async throws {
         let simulator = CRMSimulator()
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-auth-\(UUID().uuidString)"))
             try workspace.write(endpoints: endpoints, credentials: .init(hubspotToken: simulator.state.credentials.hubspotToken,
                                                                          salesforceClientID: "wrong", salesforceClientSecret: "wrong"))
@@ -122,7 +123,7 @@ struct DemoIntegrationTests {
     func runAndStop() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 42, people: 300)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-run-\(UUID().uuidString)"))
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
             let process = Process()

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCLI
 import LeadRelayCore
 import Testing
@@ -31,7 +32,7 @@ struct HTMLReportTests {
         let browser = try #require(Self.chromium, "Chromium is a test prerequisite (apt-get install chromium; .ci/run installs it)")
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 5, people: 120)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-html-\(UUID().uuidString)")
             let workspace = Workspace(directory: directory)
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCLI
 import LeadRelayEngine
@@ -12,7 +13,7 @@ struct UndoCommandTests {
     func undoMerge() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 8, people: 40)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in try await Self.scenario(simulator, endpoints) }
+        try await simulator.withRunningInSlot { endpoints in try await Self.scenario(simulator, endpoints) }
     }
 
     static func scenario(_ simulator: CRMSimulator, _ endpoints: CRMSimulator.Endpoints) async throws {

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Synchronization
@@ -24,7 +25,7 @@ struct AuthTests {
     func hubspotOAuth() async throws {
         let clock = TestClock()
         let simulator = QuotaSchedulerTests.simulator(clock)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let credentials = simulator.state.credentials
             let transport = CountingTransport(counting: "/oauth/v1/token")
             let auth = HubSpotOAuth(baseURL: endpoints.hubspotBaseURL, clientID: Secret(credentials.hubspotClientID),
@@ -59,7 +60,7 @@ struct AuthTests {
     @Test("a refused HubSpot private-app token is an authentication error, not a skipped record")
     func badPrivateToken() async throws {
         let simulator = CRMSimulator()
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let client = APIClient(system: .hubspot, transport: URLSessionTransport(),
                                    auth: StaticTokenProvider(token: Secret("pat-na1-wrong"), baseURL: endpoints.hubspotBaseURL))
             do {
@@ -75,7 +76,7 @@ struct AuthTests {
     func salesforceRefreshToken() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 2, people: 20)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let credentials = simulator.state.credentials
             let transport = CountingTransport(counting: "/services/oauth2/token")
             let auth = SalesforceClientCredentials(loginURL: endpoints.salesforceLoginURL, clientID: Secret(credentials.salesforceClientID),

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Synchronization
@@ -29,7 +30,7 @@ func withConnectors<T: Sendable>(people: Int = 0, seed: UInt64 = 3,
                                  _ body: @escaping @Sendable (CRMSimulator, Connectors) async throws -> T) async throws -> T {
     let simulator = CRMSimulator()
     if people > 0 { _ = try await SeedGenerator(options: .init(seed: seed, people: people)).populate(simulator.state) }
-    return try await simulator.withRunning { endpoints in
+    return try await simulator.withRunningInSlot { endpoints in
         let credentials = simulator.state.credentials
         let transport = URLSessionTransport()
         let hubspotSleeps = SleepRecorder(), gateSleeps = SleepRecorder(), salesforceSleeps = SleepRecorder()

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Testing
@@ -58,7 +59,7 @@ struct HubSpotConnectorTests {
         }
         let firstID = ids[0]
         let expected = Set(ids.map(String.init))
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             // After the first page is served, someone edits the first contact: offset paging would now skip one record.
             let transport = HookedTransport(inner: URLSessionTransport()) { count in
                 if count == 1 { _ = try? await simulator.state.updateHubSpotRecord("contacts", id: firstID, properties: ["firstname": "Edited"]) }
@@ -141,7 +142,7 @@ struct HubSpotConnectorTests {
     func timeout() async throws {
         let simulator = CRMSimulator()
         try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "slow@x.io"])
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             await simulator.state.inject([.delay(seconds: 20)], into: .hubspot)
             let sleeps = SleepRecorder()
             let hubspot = HubSpotConnector(client: APIClient(

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Logging
@@ -44,7 +45,7 @@ struct LogSafetyTests {
             hubspotRefreshToken: "na1-" + UUID().uuidString), clock: { clock.date }))
         _ = try await SeedGenerator(options: .init(seed: 1, people: 30)).populate(simulator.state)
         let credentials = simulator.state.credentials
-        let seen = try await simulator.withRunning { endpoints -> [String] in
+        let seen = try await simulator.withRunningInSlot { endpoints -> [String] in
             var seen: [String] = []
             let transport = URLSessionTransport()
             let oauth = HubSpotOAuth(baseURL: endpoints.hubspotBaseURL, clientID: Secret(credentials.hubspotClientID),

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Synchronization
@@ -41,7 +42,7 @@ struct QuotaSchedulerTests {
         let clock = TestClock()
         let simulator = Self.simulator(clock)
         await simulator.state.setHubSpotTenSecondLimit(20)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let client = Self.hubspot(simulator, endpoints, clock, policy: QuotaPolicy(perWindow: 20, window: 10))
             for _ in 0..<100 { _ = try await client.json("GET", "/crm/v3/objects/contacts", query: [("limit", "1")]) }
             #expect(await simulator.state.requests(.hubspot) == 100, "every call was served the first time: no 429")
@@ -56,7 +57,7 @@ struct QuotaSchedulerTests {
         let simulator = Self.simulator(clock)
         await simulator.state.setHubSpotSearchPerSecond(4)
         await simulator.state.setHubSpotTenSecondLimit(5)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let client = Self.hubspot(simulator, endpoints, clock, policy: QuotaPolicy(perWindow: 5, window: 10, searchPerSecond: 4))
             for _ in 0..<20 { _ = try await client.json("POST", "/crm/v3/objects/contacts/search", json: ["limit": 1]) }
             #expect(await simulator.state.requests(.hubspot) == 20)
@@ -68,7 +69,7 @@ struct QuotaSchedulerTests {
     func dailyHeadroom() async throws {
         let clock = TestClock(Date(timeIntervalSince1970: 1_760_000_000))
         let simulator = Self.simulator(clock)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let client = Self.hubspot(simulator, endpoints, clock, policy: QuotaPolicy(dailyBudget: 50, keepFree: 0.2))
             for _ in 0..<40 { _ = try await client.json("GET", "/crm/v3/objects/contacts", query: [("limit", "1")]) }
             do {

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Testing
@@ -137,7 +138,7 @@ struct SalesforceConnectorTests {
 
 func withSimulatorEndpoints<T: Sendable>(_ body: @escaping @Sendable (CRMSimulator, CRMSimulator.Endpoints) async throws -> T) async throws -> T {
     let simulator = CRMSimulator()
-    return try await simulator.withRunning { try await body(simulator, $0) }
+    return try await simulator.withRunningInSlot { try await body(simulator, $0) }
 }
 
 @Suite("Connectors under seeded random faults")

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Testing
@@ -12,7 +13,7 @@ struct WatermarkTests {
         _ = try await SeedGenerator(options: .init(seed: 4, people: 700)).populate(simulator.state)
         let ids = await simulator.state.hubspotRecords("contacts").prefix(500).map(\.id)
         try await simulator.state.bulkUpdateHubSpotRecords("contacts", ids: Array(ids), properties: ["hs_lead_status": "OPEN"])
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let client = APIClient(system: .hubspot, transport: URLSessionTransport(),
                                    auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL))
             let first = try await HubSpotConnector(client: client).pollLeads(since: nil, lookback: 120, fields: ["email"])
@@ -35,7 +36,7 @@ struct WatermarkTests {
     func salesforceSettled() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 4, people: 300)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let credentials = simulator.state.credentials
             let client = APIClient(system: .salesforce, transport: URLSessionTransport(),
                                    auth: SalesforceClientCredentials(loginURL: endpoints.salesforceLoginURL, clientID: Secret(credentials.salesforceClientID),
@@ -60,7 +61,7 @@ struct WatermarkTests {
         _ = try await SeedGenerator(options: .init(seed: 6, people: 10_400, bothShare: 0, hubspotOnlyShare: 1)).populate(simulator.state)
         let ids = await simulator.state.hubspotRecords("contacts").prefix(10_250).map(\.id)
         #expect(ids.count == 10_250)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let client = APIClient(system: .hubspot, transport: URLSessionTransport(),
                                    auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL))
             let connector = HubSpotConnector(client: client, now: { Date().addingTimeInterval(3600) })

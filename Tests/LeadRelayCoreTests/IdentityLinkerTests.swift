@@ -35,6 +35,13 @@ struct IdentityLinkerTests {
         #expect(matches.isEmpty)
     }
 
+    @Test("a family sharing a personal domain and a home phone stays apart")
+    func family() {
+        let known = lead("00Q1", ["Email": "john@smithfamily.net", "FirstName": "John", "LastName": "Smith", "Phone": "617-555-0123"])
+        let spouse = contact("12", ["email": "jane@smithfamily.net", "firstname": "Jane", "lastname": "Smith", "phone": "(617) 555-0123"])
+        #expect(linker.matches(new: [(spouse, key(spouse))], known: [(known, "email:john@smithfamily.net")]).isEmpty)
+    }
+
     @Test("two people already tracked are never joined here, even through a new record resembling both")
     func neverMergesKnownPeople() {
         let first = lead("00Q1", ["Email": "jo.park@acme.io", "FirstName": "Jo", "LastName": "Park", "Company": "Acme", "Phone": "617-555-0101"])

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
@@ -98,7 +99,7 @@ enrichment:
 func withProvider<T: Sendable>(_ body: @escaping @Sendable (CRMSimulator, CRMSimulator.Endpoints) async throws -> T) async throws -> T {
     let simulator = CRMSimulator()
     await simulator.state.setEnrichmentCompany(domain: "acme.io", ["name": "Acme", "industry": "Technology", "employees": 1200, "country": "US"])
-    return try await simulator.withRunning { endpoints in try await body(simulator, endpoints) }
+    return try await simulator.withRunningInSlot { endpoints in try await body(simulator, endpoints) }
 }
 
 @Suite("Enrichment provider over loopback")
@@ -176,7 +177,7 @@ struct EnrichmentCycleTests {
     func cycle() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 11, people: 60)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let workspace = try TestWorkspace()
             try workspace.write("credentials/enrich", simulator.state.credentials.enrichmentToken)
             try workspace.configure(endpoints, credentials: simulator.state.credentials, extra: """
@@ -249,7 +250,7 @@ enrichment:
     func providerDown() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 11, people: 30)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let workspace = try TestWorkspace()
             try workspace.write("credentials/enrich", "not-the-key")
             try workspace.configure(endpoints, credentials: simulator.state.credentials, extra: """

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
@@ -12,7 +13,7 @@ struct IdentityEngineTests {
     func againstTruth() async throws {
         let simulator = CRMSimulator()
         let seeded = try await SeedGenerator(options: .init(seed: 23, people: 400)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let workspace = try TestWorkspace()
             try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: false)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
@@ -62,7 +63,7 @@ struct IdentityEngineTests {
     func crossReference() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 29, people: 40)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in try await Self.crossReferenceScenario(simulator, endpoints) }
+        try await simulator.withRunningInSlot { endpoints in try await Self.crossReferenceScenario(simulator, endpoints) }
     }
 
     static func crossReferenceScenario(_ simulator: CRMSimulator, _ endpoints: CRMSimulator.Endpoints) async throws {

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
@@ -12,7 +13,7 @@ struct MergeTests {
     func mergeAndUndo() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 11, people: 30)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in try await Self.scenario(simulator, endpoints) }
+        try await simulator.withRunningInSlot { endpoints in try await Self.scenario(simulator, endpoints) }
     }
 
     /// The scenario's body, a named function: one long closure crashed the Swift 6.3 compiler (signal 6).

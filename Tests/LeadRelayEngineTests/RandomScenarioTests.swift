@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
@@ -20,7 +21,7 @@ struct RandomScenarioTests {
         await simulator.state.setFaults(faults, for: .salesforce)
         await simulator.state.setSalesforceLateCommit(rate: 0.2, seconds: 2)
         await simulator.state.setHubSpotIndexLag(0.3)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let workspace = try TestWorkspace()
             try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: false)
             let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
@@ -22,7 +23,7 @@ struct Rig: Sendable {
 func withRig<T: Sendable>(people: Int = 150, writes: Bool = true, _ body: @escaping @Sendable (Rig) async throws -> T) async throws -> T {
     let simulator = CRMSimulator()
     _ = try await SeedGenerator(options: .init(seed: 11, people: people)).populate(simulator.state)
-    return try await simulator.withRunning { endpoints in
+    return try await simulator.withRunningInSlot { endpoints in
         let workspace = try TestWorkspace()
         try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: writes)
         let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
@@ -279,7 +280,7 @@ struct BackfillTests {
         let (contactID, leadID, title) = try #require(pair)
         try await simulator.state.updateSalesforceRecord("Lead", id: leadID, fields: ["Title": .null])
         _ = contactID
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let workspace = try TestWorkspace()
             let mapping = try String(contentsOfFile: workspace.directory + "/mapping.yaml", encoding: .utf8)
             let withoutTitle = mapping.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("title:") }.joined(separator: "\n")
@@ -348,7 +349,7 @@ struct AccountSyncTests {
     func accounts() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 11, people: 80)).populate(simulator.state)
-        try await simulator.withRunning { endpoints in
+        try await simulator.withRunningInSlot { endpoints in
             let workspace = try TestWorkspace()
             try FileManager.default.copyItem(atPath: repositoryRoot + "/Mappings/hubspot-salesforce-accounts.yaml",
                                              toPath: workspace.directory + "/accounts.yaml")
