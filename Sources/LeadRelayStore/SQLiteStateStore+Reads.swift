@@ -86,6 +86,21 @@ extension SQLiteStateStore {
                            restoredID: row["restored_id"], plannedAt: Date(timeIntervalSince1970: row["planned_at"]))
     }
 
+    public func knownPeople(_ keys: Set<String>) async throws -> Set<String> {
+        try await pool.read { db in
+            var known = Set<String>()
+            for chunk in Array(keys).sorted().chunked(Self.chunk) {
+                let sql = "SELECT DISTINCT person_key FROM identity_links WHERE person_key IN (\(databaseQuestionMarks(count: chunk.count)))"
+                known.formUnion(try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)))
+            }
+            return known
+        }
+    }
+
+    public func matchIndexIsEmpty() async throws -> Bool {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1 FROM match_keys LIMIT 1") == nil }
+    }
+
     public func matchCandidates(_ keys: [String], perKeyLimit: Int) async throws -> [RecordRef] {
         try await pool.read { db in
             var byKey: [String: [RecordRef]] = [:]

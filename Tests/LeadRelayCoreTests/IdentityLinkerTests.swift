@@ -35,6 +35,16 @@ struct IdentityLinkerTests {
         #expect(matches.isEmpty)
     }
 
+    @Test("a new record whose mailbox is a person already tracked stays with that person, even when another resembles it more")
+    func mailboxOfKnownPerson() {
+        let other = lead("00Q7", ["Email": "kim.park@acme.io", "FirstName": "Kim", "LastName": "Park", "Company": "Acme", "Phone": "617-555-0177"])
+        let new = contact("41", ["email": "kimpark@gmail.com", "firstname": "Kim", "lastname": "Park", "company": "Acme", "phone": "617-555-0177"])
+        // Without knowing that kimpark@gmail.com is tracked, the evidence joins the new record to the other person…
+        #expect(linker.matches(new: [(new, key(new))], known: [(other, "email:kim.park@acme.io")])[new.ref] != nil)
+        // …but a mailbox the store already tracks decides first.
+        #expect(linker.matches(new: [(new, key(new))], known: [(other, "email:kim.park@acme.io")], knownKeys: [key(new)]).isEmpty)
+    }
+
     @Test("a family sharing a personal domain and a home phone stays apart")
     func family() {
         let known = lead("00Q1", ["Email": "john@smithfamily.net", "FirstName": "John", "LastName": "Smith", "Phone": "617-555-0123"])

@@ -4,7 +4,8 @@ import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
-import LeadRelayStore
+@testable import LeadRelayStore
+import GRDB
 import Testing
 
 @Suite("Identity resolution in the daemon, against the generator's truth")
@@ -88,5 +89,21 @@ struct IdentityEngineTests {
         let link = second.plan.changes.first { if case .link(let ref) = $0.action { ref == newRef } else { false } }
         #expect(link?.personKey == person)
         #expect(link?.reason.contains("cross-reference salesforce/Lead/") == true, "\(link?.reason ?? "no link")")
+    }
+
+    @Test("a store from before the match index is indexed once from its snapshots, without reading the CRMs again")
+    func indexesOldStore() async throws {
+        try await withRig(people: 40, writes: false) { rig in
+            try await rig.engine.runCycle()
+            try await rig.store.pool.write { db in try db.execute(sql: "DELETE FROM match_keys") }
+            #expect(try await rig.store.matchIndexIsEmpty())
+            let quiet = try await rig.engine.runCycle()
+            #expect(quiet.changedRecords == 0)
+            #expect(!quiet.backfill, "indexing reads the snapshots, not the CRMs")
+            #expect(!(try await rig.store.matchIndexIsEmpty()))
+            let indexed = try await rig.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT system || object || id) FROM match_keys") ?? 0 }
+            let people = try await rig.store.allLinks().keys.filter { $0.object == "contacts" || $0.object == "Lead" }.count
+            #expect(indexed == people)
+        }
     }
 }

@@ -63,8 +63,11 @@ public struct IdentityLinker: Sendable {
     /// - Parameters:
     ///   - new: live records seen for the first time, each with its deterministic person key (mailbox or `ref:`).
     ///   - known: stored records of people sharing a blocking key with a new record, with their person keys.
+    ///   - knownKeys: person keys the store already tracks (a new record whose mailbox is one of them belongs there,
+    ///     even when that person's records were not among the candidates).
     /// - Returns: new record → the person it joins, for those whose group evidence joined to another group.
-    public func matches(new: [(record: SourceRecord, key: String)], known: [(record: SourceRecord, key: String)]) -> [RecordRef: Match] {
+    public func matches(new: [(record: SourceRecord, key: String)], known: [(record: SourceRecord, key: String)],
+                        knownKeys: Set<String> = []) -> [RecordRef: Match] {
         let all = (new.map { ($0.record, $0.key, false) } + known.map { ($0.record, $0.key, true) })
             .sorted { $0.0.ref < $1.0.ref }
         var seen = Set<RecordRef>()
@@ -85,7 +88,7 @@ public struct IdentityLinker: Sendable {
             }()
             groupOf.append(group)
             members[group].append(index)
-            if row.2 { isKnown[group] = true }
+            if row.2 || knownKeys.contains(row.1) { isKnown[group] = true }
         }
         var parent = Array(members.indices)
         func root(_ g: Int) -> Int {

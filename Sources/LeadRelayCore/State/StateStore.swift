@@ -106,6 +106,10 @@ public protocol StateStore: Sendable {
     func pendingOutbox(limit: Int) async throws -> [OutboxEntry]
     func markDone(_ id: Int64, resultID: String?, at now: Date) async throws
     func markFailed(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
+    /// Which of these person keys the store already has links for.
+    func knownPeople(_ keys: Set<String>) async throws -> Set<String>
+    /// True when no record has blocking keys yet (a store from before the index: it is filled once from the snapshots).
+    func matchIndexIsEmpty() async throws -> Bool
     /// Records holding any of these blocking keys, skipping keys shared by more than `perKeyLimit` records (too common to tell).
     func matchCandidates(_ keys: [String], perKeyLimit: Int) async throws -> [RecordRef]
     /// Records restored by `undo merge`: never merged again automatically.

@@ -165,7 +165,8 @@ public struct SyncEngine: Sendable {
             let known = try await store.snapshots(Array(candidateLinks.keys)).compactMap { stored -> (record: SourceRecord, key: String)? in
                 candidateLinks[stored.ref].map { (changedByRef[stored.ref] ?? stored, $0) }
             }
-            matches = linker.matches(new: unlinked.map { ($0, resolver.deterministicKey(for: $0)) }, known: known)
+            let keyed = unlinked.map { ($0, resolver.deterministicKey(for: $0)) }
+            matches = linker.matches(new: keyed, known: known, knownKeys: try await store.knownPeople(Set(keyed.map(\.1))))
         }
         var keys = Set(changed.map { resolver.key(for: $0, existing: existingLinks, matches: matches) })
         if backfill {
@@ -258,6 +259,11 @@ public struct SyncEngine: Sendable {
         // The match index follows every person record that changed (and, on a back-fill, every person record read).
         for record in (backfill ? Array(records.values) : changed) where isPerson(record.ref) {
             commit.matchKeys[record.ref] = linker.blockingKeys(record)
+        }
+        // A store from before the match index: index every stored person record once (from snapshots, no API calls).
+        if try await store.matchIndexIsEmpty() {
+            let stored = try await store.allLinks().keys.filter { isPerson($0) && commit.matchKeys[$0] == nil }
+            for record in try await store.snapshots(Array(stored)) { commit.matchKeys[record.ref] = linker.blockingKeys(record) }
         }
         var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
         result.backfill = backfill
