@@ -11,9 +11,7 @@ import Testing
 struct UndoCommandTests {
     @Test("lists the merges, shows an undo without doing it, undoes one, and refuses a second undo and unknown numbers")
     func undoMerge() async throws {
-        let simulator = CRMSimulator()
-        _ = try await SeedGenerator(options: .init(seed: 8, people: 40)).populate(simulator.state)
-        try await simulator.withRunningInSlot { endpoints in try await Self.scenario(simulator, endpoints) }
+        try await withSeededSimulator(seed: 8, people: 40) { simulator, endpoints in try await Self.scenario(simulator, endpoints) }
     }
 
     static func scenario(_ simulator: CRMSimulator, _ endpoints: CRMSimulator.Endpoints) async throws {

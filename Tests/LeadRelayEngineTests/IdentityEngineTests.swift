@@ -62,9 +62,7 @@ struct IdentityEngineTests {
 
     @Test("with crossReference configured, a contact naming a lead in salesforceleadid joins that lead's person")
     func crossReference() async throws {
-        let simulator = CRMSimulator()
-        _ = try await SeedGenerator(options: .init(seed: 29, people: 40)).populate(simulator.state)
-        try await simulator.withRunningInSlot { endpoints in try await Self.crossReferenceScenario(simulator, endpoints) }
+        try await withSeededSimulator(seed: 29, people: 40) { simulator, endpoints in try await Self.crossReferenceScenario(simulator, endpoints) }
     }
 
     static func crossReferenceScenario(_ simulator: CRMSimulator, _ endpoints: CRMSimulator.Endpoints) async throws {

@@ -11,9 +11,7 @@ import Testing
 struct MergeTests {
     @Test("a duplicate above the threshold is merged with before-images kept; undo restores it, resets the survivor, and it is never merged again")
     func mergeAndUndo() async throws {
-        let simulator = CRMSimulator()
-        _ = try await SeedGenerator(options: .init(seed: 11, people: 30)).populate(simulator.state)
-        try await simulator.withRunningInSlot { endpoints in try await Self.scenario(simulator, endpoints) }
+        try await withSeededSimulator(seed: 11, people: 30) { simulator, endpoints in try await Self.scenario(simulator, endpoints) }
     }
 
     /// The scenario's body, a named function: one long closure crashed the Swift 6.3 compiler (signal 6).

@@ -47,3 +47,11 @@ extension CRMSimulator {
         try await withTestSlot { try await withRunning(body) }
     }
 }
+
+/// A simulator seeded with the generator's data, serving for the duration of `body`, in a test slot.
+public func withSeededSimulator<T: Sendable>(seed: UInt64, people: Int,
+                                             _ body: @escaping @Sendable (CRMSimulator, CRMSimulator.Endpoints) async throws -> T) async throws -> T {
+    let simulator = CRMSimulator()
+    _ = try await SeedGenerator(options: .init(seed: seed, people: people)).populate(simulator.state)
+    return try await simulator.withRunningInSlot { endpoints in try await body(simulator, endpoints) }
+}
