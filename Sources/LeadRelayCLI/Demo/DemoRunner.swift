@@ -95,7 +95,8 @@ public struct DemoRunner: Sendable {
                 group.cancelAll()
                 return latency
             }
-            return try await summarise(store: store, simulator: simulator, directory: directory, cycles: cycles, latency: latency)
+            return try await summarise(store: store, simulator: simulator, directory: directory, mapping: configuration.mapping,
+                                       cycles: cycles, latency: latency)
         }
     }
 
@@ -139,8 +140,8 @@ public struct DemoRunner: Sendable {
                                secondsToNotification: slack.map { $0.0.timeIntervalSince(created) })
     }
 
-    func summarise(store: SQLiteStateStore, simulator: CRMSimulator, directory: String, cycles: Int, latency: Summary.Latency) async throws -> Summary {
-        let workspace = Workspace(directory: directory)
+    func summarise(store: SQLiteStateStore, simulator: CRMSimulator, directory: String, mapping: MappingSet, cycles: Int,
+                   latency: Summary.Latency) async throws -> Summary {
         let counts = try await store.counts()
         let assignments = try await store.allAssignments()
         var perRep: [String: Int] = [:]
@@ -154,7 +155,7 @@ public struct DemoRunner: Sendable {
                        failedOutboxEntries: outbox.filter { $0.status == .failed }.count, backlogCycles: cycles, newDemoRequest: latency)
         summary.enrichedFields = try await store.enrichmentCounts()
         summary.providerLookups = await simulator.state.enrichmentRequests
-        let flags = Set((try workspace.load().mapping.duplicates?.flag ?? [:]).values)
+        let flags = Set((mapping.duplicates?.flag ?? [:]).values)
         summary.duplicatesFlagged = outbox.filter { entry in
             guard entry.status == .done, case .write(let write) = entry.payload else { return false }
             return write.fields.contains { flags.contains($0.key) && !$0.value.isEmpty }

@@ -57,30 +57,23 @@ public struct DuplicatePolicy: Sendable, Hashable {
     public func survivor(of records: [SourceRecord], mapping: MappingSet) -> SourceRecord {
         var pool = records.sorted { $0.ref < $1.ref }
         for rule in survivor where pool.count > 1 {
-            if rule == .oldest {
-                let first = pool.min { Self.createdBefore($0.ref.id, $1.ref.id) }!
-                pool = [first]
+            let rank: (SourceRecord) -> Double
+            switch rule {
+            case .oldest:
+                // Ids, not numbers: 18-character Salesforce ids do not fit a Double's precision.
+                pool = [pool.min { Self.createdBefore($0.ref.id, $1.ref.id) }!]
                 continue
+            case .owned:
+                rank = { record in mapping.ownerField?.name(in: record.ref.system).flatMap(record.value) == nil ? 0 : 1 }
+            case .mostComplete:
+                rank = { record in Double(mapping.fields.filter { $0.type != .owner && $0.canonicalValue(from: record) != nil }.count) }
+            case .newest:
+                rank = { $0.modifiedAt.timeIntervalSince1970 }
             }
-            let ranked = pool.map { ($0, rank($0, rule, mapping: mapping)) }
-            let best = ranked.map(\.1).max()!
-            pool = ranked.filter { $0.1 == best }.map(\.0)
+            let best = pool.map(rank).max()!
+            pool = pool.filter { rank($0) == best }
         }
         return pool[0]
-    }
-
-    /// Higher is better (`owned`, `most-complete`, `newest`).
-    func rank(_ record: SourceRecord, _ rule: SurvivorRule, mapping: MappingSet) -> Double {
-        switch rule {
-        case .owned:
-            return mapping.ownerField?.name(in: record.ref.system).flatMap(record.value) == nil ? 0 : 1
-        case .mostComplete:
-            return Double(mapping.fields.filter { $0.type != .owner && $0.canonicalValue(from: record) != nil }.count)
-        case .newest:
-            return record.modifiedAt.timeIntervalSince1970
-        case .oldest:
-            return 0
-        }
     }
 
     /// Creation order of two ids of one system: HubSpot's are numbers; Salesforce's are base-62 counters of one length,

@@ -79,6 +79,8 @@ public struct EnrichmentChain: Sendable {
 /// the state, size band from the employee count, and a territory from a table of countries and regions.
 public struct RuleEnricher: Enricher {
     public var source: String { "rules" }
+    /// Attributes only enrichment fills (no mapping holds them); a firmographics table may give them too.
+    public static let attributes: Set<String> = ["companyDomain", "region", "sizeBand", "territory"]
     /// Territory → ISO codes it covers: countries (`DE`) or regions (`US-MA`); a region beats its country.
     public var territories: [String: [String]]
 
@@ -86,9 +88,7 @@ public struct RuleEnricher: Enricher {
 
     public func proposals(for lead: Lead) -> [String: String] {
         var values: [String: String] = [:]
-        if let domain = WebDomain.normalise(lead.fields["website"]) ?? lead.email.flatMap(EmailAddress.companyDomain) {
-            values["companyDomain"] = domain
-        }
+        if let domain = WebDomain.company(website: lead.fields["website"], email: lead.email) { values["companyDomain"] = domain }
         let country = Places.country(lead.fields["country"])
         let region = Places.subdivision(lead.fields["state"], country: country)
         if let region {
@@ -131,7 +131,7 @@ public struct FirmographicsEnricher: Enricher {
 
     /// The company domain a lead is looked up by: the rules' value, else its website, else its work address.
     public static func domain(of lead: Lead) -> String? {
-        lead.fields["companyDomain"] ?? WebDomain.normalise(lead.fields["website"]) ?? lead.email.flatMap(EmailAddress.companyDomain)
+        lead.fields["companyDomain"] ?? WebDomain.company(website: lead.fields["website"], email: lead.email)
     }
 }
 

@@ -97,21 +97,25 @@ public struct IdentityLinker: Sendable {
             return g
         }
         var evidence: [Int: (matched: Int, text: String, score: Double)] = [:]
-        // The CRMs' own cross-references first: deterministic, before any evidence (never joining two known people).
+        /// Joins the groups of records `a` and `b`: the known person's group (else the one whose key sorts first, stable
+        /// across runs) absorbs the other, whose records note what they matched. Two known people are never joined.
+        func join(_ a: Int, _ b: Int, text: String, score: Double) {
+            let ga = root(groupOf[a]), gb = root(groupOf[b])
+            guard ga != gb, !(isKnown[ga] && isKnown[gb]) else { return }
+            let (keep, fold) = isKnown[ga] || (!isKnown[gb] && groupKey[ga] < groupKey[gb]) ? (ga, gb) : (gb, ga)
+            let other = ga == fold ? b : a
+            for member in members[fold] where evidence[member] == nil { evidence[member] = (other, text, score) }
+            parent[fold] = keep
+            members[keep] += members[fold]
+            members[fold] = []
+            isKnown[keep] = isKnown[keep] || isKnown[fold]
+        }
+        // The CRMs' own cross-references first: deterministic, before any evidence.
         var byReference: [String: Int] = [:]
         for (index, row) in rows.enumerated() {
             for key in crossReferenceKeys(row.0) {
                 guard let first = byReference[key] else { byReference[key] = index; continue }
-                let ga = root(groupOf[first]), gb = root(groupOf[index])
-                guard ga != gb, !(isKnown[ga] && isKnown[gb]) else { continue }
-                let (keep, fold) = isKnown[ga] || (!isKnown[gb] && groupKey[ga] < groupKey[gb]) ? (ga, gb) : (gb, ga)
-                let other = root(groupOf[first]) == fold ? index : first
-                let text = "cross-reference \(key.dropFirst("xref:".count))"
-                for member in members[fold] where evidence[member] == nil { evidence[member] = (other, text, 100) }
-                parent[fold] = keep
-                members[keep] += members[fold]
-                members[fold] = []
-                isKnown[keep] = isKnown[keep] || isKnown[fold]
+                join(first, index, text: "cross-reference \(key.dropFirst("xref:".count))", score: 100)
             }
         }
         let pairs = finder.scoredPairs(candidates).filter { $0.score >= finder.threshold }
@@ -119,17 +123,9 @@ public struct IdentityLinker: Sendable {
         for pair in pairs {
             let ga = root(groupOf[pair.a]), gb = root(groupOf[pair.b])
             guard ga != gb, !(isKnown[ga] && isKnown[gb]), members[ga].count + members[gb].count <= finder.maxCluster else { continue }
-            let agreeable = members[ga].allSatisfy { x in members[gb].allSatisfy { y in finder.score(candidates[x], candidates[y]) >= 0 } }
-            guard agreeable else { continue }
-            // The surviving group: the known person's, else the one whose key sorts first (stable across runs).
-            let (keep, fold) = isKnown[ga] || (!isKnown[gb] && groupKey[ga] < groupKey[gb]) ? (ga, gb) : (gb, ga)
-            let text = finder.evidenceText(candidates[pair.a], candidates[pair.b])
-            let other = root(groupOf[pair.a]) == fold ? pair.b : pair.a
-            for index in members[fold] where evidence[index] == nil { evidence[index] = (other, text, pair.score) }
-            parent[fold] = keep
-            members[keep] += members[fold]
-            members[fold] = []
-            isKnown[keep] = isKnown[keep] || isKnown[fold]
+            // Every record of one group must contradict no record of the other: no chain through one shared neighbour.
+            guard members[ga].allSatisfy({ x in members[gb].allSatisfy { y in finder.score(candidates[x], candidates[y]) >= 0 } }) else { continue }
+            join(pair.a, pair.b, text: finder.evidenceText(candidates[pair.a], candidates[pair.b]), score: pair.score)
         }
         var result: [RecordRef: Match] = [:]
         for (index, row) in rows.enumerated() where !row.2 {

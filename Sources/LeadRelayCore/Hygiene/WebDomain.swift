@@ -15,4 +15,9 @@ public enum WebDomain {
         guard text.contains("."), text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
         return text
     }
+
+    /// The domain a company is known by: its website's, else a work (or role) address's; `nil` for free mail alone.
+    public static func company(website: String?, email: String?) -> String? {
+        normalise(website) ?? email.flatMap(EmailAddress.companyDomain)
+    }
 }

@@ -63,6 +63,14 @@ public struct MappingSet: Sendable, Hashable {
         return candidates.max { ($0.modifiedAt, $0.ref.id) < ($1.modifiedAt, $1.ref.id) }
     }
 
+    /// An enrichment source's value for canonical field `name` in the form the CRMs' values take (numbers without
+    /// separators or `.0`); `nil` when the mapping holds a number there and `raw` is not one. Unmapped names stay text.
+    public func enrichmentValue(_ name: String, _ raw: String) -> String? {
+        let type = field(name)?.type ?? .string
+        if type == .integer || type == .decimal, Double(raw.replacingOccurrences(of: ",", with: "")) == nil { return nil }
+        return type.normalise(raw) ?? raw
+    }
+
     /// Every field name to request from `system` when polling.
     public func fieldNames(in system: CRMSystem) -> [String] {
         fields.compactMap { $0.name(in: system) } + (duplicates?.flag[system].map { [$0] } ?? []) + (crossReference[system].map { [$0] } ?? [])

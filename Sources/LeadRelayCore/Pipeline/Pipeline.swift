@@ -77,14 +77,7 @@ public struct Pipeline: Sendable {
                                            reason: "crossed the MQL line: \(score.summary); threshold \(Condition.format(scorer.config.mql.threshold))"))
             for var write in writeBack(lead: lead, records: live, rep: rep) {
                 write.reason = writeReason(write, rep: rep)
-                if let index = writes.firstIndex(where: { $0.operation == .update && $0.system == write.system && $0.id == write.id && write.operation == .update }) {
-                    // One write per record: a batch may not name a record twice.
-                    write.fields.merge(writes[index].fields) { routing, _ in routing }
-                    write.reason = (write.reason ?? "") + "; " + (writes[index].reason ?? "")
-                    writes[index] = write
-                } else {
-                    writes.append(write)
-                }
+                Self.merge(write, into: &writes, wins: true)
             }
             let note = Notification(repID: rep.id, repEmail: rep.email, text: notificationText(lead, rep: rep, score: score, decision: decision))
             plan.changes.append(PlanChange(personKey: personKey, action: .notify(note), reason: "tell \(rep.id) about the new MQL"))
@@ -166,20 +159,21 @@ public struct Pipeline: Sendable {
             + set.duplicates.map { "\($0.ref) \($0.merge ? "merged" : "flagged") (\($0.evidence))" }.joined(separator: ", ")
     }
 
-    /// Adds `write` to `writes`, folding it into an update of the same record: a batch may not name a record twice.
-    static func merge(_ write: RecordWrite, into writes: inout [RecordWrite]) {
-        guard write.operation != .merge else {
-            writes.append(write)
-            return
-        }
+    /// Adds `write` to `writes`, folding an update into an earlier update of the same record: a batch may not name a
+    /// record twice. With `wins` the new write's fields and settings win (routing over reconciliation); without, it
+    /// only adds the fields the earlier write lacks.
+    static func merge(_ write: RecordWrite, into writes: inout [RecordWrite], wins: Bool = false) {
         guard write.operation == .update, let index = writes.firstIndex(where: {
             $0.operation == .update && $0.system == write.system && $0.object == write.object && $0.id == write.id
         }) else {
             writes.append(write)
             return
         }
-        writes[index].fields.merge(write.fields) { current, _ in current }
-        writes[index].reason = [writes[index].reason, write.reason].compactMap { $0 }.joined(separator: "; ")
+        var kept = wins ? write : writes[index]
+        let other = wins ? writes[index] : write
+        kept.fields.merge(other.fields) { own, _ in own }
+        kept.reason = [kept.reason, other.reason].compactMap { $0 }.joined(separator: "; ")
+        writes[index] = kept
     }
 
     /// Only people not yet with sales are routed; recycled and disqualified wait for the SLA stage.

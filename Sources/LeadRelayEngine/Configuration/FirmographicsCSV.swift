@@ -3,8 +3,6 @@ import LeadRelayCore
 
 /// The firmographics table (`enrichment.csv.file`): one row per company domain, columns named by canonical field.
 public enum FirmographicsCSV {
-    /// Fields a row may fill besides the mapping's: the enrichment-only attributes.
-    static let extraFields: Set<String> = ["companyDomain", "region", "sizeBand", "territory"]
 
     /// Reads and checks the file: a `domain` column, known fields only, one row per domain, numbers where the mapping
     /// expects them. Every problem is reported with its line.
@@ -30,7 +28,7 @@ public enum FirmographicsCSV {
         guard let domainColumn = header.firstIndex(of: "domain") else {
             return .failure(ConfigurationError([problem(1, "domain", "no 'domain' column; columns are \(header.joined(separator: ", "))")]))
         }
-        let known = Set(mapping.fields.filter { $0.type != .owner }.map(\.canonical)).union(extraFields)
+        let known = Set(mapping.fields.filter { $0.type != .owner }.map(\.canonical)).union(RuleEnricher.attributes)
         for (index, name) in header.enumerated() where index != domainColumn && !known.contains(name) {
             let hint = KeySchema.closest(name, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""
             problems.append(problem(1, name, "'\(name)' is not a field of the mapping or an enrichment attribute\(hint)"))
@@ -57,12 +55,11 @@ public enum FirmographicsCSV {
             for (index, name) in header.enumerated() where index != domainColumn && known.contains(name) {
                 let cell = row[index].trimmingCharacters(in: .whitespaces)
                 guard !cell.isEmpty else { continue }
-                let type = mapping.field(name)?.type ?? .string
-                if type == .integer || type == .decimal, Double(cell.replacingOccurrences(of: ",", with: "")) == nil {
+                guard let value = mapping.enrichmentValue(name, cell) else {
                     problems.append(problem(line, name, "'\(cell)' is not a number"))
                     continue
                 }
-                values[name] = type.normalise(cell) ?? cell
+                values[name] = value
             }
             companies[domain] = values
         }

@@ -9,6 +9,8 @@ import LeadRelayStore
 public struct MergeUndo: Sendable {
     public struct Plan: Sendable, Hashable {
         public var merge: Int64
+        /// The CRM object (`contacts`).
+        public var object: String
         /// Properties of the record to create in place of the merged one.
         public var restore: [String: String]
         /// The survivor's current id and the values its fields go back to (`""` clears what the merge filled).
@@ -49,10 +51,10 @@ public struct MergeUndo: Sendable {
         guard let merge = try await store.merge(id) else { throw Failure.notFound(id) }
         guard merge.status == .done else { throw Failure.notUndoable(id, merge.status) }
         guard merge.system == .hubspot else { throw Failure.unsupported(merge.system) }
-        // Mapped fields (owner included) and the stage and status LeadRelay manages; never the duplicate flag or read-only ones.
+        // Mapped fields (owner included) and the stage and status LeadRelay manages; never the duplicate flag (which
+        // the mapping keeps apart from its fields) or read-only ones.
         var writable = Set(mapping.fields.compactMap { $0.name(in: .hubspot) })
         writable.formUnion([CRMFieldNames.hubspotLifecycle, CRMFieldNames.hubspotLeadStatus])
-        if let flag = mapping.duplicates?.flag[.hubspot] { writable.remove(flag) }
         var restore: [String: String] = [:]
         for (name, value) in merge.mergedBefore where writable.contains(name) {
             if let value, !value.trimmingCharacters(in: .whitespaces).isEmpty { restore[name] = value }
@@ -63,14 +65,13 @@ public struct MergeUndo: Sendable {
             let before = merge.survivorBefore[name] ?? nil
             if merge.survivorBefore.keys.contains(name) || merge.mergedBefore.keys.contains(name) { survivor[name] = before ?? "" }
         }
-        return Plan(merge: id, restore: restore, survivorID: merge.resultID ?? merge.survivorID, survivorFields: survivor)
+        return Plan(merge: id, object: merge.object, restore: restore, survivorID: merge.resultID ?? merge.survivorID, survivorFields: survivor)
     }
 
     /// Carries the plan out: creates the restored record, resets the survivor, records the undo. Returns the new record's id.
     public func run(_ id: Int64) async throws -> (plan: Plan, restoredID: String) {
         let plan = try await self.plan(id)
         guard let hubspot else { throw Failure.unsupported(.hubspot) }
-        guard let merge = try await store.merge(id) else { throw Failure.notFound(id) }
         // HubSpot keeps a merged-away address on the survivor as an additional email; it must leave before it can be reused.
         if let email = plan.restore["email"] {
             do {
@@ -81,7 +82,7 @@ public struct MergeUndo: Sendable {
         }
         let restoredID: String
         do {
-            restoredID = try await hubspot.createRecord(merge.object, properties: plan.restore)
+            restoredID = try await hubspot.createRecord(plan.object, properties: plan.restore)
         } catch {
             if case .rejected(_, 409, _, let message) = error {
                 throw Failure.crm("HubSpot still holds this address on another contact: \(message). Free it there, then run undo again.")
@@ -90,7 +91,7 @@ public struct MergeUndo: Sendable {
         }
         // Recorded at once: a failure below must not lead a second run to create the contact twice.
         try await store.markMergeUndone(id, restoredID: restoredID, at: clock())
-        var write = RecordWrite(operation: .update, system: .hubspot, object: merge.object, id: plan.survivorID, fields: plan.survivorFields)
+        var write = RecordWrite(operation: .update, system: .hubspot, object: plan.object, id: plan.survivorID, fields: plan.survivorFields)
         write.reason = "undo merge \(id): the survivor's fields as before the merge"
         let outcome = try await hubspot.apply([write]).first?.result
         if case .applied = outcome { return (plan, restoredID) }

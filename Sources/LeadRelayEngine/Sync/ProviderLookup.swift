@@ -57,11 +57,7 @@ struct ProviderLookup: Sendable {
     /// Provider values in the mapping's canonical form (numbers as the CRMs' numbers compare).
     func canonical(_ fields: [String: String]) -> [String: String] {
         var values: [String: String] = [:]
-        for (name, value) in fields {
-            let type = mapping.field(name)?.type ?? .string
-            if type == .integer || type == .decimal, Double(value) == nil { continue }
-            values[name] = type.normalise(value) ?? value
-        }
+        for (name, value) in fields { values[name] = mapping.enrichmentValue(name, value) }
         return values
     }
 
@@ -71,8 +67,7 @@ struct ProviderLookup: Sendable {
         let website = mapping.field("website")
         var domains = Set<String>()
         for record in records where !record.deleted {
-            if let domain = website?.canonicalValue(from: record).flatMap(WebDomain.normalise)
-                ?? email?.canonicalValue(from: record).flatMap(EmailAddress.companyDomain) {
+            if let domain = WebDomain.company(website: website?.canonicalValue(from: record), email: email?.canonicalValue(from: record)) {
                 domains.insert(domain)
             }
         }

@@ -219,7 +219,8 @@ public struct SyncEngine: Sendable {
             previousScores: people.scores, routingState: try await store.routingState(), synced: people.synced, now: now)
         input.enriched = people.enriched
         input.matches = matches
-        input.mergeBlocked = try await store.mergeBlocked()
+        // Only a mapping that merges needs to know which records an undo restored.
+        if mapping.duplicates?.mergeMinScore != nil { input.mergeBlocked = try await store.mergeBlocked() }
         input.providerCompanies = providerCompanies
         var plan = pipeline.plan(input)
         plan.changes += accountChanges
