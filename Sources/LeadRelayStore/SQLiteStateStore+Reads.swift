@@ -272,7 +272,7 @@ extension SQLiteStateStore {
     }
 
     static func outboxEntry(_ row: Row) throws -> OutboxEntry {
-        OutboxEntry(id: row["id"], personKey: row["person_key"], payload: try decode(OutboxEntry.Payload.self, row["payload"]),
+        OutboxEntry(id: row["id"], effect: EffectID(cycle: row["cycle"], position: row["position"]), personKey: row["person_key"], payload: try decode(OutboxEntry.Payload.self, row["payload"]),
                     reason: row["reason"], status: OutboxEntry.Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
                     lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                     finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))

@@ -155,6 +155,43 @@ extension SQLiteStateStore {
                 t.column("undone_at", .double)
             }
         }
+        migrator.registerMigration("v7-effect-identity") { db in
+            // Each committed cycle that planned effects gets a number; an effect is identified by (cycle, position).
+            try db.create(table: "cycles") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("committed_at", .double).notNull()
+                t.column("changes", .integer).notNull()
+            }
+            // The outbox was keyed by content and kept done rows, so content planned again after it was done (a field
+            // going X → Y → X) was silently dropped. Content is now unique among pending entries only.
+            try db.create(table: "outbox_v7") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("cycle", .integer).notNull()
+                t.column("position", .integer).notNull()
+                t.column("content_key", .text).notNull()
+                t.column("person_key", .text).notNull()
+                t.column("payload", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("last_error", .text)
+                t.column("result_id", .text)
+                t.column("created_at", .double).notNull()
+                t.column("finished_at", .double)
+                t.uniqueKey(["cycle", "position"])
+            }
+            // Entries from before keep their ids (merges point at them) under cycle 0, their id as position.
+            try db.execute(sql: """
+                INSERT INTO outbox_v7 (id, cycle, position, content_key, person_key, payload, reason, status, attempts, last_error,
+                                       result_id, created_at, finished_at)
+                SELECT id, 0, id, idempotency_key, person_key, payload, reason, status, attempts, last_error, result_id, created_at, finished_at
+                FROM outbox
+                """)
+            try db.drop(table: "outbox")
+            try db.rename(table: "outbox_v7", to: "outbox")
+            try db.create(index: "outbox_pending", on: "outbox", columns: ["status", "id"])
+            try db.execute(sql: "CREATE UNIQUE INDEX outbox_pending_content ON outbox (content_key) WHERE status = 'pending'")
+        }
         return migrator
     }
 }

@@ -49,7 +49,16 @@ extension SQLiteStateStore {
     }
 
     static func apply(_ plan: Plan, _ db: Database, time: Double) throws {
-        for change in plan.changes {
+        // A cycle number only for plans with effects: idle cycles leave no trace.
+        var cycle: Int64?
+        func effect(_ position: Int) throws -> EffectID {
+            if cycle == nil {
+                try db.execute(sql: "INSERT INTO cycles (committed_at, changes) VALUES (?, ?)", arguments: [time, plan.changes.count])
+                cycle = db.lastInsertedRowID
+            }
+            return EffectID(cycle: cycle ?? 0, position: position)
+        }
+        for (position, change) in plan.changes.enumerated() {
             switch change.action {
             case .link(let ref):
                 try db.execute(sql: """
@@ -67,10 +76,10 @@ extension SQLiteStateStore {
             case .lifecycle, .duplicates:
                 continue
             case .write(let write):
-                try enqueue(.write(write), key: write.idempotencyKey, change: change, db, time: time)
-                if write.operation == .merge { try recordMerge(write, change: change, db, time: time) }
+                let id = try enqueue(.write(write), key: write.contentKey, effect: try effect(position), change: change, db, time: time)
+                if write.operation == .merge { try recordMerge(write, outboxID: id, change: change, db, time: time) }
             case .notify(let note):
-                try enqueue(.notify(note), key: "notify:\(change.personKey):\(note.repID)", change: change, db, time: time)
+                try enqueue(.notify(note), key: note.contentKey(person: change.personKey), effect: try effect(position), change: change, db, time: time)
             case .reconcile(let decision):
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO synced_fields (person_key, field, value, synced_at) VALUES (?, ?, ?, ?)
@@ -87,10 +96,8 @@ extension SQLiteStateStore {
     }
 
     /// The merge's before-images: both records' stored snapshots, next to the outbox entry that will carry it out.
-    static func recordMerge(_ write: RecordWrite, change: PlanChange, _ db: Database, time: Double) throws {
-        guard let survivor = write.id, let merged = write.mergeFrom,
-              let outboxID = try Int64.fetchOne(db, sql: "SELECT id FROM outbox WHERE idempotency_key = ?", arguments: [write.idempotencyKey])
-        else { return }
+    static func recordMerge(_ write: RecordWrite, outboxID: Int64, change: PlanChange, _ db: Database, time: Double) throws {
+        guard let survivor = write.id, let merged = write.mergeFrom else { return }
         func before(_ id: String) throws -> String {
             try String.fetchOne(db, sql: "SELECT fields FROM snapshots WHERE system = ? AND object = ? AND id = ?",
                                 arguments: [write.system.rawValue, write.object, id]) ?? "{}"
@@ -103,11 +110,18 @@ extension SQLiteStateStore {
                              try before(merged), change.reason, time])
     }
 
-    static func enqueue(_ payload: OutboxEntry.Payload, key: String, change: PlanChange, _ db: Database, time: Double) throws {
+    /// Queues an effect unless the same content is already pending; returns the id of the entry that will carry it out.
+    @discardableResult
+    static func enqueue(_ payload: OutboxEntry.Payload, key: String, effect: EffectID, change: PlanChange, _ db: Database,
+                        time: Double) throws -> Int64 {
+        if let pending = try Int64.fetchOne(db, sql: "SELECT id FROM outbox WHERE content_key = ? AND status = 'pending'", arguments: [key]) {
+            return pending
+        }
         try db.execute(sql: """
-            INSERT OR IGNORE INTO outbox (idempotency_key, person_key, payload, reason, status, attempts, created_at)
-            VALUES (?, ?, ?, ?, 'pending', 0, ?)
-            """, arguments: [key, change.personKey, try json(payload), change.reason, time])
+            INSERT INTO outbox (cycle, position, content_key, person_key, payload, reason, status, attempts, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+            """, arguments: [effect.cycle, effect.position, key, change.personKey, try json(payload), change.reason, time])
+        return db.lastInsertedRowID
     }
 
     public func markDone(_ id: Int64, resultID: String?, at now: Date) async throws {

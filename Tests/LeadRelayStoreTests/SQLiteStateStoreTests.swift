@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LeadRelayCore
 @testable import LeadRelayStore
 import Testing
@@ -39,13 +40,13 @@ struct SQLiteStateStoreTests {
     func opens() throws {
         let store = try open()
         #expect(try store.journalMode() == "wal")
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity"])
         let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let folder = try FileManager.default.attributesOfItem(atPath: (store.path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         // Re-opening an existing store migrates nothing twice.
-        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges"])
+        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity"])
     }
 
     @Test("a cycle commits snapshots, watermarks, links, scores, assignments and outbox together")
@@ -84,6 +85,55 @@ struct SQLiteStateStoreTests {
         try await store.commit(cycle, at: now)
         try await store.commit(cycle, at: now)
         #expect(try await store.pendingOutbox(limit: 10).count == 2)
+    }
+
+    @Test("content done before is queued again with a new identity; content still pending is not")
+    func effectIdentity() async throws {
+        let store = try open()
+        let hs = record(.hubspot, "51", email: "ana@acme.io")
+        let cycle = CycleCommit(plan: plan(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana"))
+        try await store.commit(cycle, at: now)
+        let first = try await store.pendingOutbox(limit: 10)
+        for entry in first { try await store.markDone(entry.id, resultID: nil, at: now) }
+        try await store.commit(cycle, at: now)
+        let second = try await store.pendingOutbox(limit: 10)
+        #expect(second.count == first.count, "the same write and the same alert, planned again after they were done")
+        #expect(Set(second.map(\.effect)).isDisjoint(with: first.map(\.effect)))
+        #expect(Set(second.map(\.effect.cycle)).count == 1 && second[0].effect.cycle > first[0].effect.cycle)
+        #expect(second.map(\.effect.position) == first.map(\.effect.position))
+        #expect(try await store.outbox().count == first.count * 2)
+    }
+
+    @Test("a store from before effect identities keeps its outbox (ids, states) and queues content done before again")
+    func migratesOutbox() async throws {
+        let path = (directory as NSString).appendingPathComponent("state/leadrelay.sqlite")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do {
+            let pool = try DatabasePool(path: path)
+            try SQLiteStateStore.migrator.migrate(pool, upTo: "v6-merges")
+            let write = RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: "51", fields: ["hubspot_owner_id": "701"])
+            let payload = String(decoding: try JSONEncoder().encode(OutboxEntry.Payload.write(write)), as: UTF8.self)
+            try await pool.write { db in
+                for (id, status) in [(41, "done"), (42, "failed"), (43, "pending")] {
+                    try db.execute(sql: """
+                        INSERT INTO outbox (id, idempotency_key, person_key, payload, reason, status, attempts, created_at)
+                        VALUES (?, ?, 'email:ana@acme.io', ?, 'owner', ?, 1, 0)
+                        """, arguments: [id, "key-\(id)", payload, status])
+                }
+                try db.execute(sql: """
+                    INSERT INTO merges (outbox_id, person_key, system, object, survivor_id, merged_id, survivor_before, merged_before,
+                                        reason, status, planned_at) VALUES (43, 'p', 'hubspot', 'contacts', '51', '52', '{}', '{}', 'dup', 'planned', 0)
+                    """)
+            }
+        }
+        let store = try open()
+        let entries = try await store.outbox()
+        #expect(entries.map(\.id) == [41, 42, 43])
+        #expect(entries.map(\.status) == [.done, .failed, .pending])
+        #expect(entries.map(\.effect) == [EffectID(cycle: 0, position: 41), EffectID(cycle: 0, position: 42), EffectID(cycle: 0, position: 43)])
+        #expect(try await store.merges().first?.status == .planned)
+        try await store.markDone(43, resultID: "51", at: now)
+        #expect(try await store.merges().first?.status == .done, "the merge still follows its outbox entry")
     }
 
     @Test("entries are done when confirmed, retried when transient, parked when refused or tried too often")

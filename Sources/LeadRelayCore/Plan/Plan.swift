@@ -103,8 +103,10 @@ public struct RecordWrite: Sendable, Hashable, Codable {
         self.unmodifiedSince = unmodifiedSince
     }
 
-    /// A key that is the same for the same intended write (outbox idempotence).
-    public var idempotencyKey: String {
+    /// The same for the same intended write: while one such write is pending, planning it again queues nothing.
+    /// It is not the effect's identity (that is the cycle and position that planned it): the same content may be
+    /// planned again once the first is done, as a field that goes X → Y → X must be written X twice.
+    public var contentKey: String {
         let target = id ?? "\(matchField ?? "")=\(matchValue ?? "")"
         let body = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         return "\(operation.rawValue):\(system.rawValue):\(object):\(target):\(body)" + (mergeFrom.map { ":from=\($0)" } ?? "")
@@ -123,4 +125,7 @@ public struct Notification: Sendable, Hashable, Codable {
         self.repEmail = repEmail
         self.text = text
     }
+
+    /// The same for the same message about the same person while one is pending (see `RecordWrite.contentKey`).
+    public func contentKey(person: String) -> String { "notify:\(person):\(repID)" }
 }

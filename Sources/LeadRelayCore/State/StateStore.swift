@@ -38,6 +38,8 @@ public struct OutboxEntry: Sendable, Hashable {
     }
 
     public var id: Int64
+    /// The effect's identity: the cycle that planned it and its position in that cycle's plan.
+    public var effect: EffectID
     public var personKey: String
     public var payload: Payload
     public var reason: String
@@ -48,9 +50,10 @@ public struct OutboxEntry: Sendable, Hashable {
     /// When the entry was confirmed done (or failed for good).
     public var finishedAt: Date?
 
-    public init(id: Int64, personKey: String, payload: Payload, reason: String, status: Status, attempts: Int,
+    public init(id: Int64, effect: EffectID, personKey: String, payload: Payload, reason: String, status: Status, attempts: Int,
                 lastError: String?, createdAt: Date, finishedAt: Date?) {
         self.id = id
+        self.effect = effect
         self.personKey = personKey
         self.payload = payload
         self.reason = reason
@@ -60,6 +63,22 @@ public struct OutboxEntry: Sendable, Hashable {
         self.createdAt = createdAt
         self.finishedAt = finishedAt
     }
+}
+
+/// Which cycle planned an effect, and where in its plan: unique for every effect ever planned.
+public struct EffectID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The committed cycle's number (assigned by the store at commit; 0 for entries from before effect identities).
+    public var cycle: Int64
+    /// The change's index in that cycle's plan.
+    public var position: Int
+
+    public init(cycle: Int64, position: Int) {
+        self.cycle = cycle
+        self.position = position
+    }
+
+    public static func < (a: EffectID, b: EffectID) -> Bool { (a.cycle, a.position) < (b.cycle, b.position) }
+    public var description: String { "\(cycle)#\(position)" }
 }
 
 /// What the engine reads about people before running the pipeline.

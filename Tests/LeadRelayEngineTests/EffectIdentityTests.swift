@@ -1,0 +1,59 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+@testable import LeadRelayEngine
+import Testing
+
+@Suite("Effects have identities: the same content may be planned again once done")
+struct EffectIdentityTests {
+    /// A HubSpot contact linked to a Salesforce lead, both as LeadRelay stored them.
+    func pair(_ rig: Rig) async throws -> (hubspot: Int, salesforce: String) {
+        let links = try await rig.store.allLinks()
+        var byPerson: [String: [RecordRef]] = [:]
+        for (ref, person) in links { byPerson[person, default: []].append(ref) }
+        for refs in byPerson.values.sorted(by: { $0.map(\.id).joined() < $1.map(\.id).joined() }) {
+            guard let hubspot = refs.first(where: { $0.system == .hubspot && $0.object == "contacts" }),
+                  let salesforce = refs.first(where: { $0.system == .salesforce && $0.object == "Lead" }),
+                  refs.count == 2, let id = Int(hubspot.id),
+                  let lead = await rig.simulator.state.salesforceRecord("Lead", id: salesforce.id),
+                  lead.fields["IsConverted"] != .bool(true) else { continue }
+            return (id, salesforce.id)
+        }
+        throw TestFailure("no person with exactly one contact and one open lead")
+    }
+
+    @Test("a HubSpot title set to X, then Y, then X again ends at X in Salesforce too (three edits, three cycles)")
+    func xyx() async throws {
+        try await withRig(people: 60) { rig in
+            try await rig.engine.runCycle()
+            try await rig.dispatcher.drain()
+            let (contact, lead) = try await pair(rig)
+            var written: [EffectID] = []
+            for title in ["Title X", "Title Y", "Title X"] {
+                _ = try await rig.simulator.state.updateHubSpotRecord("contacts", id: contact, properties: ["jobtitle": title])
+                let result = try await rig.engine.runCycle()
+                let stats = try await rig.dispatcher.drain()
+                #expect(stats.failed == 0)
+                #expect(result.plan.writes.contains { $0.system == .salesforce && $0.id == lead && $0.fields["Title"] == title })
+                #expect(await rig.simulator.state.salesforceRecord("Lead", id: lead)?.fields["Title"] == .string(title),
+                        "Salesforce follows HubSpot to \(title)")
+                let entries = try await rig.store.outbox().filter {
+                    if case .write(let write) = $0.payload { write.id == lead && write.fields["Title"] == title } else { false }
+                }
+                written.append(try #require(entries.last).effect)
+            }
+            #expect(await rig.simulator.state.hubspotRecord("contacts", id: contact)?.properties["jobtitle"] == "Title X")
+            #expect(Set(written).count == 3, "three writes, three identities: \(written)")
+            #expect(written == written.sorted(), "each from a later cycle")
+            // Quiet afterwards: nothing more to write.
+            let quiet = try await rig.engine.runCycle()
+            #expect(quiet.plan.writes.isEmpty)
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
