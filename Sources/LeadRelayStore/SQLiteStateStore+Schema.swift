@@ -178,6 +178,12 @@ extension SQLiteStateStore {
                 t.column("result_id", .text)
                 t.column("created_at", .double).notNull()
                 t.column("finished_at", .double)
+                // A dispatcher's claim holds the entry until then (the store's clock); a dead dispatcher's claim lapses.
+                t.column("claimed_until", .double)
+                // What the channel said of a notification: accepted, delivered, undelivered; its own message id.
+                t.column("delivery_state", .text)
+                t.column("delivery_id", .text)
+                t.column("delivered_at", .double)
                 t.uniqueKey(["cycle", "position"])
             }
             // Entries from before keep their ids (merges point at them) under cycle 0, their id as position.
@@ -191,6 +197,13 @@ extension SQLiteStateStore {
             try db.rename(table: "outbox_v7", to: "outbox")
             try db.create(index: "outbox_pending", on: "outbox", columns: ["status", "id"])
             try db.execute(sql: "CREATE UNIQUE INDEX outbox_pending_content ON outbox (content_key) WHERE status = 'pending'")
+            // Leadership among daemons sharing a store: one holder per name, a generation that grows with each new holder.
+            try db.create(table: "leases") { t in
+                t.primaryKey("name", .text)
+                t.column("holder", .text).notNull()
+                t.column("generation", .integer).notNull()
+                t.column("expires_at", .double).notNull()
+            }
         }
         return migrator
     }

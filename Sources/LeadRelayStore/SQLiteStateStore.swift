@@ -3,12 +3,16 @@ import GRDB
 import LeadRelayCore
 
 /// The embedded store: one SQLite file in WAL mode, written through intent-named operations.
-public final class SQLiteStateStore: StateStore {
+///
+/// It conforms to every port of `StateStore`, one `SQLiteStateStore+Port.swift` file each.
+public final class SQLiteStateStore: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// The store's clock: claims and leases expire by it (as a server's clock would time them for a shared store).
+    let clock: @Sendable () -> Date
 
     /// Opens (creating if needed) the store at `path`, with owner-only permissions, and migrates it.
-    public init(path: String) throws {
+    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: directory) {
@@ -20,6 +24,7 @@ public final class SQLiteStateStore: StateStore {
         configuration.label = "leadrelay.state"
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        self.clock = clock
         try Self.migrator.migrate(pool)
         // The store holds personal data: owner-only, whatever the umask.
         for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
@@ -57,4 +62,13 @@ public final class SQLiteStateStore: StateStore {
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try decoder.decode(type, from: Data(text.utf8))
     }
+
+    /// SQLite binds at most a few thousand parameters per statement comfortably; lists are split at this size.
+    static let chunk = 500
+
+    static func ref(_ row: Row) -> RecordRef {
+        RecordRef(system: CRMSystem(rawValue: row["system"]) ?? .hubspot, object: row["object"], id: row["id"])
+    }
+
+    static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }
 }

@@ -94,7 +94,7 @@ struct SQLiteStateStoreTests {
         let cycle = CycleCommit(plan: plan(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana"))
         try await store.commit(cycle, at: now)
         let first = try await store.pendingOutbox(limit: 10)
-        for entry in first { try await store.markDone(entry.id, resultID: nil, at: now) }
+        for entry in first { try await store.complete(entry.id, resultID: nil, learned: [], at: now) }
         try await store.commit(cycle, at: now)
         let second = try await store.pendingOutbox(limit: 10)
         #expect(second.count == first.count, "the same write and the same alert, planned again after they were done")
@@ -132,7 +132,7 @@ struct SQLiteStateStoreTests {
         #expect(entries.map(\.status) == [.done, .failed, .pending])
         #expect(entries.map(\.effect) == [EffectID(cycle: 0, position: 41), EffectID(cycle: 0, position: 42), EffectID(cycle: 0, position: 43)])
         #expect(try await store.merges().first?.status == .planned)
-        try await store.markDone(43, resultID: "51", at: now)
+        try await store.complete(43, resultID: "51", learned: [], at: now)
         #expect(try await store.merges().first?.status == .done, "the merge still follows its outbox entry")
     }
 
@@ -142,12 +142,12 @@ struct SQLiteStateStoreTests {
         let hs = record(.hubspot, "51", email: "ana@acme.io")
         try await store.commit(CycleCommit(plan: plan(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
         let entries = try await store.pendingOutbox(limit: 10)
-        try await store.markDone(entries[0].id, resultID: "51", at: now)
-        try await store.markFailed(entries[1].id, error: "HTTP 503", permanent: false, at: now)
+        try await store.complete(entries[0].id, resultID: "51", learned: [], at: now)
+        try await store.fail(entries[1].id, error: "HTTP 503", permanent: false, at: now)
         var pending = try await store.pendingOutbox(limit: 10)
         #expect(pending.map(\.id) == [entries[1].id])
         #expect(pending[0].attempts == 1 && pending[0].lastError == "HTTP 503")
-        for _ in 1..<SQLiteStateStore.maxAttempts { try await store.markFailed(entries[1].id, error: "HTTP 503", permanent: false, at: now) }
+        for _ in 1..<OutboxRules.maxAttempts { try await store.fail(entries[1].id, error: "HTTP 503", permanent: false, at: now) }
         pending = try await store.pendingOutbox(limit: 10)
         #expect(pending.isEmpty)
         let all = try await store.outbox()
@@ -168,8 +168,16 @@ struct SQLiteStateStoreTests {
     func learnedLinks() async throws {
         let store = try open()
         let ref = RecordRef(system: .salesforce, object: "Lead", id: "00Qnew")
-        try await store.link(ref, to: "email:a@b.io", reason: "created", at: now)
-        try await store.link(ref, to: "email:other@b.io", reason: "again", at: now)
+        var plan = Plan(generatedAt: now)
+        for person in ["email:a@b.io", "email:other@b.io"] {
+            plan.changes.append(PlanChange(personKey: person, action: .write(RecordWrite(operation: .create, system: .salesforce, object: "Lead",
+                                                                                          id: nil, fields: ["Email": person])), reason: "create"))
+        }
+        try await store.commit(CycleCommit(plan: plan), at: now)
+        let entries = try await store.pendingOutbox(limit: 10)
+        for entry in entries {
+            try await store.complete(entry.id, resultID: ref.id, learned: [LearnedLink(ref: ref, personKey: entry.personKey, reason: "created")], at: now)
+        }
         #expect(try await store.links(for: [ref]) == [ref: "email:a@b.io"])
     }
 

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LeadRelayCRM
 import LeadRelayEngine
-import LeadRelayStore
 import Logging
 
 /// `leadrelay reconcile --dry-run`: polls, plans and prints what the daemon would do, writing nothing.
@@ -31,9 +30,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-dryrun-\(UUID().uuidString)")
         let exists = FileManager.default.fileExists(atPath: loaded.storePath)
         defer { if !exists { try? FileManager.default.removeItem(atPath: scratch) } }
-        let store = try SQLiteStateStore(path: exists ? loaded.storePath : (scratch as NSString).appendingPathComponent("state.sqlite"))
-        let engine = SyncEngine(configuration: loaded, connectors: try ConnectorFactory.connectors(loaded), store: store,
-                                logger: Logger(label: "leadrelay.reconcile"))
+        let daemon = try Daemon.build(loaded, store: try Daemon.openStore(at: exists ? loaded.storePath : (scratch as NSString).appendingPathComponent("state.sqlite")),
+                                      logger: Logger(label: "leadrelay.reconcile"))
+        let (engine, store) = (daemon.engine, daemon.store)
         let result = try await failingOnBadCredentials { try await engine.plan() }
         let quarantined = try await store.outbox().filter { $0.status == .failed }
         print(PlanReport(result: result, dryRun: true, quarantined: quarantined).render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LeadRelayCRM
 import LeadRelayEngine
-import LeadRelayStore
 import Logging
 import ServiceLifecycle
 
@@ -18,11 +17,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try loadOrExit(config)
         let logger = Logger(label: "leadrelay")
-        let store = try SQLiteStateStore(path: loaded.storePath)
-        let connectors = try ConnectorFactory.connectors(loaded, logger: logger)
-        let engine = SyncEngine(configuration: loaded, connectors: connectors, store: store, logger: logger)
-        let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(loaded), logger: logger)
-        let service = SyncService(engine: engine, dispatcher: dispatcher, interval: loaded.pollInterval.duration, logger: logger)
+        let service = try Daemon.build(loaded, logger: logger).syncService()
         let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await failingOnBadCredentials { try await group.run() }
     }

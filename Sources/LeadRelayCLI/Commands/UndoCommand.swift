@@ -3,7 +3,6 @@ import Foundation
 import LeadRelayCore
 import LeadRelayCRM
 import LeadRelayEngine
-import LeadRelayStore
 
 /// `leadrelay undo merge [ID]`: lists the merges LeadRelay made, or restores one from its before-images.
 struct UndoCommand: AsyncParsableCommand {
@@ -33,7 +32,7 @@ struct UndoMergeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: no state file at \(loaded.storePath); LeadRelay has made no merges there\n".utf8))
             throw ExitCodes.usage
         }
-        let store = try SQLiteStateStore(path: loaded.storePath)
+        let store = try Daemon.openStore(at: loaded.storePath)
         guard let id else {
             let merges = try await store.merges()
             if merges.isEmpty { print("No merges.") }

@@ -3,7 +3,6 @@ import Foundation
 import LeadRelayCore
 import LeadRelayCRM
 import LeadRelayEngine
-import LeadRelayStore
 import Logging
 
 /// The whole handoff on one machine: simulator with seeded data, the daemon against it, a backlog, then fresh leads.
@@ -59,10 +58,8 @@ public struct DemoRunner: Sendable {
             let workspace = Workspace(directory: directory)
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
             let configuration = try workspace.load()
-            let store = try SQLiteStateStore(path: configuration.storePath)
-            let connectors = try ConnectorFactory.connectors(configuration, logger: logger)
-            let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store, logger: logger)
-            let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(configuration), logger: logger)
+            let daemon = try Daemon.build(configuration, logger: logger)
+            let (store, engine, dispatcher) = (daemon.store, daemon.engine, daemon.dispatcher)
 
             // Work off the backlog: cycle until nothing changes and nothing is pending.
             var cycles = 0
@@ -70,12 +67,12 @@ public struct DemoRunner: Sendable {
                 let result = try await engine.runCycle()
                 try await dispatcher.drain()
                 cycles += 1
-                if result.changedRecords == 0, try await store.pendingOutbox(limit: 1).isEmpty { break }
+                if result.changedRecords == 0, try await store.depth().pending == 0 { break }
             } while cycles < 30
 
             // The daemon now runs at its poll interval while marketing brings in new leads; one asks for a demo.
             let email = "morgan.reyes@northwind-health.com"
-            let service = SyncService(engine: engine, dispatcher: dispatcher, interval: configuration.pollInterval.duration, logger: logger)
+            let service = daemon.syncService()
             let latency = try await withThrowingTaskGroup(of: Summary.Latency?.self) { group in
                 group.addTask {
                     try await service.run()
@@ -122,7 +119,7 @@ public struct DemoRunner: Sendable {
         return contact
     }
 
-    func measure(email: String, contact: Int, created: Date, simulator: CRMSimulator, store: SQLiteStateStore) async throws -> Summary.Latency {
+    func measure(email: String, contact: Int, created: Date, simulator: CRMSimulator, store: any StateStore) async throws -> Summary.Latency {
         let writes = await simulator.state.writes
         let personKey = IdentityResolver.personKey(email: email)
         // An owner write to an existing lead names only its id; a create carries the email.
@@ -140,7 +137,7 @@ public struct DemoRunner: Sendable {
                                secondsToNotification: slack.map { $0.0.timeIntervalSince(created) })
     }
 
-    func summarise(store: SQLiteStateStore, simulator: CRMSimulator, directory: String, mapping: MappingSet, cycles: Int,
+    func summarise(store: any StateStore, simulator: CRMSimulator, directory: String, mapping: MappingSet, cycles: Int,
                    latency: Summary.Latency) async throws -> Summary {
         let counts = try await store.counts()
         let assignments = try await store.allAssignments()

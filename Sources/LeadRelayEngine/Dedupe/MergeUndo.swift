@@ -1,7 +1,6 @@
 import Foundation
 import LeadRelayCore
 import LeadRelayCRM
-import LeadRelayStore
 
 /// `leadrelay undo merge ID`: HubSpot cannot split a merged contact, so the merged-away record is created again from
 /// its before-image and the survivor's fields are set back to theirs. The restored record is linked to the person and
@@ -34,12 +33,12 @@ public struct MergeUndo: Sendable {
         }
     }
 
-    let store: SQLiteStateStore
+    let store: any MergeLog
     let mapping: MappingSet
     let hubspot: HubSpotConnector?
     let clock: @Sendable () -> Date
 
-    public init(store: SQLiteStateStore, mapping: MappingSet, connectors: [any CRMConnector], clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any MergeLog, mapping: MappingSet, connectors: [any CRMConnector], clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.mapping = mapping
         self.hubspot = connectors.lazy.compactMap { $0 as? HubSpotConnector }.first

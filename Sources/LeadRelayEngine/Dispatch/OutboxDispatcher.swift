@@ -10,15 +10,17 @@ import Metrics
 /// in between leaves it pending, and the retry is harmless because writes set
 /// absolute values and creates look for their twin first.
 public struct OutboxDispatcher: Sendable {
-    let store: any StateStore
+    let store: any OutboxQueue
     let connectors: [CRMSystem: any CRMConnector]
     let notifier: (any Notifier)?
     let clock: @Sendable () -> Date
     let logger: Logger
-    /// Entries read per round.
+    /// Entries claimed per round.
     public var batchSize = 1000
+    /// How long a claim holds entries: a dispatcher that dies mid-batch lets them go after this.
+    public var claimLease: Duration = .seconds(300)
 
-    public init(store: any StateStore, connectors: [any CRMConnector], notifier: (any Notifier)?,
+    public init(store: any OutboxQueue, connectors: [any CRMConnector], notifier: (any Notifier)?,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "leadrelay.dispatch")) {
         self.store = store
         self.connectors = Dictionary(connectors.map { ($0.system, $0) }, uniquingKeysWith: { a, _ in a })
@@ -42,10 +44,21 @@ public struct OutboxDispatcher: Sendable {
         var stats = Stats()
         var seen: Set<Int64> = []
         while stats.halted == nil {
-            let entries = try await store.pendingOutbox(limit: batchSize).filter { !seen.contains($0.id) }
+            let claimed = try await store.claim(limit: batchSize, lease: claimLease)
+            // Entries already tried in this drain (they failed transiently) wait for the next one.
+            let again = claimed.filter { seen.contains($0.id) }
+            if !again.isEmpty { try await store.release(again.map(\.id)) }
+            let entries = claimed.filter { !seen.contains($0.id) }
             guard !entries.isEmpty else { break }
             seen.formUnion(entries.map(\.id))
-            try await process(entries, &stats)
+            do {
+                try await process(entries, &stats)
+            } catch {
+                // Whatever was not reached is let go at once rather than held for the lease.
+                try? await store.release(entries.map(\.id))
+                throw error
+            }
+            if stats.halted != nil { try await store.release(entries.map(\.id)) }
         }
         Counter(label: "leadrelay_outbox_entries_total", dimensions: [("outcome", "applied")]).increment(by: stats.applied)
         Counter(label: "leadrelay_outbox_entries_total", dimensions: [("outcome", "notified")]).increment(by: stats.notified)
@@ -70,7 +83,7 @@ public struct OutboxDispatcher: Sendable {
             } catch {
                 switch error {
                 case .quotaExhausted(_, let message), .budgetReserved(_, _, let message):
-                    // Nothing was marked: the writes stay pending, untouched, for the next window.
+                    // Nothing was marked: the writes stay pending, untouched, for the next window (the claim is let go).
                     logger.warning("API budget exhausted; writes wait for the next window.", metadata: ["crm.system": "\(system.rawValue)"])
                     stats.halted = message
                     return
@@ -79,34 +92,35 @@ public struct OutboxDispatcher: Sendable {
                 }
                 if case .authentication = error { throw error }
                 logger.error("Writes failed; they stay pending.", metadata: ["crm.system": "\(system.rawValue)", "error": "\(error)"])
-                for (entry, _) in items { try await store.markFailed(entry.id, error: error.description, permanent: false, at: clock()) }
+                for (entry, _) in items { try await store.fail(entry.id, error: error.description, permanent: false, at: clock()) }
                 stats.retryLater += items.count
                 continue
             }
             for ((entry, write), outcome) in zip(items, outcomes) {
                 switch outcome.result {
                 case .applied(let id):
-                    try await store.markDone(entry.id, resultID: id, at: clock())
-                    if write.operation == .create, !id.isEmpty {
-                        try await store.link(RecordRef(system: system, object: write.object, id: id), to: entry.personKey,
-                                             reason: "created by LeadRelay for \(entry.personKey)", at: clock())
-                    }
+                    // The created record's link lands with the completion: a crash cannot leave it unlinked.
+                    let learned = write.operation == .create && !id.isEmpty
+                        ? [LearnedLink(ref: RecordRef(system: system, object: write.object, id: id), personKey: entry.personKey,
+                                       reason: "created by LeadRelay for \(entry.personKey)")]
+                        : []
+                    try await store.complete(entry.id, resultID: id, learned: learned, at: clock())
                     stats.applied += 1
                 case .retryLater(let message):
-                    try await store.markFailed(entry.id, error: message, permanent: false, at: clock())
+                    try await store.fail(entry.id, error: message, permanent: false, at: clock())
                     stats.retryLater += 1
                 case .rejected(let code, let message):
                     logger.warning("CRM refused a write; it is kept for the report.", metadata: [
                         "crm.system": "\(system.rawValue)", "crm.code": "\(code)", "outbox.id": "\(entry.id)",
                     ])
-                    try await store.markFailed(entry.id, error: "\(code): \(message)", permanent: true, at: clock())
+                    try await store.fail(entry.id, error: "\(code): \(message)", permanent: true, at: clock())
                     stats.failed += 1
                 }
             }
         }
         for (entry, note) in notes {
             guard let notifier else {
-                try await store.markFailed(entry.id, error: "no notification target configured (notify.slack)", permanent: true, at: clock())
+                try await store.fail(entry.id, error: "no notification target configured (notify.slack)", permanent: true, at: clock())
                 stats.failed += 1
                 continue
             }
@@ -119,10 +133,11 @@ public struct OutboxDispatcher: Sendable {
             }
             switch sent {
             case .success:
-                try await store.markDone(entry.id, resultID: nil, at: clock())
+                try await store.complete(entry.id, resultID: nil, learned: [], at: clock())
+                try await store.recordDelivery(entry.id, receipt: DeliveryReceipt(state: .accepted), at: clock())
                 stats.notified += 1
             case .failure(let error):
-                try await store.markFailed(entry.id, error: error.message, permanent: !error.transient, at: clock())
+                try await store.fail(entry.id, error: error.message, permanent: !error.transient, at: clock())
                 if error.transient { stats.retryLater += 1 } else { stats.failed += 1 }
             }
         }

@@ -10,7 +10,7 @@ struct ProviderLookup: Sendable {
     let client: EnrichmentProviderClient
     let settings: EnrichmentProviderSettings
     let mapping: MappingSet
-    let store: any StateStore
+    let store: any ProviderCache
     let logger: Logger
 
     /// Domain → canonical field → value, for every domain the provider knows. With `ask == false` (dry runs) only the

@@ -2,10 +2,7 @@ import Foundation
 import GRDB
 import LeadRelayCore
 
-extension SQLiteStateStore {
-    /// Entries that fail this many times are parked as failed, for the report, instead of retried forever.
-    public static let maxAttempts = 8
-
+extension SQLiteStateStore: CycleCommitting {
     public func commit(_ cycle: CycleCommit, at now: Date) async throws {
         let time = now.timeIntervalSince1970
         try await pool.write { db in
@@ -122,61 +119,5 @@ extension SQLiteStateStore {
             VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
             """, arguments: [effect.cycle, effect.position, key, change.personKey, try json(payload), change.reason, time])
         return db.lastInsertedRowID
-    }
-
-    public func markDone(_ id: Int64, resultID: String?, at now: Date) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "UPDATE outbox SET status = 'done', result_id = ?, attempts = attempts + 1, finished_at = ? WHERE id = ?",
-                           arguments: [resultID, now.timeIntervalSince1970, id])
-            try db.execute(sql: "UPDATE merges SET status = 'done', result_id = ?, finished_at = ? WHERE outbox_id = ? AND status = 'planned'",
-                           arguments: [resultID, now.timeIntervalSince1970, id])
-        }
-    }
-
-    public func markFailed(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws {
-        try await pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET attempts = attempts + 1, last_error = ?,
-                    status = CASE WHEN ? OR attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,
-                    finished_at = CASE WHEN ? OR attempts + 1 >= ? THEN ? ELSE NULL END
-                WHERE id = ?
-                """, arguments: [error, permanent, Self.maxAttempts, permanent, Self.maxAttempts, now.timeIntervalSince1970, id])
-            try db.execute(sql: """
-                UPDATE merges SET status = 'failed', finished_at = ?
-                WHERE outbox_id = ? AND status = 'planned' AND (SELECT status FROM outbox WHERE id = ?) = 'failed'
-                """, arguments: [now.timeIntervalSince1970, id, id])
-        }
-    }
-
-    public func saveProviderAnswers(_ answers: [ProviderAnswer]) async throws {
-        try await pool.write { db in
-            for answer in answers {
-                try db.execute(sql: "INSERT OR REPLACE INTO enrichment_cache (domain, fields, fetched_at) VALUES (?, ?, ?)",
-                               arguments: [answer.domain, try answer.fields.map(Self.json), answer.fetchedAt.timeIntervalSince1970])
-            }
-        }
-    }
-
-    /// Records that `undo merge` restored the merged record as `restoredID`, links it to the person, and keeps it from
-    /// being merged again automatically.
-    public func markMergeUndone(_ id: Int64, restoredID: String, at now: Date) async throws {
-        try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM merges WHERE id = ?", arguments: [id]) else { return }
-            try db.execute(sql: "UPDATE merges SET status = 'undone', restored_id = ?, undone_at = ? WHERE id = ?",
-                           arguments: [restoredID, now.timeIntervalSince1970, id])
-            let person: String = row["person_key"]
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO identity_links (system, object, id, person_key, reason, linked_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [row["system"] as String, row["object"] as String, restoredID, person,
-                                 "restored by undo merge \(id) (was \(row["merged_id"] as String))", now.timeIntervalSince1970])
-        }
-    }
-
-    public func link(_ ref: RecordRef, to personKey: String, reason: String, at now: Date) async throws {
-        try await pool.write { db in
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO identity_links (system, object, id, person_key, reason, linked_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [ref.system.rawValue, ref.object, ref.id, personKey, reason, now.timeIntervalSince1970])
-        }
     }
 }

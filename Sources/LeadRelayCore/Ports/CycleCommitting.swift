@@ -1,0 +1,31 @@
+import Foundation
+
+/// Everything one cycle hands to the store at once: it lands in one transaction or not at all.
+public struct CycleCommit: Sendable {
+    public var snapshots: [SourceRecord]
+    public var accounts: [Account]
+    public var activities: [Activity]
+    /// Stream name (`hubspot.contacts`) → where the next poll starts.
+    public var watermarks: [String: Watermark]
+    public var plan: Plan
+    public var rejected: [RejectedRecord]
+    /// Record → its blocking keys (replacing the stored ones; empty removes them).
+    public var matchKeys: [RecordRef: [String]] = [:]
+
+    public init(snapshots: [SourceRecord] = [], accounts: [Account] = [], activities: [Activity] = [],
+                watermarks: [String: Watermark] = [:], plan: Plan, rejected: [RejectedRecord] = []) {
+        self.snapshots = snapshots
+        self.accounts = accounts
+        self.activities = activities
+        self.watermarks = watermarks
+        self.plan = plan
+        self.rejected = rejected
+    }
+}
+
+/// The commit: a cycle's snapshots, watermarks, plan (state, effects, events) and match keys in one transaction.
+public protocol CycleCommitting: Sendable {
+    /// Applies the cycle atomically, or not at all. Effects get their identity (the cycle's number and their position)
+    /// here; an effect whose content is already pending is not queued twice.
+    func commit(_ cycle: CycleCommit, at now: Date) async throws
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// What the engine reads about people before running the pipeline.
+public struct PeopleState: Sendable {
+    public var records: [SourceRecord]
+    public var activities: [Activity]
+    public var links: [RecordRef: String]
+    public var assignments: [String: String]
+    public var scores: [String: Double]
+    /// Person key → field → the value last reconciled.
+    public var synced: [String: [String: String?]]
+    /// Person key → field → what enrichment filled (provenance).
+    public var enriched: [String: [String: EnrichedValue]] = [:]
+
+    public init(records: [SourceRecord], activities: [Activity], links: [RecordRef: String],
+                assignments: [String: String], scores: [String: Double], synced: [String: [String: String?]] = [:]) {
+        self.synced = synced
+        self.records = records
+        self.activities = activities
+        self.links = links
+        self.assignments = assignments
+        self.scores = scores
+    }
+}
+
+/// The reads of one cycle, all inside one consistent read transaction (`CycleReadSide.read`).
+public protocol CycleStateReader: MatchIndexReading {
+    /// Where a stream's next poll starts.
+    func watermark(_ stream: String) throws -> Watermark?
+    /// Stored snapshots of the given records (those that exist).
+    func snapshots(_ refs: [RecordRef]) throws -> [SourceRecord]
+    /// Links of the given records, record → person key.
+    func links(for refs: [RecordRef]) throws -> [RecordRef: String]
+    /// Every identity link (back-fills reconcile every known person).
+    func allLinks() throws -> [RecordRef: String]
+    /// Everything stored about these people: their records (all systems), events, links, assignment, score.
+    func people(_ personKeys: Set<String>) throws -> PeopleState
+    /// Stored behaviour of these records (for records seen for the first time after their events).
+    func activities(for refs: [RecordRef]) throws -> [Activity]
+    func accounts() throws -> [Account]
+    func routingState() throws -> RoutingState
+    /// Which of these person keys the store already has links for.
+    func knownPeople(_ keys: Set<String>) throws -> Set<String>
+    /// Records restored by `undo merge`: never merged again automatically.
+    func mergeBlocked() throws -> Set<RecordRef>
+}
+
+/// The cycle's read side: everything a cycle loads, seen as of one instant.
+public protocol CycleReadSide: Sendable {
+    /// Runs `body` inside one read transaction: every read sees the same committed state.
+    func read<T: Sendable>(_ body: @Sendable (any CycleStateReader) throws -> T) async throws -> T
+}
+
+extension CycleReadSide {
+    /// One read on its own (commands and tests; a cycle reads everything in one `read`).
+    public func watermark(_ stream: String) async throws -> Watermark? { try await read { try $0.watermark(stream) } }
+    public func snapshots(_ refs: [RecordRef]) async throws -> [SourceRecord] { try await read { try $0.snapshots(refs) } }
+    public func links(for refs: [RecordRef]) async throws -> [RecordRef: String] { try await read { try $0.links(for: refs) } }
+    public func allLinks() async throws -> [RecordRef: String] { try await read { try $0.allLinks() } }
+    public func people(_ personKeys: Set<String>) async throws -> PeopleState { try await read { try $0.people(personKeys) } }
+    public func accounts() async throws -> [Account] { try await read { try $0.accounts() } }
+    public func routingState() async throws -> RoutingState { try await read { try $0.routingState() } }
+    public func mergeBlocked() async throws -> Set<RecordRef> { try await read { try $0.mergeBlocked() } }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// A side effect waiting to be carried out: a CRM write or a notification.
+public struct OutboxEntry: Sendable, Hashable {
+    public enum Payload: Sendable, Hashable, Codable {
+        case write(RecordWrite)
+        case notify(Notification)
+    }
+
+    public enum Status: String, Sendable, Hashable, Codable {
+        case pending
+        case done
+        /// Refused for good; kept with the CRM's error for the report.
+        case failed
+    }
+
+    public var id: Int64
+    /// The effect's identity: the cycle that planned it and its position in that cycle's plan.
+    public var effect: EffectID
+    public var personKey: String
+    public var payload: Payload
+    public var reason: String
+    public var status: Status
+    public var attempts: Int
+    public var lastError: String?
+    public var createdAt: Date
+    /// When the entry was confirmed done (or failed for good).
+    public var finishedAt: Date?
+    /// What the channel last said of a notification.
+    public var delivery: DeliveryReceipt?
+
+    public init(id: Int64, effect: EffectID, personKey: String, payload: Payload, reason: String, status: Status, attempts: Int,
+                lastError: String?, createdAt: Date, finishedAt: Date?) {
+        self.id = id
+        self.effect = effect
+        self.personKey = personKey
+        self.payload = payload
+        self.reason = reason
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
+}
+
+/// Which cycle planned an effect, and where in its plan: unique for every effect ever planned.
+public struct EffectID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The committed cycle's number (assigned by the store at commit; 0 for entries from before effect identities).
+    public var cycle: Int64
+    /// The change's index in that cycle's plan.
+    public var position: Int
+
+    public init(cycle: Int64, position: Int) {
+        self.cycle = cycle
+        self.position = position
+    }
+
+    public static func < (a: EffectID, b: EffectID) -> Bool { (a.cycle, a.position) < (b.cycle, b.position) }
+    public var description: String { "\(cycle)#\(position)" }
+}
+
+/// A record learned while applying an effect (the id of a record LeadRelay created), linked to the person.
+public struct LearnedLink: Sendable, Hashable {
+    public var ref: RecordRef
+    public var personKey: String
+    public var reason: String
+
+    public init(ref: RecordRef, personKey: String, reason: String) {
+        self.ref = ref
+        self.personKey = personKey
+        self.reason = reason
+    }
+}
+
+/// What a channel said about a notification it took (Slack's answer, an SMS provider's message id and status).
+public struct DeliveryReceipt: Sendable, Hashable {
+    public enum State: String, Sendable, Hashable, Codable {
+        /// The channel accepted it (Slack 200; SMS queued).
+        case accepted
+        /// The channel confirmed it reached the recipient.
+        case delivered
+        /// The channel gave up after accepting it.
+        case undelivered
+    }
+
+    public var state: State
+    /// The channel's own id for the message, when it gives one.
+    public var externalID: String?
+
+    public init(state: State, externalID: String? = nil) {
+        self.state = state
+        self.externalID = externalID
+    }
+}
+
+/// How much the outbox holds.
+public struct OutboxDepth: Sendable, Hashable {
+    public var pending: Int
+    /// When the oldest pending entry was queued.
+    public var oldestPendingAt: Date?
+
+    public init(pending: Int, oldestPendingAt: Date?) {
+        self.pending = pending
+        self.oldestPendingAt = oldestPendingAt
+    }
+}
+
+/// The outbox as a queue: dispatchers claim pending effects, then complete or fail each.
+public protocol OutboxQueue: Sendable {
+    /// Up to `limit` pending entries, oldest first, that no live claim holds; they are held for `lease` (the store's
+    /// clock), after which a dispatcher that died has let them go.
+    func claim(limit: Int, lease: Duration) async throws -> [OutboxEntry]
+    /// Lets claimed entries go without an attempt (they stay pending, first in line).
+    func release(_ ids: [Int64]) async throws
+    /// The CRM or channel confirmed the effect; links learned by applying it are stored in the same transaction
+    /// (an existing link is never overwritten).
+    func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws
+    /// An attempt failed: retried later unless `permanent` or tried `OutboxRules.maxAttempts` times, then parked as failed.
+    func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
+    /// What the channel said about a notification (later receipts replace earlier ones).
+    func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, at now: Date) async throws
+    func depth() async throws -> OutboxDepth
+}
+
+/// Rules every outbox back end applies alike.
+public enum OutboxRules {
+    /// Entries that fail this many times are parked as failed, for the report, instead of retried forever.
+    public static let maxAttempts = 8
+}

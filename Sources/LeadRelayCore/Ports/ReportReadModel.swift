@@ -1,0 +1,30 @@
+import Foundation
+
+/// One assignment as reports show it.
+public struct AssignmentRow: Sendable, Hashable {
+    public var repID: String
+    public var at: Date
+
+    public init(repID: String, at: Date) {
+        self.repID = repID
+        self.at = at
+    }
+}
+
+/// What reports, the demo summary and commands read: whole-store views, never part of a cycle.
+public protocol ReportReadModel: Sendable {
+    /// Every outbox entry, oldest first.
+    func outbox() async throws -> [OutboxEntry]
+    /// Pending entries, oldest first, claimed or not (reading them claims nothing).
+    func pendingOutbox(limit: Int) async throws -> [OutboxEntry]
+    /// Person key → the rep and when.
+    func allAssignments() async throws -> [String: AssignmentRow]
+    /// Rows per table (`snapshots`, `identity_links`, …), plus `people` and `people_in_both`.
+    func counts() async throws -> [String: Int]
+    /// Identity links whose reason contains `text` (how many were made by evidence).
+    func linkCount(reasonContaining text: String) async throws -> Int
+    /// Enriched fields held, per source (`rules`, `csv`, `provider`).
+    func enrichmentCounts() async throws -> [String: Int]
+    /// Snapshots per system (`hubspot`, `salesforce`).
+    func snapshotCounts() async throws -> [String: Int]
+}

@@ -1,0 +1,41 @@
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+import LeadRelayStore
+import Logging
+
+/// The composition root: the one place that opens the store and wires connectors, engine, dispatcher and services
+/// from a loaded configuration. `run`, `demo`, `reconcile`, `undo` and the tests build through it.
+public struct Daemon: Sendable {
+    public let configuration: LoadedConfiguration
+    public let store: any StateStore
+    public let connectors: [any CRMConnector]
+    public let engine: SyncEngine
+    public let dispatcher: OutboxDispatcher
+    public let logger: Logger
+
+    /// Opens (creating and migrating if needed) the embedded store at `path`.
+    public static func openStore(at path: String) throws -> any StateStore {
+        try SQLiteStateStore(path: path)
+    }
+
+    /// Wires the daemon. Tests may hand in their own store, connectors, notifier or clock; everything else comes from
+    /// the configuration (the store at `storePath`, connectors and notifier as configured).
+    public static func build(_ configuration: LoadedConfiguration, store: (any StateStore)? = nil, connectors: [any CRMConnector]? = nil,
+                             notifier: (any Notifier)?? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                             logger: Logger = Logger(label: "leadrelay"),
+                             enrichmentClient: EnrichmentProviderClient? = nil) throws -> Daemon {
+        let store = try store ?? openStore(at: configuration.storePath)
+        let connectors = try connectors ?? ConnectorFactory.connectors(configuration, logger: logger)
+        let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store, clock: clock, logger: logger,
+                                enrichmentClient: enrichmentClient)
+        let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: notifier ?? ConnectorFactory.notifier(configuration),
+                                          clock: clock, logger: logger)
+        return Daemon(configuration: configuration, store: store, connectors: connectors, engine: engine, dispatcher: dispatcher, logger: logger)
+    }
+
+    /// The sync loop at the configured poll interval.
+    public func syncService(onCycle: @escaping @Sendable (CycleResult, OutboxDispatcher.Stats) async -> Void = { _, _ in }) -> SyncService {
+        SyncService(engine: engine, dispatcher: dispatcher, interval: configuration.pollInterval.duration, logger: logger, onCycle: onCycle)
+    }
+}

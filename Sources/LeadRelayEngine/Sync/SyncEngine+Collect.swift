@@ -1,0 +1,90 @@
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+
+extension SyncEngine {
+    /// One system's polled streams.
+    struct Polled: Sendable {
+        var system: CRMSystem
+        var leads: PollResult<SourceRecord>
+        /// Tombstones from the slower deletion sweep, when it was due this cycle.
+        var deletions: PollResult<SourceRecord>?
+        var accounts: PollResult<SourceRecord>
+        var activities: PollResult<Activity>
+        var leadStream: String
+        var accountStream: String
+        var activityStream: String
+    }
+
+    /// What the change source brought: every stream polled since its watermark, and the CRMs' owner lists.
+    struct Collected: Sendable {
+        var now: Date
+        var polled: [Polled]
+        var owners: [CRMSystem: [CRMOwner]]
+        /// The fingerprint of the mapping now, and the one last reconciled.
+        var fingerprint: Watermark
+        var previousFingerprint: Watermark?
+        /// A changed mapping back-fills: lead records are read again in full (their new fields with them) and every
+        /// known person is reconciled, not only those whose records changed.
+        var backfill: Bool { previousFingerprint.map { $0.id != fingerprint.id } ?? false }
+    }
+
+    /// Stream names of one system, as watermarks are kept.
+    static func streams(_ system: CRMSystem, mapping: MappingSet) -> (leads: String, accounts: String, activities: String) {
+        ("\(system.rawValue).\(mapping.objectName(in: system))", "\(system.rawValue).accounts", "\(system.rawValue).activities")
+    }
+
+    /// Reads every watermark in one read, then polls both systems at once (each connector keeps its own rate-limit gate).
+    func collect(now: Date) async throws -> Collected {
+        let mapping = configuration.mapping
+        let systems = connectors.map(\.system)
+        let names = systems.flatMap { system -> [String] in
+            let streams = Self.streams(system, mapping: mapping)
+            return [streams.leads, streams.leads + ".deleted", streams.leads + ".deleted-sweep", streams.accounts, streams.activities]
+        } + [Self.mappingStream]
+        let marks = try await store.read { reader in
+            var marks: [String: Watermark] = [:]
+            for name in names { marks[name] = try reader.watermark(name) }
+            return marks
+        }
+        let fingerprint = Watermark(modifiedAt: now, id: mapping.fingerprint)
+        let previousFingerprint = marks[Self.mappingStream]
+        let backfill = previousFingerprint.map { $0.id != fingerprint.id } ?? false
+        if backfill {
+            logger.notice("The field mapping changed: reading every lead again and reconciling every known person this cycle.",
+                          metadata: ["mapping.fingerprint": "\(fingerprint.id)"])
+        }
+        let (lookback, deletedEvery, accountMapping) = (configuration.lookback, configuration.deletedEvery, configuration.accountMapping)
+        let polled = try await withThrowingTaskGroup(of: Polled.self) { group in
+            for connector in connectors {
+                group.addTask {
+                    let system = connector.system
+                    let (leadStream, accountStream, activityStream) = Self.streams(system, mapping: mapping)
+                    let leads = try await connector.pollLeads(since: backfill ? nil : marks[leadStream], lookback: lookback,
+                                                              fields: mapping.fieldNames(in: system))
+                    // Deletions the lead poll cannot see are swept on a slower cadence (they cost a full list).
+                    var deletions: PollResult<SourceRecord>?
+                    let lastSweep = marks[leadStream + ".deleted-sweep"]?.modifiedAt ?? .distantPast
+                    if now.timeIntervalSince(lastSweep) >= deletedEvery {
+                        deletions = try await connector.pollDeletedLeads(since: marks[leadStream + ".deleted"], lookback: lookback,
+                                                                         fields: mapping.fieldNames(in: system))
+                    }
+                    let accounts = try await connector.pollAccounts(since: marks[accountStream], lookback: lookback,
+                                                                    fields: accountMapping?.fieldNames(in: system) ?? [])
+                    let activities = try await connector.pollActivities(since: marks[activityStream], lookback: lookback)
+                    return Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
+                                  leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
+                }
+            }
+            var all: [Polled] = []
+            for try await item in group { all.append(item) }
+            return all.sorted { $0.system < $1.system }
+        }
+        let owners = try await self.owners.owners(now: now) { [connectors] in
+            var lists: [CRMSystem: [CRMOwner]] = [:]
+            for connector in connectors { lists[connector.system] = try await connector.owners() }
+            return lists
+        }
+        return Collected(now: now, polled: polled, owners: owners, fingerprint: fingerprint, previousFingerprint: previousFingerprint)
+    }
+}

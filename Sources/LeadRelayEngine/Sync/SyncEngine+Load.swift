@@ -1,0 +1,131 @@
+import Foundation
+import LeadRelayCore
+
+extension SyncEngine {
+    /// Everything the plan needs about the people and accounts a cycle touches, read in one transaction.
+    struct Loaded: Sendable {
+        /// Polled versions the store did not already hold.
+        var changed: [SourceRecord]
+        /// What the store held of the polled records before this cycle.
+        var stored: [RecordRef: SourceRecord]
+        var newActivities: [Activity]
+        var existingLinks: [RecordRef: String]
+        /// Records seen for the first time, placed by evidence.
+        var matches: [RecordRef: IdentityLinker.Match]
+        var people: PeopleState
+        /// The people's records, this cycle's versions over the stored ones.
+        var records: [RecordRef: SourceRecord]
+        var activities: [Activity]
+        var accounts: [Account]
+        var changedAccounts: [Account]
+        /// Account records with mapped fields that changed, and what the account reconciliation needs of them.
+        var changedAccountRecords: [SourceRecord] = []
+        var accountRecords: [SourceRecord] = []
+        var accountLinks: [RecordRef: String] = [:]
+        var accountSynced: [String: [String: String?]] = [:]
+        var routingState: RoutingState
+        var mergeBlocked: Set<RecordRef> = []
+        /// Stored person records without blocking keys (a store from before the match index), indexed once.
+        var unindexed: [SourceRecord] = []
+    }
+
+    /// Reads what the collected changes touch, in one read transaction: the same committed state throughout.
+    func load(_ collected: Collected) async throws -> Loaded {
+        let mapping = configuration.mapping
+        guard let identifier = mapping.identifierField else {
+            throw ConfigurationError([ConfigurationProblem(file: configuration.config.mappings.first ?? "mapping", line: nil, column: nil,
+                                                           key: "fields", message: "no identifier field (email) to link people by")])
+        }
+        let accountMapping = configuration.accountMapping
+        let backfill = collected.backfill
+        let polled = collected.polled
+        return try await store.read { reader in
+            // Keep only versions the store does not already hold: look-back re-reads are free of consequence.
+            let polledRecords = polled.flatMap { $0.leads.items + ($0.deletions?.items ?? []) }
+            let stored = Dictionary(try reader.snapshots(polledRecords.map(\.ref)).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+            var seen = Set<RecordRef>()
+            let changed = polledRecords.filter { record in
+                // A record can come twice (a poll and a sweep, or a merge tombstone): the first one counts.
+                guard seen.insert(record.ref).inserted else { return false }
+                // A tombstone of a record never seen is nothing to propagate.
+                guard let old = stored[record.ref] else { return !record.deleted }
+                if old.deleted && record.deleted { return false }
+                return !old.hasSameContent(as: record)
+            }
+            let newActivities = polled.flatMap(\.activities.items)
+
+            // Who is touched: the people of changed records and of new behaviour.
+            let resolver = IdentityResolver(identifier: identifier)
+            let touchedRefs = changed.map(\.ref) + newActivities.map(\.subject)
+            let existingLinks = try reader.links(for: Array(Set(touchedRefs)))
+            // Records seen for the first time are placed by evidence where their mailbox says nothing (IdentityLinker).
+            let linker = IdentityLinker(mapping: mapping)
+            let isPerson = { (ref: RecordRef) in ref.object == mapping.objectName(in: ref.system) }
+            let unlinked = changed.filter { existingLinks[$0.ref] == nil && !$0.deleted && isPerson($0.ref) }
+            var matches: [RecordRef: IdentityLinker.Match] = [:]
+            if !unlinked.isEmpty {
+                let unlinkedRefs = Set(unlinked.map(\.ref))
+                let candidateRefs = try reader.matchCandidates(unlinked.flatMap(linker.blockingKeys), perKeyLimit: Self.matchKeyLimit)
+                    .filter { !unlinkedRefs.contains($0) }
+                let candidateLinks = try reader.links(for: candidateRefs)
+                let changedByRef = Dictionary(changed.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+                let known = try reader.snapshots(Array(candidateLinks.keys)).compactMap { stored -> (record: SourceRecord, key: String)? in
+                    candidateLinks[stored.ref].map { (changedByRef[stored.ref] ?? stored, $0) }
+                }
+                let keyed = unlinked.map { ($0, resolver.deterministicKey(for: $0)) }
+                matches = linker.matches(new: keyed, known: known, knownKeys: try reader.knownPeople(Set(keyed.map(\.1))))
+            }
+            var keys = Set(changed.map { resolver.key(for: $0, existing: existingLinks, matches: matches) })
+            if backfill {
+                // Every person again, and only people: account links (`domain:` keys) belong to the account reconciliation.
+                let personLinks = try reader.allLinks().filter { $0.key.object == mapping.objectName(in: $0.key.system) }
+                keys.formUnion(personLinks.values)
+            }
+            for activity in newActivities { if let key = existingLinks[activity.subject] { keys.insert(key) } }
+            let people = try reader.people(keys)
+
+            var records = Dictionary(people.records.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+            for record in changed { records[record.ref] = record }
+            let personRefs = Set(records.keys)
+            let firstSeen = changed.map(\.ref).filter { people.links[$0] == nil }
+            var activities = Dictionary((people.activities + (try reader.activities(for: firstSeen))).map { ($0.id, $0) },
+                                        uniquingKeysWith: { a, _ in a })
+            for activity in newActivities where personRefs.contains(activity.subject) { activities[activity.id] = activity }
+            let storedAccounts = Dictionary(try reader.accounts().map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+            let polledAccounts = polled.flatMap { $0.accounts.items.compactMap(Account.init(record:)) }
+            var accounts = storedAccounts
+            for account in polledAccounts { accounts[account.ref] = account }
+
+            var loaded = Loaded(changed: changed, stored: stored, newActivities: newActivities, existingLinks: existingLinks, matches: matches,
+                                people: people, records: records,
+                                activities: activities.values.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
+                                accounts: accounts.values.sorted { $0.ref < $1.ref },
+                                changedAccounts: polledAccounts.filter { storedAccounts[$0.ref] != $0 }, routingState: try reader.routingState())
+            // Account records with their mapped fields: kept as snapshots and reconciled across systems by web domain.
+            if accountMapping != nil {
+                let accountRecords = polled.flatMap(\.accounts.items)
+                let storedRecords = Dictionary(try reader.snapshots(accountRecords.map(\.ref)).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+                loaded.changedAccountRecords = accountRecords.filter { record in
+                    storedRecords[record.ref].map { !$0.hasSameContent(as: record) } ?? !record.deleted
+                }
+                let accountLinks = try reader.links(for: loaded.changedAccountRecords.map(\.ref))
+                let accountKeys = Set(loaded.changedAccountRecords.compactMap { accountLinks[$0.ref] ?? AccountReconciliation.key($0) })
+                let known = try reader.people(accountKeys)
+                var all = Dictionary(known.records.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+                for record in loaded.changedAccountRecords { all[record.ref] = record }
+                loaded.accountRecords = all.values.sorted { $0.ref < $1.ref }
+                loaded.accountLinks = accountLinks.merging(known.links) { a, _ in a }
+                loaded.accountSynced = known.synced
+            }
+            // Only a mapping that merges needs to know which records an undo restored.
+            if mapping.duplicates?.mergeMinScore != nil { loaded.mergeBlocked = try reader.mergeBlocked() }
+            // A store from before the match index: index every stored person record once (from snapshots, no API calls).
+            if try reader.matchIndexIsEmpty() {
+                let indexed = Set((backfill ? Array(records.values) : changed).filter { isPerson($0.ref) }.map(\.ref))
+                let unindexed = try reader.allLinks().keys.filter { isPerson($0) && !indexed.contains($0) }
+                loaded.unindexed = try reader.snapshots(Array(unindexed))
+            }
+            return loaded
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import LeadRelayCore
+
+extension SyncEngine {
+    /// The pure step: from what was collected and loaded (and the provider's answers), the cycle's plan and commit.
+    /// Same input, same result; nothing here reads the store, the network or the clock.
+    static func plan(_ collected: Collected, _ loaded: Loaded, providerCompanies: [String: [String: String]],
+                     configuration: LoadedConfiguration) -> CycleResult {
+        let mapping = configuration.mapping
+        let now = collected.now
+        let directory = RepDirectory(routing: configuration.routing, owners: collected.owners)
+        let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: configuration.routing, reps: directory.reps,
+                                enrichment: configuration.enrichment)
+        var input = PipelineInput(
+            records: loaded.records.values.sorted { $0.ref < $1.ref }, accounts: loaded.accounts, activities: loaded.activities,
+            links: loaded.existingLinks.merging(loaded.people.links) { a, _ in a }, assignments: loaded.people.assignments,
+            previousScores: loaded.people.scores, routingState: loaded.routingState, synced: loaded.people.synced, now: now)
+        input.enriched = loaded.people.enriched
+        input.matches = loaded.matches
+        input.mergeBlocked = loaded.mergeBlocked
+        input.providerCompanies = providerCompanies
+        var plan = pipeline.plan(input)
+        if let accountMapping = configuration.accountMapping {
+            plan.changes += AccountReconciliation(mapping: accountMapping)
+                .plan(records: loaded.accountRecords, links: loaded.accountLinks, synced: loaded.accountSynced)
+        }
+
+        let changed = loaded.changed
+        var watermarks: [String: Watermark] = [:]
+        if collected.previousFingerprint?.id != collected.fingerprint.id { watermarks[mappingStream] = collected.fingerprint }
+        var streams: [CycleResult.StreamStats] = []
+        var rejected: [RejectedRecord] = []
+        for item in collected.polled {
+            if let mark = item.leads.watermark { watermarks[item.leadStream] = mark }
+            if let deletions = item.deletions {
+                if let mark = deletions.watermark { watermarks[item.leadStream + ".deleted"] = mark }
+                watermarks[item.leadStream + ".deleted-sweep"] = Watermark(modifiedAt: now, id: "sweep")
+                if deletions.calls > 0 {
+                    streams.append(.init(stream: item.leadStream + ".deleted", read: deletions.items.count,
+                                         changed: changed.filter { $0.deleted && $0.ref.system == item.system }.count,
+                                         rejected: deletions.rejected.count, calls: deletions.calls))
+                }
+                rejected += deletions.rejected
+            }
+            if let mark = item.accounts.watermark { watermarks[item.accountStream] = mark }
+            if let mark = item.activities.watermark { watermarks[item.activityStream] = mark }
+            let changedHere = changed.filter { $0.ref.system == item.system }.count
+            streams.append(.init(stream: item.leadStream, read: item.leads.items.count, changed: changedHere,
+                                 rejected: item.leads.rejected.count, calls: item.leads.calls))
+            streams.append(.init(stream: item.accountStream, read: item.accounts.items.count,
+                                 changed: loaded.changedAccounts.filter { $0.ref.system == item.system }.count,
+                                 rejected: item.accounts.rejected.count, calls: item.accounts.calls))
+            if item.activities.calls > 0 {
+                streams.append(.init(stream: item.activityStream, read: item.activities.items.count, changed: item.activities.items.count,
+                                     rejected: item.activities.rejected.count, calls: item.activities.calls))
+            }
+            rejected += item.leads.rejected + item.accounts.rejected + item.activities.rejected
+        }
+        var commit = CycleCommit(snapshots: changed + loaded.changedAccountRecords, accounts: loaded.changedAccounts,
+                                 activities: loaded.newActivities, watermarks: watermarks, plan: plan, rejected: rejected)
+        // The match index follows every person record that changed (and, on a back-fill, every person record read).
+        let linker = IdentityLinker(mapping: mapping)
+        let isPerson = { (ref: RecordRef) in ref.object == mapping.objectName(in: ref.system) }
+        for record in (collected.backfill ? Array(loaded.records.values) : changed) where isPerson(record.ref) {
+            commit.matchKeys[record.ref] = linker.blockingKeys(record)
+        }
+        for record in loaded.unindexed where commit.matchKeys[record.ref] == nil { commit.matchKeys[record.ref] = linker.blockingKeys(record) }
+        var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
+        result.backfill = collected.backfill
+        result.echoesSuppressed = echoes(changed: changed, stored: loaded.stored, links: input.links, synced: loaded.people.synced,
+                                         mapping: mapping)
+        return result
+    }
+
+    /// Mapped-field changes whose new value is the one LeadRelay last reconciled: its own writes, read back.
+    static func echoes(changed: [SourceRecord], stored: [RecordRef: SourceRecord], links: [RecordRef: String],
+                       synced: [String: [String: String?]], mapping: MappingSet) -> Int {
+        var count = 0
+        for record in changed {
+            guard let old = stored[record.ref], let person = links[record.ref], let values = synced[person] else { continue }
+            for field in mapping.fields {
+                guard let synced = values[field.canonical] else { continue }
+                let before = field.canonicalValue(from: old), after = field.canonicalValue(from: record)
+                if before != after, after == synced { count += 1 }
+            }
+        }
+        return count
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import LeadRelayCore
+
+extension SQLiteStateStore: CycleReadSide {
+    public func read<T: Sendable>(_ body: @Sendable (any CycleStateReader) throws -> T) async throws -> T {
+        try await pool.read { db in try body(SQLiteCycleReader(db: db)) }
+    }
+}
+
+/// The cycle's reads over one open read transaction (valid only inside `SQLiteStateStore.read`).
+struct SQLiteCycleReader: CycleStateReader {
+    let db: Database
+
+    func watermark(_ stream: String) throws -> Watermark? {
+        try Row.fetchOne(db, sql: "SELECT modified_at, record_id FROM watermarks WHERE stream = ?", arguments: [stream]).map {
+            Watermark(modifiedAt: Date(timeIntervalSince1970: $0["modified_at"]), id: $0["record_id"])
+        }
+    }
+
+    func snapshots(_ refs: [RecordRef]) throws -> [SourceRecord] {
+        var records: [SourceRecord] = []
+        for chunk in refs.chunked(SQLiteStateStore.chunk / 3) {
+            let (clause, arguments) = Self.refMatch(chunk, idColumn: "id")
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM snapshots WHERE \(clause)", arguments: arguments) {
+                records.append(SourceRecord(ref: SQLiteStateStore.ref(row), modifiedAt: Date(timeIntervalSince1970: row["modified_at"]),
+                                            fields: try SQLiteStateStore.decode([String: String?].self, row["fields"]), deleted: row["deleted"]))
+            }
+        }
+        return records.sorted { $0.ref < $1.ref }
+    }
+
+    func links(for refs: [RecordRef]) throws -> [RecordRef: String] {
+        var links: [RecordRef: String] = [:]
+        for chunk in refs.chunked(SQLiteStateStore.chunk / 3) {
+            let (clause, arguments) = Self.refMatch(chunk, idColumn: "id")
+            for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links WHERE \(clause)", arguments: arguments) {
+                links[SQLiteStateStore.ref(row)] = row["person_key"]
+            }
+        }
+        return links
+    }
+
+    func allLinks() throws -> [RecordRef: String] {
+        var links: [RecordRef: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links") {
+            links[SQLiteStateStore.ref(row)] = row["person_key"]
+        }
+        return links
+    }
+
+    func people(_ personKeys: Set<String>) throws -> PeopleState {
+        var links: [RecordRef: String] = [:]
+        var assignments: [String: String] = [:]
+        var scores: [String: Double] = [:]
+        var synced: [String: [String: String?]] = [:]
+        var enriched: [String: [String: EnrichedValue]] = [:]
+        for chunk in Array(personKeys).sorted().chunked(SQLiteStateStore.chunk) {
+            let marks = databaseQuestionMarks(count: chunk.count)
+            let arguments = StatementArguments(Array(chunk))
+            for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links WHERE person_key IN (\(marks))", arguments: arguments) {
+                links[SQLiteStateStore.ref(row)] = row["person_key"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT person_key, rep_id FROM assignments WHERE person_key IN (\(marks))", arguments: arguments) {
+                assignments[row["person_key"]] = row["rep_id"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT person_key, total FROM scores WHERE person_key IN (\(marks))", arguments: arguments) {
+                scores[row["person_key"]] = row["total"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT person_key, field, value FROM synced_fields WHERE person_key IN (\(marks))", arguments: arguments) {
+                let value: String? = row["value"]
+                synced[row["person_key"], default: [:]][row["field"]] = .some(value)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM enriched_fields WHERE person_key IN (\(marks))", arguments: arguments) {
+                let fill = EnrichedValue(field: row["field"], value: row["value"], source: row["source"],
+                                         filledAt: Date(timeIntervalSince1970: row["filled_at"]), replaced: row["replaced"])
+                enriched[row["person_key"], default: [:]][fill.field] = fill
+            }
+        }
+        let refs = Array(links.keys).sorted()
+        var state = PeopleState(records: try snapshots(refs), activities: try activities(for: refs),
+                                links: links, assignments: assignments, scores: scores, synced: synced)
+        state.enriched = enriched
+        return state
+    }
+
+    func activities(for refs: [RecordRef]) throws -> [Activity] {
+        var activities: [Activity] = []
+        for chunk in refs.chunked(SQLiteStateStore.chunk / 3) {
+            let (clause, arguments) = Self.refMatch(chunk, idColumn: "record_id")
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM activities WHERE \(clause)", arguments: arguments) {
+                guard let kind = Activity.Kind(rawValue: row["kind"]) else { continue }
+                activities.append(Activity(id: row["id"], subject: RecordRef(system: CRMSystem(rawValue: row["system"]) ?? .hubspot,
+                                                                             object: row["object"], id: row["record_id"]),
+                                           kind: kind, occurredAt: Date(timeIntervalSince1970: row["occurred_at"]),
+                                           url: row["url"], form: row["form"], actor: row["actor"]))
+            }
+        }
+        return activities.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
+    }
+
+    func accounts() throws -> [Account] {
+        try Row.fetchAll(db, sql: "SELECT * FROM accounts ORDER BY system, object, id").map { row in
+            Account(ref: SQLiteStateStore.ref(row), name: row["name"], domain: row["domain"], ownerID: row["owner_id"])
+        }
+    }
+
+    func routingState() throws -> RoutingState {
+        var state = RoutingState()
+        for row in try Row.fetchAll(db, sql: "SELECT rep_id, COUNT(*) AS total, SUM(open) AS open FROM assignments GROUP BY rep_id") {
+            state.assigned[row["rep_id"]] = row["total"]
+            state.open[row["rep_id"]] = row["open"]
+        }
+        return state
+    }
+
+    func knownPeople(_ keys: Set<String>) throws -> Set<String> {
+        var known = Set<String>()
+        for chunk in Array(keys).sorted().chunked(SQLiteStateStore.chunk) {
+            let sql = "SELECT DISTINCT person_key FROM identity_links WHERE person_key IN (\(databaseQuestionMarks(count: chunk.count)))"
+            known.formUnion(try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)))
+        }
+        return known
+    }
+
+    func mergeBlocked() throws -> Set<RecordRef> {
+        Set(try Row.fetchAll(db, sql: "SELECT system, object, restored_id FROM merges WHERE status = 'undone' AND restored_id IS NOT NULL").map {
+            RecordRef(system: CRMSystem(rawValue: $0["system"]) ?? .hubspot, object: $0["object"], id: $0["restored_id"])
+        })
+    }
+
+    func matchIndexIsEmpty() throws -> Bool {
+        try Int.fetchOne(db, sql: "SELECT 1 FROM match_keys LIMIT 1") == nil
+    }
+
+    func matchCandidates(_ keys: [String], perKeyLimit: Int) throws -> [RecordRef] {
+        var byKey: [String: [RecordRef]] = [:]
+        for chunk in Array(Set(keys)).sorted().chunked(SQLiteStateStore.chunk) {
+            let sql = "SELECT key, system, object, id FROM match_keys WHERE key IN (\(databaseQuestionMarks(count: chunk.count)))"
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
+                byKey[row["key"], default: []].append(SQLiteStateStore.ref(row))
+            }
+        }
+        return Array(Set(byKey.values.filter { $0.count <= perKeyLimit }.joined())).sorted()
+    }
+
+    /// `(system = ? AND object = ? AND <idColumn> = ?) OR …` with its arguments, for one chunk of refs.
+    static func refMatch(_ refs: ArraySlice<RecordRef>, idColumn: String) -> (String, StatementArguments) {
+        let clause = Array(repeating: "(system = ? AND object = ? AND \(idColumn) = ?)", count: refs.count).joined(separator: " OR ")
+        return (clause, StatementArguments(refs.flatMap { [$0.system.rawValue, $0.object, $0.id] }))
+    }
+}

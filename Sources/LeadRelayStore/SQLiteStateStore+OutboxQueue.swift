@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import LeadRelayCore
+
+extension SQLiteStateStore: OutboxQueue {
+    public func claim(limit: Int, lease: Duration) async throws -> [OutboxEntry] {
+        let now = clock().timeIntervalSince1970
+        let until = now + Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        return try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM outbox WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?
+                """, arguments: [now, limit])
+            let entries = try rows.map(Self.outboxEntry)
+            for chunk in entries.map(\.id).chunked(Self.chunk) {
+                try db.execute(sql: "UPDATE outbox SET claimed_until = ? WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                               arguments: StatementArguments([until]) + StatementArguments(Array(chunk)))
+            }
+            return entries
+        }
+    }
+
+    public func release(_ ids: [Int64]) async throws {
+        try await pool.write { db in
+            for chunk in ids.chunked(Self.chunk) {
+                try db.execute(sql: "UPDATE outbox SET claimed_until = NULL WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                               arguments: StatementArguments(Array(chunk)))
+            }
+        }
+    }
+
+    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws {
+        let time = now.timeIntervalSince1970
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET status = 'done', result_id = ?, attempts = attempts + 1, finished_at = ?, claimed_until = NULL WHERE id = ?
+                """, arguments: [resultID, time, id])
+            try db.execute(sql: "UPDATE merges SET status = 'done', result_id = ?, finished_at = ? WHERE outbox_id = ? AND status = 'planned'",
+                           arguments: [resultID, time, id])
+            for link in learned {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO identity_links (system, object, id, person_key, reason, linked_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [link.ref.system.rawValue, link.ref.object, link.ref.id, link.personKey, link.reason, time])
+            }
+        }
+    }
+
+    public func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_until = NULL,
+                    status = CASE WHEN ? OR attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,
+                    finished_at = CASE WHEN ? OR attempts + 1 >= ? THEN ? ELSE NULL END
+                WHERE id = ?
+                """, arguments: [error, permanent, OutboxRules.maxAttempts, permanent, OutboxRules.maxAttempts, now.timeIntervalSince1970, id])
+            try db.execute(sql: """
+                UPDATE merges SET status = 'failed', finished_at = ?
+                WHERE outbox_id = ? AND status = 'planned' AND (SELECT status FROM outbox WHERE id = ?) = 'failed'
+                """, arguments: [now.timeIntervalSince1970, id, id])
+        }
+    }
+
+    public func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, at now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET delivery_state = ?, delivery_id = COALESCE(?, delivery_id), delivered_at = ? WHERE id = ?",
+                           arguments: [receipt.state.rawValue, receipt.externalID, now.timeIntervalSince1970, id])
+        }
+    }
+
+    public func depth() async throws -> OutboxDepth {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'")
+            return OutboxDepth(pending: row?["n"] ?? 0, oldestPendingAt: Self.date(row?["oldest"]))
+        }
+    }
+
+    static func outboxEntry(_ row: Row) throws -> OutboxEntry {
+        var entry = OutboxEntry(id: row["id"], effect: EffectID(cycle: row["cycle"], position: row["position"]), personKey: row["person_key"],
+                                payload: try decode(OutboxEntry.Payload.self, row["payload"]), reason: row["reason"],
+                                status: OutboxEntry.Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
+                                lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                                finishedAt: date(row["finished_at"]))
+        if let state = (row["delivery_state"] as String?).flatMap(DeliveryReceipt.State.init(rawValue:)) {
+            entry.delivery = DeliveryReceipt(state: state, externalID: row["delivery_id"])
+        }
+        return entry
+    }
+}
