@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "leadrelay", targets: ["leadrelay"]),
         .library(name: "LeadRelayCore", targets: ["LeadRelayCore"]),
         .library(name: "CRMSimulator", targets: ["CRMSimulator"]),
+        .library(name: "LeadRelayTesting", targets: ["LeadRelayTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -82,11 +83,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Test support shipped as a library (as HummingbirdTesting is): the in-memory store, the contract every store
+        // back end passes, a manual clock.
+        .target(name: "LeadRelayTesting", dependencies: ["LeadRelayCore"], swiftSettings: strict),
         // Shared by the test targets (not shipped): the slots that keep simulator-backed tests from starving each other.
         .target(name: "LeadRelayTestSupport", dependencies: ["CRMSimulator"], path: "Tests/LeadRelayTestSupport", swiftSettings: strict),
         .testTarget(name: "LeadRelayCoreTests", dependencies: ["LeadRelayCore"], swiftSettings: strict),
         .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "LeadRelayStoreTests", dependencies: ["LeadRelayStore", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "LeadRelayStoreTests", dependencies: ["LeadRelayStore", "LeadRelayTesting", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
         .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "CRMSimulator", "LeadRelayTestSupport",
                                                             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),

@@ -3,7 +3,7 @@ import Foundation
 import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCLI
-import LeadRelayStore
+import LeadRelayEngine
 import Testing
 
 @Suite("End to end over loopback")
@@ -15,7 +15,7 @@ struct DemoIntegrationTests {
         options.people = 400
         options.seed = 5
         let summary = try await withTestSlot { try await DemoRunner(options: options).run(simulator: simulator) }
-        let store = try SQLiteStateStore(path: summary.directory + "/state/leadrelay.sqlite")
+        let store = try Daemon.openStore(at: summary.directory + "/state/leadrelay.sqlite")
         let assignments = try await store.allAssignments()
         #expect(assignments.count == summary.mqls)
         #expect(assignments.count >= 5, "the seeded data should hold a handful of MQLs")

@@ -4,7 +4,6 @@ import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCLI
 import LeadRelayEngine
-import LeadRelayStore
 import Testing
 
 @Suite("leadrelay undo merge")
@@ -26,7 +25,7 @@ struct UndoCommandTests {
         #expect(empty.status == 2 && empty.stderr.contains("no state file"))
 
         let configuration = try workspace.load()
-        let store = try SQLiteStateStore(path: configuration.storePath)
+        let store = try Daemon.openStore(at: configuration.storePath)
         let connectors = try ConnectorFactory.connectors(configuration)
         let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store)
         let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: nil)

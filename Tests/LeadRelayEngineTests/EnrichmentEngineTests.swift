@@ -4,7 +4,6 @@ import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
-import LeadRelayStore
 import Synchronization
 import Testing
 
@@ -186,7 +185,7 @@ enrichment:
   provider: { baseURL: "\(endpoints.enrichmentBaseURL.absoluteString)", tokenFile: credentials/enrich, cacheFor: 1h, perSecond: 50 }
 """)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let store = try SQLiteStateStore(path: configuration.storePath)
+            let store = try Daemon.openStore(at: configuration.storePath)
             let connectors = try ConnectorFactory.connectors(configuration)
             var now = Date()
             let clock = SettableClock(now)
@@ -258,7 +257,7 @@ enrichment:
   provider: { baseURL: "\(endpoints.enrichmentBaseURL.absoluteString)", tokenFile: credentials/enrich }
 """)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let store = try SQLiteStateStore(path: configuration.storePath)
+            let store = try Daemon.openStore(at: configuration.storePath)
             let engine = SyncEngine(configuration: configuration, connectors: try ConnectorFactory.connectors(configuration), store: store)
             let result = try await engine.runCycle()
             #expect(result.changedRecords > 0)

@@ -18,7 +18,7 @@ struct IdentityEngineTests {
             let workspace = try TestWorkspace()
             try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: false)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let store = try SQLiteStateStore(path: configuration.storePath)
+            let store = try Daemon.openStore(at: configuration.storePath)
             let engine = SyncEngine(configuration: configuration, connectors: try ConnectorFactory.connectors(configuration), store: store)
             let first = try await engine.runCycle()
             let links = try await store.allLinks().filter { $0.key.object == "contacts" || $0.key.object == "Lead" }
@@ -73,7 +73,7 @@ struct IdentityEngineTests {
         let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
         #expect(configuration.mapping.crossReference == [.hubspot: "salesforceleadid"])
         #expect(configuration.mapping.fieldNames(in: .hubspot).contains("salesforceleadid"))
-        let store = try SQLiteStateStore(path: configuration.storePath)
+        let store = try Daemon.openStore(at: configuration.storePath)
         let engine = SyncEngine(configuration: configuration, connectors: try ConnectorFactory.connectors(configuration), store: store)
         try await engine.runCycle()
         let lead = try #require(await simulator.state.salesforceRecords("Lead").first)
@@ -93,13 +93,15 @@ struct IdentityEngineTests {
     func indexesOldStore() async throws {
         try await withRig(people: 40, writes: false) { rig in
             try await rig.engine.runCycle()
-            try await rig.store.pool.write { db in try db.execute(sql: "DELETE FROM match_keys") }
+            // What a store from before the index looks like: the file as it was, with no match keys.
+            let file = try DatabaseQueue(path: rig.configuration.storePath)
+            try await file.write { db in try db.execute(sql: "DELETE FROM match_keys") }
             #expect(try await rig.store.read { try $0.matchIndexIsEmpty() })
             let quiet = try await rig.engine.runCycle()
             #expect(quiet.changedRecords == 0)
             #expect(!quiet.backfill, "indexing reads the snapshots, not the CRMs")
             #expect(!(try await rig.store.read { try $0.matchIndexIsEmpty() }))
-            let indexed = try await rig.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT system || object || id) FROM match_keys") ?? 0 }
+            let indexed = try await file.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT system || object || id) FROM match_keys") ?? 0 }
             let people = try await rig.store.allLinks().keys.filter { $0.object == "contacts" || $0.object == "Lead" }.count
             #expect(indexed == people)
         }

@@ -4,7 +4,6 @@ import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
-import LeadRelayStore
 import Testing
 
 @Suite("Merging HubSpot duplicates, and undoing it")
@@ -23,7 +22,7 @@ struct MergeTests {
             try workspace.configure(endpoints, credentials: simulator.state.credentials)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             #expect(configuration.mapping.duplicates?.mergeMinScore == 12)
-            let store = try SQLiteStateStore(path: configuration.storePath)
+            let store = try Daemon.openStore(at: configuration.storePath)
             let connectors = try ConnectorFactory.connectors(configuration)
             let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store)
             let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: nil)

@@ -4,7 +4,6 @@ import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
-import LeadRelayStore
 import Testing
 
 /// Random scenarios, with faults on: whatever marketing and sales do between cycles, and however the
@@ -28,7 +27,7 @@ struct RandomScenarioTests {
                 .replacingOccurrences(of: "poll: { interval: 1s, lookback: 5s }", with: "poll: { interval: 1s, lookback: 5s, deletedEvery: 0s }")
             try workspace.write("leadrelay.yaml", text)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let store = try SQLiteStateStore(path: configuration.storePath)
+            let store = try Daemon.openStore(at: configuration.storePath)
             let credentials = simulator.state.credentials
             let transport = URLSessionTransport()
             // Retries without waiting: the faults are the point, not the backoff.

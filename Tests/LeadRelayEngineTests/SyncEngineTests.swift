@@ -4,14 +4,13 @@ import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
-import LeadRelayStore
 import Testing
 
 /// A simulator, a workspace pointing at it, and the engine pieces built from the loaded configuration.
 struct Rig: Sendable {
     let simulator: CRMSimulator
     let configuration: LoadedConfiguration
-    let store: SQLiteStateStore
+    let store: any StateStore
     let connectors: [any CRMConnector]
 
     var engine: SyncEngine { SyncEngine(configuration: configuration, connectors: connectors, store: store) }
@@ -27,7 +26,7 @@ func withRig<T: Sendable>(people: Int = 150, writes: Bool = true, _ body: @escap
         let workspace = try TestWorkspace()
         try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: writes)
         let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-        let store = try SQLiteStateStore(path: configuration.storePath)
+        let store = try Daemon.openStore(at: configuration.storePath)
         return try await body(Rig(simulator: simulator, configuration: configuration, store: store,
                                   connectors: try ConnectorFactory.connectors(configuration)))
     }
@@ -119,7 +118,7 @@ struct SyncEngineTests {
             let pending = try await rig.store.pendingOutbox(limit: 1000).count
             #expect(pending > 0)
             // "Restart": a fresh store handle and dispatcher on the same file.
-            let reopened = try SQLiteStateStore(path: rig.configuration.storePath)
+            let reopened = try Daemon.openStore(at: rig.configuration.storePath)
             let dispatcher = OutboxDispatcher(store: reopened, connectors: rig.connectors, notifier: ConnectorFactory.notifier(rig.configuration))
             let first = try await dispatcher.drain()
             let second = try await dispatcher.drain()
@@ -294,7 +293,7 @@ struct BackfillTests {
                 .replacingOccurrences(of: "mappings: [ mapping.yaml ]", with: "mappings: [ mapping.yaml, accounts.yaml ]")
             try workspace.write("leadrelay.yaml", config)
             let first = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let store = try SQLiteStateStore(path: first.storePath)
+            let store = try Daemon.openStore(at: first.storePath)
             let connectors = try ConnectorFactory.connectors(first)
             for _ in 0..<3 {
                 _ = try await SyncEngine(configuration: first, connectors: connectors, store: store).runCycle()
@@ -359,7 +358,7 @@ struct AccountSyncTests {
             try workspace.write("leadrelay.yaml", text)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             #expect(configuration.accountMapping?.hubspotObject == "companies")
-            let store = try SQLiteStateStore(path: configuration.storePath)
+            let store = try Daemon.openStore(at: configuration.storePath)
             let connectors = try ConnectorFactory.connectors(configuration)
             let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store)
             let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(configuration))

@@ -1,0 +1,72 @@
+import Foundation
+import LeadRelayCore
+
+extension InMemoryStore {
+    /// The cycle's reads over one copy of the state: consistent by construction.
+    struct MemoryReader: CycleStateReader {
+        let state: State
+
+        func watermark(_ stream: String) throws -> Watermark? { state.watermarks[stream] }
+
+        func snapshots(_ refs: [RecordRef]) throws -> [SourceRecord] {
+            Set(refs).compactMap { state.snapshots[$0] }.sorted { $0.ref < $1.ref }
+        }
+
+        func links(for refs: [RecordRef]) throws -> [RecordRef: String] {
+            var links: [RecordRef: String] = [:]
+            for ref in refs { links[ref] = state.links[ref]?.person }
+            return links
+        }
+
+        func allLinks() throws -> [RecordRef: String] { state.links.mapValues(\.person) }
+
+        func people(_ personKeys: Set<String>) throws -> PeopleState {
+            let links = state.links.filter { personKeys.contains($0.value.person) }.mapValues(\.person)
+            let refs = Array(links.keys)
+            var people = PeopleState(records: try snapshots(refs), activities: try activities(for: refs), links: links,
+                                     assignments: state.assignments.filter { personKeys.contains($0.key) }.mapValues(\.rep),
+                                     scores: state.scores.filter { personKeys.contains($0.key) }.mapValues(\.total),
+                                     synced: state.synced.filter { personKeys.contains($0.key) })
+            people.enriched = state.enriched.filter { personKeys.contains($0.key) }
+            return people
+        }
+
+        func activities(for refs: [RecordRef]) throws -> [Activity] {
+            let wanted = Set(refs)
+            return state.activities.values.filter { wanted.contains($0.subject) }.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
+        }
+
+        func accounts() throws -> [Account] {
+            state.accounts.values.sorted { ($0.ref.system.rawValue, $0.ref.object, $0.ref.id) < ($1.ref.system.rawValue, $1.ref.object, $1.ref.id) }
+        }
+
+        func routingState() throws -> RoutingState {
+            var routing = RoutingState()
+            for assignment in state.assignments.values {
+                routing.assigned[assignment.rep, default: 0] += 1
+                routing.open[assignment.rep, default: 0] += assignment.open ? 1 : 0
+            }
+            return routing
+        }
+
+        func knownPeople(_ keys: Set<String>) throws -> Set<String> {
+            Set(state.links.values.map(\.person)).intersection(keys)
+        }
+
+        func mergeBlocked() throws -> Set<RecordRef> {
+            Set(state.merges.compactMap { merge in
+                merge.record.status == .undone
+                    ? merge.record.restoredID.map { RecordRef(system: merge.record.system, object: merge.record.object, id: $0) } : nil
+            })
+        }
+
+        func matchIndexIsEmpty() throws -> Bool { state.matchKeys.isEmpty }
+
+        func matchCandidates(_ keys: [String], perKeyLimit: Int) throws -> [RecordRef] {
+            let wanted = Set(keys)
+            var byKey: [String: [RecordRef]] = [:]
+            for (ref, keys) in state.matchKeys { for key in keys where wanted.contains(key) { byKey[key, default: []].append(ref) } }
+            return Array(Set(byKey.values.filter { $0.count <= perKeyLimit }.joined())).sorted()
+        }
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import LeadRelayCore
+
+/// The in-memory twin of the SQLite store: every port of `StateStore`, the same rules (the `StoreContract` suite holds
+/// both to them), no file. Claims and leases expire by `clock`, as the SQLite store's do by its own.
+public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
+    struct Link: Sendable {
+        var person: String
+        var reason: String
+    }
+
+    struct Assignment: Sendable {
+        var rep: String
+        var rule: String
+        var at: Date
+        var open: Bool
+    }
+
+    struct Queued: Sendable {
+        var entry: OutboxEntry
+        var contentKey: String
+        var resultID: String?
+        var claimedUntil: C.Instant?
+    }
+
+    struct Merge: Sendable {
+        var record: MergeRecord
+        var outboxID: Int64
+    }
+
+    struct Lease: Sendable {
+        var holder: String
+        var generation: Int64
+        var expires: C.Instant
+    }
+
+    /// Everything stored: a value, so a read sees one consistent copy of it.
+    struct State: Sendable {
+        var watermarks: [String: Watermark] = [:]
+        var snapshots: [RecordRef: SourceRecord] = [:]
+        var links: [RecordRef: Link] = [:]
+        var activities: [String: Activity] = [:]
+        var accounts: [RecordRef: Account] = [:]
+        var assignments: [String: Assignment] = [:]
+        var scores: [String: ScoreBreakdown] = [:]
+        var rejects: [RejectedRecord] = []
+        var synced: [String: [String: String?]] = [:]
+        var enriched: [String: [String: EnrichedValue]] = [:]
+        var matchKeys: [RecordRef: Set<String>] = [:]
+        var outbox: [Queued] = []
+        var merges: [Merge] = []
+        var cycles: Int64 = 0
+    }
+
+    var state = State()
+    var providerCache: [String: ProviderAnswer] = [:]
+    var leases: [String: Lease] = [:]
+    let clock: C
+    let origin: C.Instant
+    let originDate: Date
+
+    /// - Parameter startDate: the wall-clock time `clock.now` stands for at creation (lease grants report dates).
+    public init(clock: C, startDate: Date = Date()) {
+        self.clock = clock
+        self.origin = clock.now
+        self.originDate = startDate
+    }
+
+    func date(of instant: C.Instant) -> Date {
+        let (seconds, attoseconds) = origin.duration(to: instant).components
+        return originDate.addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18)
+    }
+
+    // MARK: Cycle read side
+
+    public func read<T: Sendable>(_ body: @Sendable (any CycleStateReader) throws -> T) async throws -> T {
+        try body(MemoryReader(state: state))
+    }
+
+    // MARK: Commit
+
+    public func commit(_ cycle: CycleCommit, at now: Date) async throws {
+        var next = state
+        for record in cycle.snapshots { next.snapshots[record.ref] = record }
+        for account in cycle.accounts { next.accounts[account.ref] = account }
+        for activity in cycle.activities where next.activities[activity.id] == nil { next.activities[activity.id] = activity }
+        for (stream, mark) in cycle.watermarks { next.watermarks[stream] = mark }
+        next.rejects += cycle.rejected
+        for (ref, keys) in cycle.matchKeys { next.matchKeys[ref] = keys.isEmpty ? nil : Set(keys) }
+        try Self.apply(cycle.plan, to: &next, at: now)
+        state = next
+    }
+
+    static func apply(_ plan: Plan, to state: inout State, at now: Date) throws {
+        var cycle: Int64?
+        func effect(_ position: Int) -> EffectID {
+            if cycle == nil {
+                state.cycles += 1
+                cycle = state.cycles
+            }
+            return EffectID(cycle: cycle ?? 0, position: position)
+        }
+        for (position, change) in plan.changes.enumerated() {
+            switch change.action {
+            case .link(let ref):
+                state.links[ref] = Link(person: change.personKey, reason: change.reason)
+            case .score(let score):
+                state.scores[change.personKey] = score
+            case .assign(let decision):
+                guard let rep = decision.repID else { continue }
+                state.assignments[change.personKey] = Assignment(rep: rep, rule: decision.rule, at: now, open: true)
+            case .lifecycle, .duplicates:
+                continue
+            case .write(let write):
+                let id = enqueue(.write(write), key: write.contentKey, effect: effect(position), change: change, &state, at: now)
+                if write.operation == .merge, let survivor = write.id, let merged = write.mergeFrom,
+                   !state.merges.contains(where: { $0.outboxID == id }) {
+                    func before(_ id: String) -> [String: String?] {
+                        state.snapshots[RecordRef(system: write.system, object: write.object, id: id)]?.fields ?? [:]
+                    }
+                    let record = MergeRecord(id: Int64(state.merges.count + 1), personKey: change.personKey, system: write.system,
+                                             object: write.object, survivorID: survivor, mergedID: merged, survivorBefore: before(survivor),
+                                             mergedBefore: before(merged), reason: change.reason, status: .planned, resultID: nil,
+                                             restoredID: nil, plannedAt: now)
+                    state.merges.append(Merge(record: record, outboxID: id))
+                }
+            case .notify(let note):
+                enqueue(.notify(note), key: note.contentKey(person: change.personKey), effect: effect(position), change: change, &state, at: now)
+            case .reconcile(let decision):
+                state.synced[change.personKey, default: [:]][decision.field] = .some(decision.value)
+            case .enrich(let fills):
+                state.enriched[change.personKey] = fills.isEmpty ? nil : Dictionary(fills.map { ($0.field, $0) }, uniquingKeysWith: { _, b in b })
+            }
+        }
+    }
+
+    @discardableResult
+    static func enqueue(_ payload: OutboxEntry.Payload, key: String, effect: EffectID, change: PlanChange, _ state: inout State,
+                        at now: Date) -> Int64 {
+        if let pending = state.outbox.first(where: { $0.contentKey == key && $0.entry.status == .pending }) { return pending.entry.id }
+        let id = (state.outbox.last?.entry.id ?? 0) + 1
+        let entry = OutboxEntry(id: id, effect: effect, personKey: change.personKey, payload: payload, reason: change.reason, status: .pending,
+                                attempts: 0, lastError: nil, createdAt: now, finishedAt: nil)
+        state.outbox.append(Queued(entry: entry, contentKey: key))
+        return id
+    }
+
+    // MARK: Outbox queue
+
+    func index(_ id: Int64) -> Int? { state.outbox.firstIndex { $0.entry.id == id } }
+
+    public func claim(limit: Int, lease: Duration) async throws -> [OutboxEntry] {
+        let now = clock.now
+        var claimed: [OutboxEntry] = []
+        for index in state.outbox.indices where claimed.count < limit {
+            let queued = state.outbox[index]
+            guard queued.entry.status == .pending, queued.claimedUntil.map({ $0 <= now }) ?? true else { continue }
+            state.outbox[index].claimedUntil = now.advanced(by: lease)
+            claimed.append(queued.entry)
+        }
+        return claimed
+    }
+
+    public func release(_ ids: [Int64]) async throws {
+        for id in ids { if let index = index(id) { state.outbox[index].claimedUntil = nil } }
+    }
+
+    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws {
+        guard let index = index(id) else { return }
+        state.outbox[index].entry.status = .done
+        state.outbox[index].entry.attempts += 1
+        state.outbox[index].entry.finishedAt = now
+        state.outbox[index].resultID = resultID
+        state.outbox[index].claimedUntil = nil
+        for merge in state.merges.indices where state.merges[merge].outboxID == id && state.merges[merge].record.status == .planned {
+            state.merges[merge].record.status = .done
+            state.merges[merge].record.resultID = resultID
+        }
+        for link in learned where state.links[link.ref] == nil { state.links[link.ref] = Link(person: link.personKey, reason: link.reason) }
+    }
+
+    public func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws {
+        guard let index = index(id) else { return }
+        state.outbox[index].entry.attempts += 1
+        state.outbox[index].entry.lastError = error
+        state.outbox[index].claimedUntil = nil
+        let parked = permanent || state.outbox[index].entry.attempts >= OutboxRules.maxAttempts
+        state.outbox[index].entry.status = parked ? .failed : .pending
+        state.outbox[index].entry.finishedAt = parked ? now : nil
+        if parked {
+            for merge in state.merges.indices where state.merges[merge].outboxID == id && state.merges[merge].record.status == .planned {
+                state.merges[merge].record.status = .failed
+            }
+        }
+    }
+
+    public func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, at now: Date) async throws {
+        guard let index = index(id) else { return }
+        let externalID = receipt.externalID ?? state.outbox[index].entry.delivery?.externalID
+        state.outbox[index].entry.delivery = DeliveryReceipt(state: receipt.state, externalID: externalID)
+    }
+
+    public func depth() async throws -> OutboxDepth {
+        let pending = state.outbox.filter { $0.entry.status == .pending }
+        return OutboxDepth(pending: pending.count, oldestPendingAt: pending.map(\.entry.createdAt).min())
+    }
+
+    // MARK: Provider cache
+
+    public func providerAnswers(_ domains: [String]) async throws -> [String: ProviderAnswer] {
+        var answers: [String: ProviderAnswer] = [:]
+        for domain in domains { answers[domain] = providerCache[domain] }
+        return answers
+    }
+
+    public func saveProviderAnswers(_ answers: [ProviderAnswer]) async throws {
+        for answer in answers { providerCache[answer.domain] = answer }
+    }
+
+    // MARK: Merge log
+
+    public func merges() async throws -> [MergeRecord] { state.merges.map(\.record) }
+
+    public func merge(_ id: Int64) async throws -> MergeRecord? { state.merges.first { $0.record.id == id }?.record }
+
+    public func markMergeUndone(_ id: Int64, restoredID: String, at now: Date) async throws {
+        guard let index = state.merges.firstIndex(where: { $0.record.id == id }) else { return }
+        state.merges[index].record.status = .undone
+        state.merges[index].record.restoredID = restoredID
+        let merge = state.merges[index].record
+        state.links[RecordRef(system: merge.system, object: merge.object, id: restoredID)] =
+            Link(person: merge.personKey, reason: "restored by undo merge \(id) (was \(merge.mergedID))")
+    }
+
+    // MARK: Leader lease
+
+    public func acquireLease(_ name: String, holder: String, for duration: Duration) async throws -> LeaseGrant? {
+        let now = clock.now
+        let generation: Int64
+        if let current = leases[name] {
+            let live = current.expires > now
+            if current.holder != holder && live { return nil }
+            generation = current.holder == holder && live ? current.generation : current.generation + 1
+        } else {
+            generation = 1
+        }
+        let expires = now.advanced(by: duration)
+        leases[name] = Lease(holder: holder, generation: generation, expires: expires)
+        return LeaseGrant(name: name, holder: holder, generation: generation, expiresAt: date(of: expires))
+    }
+
+    public func releaseLease(_ name: String, holder: String) async throws {
+        guard let current = leases[name], current.holder == holder else { return }
+        leases[name]?.expires = origin
+    }
+
+    // MARK: Report read model
+
+    public func outbox() async throws -> [OutboxEntry] { state.outbox.map(\.entry) }
+
+    public func pendingOutbox(limit: Int) async throws -> [OutboxEntry] {
+        Array(state.outbox.lazy.map(\.entry).filter { $0.status == .pending }.prefix(limit))
+    }
+
+    public func allAssignments() async throws -> [String: AssignmentRow] {
+        state.assignments.mapValues { AssignmentRow(repID: $0.rep, at: $0.at) }
+    }
+
+    public func counts() async throws -> [String: Int] {
+        var people: [String: Set<CRMSystem>] = [:]
+        for (ref, link) in state.links { people[link.person, default: []].insert(ref.system) }
+        return ["snapshots": state.snapshots.count, "identity_links": state.links.count, "activities": state.activities.count,
+                "accounts": state.accounts.count, "outbox": state.outbox.count, "assignments": state.assignments.count,
+                "scores": state.scores.count, "rejects": state.rejects.count, "people": people.count,
+                "people_in_both": people.values.filter { $0.count > 1 }.count]
+    }
+
+    public func linkCount(reasonContaining text: String) async throws -> Int {
+        state.links.values.filter { $0.reason.contains(text) }.count
+    }
+
+    public func enrichmentCounts() async throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for fills in state.enriched.values { for fill in fills.values { result[fill.source, default: 0] += 1 } }
+        return result
+    }
+
+    public func snapshotCounts() async throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for ref in state.snapshots.keys { result[ref.system.rawValue, default: 0] += 1 }
+        return result
+    }
+}

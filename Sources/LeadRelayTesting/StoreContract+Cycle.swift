@@ -1,0 +1,134 @@
+import Foundation
+import LeadRelayCore
+import Testing
+
+extension StoreContract {
+    static let cycleChecks: [Check] = [
+        Check("a cycle commits snapshots, watermarks, links, scores, assignments and outbox together") { subject in
+            let store = subject.store
+            let hs = record(.hubspot, "51", email: "ana@acme.io"), sf = record(.salesforce, "00Q1", email: "ana@acme.io")
+            let person = "email:ana@acme.io"
+            try await store.commit(CycleCommit(
+                snapshots: [hs, sf],
+                accounts: [Account(ref: RecordRef(system: .salesforce, object: "Account", id: "001"), name: "Acme", domain: "acme.io", ownerID: "005")],
+                activities: [Activity(id: "e1", subject: hs.ref, kind: .pageView, occurredAt: now, url: "https://x/pricing"),
+                             Activity(id: "t1", subject: sf.ref, kind: .call, occurredAt: now, actor: "005A")],
+                watermarks: ["hubspot.contacts": Watermark(modifiedAt: now, id: "51")],
+                plan: handoff(person: person, refs: [hs.ref, sf.ref], rep: "ana")), at: now)
+            #expect(try await store.watermark("hubspot.contacts") == Watermark(modifiedAt: now, id: "51"))
+            #expect(try await store.watermark("salesforce.Lead") == nil)
+            let stored = try await store.snapshots([hs.ref, sf.ref, RecordRef(system: .hubspot, object: "contacts", id: "nope")])
+            #expect(stored.map(\.ref) == [hs.ref, sf.ref])
+            #expect(stored.first { $0.ref == hs.ref }?.hasSameContent(as: hs) == true)
+            let people = try await store.people([person])
+            #expect(Set(people.links.keys) == [hs.ref, sf.ref])
+            #expect(people.assignments == [person: "ana"])
+            #expect(people.scores == [person: 110])
+            #expect(people.activities.map(\.id) == ["e1", "t1"])
+            #expect(people.activities.first { $0.id == "t1" }?.actor == "005A", "a sales touch keeps its rep")
+            #expect(try await store.accounts().first?.domain == "acme.io")
+            #expect(try await store.routingState() == RoutingState(assigned: ["ana": 1], open: ["ana": 1]))
+            let pending = try await store.pendingOutbox(limit: 10)
+            #expect(pending.count == 2)
+            #expect(pending.allSatisfy { $0.personKey == person && $0.status == .pending })
+            #expect(try await store.allAssignments()[person]?.repID == "ana")
+            let counts = try await store.counts()
+            #expect(counts["snapshots"] == 2 && counts["identity_links"] == 2 && counts["people"] == 1 && counts["people_in_both"] == 1)
+            #expect(try await store.snapshotCounts() == ["hubspot": 1, "salesforce": 1])
+            #expect(try await store.linkCount(reasonContaining: "same") == 2)
+        },
+        Check("a newer version of a snapshot replaces the stored one; an activity seen twice is kept once") { subject in
+            let store = subject.store
+            let first = record(.hubspot, "51", email: "ana@acme.io"), second = record(.hubspot, "51", email: "ana.b@acme.io", at: 60)
+            let activity = Activity(id: "e1", subject: first.ref, kind: .pageView, occurredAt: now, url: "https://x/a")
+            try await store.commit(CycleCommit(snapshots: [first], activities: [activity], plan: Plan(generatedAt: now)), at: now)
+            var again = activity
+            again.url = "https://x/changed"
+            try await store.commit(CycleCommit(snapshots: [second], activities: [again], plan: Plan(generatedAt: now)), at: now)
+            let stored = try #require(try await store.snapshots([first.ref]).first)
+            #expect(stored.hasSameContent(as: second))
+            let activities = try await store.read { try $0.activities(for: [first.ref]) }
+            #expect(activities.map(\.url) == ["https://x/a"], "the first version of an activity is kept")
+        },
+        Check("every read of one `read` sees the same state, even while a commit lands") { subject in
+            let store = subject.store
+            let hs = record(.hubspot, "51", email: "ana@acme.io")
+            try await store.commit(CycleCommit(snapshots: [hs], watermarks: ["s": Watermark(modifiedAt: now, id: "1")], plan: Plan(generatedAt: now)),
+                                   at: now)
+            let seen = try await store.read { reader in
+                (try reader.watermark("s")?.id, try reader.snapshots([hs.ref]).count, try reader.snapshots([hs.ref]).count)
+            }
+            #expect(seen.0 == "1" && seen.1 == 1 && seen.2 == 1)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for index in 2...20 {
+                        try await store.commit(CycleCommit(watermarks: ["s": Watermark(modifiedAt: now, id: "\(index)"),
+                                                                        "t": Watermark(modifiedAt: now, id: "\(index)")],
+                                                           plan: Plan(generatedAt: now)), at: now)
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<20 {
+                        let pair = try await store.read { reader in (try reader.watermark("s")?.id, try reader.watermark("t")?.id) }
+                        #expect(pair.1 == nil || pair.0 == pair.1, "one commit's watermarks are seen together or not at all")
+                    }
+                }
+                try await group.waitForAll()
+            }
+        },
+        Check("links, match keys and known people are read back; keys shared by too many records are skipped") { subject in
+            let store = subject.store
+            let refs = (1...4).map { RecordRef(system: .hubspot, object: "contacts", id: "\($0)") }
+            var commit = CycleCommit(plan: Plan(generatedAt: now, changes: refs.prefix(2).map {
+                PlanChange(personKey: "email:p\($0.id)@x.io", action: .link($0), reason: "same email")
+            }))
+            #expect(try await store.read { try $0.matchIndexIsEmpty() })
+            commit.matchKeys = [refs[0]: ["phone:1", "name:ana"], refs[1]: ["phone:1"], refs[2]: ["phone:1", "name:bo"], refs[3]: []]
+            try await store.commit(commit, at: now)
+            #expect(try await store.read { try $0.matchIndexIsEmpty() } == false)
+            #expect(try await store.read { try $0.matchCandidates(["name:ana", "name:bo"], perKeyLimit: 2) } == [refs[0], refs[2]])
+            #expect(try await store.read { try $0.matchCandidates(["phone:1"], perKeyLimit: 2) }.isEmpty, "three records share it")
+            #expect(try await store.read { try $0.matchCandidates(["phone:1"], perKeyLimit: 3) } == Array(refs.prefix(3)))
+            #expect(try await store.links(for: refs) == [refs[0]: "email:p1@x.io", refs[1]: "email:p2@x.io"])
+            #expect(try await store.read { try $0.knownPeople(["email:p1@x.io", "email:nobody@x.io"]) } == ["email:p1@x.io"])
+            // New keys replace a record's old ones.
+            var replace = CycleCommit(plan: Plan(generatedAt: now))
+            replace.matchKeys = [refs[0]: ["name:ana2"]]
+            try await store.commit(replace, at: now)
+            #expect(try await store.read { try $0.matchCandidates(["name:ana"], perKeyLimit: 5) }.isEmpty)
+            #expect(try await store.read { try $0.matchCandidates(["name:ana2"], perKeyLimit: 5) } == [refs[0]])
+        },
+        Check("large key lists are read in full") { subject in
+            let store = subject.store
+            let records = (0..<1300).map { record(.hubspot, String($0), email: "p\($0)@x.io") }
+            var plan = Plan(generatedAt: now)
+            for r in records { plan.changes.append(PlanChange(personKey: "email:p\(r.ref.id)@x.io", action: .link(r.ref), reason: "x")) }
+            try await store.commit(CycleCommit(snapshots: records, plan: plan), at: now)
+            #expect(try await store.snapshots(records.map(\.ref)).count == 1300)
+            #expect(try await store.people(Set(records.map { "email:p\($0.ref.id)@x.io" })).links.count == 1300)
+        },
+        Check("reconciled values and enrichment provenance are kept per person; a new enrichment set replaces the last") { subject in
+            let store = subject.store
+            let person = "email:pat@acme.io"
+            let decision = FieldDecision(field: "title", value: "CTO", from: .hubspot, rule: .twoWay, conflict: false, hubspotValue: "CTO",
+                                         salesforceValue: nil, writeTo: [.salesforce], held: nil)
+            let first = [EnrichedValue(field: "industry", value: "Technology", source: "provider", filledAt: now),
+                         EnrichedValue(field: "employees", value: "40", source: "csv", filledAt: now, replaced: "4")]
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
+                PlanChange(personKey: person, action: .enrich(first), reason: "e"),
+                PlanChange(personKey: person, action: .reconcile(decision), reason: "r"),
+            ])), at: now)
+            let people = try await store.people([person])
+            #expect(people.enriched[person] == Dictionary(uniqueKeysWithValues: first.map { ($0.field, $0) }))
+            #expect(people.synced[person]?["title"] == .some("CTO"))
+            let second = [EnrichedValue(field: "territory", value: "east", source: "rules", filledAt: now.addingTimeInterval(60))]
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(second), reason: "e")])),
+                                   at: now)
+            #expect(try await store.people([person]).enriched[person].map { Array($0.keys) } == ["territory"])
+            #expect(try await store.enrichmentCounts() == ["rules": 1])
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich([]), reason: "e")])),
+                                   at: now)
+            #expect(try await store.people([person]).enriched[person] == nil)
+        },
+    ]
+}

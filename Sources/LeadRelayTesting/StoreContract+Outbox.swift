@@ -1,0 +1,114 @@
+import Foundation
+import LeadRelayCore
+import Testing
+
+extension StoreContract {
+    static let outboxChecks: [Check] = [
+        Check("the same content planned while it is pending is queued once") { subject in
+            let store = subject.store
+            let hs = record(.hubspot, "51", email: "ana@acme.io")
+            let cycle = CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana"))
+            try await store.commit(cycle, at: now)
+            try await store.commit(cycle, at: now)
+            #expect(try await store.pendingOutbox(limit: 10).count == 2)
+            #expect(try await store.depth() == OutboxDepth(pending: 2, oldestPendingAt: now))
+        },
+        Check("content done before is queued again with a new identity (a field going X → Y → X is written X twice)") { subject in
+            let store = subject.store
+            func plan(_ title: String) -> CycleCommit {
+                CycleCommit(plan: Plan(generatedAt: now, changes: [
+                    PlanChange(personKey: "p", action: .score(ScoreBreakdown(fit: [], interest: [])), reason: "s"),
+                    PlanChange(personKey: "p", action: .write(write("51", ["jobtitle": title])), reason: "title"),
+                ]))
+            }
+            var effects: [EffectID] = []
+            for title in ["X", "Y", "X"] {
+                try await store.commit(plan(title), at: now)
+                let claimed = try await store.claim(limit: 10, lease: .seconds(60))
+                #expect(claimed.count == 1)
+                for entry in claimed {
+                    effects.append(entry.effect)
+                    try await store.complete(entry.id, resultID: nil, learned: [], at: now)
+                }
+            }
+            #expect(effects.count == 3 && Set(effects).count == 3, "\(effects)")
+            #expect(effects == effects.sorted() && effects.allSatisfy { $0.position == 1 }, "later cycles, the write's place in its plan")
+            let titles = try await store.outbox().compactMap { entry -> String? in
+                if case .write(let write) = entry.payload { write.fields["jobtitle"] } else { nil }
+            }
+            #expect(titles == ["X", "Y", "X"])
+        },
+        Check("entries are done when confirmed, retried when transient, parked when refused or tried too often") { subject in
+            let store = subject.store
+            let hs = record(.hubspot, "51", email: "ana@acme.io")
+            try await store.commit(CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
+            let entries = try await store.pendingOutbox(limit: 10)
+            try await store.complete(entries[0].id, resultID: "51", learned: [], at: now)
+            try await store.fail(entries[1].id, error: "HTTP 503", permanent: false, at: now)
+            var pending = try await store.pendingOutbox(limit: 10)
+            #expect(pending.map(\.id) == [entries[1].id])
+            #expect(pending[0].attempts == 1 && pending[0].lastError == "HTTP 503")
+            for _ in 1..<OutboxRules.maxAttempts { try await store.fail(entries[1].id, error: "HTTP 503", permanent: false, at: now) }
+            pending = try await store.pendingOutbox(limit: 10)
+            #expect(pending.isEmpty)
+            let all = try await store.outbox()
+            #expect(all.map(\.status) == [.done, .failed])
+            #expect(all[0].finishedAt == now)
+            // A refusal parks at once.
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
+                PlanChange(personKey: "p", action: .write(write("52", ["industry": "Agriculture"])), reason: "i")])), at: now)
+            let refused = try #require(try await store.pendingOutbox(limit: 10).first)
+            try await store.fail(refused.id, error: "INVALID_OPTION: no", permanent: true, at: now)
+            #expect(try await store.outbox().last?.status == .failed)
+            #expect(try await store.depth().pending == 0)
+        },
+        Check("a claim holds entries from other claims until it is completed, failed, released or its lease lapses") { subject in
+            let (store, clock) = (subject.store, subject.clock)
+            let hs = record(.hubspot, "51", email: "ana@acme.io")
+            try await store.commit(CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
+            let first = try await store.claim(limit: 1, lease: .seconds(60))
+            #expect(first.count == 1)
+            let second = try await store.claim(limit: 10, lease: .seconds(60))
+            #expect(second.map(\.id) == [first[0].id + 1], "only what the first claim does not hold")
+            #expect(try await store.claim(limit: 10, lease: .seconds(60)).isEmpty)
+            #expect(try await store.pendingOutbox(limit: 10).count == 2, "claimed entries are still pending")
+            try await store.release(second.map(\.id))
+            #expect(try await store.claim(limit: 10, lease: .seconds(60)).map(\.id) == second.map(\.id))
+            try await store.fail(second[0].id, error: "HTTP 503", permanent: false, at: now)
+            #expect(try await store.claim(limit: 10, lease: .seconds(60)).map(\.id) == second.map(\.id), "a failed attempt lets go")
+            // The first dispatcher died: after its lease, the entry is claimable again.
+            clock.advance(by: .seconds(59))
+            #expect(try await store.claim(limit: 10, lease: .seconds(60)).isEmpty)
+            clock.advance(by: .seconds(1))
+            #expect(try await store.claim(limit: 1, lease: .seconds(60)).map(\.id) == [first[0].id])
+            try await store.complete(first[0].id, resultID: nil, learned: [], at: now)
+            clock.advance(by: .seconds(3600))
+            #expect(try await store.claim(limit: 10, lease: .seconds(60)).map(\.id) == [second[0].id], "done entries are never claimed")
+        },
+        Check("links learned while applying land with the completion, never over an existing link") { subject in
+            let store = subject.store
+            let ref = RecordRef(system: .salesforce, object: "Lead", id: "00Qnew")
+            var plan = Plan(generatedAt: now)
+            for person in ["email:a@b.io", "email:other@b.io"] {
+                plan.changes.append(PlanChange(personKey: person, action: .write(RecordWrite(operation: .create, system: .salesforce, object: "Lead",
+                                                                                              id: nil, fields: ["Email": person])), reason: "create"))
+            }
+            try await store.commit(CycleCommit(plan: plan), at: now)
+            for entry in try await store.pendingOutbox(limit: 10) {
+                try await store.complete(entry.id, resultID: ref.id, learned: [LearnedLink(ref: ref, personKey: entry.personKey, reason: "created")],
+                                         at: now)
+            }
+            #expect(try await store.links(for: [ref]) == [ref: "email:a@b.io"])
+        },
+        Check("a notification's delivery receipt is kept; a later one replaces it and keeps the channel's id") { subject in
+            let store = subject.store
+            let hs = record(.hubspot, "51", email: "ana@acme.io")
+            try await store.commit(CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
+            let note = try #require(try await store.pendingOutbox(limit: 10).first { if case .notify = $0.payload { true } else { false } })
+            try await store.complete(note.id, resultID: nil, learned: [], at: now)
+            try await store.recordDelivery(note.id, receipt: DeliveryReceipt(state: .accepted, externalID: "SM123"), at: now)
+            try await store.recordDelivery(note.id, receipt: DeliveryReceipt(state: .delivered), at: now)
+            #expect(try await store.outbox().first { $0.id == note.id }?.delivery == DeliveryReceipt(state: .delivered, externalID: "SM123"))
+        },
+    ]
+}
