@@ -41,20 +41,22 @@ extension SQLiteStateStore: CycleCommitting {
                                    arguments: [key, ref.system.rawValue, ref.object, ref.id])
                 }
             }
-            try Self.apply(cycle.plan, db, time: time)
+            try Self.apply(cycle.plan, configVersion: cycle.configVersion, db, time: time)
         }
     }
 
-    static func apply(_ plan: Plan, _ db: Database, time: Double) throws {
-        // A cycle number only for plans with effects: idle cycles leave no trace.
+    static func apply(_ plan: Plan, configVersion: String?, _ db: Database, time: Double) throws {
+        // A cycle number only for plans with effects or events: idle cycles leave no trace.
         var cycle: Int64?
-        func effect(_ position: Int) throws -> EffectID {
-            if cycle == nil {
-                try db.execute(sql: "INSERT INTO cycles (committed_at, changes) VALUES (?, ?)", arguments: [time, plan.changes.count])
-                cycle = db.lastInsertedRowID
-            }
-            return EffectID(cycle: cycle ?? 0, position: position)
+        func number() throws -> Int64 {
+            if let cycle { return cycle }
+            try db.execute(sql: "INSERT INTO cycles (committed_at, changes) VALUES (?, ?)", arguments: [time, plan.changes.count])
+            let id = db.lastInsertedRowID
+            cycle = id
+            return id
         }
+        func effect(_ position: Int) throws -> EffectID { EffectID(cycle: try number(), position: position) }
+        for event in plan.events { try append(event, cycle: try number(), configVersion: configVersion, db) }
         for (position, change) in plan.changes.enumerated() {
             switch change.action {
             case .link(let ref):

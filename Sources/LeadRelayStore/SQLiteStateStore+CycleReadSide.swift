@@ -107,9 +107,17 @@ struct SQLiteCycleReader: CycleStateReader {
 
     func routingState() throws -> RoutingState {
         var state = RoutingState()
-        for row in try Row.fetchAll(db, sql: "SELECT rep_id, COUNT(*) AS total, SUM(open) AS open FROM assignments GROUP BY rep_id") {
+        for row in try Row.fetchAll(db, sql: "SELECT rep_id, COUNT(*) AS total FROM assignments GROUP BY rep_id") {
             state.assigned[row["rep_id"]] = row["total"]
-            state.open[row["rep_id"]] = row["open"]
+        }
+        // Open: per person, the holder named by the last event that names one (AssignmentLedger's rule, in SQL).
+        for row in try Row.fetchAll(db, sql: """
+            SELECT holder, COUNT(*) AS open FROM events e
+            WHERE holder IS NOT NULL AND holder != ''
+              AND seq = (SELECT MAX(seq) FROM events l WHERE l.person_key = e.person_key AND l.holder IS NOT NULL)
+            GROUP BY holder
+            """) {
+            state.open[row["holder"]] = row["open"]
         }
         return state
     }

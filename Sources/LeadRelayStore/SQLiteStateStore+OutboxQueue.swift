@@ -61,8 +61,16 @@ extension SQLiteStateStore: OutboxQueue {
 
     public func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, at now: Date) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE outbox SET delivery_state = ?, delivery_id = COALESCE(?, delivery_id), delivered_at = ? WHERE id = ?",
-                           arguments: [receipt.state.rawValue, receipt.externalID, now.timeIntervalSince1970, id])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]) else { return }
+            try db.execute(sql: """
+                UPDATE outbox SET delivery_state = ?, delivery_channel = ?, delivery_id = COALESCE(?, delivery_id), delivered_at = ? WHERE id = ?
+                """, arguments: [receipt.state.rawValue, receipt.channel, receipt.externalID, now.timeIntervalSince1970, id])
+            let entry = try Self.outboxEntry(row)
+            if case .notify(let note) = entry.payload {
+                let event = LeadEvent(personKey: entry.personKey, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
+                                      cause: "\(receipt.channel) \(receipt.state.rawValue) the alert to \(note.repID)", occurredAt: now)
+                try Self.append(event, cycle: nil, configVersion: nil, db)
+            }
         }
     }
 
@@ -80,7 +88,7 @@ extension SQLiteStateStore: OutboxQueue {
                                 lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                                 finishedAt: date(row["finished_at"]))
         if let state = (row["delivery_state"] as String?).flatMap(DeliveryReceipt.State.init(rawValue:)) {
-            entry.delivery = DeliveryReceipt(state: state, externalID: row["delivery_id"])
+            entry.delivery = DeliveryReceipt(state: state, channel: row["delivery_channel"] ?? "", externalID: row["delivery_id"])
         }
         return entry
     }

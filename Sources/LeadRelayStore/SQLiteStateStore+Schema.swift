@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import LeadRelayCore
 
 extension SQLiteStateStore {
     /// Named migrations; once merged, a migration is never edited — add a new one instead.
@@ -182,6 +184,7 @@ extension SQLiteStateStore {
                 t.column("claimed_until", .double)
                 // What the channel said of a notification: accepted, delivered, undelivered; its own message id.
                 t.column("delivery_state", .text)
+                t.column("delivery_channel", .text)
                 t.column("delivery_id", .text)
                 t.column("delivered_at", .double)
                 t.uniqueKey(["cycle", "position"])
@@ -203,6 +206,30 @@ extension SQLiteStateStore {
                 t.column("holder", .text).notNull()
                 t.column("generation", .integer).notNull()
                 t.column("expires_at", .double).notNull()
+            }
+        }
+        migrator.registerMigration("v8-event-log") { db in
+            // Append-only: what happened to each lead, with the cycle and configuration that decided it.
+            try db.create(table: "events") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("cycle", .integer)
+                t.column("config_version", .text)
+                t.column("person_key", .text).notNull()
+                t.column("kind", .text).notNull()
+                // Who holds the lead after the event ('' for nobody), for events that decide it: open assignments derive from it.
+                t.column("holder", .text)
+                t.column("payload", .text).notNull()
+                t.column("cause", .text).notNull()
+                t.column("occurred_at", .double).notNull()
+            }
+            try db.create(index: "events_person", on: "events", columns: ["person_key", "seq"])
+            try db.execute(sql: "CREATE INDEX events_holder ON events (person_key, seq) WHERE holder IS NOT NULL")
+            // Assignments from before the log become its first events, so the open count derived from events starts
+            // where the old flag stood.
+            for row in try Row.fetchAll(db, sql: "SELECT person_key, rep_id, rule, reason, assigned_at FROM assignments WHERE open = 1 ORDER BY assigned_at, person_key") {
+                let event = LeadEvent(personKey: row["person_key"], kind: .assigned(repID: row["rep_id"], rule: row["rule"]),
+                                      cause: row["reason"], occurredAt: Date(timeIntervalSince1970: row["assigned_at"]))
+                try SQLiteStateStore.append(event, cycle: nil, configVersion: nil, db)
             }
         }
         return migrator

@@ -41,11 +41,8 @@ extension InMemoryStore {
         }
 
         func routingState() throws -> RoutingState {
-            var routing = RoutingState()
-            for assignment in state.assignments.values {
-                routing.assigned[assignment.rep, default: 0] += 1
-                routing.open[assignment.rep, default: 0] += assignment.open ? 1 : 0
-            }
+            var routing = RoutingState(open: AssignmentLedger(state.events.map(\.event)).openByRep)
+            for assignment in state.assignments.values { routing.assigned[assignment.rep, default: 0] += 1 }
             return routing
         }
 

@@ -13,7 +13,6 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var rep: String
         var rule: String
         var at: Date
-        var open: Bool
     }
 
     struct Queued: Sendable {
@@ -50,6 +49,11 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var outbox: [Queued] = []
         var merges: [Merge] = []
         var cycles: Int64 = 0
+        var events: [StoredEvent] = []
+
+        mutating func append(_ event: LeadEvent, cycle: Int64?, configVersion: String?) {
+            events.append(StoredEvent(sequence: Int64(events.count + 1), cycle: cycle, configVersion: configVersion, event: event))
+        }
     }
 
     var state = State()
@@ -87,19 +91,20 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         for (stream, mark) in cycle.watermarks { next.watermarks[stream] = mark }
         next.rejects += cycle.rejected
         for (ref, keys) in cycle.matchKeys { next.matchKeys[ref] = keys.isEmpty ? nil : Set(keys) }
-        try Self.apply(cycle.plan, to: &next, at: now)
+        try Self.apply(cycle.plan, configVersion: cycle.configVersion, to: &next, at: now)
         state = next
     }
 
-    static func apply(_ plan: Plan, to state: inout State, at now: Date) throws {
+    static func apply(_ plan: Plan, configVersion: String?, to state: inout State, at now: Date) throws {
         var cycle: Int64?
-        func effect(_ position: Int) -> EffectID {
-            if cycle == nil {
-                state.cycles += 1
-                cycle = state.cycles
-            }
-            return EffectID(cycle: cycle ?? 0, position: position)
+        func number() -> Int64 {
+            if let cycle { return cycle }
+            state.cycles += 1
+            cycle = state.cycles
+            return state.cycles
         }
+        func effect(_ position: Int) -> EffectID { EffectID(cycle: number(), position: position) }
+        for event in plan.events { state.append(event, cycle: number(), configVersion: configVersion) }
         for (position, change) in plan.changes.enumerated() {
             switch change.action {
             case .link(let ref):
@@ -108,7 +113,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
                 state.scores[change.personKey] = score
             case .assign(let decision):
                 guard let rep = decision.repID else { continue }
-                state.assignments[change.personKey] = Assignment(rep: rep, rule: decision.rule, at: now, open: true)
+                state.assignments[change.personKey] = Assignment(rep: rep, rule: decision.rule, at: now)
             case .lifecycle, .duplicates:
                 continue
             case .write(let write):
@@ -196,13 +201,29 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
 
     public func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, at now: Date) async throws {
         guard let index = index(id) else { return }
-        let externalID = receipt.externalID ?? state.outbox[index].entry.delivery?.externalID
-        state.outbox[index].entry.delivery = DeliveryReceipt(state: receipt.state, externalID: externalID)
+        let entry = state.outbox[index].entry
+        let externalID = receipt.externalID ?? entry.delivery?.externalID
+        state.outbox[index].entry.delivery = DeliveryReceipt(state: receipt.state, channel: receipt.channel, externalID: externalID)
+        if case .notify(let note) = entry.payload {
+            state.append(LeadEvent(personKey: entry.personKey, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
+                                   cause: "\(receipt.channel) \(receipt.state.rawValue) the alert to \(note.repID)", occurredAt: now),
+                         cycle: nil, configVersion: nil)
+        }
     }
 
     public func depth() async throws -> OutboxDepth {
         let pending = state.outbox.filter { $0.entry.status == .pending }
         return OutboxDepth(pending: pending.count, oldestPendingAt: pending.map(\.entry.createdAt).min())
+    }
+
+    // MARK: Event log
+
+    public func events(after sequence: Int64, limit: Int) async throws -> [StoredEvent] {
+        Array(state.events.filter { $0.sequence > sequence }.prefix(limit))
+    }
+
+    public func events(for personKey: String) async throws -> [StoredEvent] {
+        state.events.filter { $0.event.personKey == personKey }
     }
 
     // MARK: Provider cache

@@ -100,15 +100,19 @@ extension StoreContract {
             }
             #expect(try await store.links(for: [ref]) == [ref: "email:a@b.io"])
         },
-        Check("a notification's delivery receipt is kept; a later one replaces it and keeps the channel's id") { subject in
+        Check("a notification's delivery receipt is kept and logged; a later one replaces it and keeps the channel's id") { subject in
             let store = subject.store
             let hs = record(.hubspot, "51", email: "ana@acme.io")
             try await store.commit(CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
             let note = try #require(try await store.pendingOutbox(limit: 10).first { if case .notify = $0.payload { true } else { false } })
             try await store.complete(note.id, resultID: nil, learned: [], at: now)
-            try await store.recordDelivery(note.id, receipt: DeliveryReceipt(state: .accepted, externalID: "SM123"), at: now)
-            try await store.recordDelivery(note.id, receipt: DeliveryReceipt(state: .delivered), at: now)
-            #expect(try await store.outbox().first { $0.id == note.id }?.delivery == DeliveryReceipt(state: .delivered, externalID: "SM123"))
+            try await store.recordDelivery(note.id, receipt: DeliveryReceipt(state: .accepted, channel: "sms", externalID: "SM123"), at: now)
+            try await store.recordDelivery(note.id, receipt: DeliveryReceipt(state: .delivered, channel: "sms"), at: now)
+            #expect(try await store.outbox().first { $0.id == note.id }?.delivery == DeliveryReceipt(state: .delivered, channel: "sms", externalID: "SM123"))
+            let logged = try await store.events(for: "email:ana@acme.io").map(\.event.kind).filter {
+                if case .delivered = $0 { true } else { false }
+            }
+            #expect(logged == [.delivered(repID: "ana", channel: "sms", state: .accepted), .delivered(repID: "ana", channel: "sms", state: .delivered)])
         },
     ]
 }

@@ -49,7 +49,7 @@ public enum StoreContract {
         RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: id, fields: fields)
     }
 
-    /// Links, a score, an assignment, an owner write and an alert for one person.
+    /// Links, a score, an assignment (and its event), an owner write and an alert for one person.
     static func handoff(person: String, refs: [RecordRef], rep: String) -> Plan {
         var plan = Plan(generatedAt: now)
         for ref in refs { plan.changes.append(PlanChange(personKey: person, action: .link(ref), reason: "same email")) }
@@ -61,8 +61,9 @@ public enum StoreContract {
         plan.changes.append(PlanChange(personKey: person, action: .write(write(refs[0].id, ["hubspot_owner_id": "701"])), reason: "owner"))
         plan.changes.append(PlanChange(personKey: person, action: .notify(Notification(repID: rep, repEmail: "\(rep)@x.io", text: "new MQL")),
                                        reason: "tell"))
+        plan.events = [LeadEvent(personKey: person, kind: .assigned(repID: rep, rule: "fallback"), cause: "r", occurredAt: now)]
         return plan
     }
 
-    public static let checks: [Check] = cycleChecks + outboxChecks + otherChecks
+    public static let checks: [Check] = cycleChecks + outboxChecks + eventChecks + otherChecks
 }

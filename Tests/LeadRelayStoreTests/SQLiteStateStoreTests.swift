@@ -23,13 +23,13 @@ struct SQLiteStateStoreTests {
     func opens() throws {
         let store = try open()
         #expect(try store.journalMode() == "wal")
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log"])
         let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let folder = try FileManager.default.attributesOfItem(atPath: (store.path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         // Re-opening an existing store migrates nothing twice.
-        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity"])
+        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log"])
     }
 
     @Test("a store from before effect identities keeps its outbox (ids, states) and its merges still follow their entries")
@@ -62,6 +62,28 @@ struct SQLiteStateStoreTests {
         #expect(try await store.merges().first?.status == .planned)
         try await store.complete(43, resultID: "51", learned: [], at: now)
         #expect(try await store.merges().first?.status == .done, "the merge still follows its outbox entry")
+    }
+
+    @Test("a store from before the event log starts its log from the open assignments, so the open count is unchanged")
+    func seedsEventLog() async throws {
+        let path = (directory as NSString).appendingPathComponent("state/leadrelay.sqlite")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do {
+            let pool = try DatabasePool(path: path)
+            try SQLiteStateStore.migrator.migrate(pool, upTo: "v7-effect-identity")
+            try await pool.write { db in
+                for (person, rep, open) in [("p1", "ana", 1), ("p2", "ana", 1), ("p3", "ben", 1), ("p4", "ben", 0)] {
+                    try db.execute(sql: "INSERT INTO assignments (person_key, rep_id, rule, reason, assigned_at, open) VALUES (?, ?, 'round-robin', 'r', 100, ?)",
+                                   arguments: [person, rep, open])
+                }
+            }
+        }
+        let store = try open()
+        #expect(try await store.routingState() == RoutingState(assigned: ["ana": 2, "ben": 2], open: ["ana": 2, "ben": 1]))
+        let events = try await store.events(after: 0, limit: 10)
+        #expect(events.map(\.event.personKey) == ["p1", "p2", "p3"])
+        #expect(events.allSatisfy { $0.cycle == nil && $0.event.occurredAt == Date(timeIntervalSince1970: 100) })
+        #expect(events.first?.event.kind == .assigned(repID: "ana", rule: "round-robin"))
     }
 
     @Test("state survives closing and re-opening the file")

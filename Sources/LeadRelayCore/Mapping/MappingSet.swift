@@ -37,12 +37,7 @@ public struct MappingSet: Sendable, Hashable {
             text += ":merge=\(duplicates.mergeMinScore.map { Condition.format($0) } ?? "-"):\(duplicates.defaultValueRule.rawValue)"
             text += ":" + duplicates.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }.joined(separator: ",")
         }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        return FNV1a.hex(text)
     }
 
     public func field(_ canonical: String) -> FieldMapping? {

@@ -66,23 +66,56 @@ public struct Pipeline: Sendable {
             }
             let activities = live.flatMap { activitiesByRef[$0.ref] ?? [] }
             let score = scorer.score(lead, activities: activities, now: input.now)
+            func log(_ kind: LeadEvent.Kind, _ cause: String) {
+                plan.events.append(LeadEvent(personKey: personKey, kind: kind, cause: cause, occurredAt: input.now))
+            }
+            if let assigned = input.assignments[personKey] {
+                for event in ownerChanges(live, previous: input.previous, assigned: assigned) { log(event.kind, event.cause) }
+            }
             if input.previousScores[personKey] != score.total {
                 plan.changes.append(PlanChange(personKey: personKey, action: .score(score), reason: score.summary))
+                log(.scoreChanged(from: input.previousScores[personKey], to: score.total, fit: score.fitScore, interest: score.interestScore),
+                    score.summary)
             }
             guard input.assignments[personKey] == nil, isRoutable(lead.lifecycle), scorer.qualifies(score) else { continue }
             let decision = router.route(lead, accounts: input.accounts, state: &state)
             plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: decision.reason))
-            guard let repID = decision.repID, let rep = router.reps.first(where: { $0.id == repID }) else { continue }
-            plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: lead.lifecycle, to: .mql),
-                                           reason: "crossed the MQL line: \(score.summary); threshold \(Condition.format(scorer.config.mql.threshold))"))
+            guard let repID = decision.repID, let rep = router.reps.first(where: { $0.id == repID }) else {
+                log(.unassigned(rule: decision.rule), decision.reason)
+                continue
+            }
+            let mqlReason = "crossed the MQL line: \(score.summary); threshold \(Condition.format(scorer.config.mql.threshold))"
+            plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: lead.lifecycle, to: .mql), reason: mqlReason))
+            log(.mql(score: score.total, threshold: scorer.config.mql.threshold), mqlReason)
+            log(.lifecycleChanged(from: lead.lifecycle, to: .mql), mqlReason)
+            log(.assigned(repID: rep.id, rule: decision.rule), decision.reason)
             for var write in writeBack(lead: lead, records: live, rep: rep) {
                 write.reason = writeReason(write, rep: rep)
                 Self.merge(write, into: &writes, wins: true)
             }
             let note = Notification(repID: rep.id, repEmail: rep.email, text: notificationText(lead, rep: rep, score: score, decision: decision))
             plan.changes.append(PlanChange(personKey: personKey, action: .notify(note), reason: "tell \(rep.id) about the new MQL"))
+            log(.notified(repID: rep.id, notification: .newMQL), "tell \(rep.id) about the new MQL")
         }
         return plan
+    }
+
+    /// Owner changes in this cycle's records that LeadRelay did not make: the owner moved from what was stored to
+    /// someone other than the assigned rep.
+    func ownerChanges(_ live: [SourceRecord], previous: [RecordRef: SourceRecord], assigned repID: String) -> [(kind: LeadEvent.Kind, cause: String)] {
+        let rep = router.reps.first { $0.id == repID }
+        var changes: [(kind: LeadEvent.Kind, cause: String)] = []
+        for record in live {
+            let system = record.ref.system
+            let field = mapping.ownerField?.name(in: system) ?? (system == .hubspot ? CRMFieldNames.hubspotOwner : CRMFieldNames.salesforceOwner)
+            guard let before = previous[record.ref], let now = record.value(field), before.value(field) != now else { continue }
+            let ours = system == .hubspot ? rep?.hubspotOwnerID : rep?.salesforceUserID
+            guard now != ours else { continue }
+            let toRep = router.reps.first { (system == .hubspot ? $0.hubspotOwnerID : $0.salesforceUserID) == now }?.id
+            changes.append((.ownerChangedByPerson(system: system, from: before.value(field), to: now, toRep: toRep),
+                            "\(record.ref) owner changed in \(system.rawValue) to \(toRep ?? now), not by LeadRelay (assigned to \(repID))"))
+        }
+        return changes
     }
 
     /// Reconciles every mapped field of a person present in both systems (their newest live record in each).

@@ -7,10 +7,13 @@ import Foundation
 public struct Plan: Sendable, Hashable, Codable {
     public var generatedAt: Date
     public var changes: [PlanChange]
+    /// What the plan's changes mean for the event log (appended in the same commit).
+    public var events: [LeadEvent]
 
-    public init(generatedAt: Date, changes: [PlanChange] = []) {
+    public init(generatedAt: Date, changes: [PlanChange] = [], events: [LeadEvent] = []) {
         self.generatedAt = generatedAt
         self.changes = changes
+        self.events = events
     }
 
     public var writes: [RecordWrite] {

@@ -11,6 +11,8 @@ public struct CycleCommit: Sendable {
     public var rejected: [RejectedRecord]
     /// Record → its blocking keys (replacing the stored ones; empty removes them).
     public var matchKeys: [RecordRef: [String]] = [:]
+    /// The configuration the plan was made under (stamped on its events).
+    public var configVersion: String?
 
     public init(snapshots: [SourceRecord] = [], accounts: [Account] = [], activities: [Activity] = [],
                 watermarks: [String: Watermark] = [:], plan: Plan, rejected: [RejectedRecord] = []) {

@@ -85,11 +85,14 @@ public struct DeliveryReceipt: Sendable, Hashable {
     }
 
     public var state: State
+    /// The channel that took it (`slack`, `sms`).
+    public var channel: String
     /// The channel's own id for the message, when it gives one.
     public var externalID: String?
 
-    public init(state: State, externalID: String? = nil) {
+    public init(state: State, channel: String, externalID: String? = nil) {
         self.state = state
+        self.channel = channel
         self.externalID = externalID
     }
 }
@@ -118,7 +121,8 @@ public protocol OutboxQueue: Sendable {
     func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws
     /// An attempt failed: retried later unless `permanent` or tried `OutboxRules.maxAttempts` times, then parked as failed.
     func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
-    /// What the channel said about a notification (later receipts replace earlier ones).
+    /// What the channel said about a notification (later receipts replace earlier ones); each receipt is also a
+    /// `delivered` event in the log, in the same transaction.
     func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, at now: Date) async throws
     func depth() async throws -> OutboxDepth
 }

@@ -20,6 +20,8 @@ public struct LoadedConfiguration: Sendable {
     public var enrichment: EnrichmentSettings = .disabled
     /// The HTTP enrichment provider, when `enrichment.provider` is configured.
     public var enrichmentProvider: EnrichmentProviderSettings?
+    /// The configuration's version: a fingerprint of every file it was loaded from (events are stamped with it).
+    public var version: String = ""
     /// Keys that are valid but not acted on yet, located like problems (`check` prints them).
     public var notices: [ConfigurationProblem] = []
 
@@ -239,6 +241,11 @@ public struct ConfigurationLoader: Sendable {
                                          storePath: resolve(config.store.sqlite), hubspotAuth: hubspotAuth, salesforceAuth: salesforceAuth,
                                          slackWebhook: slack)
         loaded.notices = notices
+        var version = FNV1a()
+        for file in [path] + config.mappings.map(resolve) + [resolve(config.scoring), resolve(config.routing)] + (config.sla.map { [resolve($0)] } ?? []) {
+            version.combine(FileManager.default.contents(atPath: file) ?? Data())
+        }
+        loaded.version = version.hex
         loaded.enrichment = enrichment
         loaded.enrichmentProvider = provider
         loaded.accountMapping = accountMapping?.set

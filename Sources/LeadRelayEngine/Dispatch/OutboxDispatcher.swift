@@ -124,17 +124,16 @@ public struct OutboxDispatcher: Sendable {
                 stats.failed += 1
                 continue
             }
-            let sent: Result<Void, NotifierError>
+            let sent: Result<DeliveryReceipt, NotifierError>
             do {
-                try await notifier.send(note)
-                sent = .success(())
+                sent = .success(try await notifier.send(note))
             } catch {
                 sent = .failure(error)
             }
             switch sent {
-            case .success:
-                try await store.complete(entry.id, resultID: nil, learned: [], at: clock())
-                try await store.recordDelivery(entry.id, receipt: DeliveryReceipt(state: .accepted), at: clock())
+            case .success(let receipt):
+                try await store.complete(entry.id, resultID: receipt.externalID, learned: [], at: clock())
+                try await store.recordDelivery(entry.id, receipt: receipt, at: clock())
                 stats.notified += 1
             case .failure(let error):
                 try await store.fail(entry.id, error: error.message, permanent: !error.transient, at: clock())

@@ -5,8 +5,9 @@ import Logging
 
 /// Delivers a message to a rep.
 public protocol Notifier: Sendable {
+    /// Sends the message; returns what the channel said of it.
     /// - Throws: `NotifierError` saying whether a later retry can help.
-    func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError)
+    func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt
 }
 
 public struct NotifierError: Error, Sendable {
@@ -30,7 +31,7 @@ public struct SlackNotifier: Notifier {
         self.sleep = sleep
     }
 
-    public func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) {
+    public func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt {
         let body: JSONValue = ["text": .string(notification.text), "username": "LeadRelay"]
         let data = (try? body.encoded()) ?? Data()
         var last = ""
@@ -39,7 +40,8 @@ public struct SlackNotifier: Notifier {
                 let response = try await transport.send(TransportRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
                                                                          body: data, timeout: 10))
                 switch response.status {
-                case 200..<300: return
+                // Slack's webhook answers 200 once the message is posted: accepted is as far as it tells.
+                case 200..<300: return DeliveryReceipt(state: .accepted, channel: "slack")
                 case 429, 500...599:
                     last = "HTTP \(response.status)"
                 case let status:

@@ -19,6 +19,7 @@ extension SyncEngine {
         input.matches = loaded.matches
         input.mergeBlocked = loaded.mergeBlocked
         input.providerCompanies = providerCompanies
+        input.previous = loaded.stored
         var plan = pipeline.plan(input)
         if let accountMapping = configuration.accountMapping {
             plan.changes += AccountReconciliation(mapping: accountMapping)
@@ -58,6 +59,7 @@ extension SyncEngine {
         }
         var commit = CycleCommit(snapshots: changed + loaded.changedAccountRecords, accounts: loaded.changedAccounts,
                                  activities: loaded.newActivities, watermarks: watermarks, plan: plan, rejected: rejected)
+        commit.configVersion = configuration.version
         // The match index follows every person record that changed (and, on a back-fill, every person record read).
         let linker = IdentityLinker(mapping: mapping)
         let isPerson = { (ref: RecordRef) in ref.object == mapping.objectName(in: ref.system) }

@@ -50,6 +50,12 @@ public struct SyncEngine: Sendable {
                 case .link, .score, .enrich: false
                 }
             }
+            result.commit.plan.events.removeAll {
+                switch $0.kind {
+                case .scoreChanged, .ownerChangedByPerson: false
+                default: true
+                }
+            }
         }
         try await store.commit(result.commit, at: clock())
         let elapsed = started.duration(to: .now)

@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+import LeadRelayCore
+
+extension SQLiteStateStore: EventLog {
+    public func events(after sequence: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [sequence, limit]).map(Self.storedEvent)
+        }
+    }
+
+    public func events(for personKey: String) async throws -> [StoredEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE person_key = ? ORDER BY seq", arguments: [personKey]).map(Self.storedEvent)
+        }
+    }
+
+    /// Appends one event (inside the caller's transaction).
+    static func append(_ event: LeadEvent, cycle: Int64?, configVersion: String?, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO events (cycle, config_version, person_key, kind, holder, payload, cause, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [cycle, configVersion, event.personKey, event.name, event.holder, try json(event.kind), event.cause,
+                             event.occurredAt.timeIntervalSince1970])
+    }
+
+    static func storedEvent(_ row: Row) throws -> StoredEvent {
+        let event = LeadEvent(personKey: row["person_key"], kind: try decode(LeadEvent.Kind.self, row["payload"]), cause: row["cause"],
+                              occurredAt: Date(timeIntervalSince1970: row["occurred_at"]))
+        return StoredEvent(sequence: row["seq"], cycle: row["cycle"], configVersion: row["config_version"], event: event)
+    }
+}
