@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
         .testTarget(name: "LeadRelayStoreTests", dependencies: ["LeadRelayStore", "LeadRelayTesting", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
-        .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "CRMSimulator", "LeadRelayTestSupport",
+        .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "CRMSimulator", "LeadRelayTestSupport", "LeadRelayTesting",
                                                             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "CRMSimulatorTests", dependencies: ["CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
         .testTarget(name: "LeadRelayCLITests", dependencies: ["LeadRelayCLI", "CRMSimulator", "LeadRelayStore", "leadrelay", "LeadRelayTestSupport"],

@@ -17,8 +17,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try loadOrExit(config)
         let logger = Logger(label: "leadrelay")
-        let service = try Daemon.build(loaded, logger: logger).syncService()
-        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let daemon = try Daemon.build(loaded, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: daemon.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await failingOnBadCredentials { try await group.run() }
     }
 }

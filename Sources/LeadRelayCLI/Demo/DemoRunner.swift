@@ -4,6 +4,7 @@ import LeadRelayCore
 import LeadRelayCRM
 import LeadRelayEngine
 import Logging
+import ServiceLifecycle
 
 /// The whole handoff on one machine: simulator with seeded data, the daemon against it, a backlog, then fresh leads.
 public struct DemoRunner: Sendable {
@@ -72,10 +73,10 @@ public struct DemoRunner: Sendable {
 
             // The daemon now runs at its poll interval while marketing brings in new leads; one asks for a demo.
             let email = "morgan.reyes@northwind-health.com"
-            let service = daemon.syncService()
-            let latency = try await withThrowingTaskGroup(of: Summary.Latency?.self) { group in
-                group.addTask {
-                    try await service.run()
+            let group = ServiceGroup(configuration: .init(services: daemon.services(), logger: logger))
+            let latency = try await withThrowingTaskGroup(of: Summary.Latency?.self) { tasks in
+                tasks.addTask {
+                    try await group.run()
                     return nil
                 }
                 // Land the new leads part-way through a poll interval, as real traffic does.
@@ -89,7 +90,7 @@ public struct DemoRunner: Sendable {
                     if latency.secondsToHubSpotOwner != nil, latency.secondsToSalesforceOwner != nil, latency.secondsToNotification != nil { break }
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                group.cancelAll()
+                await group.triggerGracefulShutdown()
                 return latency
             }
             return try await summarise(store: store, simulator: simulator, directory: directory, mapping: configuration.mapping,

@@ -3,6 +3,7 @@ import LeadRelayCore
 import LeadRelayCRM
 import LeadRelayStore
 import Logging
+import ServiceLifecycle
 
 /// The composition root: the one place that opens the store and wires connectors, engine, dispatcher and services
 /// from a loaded configuration. `run`, `demo`, `reconcile`, `undo` and the tests build through it.
@@ -13,6 +14,8 @@ public struct Daemon: Sendable {
     public let engine: SyncEngine
     public let dispatcher: OutboxDispatcher
     public let logger: Logger
+    /// The wall clock the daemon stamps and plans with.
+    let date: @Sendable () -> Date
 
     /// Opens (creating and migrating if needed) the embedded store at `path`.
     public static func openStore(at path: String) throws -> any StateStore {
@@ -31,11 +34,24 @@ public struct Daemon: Sendable {
                                 enrichmentClient: enrichmentClient)
         let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: notifier ?? ConnectorFactory.notifier(configuration),
                                           clock: clock, logger: logger)
-        return Daemon(configuration: configuration, store: store, connectors: connectors, engine: engine, dispatcher: dispatcher, logger: logger)
+        return Daemon(configuration: configuration, store: store, connectors: connectors, engine: engine, dispatcher: dispatcher, logger: logger,
+                      date: clock)
     }
 
-    /// The sync loop at the configured poll interval.
-    public func syncService(onCycle: @escaping @Sendable (CycleResult, OutboxDispatcher.Stats) async -> Void = { _, _ in }) -> SyncService {
-        SyncService(engine: engine, dispatcher: dispatcher, interval: configuration.pollInterval.duration, logger: logger, onCycle: onCycle)
+    /// One `Service` per loop, for one `ServiceGroup`: polling at the configured interval, and dispatch (woken by each
+    /// commit, else at the same interval). Loops wait on `clock` (tests pass a manual one).
+    public func services<C: Clock>(clock: C) -> [any Service] where C.Duration == Duration {
+        let interval = configuration.pollInterval.duration
+        let doorbell = Doorbell()
+        let date = self.date
+        return [
+            LoopService(name: "poll", interval: interval, clock: clock, date: date, logger: logger,
+                        work: DaemonLoops.poll(engine, doorbell: doorbell, date: date, logger: logger)),
+            LoopService(name: "dispatch", interval: interval, clock: clock, date: date, doorbell: doorbell, logger: logger,
+                        work: DaemonLoops.dispatch(dispatcher, date: date, logger: logger)),
+        ]
     }
+
+    /// The loops on the system's continuous clock.
+    public func services() -> [any Service] { services(clock: ContinuousClock()) }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+import Logging
+
+/// How a round of each of the daemon's loops ends, in the state machine's terms.
+enum DaemonLoops {
+    /// A window closed by the CRM's budget reopens no sooner than this is worth re-checking.
+    static let budgetPause: TimeInterval = 15 * 60
+
+    /// One poll cycle: collect, load, plan, commit; then ring the dispatcher.
+    static func poll(_ engine: SyncEngine, doorbell: Doorbell?, date: @escaping @Sendable () -> Date, logger: Logger)
+        -> @Sendable () async throws -> LoopStateMachine.Outcome {
+        {
+            do {
+                _ = try await engine.runCycle()
+                doorbell?.ring()
+                return .done
+            } catch let error as CRMError {
+                switch error {
+                case .authentication:
+                    logger.critical("Credentials refused; fix the configuration.", metadata: ["error": "\(error)"])
+                    throw error
+                case .quotaExhausted:
+                    logger.warning("API budget exhausted; the cycle resumes when the window allows.", metadata: ["error": "\(error)"])
+                    return .paused(until: date().addingTimeInterval(budgetPause))
+                case .budgetReserved(_, let resumeAt, _):
+                    // Nothing of the interrupted cycle was committed: it starts again from the last watermarks.
+                    logger.warning("Daily API budget share spent; checkpointed at the last committed cycle, resuming when the window allows.",
+                                   metadata: ["error": "\(error)", "resume.in_seconds": "\(Int(max(resumeAt.timeIntervalSince(date()), 0)))"])
+                    return .paused(until: resumeAt)
+                default:
+                    logger.error("Cycle failed; state is unchanged and the cycle will be retried.", metadata: ["error": "\(error)"])
+                    return .failed
+                }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.error("Cycle failed; state is unchanged and the cycle will be retried.", metadata: ["error": "\(error)"])
+                return .failed
+            }
+        }
+    }
+
+    /// One drain of the outbox: every entry pending now, once.
+    static func dispatch(_ dispatcher: OutboxDispatcher, date: @escaping @Sendable () -> Date, logger: Logger)
+        -> @Sendable () async throws -> LoopStateMachine.Outcome {
+        {
+            do {
+                let stats = try await dispatcher.drain()
+                if let halted = stats.halted {
+                    logger.warning("API budget exhausted; pausing writes until the window allows.", metadata: ["reason": "\(halted)"])
+                    return .paused(until: date().addingTimeInterval(budgetPause))
+                }
+                return .done
+            } catch let error as CRMError {
+                if case .authentication = error {
+                    logger.critical("Credentials refused; fix the configuration.", metadata: ["error": "\(error)"])
+                    throw error
+                }
+                logger.error("Dispatch failed; the outbox keeps every entry for the next round.", metadata: ["error": "\(error)"])
+                return .failed
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.error("Dispatch failed; the outbox keeps every entry for the next round.", metadata: ["error": "\(error)"])
+                return .failed
+            }
+        }
+    }
+}
