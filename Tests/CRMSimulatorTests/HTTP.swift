@@ -11,10 +11,10 @@ struct Reply: Sendable {
     var status: Int
     var headers: [String: String]
     var body: Data
-    var json: JSONValue { (try? JSONValue.decode(body)) ?? .null }
+    var json: SimJSON { (try? SimJSON.decode(body)) ?? .null }
 }
 
-func call(_ method: String, _ url: URL, token: String? = nil, json: JSONValue? = nil, form: String? = nil,
+func call(_ method: String, _ url: URL, token: String? = nil, json: SimJSON? = nil, form: String? = nil,
           headers: [String: String] = [:]) async throws -> Reply {
     var request = URLRequest(url: url)
     request.httpMethod = method

@@ -31,7 +31,7 @@ struct HubSpotBehaviourTests {
         try await withSimulator { simulator, endpoints in
             let token = simulator.state.credentials.hubspotToken
             let url = endpoints.url("/crm/v3/objects/contacts/batch/upsert")
-            let body: JSONValue = ["inputs": [["id": "Up@x.io", "idProperty": "email", "properties": ["firstname": "Up"]]]]
+            let body: SimJSON = ["inputs": [["id": "Up@x.io", "idProperty": "email", "properties": ["firstname": "Up"]]]]
             let first = try await call("POST", url, token: token, json: body)
             let second = try await call("POST", url, token: token, json: body)
             #expect(first.json["results"]?.arrayValue?.first?["new"] == true)
@@ -108,7 +108,7 @@ struct HubSpotBehaviourTests {
             clock.advance(1)
             try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "new@x.io"])
             try await simulator.state.updateHubSpotRecord("contacts", id: old, properties: ["firstname": "After"])
-            let body: JSONValue = ["properties": ["email", "firstname"], "limit": 10]
+            let body: SimJSON = ["properties": ["email", "firstname"], "limit": 10]
             let early = try await call("POST", endpoints.url("/crm/v3/objects/contacts/search"), token: token, json: body)
             #expect(early.json["results"]?.arrayValue?.map { $0["properties"]?["firstname"] } == ["Before"])
             clock.advance(31)

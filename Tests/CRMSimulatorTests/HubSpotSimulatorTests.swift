@@ -51,7 +51,7 @@ struct HubSpotSimulatorTests {
         try await withSimulator(people: 60) { simulator, endpoints in
             let token = simulator.state.credentials.hubspotToken
             let url = endpoints.url("/crm/v3/objects/contacts/search")
-            let body: JSONValue = ["filterGroups": [["filters": [["propertyName": "lastmodifieddate", "operator": "GTE", "value": "0"]]]],
+            let body: SimJSON = ["filterGroups": [["filters": [["propertyName": "lastmodifieddate", "operator": "GTE", "value": "0"]]]],
                                    "sorts": [["propertyName": "lastmodifieddate", "direction": "ASCENDING"]],
                                    "properties": ["email", "lastmodifieddate"], "limit": 25, "after": "0"]
             let page = try await call("POST", url, token: token, json: body)
@@ -59,7 +59,7 @@ struct HubSpotSimulatorTests {
             let total = try #require(page.json["total"]?.doubleValue)
             #expect(total > 25)
             #expect(page.json["paging"]?["next"]?["after"]?.stringValue == "25")
-            let times = (page.json["results"]?.arrayValue ?? []).compactMap { $0["properties"]?["lastmodifieddate"]?.stringValue.flatMap(CRMTimestamps.parse) }
+            let times = (page.json["results"]?.arrayValue ?? []).compactMap { $0["properties"]?["lastmodifieddate"]?.stringValue.flatMap(SimTime.parse) }
             #expect(times == times.sorted())
             var tooBig = body
             if case .object(var object) = tooBig { object["limit"] = 201; tooBig = .object(object) }
@@ -69,7 +69,7 @@ struct HubSpotSimulatorTests {
             let cap = try await call("POST", url, token: token, json: capped)
             #expect(cap.status == 400)
             #expect(cap.json["category"]?.stringValue == "VALIDATION_ERROR")
-            let unknown: JSONValue = ["filterGroups": [["filters": [["propertyName": "shoe_size", "operator": "EQ", "value": "9"]]]]]
+            let unknown: SimJSON = ["filterGroups": [["filters": [["propertyName": "shoe_size", "operator": "EQ", "value": "9"]]]]]
             #expect(try await call("POST", url, token: token, json: unknown).status == 400)
         }
     }
@@ -94,7 +94,7 @@ struct HubSpotSimulatorTests {
             #expect(badOwner.status == 400)
             let cleared = try await call("PATCH", endpoints.url("/crm/v3/objects/contacts/\(id)"), token: token, json: ["properties": ["firstname": ""]])
             #expect(cleared.json["properties"]?["firstname"] == .null)
-            let inputs = JSONValue.array((0..<101).map { ["id": .string(String($0)), "properties": ["firstname": "x"]] })
+            let inputs = SimJSON.array((0..<101).map { ["id": .string(String($0)), "properties": ["firstname": "x"]] })
             #expect(try await call("POST", endpoints.url("/crm/v3/objects/contacts/batch/update"), token: token, json: ["inputs": inputs]).status == 400)
             let partial = try await call("POST", endpoints.url("/crm/v3/objects/contacts/batch/update"), token: token,
                                          json: ["inputs": [["id": .string(id), "properties": ["firstname": "B"]], ["id": "999999", "properties": ["firstname": "C"]]]])

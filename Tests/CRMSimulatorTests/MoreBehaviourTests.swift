@@ -8,7 +8,7 @@ struct MoreBehaviourTests {
     @Test("batch results do not come back in input order")
     func batchOrder() async throws {
         try await withSimulator { simulator, endpoints in
-            let inputs: [JSONValue] = (0..<20).map { ["properties": ["email": .string("b\($0)@order.io")]] }
+            let inputs: [SimJSON] = (0..<20).map { ["properties": ["email": .string("b\($0)@order.io")]] }
             let reply = try await call("POST", endpoints.url("/crm/v3/objects/contacts/batch/create"),
                                        token: simulator.state.credentials.hubspotToken, json: ["inputs": .array(inputs)])
             #expect(reply.status == 201)
@@ -46,8 +46,8 @@ struct MoreBehaviourTests {
         }
     }
 
-    static func jwt(_ claims: JSONValue, alg: String = "RS256") throws -> String {
-        func part(_ value: JSONValue) throws -> String {
+    static func jwt(_ claims: SimJSON, alg: String = "RS256") throws -> String {
+        func part(_ value: SimJSON) throws -> String {
             try value.encoded().base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
                 .replacingOccurrences(of: "=", with: "")
         }
@@ -63,7 +63,7 @@ struct MoreBehaviourTests {
                 try await call("POST", endpoints.url("/services/oauth2/token"),
                                form: "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=\(assertion)")
             }
-            let good: JSONValue = ["iss": .string(client), "sub": "ana@example.com.sim", "aud": "https://login.salesforce.com", "exp": .number(now + 120)]
+            let good: SimJSON = ["iss": .string(client), "sub": "ana@example.com.sim", "aud": "https://login.salesforce.com", "exp": .number(now + 120)]
             let granted = try await grant(try Self.jwt(good))
             #expect(granted.status == 200)
             let token = try #require(granted.json["access_token"]?.stringValue)

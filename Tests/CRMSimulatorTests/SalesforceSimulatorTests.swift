@@ -127,7 +127,7 @@ struct SalesforceSimulatorTests {
             #expect(results[1]["errors"]?.arrayValue?.first?["statusCode"] == "INVALID_CROSS_REFERENCE_KEY")
             let create = try await call("POST", url, token: token, json: ["allOrNone": false, "records": [["attributes": ["type": "Lead"], "FirstName": "No"]]])
             #expect(create.json.arrayValue?.first?["errors"]?.arrayValue?.first?["statusCode"] == "REQUIRED_FIELD_MISSING")
-            let tooMany = JSONValue.array((0..<201).map { _ in ["attributes": ["type": "Lead"], "LastName": "x", "Company": "y"] })
+            let tooMany = SimJSON.array((0..<201).map { _ in ["attributes": ["type": "Lead"], "LastName": "x", "Company": "y"] })
             let capped = try await call("POST", url, token: token, json: ["allOrNone": false, "records": tooMany])
             #expect(capped.status == 400)
             #expect(capped.json.arrayValue?.first?["errorCode"] == "EXCEEDED_ID_LIMIT")

@@ -14,8 +14,8 @@ struct SearchFastPathTests {
         for record in contacts.prefix(300) { try await state.updateHubSpotRecord("contacts", id: record.id, properties: ["jobtitle": "Bulk"]) }
         for record in contacts.suffix(5) { try await state.archiveHubSpotRecord("contacts", id: record.id) }
         let middle = contacts[contacts.count / 2]
-        let stamp = CRMTimestamps.hubspot(middle.updatedAt)
-        let bodies: [JSONValue] = [
+        let stamp = SimTime.hubspot(middle.updatedAt)
+        let bodies: [SimJSON] = [
             ["filterGroups": [["filters": [["propertyName": "lastmodifieddate", "operator": "GT", "value": .string(stamp)]]],
                               ["filters": [["propertyName": "lastmodifieddate", "operator": "EQ", "value": .string(stamp)],
                                            ["propertyName": "hs_object_id", "operator": "GT", "value": .string(String(middle.id))]]]],

@@ -147,7 +147,7 @@ struct TokenAndReplicationTests {
         try await simulator.withRunningInSlot { endpoints in
             let token = try await salesforceToken(simulator, endpoints)
             func window(_ resource: String, from: Date, to: Date) async throws -> Reply {
-                let query = "start=\(CRMTimestamps.soqlLiteral(from))&end=\(CRMTimestamps.soqlLiteral(to))"
+                let query = "start=\(from.formatted(.iso8601))&end=\(to.formatted(.iso8601))"
                 return try await call("GET", endpoints.url("/services/data/v62.0/sobjects/Lead/\(resource)/", query: query), token: token)
             }
             let deleted = try await window("deleted", from: start.addingTimeInterval(1800), to: start.addingTimeInterval(7200))

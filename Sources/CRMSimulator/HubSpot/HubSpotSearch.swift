@@ -23,9 +23,9 @@ struct HubSpotSearch {
     /// record itself, so paging through a large portal does not parse every timestamp on every comparison.
     static func millis(_ record: HubSpotRecord, _ property: String) -> Int64? {
         switch property {
-        case "lastmodifieddate", "hs_lastmodifieddate": return record.updatedAt.epochMillis
-        case "createdate": return record.createdAt.epochMillis
-        default: return record.properties[property].flatMap(CRMTimestamps.parse)?.epochMillis
+        case "lastmodifieddate", "hs_lastmodifieddate": return record.updatedAt.simMillis
+        case "createdate": return record.createdAt.simMillis
+        default: return record.properties[property].flatMap(SimTime.parse)?.simMillis
         }
     }
 
@@ -60,7 +60,7 @@ struct HubSpotSearch {
                 guard byTime || filter.property == "hs_object_id" else { return nil }
                 func key(_ text: String?) -> Int64? {
                     guard let text else { return nil }
-                    return byTime ? CRMTimestamps.parse(text)?.epochMillis : Int64(text)
+                    return byTime ? SimTime.parse(text)?.simMillis : Int64(text)
                 }
                 guard let target = byTime ? filter.valueMillis : key(filter.value) else { return nil }
                 let read: (Int64, Int) -> Int64 = byTime ? { millis, _ in millis } : { _, id in Int64(id) }
@@ -93,7 +93,7 @@ struct HubSpotSearch {
                                           "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"]
 
     /// Reads and checks a request body; throws the 400 HubSpot would send.
-    init(body: JSONValue, knownProperties: Set<String>) throws(HubSpotError) {
+    init(body: SimJSON, knownProperties: Set<String>) throws(HubSpotError) {
         let rawGroups = body["filterGroups"]?.arrayValue ?? []
         guard rawGroups.count <= Self.maxGroups else {
             throw .validation("Too many filter groups: \(rawGroups.count). The maximum is \(Self.maxGroups).")
@@ -118,7 +118,7 @@ struct HubSpotSearch {
                 let value = raw["value"]?.flatText
                 filters.append(Filter(property: property, op: op, value: value, highValue: raw["highValue"]?.flatText,
                                       values: raw["values"]?.arrayValue?.compactMap(\.flatText) ?? [],
-                                      valueMillis: value.flatMap(CRMTimestamps.parse)?.epochMillis))
+                                      valueMillis: value.flatMap(SimTime.parse)?.simMillis))
             }
             groups.append(filters)
         }
@@ -190,7 +190,7 @@ struct HubSpotSearch {
         switch type {
         case "datetime", "date":
             // HubSpot times are milliseconds: compare those, not the floating-point seconds behind a Date.
-            guard let l = CRMTimestamps.parse(lhs)?.epochMillis, let r = CRMTimestamps.parse(rhs)?.epochMillis else { break }
+            guard let l = SimTime.parse(lhs)?.simMillis, let r = SimTime.parse(rhs)?.simMillis else { break }
             return l == r ? 0 : (l < r ? -1 : 1)
         case "number":
             guard let l = Double(lhs), let r = Double(rhs) else { break }
@@ -204,7 +204,7 @@ struct HubSpotSearch {
 }
 
 extension SimulatorState {
-    func hubspotSearch(_ type: String, body: JSONValue) throws(HubSpotError) -> JSONValue {
+    func hubspotSearch(_ type: String, body: SimJSON) throws(HubSpotError) -> SimJSON {
         guard let schema = hubspotProperties[type] else { throw .notFound }
         var types = Dictionary(uniqueKeysWithValues: schema.map { ($0.name, $0.type) })
         types["hs_object_id"] = "number"
@@ -235,7 +235,7 @@ extension SimulatorState {
             hits.sort { $0.id < $1.id }
         }
         let page = hits.dropFirst(search.offset).prefix(search.limit)
-        var body: [String: JSONValue] = [
+        var body: [String: SimJSON] = [
             "total": .number(Double(hits.count)),
             "results": .array(page.map { hubspotJSON($0, type: type, properties: search.properties) }),
         ]
@@ -251,7 +251,7 @@ extension SimulatorState {
     /// Walks the type's cached time order from the lowest time the filters allow; every record from there is
     /// still checked against the filters, so `total` and the page are what the full scan would give. Only used
     /// without index lag, when every record's searchable version is its current one.
-    func timeOrderedSearch(_ type: String, search: HubSpotSearch, sort: String, types: [String: String]) -> JSONValue {
+    func timeOrderedSearch(_ type: String, search: HubSpotSearch, sort: String, types: [String: String]) -> SimJSON {
         let order = timeOrder(type, sort)
         let records = hubspotRecords[type] ?? [:]
         var start = 0
@@ -264,7 +264,7 @@ extension SimulatorState {
             start = low
         }
         var total = 0
-        var page: [JSONValue] = []
+        var page: [SimJSON] = []
         let quick = search.entryPredicate(sort: sort)
         func visit(_ entry: (millis: Int64, id: Int)) {
             if let quick {
@@ -286,7 +286,7 @@ extension SimulatorState {
         } else {
             for entry in order[start...] { visit(entry) }
         }
-        var body: [String: JSONValue] = ["total": .number(Double(total)), "results": .array(page)]
+        var body: [String: SimJSON] = ["total": .number(Double(total)), "results": .array(page)]
         let next = search.offset + page.count
         if next < total {
             body["paging"] = ["next": ["after": .string(String(next)), "link": .string("?after=\(next)")]]

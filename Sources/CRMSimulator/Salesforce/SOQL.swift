@@ -293,7 +293,7 @@ struct SOQLParser {
         case .number(let text):
             if text.contains("T") {
                 let zoned = text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-")
-                guard zoned, let date = CRMTimestamps.parse(text) else {
+                guard zoned, let date = SimTime.parse(text) else {
                     throw .malformed("line 1:0 no viable alternative at character '\(text)': invalid datetime literal")
                 }
                 return .datetime(date)

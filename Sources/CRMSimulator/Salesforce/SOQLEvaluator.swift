@@ -91,7 +91,7 @@ struct SOQLEvaluator {
     func compare(_ actual: SalesforceValue, _ literal: SOQLQuery.Literal, exact: Bool) -> Int? {
         func sign<T: Comparable>(_ a: T, _ b: T) -> Int { a == b ? 0 : (a < b ? -1 : 1) }
         switch (actual, literal) {
-        case (.datetime(let a), .datetime(let b)): return sign(a.epochMillis, b.epochMillis)
+        case (.datetime(let a), .datetime(let b)): return sign(a.simMillis, b.simMillis)
         case (.date(let a), .date(let b)): return sign(a, b)
         case (.number(let a), .number(let b)): return sign(a, b)
         case (.bool(let a), .bool(let b)): return a == b ? 0 : 1
@@ -137,7 +137,7 @@ struct SOQLEvaluator {
 
     func ordering(_ a: SalesforceValue, _ b: SalesforceValue, exact: Bool) -> Int {
         switch (a, b) {
-        case (.datetime(let x), .datetime(let y)): return x.epochMillis == y.epochMillis ? 0 : (x < y ? -1 : 1)
+        case (.datetime(let x), .datetime(let y)): return x.simMillis == y.simMillis ? 0 : (x < y ? -1 : 1)
         case (.number(let x), .number(let y)): return x == y ? 0 : (x < y ? -1 : 1)
         default:
             let x = a.text ?? "", y = b.text ?? ""

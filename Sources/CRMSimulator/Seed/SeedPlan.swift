@@ -42,7 +42,7 @@ public struct SeedPlan: Sendable {
         public var person: Int
         /// HubSpot properties (strings) or Salesforce fields (typed JSON).
         public var hubspot: [String: String] = [:]
-        public var salesforce: [String: JSONValue] = [:]
+        public var salesforce: [String: SimJSON] = [:]
         public var at: Date
         public var mess: [SeedMess]
         public var events: [Event] = []
@@ -317,7 +317,7 @@ struct SeedPlanBuilder {
         let (first, last) = names(person, hubspot: false, mess: &mess)
         let suffix = rng.pick(SeedData.companySuffixes)
         if !suffix.isEmpty { mess.append(.companyVariant) }
-        var fields: [String: JSONValue] = [
+        var fields: [String: SimJSON] = [
             "FirstName": .string(first), "LastName": .string(last),
             "Email": .string(messyEmail(email, personal: false, mess: &mess, hubspot: false)),
             "Company": .string(suffix.isEmpty ? company.name : company.name + " " + suffix), "Title": .string(traits.title),

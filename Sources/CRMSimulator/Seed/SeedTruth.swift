@@ -96,20 +96,20 @@ public struct SeedTruth: Sendable {
             buffer.removeAll(keepingCapacity: true)
         }
         for account in accounts {
-            buffer += "{\"kind\":\"account\",\"account\":\(JSONValue.quoted(account.account)),\"name\":\(JSONValue.quoted(account.name)),"
-            buffer += "\"domain\":\(JSONValue.quoted(account.domain)),\"salesforceId\":\(JSONValue.quoted(account.salesforceId)),"
-            buffer += "\"hubspotId\":\(JSONValue.quoted(account.hubspotId))}\n"
+            buffer += "{\"kind\":\"account\",\"account\":\(SimJSON.quoted(account.account)),\"name\":\(SimJSON.quoted(account.name)),"
+            buffer += "\"domain\":\(SimJSON.quoted(account.domain)),\"salesforceId\":\(SimJSON.quoted(account.salesforceId)),"
+            buffer += "\"hubspotId\":\(SimJSON.quoted(account.hubspotId))}\n"
             try flushIfLarge()
         }
         for person in people {
-            buffer += "{\"kind\":\"person\",\"person\":\(JSONValue.quoted(person.person)),\"firstName\":\(JSONValue.quoted(person.firstName)),"
-            buffer += "\"lastName\":\(JSONValue.quoted(person.lastName)),\"email\":\(JSONValue.quoted(person.email)),"
-            buffer += "\"company\":\(JSONValue.quoted(person.company)),\"account\":\(person.account.map(JSONValue.quoted) ?? "null"),"
-            buffer += "\"lookAlikeOf\":\(person.lookAlikeOf.map(JSONValue.quoted) ?? "null"),\"records\":["
+            buffer += "{\"kind\":\"person\",\"person\":\(SimJSON.quoted(person.person)),\"firstName\":\(SimJSON.quoted(person.firstName)),"
+            buffer += "\"lastName\":\(SimJSON.quoted(person.lastName)),\"email\":\(SimJSON.quoted(person.email)),"
+            buffer += "\"company\":\(SimJSON.quoted(person.company)),\"account\":\(person.account.map(SimJSON.quoted) ?? "null"),"
+            buffer += "\"lookAlikeOf\":\(person.lookAlikeOf.map(SimJSON.quoted) ?? "null"),\"records\":["
             for (index, record) in person.records.enumerated() {
                 if index > 0 { buffer += "," }
-                buffer += "{\"system\":\(JSONValue.quoted(record.system)),\"object\":\(JSONValue.quoted(record.object)),\"id\":\(JSONValue.quoted(record.id)),"
-                buffer += "\"mess\":[\(record.mess.map { JSONValue.quoted($0.rawValue) }.joined(separator: ","))]}"
+                buffer += "{\"system\":\(SimJSON.quoted(record.system)),\"object\":\(SimJSON.quoted(record.object)),\"id\":\(SimJSON.quoted(record.id)),"
+                buffer += "\"mess\":[\(record.mess.map { SimJSON.quoted($0.rawValue) }.joined(separator: ","))]}"
             }
             buffer += "]}\n"
             try flushIfLarge()

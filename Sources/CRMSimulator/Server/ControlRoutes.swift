@@ -108,7 +108,7 @@ struct ControlRoutes {
             return SimulatorHTTP.empty(status: 204)
         }
         router.get("/_simulator/stats") { _, _ in
-            var body: [String: JSONValue] = [:]
+            var body: [String: SimJSON] = [:]
             for system in CRMSystem.allCases {
                 body[system.rawValue] = ["requests": .number(Double(await state.requests(system))),
                                          "writeCalls": .number(Double(await state.writeCalls(system)))]

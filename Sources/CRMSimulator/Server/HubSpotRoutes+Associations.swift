@@ -19,7 +19,7 @@ extension HubSpotRoutes {
                 guard await state.hubspotRecord(from, id: id).map({ !$0.archived }) == true else { throw HubSpotError.notFound }
                 let all = await state.associations(from: from, id: id, to: to)
                 let page = all.dropFirst(after).prefix(limit)
-                var body: [String: JSONValue] = ["results": .array(page.map(Self.associationJSON))]
+                var body: [String: SimJSON] = ["results": .array(page.map(Self.associationJSON))]
                 if after + page.count < all.count { body["paging"] = ["next": ["after": .string(String(after + page.count))]] }
                 return SimulatorHTTP.json(.object(body))
             }
@@ -38,7 +38,7 @@ extension HubSpotRoutes {
                 return SimulatorHTTP.json([
                     "fromObjectTypeId": .string(Self.typeID(from)), "fromObjectId": .number(Double(id)),
                     "toObjectTypeId": .string(Self.typeID(to)), "toObjectId": .number(Double(toID)),
-                    "labels": .array(labels.map(JSONValue.string)),
+                    "labels": .array(labels.map(SimJSON.string)),
                 ], status: 201)
             }
         }
@@ -55,7 +55,7 @@ extension HubSpotRoutes {
                 let unlabeled = from == "contacts" ? SimulatorState.unlabeledContactToCompany : SimulatorState.unlabeledCompanyToContact
                 let (contact, company, types) = try Self.contactSide(from: from, id: id, to: to, toID: toID, types: [unlabeled])
                 try await state.hubspotAssociate(contact: contact, company: company, types: types)
-                let now = CRMTimestamps.hubspot(Date())
+                let now = SimTime.hubspot(Date())
                 return SimulatorHTTP.json([
                     "status": "COMPLETE", "startedAt": .string(now), "completedAt": .string(now),
                     "results": [["from": ["id": .string(String(id))], "to": ["id": .string(String(toID))],
@@ -126,19 +126,19 @@ extension HubSpotRoutes {
     static func typeID(_ object: String) -> String { object == "contacts" ? "0-1" : "0-2" }
 
     /// `toObjectId` is a JSON number in real responses (the spec says string).
-    static func associationJSON(_ link: (id: Int, types: [Int])) -> JSONValue {
+    static func associationJSON(_ link: (id: Int, types: [Int])) -> SimJSON {
         ["toObjectId": .number(Double(link.id)),
          "associationTypes": .array(link.types.map { type in
              ["category": "HUBSPOT_DEFINED", "typeId": .number(Double(type)),
-              "label": SimulatorState.associationLabel(type).map(JSONValue.string) ?? .null]
+              "label": SimulatorState.associationLabel(type).map(SimJSON.string) ?? .null]
          })]
     }
 
-    func associationBatch(_ operation: String, from: String, to: String, body: JSONValue) async throws -> Response {
+    func associationBatch(_ operation: String, from: String, to: String, body: SimJSON) async throws -> Response {
         let inputs = body["inputs"]?.arrayValue ?? []
         guard inputs.count <= 1000 else { throw HubSpotError.validation("The maximum number of inputs supported in a batch request is 1000") }
-        var results: [JSONValue] = []
-        var errors: [JSONValue] = []
+        var results: [SimJSON] = []
+        var errors: [SimJSON] = []
         func missing(_ id: String, _ message: String) {
             errors.append(["status": "error", "category": "OBJECT_NOT_FOUND", "message": .string(message),
                            "context": ["fromObjectId": [.string(id)]], "errors": [], "links": [:]])
@@ -178,8 +178,8 @@ extension HubSpotRoutes {
             }
         }
         if operation == "archive", errors.isEmpty { return SimulatorHTTP.empty(status: 204) }
-        let now = CRMTimestamps.hubspot(Date())
-        var response: [String: JSONValue] = ["status": "COMPLETE", "results": .array(results), "startedAt": .string(now), "completedAt": .string(now)]
+        let now = SimTime.hubspot(Date())
+        var response: [String: SimJSON] = ["status": "COMPLETE", "results": .array(results), "startedAt": .string(now), "completedAt": .string(now)]
         guard errors.isEmpty else {
             response["numErrors"] = .number(Double(errors.count))
             response["errors"] = .array(errors)

@@ -65,7 +65,7 @@ struct HubSpotRoutes {
                 guard let vid = Int(try context.parameters.require("vid")) else { return SimulatorHTTP.hubspotError(.notFound) }
                 let email = try context.parameters.require("email").removingPercentEncoding ?? ""
                 let left = try await state.removeHubSpotSecondaryEmail(contact: vid, email: email)
-                return SimulatorHTTP.json(["portalId": 62515, "vid": .number(Double(vid)), "secondaryEmails": .array(left.map(JSONValue.string))])
+                return SimulatorHTTP.json(["portalId": 62515, "vid": .number(Double(vid)), "secondaryEmails": .array(left.map(SimJSON.string))])
             }
         }
         // Declared on the `:type` path: the router does not backtrack from a constant segment to a parameter.
@@ -167,7 +167,7 @@ struct HubSpotRoutes {
     }
 
     /// `associations` on a create body: `[{"to":{"id":"901"},"types":[{"associationTypeId":279}]}]`.
-    static func inlineAssociations(_ body: JSONValue) -> [(to: Int, types: Set<Int>)] {
+    static func inlineAssociations(_ body: SimJSON) -> [(to: Int, types: Set<Int>)] {
         (body["associations"]?.arrayValue ?? []).compactMap { link in
             guard let to = link["to"]?["id"]?.flatText.flatMap(Int.init) else { return nil }
             return (to, Set((link["types"]?.arrayValue ?? []).compactMap { $0["associationTypeId"]?.flatText.flatMap(Int.init) }))
@@ -192,23 +192,23 @@ struct HubSpotRoutes {
         let properties = SimulatorHTTP.query(request, "properties")?.split(separator: ",").map(String.init)
         let all = await state.hubspotRecords(type).filter { $0.archived == archived && $0.id >= after }
         let page = all.prefix(limit)
-        var rendered: [JSONValue] = []
+        var rendered: [SimJSON] = []
         for record in page { rendered.append(await state.hubspotJSON(record, type: type, properties: properties)) }
-        var body: [String: JSONValue] = ["results": .array(rendered)]
+        var body: [String: SimJSON] = ["results": .array(rendered)]
         if all.count > limit, let next = all.dropFirst(limit).first {
             body["paging"] = ["next": ["after": .string(String(next.id)), "link": .string("/crm/v3/objects/\(type)?after=\(next.id)")]]
         }
         return SimulatorHTTP.json(.object(body))
     }
 
-    func batch(_ operation: String, type: String, body: JSONValue) async throws(HubSpotError) -> Response {
+    func batch(_ operation: String, type: String, body: SimJSON) async throws(HubSpotError) -> Response {
         let inputs = body["inputs"]?.arrayValue ?? []
         guard inputs.count <= Self.batchLimit else {
             throw .validation("The maximum number of inputs supported in a batch request is \(Self.batchLimit); got \(inputs.count).")
         }
         let started = Date()
-        var results: [JSONValue] = []
-        var errors: [JSONValue] = []
+        var results: [SimJSON] = []
+        var errors: [SimJSON] = []
         let ids = inputs.compactMap { $0["id"]?.flatText }
         guard Set(ids).count == ids.count else {
             throw .validation("Duplicate IDs found in batch input: ids must be unique in one request.")
@@ -258,9 +258,9 @@ struct HubSpotRoutes {
         }
         // HubSpot does not keep input order in batch results; connectors must match by id or email.
         results = await state.shuffledForResponse(results)
-        var response: [String: JSONValue] = [
+        var response: [String: SimJSON] = [
             "status": "COMPLETE", "results": .array(results),
-            "startedAt": .string(CRMTimestamps.hubspot(started)), "completedAt": .string(CRMTimestamps.hubspot(Date())),
+            "startedAt": .string(SimTime.hubspot(started)), "completedAt": .string(SimTime.hubspot(Date())),
         ]
         if !errors.isEmpty {
             response["numErrors"] = .number(Double(errors.count))
@@ -278,7 +278,7 @@ struct HubSpotRoutes {
         let email = SimulatorHTTP.query(request, "email")?.lowercased()
         let all = await state.hubspotOwners.filter { $0.archived == archived && (email == nil || $0.email == email) }
         let page = all.dropFirst(after).prefix(limit)
-        var body: [String: JSONValue] = ["results": .array(page.map { owner in
+        var body: [String: SimJSON] = ["results": .array(page.map { owner in
             ["id": .string(owner.id), "email": .string(owner.email), "firstName": .string(owner.firstName),
              "lastName": .string(owner.lastName), "userId": .number(Double(owner.userId)),
              "userIdIncludingInactive": .number(Double(owner.userId)), "type": "PERSON", "archived": .bool(owner.archived),
@@ -293,13 +293,13 @@ struct HubSpotRoutes {
     func events(_ request: Request) async -> Response {
         let limit = min(max(Int(SimulatorHTTP.query(request, "limit") ?? "100") ?? 100, 1), 1000)
         let after = Int(SimulatorHTTP.query(request, "after") ?? "0") ?? 0
-        let since = SimulatorHTTP.query(request, "occurredAfter").flatMap(CRMTimestamps.parse)
+        let since = SimulatorHTTP.query(request, "occurredAfter").flatMap(SimTime.parse)
         let objectID = SimulatorHTTP.query(request, "objectId").flatMap(Int.init)
         let (page, total) = await state.eventsPage(since: since, objectID: objectID, offset: after, limit: limit)
-        var body: [String: JSONValue] = ["results": .array(page.map { event in
+        var body: [String: SimJSON] = ["results": .array(page.map { event in
             ["id": .string(event.id), "objectType": "contact", "objectId": .string(String(event.objectId)),
-             "eventType": .string(event.eventType), "occurredAt": .string(CRMTimestamps.hubspot(event.occurredAt)),
-             "properties": .object(event.properties.mapValues(JSONValue.string))]
+             "eventType": .string(event.eventType), "occurredAt": .string(SimTime.hubspot(event.occurredAt)),
+             "properties": .object(event.properties.mapValues(SimJSON.string))]
         })]
         if after + page.count < total {
             body["paging"] = ["next": ["after": .string(String(after + page.count))]]
@@ -307,8 +307,8 @@ struct HubSpotRoutes {
         return SimulatorHTTP.json(.object(body))
     }
 
-    static func propertyJSON(_ property: HubSpotProperty) -> JSONValue {
-        var object: [String: JSONValue] = [
+    static func propertyJSON(_ property: HubSpotProperty) -> SimJSON {
+        var object: [String: SimJSON] = [
             "name": .string(property.name), "label": .string(property.label), "type": .string(property.type),
             "fieldType": .string(property.fieldType), "groupName": "contactinformation", "description": "",
             "hidden": false, "hasUniqueValue": .bool(property.hasUniqueValue), "calculated": false,

@@ -99,8 +99,8 @@ struct SalesforceRoutes {
                 let object = try context.parameters.require("object"), id = try context.parameters.require("id")
                 if id == "deleted" || id == "updated" {
                     // The replication resources (`…/deleted/?start=&end=`) sit where a record id would.
-                    let start = SimulatorHTTP.query(request, "start").flatMap(CRMTimestamps.parse)
-                    let end = SimulatorHTTP.query(request, "end").flatMap(CRMTimestamps.parse)
+                    let start = SimulatorHTTP.query(request, "start").flatMap(SimTime.parse)
+                    let end = SimulatorHTTP.query(request, "end").flatMap(SimTime.parse)
                     return SimulatorHTTP.json(id == "deleted" ? try await state.salesforceDeleted(object, start: start, end: end)
                                                               : try await state.salesforceUpdated(object, start: start, end: end))
                 }
@@ -187,7 +187,7 @@ struct SalesforceRoutes {
         }
         let allOrNone = body["allOrNone"]?.boolValue ?? false
         let checkpoint = allOrNone ? await state.salesforceCheckpoint() : nil
-        var results: [JSONValue] = []
+        var results: [SimJSON] = []
         var failed = false
         for record in records {
             guard let type = record["attributes"]?["type"]?.stringValue else {
@@ -228,10 +228,10 @@ struct SalesforceRoutes {
         return SimulatorHTTP.json(.array(results))
     }
 
-    static func saveResult(id: String?, error: SalesforceError?) -> JSONValue {
+    static func saveResult(id: String?, error: SalesforceError?) -> SimJSON {
         guard let error else { return ["id": .string(id ?? ""), "success": true, "errors": []] }
-        return ["id": id.map(JSONValue.string) ?? .null, "success": false,
-                "errors": [["statusCode": .string(error.errorCode), "message": .string(error.message), "fields": .array(error.fields.map(JSONValue.string))]]]
+        return ["id": id.map(SimJSON.string) ?? .null, "success": false,
+                "errors": [["statusCode": .string(error.errorCode), "message": .string(error.message), "fields": .array(error.fields.map(SimJSON.string))]]]
     }
 
     static func pageSize(_ header: String?) -> Int {
@@ -250,7 +250,7 @@ struct SalesforceRoutes {
         return formatter.date(from: text)
     }
 
-    static func describe(_ type: SalesforceObjectType) -> JSONValue {
+    static func describe(_ type: SalesforceObjectType) -> SimJSON {
         [
             "name": .string(type.name), "label": .string(type.name), "keyPrefix": .string(type.keyPrefix),
             "createable": true, "updateable": true, "queryable": true,
@@ -263,8 +263,8 @@ struct SalesforceRoutes {
                     "picklistValues": .array(field.picklistValues.enumerated().map { index, value in
                         ["value": .string(value), "label": .string(value), "active": true, "defaultValue": .bool(index == 0), "validFor": nil]
                     }),
-                    "referenceTo": .array(field.referenceTo.map(JSONValue.string)),
-                    "relationshipName": field.relationshipName.map(JSONValue.string) ?? .null,
+                    "referenceTo": .array(field.referenceTo.map(SimJSON.string)),
+                    "relationshipName": field.relationshipName.map(SimJSON.string) ?? .null,
                 ]
             }),
         ]

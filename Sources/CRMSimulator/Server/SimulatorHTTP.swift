@@ -5,7 +5,7 @@ import LeadRelayCore
 
 /// Small helpers the route files share: JSON responses and the two systems' error bodies.
 enum SimulatorHTTP {
-    static func json(_ value: JSONValue, status: Int = 200, headers: HTTPFields = [:]) -> Response {
+    static func json(_ value: SimJSON, status: Int = 200, headers: HTTPFields = [:]) -> Response {
         let data = (try? value.encoded()) ?? Data("{}".utf8)
         var fields = headers
         fields[.contentType] = "application/json;charset=UTF-8"
@@ -47,29 +47,29 @@ enum SimulatorHTTP {
     }
 
     static func hubspotError(_ error: HubSpotError) -> Response {
-        var body: [String: JSONValue] = [
+        var body: [String: SimJSON] = [
             "status": "error", "message": .string(error.message), "correlationId": .string(UUID().uuidString.lowercased()),
             "category": .string(error.category),
         ]
         if let code = error.code {
-            var detail: [String: JSONValue] = ["message": .string(error.message), "code": .string(code)]
-            if !error.context.isEmpty { detail["context"] = .object(error.context.mapValues { .array($0.map(JSONValue.string)) }) }
+            var detail: [String: SimJSON] = ["message": .string(error.message), "code": .string(code)]
+            if !error.context.isEmpty { detail["context"] = .object(error.context.mapValues { .array($0.map(SimJSON.string)) }) }
             body["errors"] = [.object(detail)]
         }
-        if !error.context.isEmpty { body["context"] = .object(error.context.mapValues { .array($0.map(JSONValue.string)) }) }
+        if !error.context.isEmpty { body["context"] = .object(error.context.mapValues { .array($0.map(SimJSON.string)) }) }
         return json(.object(body), status: error.status)
     }
 
     static func salesforceError(_ error: SalesforceError) -> Response {
         json([["message": .string(error.message), "errorCode": .string(error.errorCode),
-               "fields": .array(error.fields.map(JSONValue.string))]], status: error.status)
+               "fields": .array(error.fields.map(SimJSON.string))]], status: error.status)
     }
 
-    static func body(_ request: Request) async throws -> JSONValue {
+    static func body(_ request: Request) async throws -> SimJSON {
         var request = request
         let buffer = try await request.collectBody(upTo: 16 << 20)
         let data = Data(buffer.readableBytesView)
-        return data.isEmpty ? .null : try JSONValue.decode(data)
+        return data.isEmpty ? .null : try SimJSON.decode(data)
     }
 
     static func rawBody(_ request: Request) async throws -> Data {

@@ -10,13 +10,13 @@ public enum SalesforceValue: Sendable, Hashable {
     case datetime(Date)
     case date(String)
 
-    var json: JSONValue {
+    var json: SimJSON {
         switch self {
         case .null: .null
         case .string(let value): .string(value)
         case .number(let value): .number(value)
         case .bool(let value): .bool(value)
-        case .datetime(let value): .string(CRMTimestamps.salesforce(value))
+        case .datetime(let value): .string(SimTime.salesforce(value))
         case .date(let value): .string(value)
         }
     }
@@ -26,9 +26,9 @@ public enum SalesforceValue: Sendable, Hashable {
         switch self {
         case .null: nil
         case .string(let value), .date(let value): value
-        case .number(let value): JSONValue.number(value).flatText
+        case .number(let value): SimJSON.number(value).flatText
         case .bool(let value): value ? "true" : "false"
-        case .datetime(let value): CRMTimestamps.salesforce(value)
+        case .datetime(let value): SimTime.salesforce(value)
         }
     }
 }

@@ -70,7 +70,7 @@ extension SimulatorState {
         if touch {
             let stamp = now()
             record.updatedAt = stamp
-            record.properties["lastmodifieddate"] = CRMTimestamps.hubspot(stamp)
+            record.properties["lastmodifieddate"] = SimTime.hubspot(stamp)
             reindex(&record, before: hubspotRecords["contacts"]?[contact])
         }
         storeHubSpot("contacts", contact, record)

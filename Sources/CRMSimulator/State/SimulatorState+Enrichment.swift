@@ -5,7 +5,7 @@ import LeadRelayCore
 extension SimulatorState {
     /// What the provider answers for one lookup.
     enum EnrichmentAnswer {
-        case found(JSONValue)
+        case found(SimJSON)
         case unknown
         case unauthorized
         case rateLimited(retryAfter: Int)
@@ -29,7 +29,7 @@ extension SimulatorState {
     }
 
     /// The provider learns (or forgets, with `nil`) a company.
-    public func setEnrichmentCompany(domain: String, _ fields: [String: JSONValue]?) {
+    public func setEnrichmentCompany(domain: String, _ fields: [String: SimJSON]?) {
         var body = fields ?? [:]
         body["domain"] = .string(domain.lowercased())
         enrichmentCompanies[domain.lowercased()] = fields == nil ? nil : .object(body)

@@ -75,7 +75,8 @@ extension SimulatorState {
         let index = propertyIndex(type)
         var result = properties
         for (name, value) in properties where index[name]?.type == "date" && !value.isEmpty {
-            result[name] = FieldType.date.normalise(value) ?? value
+            // Only a value already checked as midnight UTC gets here; it reads back as its day.
+            result[name] = SimTime.parse(value).map { String(SimTime.hubspot($0).prefix(10)) } ?? value
         }
         return result
     }
@@ -83,9 +84,9 @@ extension SimulatorState {
     /// A date property value: `YYYY-MM-DD`, or epoch milliseconds (or an ISO instant) falling exactly on midnight UTC.
     static func isMidnightUTC(_ value: String) -> Bool {
         if let millis = Int64(value) { return millis % 86_400_000 == 0 }
-        if value.count == 10 { return CRMTimestamps.parseDate(value) != nil }
-        guard let instant = CRMTimestamps.parse(value) else { return false }
-        return instant.epochMillis % 86_400_000 == 0
+        if value.count == 10 { return SimTime.parseDate(value) != nil }
+        guard let instant = SimTime.parse(value) else { return false }
+        return instant.simMillis % 86_400_000 == 0
     }
 
     /// HubSpot keeps times in milliseconds.
@@ -99,10 +100,10 @@ extension SimulatorState {
         sortedEvents = sorted
         var low = 0, high = sorted.count
         if let since {
-            let floor = since.epochMillis
+            let floor = since.simMillis
             while low < high {
                 let mid = (low + high) / 2
-                if sorted[mid].occurredAt.epochMillis > floor { high = mid } else { low = mid + 1 }
+                if sorted[mid].occurredAt.simMillis > floor { high = mid } else { low = mid + 1 }
             }
         } else {
             low = 0
@@ -150,9 +151,9 @@ extension SimulatorState {
         let stamp = Self.millisecondPrecision(time ?? now())
         var props = normalisedDates(type, properties.filter { !$0.value.isEmpty })
         props["hs_object_id"] = String(id)
-        props["createdate"] = CRMTimestamps.hubspot(stamp)
-        props[HubSpotRecord.modifiedProperty(for: type)] = CRMTimestamps.hubspot(stamp)
-        if props["hubspot_owner_id"] != nil { props["hubspot_owner_assigneddate"] = CRMTimestamps.hubspot(stamp) }
+        props["createdate"] = SimTime.hubspot(stamp)
+        props[HubSpotRecord.modifiedProperty(for: type)] = SimTime.hubspot(stamp)
+        if props["hubspot_owner_id"] != nil { props["hubspot_owner_assigneddate"] = SimTime.hubspot(stamp) }
         var record = HubSpotRecord(id: id, properties: props, createdAt: stamp, updatedAt: stamp)
         record.indexedAt = now().addingTimeInterval(hubspotIndexLag)
         storeHubSpot(type, id, record)
@@ -174,9 +175,9 @@ extension SimulatorState {
         for (name, value) in normalisedDates(type, properties) {
             if value.isEmpty { record.properties.removeValue(forKey: name) } else { record.properties[name] = value }
         }
-        if properties["hubspot_owner_id"] != nil { record.properties["hubspot_owner_assigneddate"] = CRMTimestamps.hubspot(stamp) }
+        if properties["hubspot_owner_id"] != nil { record.properties["hubspot_owner_assigneddate"] = SimTime.hubspot(stamp) }
         record.updatedAt = stamp
-        record.properties[HubSpotRecord.modifiedProperty(for: type)] = CRMTimestamps.hubspot(stamp)
+        record.properties[HubSpotRecord.modifiedProperty(for: type)] = SimTime.hubspot(stamp)
         reindex(&record, before: hubspotRecords[type]?[id])
         storeHubSpot(type, id, record)
         if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: false) }
@@ -236,7 +237,7 @@ extension SimulatorState {
         absorbed += [String(merged)] + (loser.properties["hs_merged_object_ids"] ?? "").split(separator: ";").map(String.init)
         for (name, value) in loser.properties where survivor.properties[name] == nil { survivor.properties[name] = value }
         survivor.properties["hs_merged_object_ids"] = absorbed.joined(separator: ";")
-        survivor.properties["lastmodifieddate"] = CRMTimestamps.hubspot(stamp)
+        survivor.properties["lastmodifieddate"] = SimTime.hubspot(stamp)
         survivor.updatedAt = stamp
         storeHubSpot("contacts", merged, nil)
         // HubSpot keeps the merged-away addresses on the survivor as additional emails: they stay taken.
@@ -279,7 +280,7 @@ extension SimulatorState {
         }
         let stamp = now()
         record.updatedAt = stamp
-        record.properties[HubSpotRecord.modifiedProperty(for: "contacts")] = CRMTimestamps.hubspot(stamp)
+        record.properties[HubSpotRecord.modifiedProperty(for: "contacts")] = SimTime.hubspot(stamp)
         reindex(&record, before: hubspotRecords["contacts"]?[contact])
         storeHubSpot("contacts", contact, record)
         if let key, hubspotEmails[key] == contact { hubspotEmails[key] = nil }
@@ -320,21 +321,21 @@ extension SimulatorState {
     }
 
     /// Rendered as `SimplePublicObject`: every requested property present, `null` when unset.
-    func hubspotJSON(_ record: HubSpotRecord, type: String, properties requested: [String]?) -> JSONValue {
+    func hubspotJSON(_ record: HubSpotRecord, type: String, properties requested: [String]?) -> SimJSON {
         let names = requested ?? HubSpotSchema.defaults[type] ?? Array(record.properties.keys)
         let known = propertyIndex(type)
-        var props: [String: JSONValue] = [:]
+        var props: [String: SimJSON] = [:]
         for name in names where known[name] != nil {
-            props[name] = record.properties[name].map(JSONValue.string) ?? .null
+            props[name] = record.properties[name].map(SimJSON.string) ?? .null
         }
-        var object: [String: JSONValue] = [
+        var object: [String: SimJSON] = [
             "id": .string(String(record.id)),
             "properties": .object(props),
-            "createdAt": .string(CRMTimestamps.hubspot(record.createdAt)),
-            "updatedAt": .string(CRMTimestamps.hubspot(record.updatedAt)),
+            "createdAt": .string(SimTime.hubspot(record.createdAt)),
+            "updatedAt": .string(SimTime.hubspot(record.updatedAt)),
             "archived": .bool(record.archived),
         ]
-        if let archivedAt = record.archivedAt { object["archivedAt"] = .string(CRMTimestamps.hubspot(archivedAt)) }
+        if let archivedAt = record.archivedAt { object["archivedAt"] = .string(SimTime.hubspot(archivedAt)) }
         return .object(object)
     }
 }

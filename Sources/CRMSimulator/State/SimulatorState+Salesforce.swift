@@ -10,7 +10,7 @@ extension SimulatorState {
 
     /// Inserts a row as the UI would; returns its 18-character id.
     @discardableResult
-    public func createSalesforceRecord(_ object: String, fields: [String: JSONValue], at time: Date? = nil) throws -> String {
+    public func createSalesforceRecord(_ object: String, fields: [String: SimJSON], at time: Date? = nil) throws -> String {
         try salesforceCreate(object, fields: fields, at: time, countAsAPIWrite: false)
     }
 
@@ -74,11 +74,11 @@ extension SimulatorState {
         return .success(newSalesforceSession())
     }
 
-    static func base64URLJSON(_ part: Substring) -> JSONValue? {
+    static func base64URLJSON(_ part: Substring) -> SimJSON? {
         var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while text.count % 4 != 0 { text += "=" }
         guard let data = Data(base64Encoded: text) else { return nil }
-        return try? JSONValue.decode(data)
+        return try? SimJSON.decode(data)
     }
 
     func isValidSalesforceToken(_ token: String) -> Bool {
@@ -103,7 +103,7 @@ extension SimulatorState {
         return SalesforceID.make(prefix: prefix, number: salesforceNextNumber)
     }
 
-    func salesforceCreate(_ object: String, fields: [String: JSONValue], at time: Date? = nil, countAsAPIWrite: Bool = true) throws(SalesforceError) -> String {
+    func salesforceCreate(_ object: String, fields: [String: SimJSON], at time: Date? = nil, countAsAPIWrite: Bool = true) throws(SalesforceError) -> String {
         guard let type = SalesforceSchema.all[object] else {
             throw SalesforceError(status: 400, errorCode: "INVALID_TYPE", message: "sObject type '\(object)' is not supported.")
         }
@@ -138,7 +138,7 @@ extension SimulatorState {
     }
 
     /// Updates a row; with `ifUnmodifiedSince`, refuses (412) when the row changed after that instant.
-    func salesforceUpdate(_ object: String, id: String, fields: [String: JSONValue], ifUnmodifiedSince: Date? = nil,
+    func salesforceUpdate(_ object: String, id: String, fields: [String: SimJSON], ifUnmodifiedSince: Date? = nil,
                           countAsAPIWrite: Bool = true) throws(SalesforceError) {
         guard let type = SalesforceSchema.all[object] else {
             throw SalesforceError(status: 400, errorCode: "INVALID_TYPE", message: "sObject type '\(object)' is not supported.")
@@ -188,13 +188,13 @@ extension SimulatorState {
         if closed, values["CompletedDateTime"] == nil || values["CompletedDateTime"] == .null { values["CompletedDateTime"] = .datetime(stamp) }
         if case .string(let who)? = values["WhoId"], let lead = salesforceRecords["Lead"]?[who] {
             var fields = lead.fields
-            fields["LastActivityDate"] = .date(String(CRMTimestamps.hubspot(stamp).prefix(10)))
+            fields["LastActivityDate"] = .date(String(SimTime.hubspot(stamp).prefix(10)))
             salesforceRecords["Lead"]?[who]?.fields = fields
         }
     }
 
     /// A row as the sObject GET resource returns it: every field (or those asked for), with `attributes`.
-    func salesforceRow(_ object: String, id: String, fields requested: [String]?, version: String) throws(SalesforceError) -> JSONValue {
+    func salesforceRow(_ object: String, id: String, fields requested: [String]?, version: String) throws(SalesforceError) -> SimJSON {
         guard let type = SalesforceSchema.all[object] else {
             throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
         }
@@ -220,7 +220,7 @@ extension SimulatorState {
     }
 
     /// Checks each field against the describe and converts JSON to typed values.
-    func convert(_ fields: [String: JSONValue], for type: SalesforceObjectType, creating: Bool) throws(SalesforceError) -> [String: SalesforceValue] {
+    func convert(_ fields: [String: SimJSON], for type: SalesforceObjectType, creating: Bool) throws(SalesforceError) -> [String: SalesforceValue] {
         var result: [String: SalesforceValue] = [:]
         for (name, json) in fields.sorted(by: { $0.key < $1.key }) where name != "attributes" {
             guard let field = type.field(name) else {
@@ -279,7 +279,7 @@ extension SimulatorState {
     // MARK: Query
 
     /// Runs SOQL and returns the first page; later pages come from `salesforceQueryMore`.
-    func salesforceQuery(_ soql: String, version: String, includeDeleted: Bool, pageSize: Int) throws(SalesforceError) -> JSONValue {
+    func salesforceQuery(_ soql: String, version: String, includeDeleted: Bool, pageSize: Int) throws(SalesforceError) -> SimJSON {
         let query = try SOQLParser.parse(soql)
         guard let type = SalesforceSchema.all.first(where: { $0.key.caseInsensitiveCompare(query.object) == .orderedSame })?.value else {
             throw SalesforceError(status: 400, errorCode: "INVALID_TYPE",
@@ -308,7 +308,7 @@ extension SimulatorState {
         return page(records, offset: 0, locator: nil, pageSize: pageSize, version: version, resource: includeDeleted ? "queryAll" : "query")
     }
 
-    func salesforceQueryMore(locator: String, version: String) throws(SalesforceError) -> JSONValue {
+    func salesforceQueryMore(locator: String, version: String) throws(SalesforceError) -> SimJSON {
         let parts = locator.split(separator: "-")
         guard parts.count == 3, let cursor = queryLocators[String(parts[0])], let offset = Int(parts[1]), let size = Int(parts[2]) else {
             throw SalesforceError(status: 400, errorCode: "INVALID_QUERY_LOCATOR", message: "invalid query locator")
@@ -322,9 +322,9 @@ extension SimulatorState {
         return page(cursor.records, offset: offset, locator: String(parts[0]), pageSize: size, version: version, resource: "query")
     }
 
-    func page(_ records: [JSONValue], offset: Int, locator: String?, pageSize: Int, version: String, resource: String) -> JSONValue {
+    func page(_ records: [SimJSON], offset: Int, locator: String?, pageSize: Int, version: String, resource: String) -> SimJSON {
         let slice = Array(records.dropFirst(offset).prefix(pageSize))
-        var body: [String: JSONValue] = ["totalSize": .number(Double(records.count)), "records": .array(slice)]
+        var body: [String: SimJSON] = ["totalSize": .number(Double(records.count)), "records": .array(slice)]
         let next = offset + slice.count
         if next < records.count {
             let id = locator ?? {
@@ -342,8 +342,8 @@ extension SimulatorState {
         return .object(body)
     }
 
-    func render(_ row: SalesforceRecord, type: SalesforceObjectType, fields: [String], evaluator: SOQLEvaluator, version: String) -> JSONValue {
-        var object: [String: JSONValue] = [
+    func render(_ row: SalesforceRecord, type: SalesforceObjectType, fields: [String], evaluator: SOQLEvaluator, version: String) -> SimJSON {
+        var object: [String: SimJSON] = [
             "attributes": ["type": .string(type.name), "url": .string("/services/data/\(version)/sobjects/\(type.name)/\(row.id)")],
         ]
         for name in fields {
@@ -391,7 +391,7 @@ extension SimulatorState {
     }
 
     /// `GET /sobjects/{object}/deleted/?start=&end=`: soft-deleted rows stamped in the window.
-    func salesforceDeleted(_ object: String, start: Date?, end: Date?) throws(SalesforceError) -> JSONValue {
+    func salesforceDeleted(_ object: String, start: Date?, end: Date?) throws(SalesforceError) -> SimJSON {
         let (from, to) = try checkReplicationWindow(object, start: start, end: end)
         var deleted: [(id: String, at: Date)] = []
         var earliest = clock()
@@ -402,21 +402,21 @@ extension SimulatorState {
         }
         deleted.sort { ($0.at, $0.id) < ($1.at, $1.id) }
         return [
-            "deletedRecords": .array(deleted.map { ["id": .string($0.id), "deletedDate": .string(CRMTimestamps.salesforce($0.at))] }),
-            "earliestDateAvailable": .string(CRMTimestamps.salesforce(earliest)),
-            "latestDateCovered": .string(CRMTimestamps.salesforce(latestCovered(to))),
+            "deletedRecords": .array(deleted.map { ["id": .string($0.id), "deletedDate": .string(SimTime.salesforce($0.at))] }),
+            "earliestDateAvailable": .string(SimTime.salesforce(earliest)),
+            "latestDateCovered": .string(SimTime.salesforce(latestCovered(to))),
         ]
     }
 
     /// `GET /sobjects/{object}/updated/?start=&end=`: ids of live rows changed in the window.
-    func salesforceUpdated(_ object: String, start: Date?, end: Date?) throws(SalesforceError) -> JSONValue {
+    func salesforceUpdated(_ object: String, start: Date?, end: Date?) throws(SalesforceError) -> SimJSON {
         let (from, to) = try checkReplicationWindow(object, start: start, end: end)
         let ids = (salesforceRecords[object] ?? [:]).values.compactMap { row -> String? in
             guard row.fields["IsDeleted"] != .bool(true), case .datetime(let stamp)? = row.fields["SystemModstamp"],
                   stamp >= from, stamp <= to else { return nil }
             return row.id
         }.sorted()
-        return ["ids": .array(ids.map(JSONValue.string)), "latestDateCovered": .string(CRMTimestamps.salesforce(latestCovered(to)))]
+        return ["ids": .array(ids.map(SimJSON.string)), "latestDateCovered": .string(SimTime.salesforce(latestCovered(to)))]
     }
 
     /// The window is covered up to the last whole minute before now (or its end, when earlier).

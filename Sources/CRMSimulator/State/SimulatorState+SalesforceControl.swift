@@ -7,20 +7,20 @@ extension SimulatorState {
     @discardableResult
     public func logSalesforceTask(whoID: String, subject: String, subtype: String = "Call", status: String = "Completed",
                                   ownerID: String? = nil, at time: Date? = nil) throws -> String {
-        var fields: [String: JSONValue] = ["WhoId": .string(whoID), "Subject": .string(subject), "TaskSubtype": .string(subtype),
+        var fields: [String: SimJSON] = ["WhoId": .string(whoID), "Subject": .string(subject), "TaskSubtype": .string(subtype),
                                            "Status": .string(status)]
         if let ownerID { fields["OwnerId"] = .string(ownerID) }
         return try salesforceCreate("Task", fields: fields, at: time, countAsAPIWrite: false)
     }
 
     /// A person edits a record in the Salesforce UI (any updateable fields).
-    public func updateSalesforceRecord(_ object: String, id: String, fields: [String: JSONValue]) throws {
+    public func updateSalesforceRecord(_ object: String, id: String, fields: [String: SimJSON]) throws {
         try salesforceUpdate(object, id: id, fields: fields, countAsAPIWrite: false)
     }
 
     /// A rep moves a lead along (or out): status, and the disqualification reason when given.
     public func setSalesforceLeadStatus(_ id: String, status: String, reason: String? = nil) throws {
-        var fields: [String: JSONValue] = ["Status": .string(status)]
+        var fields: [String: SimJSON] = ["Status": .string(status)]
         if let reason { fields["Disqualification_Reason__c"] = .string(reason) }
         try salesforceUpdate("Lead", id: id, fields: fields, countAsAPIWrite: false)
     }
@@ -52,7 +52,7 @@ extension SimulatorState {
         var row = lead
         row.fields["IsConverted"] = .bool(true)
         row.fields["Status"] = .string("Closed - Converted")
-        row.fields["ConvertedDate"] = .date(String(CRMTimestamps.hubspot(stamp).prefix(10)))
+        row.fields["ConvertedDate"] = .date(String(SimTime.hubspot(stamp).prefix(10)))
         row.fields["ConvertedAccountId"] = .string(account)
         row.fields["ConvertedContactId"] = .string(contact)
         row.fields["LastModifiedDate"] = .datetime(stamp)

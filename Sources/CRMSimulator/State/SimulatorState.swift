@@ -93,7 +93,7 @@ public actor SimulatorState {
     /// `expires_in` of HubSpot OAuth access tokens.
     var hubspotTokenLifetime: Double = 1800
     /// Open query cursors: the rendered rows and when the cursor was last read.
-    var queryLocators: [String: (records: [JSONValue], touched: Date)] = [:]
+    var queryLocators: [String: (records: [SimJSON], touched: Date)] = [:]
     var queryLocatorCount = 0
     /// Seconds a query cursor survives unread (Salesforce: about 15 minutes).
     var queryLocatorIdle: Double = 900
@@ -106,7 +106,7 @@ public actor SimulatorState {
     func countRateLimited(_ system: CRMSystem) { rateLimitedCount[system, default: 0] += 1 }
     public func rateLimited(_ system: CRMSystem) -> Int { rateLimitedCount[system, default: 0] }
     public private(set) var writes: [WriteEvent] = []
-    public private(set) var slackMessages: [(at: Date, body: JSONValue)] = []
+    public private(set) var slackMessages: [(at: Date, body: SimJSON)] = []
     var pendingFaults: [CRMSystem: [Fault]] = [:]
     var hubspotTenSecondLimit: Int?
     var hubspotCallTimes: [Date] = []
@@ -132,7 +132,7 @@ public actor SimulatorState {
     var faultPlans: [CRMSystem: FaultPlan] = [:]
     // Enrichment provider
     /// Domain → the provider's answer body.
-    var enrichmentCompanies: [String: JSONValue] = [:]
+    var enrichmentCompanies: [String: SimJSON] = [:]
     var enrichmentPerSecond: Int?
     var enrichmentCallTimes: [Date] = []
     var enrichmentFaults: [Fault] = []
@@ -172,7 +172,7 @@ public actor SimulatorState {
     /// Write calls (POST/PATCH/PUT/DELETE that change data) per system; searches and queries do not count.
     public func writeCalls(_ system: CRMSystem) -> Int { writeCallCount[system, default: 0] }
     public func requests(_ system: CRMSystem) -> Int { requestCount[system, default: 0] }
-    public func slackBodies() -> [JSONValue] { slackMessages.map(\.body) }
+    public func slackBodies() -> [SimJSON] { slackMessages.map(\.body) }
     public func slackTimes() -> [Date] { slackMessages.map(\.at) }
 
     /// Queues faults for the next requests to `system`, answered in order.
@@ -192,7 +192,7 @@ public actor SimulatorState {
         if write { writeCallCount[system, default: 0] += 1 }
     }
 
-    func recordSlack(_ body: JSONValue) {
+    func recordSlack(_ body: SimJSON) {
         slackMessages.append((now(), body))
     }
 
