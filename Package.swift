@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -32,9 +34,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "LeadRelayHTTP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "LeadRelayCRM",
             dependencies: [
-                "LeadRelayCore",
+                "LeadRelayCore", "LeadRelayHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -48,7 +60,7 @@ let package = Package(
         .target(
             name: "LeadRelayEngine",
             dependencies: [
-                "LeadRelayCore", "LeadRelayCRM", "LeadRelayStore",
+                "LeadRelayCore", "LeadRelayHTTP", "LeadRelayCRM", "LeadRelayStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -68,7 +80,7 @@ let package = Package(
         .target(
             name: "LeadRelayCLI",
             dependencies: [
-                "LeadRelayCore", "LeadRelayCRM", "LeadRelayStore", "LeadRelayEngine", "CRMSimulator",
+                "LeadRelayCore", "LeadRelayHTTP", "LeadRelayCRM", "LeadRelayStore", "LeadRelayEngine", "CRMSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,13 +101,14 @@ let package = Package(
         // Shared by the test targets (not shipped): the slots that keep simulator-backed tests from starving each other.
         .target(name: "LeadRelayTestSupport", dependencies: ["CRMSimulator"], path: "Tests/LeadRelayTestSupport", swiftSettings: strict),
         .testTarget(name: "LeadRelayCoreTests", dependencies: ["LeadRelayCore"], swiftSettings: strict),
-        .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayHTTPTests", dependencies: ["LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
         .testTarget(name: "LeadRelayStoreTests", dependencies: ["LeadRelayStore", "LeadRelayTesting", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
-        .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "CRMSimulator", "LeadRelayTestSupport", "LeadRelayTesting",
+        .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport", "LeadRelayTesting",
                                                             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "CRMSimulatorTests", dependencies: ["CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
-        .testTarget(name: "LeadRelayCLITests", dependencies: ["LeadRelayCLI", "CRMSimulator", "LeadRelayStore", "leadrelay", "LeadRelayTestSupport"],
+        .testTarget(name: "LeadRelayCLITests", dependencies: ["LeadRelayCLI", "LeadRelayHTTP", "CRMSimulator", "LeadRelayStore", "leadrelay", "LeadRelayTestSupport"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -4,6 +4,7 @@ import LeadRelayTestSupport
 import LeadRelayCore
 import LeadRelayCLI
 import Testing
+import LeadRelayHTTP
 
 @Suite("leadrelay audit")
 struct AuditCommandTests {

@@ -2,6 +2,7 @@ import Foundation
 import LeadRelayTestSupport
 import LeadRelayCore
 import Testing
+import LeadRelayHTTP
 
 @Suite("leadrelay bench")
 struct BenchCommandTests {

@@ -5,6 +5,7 @@ import LeadRelayCore
 @testable import LeadRelayCLI
 import LeadRelayEngine
 import Testing
+import LeadRelayHTTP
 
 @Suite("End to end over loopback")
 struct DemoIntegrationTests {

@@ -5,10 +5,11 @@ import LeadRelayCore
 @testable import LeadRelayCRM
 import Synchronization
 import Testing
+import LeadRelayHTTP
 
 /// Counts requests whose path ends with `suffix` (token endpoint calls).
 final class CountingTransport: HTTPTransport {
-    let inner = URLSessionTransport()
+    let inner = AsyncHTTPClientTransport()
     let suffix: String
     let count = Mutex(0)
     init(counting suffix: String) { self.suffix = suffix }
@@ -61,7 +62,7 @@ struct AuthTests {
     func badPrivateToken() async throws {
         let simulator = CRMSimulator()
         try await simulator.withRunningInSlot { endpoints in
-            let client = APIClient(system: .hubspot, transport: URLSessionTransport(),
+            let client = APIClient(system: .hubspot, transport: AsyncHTTPClientTransport(),
                                    auth: StaticTokenProvider(token: Secret("pat-na1-wrong"), baseURL: endpoints.hubspotBaseURL))
             do {
                 _ = try await client.json("GET", "/crm/v3/objects/contacts")

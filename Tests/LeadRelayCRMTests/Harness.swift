@@ -4,6 +4,7 @@ import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Synchronization
+import LeadRelayHTTP
 
 /// Records requested sleeps instead of sleeping, so retry and rate-limit waits are asserted without waiting.
 final class SleepRecorder: Sendable {
@@ -32,7 +33,7 @@ func withConnectors<T: Sendable>(people: Int = 0, seed: UInt64 = 3,
     if people > 0 { _ = try await SeedGenerator(options: .init(seed: seed, people: people)).populate(simulator.state) }
     return try await simulator.withRunningInSlot { endpoints in
         let credentials = simulator.state.credentials
-        let transport = URLSessionTransport()
+        let transport = AsyncHTTPClientTransport()
         let hubspotSleeps = SleepRecorder(), gateSleeps = SleepRecorder(), salesforceSleeps = SleepRecorder()
         let hubspot = HubSpotConnector(client: APIClient(
             system: .hubspot, transport: transport,

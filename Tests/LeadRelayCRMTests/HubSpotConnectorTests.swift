@@ -4,6 +4,7 @@ import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Testing
+import LeadRelayHTTP
 
 @Suite("HubSpot connector over loopback")
 struct HubSpotConnectorTests {
@@ -61,7 +62,7 @@ struct HubSpotConnectorTests {
         let expected = Set(ids.map(String.init))
         try await simulator.withRunningInSlot { endpoints in
             // After the first page is served, someone edits the first contact: offset paging would now skip one record.
-            let transport = HookedTransport(inner: URLSessionTransport()) { count in
+            let transport = HookedTransport(inner: AsyncHTTPClientTransport()) { count in
                 if count == 1 { _ = try? await simulator.state.updateHubSpotRecord("contacts", id: firstID, properties: ["firstname": "Edited"]) }
             }
             var hubspot = HubSpotConnector(client: APIClient(system: .hubspot, transport: transport,
@@ -146,7 +147,7 @@ struct HubSpotConnectorTests {
             await simulator.state.inject([.delay(seconds: 20)], into: .hubspot)
             let sleeps = SleepRecorder()
             let hubspot = HubSpotConnector(client: APIClient(
-                system: .hubspot, transport: URLSessionTransport(),
+                system: .hubspot, transport: AsyncHTTPClientTransport(),
                 auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL),
                 timeout: 2, sleep: sleeps.sleep, jitter: { 1 }))
             let result = try await hubspot.pollLeads(since: nil, lookback: 0, fields: ["email"])

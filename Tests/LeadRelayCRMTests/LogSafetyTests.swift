@@ -6,6 +6,7 @@ import LeadRelayCore
 import Logging
 import Synchronization
 import Testing
+import LeadRelayHTTP
 
 /// Keeps every log line (message and metadata) for inspection.
 final class CapturedLogs: Sendable {
@@ -47,7 +48,7 @@ struct LogSafetyTests {
         let credentials = simulator.state.credentials
         let seen = try await simulator.withRunningInSlot { endpoints -> [String] in
             var seen: [String] = []
-            let transport = URLSessionTransport()
+            let transport = AsyncHTTPClientTransport()
             let oauth = HubSpotOAuth(baseURL: endpoints.hubspotBaseURL, clientID: Secret(credentials.hubspotClientID),
                                      clientSecret: Secret(credentials.hubspotClientSecret), refreshToken: Secret(credentials.hubspotRefreshToken),
                                      transport: transport, now: { clock.date })

@@ -5,6 +5,7 @@ import LeadRelayCore
 @testable import LeadRelayCRM
 import Synchronization
 import Testing
+import LeadRelayHTTP
 
 /// A clock that moves only when told: sleeping on it advances it, so pacing is measured, not waited for.
 final class TestClock: Sendable {
@@ -26,7 +27,7 @@ final class TestClock: Sendable {
 struct QuotaSchedulerTests {
     /// A HubSpot client whose gate and the simulator share one test clock.
     static func hubspot(_ simulator: CRMSimulator, _ endpoints: CRMSimulator.Endpoints, _ clock: TestClock, policy: QuotaPolicy) -> APIClient {
-        APIClient(system: .hubspot, transport: URLSessionTransport(),
+        APIClient(system: .hubspot, transport: AsyncHTTPClientTransport(),
                   auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL),
                   gate: RateLimitGate(policy: policy, system: .hubspot, now: { clock.elapsed }, wallClock: { clock.date }, sleep: clock.sleep),
                   sleep: clock.sleep, jitter: { 0.5 })

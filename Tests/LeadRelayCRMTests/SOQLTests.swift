@@ -3,6 +3,7 @@ import Foundation
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Testing
+import LeadRelayHTTP
 
 @Suite("SOQL escaping")
 struct SOQLTests {

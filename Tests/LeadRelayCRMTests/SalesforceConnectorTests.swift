@@ -4,6 +4,7 @@ import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Testing
+import LeadRelayHTTP
 
 @Suite("Salesforce connector over loopback")
 struct SalesforceConnectorTests {
@@ -57,7 +58,7 @@ struct SalesforceConnectorTests {
     @Test("wrong client credentials are an authentication error, not a retry loop")
     func badCredentials() async throws {
         try await withSimulatorEndpoints { simulator, endpoints in
-            let transport = URLSessionTransport()
+            let transport = AsyncHTTPClientTransport()
             let connector = SalesforceConnector(client: APIClient(
                 system: .salesforce, transport: transport,
                 auth: SalesforceClientCredentials(loginURL: endpoints.salesforceLoginURL, clientID: Secret("x"), clientSecret: Secret("y"), transport: transport)),

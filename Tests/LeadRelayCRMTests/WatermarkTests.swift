@@ -4,6 +4,7 @@ import LeadRelayTestSupport
 import LeadRelayCore
 @testable import LeadRelayCRM
 import Testing
+import LeadRelayHTTP
 
 @Suite("Watermarks: settled ones continue exactly, unsettled ones re-read the look-back window")
 struct WatermarkTests {
@@ -14,7 +15,7 @@ struct WatermarkTests {
         let ids = await simulator.state.hubspotRecords("contacts").prefix(500).map(\.id)
         try await simulator.state.bulkUpdateHubSpotRecords("contacts", ids: Array(ids), properties: ["hs_lead_status": "OPEN"])
         try await simulator.withRunningInSlot { endpoints in
-            let client = APIClient(system: .hubspot, transport: URLSessionTransport(),
+            let client = APIClient(system: .hubspot, transport: AsyncHTTPClientTransport(),
                                    auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL))
             let first = try await HubSpotConnector(client: client).pollLeads(since: nil, lookback: 120, fields: ["email"])
             let mark = try #require(first.watermark)
@@ -38,9 +39,9 @@ struct WatermarkTests {
         _ = try await SeedGenerator(options: .init(seed: 4, people: 300)).populate(simulator.state)
         try await simulator.withRunningInSlot { endpoints in
             let credentials = simulator.state.credentials
-            let client = APIClient(system: .salesforce, transport: URLSessionTransport(),
+            let client = APIClient(system: .salesforce, transport: AsyncHTTPClientTransport(),
                                    auth: SalesforceClientCredentials(loginURL: endpoints.salesforceLoginURL, clientID: Secret(credentials.salesforceClientID),
-                                                                     clientSecret: Secret(credentials.salesforceClientSecret), transport: URLSessionTransport()))
+                                                                     clientSecret: Secret(credentials.salesforceClientSecret), transport: AsyncHTTPClientTransport()))
             let first = try await SalesforceConnector(client: client, apiVersion: "v62.0").pollLeads(since: nil, lookback: 120, fields: ["Email"])
             let lead = try #require(first.items.first)
             try await simulator.state.setSalesforceLeadStatus(lead.ref.id, status: "Working - Contacted")
@@ -62,7 +63,7 @@ struct WatermarkTests {
         let ids = await simulator.state.hubspotRecords("contacts").prefix(10_250).map(\.id)
         #expect(ids.count == 10_250)
         try await simulator.withRunningInSlot { endpoints in
-            let client = APIClient(system: .hubspot, transport: URLSessionTransport(),
+            let client = APIClient(system: .hubspot, transport: AsyncHTTPClientTransport(),
                                    auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL))
             let connector = HubSpotConnector(client: client, now: { Date().addingTimeInterval(3600) })
             let first = try await connector.pollLeads(since: nil, lookback: 0, fields: ["email"])

@@ -6,6 +6,7 @@ import LeadRelayCRM
 @testable import LeadRelayEngine
 import Synchronization
 import Testing
+import LeadRelayHTTP
 
 @Suite("Enrichment configuration")
 struct EnrichmentConfigurationTests {
@@ -104,7 +105,7 @@ func withProvider<T: Sendable>(_ body: @escaping @Sendable (CRMSimulator, CRMSim
 @Suite("Enrichment provider over loopback")
 struct EnrichmentProviderTests {
     func client(_ endpoints: CRMSimulator.Endpoints, token: String = "enrich-sim-key", perSecond: Int = 50) -> EnrichmentProviderClient {
-        EnrichmentProviderClient(baseURL: endpoints.enrichmentBaseURL, token: Secret(token), transport: URLSessionTransport(),
+        EnrichmentProviderClient(baseURL: endpoints.enrichmentBaseURL, token: Secret(token), transport: AsyncHTTPClientTransport(),
                                  perSecond: perSecond, timeout: 60, sleep: { _ in }, jitter: { 0 })
     }
 
@@ -148,7 +149,7 @@ struct EnrichmentProviderTests {
         try await withProvider { simulator, endpoints in
             await simulator.state.setEnrichmentPerSecond(4)
             let paced = EnrichmentProviderClient(baseURL: endpoints.enrichmentBaseURL, token: Secret("enrich-sim-key"),
-                                                 transport: URLSessionTransport(), perSecond: 4, timeout: 60)
+                                                 transport: AsyncHTTPClientTransport(), perSecond: 4, timeout: 60)
             for index in 0..<10 { _ = try await paced.lookup("d\(index).example") }
             #expect(await simulator.state.enrichmentRateLimited == 0)
             #expect(await simulator.state.enrichmentRequests == 10)
@@ -160,7 +161,7 @@ struct EnrichmentProviderTests {
         try await withProvider { simulator, endpoints in
             await simulator.state.setEnrichmentPerSecond(1)
             let eager = EnrichmentProviderClient(baseURL: endpoints.enrichmentBaseURL, token: Secret("enrich-sim-key"),
-                                                 transport: URLSessionTransport(), perSecond: 100, timeout: 60)
+                                                 transport: AsyncHTTPClientTransport(), perSecond: 100, timeout: 60)
             let started = ContinuousClock.now
             for index in 0..<3 { _ = try await eager.lookup("d\(index).example") }
             // Each 429 held the gate ≥ 1 s: three lookups through a 1/s limit take at least two seconds, with few 429s.

@@ -2,6 +2,7 @@ import Foundation
 import LeadRelayCore
 @testable import LeadRelayEngine
 import Testing
+import LeadRelayHTTP
 
 @Suite("Mapping JSON Schema for editors")
 struct MappingSchemaTests {

@@ -2,6 +2,7 @@ import Foundation
 import LeadRelayCore
 @testable import LeadRelayEngine
 import Testing
+import LeadRelayHTTP
 
 /// Every report format of one fixed plan, compared byte for byte with files under `Golden/`.
 /// Run with `UPDATE_GOLDEN=1` to rewrite them after an intended change, then read the diff.

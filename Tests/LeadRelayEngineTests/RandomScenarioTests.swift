@@ -5,6 +5,7 @@ import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
 import Testing
+import LeadRelayHTTP
 
 /// Random scenarios, with faults on: whatever marketing and sales do between cycles, and however the
 /// network misbehaves, the store ends with exactly the record versions the CRMs hold.
@@ -29,7 +30,7 @@ struct RandomScenarioTests {
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             let store = try Daemon.openStore(at: configuration.storePath)
             let credentials = simulator.state.credentials
-            let transport = URLSessionTransport()
+            let transport = AsyncHTTPClientTransport()
             // Retries without waiting: the faults are the point, not the backoff.
             let connectors: [any CRMConnector] = [
                 HubSpotConnector(client: APIClient(system: .hubspot, transport: transport,

@@ -5,6 +5,7 @@ import LeadRelayCore
 import LeadRelayCRM
 @testable import LeadRelayEngine
 import Testing
+import LeadRelayHTTP
 
 /// A simulator, a workspace pointing at it, and the engine pieces built from the loaded configuration.
 struct Rig: Sendable {
@@ -132,7 +133,7 @@ struct SyncEngineTests {
     func slackDown() async throws {
         try await withRig(people: 100) { rig in
             try await rig.engine.runCycle()
-            let deadSlack = SlackNotifier(url: URL(string: "http://127.0.0.1:9/hooks/slack")!, transport: URLSessionTransport(),
+            let deadSlack = SlackNotifier(url: URL(string: "http://127.0.0.1:9/hooks/slack")!, transport: AsyncHTTPClientTransport(),
                                           retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01), sleep: { _ in })
             let dispatcher = OutboxDispatcher(store: rig.store, connectors: rig.connectors, notifier: deadSlack)
             let stats = try await dispatcher.drain()

@@ -40,7 +40,7 @@ struct UndoMergeCommand: AsyncParsableCommand {
                 let survivor = merge.resultID.map { $0 == merge.survivorID ? $0 : "\(merge.survivorID) (now \($0))" } ?? merge.survivorID
                 let restored = merge.restoredID.map { ", restored as \($0)" } ?? ""
                 print("\(merge.id)  \(merge.status.rawValue)  \(merge.system.rawValue)/\(merge.object)/\(merge.mergedID) into \(survivor)\(restored)"
-                      + "  \(CRMTimestamps.hubspot(merge.plannedAt))  \(merge.reason)")
+                      + "  \(ISOTimestamp.format(merge.plannedAt))  \(merge.reason)")
             }
             return
         }

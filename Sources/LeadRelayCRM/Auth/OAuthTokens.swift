@@ -1,5 +1,6 @@
 import Foundation
 import LeadRelayCore
+import LeadRelayHTTP
 
 /// Posts a form to an OAuth token endpoint, retrying network faults and 5xx; anything else is the server's answer.
 enum TokenEndpoint {

@@ -1,5 +1,6 @@
 import Foundation
 import LeadRelayCore
+import LeadRelayHTTP
 
 /// Salesforce OAuth 2.0: the client-credentials or refresh-token grant, with the token and `instance_url` cached.
 ///

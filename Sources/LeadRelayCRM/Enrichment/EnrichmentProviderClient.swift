@@ -2,6 +2,7 @@ import Foundation
 import LeadRelayCore
 import Logging
 import Metrics
+import LeadRelayHTTP
 
 /// Why a provider lookup gave nothing this time.
 public enum EnrichmentProviderError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import LeadRelayCore
+import LeadRelayHTTP
 
 extension HubSpotConnector {
     static let batchLimit = 100

@@ -1,6 +1,7 @@
 import Foundation
 import LeadRelayCore
 import Logging
+import LeadRelayHTTP
 
 /// The modification-time property of a HubSpot object type.
 enum HubSpotObjects {

@@ -1,5 +1,6 @@
 import Foundation
 import LeadRelayCore
+import LeadRelayHTTP
 
 extension SalesforceConnector {
     /// Per-record codes worth another try later (lock contention, transient server trouble).

@@ -1,6 +1,7 @@
 import Foundation
 import LeadRelayCore
 import Logging
+import LeadRelayHTTP
 
 /// Salesforce REST: leads and accounts by SOQL on `SystemModstamp`, users, composite writes.
 public struct SalesforceConnector: CRMConnector {

@@ -2,6 +2,7 @@ import Foundation
 import LeadRelayCore
 import Logging
 import Metrics
+import LeadRelayHTTP
 
 /// Sends authenticated JSON calls to one CRM with rate-limit holds, retries and one re-authentication.
 public struct APIClient: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import LeadRelayCore
+import LeadRelayHTTP
 
 /// What to do about one response or transport failure.
 public enum FailureClass: Sendable, Equatable {

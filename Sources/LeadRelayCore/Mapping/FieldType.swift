@@ -45,13 +45,13 @@ public enum FieldType: String, Sendable, Hashable, Codable, CaseIterable {
             return trimmed.lowercased()
         case .date:
             // HubSpot writes dates as midnight epoch milliseconds or YYYY-MM-DD; Salesforce as YYYY-MM-DD.
-            if let millis = Int64(trimmed) { return String(CRMTimestamps.hubspot(Date(timeIntervalSince1970: Double(millis) / 1000)).prefix(10)) }
-            if let instant = CRMTimestamps.parse(trimmed) { return String(CRMTimestamps.hubspot(instant).prefix(10)) }
+            if let millis = Int64(trimmed) { return String(ISOTimestamp.format(Date(timeIntervalSince1970: Double(millis) / 1000)).prefix(10)) }
+            if let instant = ISOTimestamp.parse(trimmed) { return String(ISOTimestamp.format(instant).prefix(10)) }
             return trimmed
         case .datetime:
             // One canonical instant (UTC, milliseconds) however each system writes it.
-            if let millis = Int64(trimmed) { return CRMTimestamps.hubspot(Date(timeIntervalSince1970: Double(millis) / 1000)) }
-            if let instant = CRMTimestamps.parse(trimmed) { return CRMTimestamps.hubspot(instant) }
+            if let millis = Int64(trimmed) { return ISOTimestamp.format(Date(timeIntervalSince1970: Double(millis) / 1000)) }
+            if let instant = ISOTimestamp.parse(trimmed) { return ISOTimestamp.format(instant) }
             return trimmed
         case .string, .phone, .picklist, .owner:
             return trimmed.split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -18,5 +18,5 @@ public struct Watermark: Sendable, Hashable, Codable, Comparable, CustomStringCo
         return Array(lhs.id.utf8).lexicographicallyPrecedes(Array(rhs.id.utf8))
     }
 
-    public var description: String { "\(CRMTimestamps.hubspot(modifiedAt))#\(id)" }
+    public var description: String { "\(ISOTimestamp.format(modifiedAt))#\(id)" }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LeadRelayCore
 import LeadRelayCRM
 import Logging
+import LeadRelayHTTP
 
 /// Delivers a message to a rep.
 public protocol Notifier: Sendable {

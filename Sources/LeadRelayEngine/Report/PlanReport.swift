@@ -155,7 +155,7 @@ public struct PlanReport: Sendable {
         result.plan.changes.flatMap { change -> [Enriched] in
             guard case .enrich(let fills) = change.action else { return [] }
             return fills.map { Enriched(person: change.personKey, field: $0.field, value: $0.value, source: $0.source,
-                                        since: CRMTimestamps.hubspot($0.filledAt), replaced: $0.replaced) }
+                                        since: ISOTimestamp.format($0.filledAt), replaced: $0.replaced) }
         }
     }
 
@@ -187,14 +187,14 @@ public struct PlanReport: Sendable {
                 continue
             }
         }
-        return Document(generatedAt: CRMTimestamps.hubspot(result.plan.generatedAt), dryRun: dryRun, streams: result.streams,
+        return Document(generatedAt: ISOTimestamp.format(result.plan.generatedAt), dryRun: dryRun, streams: result.streams,
                         summary: summary, assignments: assignments, writes: writes, notifications: notes, rejected: result.rejected,
                         missingReps: result.missingReps.mapValues { $0.map(\.rawValue) }, fields: fields, drift: drift,
                         quarantined: quarantined.compactMap { entry in
                             guard case .write(let write) = entry.payload else { return nil }
                             let record = "\(write.system.rawValue)/\(write.object)/\(write.id ?? "(new)")"
                             return Quarantined(person: entry.personKey, record: record, fields: write.fields, error: entry.lastError ?? "",
-                                               since: CRMTimestamps.hubspot(entry.finishedAt ?? entry.createdAt))
+                                               since: ISOTimestamp.format(entry.finishedAt ?? entry.createdAt))
                         }, enriched: enriched, duplicates: duplicates)
     }
 

@@ -2,10 +2,11 @@ import Foundation
 import LeadRelayCore
 import LeadRelayCRM
 import Logging
+import LeadRelayHTTP
 
 /// Builds the production connectors (URLSession transport) from the loaded configuration.
 public enum ConnectorFactory {
-    public static func connectors(_ configuration: LoadedConfiguration, transport: any HTTPTransport = URLSessionTransport(),
+    public static func connectors(_ configuration: LoadedConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport(),
                                   logger: Logger = Logger(label: "leadrelay.crm")) throws(ConfigurationError) -> [any CRMConnector] {
         let config = configuration.config
         guard let hubspotURL = URL(string: config.hubspot.baseURL), let loginURL = URL(string: config.salesforce.baseURL) else {
@@ -40,13 +41,13 @@ public enum ConnectorFactory {
     }
 
     /// The HTTP enrichment provider's client, paced at its `perSecond`.
-    public static func enrichmentClient(_ settings: EnrichmentProviderSettings, transport: any HTTPTransport = URLSessionTransport(),
+    public static func enrichmentClient(_ settings: EnrichmentProviderSettings, transport: any HTTPTransport = AsyncHTTPClientTransport(),
                                         logger: Logger = Logger(label: "leadrelay.enrichment")) -> EnrichmentProviderClient {
         EnrichmentProviderClient(baseURL: settings.baseURL, token: settings.token, transport: transport, perSecond: settings.perSecond,
                                  timeout: settings.timeout, logger: logger)
     }
 
-    public static func notifier(_ configuration: LoadedConfiguration, transport: any HTTPTransport = URLSessionTransport()) -> (any Notifier)? {
+    public static func notifier(_ configuration: LoadedConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport()) -> (any Notifier)? {
         configuration.slackWebhook.map { SlackNotifier(url: $0, transport: transport) }
     }
 }

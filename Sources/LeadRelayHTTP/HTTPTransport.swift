@@ -40,7 +40,8 @@ public enum TransportError: Error, Sendable, Equatable {
     case bodyTooLarge(limit: Int)
 }
 
-/// The seam every HTTP call goes through; production uses URLSession, tests may inject faults.
+/// The seam every HTTP call goes through; production uses AsyncHTTPClient (`AsyncHTTPClientTransport`), tests may
+/// inject faults.
 public protocol HTTPTransport: Sendable {
     func send(_ request: TransportRequest) async throws -> TransportResponse
 }

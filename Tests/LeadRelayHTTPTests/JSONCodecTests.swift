@@ -1,6 +1,6 @@
 import Foundation
-import LeadRelayCore
 import Testing
+import LeadRelayHTTP
 
 @Suite("JSON reader and writer")
 struct JSONCodecTests {
@@ -60,5 +60,17 @@ struct JSONCodecTests {
             let value = random(0)
             #expect(try JSONValue.decode(value.encoded()) == value)
         }
+    }
+
+    @Test("JSON values keep their types and flatten to text")
+    func jsonValue() throws {
+        let value = try JSONValue.decode(Data(#"{"a":1.0,"b":"x","c":null,"d":true,"e":[1,2],"f":1.5}"#.utf8))
+        #expect(value["a"]?.flatText == "1")
+        #expect(value["b"]?.flatText == "x")
+        #expect(value["c"]?.isNull == true)
+        #expect(value["d"]?.flatText == "true")
+        #expect(value["e"]?.flatText == nil)
+        #expect(value["f"]?.flatText == "1.5")
+        #expect(String(decoding: try value.encoded(), as: UTF8.self) == #"{"a":1,"b":"x","c":null,"d":true,"e":[1,2],"f":1.5}"#)
     }
 }

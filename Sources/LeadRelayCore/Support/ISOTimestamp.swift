@@ -1,20 +1,11 @@
 import Foundation
 
-/// The date formats each CRM speaks, parsed and printed without locale surprises.
-public enum CRMTimestamps {
-    /// HubSpot: `2024-06-10T17:01:44.908Z` (UTC, milliseconds).
-    public static func hubspot(_ date: Date) -> String {
+/// ISO 8601 timestamps, parsed and printed without Calendar or locale: LeadRelay's canonical form for date-times
+/// (mapping values, reports, watermarks). Each CRM's own wire forms live with its connector (`CRMTimestamps`).
+public enum ISOTimestamp {
+    /// The canonical form: `2024-06-10T17:01:44.908Z` (UTC, milliseconds).
+    public static func format(_ date: Date) -> String {
         format(date, fractional: true, suffix: "Z")
-    }
-
-    /// Salesforce: `2024-06-10T17:01:44.000+0000` (UTC, second precision shown as `.000`).
-    public static func salesforce(_ date: Date) -> String {
-        format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)), fractional: true, suffix: "+0000")
-    }
-
-    /// SOQL datetime literal: `2024-06-10T17:01:44Z` (no offset sign to survive URL encoding).
-    public static func soqlLiteral(_ date: Date) -> String {
-        format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)), fractional: false, suffix: "Z")
     }
 
     /// Parses ISO-8601 with or without fractional seconds, with `Z`, `±hh:mm` or `±hhmm`;
@@ -99,7 +90,8 @@ public enum CRMTimestamps {
         }
     }
 
-    static func format(_ date: Date, fractional: Bool, suffix: String) -> String {
+    /// `yyyy-MM-ddTHH:mm:ss[.SSS]<suffix>` in UTC, milliseconds rounded.
+    public static func format(_ date: Date, fractional: Bool, suffix: String) -> String {
         let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000
         let millis = Int(totalMillis - seconds * 1000)
