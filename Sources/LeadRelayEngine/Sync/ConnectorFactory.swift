@@ -4,7 +4,7 @@ import LeadRelayCRM
 import Logging
 import LeadRelayHTTP
 
-/// Builds the production connectors (URLSession transport) from the loaded configuration.
+/// Builds the production connectors (AsyncHTTPClient transport) from the loaded configuration.
 public enum ConnectorFactory {
     public static func connectors(_ configuration: LoadedConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport(),
                                   logger: Logger = Logger(label: "leadrelay.crm")) throws(ConfigurationError) -> [any CRMConnector] {

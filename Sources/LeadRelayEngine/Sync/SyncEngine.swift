@@ -15,7 +15,7 @@ public struct SyncEngine: Sendable {
     let owners: OwnerCache
     let provider: ProviderLookup?
 
-    /// - Parameter enrichmentClient: the provider client (default: built from `enrichment.provider` over URLSession).
+    /// - Parameter enrichmentClient: the provider client (default: built from `enrichment.provider` over AsyncHTTPClient).
     public init(configuration: LoadedConfiguration, connectors: [any CRMConnector], store: any CycleReadSide & CycleCommitting & ProviderCache,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "leadrelay.sync"),
                 ownerCacheSeconds: TimeInterval = 600, enrichmentClient: EnrichmentProviderClient? = nil) {
