@@ -44,6 +44,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "LeadRelayNotify",
+            dependencies: ["LeadRelayCore", "LeadRelayHTTP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "LeadRelayCRM",
             dependencies: [
                 "LeadRelayCore", "LeadRelayHTTP",
@@ -60,7 +65,7 @@ let package = Package(
         .target(
             name: "LeadRelayEngine",
             dependencies: [
-                "LeadRelayCore", "LeadRelayHTTP", "LeadRelayCRM", "LeadRelayStore",
+                "LeadRelayCore", "LeadRelayHTTP", "LeadRelayCRM", "LeadRelayNotify", "LeadRelayStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,7 +110,7 @@ let package = Package(
         .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
         .testTarget(name: "LeadRelayStoreTests", dependencies: ["LeadRelayStore", "LeadRelayTesting", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
-        .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport", "LeadRelayTesting",
+        .testTarget(name: "LeadRelayEngineTests", dependencies: ["LeadRelayEngine", "LeadRelayHTTP", "LeadRelayNotify", "CRMSimulator", "LeadRelayTestSupport", "LeadRelayTesting",
                                                             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "CRMSimulatorTests", dependencies: ["CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
         .testTarget(name: "LeadRelayCLITests", dependencies: ["LeadRelayCLI", "LeadRelayHTTP", "CRMSimulator", "LeadRelayStore", "leadrelay", "LeadRelayTestSupport"],

@@ -59,7 +59,8 @@ public enum StoreContract {
         plan.changes.append(PlanChange(personKey: person, action: .assign(RouteDecision(repID: rep, rule: "fallback", reason: "r", candidates: [])),
                                        reason: "r"))
         plan.changes.append(PlanChange(personKey: person, action: .write(write(refs[0].id, ["hubspot_owner_id": "701"])), reason: "owner"))
-        plan.changes.append(PlanChange(personKey: person, action: .notify(Notification(repID: rep, repEmail: "\(rep)@x.io", text: "new MQL")),
+        plan.changes.append(PlanChange(personKey: person, action: .notify(LeadRelayCore.Notification(
+            recipient: Recipient(repID: rep, email: "\(rep)@x.io"), kind: .newMQL, lead: LeadSummary(personKey: person, score: 110, records: refs))),
                                        reason: "tell"))
         plan.events = [LeadEvent(personKey: person, kind: .assigned(repID: rep, rule: "fallback"), cause: "r", occurredAt: now)]
         return plan

@@ -57,7 +57,10 @@ struct PipelineTests {
         #expect(sf.unmodifiedSince == hotLead.modifiedAt, "the owner write is conditional on the version routed from")
         #expect(hs.unmodifiedSince == nil)
         #expect(plan.notifications.count == 1)
-        #expect(plan.notifications.first?.text.contains("Morgan Reyes") == true)
+        let note = try #require(plan.notifications.first)
+        #expect(note.kind == .newMQL && note.recipient.repID == note.repID)
+        #expect(note.lead.name == "Morgan Reyes" && note.lead.title == "VP Ops" && note.lead.score > 0)
+        #expect(Set(note.lead.records) == Set(plan.writes.compactMap { write in write.id.map { RecordRef(system: write.system, object: write.object, id: $0) } }))
         #expect(plan.changes.allSatisfy { !$0.reason.isEmpty })
     }
 

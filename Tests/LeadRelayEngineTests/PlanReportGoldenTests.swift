@@ -43,8 +43,10 @@ struct PlanReportGoldenTests {
             ])), reason: "2 hubspot records of one person"),
             PlanChange(personKey: person, action: .assign(decision), reason: decision.reason),
             PlanChange(personKey: person, action: .write(owner), reason: owner.reason!),
-            PlanChange(personKey: person, action: .notify(Notification(repID: "ana", repEmail: "ana@example.com",
-                                                                       text: "New MQL: Morgan Reyes <morgan@northwind.io>, \"Northwind\" — demo request")),
+            PlanChange(personKey: person, action: .notify(LeadRelayCore.Notification(
+                recipient: Recipient(repID: "ana", email: "ana@example.com"), kind: .newMQL,
+                lead: LeadSummary(personKey: person, name: "Morgan Reyes <morgan@northwind.io>", email: "morgan@northwind.io", company: "\"Northwind\" Health",
+                                  title: "VP Ops", score: 130, fit: 80, interest: 50, routedBy: "healthcare", records: [hs, sf]))),
                        reason: "tell ana about the new MQL"),
         ])
         var result = CycleResult(plan: plan, streams: [.init(stream: "hubspot.contacts", read: 3, changed: 2, rejected: 1, calls: 1),
@@ -83,7 +85,7 @@ struct PlanReportGoldenTests {
     func escaping() {
         let report = PlanReport(result: Self.result, dryRun: true)
         let csv = report.render(.csv)
-        #expect(csv.contains("\"New MQL: Morgan Reyes <morgan@northwind.io>, \"\"Northwind\"\" — demo request\""))
+        #expect(csv.contains("\"New MQL for ana: Morgan Reyes <morgan@northwind.io> at \"\"Northwind\"\" Health, score 130 (fit 80, interest 50). Routed by healthcare. Records: hubspot/contacts/51, salesforce/Lead/00Q1.\""))
         #expect(csv.hasPrefix("kind,person,record,field,hubspot,salesforce,value,rule,detail\r\n"))
         let html = report.render(.html)
         #expect(html.contains("&lt;morgan@northwind.io&gt;") && !html.contains("<morgan@"))

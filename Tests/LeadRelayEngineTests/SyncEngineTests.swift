@@ -6,6 +6,7 @@ import LeadRelayCRM
 @testable import LeadRelayEngine
 import Testing
 import LeadRelayHTTP
+import LeadRelayNotify
 
 /// A simulator, a workspace pointing at it, and the engine pieces built from the loaded configuration.
 struct Rig: Sendable {

@@ -93,7 +93,8 @@ public struct Pipeline: Sendable {
                 write.reason = writeReason(write, rep: rep)
                 Self.merge(write, into: &writes, wins: true)
             }
-            let note = Notification(repID: rep.id, repEmail: rep.email, text: notificationText(lead, rep: rep, score: score, decision: decision))
+            let note = Notification(recipient: Recipient(repID: rep.id, email: rep.email), kind: .newMQL,
+                                    lead: summary(lead, score: score, decision: decision))
             plan.changes.append(PlanChange(personKey: personKey, action: .notify(note), reason: "tell \(rep.id) about the new MQL"))
             log(.notified(repID: rep.id, notification: .newMQL), "tell \(rep.id) about the new MQL")
         }
@@ -324,10 +325,10 @@ public struct Pipeline: Sendable {
         }
     }
 
-    func notificationText(_ lead: Lead, rep: Rep, score: ScoreBreakdown, decision: RouteDecision) -> String {
+    func summary(_ lead: Lead, score: ScoreBreakdown, decision: RouteDecision) -> LeadSummary {
         let name = [lead.fields["firstName"], lead.fields["lastName"]].compactMap { $0 }.joined(separator: " ")
-        let company = lead.fields["company"].map { " at \($0)" } ?? ""
-        let refs = lead.sources.map(\.description).joined(separator: ", ")
-        return "New MQL for \(rep.id): \(name.isEmpty ? (lead.email ?? lead.personKey) : name)\(company), score \(Condition.format(score.total)) (fit \(Condition.format(score.fitScore)), interest \(Condition.format(score.interestScore))). Routed by \(decision.rule). Records: \(refs)."
+        return LeadSummary(personKey: lead.personKey, name: name.isEmpty ? nil : name, email: lead.email, company: lead.fields["company"],
+                           title: lead.fields["title"], score: score.total, fit: score.fitScore, interest: score.interestScore,
+                           routedBy: decision.rule, records: lead.sources)
     }
 }

@@ -116,19 +116,97 @@ public struct RecordWrite: Sendable, Hashable, Codable {
     }
 }
 
-/// A message to a rep.
-public struct Notification: Sendable, Hashable, Codable {
+/// Who an alert is for.
+public struct Recipient: Sendable, Hashable, Codable {
     public var repID: String
-    public var repEmail: String
-    /// Plain text, also used as Slack's `text`.
-    public var text: String
+    public var email: String
+    /// For SMS, when the routing file gives one.
+    public var phone: String?
 
-    public init(repID: String, repEmail: String, text: String) {
+    public init(repID: String, email: String, phone: String? = nil) {
         self.repID = repID
-        self.repEmail = repEmail
-        self.text = text
+        self.email = email
+        self.phone = phone
+    }
+}
+
+/// The lead in brief, as an alert shows it; channels choose what to print.
+public struct LeadSummary: Sendable, Hashable, Codable {
+    public var personKey: String
+    public var name: String?
+    public var email: String?
+    public var company: String?
+    public var title: String?
+    public var score: Double
+    public var fit: Double
+    public var interest: Double
+    /// The routing rule that placed the lead.
+    public var routedBy: String
+    public var records: [RecordRef]
+    /// The whole text of an alert queued before alerts were values (read from an older outbox); channels print it as is.
+    public var legacyText: String?
+
+    public init(personKey: String, name: String? = nil, email: String? = nil, company: String? = nil, title: String? = nil,
+                score: Double = 0, fit: Double = 0, interest: Double = 0, routedBy: String = "", records: [RecordRef] = [],
+                legacyText: String? = nil) {
+        self.personKey = personKey
+        self.name = name
+        self.email = email
+        self.company = company
+        self.title = title
+        self.score = score
+        self.fit = fit
+        self.interest = interest
+        self.routedBy = routedBy
+        self.records = records
+        self.legacyText = legacyText
+    }
+}
+
+/// A message to a rep, as a value: who, about what, and the lead in brief. Each channel renders it its own way
+/// (`LeadRelayNotify`); Core builds no channel's text.
+public struct Notification: Sendable, Hashable {
+    public var recipient: Recipient
+    public var kind: NotificationKind
+    public var lead: LeadSummary
+
+    public init(recipient: Recipient, kind: NotificationKind, lead: LeadSummary) {
+        self.recipient = recipient
+        self.kind = kind
+        self.lead = lead
     }
 
+    public var repID: String { recipient.repID }
+
     /// The same for the same message about the same person while one is pending (see `RecordWrite.contentKey`).
-    public func contentKey(person: String) -> String { "notify:\(person):\(repID)" }
+    public func contentKey(person: String) -> String {
+        kind == .newMQL ? "notify:\(person):\(repID)" : "notify:\(kind.rawValue):\(person):\(repID)"
+    }
+}
+
+extension Notification: Codable {
+    enum CodingKeys: String, CodingKey {
+        case recipient, kind, lead
+        // The shape queued before alerts were values: {repID, repEmail, text}.
+        case repID, repEmail, text
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let recipient = try container.decodeIfPresent(Recipient.self, forKey: .recipient) {
+            self.init(recipient: recipient, kind: try container.decode(NotificationKind.self, forKey: .kind),
+                      lead: try container.decode(LeadSummary.self, forKey: .lead))
+        } else {
+            self.init(recipient: Recipient(repID: try container.decode(String.self, forKey: .repID),
+                                           email: try container.decode(String.self, forKey: .repEmail)),
+                      kind: .newMQL, lead: LeadSummary(personKey: "", legacyText: try container.decode(String.self, forKey: .text)))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(recipient, forKey: .recipient)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(lead, forKey: .lead)
+    }
 }

@@ -58,7 +58,8 @@ public enum Condition: Sendable, Hashable {
         }
     }
 
-    static func format(_ number: Double) -> String {
+    /// A number as rules and messages print it: no needless `.0`.
+    public static func format(_ number: Double) -> String {
         number == number.rounded() ? String(Int(number)) : String(number)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LeadRelayCore
+import LeadRelayNotify
 
 /// Renders a cycle's plan for people (Markdown) and programs (JSON). Built from the plan's values, never from logs.
 public struct PlanReport: Sendable {
@@ -182,7 +183,7 @@ public struct PlanReport: Sendable {
                 writes.append(Write(person: change.personKey, system: write.system.rawValue, operation: write.operation.rawValue,
                                     record: record, fields: write.fields, reason: change.reason))
             case .notify(let note):
-                notes.append(Note(person: change.personKey, rep: note.repID, text: note.text))
+                notes.append(Note(person: change.personKey, rep: note.repID, text: NotificationText.plain(note)))
             default:
                 continue
             }

@@ -1,5 +1,6 @@
 import Foundation
 import LeadRelayCore
+import LeadRelayNotify
 import LeadRelayCRM
 import Logging
 import LeadRelayHTTP

@@ -1,7 +1,5 @@
 import Foundation
 import LeadRelayCore
-import LeadRelayCRM
-import Logging
 import LeadRelayHTTP
 
 /// Delivers a message to a rep.
@@ -33,7 +31,7 @@ public struct SlackNotifier: Notifier {
     }
 
     public func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt {
-        let body: JSONValue = ["text": .string(notification.text), "username": "LeadRelay"]
+        let body: JSONValue = ["text": .string(NotificationText.plain(notification)), "username": "LeadRelay"]
         let data = (try? body.encoded()) ?? Data()
         var last = ""
         for attempt in 1...retry.maxAttempts {

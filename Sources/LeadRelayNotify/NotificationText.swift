@@ -1,0 +1,23 @@
+import Foundation
+import LeadRelayCore
+
+/// An alert as one line of plain text (Slack's `text`, an SMS, a report cell).
+public enum NotificationText {
+    public static func plain(_ note: LeadRelayCore.Notification) -> String {
+        let lead = note.lead
+        if let legacy = lead.legacyText { return legacy }
+        let who = (lead.name ?? lead.email ?? lead.personKey) + (lead.company.map { " at \($0)" } ?? "")
+        let score = "score \(Condition.format(lead.score)) (fit \(Condition.format(lead.fit)), interest \(Condition.format(lead.interest)))"
+        let records = lead.records.map(\.description).joined(separator: ", ")
+        switch note.kind {
+        case .newMQL:
+            return "New MQL for \(note.repID): \(who), \(score). Routed by \(lead.routedBy). Records: \(records)."
+        case .slaReminder:
+            return "Reminder for \(note.repID): \(who) is waiting for a first touch, \(score). Records: \(records)."
+        case .escalation:
+            return "Escalation: \(who) was not touched in time by its owner; \(score). Records: \(records)."
+        case .recycled:
+            return "Recycled to marketing: \(who), \(score). Records: \(records)."
+        }
+    }
+}
