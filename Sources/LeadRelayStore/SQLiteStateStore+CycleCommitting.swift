@@ -61,8 +61,8 @@ extension SQLiteStateStore: CycleCommitting {
             switch change.action {
             case .link(let ref):
                 try db.execute(sql: """
-                    INSERT OR REPLACE INTO identity_links (system, object, id, person_key, reason, linked_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [ref.system.rawValue, ref.object, ref.id, change.personKey, change.reason, time])
+                    INSERT OR REPLACE INTO identity_links (system, object, id, person_key, reason, reason_code, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [ref.system.rawValue, ref.object, ref.id, change.personKey, change.reason.text, change.reason.code.rawValue, time])
             case .score(let score):
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO scores (person_key, total, fit, interest, breakdown, scored_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -106,7 +106,7 @@ extension SQLiteStateStore: CycleCommitting {
                                           reason, status, planned_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)
             """, arguments: [outboxID, change.personKey, write.system.rawValue, write.object, survivor, merged, try before(survivor),
-                             try before(merged), change.reason, time])
+                             try before(merged), change.reason.text, time])
     }
 
     /// Queues an effect unless the same content is already pending; returns the id of the entry that will carry it out.
@@ -119,7 +119,7 @@ extension SQLiteStateStore: CycleCommitting {
         try db.execute(sql: """
             INSERT INTO outbox (cycle, position, content_key, person_key, payload, reason, status, attempts, created_at)
             VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
-            """, arguments: [effect.cycle, effect.position, key, change.personKey, try json(payload), change.reason, time])
+            """, arguments: [effect.cycle, effect.position, key, change.personKey, try json(payload), change.reason.text, time])
         return db.lastInsertedRowID
     }
 }

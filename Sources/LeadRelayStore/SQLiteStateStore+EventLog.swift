@@ -18,13 +18,15 @@ extension SQLiteStateStore: EventLog {
     /// Appends one event (inside the caller's transaction).
     static func append(_ event: LeadEvent, cycle: Int64?, configVersion: String?, _ db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO events (cycle, config_version, person_key, kind, holder, payload, cause, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [cycle, configVersion, event.personKey, event.name, event.holder, try json(event.kind), event.cause,
-                             event.occurredAt.timeIntervalSince1970])
+            INSERT INTO events (cycle, config_version, person_key, kind, holder, payload, cause_code, cause, occurred_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [cycle, configVersion, event.personKey, event.name, event.holder, try json(event.kind), event.cause.code.rawValue,
+                             try json(event.cause), event.occurredAt.timeIntervalSince1970])
     }
 
     static func storedEvent(_ row: Row) throws -> StoredEvent {
-        let event = LeadEvent(personKey: row["person_key"], kind: try decode(LeadEvent.Kind.self, row["payload"]), cause: row["cause"],
+        let event = LeadEvent(personKey: row["person_key"], kind: try decode(LeadEvent.Kind.self, row["payload"]),
+                              cause: try decode(Reason.self, row["cause"]),
                               occurredAt: Date(timeIntervalSince1970: row["occurred_at"]))
         return StoredEvent(sequence: row["seq"], cycle: row["cycle"], configVersion: row["config_version"], event: event)
     }

@@ -18,9 +18,10 @@ extension SQLiteStateStore: MergeLog {
                            arguments: [restoredID, now.timeIntervalSince1970, id])
             let person: String = row["person_key"]
             try db.execute(sql: """
-                INSERT OR REPLACE INTO identity_links (system, object, id, person_key, reason, linked_at) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO identity_links (system, object, id, person_key, reason, reason_code, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [row["system"] as String, row["object"] as String, restoredID, person,
-                                 "restored by undo merge \(id) (was \(row["merged_id"] as String))", now.timeIntervalSince1970])
+                                 "restored by undo merge \(id) (was \(row["merged_id"] as String))", Reason.Code.linkedByUndo.rawValue,
+                                 now.timeIntervalSince1970])
         }
     }
 

@@ -38,8 +38,8 @@ extension SQLiteStateStore: OutboxQueue {
                            arguments: [resultID, time, id])
             for link in learned {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO identity_links (system, object, id, person_key, reason, linked_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [link.ref.system.rawValue, link.ref.object, link.ref.id, link.personKey, link.reason, time])
+                    INSERT OR IGNORE INTO identity_links (system, object, id, person_key, reason, reason_code, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [link.ref.system.rawValue, link.ref.object, link.ref.id, link.personKey, link.reason, Reason.Code.linkedByCreate.rawValue, time])
             }
         }
     }
@@ -68,7 +68,7 @@ extension SQLiteStateStore: OutboxQueue {
             let entry = try Self.outboxEntry(row)
             if case .notify(let note) = entry.payload {
                 let event = LeadEvent(personKey: entry.personKey, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
-                                      cause: "\(receipt.channel) \(receipt.state.rawValue) the alert to \(note.repID)", occurredAt: now)
+                                      cause: DeliveryReceipt.reason(receipt, repID: note.repID), occurredAt: now)
                 try Self.append(event, cycle: nil, configVersion: nil, db)
             }
         }

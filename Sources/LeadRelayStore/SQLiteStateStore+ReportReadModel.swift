@@ -40,9 +40,13 @@ extension SQLiteStateStore: ReportReadModel {
     }
 
     /// Identity links whose reason contains `text` (reports: how many were made by evidence).
-    public func linkCount(reasonContaining text: String) async throws -> Int {
+    public func linkCounts() async throws -> [Reason.Code: Int] {
         try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identity_links WHERE instr(reason, ?) > 0", arguments: [text]) ?? 0
+            var counts: [Reason.Code: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT COALESCE(reason_code, '') AS code, COUNT(*) AS n FROM identity_links GROUP BY code") {
+                counts[Reason.Code(row["code"] as String)] = row["n"]
+            }
+            return counts
         }
     }
 

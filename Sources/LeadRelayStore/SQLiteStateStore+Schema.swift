@@ -219,6 +219,8 @@ extension SQLiteStateStore {
                 // Who holds the lead after the event ('' for nobody), for events that decide it: open assignments derive from it.
                 t.column("holder", .text)
                 t.column("payload", .text).notNull()
+                // The cause: its code (what KPIs count) and the whole reason (code, facts, text) as JSON.
+                t.column("cause_code", .text).notNull()
                 t.column("cause", .text).notNull()
                 t.column("occurred_at", .double).notNull()
             }
@@ -228,9 +230,14 @@ extension SQLiteStateStore {
             // where the old flag stood.
             for row in try Row.fetchAll(db, sql: "SELECT person_key, rep_id, rule, reason, assigned_at FROM assignments WHERE open = 1 ORDER BY assigned_at, person_key") {
                 let event = LeadEvent(personKey: row["person_key"], kind: .assigned(repID: row["rep_id"], rule: row["rule"]),
-                                      cause: row["reason"], occurredAt: Date(timeIntervalSince1970: row["assigned_at"]))
+                                      cause: Reason(.migrated, row["reason"], facts: ["rule": row["rule"]]),
+                                      occurredAt: Date(timeIntervalSince1970: row["assigned_at"]))
                 try SQLiteStateStore.append(event, cycle: nil, configVersion: nil, db)
             }
+        }
+        migrator.registerMigration("v9-link-reason-codes") { db in
+            // The code of each link's reason, so reports count links by code (`link.evidence`), not by their wording.
+            try db.alter(table: "identity_links") { t in t.add(column: "reason_code", .text) }
         }
         return migrator
     }

@@ -7,6 +7,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
     struct Link: Sendable {
         var person: String
         var reason: String
+        var code: Reason.Code
     }
 
     struct Assignment: Sendable {
@@ -108,7 +109,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         for (position, change) in plan.changes.enumerated() {
             switch change.action {
             case .link(let ref):
-                state.links[ref] = Link(person: change.personKey, reason: change.reason)
+                state.links[ref] = Link(person: change.personKey, reason: change.reason.text, code: change.reason.code)
             case .score(let score):
                 state.scores[change.personKey] = score
             case .assign(let decision):
@@ -125,7 +126,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
                     }
                     let record = MergeRecord(id: Int64(state.merges.count + 1), personKey: change.personKey, system: write.system,
                                              object: write.object, survivorID: survivor, mergedID: merged, survivorBefore: before(survivor),
-                                             mergedBefore: before(merged), reason: change.reason, status: .planned, resultID: nil,
+                                             mergedBefore: before(merged), reason: change.reason.text, status: .planned, resultID: nil,
                                              restoredID: nil, plannedAt: now)
                     state.merges.append(Merge(record: record, outboxID: id))
                 }
@@ -144,7 +145,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
                         at now: Date) -> Int64 {
         if let pending = state.outbox.first(where: { $0.contentKey == key && $0.entry.status == .pending }) { return pending.entry.id }
         let id = (state.outbox.last?.entry.id ?? 0) + 1
-        let entry = OutboxEntry(id: id, effect: effect, personKey: change.personKey, payload: payload, reason: change.reason, status: .pending,
+        let entry = OutboxEntry(id: id, effect: effect, personKey: change.personKey, payload: payload, reason: change.reason.text, status: .pending,
                                 attempts: 0, lastError: nil, createdAt: now, finishedAt: nil)
         state.outbox.append(Queued(entry: entry, contentKey: key))
         return id
@@ -181,7 +182,9 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
             state.merges[merge].record.status = .done
             state.merges[merge].record.resultID = resultID
         }
-        for link in learned where state.links[link.ref] == nil { state.links[link.ref] = Link(person: link.personKey, reason: link.reason) }
+        for link in learned where state.links[link.ref] == nil {
+            state.links[link.ref] = Link(person: link.personKey, reason: link.reason, code: .linkedByCreate)
+        }
     }
 
     public func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws {
@@ -206,7 +209,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         state.outbox[index].entry.delivery = DeliveryReceipt(state: receipt.state, channel: receipt.channel, externalID: externalID)
         if case .notify(let note) = entry.payload {
             state.append(LeadEvent(personKey: entry.personKey, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
-                                   cause: "\(receipt.channel) \(receipt.state.rawValue) the alert to \(note.repID)", occurredAt: now),
+                                   cause: DeliveryReceipt.reason(receipt, repID: note.repID), occurredAt: now),
                          cycle: nil, configVersion: nil)
         }
     }
@@ -250,7 +253,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         state.merges[index].record.restoredID = restoredID
         let merge = state.merges[index].record
         state.links[RecordRef(system: merge.system, object: merge.object, id: restoredID)] =
-            Link(person: merge.personKey, reason: "restored by undo merge \(id) (was \(merge.mergedID))")
+            Link(person: merge.personKey, reason: "restored by undo merge \(id) (was \(merge.mergedID))", code: .linkedByUndo)
     }
 
     // MARK: Leader lease
@@ -296,8 +299,10 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
                 "people_in_both": people.values.filter { $0.count > 1 }.count]
     }
 
-    public func linkCount(reasonContaining text: String) async throws -> Int {
-        state.links.values.filter { $0.reason.contains(text) }.count
+    public func linkCounts() async throws -> [Reason.Code: Int] {
+        var counts: [Reason.Code: Int] = [:]
+        for link in state.links.values { counts[link.code, default: 0] += 1 }
+        return counts
     }
 
     public func enrichmentCounts() async throws -> [String: Int] {

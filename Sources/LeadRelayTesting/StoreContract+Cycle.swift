@@ -35,7 +35,7 @@ extension StoreContract {
             let counts = try await store.counts()
             #expect(counts["snapshots"] == 2 && counts["identity_links"] == 2 && counts["people"] == 1 && counts["people_in_both"] == 1)
             #expect(try await store.snapshotCounts() == ["hubspot": 1, "salesforce": 1])
-            #expect(try await store.linkCount(reasonContaining: "same") == 2)
+            #expect(try await store.linkCounts() == [.fixture: 2])
         },
         Check("a newer version of a snapshot replaces the stored one; an activity seen twice is kept once") { subject in
             let store = subject.store
@@ -80,7 +80,7 @@ extension StoreContract {
             let store = subject.store
             let refs = (1...4).map { RecordRef(system: .hubspot, object: "contacts", id: "\($0)") }
             var commit = CycleCommit(plan: Plan(generatedAt: now, changes: refs.prefix(2).map {
-                PlanChange(personKey: "email:p\($0.id)@x.io", action: .link($0), reason: "same email")
+                PlanChange(personKey: "email:p\($0.id)@x.io", action: .link($0), reason: Reason(.fixture, "same email"))
             }))
             #expect(try await store.read { try $0.matchIndexIsEmpty() })
             commit.matchKeys = [refs[0]: ["phone:1", "name:ana"], refs[1]: ["phone:1"], refs[2]: ["phone:1", "name:bo"], refs[3]: []]
@@ -102,7 +102,7 @@ extension StoreContract {
             let store = subject.store
             let records = (0..<1300).map { record(.hubspot, String($0), email: "p\($0)@x.io") }
             var plan = Plan(generatedAt: now)
-            for r in records { plan.changes.append(PlanChange(personKey: "email:p\(r.ref.id)@x.io", action: .link(r.ref), reason: "x")) }
+            for r in records { plan.changes.append(PlanChange(personKey: "email:p\(r.ref.id)@x.io", action: .link(r.ref), reason: Reason(.fixture, "x"))) }
             try await store.commit(CycleCommit(snapshots: records, plan: plan), at: now)
             #expect(try await store.snapshots(records.map(\.ref)).count == 1300)
             #expect(try await store.people(Set(records.map { "email:p\($0.ref.id)@x.io" })).links.count == 1300)
@@ -115,18 +115,18 @@ extension StoreContract {
             let first = [EnrichedValue(field: "industry", value: "Technology", source: "provider", filledAt: now),
                          EnrichedValue(field: "employees", value: "40", source: "csv", filledAt: now, replaced: "4")]
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
-                PlanChange(personKey: person, action: .enrich(first), reason: "e"),
-                PlanChange(personKey: person, action: .reconcile(decision), reason: "r"),
+                PlanChange(personKey: person, action: .enrich(first), reason: Reason(.fixture, "e")),
+                PlanChange(personKey: person, action: .reconcile(decision), reason: Reason(.fixture, "r")),
             ])), at: now)
             let people = try await store.people([person])
             #expect(people.enriched[person] == Dictionary(uniqueKeysWithValues: first.map { ($0.field, $0) }))
             #expect(people.synced[person]?["title"] == .some("CTO"))
             let second = [EnrichedValue(field: "territory", value: "east", source: "rules", filledAt: now.addingTimeInterval(60))]
-            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(second), reason: "e")])),
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(second), reason: Reason(.fixture, "e"))])),
                                    at: now)
             #expect(try await store.people([person]).enriched[person].map { Array($0.keys) } == ["territory"])
             #expect(try await store.enrichmentCounts() == ["rules": 1])
-            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich([]), reason: "e")])),
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich([]), reason: Reason(.fixture, "e"))])),
                                    at: now)
             #expect(try await store.people([person]).enriched[person] == nil)
         },

@@ -4,7 +4,7 @@ import Testing
 
 extension StoreContract {
     static func event(_ person: String, _ kind: LeadEvent.Kind, at offset: TimeInterval = 0) -> LeadEvent {
-        LeadEvent(personKey: person, kind: kind, cause: "because", occurredAt: now.addingTimeInterval(offset))
+        LeadEvent(personKey: person, kind: kind, cause: Reason(.fixture, "because"), occurredAt: now.addingTimeInterval(offset))
     }
 
     static let eventChecks: [Check] = [
@@ -16,7 +16,7 @@ extension StoreContract {
             commit.configVersion = "cfg-1"
             try await store.commit(commit, at: now)
             var second = CycleCommit(plan: Plan(generatedAt: now, changes: [
-                PlanChange(personKey: "p2", action: .write(write("9", ["jobtitle": "CTO"])), reason: "title")],
+                PlanChange(personKey: "p2", action: .write(write("9", ["jobtitle": "CTO"])), reason: Reason(.fixture, "title"))],
                                                 events: [event("p2", .notified(repID: "ben", notification: .newMQL))]))
             second.configVersion = "cfg-2"
             try await store.commit(second, at: now)
@@ -37,7 +37,7 @@ extension StoreContract {
             // Two fills of one field for one person: a store may refuse the plan; if it does, nothing of it lands.
             let fills = [EnrichedValue(field: "industry", value: "A", source: "rules", filledAt: now),
                          EnrichedValue(field: "industry", value: "B", source: "rules", filledAt: now)]
-            let plan = Plan(generatedAt: now, changes: [PlanChange(personKey: "p", action: .enrich(fills), reason: "e")],
+            let plan = Plan(generatedAt: now, changes: [PlanChange(personKey: "p", action: .enrich(fills), reason: Reason(.fixture, "e"))],
                             events: [event("p", .mql(score: 1, threshold: 1))])
             let accepted: Bool
             do {
@@ -57,7 +57,7 @@ extension StoreContract {
         Check("open assignments are derived from events: assigned opens, a person's change of owner or a closing stage ends it") { subject in
             let store = subject.store
             func assign(_ person: String, _ rep: String) -> PlanChange {
-                PlanChange(personKey: person, action: .assign(RouteDecision(repID: rep, rule: "round-robin", reason: "r", candidates: [])), reason: "r")
+                PlanChange(personKey: person, action: .assign(RouteDecision(repID: rep, rule: "round-robin", reason: "r", candidates: [])), reason: Reason(.fixture, "r"))
             }
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [assign("p1", "ana"), assign("p2", "ana"), assign("p3", "ben")],
                                                           events: [event("p1", .assigned(repID: "ana", rule: "round-robin")),

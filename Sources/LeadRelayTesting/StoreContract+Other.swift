@@ -21,7 +21,7 @@ extension StoreContract {
             var write = RecordWrite(operation: .merge, system: .hubspot, object: "contacts", id: "51", fields: [:])
             write.mergeFrom = "52"
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
-                PlanChange(personKey: "email:ana@acme.io", action: .write(write), reason: "duplicate")])), at: now)
+                PlanChange(personKey: "email:ana@acme.io", action: .write(write), reason: Reason(.fixture, "duplicate"))])), at: now)
             let planned = try #require(try await store.merges().first)
             #expect(planned.status == .planned && planned.survivorID == "51" && planned.mergedID == "52")
             #expect(planned.survivorBefore["email"] == .some("ana@acme.io") && planned.mergedBefore["email"] == .some("ana@gmail.com"))

@@ -17,8 +17,8 @@ extension StoreContract {
             let store = subject.store
             func plan(_ title: String) -> CycleCommit {
                 CycleCommit(plan: Plan(generatedAt: now, changes: [
-                    PlanChange(personKey: "p", action: .score(ScoreBreakdown(fit: [], interest: [])), reason: "s"),
-                    PlanChange(personKey: "p", action: .write(write("51", ["jobtitle": title])), reason: "title"),
+                    PlanChange(personKey: "p", action: .score(ScoreBreakdown(fit: [], interest: [])), reason: Reason(.fixture, "s")),
+                    PlanChange(personKey: "p", action: .write(write("51", ["jobtitle": title])), reason: Reason(.fixture, "title")),
                 ]))
             }
             var effects: [EffectID] = []
@@ -56,7 +56,7 @@ extension StoreContract {
             #expect(all[0].finishedAt == now)
             // A refusal parks at once.
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
-                PlanChange(personKey: "p", action: .write(write("52", ["industry": "Agriculture"])), reason: "i")])), at: now)
+                PlanChange(personKey: "p", action: .write(write("52", ["industry": "Agriculture"])), reason: Reason(.fixture, "i"))])), at: now)
             let refused = try #require(try await store.pendingOutbox(limit: 10).first)
             try await store.fail(refused.id, error: "INVALID_OPTION: no", permanent: true, at: now)
             #expect(try await store.outbox().last?.status == .failed)
@@ -91,7 +91,7 @@ extension StoreContract {
             var plan = Plan(generatedAt: now)
             for person in ["email:a@b.io", "email:other@b.io"] {
                 plan.changes.append(PlanChange(personKey: person, action: .write(RecordWrite(operation: .create, system: .salesforce, object: "Lead",
-                                                                                              id: nil, fields: ["Email": person])), reason: "create"))
+                                                                                              id: nil, fields: ["Email": person])), reason: Reason(.fixture, "create")))
             }
             try await store.commit(CycleCommit(plan: plan), at: now)
             for entry in try await store.pendingOutbox(limit: 10) {

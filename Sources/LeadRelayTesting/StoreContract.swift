@@ -52,19 +52,24 @@ public enum StoreContract {
     /// Links, a score, an assignment (and its event), an owner write and an alert for one person.
     static func handoff(person: String, refs: [RecordRef], rep: String) -> Plan {
         var plan = Plan(generatedAt: now)
-        for ref in refs { plan.changes.append(PlanChange(personKey: person, action: .link(ref), reason: "same email")) }
+        for ref in refs { plan.changes.append(PlanChange(personKey: person, action: .link(ref), reason: Reason(.fixture, "same email"))) }
         plan.changes.append(PlanChange(personKey: person, action: .score(ScoreBreakdown(fit: [.init(rule: "f", points: 60, detail: "")],
                                                                                       interest: [.init(rule: "i", points: 50, detail: "")])),
-                                       reason: "score"))
+                                       reason: Reason(.fixture, "score")))
         plan.changes.append(PlanChange(personKey: person, action: .assign(RouteDecision(repID: rep, rule: "fallback", reason: "r", candidates: [])),
-                                       reason: "r"))
-        plan.changes.append(PlanChange(personKey: person, action: .write(write(refs[0].id, ["hubspot_owner_id": "701"])), reason: "owner"))
+                                       reason: Reason(.fixture, "r")))
+        plan.changes.append(PlanChange(personKey: person, action: .write(write(refs[0].id, ["hubspot_owner_id": "701"])), reason: Reason(.fixture, "owner")))
         plan.changes.append(PlanChange(personKey: person, action: .notify(LeadRelayCore.Notification(
             recipient: Recipient(repID: rep, email: "\(rep)@x.io"), kind: .newMQL, lead: LeadSummary(personKey: person, score: 110, records: refs))),
-                                       reason: "tell"))
-        plan.events = [LeadEvent(personKey: person, kind: .assigned(repID: rep, rule: "fallback"), cause: "r", occurredAt: now)]
+                                       reason: Reason(.fixture, "tell")))
+        plan.events = [LeadEvent(personKey: person, kind: .assigned(repID: rep, rule: "fallback"), cause: Reason(.fixture, "r"), occurredAt: now)]
         return plan
     }
 
     public static let checks: [Check] = cycleChecks + outboxChecks + eventChecks + otherChecks
+}
+
+extension Reason.Code {
+    /// Reasons of hand-made test plans.
+    public static let fixture = Self("test.fixture")
 }

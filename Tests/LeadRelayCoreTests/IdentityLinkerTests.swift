@@ -105,7 +105,8 @@ struct IdentityLinkerTests {
         let plan = pipeline.plan(input)
         let link = plan.changes.first { if case .link(let ref) = $0.action { ref == new.ref } else { false } }
         #expect(link?.personKey == "email:katherine.lee@acme.io")
-        #expect(link?.reason.contains("matches salesforce/Lead/00Q1 by evidence") == true)
+        #expect(link?.reason.code == .linkedByEvidence)
+        #expect(link?.reason.facts["matched"] == "salesforce/Lead/00Q1")
         #expect(plan.assignments.isEmpty, "already assigned: a second address does not make a second MQL")
     }
 

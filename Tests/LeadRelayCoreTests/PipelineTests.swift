@@ -26,7 +26,8 @@ struct PipelineTests {
                                                now: Fixtures.now))
         let relink = plan.changes.first { if case .link(let ref) = $0.action { ref == loser.ref } else { false } }
         #expect(relink?.personKey == "email:morgan@northwind.io")
-        #expect(relink?.reason.contains("merged into") == true)
+        #expect(relink?.reason.code == .linkedByCRMMerge)
+        #expect(relink?.reason.facts["survivor"] == survivorLink.description)
 
         var tombstone = Fixtures.contact("77", [CRMFieldNames.hubspotMergedInto: "51"])
         tombstone.deleted = true
@@ -61,7 +62,10 @@ struct PipelineTests {
         #expect(note.kind == .newMQL && note.recipient.repID == note.repID)
         #expect(note.lead.name == "Morgan Reyes" && note.lead.title == "VP Ops" && note.lead.score > 0)
         #expect(Set(note.lead.records) == Set(plan.writes.compactMap { write in write.id.map { RecordRef(system: write.system, object: write.object, id: $0) } }))
-        #expect(plan.changes.allSatisfy { !$0.reason.isEmpty })
+        #expect(plan.changes.allSatisfy { !$0.reason.text.isEmpty })
+        // Every change says why in a code reports can count.
+        let codes = Dictionary(grouping: plan.changes, by: \.reason.code).mapValues(\.count)
+        #expect(codes[.routed] == 1 && codes[.crossedMQL] == 1 && codes[.notifyNewMQL] == 1 && codes[.writeOwner] == 2, "\(codes)")
     }
 
     @Test("an MQL only in HubSpot gets a Salesforce lead created with required fields filled")

@@ -38,7 +38,7 @@ struct IdentityEngineTests {
             #expect(quality.precision >= 0.98, "pairwise precision \(quality.precision)")
             #expect(quality.recall >= 0.95, "pairwise recall \(quality.recall)")
             let byEvidence = first.plan.changes.filter { change in
-                if case .link = change.action { change.reason.contains("by evidence") } else { false }
+                if case .link = change.action { change.reason.code == .linkedByEvidence } else { false }
             }
             #expect(!byEvidence.isEmpty, "some records are linked by evidence, not by mailbox")
 
@@ -56,7 +56,8 @@ struct IdentityEngineTests {
             let newRef = RecordRef(system: .hubspot, object: "contacts", id: String(id))
             let link = second.plan.changes.first { if case .link(let ref) = $0.action { ref == newRef } else { false } }
             #expect(link?.personKey == person)
-            #expect(link?.reason.contains("phone +6") == true, "\(link?.reason ?? "no link")")
+            #expect(link?.reason.code == .linkedByEvidence, "\(link?.reason.text ?? "no link")")
+            #expect(link?.reason.facts["evidence"]?.contains("phone +6") == true, "\(link?.reason.text ?? "no link")")
         }
     }
 
@@ -86,7 +87,8 @@ struct IdentityEngineTests {
         let newRef = RecordRef(system: .hubspot, object: "contacts", id: String(id))
         let link = second.plan.changes.first { if case .link(let ref) = $0.action { ref == newRef } else { false } }
         #expect(link?.personKey == person)
-        #expect(link?.reason.contains("cross-reference salesforce/Lead/") == true, "\(link?.reason ?? "no link")")
+        #expect(link?.reason.code == .linkedByCrossReference, "\(link?.reason.text ?? "no link")")
+        #expect(link?.reason.facts["matched"] == "salesforce/Lead/\(lead.id)")
     }
 
     @Test("a store from before the match index is indexed once from its snapshots, without reading the CRMs again")

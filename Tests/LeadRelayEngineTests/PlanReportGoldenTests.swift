@@ -26,28 +26,28 @@ struct PlanReportGoldenTests {
                                      conflict: false, hubspotValue: nil, salesforceValue: "Agriculture", writeTo: [],
                                      held: "no HubSpot option translates Salesforce value 'Agriculture'")
         let plan = Plan(generatedAt: Date(timeIntervalSince1970: 1_760_000_100), changes: [
-            PlanChange(personKey: person, action: .link(hs), reason: "hubspot/contacts/51 has email morgan@northwind.io"),
-            PlanChange(personKey: person, action: .link(sf), reason: "salesforce/Lead/00Q1 has email morgan@northwind.io"),
-            PlanChange(personKey: person, action: .reconcile(title), reason: title.reason),
-            PlanChange(personKey: person, action: .reconcile(state), reason: state.reason),
-            PlanChange(personKey: person, action: .reconcile(industry), reason: industry.reason),
+            PlanChange(personKey: person, action: .link(hs), reason: Reason(.linkedByEmail, "hubspot/contacts/51 has email morgan@northwind.io")),
+            PlanChange(personKey: person, action: .link(sf), reason: Reason(.linkedByEmail, "salesforce/Lead/00Q1 has email morgan@northwind.io")),
+            PlanChange(personKey: person, action: .reconcile(title), reason: title.planReason),
+            PlanChange(personKey: person, action: .reconcile(state), reason: state.planReason),
+            PlanChange(personKey: person, action: .reconcile(industry), reason: industry.planReason),
             PlanChange(personKey: person, action: .enrich([
                 EnrichedValue(field: "employees", value: "1200", source: "provider", filledAt: Date(timeIntervalSince1970: 1_759_000_000)),
                 EnrichedValue(field: "industry", value: "Healthcare", source: "csv", filledAt: Date(timeIntervalSince1970: 1_760_000_100),
                               replaced: "Hospital | Care"),
                 EnrichedValue(field: "territory", value: "northeast", source: "rules", filledAt: Date(timeIntervalSince1970: 1_760_000_100)),
-            ]), reason: "enriched employees, industry, territory"),
+            ]), reason: Reason(.enriched, "enriched employees, industry, territory")),
             PlanChange(personKey: person, action: .duplicates(DuplicateSet(system: .hubspot, survivor: hs, duplicates: [
                 .init(ref: RecordRef(system: .hubspot, object: "contacts", id: "58"), evidence: "phone +6; name +5; company +2"),
                 .init(ref: RecordRef(system: .hubspot, object: "contacts", id: "59"), evidence: "email +10; phone +6; name +5; score 21", merge: true),
-            ])), reason: "2 hubspot records of one person"),
-            PlanChange(personKey: person, action: .assign(decision), reason: decision.reason),
-            PlanChange(personKey: person, action: .write(owner), reason: owner.reason!),
+            ])), reason: Reason(.duplicatesFound, "2 hubspot records of one person")),
+            PlanChange(personKey: person, action: .assign(decision), reason: Reason(.routed, decision.reason)),
+            PlanChange(personKey: person, action: .write(owner), reason: owner.planReason(ownerFields: ["hubspot_owner_id", "OwnerId"])),
             PlanChange(personKey: person, action: .notify(LeadRelayCore.Notification(
                 recipient: Recipient(repID: "ana", email: "ana@example.com"), kind: .newMQL,
                 lead: LeadSummary(personKey: person, name: "Morgan Reyes <morgan@northwind.io>", email: "morgan@northwind.io", company: "\"Northwind\" Health",
                                   title: "VP Ops", score: 130, fit: 80, interest: 50, routedBy: "healthcare", records: [hs, sf]))),
-                       reason: "tell ana about the new MQL"),
+                       reason: Reason(.notifyNewMQL, "tell ana about the new MQL")),
         ])
         var result = CycleResult(plan: plan, streams: [.init(stream: "hubspot.contacts", read: 3, changed: 2, rejected: 1, calls: 1),
                                                        .init(stream: "salesforce.Lead", read: 1, changed: 1, rejected: 0, calls: 1)],

@@ -7,6 +7,7 @@ import LeadRelayCRM
 import Testing
 import LeadRelayHTTP
 import LeadRelayNotify
+import LeadRelayTesting
 
 /// A simulator, a workspace pointing at it, and the engine pieces built from the loaded configuration.
 struct Rig: Sendable {
@@ -99,9 +100,9 @@ struct SyncEngineTests {
             var plan = Plan(generatedAt: Date())
             plan.changes = [
                 PlanChange(personKey: "p1", action: .write(RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: "99999999",
-                                                                        fields: ["firstname": "Ghost"])), reason: "test"),
+                                                                        fields: ["firstname": "Ghost"])), reason: Reason(.fixture, "test")),
                 PlanChange(personKey: "p2", action: .write(RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: String(contact.id),
-                                                                        fields: ["firstname": "Real"])), reason: "test"),
+                                                                        fields: ["firstname": "Real"])), reason: Reason(.fixture, "test")),
             ]
             try await rig.store.commit(CycleCommit(plan: plan), at: Date())
             let stats = try await rig.dispatcher.drain()

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LeadRelayCore
+import LeadRelayTesting
 @testable import LeadRelayStore
 import Testing
 
@@ -23,13 +24,13 @@ struct SQLiteStateStoreTests {
     func opens() throws {
         let store = try open()
         #expect(try store.journalMode() == "wal")
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes"])
         let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let folder = try FileManager.default.attributesOfItem(atPath: (store.path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         // Re-opening an existing store migrates nothing twice.
-        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log"])
+        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes"])
     }
 
     @Test("a store from before effect identities keeps its outbox (ids, states) and its merges still follow their entries")
@@ -101,14 +102,14 @@ struct SQLiteStateStoreTests {
         let person = "email:pat@acme.io"
         let first = [EnrichedValue(field: "industry", value: "Technology", source: "provider", filledAt: now),
                      EnrichedValue(field: "employees", value: "40", source: "csv", filledAt: now, replaced: "4")]
-        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(first), reason: "e")])), at: now)
+        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(first), reason: Reason(.fixture, "e"))])), at: now)
         #expect(try await open().people([person]).enriched[person] == Dictionary(uniqueKeysWithValues: first.map { ($0.field, $0) }))
         // The next set replaces the last; an empty one clears it.
         let second = [EnrichedValue(field: "territory", value: "east", source: "rules", filledAt: now.addingTimeInterval(60))]
-        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(second), reason: "e")])), at: now)
+        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(second), reason: Reason(.fixture, "e"))])), at: now)
         #expect(try await store.people([person]).enriched[person].map { Array($0.keys) } == ["territory"])
         #expect(try await store.enrichmentCounts() == ["rules": 1])
-        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich([]), reason: "e")])), at: now)
+        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich([]), reason: Reason(.fixture, "e"))])), at: now)
         #expect(try await store.people([person]).enriched[person] == nil)
 
         try await store.saveProviderAnswers([ProviderAnswer(domain: "acme.io", fields: ["industry": "Technology"], fetchedAt: now),

@@ -158,7 +158,8 @@ public struct DemoRunner: Sendable {
             guard entry.status == .done, case .write(let write) = entry.payload else { return false }
             return write.fields.contains { flags.contains($0.key) && !$0.value.isEmpty }
         }.count
-        summary.linkedByEvidence = try await store.linkCount(reasonContaining: "by evidence")
+        let links = try await store.linkCounts()
+        summary.linkedByEvidence = (links[.linkedByEvidence] ?? 0) + (links[.linkedByCrossReference] ?? 0)
         return summary
     }
 }

@@ -24,11 +24,11 @@ public struct LeadEvent: Sendable, Hashable, Codable {
 
     public var personKey: String
     public var kind: Kind
-    /// Why, in a sentence (the decision's reason).
-    public var cause: String
+    /// Why: the decision's reason (its code is what KPIs count).
+    public var cause: Reason
     public var occurredAt: Date
 
-    public init(personKey: String, kind: Kind, cause: String, occurredAt: Date) {
+    public init(personKey: String, kind: Kind, cause: Reason, occurredAt: Date) {
         self.personKey = personKey
         self.kind = kind
         self.cause = cause

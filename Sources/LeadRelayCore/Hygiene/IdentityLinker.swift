@@ -17,6 +17,8 @@ public struct IdentityLinker: Sendable {
         public var matched: RecordRef
         public var evidence: String
         public var score: Double
+        /// Made by a CRM's own cross-reference field, not by weighed evidence.
+        public var byCrossReference = false
     }
 
     public init(mapping: MappingSet, finder: DuplicateFinder = DuplicateFinder()) {
@@ -96,15 +98,15 @@ public struct IdentityLinker: Sendable {
             while parent[g] != g { parent[g] = parent[parent[g]]; g = parent[g] }
             return g
         }
-        var evidence: [Int: (matched: Int, text: String, score: Double)] = [:]
+        var evidence: [Int: (matched: Int, text: String, score: Double, crossReference: Bool)] = [:]
         /// Joins the groups of records `a` and `b`: the known person's group (else the one whose key sorts first, stable
         /// across runs) absorbs the other, whose records note what they matched. Two known people are never joined.
-        func join(_ a: Int, _ b: Int, text: String, score: Double) {
+        func join(_ a: Int, _ b: Int, text: String, score: Double, crossReference: Bool = false) {
             let ga = root(groupOf[a]), gb = root(groupOf[b])
             guard ga != gb, !(isKnown[ga] && isKnown[gb]) else { return }
             let (keep, fold) = isKnown[ga] || (!isKnown[gb] && groupKey[ga] < groupKey[gb]) ? (ga, gb) : (gb, ga)
             let other = ga == fold ? b : a
-            for member in members[fold] where evidence[member] == nil { evidence[member] = (other, text, score) }
+            for member in members[fold] where evidence[member] == nil { evidence[member] = (other, text, score, crossReference) }
             parent[fold] = keep
             members[keep] += members[fold]
             members[fold] = []
@@ -115,7 +117,7 @@ public struct IdentityLinker: Sendable {
         for (index, row) in rows.enumerated() {
             for key in crossReferenceKeys(row.0) {
                 guard let first = byReference[key] else { byReference[key] = index; continue }
-                join(first, index, text: "cross-reference \(key.dropFirst("xref:".count))", score: 100)
+                join(first, index, text: "cross-reference \(key.dropFirst("xref:".count))", score: 100, crossReference: true)
             }
         }
         let pairs = finder.scoredPairs(candidates).filter { $0.score >= finder.threshold }
@@ -131,7 +133,8 @@ public struct IdentityLinker: Sendable {
         for (index, row) in rows.enumerated() where !row.2 {
             let target = groupKey[root(groupOf[index])]
             guard target != row.1, let why = evidence[index] else { continue }
-            result[row.0.ref] = Match(personKey: target, matched: rows[why.matched].0.ref, evidence: why.text, score: why.score)
+            result[row.0.ref] = Match(personKey: target, matched: rows[why.matched].0.ref, evidence: why.text, score: why.score,
+                                      byCrossReference: why.crossReference)
         }
         return result
     }

@@ -30,6 +30,12 @@ public struct FieldDecision: Sendable, Hashable, Codable {
         self.held = held
     }
 
+    /// The plan's reason: reconciled, or a conflict the rule settled.
+    public var planReason: Reason {
+        Reason(conflict ? .fieldConflict : .fieldReconciled, reason,
+               facts: ["field": field, "rule": rule.rawValue, "from": from?.rawValue ?? "", "writeTo": writeTo.map(\.rawValue).joined(separator: ",")])
+    }
+
     public var reason: String {
         var text = "\(field): "
         if let from { text += "\(from.displayName) value \(Self.show(value)) wins by \(rule.rawValue)" } else { text += "both hold \(Self.show(value))" }

@@ -56,15 +56,16 @@ public struct AccountReconciliation: Sendable {
         for record in records {
             guard let key = links[record.ref] ?? Self.key(record) else { continue }
             if links[record.ref] == nil {
-                changes.append(PlanChange(personKey: key, action: .link(record.ref), reason: "\(record.ref) has web domain \(key.dropFirst("domain:".count))"))
+                changes.append(PlanChange(personKey: key, action: .link(record.ref), reason: Reason(.linkedByWebDomain, "\(record.ref) has web domain \(key.dropFirst("domain:".count))",
+                                                                                                facts: ["domain": String(key.dropFirst("domain:".count))])))
             }
             groups[key, default: []].append(record)
         }
         let reconciler = MappingReconciler(mapping: mapping)
         for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
             let (decisions, writes) = reconciler.reconcile(group.filter { !$0.deleted }, synced: synced[key] ?? [:])
-            for decision in decisions { changes.append(PlanChange(personKey: key, action: .reconcile(decision), reason: decision.reason)) }
-            for write in writes { changes.append(PlanChange(personKey: key, action: .write(write), reason: write.reason ?? "reconcile mapped fields")) }
+            for decision in decisions { changes.append(PlanChange(personKey: key, action: .reconcile(decision), reason: decision.planReason)) }
+            for write in writes { changes.append(PlanChange(personKey: key, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames))) }
         }
         return changes
     }

@@ -71,6 +71,11 @@ public struct MappingSet: Sendable, Hashable {
         fields.compactMap { $0.name(in: system) } + (duplicates?.flag[system].map { [$0] } ?? []) + (crossReference[system].map { [$0] } ?? [])
     }
 
+    /// The owner field's name in each CRM (the mapped one, else each CRM's standard owner field).
+    public var ownerFieldNames: Set<String> {
+        [ownerField?.hubspot ?? CRMFieldNames.hubspotOwner, ownerField?.salesforce ?? CRMFieldNames.salesforceOwner]
+    }
+
     /// The mapping that carries the record owner (rule `leadrelay`, type `owner`).
     public var ownerField: FieldMapping? {
         fields.first { $0.type == .owner }

@@ -31,7 +31,8 @@ public struct Pipeline: Sendable {
             guard let survivor = CRMFieldNames.mergedInto(record), let target = keyOf[survivor], keyOf[record.ref] != target else { continue }
             relinked.insert(record.ref)
             plan.changes.append(PlanChange(personKey: target, action: .link(record.ref),
-                                           reason: "\(record.ref) was merged into \(survivor) in \(record.ref.system.rawValue)"))
+                                           reason: Reason(.linkedByCRMMerge, "\(record.ref) was merged into \(survivor) in \(record.ref.system.rawValue)",
+                                                          facts: ["record": record.ref.description, "survivor": survivor.description])))
         }
         for (personKey, records) in people.sorted(by: { $0.key < $1.key }) {
             for record in records where input.links[record.ref] == nil && !relinked.contains(record.ref) {
@@ -43,69 +44,80 @@ public struct Pipeline: Sendable {
             // Mapped fields first: their writes join the routing writes for the same record.
             let (decisions, fieldWrites) = reconcile(live, synced: input.synced[personKey] ?? [:])
             for decision in decisions {
-                plan.changes.append(PlanChange(personKey: personKey, action: .reconcile(decision), reason: decision.reason))
+                plan.changes.append(PlanChange(personKey: personKey, action: .reconcile(decision), reason: decision.planReason))
             }
             var writes = fieldWrites
             if let policy = mapping.duplicates {
                 let (sets, flags) = flagDuplicates(live, policy: policy, mergeBlocked: input.mergeBlocked)
                 for set in sets {
-                    plan.changes.append(PlanChange(personKey: personKey, action: .duplicates(set), reason: duplicateReason(set, policy: policy)))
+                    plan.changes.append(PlanChange(personKey: personKey, action: .duplicates(set), reason: Reason(
+                        .duplicatesFound, duplicateReason(set, policy: policy),
+                        facts: ["system": set.system.rawValue, "survivor": set.survivor.description, "duplicates": String(set.duplicates.count)])))
                 }
                 for flag in flags { Self.merge(flag, into: &writes) }
             }
             defer {
                 for write in writes {
-                    plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.reason ?? "reconcile mapped fields"))
+                    plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames)))
                 }
             }
             var lead = assemble(personKey: personKey, records: live, assigned: input.assignments[personKey] != nil)
             let previous = input.enriched[personKey] ?? [:]
             let fills = enricher.apply(to: &lead, previous: previous, now: input.now)
             if fills.count != previous.count || !fills.allSatisfy({ fill in previous[fill.field].map { $0.isSameFill(as: fill) } ?? false }) {
-                plan.changes.append(PlanChange(personKey: personKey, action: .enrich(fills), reason: enrichReason(fills, previous: previous)))
+                plan.changes.append(PlanChange(personKey: personKey, action: .enrich(fills), reason: Reason(
+                    fills.isEmpty ? .enrichmentCleared : .enriched, enrichReason(fills, previous: previous),
+                    facts: ["fields": (fills.isEmpty ? Array(previous.keys) : fills.map(\.field)).sorted().joined(separator: ",")])))
             }
             let activities = live.flatMap { activitiesByRef[$0.ref] ?? [] }
             let score = scorer.score(lead, activities: activities, now: input.now)
-            func log(_ kind: LeadEvent.Kind, _ cause: String) {
+            func log(_ kind: LeadEvent.Kind, _ cause: Reason) {
                 plan.events.append(LeadEvent(personKey: personKey, kind: kind, cause: cause, occurredAt: input.now))
             }
             if let assigned = input.assignments[personKey] {
                 for event in ownerChanges(live, previous: input.previous, assigned: assigned) { log(event.kind, event.cause) }
             }
             if input.previousScores[personKey] != score.total {
-                plan.changes.append(PlanChange(personKey: personKey, action: .score(score), reason: score.summary))
-                log(.scoreChanged(from: input.previousScores[personKey], to: score.total, fit: score.fitScore, interest: score.interestScore),
-                    score.summary)
+                let reason = Reason(.scoreChanged, score.summary, facts: [
+                    "total": Condition.format(score.total), "fit": Condition.format(score.fitScore), "interest": Condition.format(score.interestScore),
+                    "previous": input.previousScores[personKey].map(Condition.format) ?? "",
+                ])
+                plan.changes.append(PlanChange(personKey: personKey, action: .score(score), reason: reason))
+                log(.scoreChanged(from: input.previousScores[personKey], to: score.total, fit: score.fitScore, interest: score.interestScore), reason)
             }
             guard input.assignments[personKey] == nil, isRoutable(lead.lifecycle), scorer.qualifies(score) else { continue }
             let decision = router.route(lead, accounts: input.accounts, state: &state)
-            plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: decision.reason))
+            let routeReason = Reason(decision.repID == nil ? .unrouted : .routed, decision.reason,
+                                     facts: ["rule": decision.rule, "rep": decision.repID ?? ""])
+            plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: routeReason))
             guard let repID = decision.repID, let rep = router.reps.first(where: { $0.id == repID }) else {
-                log(.unassigned(rule: decision.rule), decision.reason)
+                log(.unassigned(rule: decision.rule), routeReason)
                 continue
             }
-            let mqlReason = "crossed the MQL line: \(score.summary); threshold \(Condition.format(scorer.config.mql.threshold))"
+            let mqlReason = Reason(.crossedMQL, "crossed the MQL line: \(score.summary); threshold \(Condition.format(scorer.config.mql.threshold))",
+                                   facts: ["score": Condition.format(score.total), "threshold": Condition.format(scorer.config.mql.threshold)])
             plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: lead.lifecycle, to: .mql), reason: mqlReason))
             log(.mql(score: score.total, threshold: scorer.config.mql.threshold), mqlReason)
             log(.lifecycleChanged(from: lead.lifecycle, to: .mql), mqlReason)
-            log(.assigned(repID: rep.id, rule: decision.rule), decision.reason)
+            log(.assigned(repID: rep.id, rule: decision.rule), routeReason)
             for var write in writeBack(lead: lead, records: live, rep: rep) {
                 write.reason = writeReason(write, rep: rep)
                 Self.merge(write, into: &writes, wins: true)
             }
             let note = Notification(recipient: Recipient(repID: rep.id, email: rep.email), kind: .newMQL,
                                     lead: summary(lead, score: score, decision: decision))
-            plan.changes.append(PlanChange(personKey: personKey, action: .notify(note), reason: "tell \(rep.id) about the new MQL"))
-            log(.notified(repID: rep.id, notification: .newMQL), "tell \(rep.id) about the new MQL")
+            let tell = Reason(.notifyNewMQL, "tell \(rep.id) about the new MQL", facts: ["rep": rep.id])
+            plan.changes.append(PlanChange(personKey: personKey, action: .notify(note), reason: tell))
+            log(.notified(repID: rep.id, notification: .newMQL), tell)
         }
         return plan
     }
 
     /// Owner changes in this cycle's records that LeadRelay did not make: the owner moved from what was stored to
     /// someone other than the assigned rep.
-    func ownerChanges(_ live: [SourceRecord], previous: [RecordRef: SourceRecord], assigned repID: String) -> [(kind: LeadEvent.Kind, cause: String)] {
+    func ownerChanges(_ live: [SourceRecord], previous: [RecordRef: SourceRecord], assigned repID: String) -> [(kind: LeadEvent.Kind, cause: Reason)] {
         let rep = router.reps.first { $0.id == repID }
-        var changes: [(kind: LeadEvent.Kind, cause: String)] = []
+        var changes: [(kind: LeadEvent.Kind, cause: Reason)] = []
         for record in live {
             let system = record.ref.system
             let field = mapping.ownerField?.name(in: system) ?? (system == .hubspot ? CRMFieldNames.hubspotOwner : CRMFieldNames.salesforceOwner)
@@ -114,7 +126,8 @@ public struct Pipeline: Sendable {
             guard now != ours else { continue }
             let toRep = router.reps.first { (system == .hubspot ? $0.hubspotOwnerID : $0.salesforceUserID) == now }?.id
             changes.append((.ownerChangedByPerson(system: system, from: before.value(field), to: now, toRep: toRep),
-                            "\(record.ref) owner changed in \(system.rawValue) to \(toRep ?? now), not by LeadRelay (assigned to \(repID))"))
+                            Reason(.ownerChangedByPerson, "\(record.ref) owner changed in \(system.rawValue) to \(toRep ?? now), not by LeadRelay (assigned to \(repID))",
+                                   facts: ["record": record.ref.description, "owner": now, "toRep": toRep ?? "", "assigned": repID])))
         }
         return changes
     }
@@ -301,13 +314,16 @@ public struct Pipeline: Sendable {
         return fields
     }
 
-    func linkReason(_ record: SourceRecord, personKey: String, match: IdentityLinker.Match?) -> String {
+    func linkReason(_ record: SourceRecord, personKey: String, match: IdentityLinker.Match?) -> Reason {
         if let match, match.personKey == personKey {
-            return "\(record.ref) matches \(match.matched) by evidence (\(match.evidence); score \(Condition.format(match.score)))"
+            return Reason(match.byCrossReference ? .linkedByCrossReference : .linkedByEvidence,
+                          "\(record.ref) matches \(match.matched) by evidence (\(match.evidence); score \(Condition.format(match.score)))",
+                          facts: ["matched": match.matched.description, "evidence": match.evidence, "score": Condition.format(match.score)])
         }
         return personKey.hasPrefix("email:")
-            ? "\(record.ref) has email \(personKey.dropFirst("email:".count))"
-            : "\(record.ref) has no usable email; tracked on its own"
+            ? Reason(.linkedByEmail, "\(record.ref) has email \(personKey.dropFirst("email:".count))",
+                     facts: ["email": String(personKey.dropFirst("email:".count))])
+            : Reason(.linkedAlone, "\(record.ref) has no usable email; tracked on its own")
     }
 
     func enrichReason(_ fills: [EnrichedValue], previous: [String: EnrichedValue]) -> String {

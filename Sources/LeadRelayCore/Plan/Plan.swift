@@ -56,10 +56,10 @@ public struct PlanChange: Sendable, Hashable, Codable {
 
     public var personKey: String
     public var action: Action
-    /// Why, in a sentence a RevOps reader understands.
-    public var reason: String
+    /// Why: a code reports count, its facts, and a sentence a RevOps reader understands.
+    public var reason: Reason
 
-    public init(personKey: String, action: Action, reason: String) {
+    public init(personKey: String, action: Action, reason: Reason) {
         self.personKey = personKey
         self.action = action
         self.reason = reason
@@ -93,6 +93,18 @@ public struct RecordWrite: Sendable, Hashable, Codable {
     public var mergeFrom: String?
     /// Why, for reports (not part of the write's identity).
     public var reason: String?
+
+    /// The plan's reason for this write: its code from what it does (merge, create, owner, fields).
+    public func planReason(ownerFields: Set<String>) -> Reason {
+        let code: Reason.Code
+        switch operation {
+        case .merge: code = .writeMerge
+        case .create: code = .writeCreate
+        case .update: code = fields.keys.contains(where: ownerFields.contains) ? .writeOwner : .writeFields
+        }
+        return Reason(code, reason ?? "reconcile mapped fields",
+                      facts: ["system": system.rawValue, "object": object, "id": id ?? "", "fields": fields.keys.sorted().joined(separator: ",")])
+    }
 
     public init(operation: Operation, system: CRMSystem, object: String, id: String?, fields: [String: String],
                 matchField: String? = nil, matchValue: String? = nil, unmodifiedSince: Date? = nil) {

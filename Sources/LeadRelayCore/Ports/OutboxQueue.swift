@@ -97,6 +97,14 @@ public struct DeliveryReceipt: Sendable, Hashable {
     }
 }
 
+extension DeliveryReceipt {
+    /// The event log's cause for a receipt.
+    public static func reason(_ receipt: DeliveryReceipt, repID: String) -> Reason {
+        Reason(.delivered, "\(receipt.channel) \(receipt.state.rawValue) the alert to \(repID)",
+               facts: ["channel": receipt.channel, "state": receipt.state.rawValue, "rep": repID])
+    }
+}
+
 /// How much the outbox holds.
 public struct OutboxDepth: Sendable, Hashable {
     public var pending: Int

@@ -21,8 +21,8 @@ public protocol ReportReadModel: Sendable {
     func allAssignments() async throws -> [String: AssignmentRow]
     /// Rows per table (`snapshots`, `identity_links`, …), plus `people` and `people_in_both`.
     func counts() async throws -> [String: Int]
-    /// Identity links whose reason contains `text` (how many were made by evidence).
-    func linkCount(reasonContaining text: String) async throws -> Int
+    /// Identity links per reason code (`link.evidence`, `link.email`, …; `""` for links from before codes).
+    func linkCounts() async throws -> [Reason.Code: Int]
     /// Enriched fields held, per source (`rules`, `csv`, `provider`).
     func enrichmentCounts() async throws -> [String: Int]
     /// Snapshots per system (`hubspot`, `salesforce`).

@@ -29,6 +29,8 @@ public struct PlanReport: Sendable {
         public var fieldsEnriched: Int
         /// Records flagged as duplicates of a surviving record this cycle.
         public var duplicatesFlagged: Int
+        /// Planned changes per reason code (`route.assigned`, `field.conflict`, …).
+        public var reasons: [String: Int] = [:]
     }
 
     struct Document: Codable {
@@ -98,6 +100,7 @@ public struct PlanReport: Sendable {
         var rep: String?
         var rule: String
         var reason: String
+        var reasonCode: String
         var candidates: [RouteDecision.Candidate]
     }
 
@@ -108,6 +111,7 @@ public struct PlanReport: Sendable {
         var record: String
         var fields: [String: String]
         var reason: String
+        var reasonCode: String
     }
 
     struct Note: Codable {
@@ -131,7 +135,9 @@ public struct PlanReport: Sendable {
         let changes = result.plan.changes
         var writes: [String: Int] = [:]
         for write in result.plan.writes { writes[write.system.rawValue, default: 0] += 1 }
-        return Summary(
+        var reasons: [String: Int] = [:]
+        for change in changes { reasons[change.reason.code.rawValue, default: 0] += 1 }
+        var summary = Summary(
             peopleTouched: Set(changes.map(\.personKey)).count,
             newLinks: changes.filter { if case .link = $0.action { true } else { false } }.count,
             scoresChanged: changes.filter { if case .score = $0.action { true } else { false } }.count,
@@ -140,6 +146,8 @@ public struct PlanReport: Sendable {
             writes: writes, notifications: result.plan.notifications.count, rejectedRecords: result.rejected.count,
             fieldsReconciled: decisions.filter { $0.from != nil }.count, conflicts: decisions.filter(\.conflict).count,
             echoesSuppressed: result.echoesSuppressed, fieldsEnriched: enriched.count, duplicatesFlagged: duplicates.count)
+        summary.reasons = reasons
+        return summary
     }
 
     /// Every duplicate flagged this cycle, beside its survivor.
@@ -176,12 +184,12 @@ public struct PlanReport: Sendable {
                                     value: d.value, winner: d.from?.rawValue, rule: d.rule.rawValue, conflict: d.conflict,
                                     writeTo: d.writeTo.map(\.rawValue), held: d.held))
             case .assign(let decision):
-                assignments.append(Assignment(person: change.personKey, rep: decision.repID, rule: decision.rule, reason: change.reason,
-                                              candidates: decision.candidates))
+                assignments.append(Assignment(person: change.personKey, rep: decision.repID, rule: decision.rule, reason: change.reason.text,
+                                              reasonCode: change.reason.code.rawValue, candidates: decision.candidates))
             case .write(let write):
                 let record = write.id.map { "\(write.system.rawValue)/\(write.object)/\($0)" } ?? "\(write.system.rawValue)/\(write.object)/(new)"
                 writes.append(Write(person: change.personKey, system: write.system.rawValue, operation: write.operation.rawValue,
-                                    record: record, fields: write.fields, reason: change.reason))
+                                    record: record, fields: write.fields, reason: change.reason.text, reasonCode: change.reason.code.rawValue))
             case .notify(let note):
                 notes.append(Note(person: change.personKey, rep: note.repID, text: NotificationText.plain(note)))
             default:

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Why a change was planned, as a value: a stable code that reports and KPIs count, the facts behind it, and a
+/// sentence for a RevOps reader. Tests assert on codes and facts, never on the sentence.
+public struct Reason: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A stable, dotted name (`link.evidence`, `route.assigned`): part of LeadRelay's interface once released.
+    public struct Code: RawRepresentable, Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+        public var rawValue: String
+
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+
+        public static func < (a: Code, b: Code) -> Bool { a.rawValue < b.rawValue }
+        public var description: String { rawValue }
+    }
+
+    public var code: Code
+    /// Named facts (`rep`, `rule`, `score`, `matched`, …).
+    public var facts: [String: String]
+    public var text: String
+
+    public init(_ code: Code, _ text: String, facts: [String: String] = [:]) {
+        self.code = code
+        self.text = text
+        self.facts = facts
+    }
+
+    public var description: String { text }
+}
+
+extension Reason.Code {
+    /// The record's normalised email names the person.
+    public static let linkedByEmail = Self("link.email")
+    /// The record matched a known record by weighted evidence (name, phone, company, …).
+    public static let linkedByEvidence = Self("link.evidence")
+    /// A CRM's own cross-reference field names the other record.
+    public static let linkedByCrossReference = Self("link.cross-reference")
+    /// No usable email: the record is tracked as a person of its own.
+    public static let linkedAlone = Self("link.alone")
+    /// The CRM merged the record into another: its link follows the survivor.
+    public static let linkedByCRMMerge = Self("link.crm-merge")
+    /// An account record joins the account of its web domain.
+    public static let linkedByWebDomain = Self("link.web-domain")
+    /// A record LeadRelay created for the person.
+    public static let linkedByCreate = Self("link.created")
+    /// A record `undo merge` restored.
+    public static let linkedByUndo = Self("link.restored")
+    /// A mapped field was reconciled to the value both systems should hold.
+    public static let fieldReconciled = Self("field.reconciled")
+    /// Both systems changed the field to different values; the rule settled it.
+    public static let fieldConflict = Self("field.conflict")
+    /// A write of reconciled fields (or duplicate flags) to one record.
+    public static let writeFields = Self("write.fields")
+    /// The routed owner (and stage) written to an existing record.
+    public static let writeOwner = Self("write.owner")
+    /// The person has no record in a CRM yet: it is created, owned by the rep.
+    public static let writeCreate = Self("write.create")
+    /// Duplicates in one CRM are merged into the survivor.
+    public static let writeMerge = Self("write.merge")
+    /// A person has several records in one CRM.
+    public static let duplicatesFound = Self("duplicates.found")
+    /// Enrichment filled fields.
+    public static let enriched = Self("enrichment.filled")
+    /// Enrichment no longer fills fields (the CRMs hold the values now).
+    public static let enrichmentCleared = Self("enrichment.cleared")
+    /// The score moved.
+    public static let scoreChanged = Self("score.changed")
+    /// Routing gave the lead to a rep.
+    public static let routed = Self("route.assigned")
+    /// Routing found no rep for an MQL.
+    public static let unrouted = Self("route.none")
+    /// The lead crossed the MQL line.
+    public static let crossedMQL = Self("lifecycle.mql")
+    /// The rep is told about a new MQL.
+    public static let notifyNewMQL = Self("notify.new-mql")
+    /// Someone changed the owner in a CRM.
+    public static let ownerChangedByPerson = Self("owner.changed-by-person")
+    /// A channel took an alert.
+    public static let delivered = Self("notify.delivered")
+    /// An assignment carried over from a store made before the event log.
+    public static let migrated = Self("store.migrated")
+}
