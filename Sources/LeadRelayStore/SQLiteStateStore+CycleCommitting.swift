@@ -27,7 +27,13 @@ extension SQLiteStateStore: CycleCommitting {
             }
             for (stream, mark) in cycle.watermarks {
                 try db.execute(sql: "INSERT OR REPLACE INTO watermarks (stream, modified_at, record_id, updated_at) VALUES (?, ?, ?, ?)",
-                               arguments: [stream, mark.modifiedAt.timeIntervalSince1970, mark.id, time])
+                               arguments: [stream.rawValue, mark.modifiedAt.timeIntervalSince1970, mark.id, time])
+            }
+            for (stream, sweptAt) in cycle.sweeps {
+                try db.execute(sql: "INSERT OR REPLACE INTO sweeps (stream, swept_at) VALUES (?, ?)", arguments: [stream.rawValue, sweptAt.timeIntervalSince1970])
+            }
+            if let fingerprint = cycle.mappingFingerprint {
+                try db.execute(sql: "INSERT OR REPLACE INTO fingerprints (name, value, updated_at) VALUES ('mapping', ?, ?)", arguments: [fingerprint, time])
             }
             for reject in cycle.rejected {
                 try db.execute(sql: "INSERT INTO rejects (system, object, record_id, reason, seen_at) VALUES (?, ?, ?, ?, ?)",

@@ -12,10 +12,18 @@ extension SQLiteStateStore: CycleReadSide {
 struct SQLiteCycleReader: CycleStateReader {
     let db: Database
 
-    func watermark(_ stream: String) throws -> Watermark? {
-        try Row.fetchOne(db, sql: "SELECT modified_at, record_id FROM watermarks WHERE stream = ?", arguments: [stream]).map {
+    func watermark(_ stream: StreamID) throws -> Watermark? {
+        try Row.fetchOne(db, sql: "SELECT modified_at, record_id FROM watermarks WHERE stream = ?", arguments: [stream.rawValue]).map {
             Watermark(modifiedAt: Date(timeIntervalSince1970: $0["modified_at"]), id: $0["record_id"])
         }
+    }
+
+    func lastSweep(_ stream: StreamID) throws -> Date? {
+        try Double.fetchOne(db, sql: "SELECT swept_at FROM sweeps WHERE stream = ?", arguments: [stream.rawValue]).map(Date.init(timeIntervalSince1970:))
+    }
+
+    func mappingFingerprint() throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM fingerprints WHERE name = 'mapping'")
     }
 
     func snapshots(_ refs: [RecordRef]) throws -> [SourceRecord] {

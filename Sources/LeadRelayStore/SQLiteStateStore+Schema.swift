@@ -239,6 +239,28 @@ extension SQLiteStateStore {
             // The code of each link's reason, so reports count links by code (`link.evidence`), not by their wording.
             try db.alter(table: "identity_links") { t in t.add(column: "reason_code", .text) }
         }
+        migrator.registerMigration("v10-stream-marks") { db in
+            // Watermarks are only where a stream's poll stopped; the sweep times and the mapping fingerprint that
+            // were kept as pseudo-watermarks get tables of their own.
+            try db.create(table: "sweeps") { t in
+                t.primaryKey("stream", .text)
+                t.column("swept_at", .double).notNull()
+            }
+            try db.create(table: "fingerprints") { t in
+                t.primaryKey("name", .text)
+                t.column("value", .text).notNull()
+                t.column("updated_at", .double).notNull()
+            }
+            try db.execute(sql: """
+                INSERT INTO sweeps (stream, swept_at)
+                SELECT substr(stream, 1, length(stream) - length('-sweep')), modified_at FROM watermarks WHERE stream LIKE '%.deleted-sweep'
+                """)
+            try db.execute(sql: """
+                INSERT INTO fingerprints (name, value, updated_at)
+                SELECT 'mapping', record_id, updated_at FROM watermarks WHERE stream = 'mapping.fingerprint'
+                """)
+            try db.execute(sql: "DELETE FROM watermarks WHERE stream LIKE '%.deleted-sweep' OR stream = 'mapping.fingerprint'")
+        }
         return migrator
     }
 }

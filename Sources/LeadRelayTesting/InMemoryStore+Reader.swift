@@ -6,7 +6,9 @@ extension InMemoryStore {
     struct MemoryReader: CycleStateReader {
         let state: State
 
-        func watermark(_ stream: String) throws -> Watermark? { state.watermarks[stream] }
+        func watermark(_ stream: StreamID) throws -> Watermark? { state.watermarks[stream] }
+        func lastSweep(_ stream: StreamID) throws -> Date? { state.sweeps[stream] }
+        func mappingFingerprint() throws -> String? { state.mappingFingerprint }
 
         func snapshots(_ refs: [RecordRef]) throws -> [SourceRecord] {
             Set(refs).compactMap { state.snapshots[$0] }.sorted { $0.ref < $1.ref }

@@ -36,7 +36,9 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
 
     /// Everything stored: a value, so a read sees one consistent copy of it.
     struct State: Sendable {
-        var watermarks: [String: Watermark] = [:]
+        var watermarks: [StreamID: Watermark] = [:]
+        var sweeps: [StreamID: Date] = [:]
+        var mappingFingerprint: String?
         var snapshots: [RecordRef: SourceRecord] = [:]
         var links: [RecordRef: Link] = [:]
         var activities: [String: Activity] = [:]
@@ -90,6 +92,8 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         for account in cycle.accounts { next.accounts[account.ref] = account }
         for activity in cycle.activities where next.activities[activity.id] == nil { next.activities[activity.id] = activity }
         for (stream, mark) in cycle.watermarks { next.watermarks[stream] = mark }
+        for (stream, sweptAt) in cycle.sweeps { next.sweeps[stream] = sweptAt }
+        if let fingerprint = cycle.mappingFingerprint { next.mappingFingerprint = fingerprint }
         next.rejects += cycle.rejected
         for (ref, keys) in cycle.matchKeys { next.matchKeys[ref] = keys.isEmpty ? nil : Set(keys) }
         try Self.apply(cycle.plan, configVersion: cycle.configVersion, to: &next, at: now)

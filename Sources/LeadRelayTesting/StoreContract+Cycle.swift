@@ -3,6 +3,9 @@ import LeadRelayCore
 import Testing
 
 extension StoreContract {
+    static let contacts = StreamID(.hubspot, "contacts")
+    static let leads = StreamID(.salesforce, "Lead")
+
     static let cycleChecks: [Check] = [
         Check("a cycle commits snapshots, watermarks, links, scores, assignments and outbox together") { subject in
             let store = subject.store
@@ -13,10 +16,10 @@ extension StoreContract {
                 accounts: [Account(ref: RecordRef(system: .salesforce, object: "Account", id: "001"), name: "Acme", domain: "acme.io", ownerID: "005")],
                 activities: [Activity(id: "e1", subject: hs.ref, kind: .pageView, occurredAt: now, url: "https://x/pricing"),
                              Activity(id: "t1", subject: sf.ref, kind: .call, occurredAt: now, actor: "005A")],
-                watermarks: ["hubspot.contacts": Watermark(modifiedAt: now, id: "51")],
+                watermarks: [contacts: Watermark(modifiedAt: now, id: "51")],
                 plan: handoff(person: person, refs: [hs.ref, sf.ref], rep: "ana")), at: now)
-            #expect(try await store.watermark("hubspot.contacts") == Watermark(modifiedAt: now, id: "51"))
-            #expect(try await store.watermark("salesforce.Lead") == nil)
+            #expect(try await store.watermark(contacts) == Watermark(modifiedAt: now, id: "51"))
+            #expect(try await store.watermark(leads) == nil)
             let stored = try await store.snapshots([hs.ref, sf.ref, RecordRef(system: .hubspot, object: "contacts", id: "nope")])
             #expect(stored.map(\.ref) == [hs.ref, sf.ref])
             #expect(stored.first { $0.ref == hs.ref }?.hasSameContent(as: hs) == true)
@@ -53,28 +56,45 @@ extension StoreContract {
         Check("every read of one `read` sees the same state, even while a commit lands") { subject in
             let store = subject.store
             let hs = record(.hubspot, "51", email: "ana@acme.io")
-            try await store.commit(CycleCommit(snapshots: [hs], watermarks: ["s": Watermark(modifiedAt: now, id: "1")], plan: Plan(generatedAt: now)),
+            try await store.commit(CycleCommit(snapshots: [hs], watermarks: [contacts: Watermark(modifiedAt: now, id: "1")], plan: Plan(generatedAt: now)),
                                    at: now)
             let seen = try await store.read { reader in
-                (try reader.watermark("s")?.id, try reader.snapshots([hs.ref]).count, try reader.snapshots([hs.ref]).count)
+                (try reader.watermark(contacts)?.id, try reader.snapshots([hs.ref]).count, try reader.snapshots([hs.ref]).count)
             }
             #expect(seen.0 == "1" && seen.1 == 1 && seen.2 == 1)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for index in 2...20 {
-                        try await store.commit(CycleCommit(watermarks: ["s": Watermark(modifiedAt: now, id: "\(index)"),
-                                                                        "t": Watermark(modifiedAt: now, id: "\(index)")],
+                        try await store.commit(CycleCommit(watermarks: [contacts: Watermark(modifiedAt: now, id: "\(index)"),
+                                                                        leads: Watermark(modifiedAt: now, id: "\(index)")],
                                                            plan: Plan(generatedAt: now)), at: now)
                     }
                 }
                 group.addTask {
                     for _ in 0..<20 {
-                        let pair = try await store.read { reader in (try reader.watermark("s")?.id, try reader.watermark("t")?.id) }
+                        let pair = try await store.read { reader in (try reader.watermark(contacts)?.id, try reader.watermark(leads)?.id) }
                         #expect(pair.1 == nil || pair.0 == pair.1, "one commit's watermarks are seen together or not at all")
                     }
                 }
                 try await group.waitForAll()
             }
+        },
+        Check("sweep times and the mapping fingerprint are kept apart from watermarks") { subject in
+            let store = subject.store
+            var commit = CycleCommit(watermarks: [contacts.deletions: Watermark(modifiedAt: now, id: "9")], plan: Plan(generatedAt: now))
+            commit.sweeps = [contacts.deletions: now.addingTimeInterval(5)]
+            commit.mappingFingerprint = "abc"
+            #expect(try await store.read { try $0.mappingFingerprint() } == nil)
+            try await store.commit(commit, at: now)
+            let seen = try await store.read { reader in
+                (try reader.lastSweep(contacts.deletions), try reader.lastSweep(contacts), try reader.mappingFingerprint(),
+                 try reader.watermark(contacts.deletions), try reader.watermark(contacts))
+            }
+            #expect(seen.0 == now.addingTimeInterval(5) && seen.1 == nil && seen.2 == "abc")
+            #expect(seen.3 == Watermark(modifiedAt: now, id: "9") && seen.4 == nil, "the sweep's own watermark is the deletion stream's")
+            // A cycle that names no fingerprint keeps the last one.
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now)), at: now)
+            #expect(try await store.read { try $0.mappingFingerprint() } == "abc")
         },
         Check("links, match keys and known people are read back; keys shared by too many records are skipped") { subject in
             let store = subject.store

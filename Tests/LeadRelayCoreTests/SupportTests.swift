@@ -94,3 +94,24 @@ struct SupportTests {
         #expect(Condition.equals("free").matches("FREE"))
     }
 }
+
+@Suite("Stream identities")
+struct StreamIDTests {
+    @Test("streams read back from the keys they are stored under; other keys are not streams",
+          arguments: [StreamID(.hubspot, "contacts"), StreamID(.hubspot, "contacts", .deletions), StreamID(.salesforce, "Lead"),
+                      StreamID(.salesforce, "accounts"), StreamID(.hubspot, "activities")])
+    func roundTrip(_ stream: StreamID) {
+        #expect(StreamID(rawValue: stream.rawValue) == stream)
+    }
+
+    @Test("keys that name no stream", arguments: ["mapping.fingerprint", "hubspot", "hubspot.contacts.deleted-sweep", "pipedrive.people", "hubspot..deleted"])
+    func notStreams(_ key: String) {
+        #expect(StreamID(rawValue: key) == nil)
+    }
+
+    @Test("the deletion sweep of a stream is keyed as before")
+    func keys() {
+        #expect(StreamID(.hubspot, "contacts").deletions.rawValue == "hubspot.contacts.deleted")
+        #expect(StreamID(.salesforce, "Lead").rawValue == "salesforce.Lead")
+    }
+}

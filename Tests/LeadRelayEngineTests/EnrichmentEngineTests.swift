@@ -231,7 +231,9 @@ enrichment:
             clock.now = now
             let fingerprint = configuration.mapping.fingerprint
             #expect(!fingerprint.isEmpty)
-            try await store.commit(CycleCommit(watermarks: [SyncEngine.mappingStream: Watermark(modifiedAt: now, id: "changed")], plan: Plan(generatedAt: now)), at: now)
+            var changed = CycleCommit(plan: Plan(generatedAt: now))
+            changed.mappingFingerprint = "changed"
+            try await store.commit(changed, at: now)
             let second = try await engine.runCycle()
             #expect(second.backfill)
             #expect(await simulator.state.enrichmentRequests == asked)
@@ -240,7 +242,8 @@ enrichment:
             // Past cacheFor the provider is asked again.
             now = now.addingTimeInterval(7200)
             clock.now = now
-            try await store.commit(CycleCommit(watermarks: [SyncEngine.mappingStream: Watermark(modifiedAt: now, id: "changed-again")], plan: Plan(generatedAt: now)), at: now)
+            changed.mappingFingerprint = "changed-again"
+            try await store.commit(changed, at: now)
             _ = try await engine.runCycle()
             #expect(await simulator.state.enrichmentRequests == asked * 2)
         }

@@ -77,7 +77,7 @@ struct SyncEngineTests {
             #expect(await rig.simulator.state.writeCalls(.hubspot) == 0)
             #expect(await rig.simulator.state.writeCalls(.salesforce) == 0)
             #expect(try await rig.store.counts()["snapshots"] == 0)
-            #expect(try await rig.store.watermark("hubspot.contacts") == nil)
+            #expect(try await rig.store.watermark(StreamID(.hubspot, "contacts")) == nil)
         }
     }
 

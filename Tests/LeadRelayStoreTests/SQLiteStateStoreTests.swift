@@ -24,13 +24,13 @@ struct SQLiteStateStoreTests {
     func opens() throws {
         let store = try open()
         #expect(try store.journalMode() == "wal")
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes", "v10-stream-marks"])
         let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let folder = try FileManager.default.attributesOfItem(atPath: (store.path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         // Re-opening an existing store migrates nothing twice.
-        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes"])
+        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes", "v10-stream-marks"])
     }
 
     @Test("a store from before effect identities keeps its outbox (ids, states) and its merges still follow their entries")
@@ -87,13 +87,40 @@ struct SQLiteStateStoreTests {
         #expect(events.first?.event.kind == .assigned(repID: "ana", rule: "round-robin"))
     }
 
+    @Test("a store from before stream marks moves its sweep times and mapping fingerprint out of the watermarks")
+    func movesStreamMarks() async throws {
+        let path = (directory as NSString).appendingPathComponent("state/leadrelay.sqlite")
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do {
+            let pool = try DatabasePool(path: path)
+            try SQLiteStateStore.migrator.migrate(pool, upTo: "v9-link-reason-codes")
+            try await pool.write { db in
+                for (stream, time, id) in [("hubspot.contacts", 100.0, "51"), ("hubspot.contacts.deleted", 90.0, "7"),
+                                           ("hubspot.contacts.deleted-sweep", 95.0, "sweep"), ("mapping.fingerprint", 80.0, "f00d")] {
+                    try db.execute(sql: "INSERT INTO watermarks (stream, modified_at, record_id, updated_at) VALUES (?, ?, ?, 99)",
+                                   arguments: [stream, time, id])
+                }
+            }
+        }
+        let store = try open()
+        let contacts = StreamID(.hubspot, "contacts")
+        let seen = try await store.read { reader in
+            (try reader.watermark(contacts), try reader.watermark(contacts.deletions), try reader.lastSweep(contacts.deletions), try reader.mappingFingerprint())
+        }
+        #expect(seen.0 == Watermark(modifiedAt: Date(timeIntervalSince1970: 100), id: "51"))
+        #expect(seen.1 == Watermark(modifiedAt: Date(timeIntervalSince1970: 90), id: "7"))
+        #expect(seen.2 == Date(timeIntervalSince1970: 95) && seen.3 == "f00d")
+        let left = try await DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT stream FROM watermarks ORDER BY stream") }
+        #expect(left == ["hubspot.contacts", "hubspot.contacts.deleted"])
+    }
+
     @Test("state survives closing and re-opening the file")
     func durable() async throws {
         do {
             let store = try open()
-            try await store.commit(CycleCommit(watermarks: ["salesforce.Lead": Watermark(modifiedAt: now, id: "00Q9")], plan: Plan(generatedAt: now)), at: now)
+            try await store.commit(CycleCommit(watermarks: [StreamID(.salesforce, "Lead"): Watermark(modifiedAt: now, id: "00Q9")], plan: Plan(generatedAt: now)), at: now)
         }
-        #expect(try await open().watermark("salesforce.Lead")?.id == "00Q9")
+        #expect(try await open().watermark(StreamID(.salesforce, "Lead"))?.id == "00Q9")
     }
 
     @Test("enrichment provenance is replaced per person and survives re-opening; provider answers are cached with their time")

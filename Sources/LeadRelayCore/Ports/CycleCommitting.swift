@@ -5,8 +5,12 @@ public struct CycleCommit: Sendable {
     public var snapshots: [SourceRecord]
     public var accounts: [Account]
     public var activities: [Activity]
-    /// Stream name (`hubspot.contacts`) → where the next poll starts.
-    public var watermarks: [String: Watermark]
+    /// Stream → where its next poll starts.
+    public var watermarks: [StreamID: Watermark]
+    /// Deletion sweeps done this cycle, and when.
+    public var sweeps: [StreamID: Date] = [:]
+    /// The fingerprint of the mapping this cycle reconciled with, when it changed.
+    public var mappingFingerprint: String?
     public var plan: Plan
     public var rejected: [RejectedRecord]
     /// Record → its blocking keys (replacing the stored ones; empty removes them).
@@ -15,7 +19,7 @@ public struct CycleCommit: Sendable {
     public var configVersion: String?
 
     public init(snapshots: [SourceRecord] = [], accounts: [Account] = [], activities: [Activity] = [],
-                watermarks: [String: Watermark] = [:], plan: Plan, rejected: [RejectedRecord] = []) {
+                watermarks: [StreamID: Watermark] = [:], plan: Plan, rejected: [RejectedRecord] = []) {
         self.snapshots = snapshots
         self.accounts = accounts
         self.activities = activities

@@ -26,7 +26,11 @@ public struct PeopleState: Sendable {
 /// The reads of one cycle, all inside one consistent read transaction (`CycleReadSide.read`).
 public protocol CycleStateReader: MatchIndexReading {
     /// Where a stream's next poll starts.
-    func watermark(_ stream: String) throws -> Watermark?
+    func watermark(_ stream: StreamID) throws -> Watermark?
+    /// When a deletion sweep of this stream last ran.
+    func lastSweep(_ stream: StreamID) throws -> Date?
+    /// The fingerprint of the mapping last reconciled (a different one means a back-fill).
+    func mappingFingerprint() throws -> String?
     /// Stored snapshots of the given records (those that exist).
     func snapshots(_ refs: [RecordRef]) throws -> [SourceRecord]
     /// Links of the given records, record → person key.
@@ -53,7 +57,7 @@ public protocol CycleReadSide: Sendable {
 
 extension CycleReadSide {
     /// One read on its own (commands and tests; a cycle reads everything in one `read`).
-    public func watermark(_ stream: String) async throws -> Watermark? { try await read { try $0.watermark(stream) } }
+    public func watermark(_ stream: StreamID) async throws -> Watermark? { try await read { try $0.watermark(stream) } }
     public func snapshots(_ refs: [RecordRef]) async throws -> [SourceRecord] { try await read { try $0.snapshots(refs) } }
     public func links(for refs: [RecordRef]) async throws -> [RecordRef: String] { try await read { try $0.links(for: refs) } }
     public func allLinks() async throws -> [RecordRef: String] { try await read { try $0.allLinks() } }

@@ -12,7 +12,7 @@ public struct Router: Sendable {
     public func route(_ lead: Lead, accounts: [Account], state: inout RoutingState) -> RouteDecision {
         var notes: [String] = []
         for rule in config.rules {
-            if rule.match == "account" {
+            if rule.matchKind == .account {
                 guard let account = matchingAccount(lead, accounts) else {
                     notes.append("\(rule.name): no account with domain \(lead.emailDomain ?? "(none)")")
                     continue

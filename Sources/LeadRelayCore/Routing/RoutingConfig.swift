@@ -48,10 +48,18 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
         }
     }
 
+    /// What a rule needs the lead to match before it applies.
+    public enum Match: String, Sendable, Hashable, CaseIterable {
+        /// An existing account (by company domain).
+        case account
+    }
+
     public struct Rule: Sendable, Hashable, Decodable {
         public var name: String
         /// `account`: the rule applies only when the lead matches an existing account.
         public var match: String?
+        /// `match` as a value; `nil` when absent or a word LeadRelay does not know (reported by `validate`).
+        public var matchKind: Match? { match.flatMap(Match.init(rawValue:)) }
         public var when: [String: Condition]?
         public var assign: Assignment
     }
@@ -111,10 +119,10 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
         }
         for (index, rule) in rules.enumerated() {
             let path = ["rules", "\(index)"]
-            if let match = rule.match, match != "account" {
-                issues.append(ConfigIssue(path: path + ["match"], "unknown match '\(match)'; expected account"))
+            if let match = rule.match, rule.matchKind == nil {
+                issues.append(ConfigIssue(path: path + ["match"], "unknown match '\(match)'; expected \(Match.allCases.map(\.rawValue).joined(separator: ", "))"))
             }
-            if rule.assign == .accountOwner && rule.match != "account" {
+            if rule.assign == .accountOwner && rule.matchKind != .account {
                 issues.append(ConfigIssue(path: path + ["assign"], "account-owner needs match: account"))
             }
             for key in (rule.when ?? [:]).keys.sorted() where !knownAttributes.contains(key) {

@@ -108,7 +108,7 @@ public struct ConfigurationLoader: Sendable {
         }
         var hubspotAuth: HubSpotCredentials?
         let hs = config.hubspot.auth
-        if hs.kind == "oauth" {
+        if hs.typedKind == .oauth {
             let id = secret(hs.clientIdEnv, hs.clientIdFile, ["hubspot", "auth", "clientId"])
             let key = secret(hs.clientSecretEnv, hs.clientSecretFile, ["hubspot", "auth", "clientSecret"])
             let refresh = secret(hs.refreshTokenEnv, hs.refreshTokenFile, ["hubspot", "auth", "refreshToken"])
@@ -121,7 +121,7 @@ public struct ConfigurationLoader: Sendable {
         let clientID = secret(sf.clientIdEnv, sf.clientIdFile, ["salesforce", "auth"])
         let clientSecret = secret(sf.clientSecretEnv, sf.clientSecretFile, ["salesforce", "auth"])
         if let clientID, let clientSecret {
-            if sf.kind == "refresh-token" {
+            if sf.typedKind == .refreshToken {
                 if let refresh = secret(sf.refreshTokenEnv, sf.refreshTokenFile, ["salesforce", "auth", "refreshToken"]) {
                     salesforceAuth = .refreshToken(clientID: clientID, clientSecret: clientSecret, refreshToken: refresh)
                 }

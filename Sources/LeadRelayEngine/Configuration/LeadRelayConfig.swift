@@ -1,6 +1,22 @@
 import Foundation
 import LeadRelayCore
 
+/// How LeadRelay authenticates to HubSpot (`hubspot.auth.kind`).
+public enum HubSpotAuthKind: String, Sendable, CaseIterable {
+    /// A private app's access token.
+    case privateApp = "private-app"
+    /// A public app's client id, secret and refresh token.
+    case oauth
+}
+
+/// How LeadRelay authenticates to Salesforce (`salesforce.auth.kind`).
+public enum SalesforceAuthKind: String, Sendable, CaseIterable {
+    case clientCredentials = "client-credentials"
+    case refreshToken = "refresh-token"
+    /// Recognised, not supported by this build (it needs RS256 signing).
+    case jwtBearer = "jwt-bearer"
+}
+
 /// `leadrelay.yaml`: where the CRMs, the store and the rule files are. Secrets are named, never written here.
 public struct LeadRelayConfig: Sendable, Decodable {
     public struct HubSpot: Sendable, Decodable {
@@ -15,6 +31,9 @@ public struct LeadRelayConfig: Sendable, Decodable {
             public var clientSecretFile: String?
             public var refreshTokenEnv: String?
             public var refreshTokenFile: String?
+
+            /// The kind as a value; `nil` for a word LeadRelay does not know (reported by `validate`).
+            public var typedKind: HubSpotAuthKind? { HubSpotAuthKind(rawValue: kind) }
         }
         public var baseURL: String
         public var auth: Auth
@@ -48,6 +67,9 @@ public struct LeadRelayConfig: Sendable, Decodable {
             /// `kind: refresh-token` only.
             public var refreshTokenEnv: String?
             public var refreshTokenFile: String?
+
+            /// The kind as a value; `nil` for a word LeadRelay does not know (reported by `validate`).
+            public var typedKind: SalesforceAuthKind? { SalesforceAuthKind(rawValue: kind) }
         }
         /// The token endpoint host (`https://login.salesforce.com` or a My Domain host).
         public var baseURL: String
@@ -127,8 +149,8 @@ public struct LeadRelayConfig: Sendable, Decodable {
     public var mode: Mode?
     public var enrichment: Enrichment?
 
-    public static let supportedHubSpotAuth = ["private-app", "oauth"]
-    public static let supportedSalesforceAuth = ["client-credentials", "refresh-token"]
+    public static let supportedHubSpotAuth = HubSpotAuthKind.allCases.map(\.rawValue)
+    public static let supportedSalesforceAuth = [SalesforceAuthKind.clientCredentials, .refreshToken].map(\.rawValue)
 
     /// Checks the decoder cannot make, all of them at once.
     func validate() -> [ConfigIssue] {
@@ -155,26 +177,26 @@ public struct LeadRelayConfig: Sendable, Decodable {
                 issues.append(ConfigIssue(path: [system, "auth"], "name exactly one of \(name)Env or \(name)File"))
             }
         }
-        switch hubspot.auth.kind {
-        case "private-app":
+        switch hubspot.auth.typedKind {
+        case .privateApp:
             exactlyOne("hubspot", "token", hubspot.auth.tokenEnv, hubspot.auth.tokenFile)
-        case "oauth":
+        case .oauth:
             exactlyOne("hubspot", "clientId", hubspot.auth.clientIdEnv, hubspot.auth.clientIdFile)
             exactlyOne("hubspot", "clientSecret", hubspot.auth.clientSecretEnv, hubspot.auth.clientSecretFile)
             exactlyOne("hubspot", "refreshToken", hubspot.auth.refreshTokenEnv, hubspot.auth.refreshTokenFile)
-        default:
+        case nil:
             issues.append(ConfigIssue(path: ["hubspot", "auth", "kind"], "unsupported auth kind '\(hubspot.auth.kind)'; supported: \(Self.supportedHubSpotAuth.joined(separator: ", "))"))
         }
-        switch salesforce.auth.kind {
-        case "client-credentials", "refresh-token":
+        switch salesforce.auth.typedKind {
+        case .clientCredentials, .refreshToken:
             exactlyOne("salesforce", "clientId", salesforce.auth.clientIdEnv, salesforce.auth.clientIdFile)
             exactlyOne("salesforce", "clientSecret", salesforce.auth.clientSecretEnv, salesforce.auth.clientSecretFile)
-            if salesforce.auth.kind == "refresh-token" {
+            if salesforce.auth.typedKind == .refreshToken {
                 exactlyOne("salesforce", "refreshToken", salesforce.auth.refreshTokenEnv, salesforce.auth.refreshTokenFile)
             }
-        case "jwt-bearer":
+        case .jwtBearer:
             issues.append(ConfigIssue(path: ["salesforce", "auth", "kind"], "jwt-bearer needs RS256 signing, which this build cannot do yet; use client-credentials or refresh-token"))
-        default:
+        case nil:
             issues.append(ConfigIssue(path: ["salesforce", "auth", "kind"], "unsupported auth kind '\(salesforce.auth.kind)'; supported: \(Self.supportedSalesforceAuth.joined(separator: ", "))"))
         }
         let version = salesforce.apiVersion.hasPrefix("v") ? String(salesforce.apiVersion.dropFirst()) : salesforce.apiVersion

@@ -11,9 +11,9 @@ extension SyncEngine {
         var deletions: PollResult<SourceRecord>?
         var accounts: PollResult<SourceRecord>
         var activities: PollResult<Activity>
-        var leadStream: String
-        var accountStream: String
-        var activityStream: String
+        var leadStream: StreamID
+        var accountStream: StreamID
+        var activityStream: StreamID
     }
 
     /// What the change source brought: every stream polled since its watermark, and the CRMs' owner lists.
@@ -22,37 +22,40 @@ extension SyncEngine {
         var polled: [Polled]
         var owners: [CRMSystem: [CRMOwner]]
         /// The fingerprint of the mapping now, and the one last reconciled.
-        var fingerprint: Watermark
-        var previousFingerprint: Watermark?
+        var fingerprint: String
+        var previousFingerprint: String?
         /// A changed mapping back-fills: lead records are read again in full (their new fields with them) and every
         /// known person is reconciled, not only those whose records changed.
-        var backfill: Bool { previousFingerprint.map { $0.id != fingerprint.id } ?? false }
+        var backfill: Bool { previousFingerprint.map { $0 != fingerprint } ?? false }
     }
 
-    /// Stream names of one system, as watermarks are kept.
-    static func streams(_ system: CRMSystem, mapping: MappingSet) -> (leads: String, accounts: String, activities: String) {
-        ("\(system.rawValue).\(mapping.objectName(in: system))", "\(system.rawValue).accounts", "\(system.rawValue).activities")
+    /// The streams one system is polled by.
+    static func streams(_ system: CRMSystem, mapping: MappingSet) -> (leads: StreamID, accounts: StreamID, activities: StreamID) {
+        (StreamID(system, mapping.objectName(in: system)), StreamID(system, "accounts"), StreamID(system, "activities"))
     }
 
     /// Reads every watermark in one read, then polls both systems at once (each connector keeps its own rate-limit gate).
     func collect(now: Date) async throws -> Collected {
         let mapping = configuration.mapping
         let systems = connectors.map(\.system)
-        let names = systems.flatMap { system -> [String] in
+        let streams = systems.flatMap { system -> [StreamID] in
             let streams = Self.streams(system, mapping: mapping)
-            return [streams.leads, streams.leads + ".deleted", streams.leads + ".deleted-sweep", streams.accounts, streams.activities]
-        } + [Self.mappingStream]
-        let marks = try await store.read { reader in
-            var marks: [String: Watermark] = [:]
-            for name in names { marks[name] = try reader.watermark(name) }
-            return marks
+            return [streams.leads, streams.leads.deletions, streams.accounts, streams.activities]
         }
-        let fingerprint = Watermark(modifiedAt: now, id: mapping.fingerprint)
-        let previousFingerprint = marks[Self.mappingStream]
-        let backfill = previousFingerprint.map { $0.id != fingerprint.id } ?? false
+        let (marks, sweeps, previousFingerprint) = try await store.read { reader in
+            var marks: [StreamID: Watermark] = [:]
+            var sweeps: [StreamID: Date] = [:]
+            for stream in streams {
+                marks[stream] = try reader.watermark(stream)
+                if stream.kind == .deletions { sweeps[stream] = try reader.lastSweep(stream) }
+            }
+            return (marks, sweeps, try reader.mappingFingerprint())
+        }
+        let fingerprint = mapping.fingerprint
+        let backfill = previousFingerprint.map { $0 != fingerprint } ?? false
         if backfill {
             logger.notice("The field mapping changed: reading every lead again and reconciling every known person this cycle.",
-                          metadata: ["mapping.fingerprint": "\(fingerprint.id)"])
+                          metadata: ["mapping.fingerprint": "\(fingerprint)"])
         }
         let (lookback, deletedEvery, accountMapping) = (configuration.lookback, configuration.deletedEvery, configuration.accountMapping)
         let polled = try await withThrowingTaskGroup(of: Polled.self) { group in
@@ -64,9 +67,9 @@ extension SyncEngine {
                                                               fields: mapping.fieldNames(in: system))
                     // Deletions the lead poll cannot see are swept on a slower cadence (they cost a full list).
                     var deletions: PollResult<SourceRecord>?
-                    let lastSweep = marks[leadStream + ".deleted-sweep"]?.modifiedAt ?? .distantPast
+                    let lastSweep = sweeps[leadStream.deletions] ?? .distantPast
                     if now.timeIntervalSince(lastSweep) >= deletedEvery {
-                        deletions = try await connector.pollDeletedLeads(since: marks[leadStream + ".deleted"], lookback: lookback,
+                        deletions = try await connector.pollDeletedLeads(since: marks[leadStream.deletions], lookback: lookback,
                                                                          fields: mapping.fieldNames(in: system))
                     }
                     let accounts = try await connector.pollAccounts(since: marks[accountStream], lookback: lookback,

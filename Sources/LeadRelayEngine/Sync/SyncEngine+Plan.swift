@@ -27,17 +27,17 @@ extension SyncEngine {
         }
 
         let changed = loaded.changed
-        var watermarks: [String: Watermark] = [:]
-        if collected.previousFingerprint?.id != collected.fingerprint.id { watermarks[mappingStream] = collected.fingerprint }
+        var watermarks: [StreamID: Watermark] = [:]
+        var sweeps: [StreamID: Date] = [:]
         var streams: [CycleResult.StreamStats] = []
         var rejected: [RejectedRecord] = []
         for item in collected.polled {
             if let mark = item.leads.watermark { watermarks[item.leadStream] = mark }
             if let deletions = item.deletions {
-                if let mark = deletions.watermark { watermarks[item.leadStream + ".deleted"] = mark }
-                watermarks[item.leadStream + ".deleted-sweep"] = Watermark(modifiedAt: now, id: "sweep")
+                if let mark = deletions.watermark { watermarks[item.leadStream.deletions] = mark }
+                sweeps[item.leadStream.deletions] = now
                 if deletions.calls > 0 {
-                    streams.append(.init(stream: item.leadStream + ".deleted", read: deletions.items.count,
+                    streams.append(.init(stream: item.leadStream.deletions.rawValue, read: deletions.items.count,
                                          changed: changed.filter { $0.deleted && $0.ref.system == item.system }.count,
                                          rejected: deletions.rejected.count, calls: deletions.calls))
                 }
@@ -46,13 +46,13 @@ extension SyncEngine {
             if let mark = item.accounts.watermark { watermarks[item.accountStream] = mark }
             if let mark = item.activities.watermark { watermarks[item.activityStream] = mark }
             let changedHere = changed.filter { $0.ref.system == item.system }.count
-            streams.append(.init(stream: item.leadStream, read: item.leads.items.count, changed: changedHere,
+            streams.append(.init(stream: item.leadStream.rawValue, read: item.leads.items.count, changed: changedHere,
                                  rejected: item.leads.rejected.count, calls: item.leads.calls))
-            streams.append(.init(stream: item.accountStream, read: item.accounts.items.count,
+            streams.append(.init(stream: item.accountStream.rawValue, read: item.accounts.items.count,
                                  changed: loaded.changedAccounts.filter { $0.ref.system == item.system }.count,
                                  rejected: item.accounts.rejected.count, calls: item.accounts.calls))
             if item.activities.calls > 0 {
-                streams.append(.init(stream: item.activityStream, read: item.activities.items.count, changed: item.activities.items.count,
+                streams.append(.init(stream: item.activityStream.rawValue, read: item.activities.items.count, changed: item.activities.items.count,
                                      rejected: item.activities.rejected.count, calls: item.activities.calls))
             }
             rejected += item.leads.rejected + item.accounts.rejected + item.activities.rejected
@@ -60,6 +60,8 @@ extension SyncEngine {
         var commit = CycleCommit(snapshots: changed + loaded.changedAccountRecords, accounts: loaded.changedAccounts,
                                  activities: loaded.newActivities, watermarks: watermarks, plan: plan, rejected: rejected)
         commit.configVersion = configuration.version
+        commit.sweeps = sweeps
+        if collected.previousFingerprint != collected.fingerprint { commit.mappingFingerprint = collected.fingerprint }
         // The match index follows every person record that changed (and, on a back-fill, every person record read).
         let linker = IdentityLinker(mapping: mapping)
         let isPerson = { (ref: RecordRef) in ref.object == mapping.objectName(in: ref.system) }

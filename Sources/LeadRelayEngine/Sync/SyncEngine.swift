@@ -89,6 +89,4 @@ public struct SyncEngine: Sendable {
     /// A blocking key shared by more records than this is too common to compare on (a switchboard number).
     static let matchKeyLimit = 50
 
-    /// Where the fingerprint of the mapping last reconciled is kept.
-    static let mappingStream = "mapping.fingerprint"
 }
