@@ -170,3 +170,34 @@ struct FieldTransformTests {
         }
     }
 }
+
+@Suite("Reconciling with what moved since the last read")
+struct MovedReconcilerTests {
+    let field = FieldMapping(canonical: "title", hubspot: "jobtitle", salesforce: "Title", type: .string, rule: .twoWay)
+    let now = Date(timeIntervalSince1970: 1_760_000_000)
+
+    func records(hs: String, sf: String) -> (SourceRecord, SourceRecord) {
+        (SourceRecord(ref: RecordRef(system: .hubspot, object: "contacts", id: "1"), modifiedAt: now, fields: ["jobtitle": hs]),
+         SourceRecord(ref: RecordRef(system: .salesforce, object: "Lead", id: "2"), modifiedAt: now.addingTimeInterval(-60), fields: ["Title": sf]))
+    }
+
+    @Test("a side that did not move keeps no claim: the synced value stands and flows to it")
+    func staleSide() throws {
+        let (hs, sf) = records(hs: "VP", sf: "Engineer")
+        let decision = try #require(FieldReconciler(field: field).decide(hubspot: hs, salesforce: sf, last: .some("VP"),
+                                                                         moved: (hubspot: false, salesforce: false)))
+        #expect(decision.value == "VP" && decision.from == .hubspot && !decision.conflict && decision.writeTo == [.salesforce])
+        // Without knowing what moved, Salesforce's difference from the synced value reads as its change (as before).
+        let blind = try #require(FieldReconciler(field: field).decide(hubspot: hs, salesforce: sf, last: .some("VP")))
+        #expect(blind.value == "Engineer" && blind.from == .salesforce)
+    }
+
+    @Test("a side that moved leads; both moved is a conflict the rule settles")
+    func moved() throws {
+        let (hs, sf) = records(hs: "VP", sf: "CTO")
+        let one = try #require(FieldReconciler(field: field).decide(hubspot: hs, salesforce: sf, last: .some("VP"), moved: (hubspot: false, salesforce: true)))
+        #expect(one.value == "CTO" && one.from == .salesforce && !one.conflict)
+        let both = try #require(FieldReconciler(field: field).decide(hubspot: hs, salesforce: sf, last: .some("Engineer"), moved: (hubspot: true, salesforce: true)))
+        #expect(both.conflict && both.value == "VP", "two-way: the newer record wins a conflict")
+    }
+}

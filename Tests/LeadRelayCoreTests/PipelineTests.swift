@@ -154,3 +154,32 @@ struct PipelineTests {
         #expect(plan.assignments.isEmpty)
     }
 }
+
+@Suite("One rule decides which side wins")
+struct OneVerdictTests {
+    @Test("the lead scored is built from the cycle's reconciliation: a newer HubSpot record does not outvote Salesforce's change")
+    func verdictFeedsScoring() throws {
+        let pipeline = Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps)
+        let person = "email:pat@acme.io"
+        // HubSpot's record is the newer one (another field changed), its title still the synced "Engineer";
+        // in Salesforce a rep set the title to "VP Sales" earlier.
+        let hubspot = Fixtures.contact("51", ["email": "pat@acme.io", "jobtitle": "Engineer", "state": "TX"], at: Fixtures.now.addingTimeInterval(-60))
+        let salesforce = Fixtures.lead("00Q1", ["Email": "pat@acme.io", "Title": "VP Sales", "State": "CA"], at: Fixtures.now.addingTimeInterval(-600))
+        var input = PipelineInput(records: [hubspot, salesforce], links: [hubspot.ref: person, salesforce.ref: person],
+                                  synced: [person: ["title": "Engineer", "state": "CA"]], now: Fixtures.now)
+        input.assignments = [person: "ana"]
+        let plan = pipeline.plan(input)
+        let title = try #require(plan.changes.compactMap { change -> FieldDecision? in
+            if case .reconcile(let decision) = change.action, decision.field == "title" { decision } else { nil }
+        }.first)
+        #expect(title.value == "VP Sales" && title.from == .salesforce, "the side that changed since the last sync wins")
+        // The merge alone would take the newer record's title; the score must follow the verdict instead.
+        #expect(FieldMerger(mapping: Fixtures.mapping).merge([hubspot, salesforce])["title"]?.value == "Engineer")
+        let score = try #require(plan.changes.compactMap { change -> ScoreBreakdown? in
+            if case .score(let score) = change.action { score } else { nil }
+        }.first)
+        #expect(score.fit.contains { $0.rule == "senior-title" }, "scored as a VP: \(score.fit.map(\.rule))")
+        let lead = pipeline.assemble(personKey: person, records: [hubspot, salesforce], assigned: true, verdicts: ["title": "VP Sales", "state": "TX"])
+        #expect(lead.fields["title"] == "VP Sales" && lead.fields["state"] == "TX")
+    }
+}

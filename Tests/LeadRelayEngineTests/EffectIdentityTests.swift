@@ -51,6 +51,31 @@ struct EffectIdentityTests {
             #expect(quiet.plan.writes.isEmpty)
         }
     }
+
+    @Test("while a write is pending, the side still waiting for it is no person's change: the next cycle does not write its old value back")
+    func pendingWriteHolds() async throws {
+        try await withRig(people: 60) { rig in
+            try await rig.engine.runCycle()
+            try await rig.dispatcher.drain()
+            let (contact, lead) = try await pair(rig)
+            let before = await rig.simulator.state.salesforceRecord("Lead", id: lead)?.fields["Title"]
+            _ = try await rig.simulator.state.updateHubSpotRecord("contacts", id: contact, properties: ["jobtitle": "Title P"])
+            let first = try await rig.engine.runCycle()
+            #expect(first.plan.writes.contains { $0.system == .salesforce && $0.id == lead && $0.fields["Title"] == "Title P" })
+            // The dispatcher has not run yet; HubSpot changes again, elsewhere on the record.
+            _ = try await rig.simulator.state.updateHubSpotRecord("contacts", id: contact, properties: ["state": "VT"])
+            let second = try await rig.engine.runCycle()
+            #expect(!second.plan.writes.contains { $0.system == .hubspot && $0.fields["jobtitle"] != nil },
+                    "Salesforce still shows \(String(describing: before)) only because the write is pending")
+            let title = second.plan.changes.compactMap { change -> FieldDecision? in
+                if case .reconcile(let decision) = change.action, decision.field == "title" { decision } else { nil }
+            }
+            #expect(title.allSatisfy { $0.value == "Title P" })
+            try await rig.dispatcher.drain()
+            #expect(await rig.simulator.state.salesforceRecord("Lead", id: lead)?.fields["Title"] == .string("Title P"))
+            #expect(await rig.simulator.state.hubspotRecord("contacts", id: contact)?.properties["jobtitle"] == "Title P")
+        }
+    }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

@@ -237,7 +237,7 @@ enrichment:
             let second = try await engine.runCycle()
             #expect(second.backfill)
             #expect(await simulator.state.enrichmentRequests == asked)
-            #expect(!second.plan.changes.contains { if case .enrich = $0.action { true } else { false } })
+            #expect(!second.plan.changes.contains { if case .enrich = $0.action { true } else { false } }, "\(second.plan.changes.filter { if case .enrich = $0.action { true } else { false } }.prefix(3).map { $0.reason.text })")
 
             // Past cacheFor the provider is asked again.
             now = now.addingTimeInterval(7200)

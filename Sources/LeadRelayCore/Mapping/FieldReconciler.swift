@@ -60,7 +60,12 @@ public struct FieldReconciler: Sendable {
     public init(field: FieldMapping) { self.field = field }
 
     /// Decides the field; `last` is the synced value (`.some(nil)`: synced as blank; `nil`: never synced).
-    public func decide(hubspot: SourceRecord, salesforce: SourceRecord, last: String??) -> FieldDecision? {
+    ///
+    /// `moved` says, when known, whether each side's value moved since LeadRelay last read the record: a side whose
+    /// record did not change still holds what it held (a write to it may be pending or refused), so it is no change
+    /// of a person's, and the synced value stands where the other side still holds it.
+    public func decide(hubspot: SourceRecord, salesforce: SourceRecord, last: String??,
+                       moved: (hubspot: Bool, salesforce: Bool)? = nil) -> FieldDecision? {
         guard field.hubspot != nil, field.salesforce != nil, field.type != .owner, field.rule != .leadrelay else { return nil }
         let hs = field.canonicalValue(from: hubspot), sf = field.canonicalValue(from: salesforce)
         var decision = FieldDecision(field: field.canonical, value: hs, from: nil, rule: field.rule, conflict: false,
@@ -76,10 +81,19 @@ public struct FieldReconciler: Sendable {
         let newer: CRMSystem = hubspot.modifiedAt > salesforce.modifiedAt ? .hubspot : .salesforce
         var winner = ruleWinner(hs: hs, sf: sf, newer: newer)
         if case .some(let synced) = last {
-            let hsChanged = hs != synced, sfChanged = sf != synced
-            decision.conflict = hsChanged == sfChanged
-            // Where the rule fixes no direction, the one side that changed leads; otherwise the rule does.
-            if !decision.conflict, field.rule == .twoWay || field.rule == .never { winner = hsChanged ? .hubspot : .salesforce }
+            var hsChanged = hs != synced, sfChanged = sf != synced
+            if let moved {
+                hsChanged = hsChanged && moved.hubspot
+                sfChanged = sfChanged && moved.salesforce
+            }
+            if let moved, !hsChanged, !sfChanged, hs == synced || sf == synced, !(moved.hubspot && moved.salesforce) {
+                // Nobody changed it since the last read: the synced value stands, on the side that holds it.
+                winner = hs == synced ? .hubspot : .salesforce
+            } else {
+                decision.conflict = hsChanged == sfChanged
+                // Where the rule fixes no direction, the one side that changed leads; otherwise the rule does.
+                if !decision.conflict, field.rule == .twoWay || field.rule == .never { winner = hsChanged ? .hubspot : .salesforce }
+            }
         }
         var value = winner == .hubspot ? hs : sf
         let other = winner == .hubspot ? sf : hs

@@ -7,17 +7,32 @@ public struct MappingReconciler: Sendable {
     /// Reconciles every mapped field of one entity present in both systems (its primary live record in each: the
     /// duplicate policy's survivor, else the newest).
     ///
-    /// Returns a decision for each field whose value is new to the store, and one update per record to write.
-    public func reconcile(_ live: [SourceRecord], synced: [String: String?]) -> (decisions: [FieldDecision], writes: [RecordWrite]) {
+    /// Returns a decision for each field whose value is new to the store, one update per record to write, and the
+    /// verdict on every field decided (canonical field → the value both systems should hold), new or not: the lead
+    /// that is scored and routed is built from these, so one rule decides which side wins.
+    ///
+    /// `previous` (when known) holds the stored version of each record that changed this cycle; a record that is not
+    /// in it changed only if it is in `firstSeen`. It tells a person's change from a side still waiting for a write.
+    public func reconcile(_ live: [SourceRecord], synced: [String: String?], previous: [RecordRef: SourceRecord]? = nil,
+                          firstSeen: Set<RecordRef> = [])
+        -> (decisions: [FieldDecision], writes: [RecordWrite], verdicts: [String: String?]) {
         guard let hubspot = mapping.primaryRecord(in: .hubspot, of: live), let salesforce = mapping.primaryRecord(in: .salesforce, of: live) else {
-            return ([], [])
+            return ([], [], [:])
         }
         var decisions: [FieldDecision] = []
+        var verdicts: [String: String?] = [:]
         var fields: [CRMSystem: [String: String]] = [:]
         var reasons: [CRMSystem: [String]] = [:]
         for field in mapping.fields {
             let last: String?? = synced.keys.contains(field.canonical) ? .some(synced[field.canonical] ?? nil) : nil
-            guard let decision = FieldReconciler(field: field).decide(hubspot: hubspot, salesforce: salesforce, last: last) else { continue }
+            let moved = previous.map { previous in
+                let move = { (record: SourceRecord) -> Bool in
+                    previous[record.ref].map { field.canonicalValue(from: $0) != field.canonicalValue(from: record) } ?? firstSeen.contains(record.ref)
+                }
+                return (hubspot: move(hubspot), salesforce: move(salesforce))
+            }
+            guard let decision = FieldReconciler(field: field).decide(hubspot: hubspot, salesforce: salesforce, last: last, moved: moved) else { continue }
+            verdicts[field.canonical] = .some(decision.value)
             if last == nil || last! != decision.value || !decision.writeTo.isEmpty { decisions.append(decision) }
             for system in decision.writeTo {
                 guard let name = field.name(in: system) else { continue }
@@ -32,9 +47,8 @@ public struct MappingReconciler: Sendable {
             write.reason = (reasons[system] ?? []).joined(separator: "; ")
             return write
         }
-        return (decisions, writes)
+        return (decisions, writes, verdicts)
     }
-
 }
 
 /// Companies and accounts: linked across systems by web domain, their mapped fields reconciled like leads'.
@@ -63,7 +77,7 @@ public struct AccountReconciliation: Sendable {
         }
         let reconciler = MappingReconciler(mapping: mapping)
         for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
-            let (decisions, writes) = reconciler.reconcile(group.filter { !$0.deleted }, synced: synced[key] ?? [:])
+            let (decisions, writes, _) = reconciler.reconcile(group.filter { !$0.deleted }, synced: synced[key] ?? [:])
             for decision in decisions { changes.append(PlanChange(personKey: key, action: .reconcile(decision), reason: decision.planReason)) }
             for write in writes { changes.append(PlanChange(personKey: key, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames))) }
         }

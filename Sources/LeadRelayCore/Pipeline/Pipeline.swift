@@ -42,7 +42,9 @@ public struct Pipeline: Sendable {
             let live = records.filter { !$0.deleted }
             guard !live.isEmpty else { continue }
             // Mapped fields first: their writes join the routing writes for the same record.
-            let (decisions, fieldWrites) = reconcile(live, synced: input.synced[personKey] ?? [:])
+            let (decisions, fieldWrites, verdicts) = MappingReconciler(mapping: mapping).reconcile(
+                live, synced: input.synced[personKey] ?? [:], previous: input.previous,
+                firstSeen: Set(live.map(\.ref).filter { input.links[$0] == nil }))
             for decision in decisions {
                 plan.changes.append(PlanChange(personKey: personKey, action: .reconcile(decision), reason: decision.planReason))
             }
@@ -61,7 +63,7 @@ public struct Pipeline: Sendable {
                     plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames)))
                 }
             }
-            var lead = assemble(personKey: personKey, records: live, assigned: input.assignments[personKey] != nil)
+            var lead = assemble(personKey: personKey, records: live, assigned: input.assignments[personKey] != nil, verdicts: verdicts)
             let previous = input.enriched[personKey] ?? [:]
             let fills = enricher.apply(to: &lead, previous: previous, now: input.now)
             if fills.count != previous.count || !fills.allSatisfy({ fill in previous[fill.field].map { $0.isSameFill(as: fill) } ?? false }) {
@@ -75,7 +77,7 @@ public struct Pipeline: Sendable {
                 plan.events.append(LeadEvent(personKey: personKey, kind: kind, cause: cause, occurredAt: input.now))
             }
             if let assigned = input.assignments[personKey] {
-                for event in ownerChanges(live, previous: input.previous, assigned: assigned) { log(event.kind, event.cause) }
+                for event in ownerChanges(live, previous: input.previous ?? [:], assigned: assigned) { log(event.kind, event.cause) }
             }
             if input.previousScores[personKey] != score.total {
                 let reason = Reason(.scoreChanged, score.summary, facts: [
@@ -130,11 +132,6 @@ public struct Pipeline: Sendable {
                                    facts: ["record": record.ref.description, "owner": now, "toRep": toRep ?? "", "assigned": repID])))
         }
         return changes
-    }
-
-    /// Reconciles every mapped field of a person present in both systems (their newest live record in each).
-    func reconcile(_ live: [SourceRecord], synced: [String: String?]) -> (decisions: [FieldDecision], writes: [RecordWrite]) {
-        MappingReconciler(mapping: mapping).reconcile(live, synced: synced)
     }
 
     /// Per CRM, a person's records beyond the survivor: each flagged with the survivor's id — or, for HubSpot with
@@ -229,10 +226,14 @@ public struct Pipeline: Sendable {
     }
 
     /// The canonical lead of one person's live records.
-    public func assemble(personKey: String, records: [SourceRecord], assigned: Bool) -> Lead {
+    /// The lead as scoring and routing see it. Where the person is in both CRMs, each field the reconciliation decided
+    /// takes its verdict (one rule decides which side wins, for the writes and for the lead alike); other fields, and
+    /// people in one CRM, come from the merge of their records (duplicates fill the survivor's gaps).
+    public func assemble(personKey: String, records: [SourceRecord], assigned: Bool, verdicts: [String: String?] = [:]) -> Lead {
         let choices = FieldMerger(mapping: mapping).merge(records)
         var fields: [String: String] = [:]
         for (name, choice) in choices { if let value = choice.value { fields[name] = value } }
+        for (name, verdict) in verdicts { fields[name] = verdict }
         var stages: [LifecycleStage] = [.lead]
         for record in records {
             switch record.ref.system {

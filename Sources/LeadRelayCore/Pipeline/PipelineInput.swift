@@ -22,8 +22,9 @@ public struct PipelineInput: Sendable {
     public var synced: [String: [String: String?]]
     /// Person key → field → what enrichment filled last time (provenance).
     public var enriched: [String: [String: EnrichedValue]] = [:]
-    /// The stored version of each record that changed this cycle (what it was before), to tell what a person changed.
-    public var previous: [RecordRef: SourceRecord] = [:]
+    /// The stored version of each record that changed this cycle (what it was before), to tell what a person changed;
+    /// `nil` when unknown (then every difference from the synced value counts as a change).
+    public var previous: [RecordRef: SourceRecord]?
     /// The enrichment provider's cached answers for this cycle's company domains: domain → field → value.
     public var providerCompanies: [String: [String: String]] = [:]
     public var now: Date
