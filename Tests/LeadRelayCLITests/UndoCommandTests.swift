@@ -25,10 +25,8 @@ struct UndoCommandTests {
         #expect(empty.status == 2 && empty.stderr.contains("no state file"))
 
         let configuration = try workspace.load()
-        let store = try Daemon.openStore(at: configuration.storePath)
-        let connectors = try ConnectorFactory.connectors(configuration)
-        let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store)
-        let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: nil)
+        let daemon = try Daemon.build(configuration, notifier: .some(nil))
+        let (engine, dispatcher) = (daemon.engine, daemon.dispatcher)
         let work = try await simulator.state.createHubSpotRecord("contacts", properties: [
             "email": "lee.ortiz@globex.example", "firstname": "Lee", "lastname": "Ortiz", "company": "Globex", "phone": "+1 312 555 0144",
             "jobtitle": "VP Finance"])

@@ -22,10 +22,8 @@ struct MergeTests {
             try workspace.configure(endpoints, credentials: simulator.state.credentials)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             #expect(configuration.mapping.duplicates?.mergeMinScore == 12)
-            let store = try Daemon.openStore(at: configuration.storePath)
-            let connectors = try ConnectorFactory.connectors(configuration)
-            let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store)
-            let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: nil)
+            let daemon = try Daemon.build(configuration, notifier: .some(nil))
+            let (store, connectors, engine, dispatcher) = (daemon.store, daemon.connectors, daemon.engine, daemon.dispatcher)
             try await engine.runCycle()
             try await dispatcher.drain()
 

@@ -9,17 +9,17 @@ import LeadRelayHTTP
 import LeadRelayNotify
 import LeadRelayTesting
 
-/// A simulator, a workspace pointing at it, and the engine pieces built from the loaded configuration.
+/// A simulator, a workspace pointing at it, and the daemon built from the loaded configuration (the composition
+/// root `run` uses).
 struct Rig: Sendable {
     let simulator: CRMSimulator
-    let configuration: LoadedConfiguration
-    let store: any StateStore
-    let connectors: [any CRMConnector]
+    let daemon: Daemon
 
-    var engine: SyncEngine { SyncEngine(configuration: configuration, connectors: connectors, store: store) }
-    var dispatcher: OutboxDispatcher {
-        OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(configuration))
-    }
+    var configuration: LoadedConfiguration { daemon.configuration }
+    var store: any StateStore { daemon.store }
+    var connectors: [any CRMConnector] { daemon.connectors }
+    var engine: SyncEngine { daemon.engine }
+    var dispatcher: OutboxDispatcher { daemon.dispatcher }
 }
 
 func withRig<T: Sendable>(people: Int = 150, writes: Bool = true, _ body: @escaping @Sendable (Rig) async throws -> T) async throws -> T {
@@ -29,9 +29,7 @@ func withRig<T: Sendable>(people: Int = 150, writes: Bool = true, _ body: @escap
         let workspace = try TestWorkspace()
         try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: writes)
         let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-        let store = try Daemon.openStore(at: configuration.storePath)
-        return try await body(Rig(simulator: simulator, configuration: configuration, store: store,
-                                  connectors: try ConnectorFactory.connectors(configuration)))
+        return try await body(Rig(simulator: simulator, daemon: try Daemon.build(configuration)))
     }
 }
 
@@ -361,10 +359,8 @@ struct AccountSyncTests {
             try workspace.write("leadrelay.yaml", text)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             #expect(configuration.accountMapping?.hubspotObject == "companies")
-            let store = try Daemon.openStore(at: configuration.storePath)
-            let connectors = try ConnectorFactory.connectors(configuration)
-            let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store)
-            let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: ConnectorFactory.notifier(configuration))
+            let daemon = try Daemon.build(configuration)
+            let (store, engine, dispatcher) = (daemon.store, daemon.engine, daemon.dispatcher)
             let first = try await engine.runCycle()
             let accountWrites = first.plan.writes.filter { $0.object == "companies" || $0.object == "Account" }
             #expect(!accountWrites.isEmpty, "seeded names differ by legal suffix: Salesforce's wins in HubSpot")
