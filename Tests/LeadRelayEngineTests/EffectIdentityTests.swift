@@ -76,6 +76,37 @@ struct EffectIdentityTests {
             #expect(await rig.simulator.state.hubspotRecord("contacts", id: contact)?.properties["jobtitle"] == "Title P")
         }
     }
+
+    @Test("a cycle over named records reads just those, by id, moves no watermark, and the next poll still sees everything else")
+    func namedRecords() async throws {
+        try await withRig(people: 60) { rig in
+            try await rig.engine.runCycle()
+            try await rig.dispatcher.drain()
+            let (contact, lead) = try await pair(rig)
+            let others = await rig.simulator.state.hubspotRecords("contacts").filter { !$0.archived && $0.id != contact }
+            let other = try #require(others.first)
+            _ = try await rig.simulator.state.updateHubSpotRecord("contacts", id: contact, properties: ["jobtitle": "Named title"])
+            _ = try await rig.simulator.state.updateHubSpotRecord("contacts", id: other.id, properties: ["jobtitle": "Unnamed title"])
+            let marks = try await rig.store.watermark(StreamID(.hubspot, "contacts"))
+            let named = try await rig.engine.runCycle(source: .records([RecordRef(system: .hubspot, object: "contacts", id: String(contact))]))
+            #expect(named.plan.writes.contains { $0.system == .salesforce && $0.id == lead && $0.fields["Title"] == "Named title" })
+            #expect(!named.plan.writes.contains { $0.fields.values.contains("Unnamed title") })
+            #expect(named.commit.watermarks.isEmpty && named.commit.snapshots.map(\.ref) == [RecordRef(system: .hubspot, object: "contacts", id: String(contact))])
+            #expect(named.streams.first { $0.stream == "hubspot.contacts" }?.calls == 1, "one batch read")
+            #expect(try await rig.store.watermark(StreamID(.hubspot, "contacts")) == marks)
+            try await rig.dispatcher.drain()
+            #expect(await rig.simulator.state.salesforceRecord("Lead", id: lead)?.fields["Title"] == .string("Named title"))
+            // The poll after it: the unnamed change arrives; the named one is already known.
+            let poll = try await rig.engine.runCycle()
+            #expect(poll.commit.snapshots.contains { $0.ref.id == String(other.id) })
+            #expect(!poll.plan.writes.contains { $0.fields.values.contains("Named title") })
+            // A Salesforce lead named by id works the same way; an id the CRM does not have is left out.
+            _ = try await rig.simulator.state.updateSalesforceRecord("Lead", id: lead, fields: ["Title": .string("From Salesforce")])
+            let fromSalesforce = try await rig.engine.runCycle(source: .records([RecordRef(system: .salesforce, object: "Lead", id: lead),
+                                                                                 RecordRef(system: .salesforce, object: "Lead", id: "00Q000000000000AAA")]))
+            #expect(fromSalesforce.plan.writes.contains { $0.system == .hubspot && $0.id == String(contact) && $0.fields["jobtitle"] == "From Salesforce" })
+        }
+    }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

@@ -63,6 +63,10 @@ public protocol CRMConnector: Sendable {
     /// The engine calls this on its own, slower cadence (`poll.deletedEvery`): it reads every archived record.
     func pollDeletedLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord>
 
+    /// The lead-type records with these ids, as they are now (a webhook named them); ids the CRM no longer has are
+    /// left out (the deletion sweep reports those). No watermark moves.
+    func fetchLeads(ids: [String], fields: [String]) async throws(CRMError) -> PollResult<SourceRecord>
+
     /// Company-type records (HubSpot companies, Salesforce accounts) changed since the watermark, with `fields`
     /// besides the name, website/domain and owner routing needs (`Account(record:)` reads those).
     func pollAccounts(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord>

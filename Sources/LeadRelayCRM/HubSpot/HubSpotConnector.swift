@@ -44,6 +44,29 @@ public struct HubSpotConnector: CRMConnector {
                           rejected: rejected, calls: result.calls)
     }
 
+    public func fetchLeads(ids: [String], fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
+        let properties = Array(Set(fields + Self.contactBasics)).sorted()
+        var records: [SourceRecord] = []
+        var rejected: [RejectedRecord] = []
+        var calls = 0
+        // Batch read takes 100 ids; ids it cannot find come back as a 207 entry, not a failure.
+        for chunk in Array(Set(ids)).sorted().chunked(100) {
+            let body: JSONValue = ["properties": .array(properties.map(JSONValue.string)), "archived": false,
+                                   "inputs": .array(chunk.map { ["id": .string($0)] })]
+            let json = try await client.json("POST", "/crm/v3/objects/contacts/batch/read", json: body)
+            calls += 1
+            for result in json["results"]?.arrayValue ?? [] {
+                guard let record = Self.sourceRecord(result, type: "contacts", modified: "lastmodifieddate") else {
+                    rejected.append(RejectedRecord(system: .hubspot, object: "contacts", id: result["id"]?.flatText,
+                                                   reason: "no readable lastmodifieddate/updatedAt"))
+                    continue
+                }
+                records.append(record)
+            }
+        }
+        return PollResult(items: records, watermark: nil, rejected: rejected, calls: calls)
+    }
+
     /// A merge leaves no trace of the loser except `hs_merged_object_ids` on the survivor (which is modified,
     /// so search returns it): each id listed there becomes a tombstone naming its survivor.
     static func mergeTombstones(_ survivors: [SourceRecord]) -> [SourceRecord] {

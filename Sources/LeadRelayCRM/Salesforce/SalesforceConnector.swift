@@ -35,6 +35,30 @@ public struct SalesforceConnector: CRMConnector {
         return PollResult(items: result.records, watermark: result.watermark, rejected: result.rejected, calls: result.calls)
     }
 
+    public func fetchLeads(ids: [String], fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
+        var names: [String] = []
+        for field in Set(fields + Self.leadBasics).sorted() { names.append(try SOQL.identifier(field)) }
+        var records: [SourceRecord] = []
+        var rejected: [RejectedRecord] = []
+        var calls = 0
+        // Every id is quoted (escaped) into the query; 200 at a time keeps it far below SOQL's length limit.
+        for chunk in Array(Set(ids)).sorted().chunked(200) {
+            let soql = "SELECT \(names.joined(separator: ", ")) FROM Lead WHERE Id IN (\(chunk.map(SOQL.quote).joined(separator: ", ")))"
+            let result = try await query(soql, all: true)
+            calls += result.calls
+            for row in result.rows {
+                guard let id = row["Id"]?.stringValue, let stamp = row["SystemModstamp"]?.stringValue.flatMap(CRMTimestamps.parse) else {
+                    rejected.append(RejectedRecord(system: .salesforce, object: "Lead", id: row["Id"]?.stringValue,
+                                                   reason: "row without Id or readable SystemModstamp"))
+                    continue
+                }
+                records.append(SourceRecord(ref: RecordRef(system: .salesforce, object: "Lead", id: id), modifiedAt: stamp,
+                                            fields: Self.values(row), deleted: row["IsDeleted"]?.boolValue ?? false))
+            }
+        }
+        return PollResult(items: records, watermark: nil, rejected: rejected, calls: calls)
+    }
+
     /// Deleted and merged-away leads arrive through `queryAll` in `pollLeads`; nothing more to read.
     public func pollDeletedLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         PollResult(items: [], watermark: since, calls: 0)

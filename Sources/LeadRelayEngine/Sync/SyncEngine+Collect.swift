@@ -2,6 +2,14 @@ import Foundation
 import LeadRelayCore
 import LeadRelayCRM
 
+/// What a cycle looks at.
+public enum ChangeSource: Sendable, Hashable {
+    /// Every declared stream since its watermark.
+    case poll
+    /// Just these lead records, as they are now (a webhook named them): nothing else is read and no watermark moves.
+    case records([RecordRef])
+}
+
 extension SyncEngine {
     /// One system's polled streams.
     struct Polled: Sendable {
@@ -35,7 +43,8 @@ extension SyncEngine {
     }
 
     /// Reads every watermark in one read, then polls both systems at once (each connector keeps its own rate-limit gate).
-    func collect(now: Date) async throws -> Collected {
+    func collect(now: Date, source: ChangeSource = .poll) async throws -> Collected {
+        if case .records(let refs) = source { return try await collect(refs, now: now) }
         let mapping = configuration.mapping
         let systems = connectors.map(\.system)
         let streams = systems.flatMap { system -> [StreamID] in
@@ -83,11 +92,42 @@ extension SyncEngine {
             for try await item in group { all.append(item) }
             return all.sorted { $0.system < $1.system }
         }
-        let owners = try await self.owners.owners(now: now) { [connectors] in
+        return Collected(now: now, polled: polled, owners: try await ownerLists(now: now), fingerprint: fingerprint,
+                         previousFingerprint: previousFingerprint)
+    }
+
+    /// The named lead records, read by id from their CRMs; accounts, activities and deletions wait for the next poll.
+    func collect(_ refs: [RecordRef], now: Date) async throws -> Collected {
+        let mapping = configuration.mapping
+        let polled = try await withThrowingTaskGroup(of: Polled.self) { group in
+            for connector in connectors {
+                let system = connector.system
+                let ids = refs.filter { $0.system == system && $0.object == mapping.objectName(in: system) }.map(\.id)
+                group.addTask {
+                    let (leadStream, accountStream, activityStream) = Self.streams(system, mapping: mapping)
+                    let leads = ids.isEmpty ? PollResult(items: [], watermark: nil, calls: 0)
+                        : try await connector.fetchLeads(ids: ids, fields: mapping.fieldNames(in: system))
+                    return Polled(system: system, leads: leads, deletions: nil, accounts: PollResult(items: [], watermark: nil, calls: 0),
+                                  activities: PollResult(items: [], watermark: nil, calls: 0),
+                                  leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
+                }
+            }
+            var all: [Polled] = []
+            for try await item in group { all.append(item) }
+            return all.sorted { $0.system < $1.system }
+        }
+        // A mapping change back-fills on the next poll, not here: the fingerprint read is left as it stands.
+        let fingerprint = mapping.fingerprint
+        let previous = try await store.read { try $0.mappingFingerprint() }
+        return Collected(now: now, polled: polled, owners: try await ownerLists(now: now), fingerprint: previous ?? fingerprint,
+                         previousFingerprint: previous ?? fingerprint)
+    }
+
+    func ownerLists(now: Date) async throws -> [CRMSystem: [CRMOwner]] {
+        try await owners.owners(now: now) { [connectors] in
             var lists: [CRMSystem: [CRMOwner]] = [:]
             for connector in connectors { lists[connector.system] = try await connector.owners() }
             return lists
         }
-        return Collected(now: now, polled: polled, owners: owners, fingerprint: fingerprint, previousFingerprint: previousFingerprint)
     }
 }

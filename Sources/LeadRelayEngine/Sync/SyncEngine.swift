@@ -33,15 +33,15 @@ public struct SyncEngine: Sendable {
 
     /// Polls and plans without changing anything (the store is only read).
     /// The enrichment provider is not asked: its cached answers serve.
-    public func plan() async throws -> CycleResult {
-        try await pass(askProvider: false)
+    public func plan(source: ChangeSource = .poll) async throws -> CycleResult {
+        try await pass(askProvider: false, source: source)
     }
 
     /// Polls, plans and commits. In observe-only mode (`mode.writes: false`) routing decisions are reported but not recorded.
     @discardableResult
-    public func runCycle() async throws -> CycleResult {
+    public func runCycle(source: ChangeSource = .poll) async throws -> CycleResult {
         let started = ContinuousClock.now
-        var result = try await pass(askProvider: true)
+        var result = try await pass(askProvider: true, source: source)
         if !configuration.writesEnabled {
             result.commit.plan.changes.removeAll {
                 switch $0.action {
@@ -74,8 +74,8 @@ public struct SyncEngine: Sendable {
 
     /// One cycle's seams: collect (poll the declared streams), load (one read transaction), ask the enrichment
     /// provider (its own cache), then the pure plan.
-    func pass(askProvider: Bool) async throws -> CycleResult {
-        let collected = try await collect(now: clock())
+    func pass(askProvider: Bool, source: ChangeSource) async throws -> CycleResult {
+        let collected = try await collect(now: clock(), source: source)
         let loaded = try await load(collected)
         var providerCompanies: [String: [String: String]] = [:]
         if let provider, configuration.enrichment.order.contains(.provider) {
