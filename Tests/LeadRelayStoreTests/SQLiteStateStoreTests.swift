@@ -16,6 +16,16 @@ struct SQLiteStateStoreTests {
         directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-store-\(UUID().uuidString)")
     }
 
+    var storePath: String { (directory as NSString).appendingPathComponent("state/leadrelay.sqlite") }
+
+    /// A store file as an older build left it: migrated up to `migration` only.
+    func legacyStore(upTo migration: String) throws -> DatabasePool {
+        try FileManager.default.createDirectory(atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let pool = try DatabasePool(path: storePath)
+        try SQLiteStateStore.migrator.migrate(pool, upTo: migration)
+        return pool
+    }
+
     func open() throws -> SQLiteStateStore {
         try SQLiteStateStore(path: (directory as NSString).appendingPathComponent("state/leadrelay.sqlite"))
     }
@@ -35,11 +45,8 @@ struct SQLiteStateStoreTests {
 
     @Test("a store from before effect identities keeps its outbox (ids, states) and its merges still follow their entries")
     func migratesOutbox() async throws {
-        let path = (directory as NSString).appendingPathComponent("state/leadrelay.sqlite")
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         do {
-            let pool = try DatabasePool(path: path)
-            try SQLiteStateStore.migrator.migrate(pool, upTo: "v6-merges")
+            let pool = try legacyStore(upTo: "v6-merges")
             let write = RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: "51", fields: ["hubspot_owner_id": "701"])
             let payload = String(decoding: try JSONEncoder().encode(OutboxEntry.Payload.write(write)), as: UTF8.self)
             try await pool.write { db in
@@ -67,11 +74,8 @@ struct SQLiteStateStoreTests {
 
     @Test("a store from before the event log starts its log from the open assignments, so the open count is unchanged")
     func seedsEventLog() async throws {
-        let path = (directory as NSString).appendingPathComponent("state/leadrelay.sqlite")
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         do {
-            let pool = try DatabasePool(path: path)
-            try SQLiteStateStore.migrator.migrate(pool, upTo: "v7-effect-identity")
+            let pool = try legacyStore(upTo: "v7-effect-identity")
             try await pool.write { db in
                 for (person, rep, open) in [("p1", "ana", 1), ("p2", "ana", 1), ("p3", "ben", 1), ("p4", "ben", 0)] {
                     try db.execute(sql: "INSERT INTO assignments (person_key, rep_id, rule, reason, assigned_at, open) VALUES (?, ?, 'round-robin', 'r', 100, ?)",
@@ -89,11 +93,9 @@ struct SQLiteStateStoreTests {
 
     @Test("a store from before stream marks moves its sweep times and mapping fingerprint out of the watermarks")
     func movesStreamMarks() async throws {
-        let path = (directory as NSString).appendingPathComponent("state/leadrelay.sqlite")
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let path = storePath
         do {
-            let pool = try DatabasePool(path: path)
-            try SQLiteStateStore.migrator.migrate(pool, upTo: "v9-link-reason-codes")
+            let pool = try legacyStore(upTo: "v9-link-reason-codes")
             try await pool.write { db in
                 for (stream, time, id) in [("hubspot.contacts", 100.0, "51"), ("hubspot.contacts.deleted", 90.0, "7"),
                                            ("hubspot.contacts.deleted-sweep", 95.0, "sweep"), ("mapping.fingerprint", 80.0, "f00d")] {
