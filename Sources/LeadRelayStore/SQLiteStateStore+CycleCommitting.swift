@@ -63,6 +63,15 @@ extension SQLiteStateStore: CycleCommitting {
         }
         func effect(_ position: Int) throws -> EffectID { EffectID(cycle: try number(), position: position) }
         for event in plan.events { try append(event, cycle: try number(), configVersion: configVersion, db) }
+        for change in plan.timers {
+            switch change {
+            case .schedule(let timer):
+                try db.execute(sql: "INSERT OR REPLACE INTO timers (key, person_key, kind, due_at, facts) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [timer.key, timer.personKey, timer.kind, timer.dueAt.timeIntervalSince1970, try json(timer.facts)])
+            case .cancel(let key):
+                try db.execute(sql: "DELETE FROM timers WHERE key = ?", arguments: [key])
+            }
+        }
         for (position, change) in plan.changes.enumerated() {
             switch change.action {
             case .link(let ref):

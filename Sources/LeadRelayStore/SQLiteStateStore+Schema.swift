@@ -261,6 +261,16 @@ extension SQLiteStateStore {
                 """)
             try db.execute(sql: "DELETE FROM watermarks WHERE stream LIKE '%.deleted-sweep' OR stream = 'mapping.fingerprint'")
         }
+        migrator.registerMigration("v11-timers") { db in
+            // What must be looked at again at a given time, whether or not a CRM changes.
+            try db.create(table: "timers") { t in
+                t.primaryKey("key", .text)
+                t.column("person_key", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("due_at", .double).notNull().indexed()
+                t.column("facts", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -53,6 +53,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var merges: [Merge] = []
         var cycles: Int64 = 0
         var events: [StoredEvent] = []
+        var timers: [String: LeadTimer] = [:]
 
         mutating func append(_ event: LeadEvent, cycle: Int64?, configVersion: String?) {
             events.append(StoredEvent(sequence: Int64(events.count + 1), cycle: cycle, configVersion: configVersion, event: event))
@@ -110,6 +111,12 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         }
         func effect(_ position: Int) -> EffectID { EffectID(cycle: number(), position: position) }
         for event in plan.events { state.append(event, cycle: number(), configVersion: configVersion) }
+        for change in plan.timers {
+            switch change {
+            case .schedule(let timer): state.timers[timer.key] = timer
+            case .cancel(let key): state.timers[key] = nil
+            }
+        }
         for (position, change) in plan.changes.enumerated() {
             switch change.action {
             case .link(let ref):
@@ -232,6 +239,14 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
     public func events(for personKey: String) async throws -> [StoredEvent] {
         state.events.filter { $0.event.personKey == personKey }
     }
+
+    // MARK: Timers
+
+    public func dueTimers(at now: Date, limit: Int) async throws -> [LeadTimer] {
+        Array(state.timers.values.filter { $0.dueAt <= now }.sorted { ($0.dueAt, $0.key) < ($1.dueAt, $1.key) }.prefix(limit))
+    }
+
+    public func nextDue() async throws -> Date? { state.timers.values.map(\.dueAt).min() }
 
     // MARK: Provider cache
 

@@ -8,6 +8,24 @@ extension StoreContract {
     }
 
     static let eventChecks: [Check] = [
+        Check("timers are set, moved and cancelled by commits; the due ones come back earliest first") { subject in
+            let store = subject.store
+            func timer(_ key: String, _ offset: TimeInterval) -> LeadTimer {
+                LeadTimer(key: key, personKey: "p-\(key)", kind: "sla.reminder", dueAt: now.addingTimeInterval(offset), facts: ["share": "0.5"])
+            }
+            #expect(try await store.nextDue() == nil)
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, timers: [.schedule(timer("a", 60)), .schedule(timer("b", 30)),
+                                                                                      .schedule(timer("c", 90))])), at: now)
+            #expect(try await store.nextDue() == now.addingTimeInterval(30))
+            #expect(try await store.dueTimers(at: now.addingTimeInterval(29), limit: 10).isEmpty)
+            #expect(try await store.dueTimers(at: now.addingTimeInterval(60), limit: 10).map(\.key) == ["b", "a"])
+            #expect(try await store.dueTimers(at: now.addingTimeInterval(60), limit: 1) == [timer("b", 30)])
+            // Scheduling a key again moves it; cancelling removes it; a later change to one key in a plan wins.
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, timers: [.schedule(timer("b", 120)), .cancel(key: "c"),
+                                                                                      .schedule(timer("d", 10)), .cancel(key: "d")])), at: now)
+            #expect(try await store.dueTimers(at: now.addingTimeInterval(1000), limit: 10).map(\.key) == ["a", "b"])
+            #expect(try await store.nextDue() == now.addingTimeInterval(60))
+        },
         Check("events land with their cycle's commit, in order, stamped with the cycle and the configuration version") { subject in
             let store = subject.store
             let first = [event("p1", .scoreChanged(from: nil, to: 110, fit: 60, interest: 50)), event("p1", .mql(score: 110, threshold: 100)),

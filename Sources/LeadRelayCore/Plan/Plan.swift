@@ -9,11 +9,14 @@ public struct Plan: Sendable, Hashable, Codable {
     public var changes: [PlanChange]
     /// What the plan's changes mean for the event log (appended in the same commit).
     public var events: [LeadEvent]
+    /// Timers set or cancelled, in order (a later change to the same key wins).
+    public var timers: [TimerChange]
 
-    public init(generatedAt: Date, changes: [PlanChange] = [], events: [LeadEvent] = []) {
+    public init(generatedAt: Date, changes: [PlanChange] = [], events: [LeadEvent] = [], timers: [TimerChange] = []) {
         self.generatedAt = generatedAt
         self.changes = changes
         self.events = events
+        self.timers = timers
     }
 
     public var writes: [RecordWrite] {

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Something LeadRelay must look at again at a given time, whether or not a CRM changes (an SLA reminder, a breach,
+/// a recycle), set and cancelled by plans like any other state.
+public struct LeadTimer: Sendable, Hashable, Codable {
+    /// Unique per purpose and person (`sla.first-touch:email:ana@acme.io`): scheduling the same key again moves it.
+    public var key: String
+    public var personKey: String
+    /// What is due (`sla.reminder`, `sla.breach`, …); the monitor that set it knows what to do.
+    public var kind: String
+    public var dueAt: Date
+    public var facts: [String: String]
+
+    public init(key: String, personKey: String, kind: String, dueAt: Date, facts: [String: String] = [:]) {
+        self.key = key
+        self.personKey = personKey
+        self.kind = kind
+        self.dueAt = dueAt
+        self.facts = facts
+    }
+}
+
+/// A change a plan makes to the timers (applied by the commit, with everything else).
+public enum TimerChange: Sendable, Hashable, Codable {
+    case schedule(LeadTimer)
+    case cancel(key: String)
+}
+
+/// The timers: the commit sets and cancels them (`Plan.timers`); a monitor asks which fell due.
+public protocol TimerQueue: Sendable {
+    /// Timers due at or before `now`, earliest first, at most `limit`.
+    func dueTimers(at now: Date, limit: Int) async throws -> [LeadTimer]
+    /// When the earliest timer falls due (`nil`: none set), so a monitor sleeps exactly until then.
+    func nextDue() async throws -> Date?
+}
