@@ -64,7 +64,10 @@ public struct AccountReconciliation: Sendable {
     }
 
     /// Links, reconciled fields and writes for the accounts in `records` (changed ones and their stored twins).
-    public func plan(records: [SourceRecord], links: [RecordRef: String], synced: [String: [String: String?]]) -> [PlanChange] {
+    /// `previous` (when known) holds the stored version of each account record that changed this cycle, so a side
+    /// still waiting for a write is not taken for a person's change (as for leads).
+    public func plan(records: [SourceRecord], links: [RecordRef: String], synced: [String: [String: String?]],
+                     previous: [RecordRef: SourceRecord]? = nil) -> [PlanChange] {
         var changes: [PlanChange] = []
         var groups: [String: [SourceRecord]] = [:]
         for record in records {
@@ -77,7 +80,8 @@ public struct AccountReconciliation: Sendable {
         }
         let reconciler = MappingReconciler(mapping: mapping)
         for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
-            let (decisions, writes, _) = reconciler.reconcile(group.filter { !$0.deleted }, synced: synced[key] ?? [:])
+            let (decisions, writes, _) = reconciler.reconcile(group.filter { !$0.deleted }, synced: synced[key] ?? [:], previous: previous,
+                                                             firstSeen: Set(group.map(\.ref).filter { links[$0] == nil }))
             for decision in decisions { changes.append(PlanChange(personKey: key, action: .reconcile(decision), reason: decision.planReason)) }
             for write in writes { changes.append(PlanChange(personKey: key, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames))) }
         }

@@ -23,6 +23,8 @@ extension SyncEngine {
         var accountRecords: [SourceRecord] = []
         var accountLinks: [RecordRef: String] = [:]
         var accountSynced: [String: [String: String?]] = [:]
+        /// The stored versions of the account records that changed.
+        var accountPrevious: [RecordRef: SourceRecord] = [:]
         var routingState: RoutingState
         var mergeBlocked: Set<RecordRef> = []
         /// Stored person records without blocking keys (a store from before the match index), indexed once.
@@ -116,6 +118,7 @@ extension SyncEngine {
                 loaded.accountRecords = all.values.sorted { $0.ref < $1.ref }
                 loaded.accountLinks = accountLinks.merging(known.links) { a, _ in a }
                 loaded.accountSynced = known.synced
+                for record in loaded.changedAccountRecords { loaded.accountPrevious[record.ref] = storedRecords[record.ref] }
             }
             // Only a mapping that merges needs to know which records an undo restored.
             if mapping.duplicates?.mergeMinScore != nil { loaded.mergeBlocked = try reader.mergeBlocked() }

@@ -23,7 +23,7 @@ extension SyncEngine {
         var plan = pipeline.plan(input)
         if let accountMapping = configuration.accountMapping {
             plan.changes += AccountReconciliation(mapping: accountMapping)
-                .plan(records: loaded.accountRecords, links: loaded.accountLinks, synced: loaded.accountSynced)
+                .plan(records: loaded.accountRecords, links: loaded.accountLinks, synced: loaded.accountSynced, previous: loaded.accountPrevious)
         }
 
         let changed = loaded.changed
