@@ -44,7 +44,7 @@ struct RandomScenarioTests {
                                                       retry: RetryPolicy(maxAttempts: 8), sleep: { _ in }, jitter: { 0.5 }),
                                     apiVersion: "v62.0"),
             ]
-            let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store)
+            let engine = try Daemon.build(configuration, store: store, connectors: connectors).engine
             var rng = SeededRandom(seed: seed &* 7919)
             var failedCycles = 0
             for round in 0..<8 {

@@ -119,8 +119,7 @@ struct SyncEngineTests {
             let pending = try await rig.store.pendingOutbox(limit: 1000).count
             #expect(pending > 0)
             // "Restart": a fresh store handle and dispatcher on the same file.
-            let reopened = try Daemon.openStore(at: rig.configuration.storePath)
-            let dispatcher = OutboxDispatcher(store: reopened, connectors: rig.connectors, notifier: ConnectorFactory.notifier(rig.configuration))
+            let dispatcher = try Daemon.build(rig.configuration, store: try Daemon.openStore(at: rig.configuration.storePath)).dispatcher
             let first = try await dispatcher.drain()
             let second = try await dispatcher.drain()
             #expect(first.applied + first.notified == pending)
@@ -135,7 +134,7 @@ struct SyncEngineTests {
             try await rig.engine.runCycle()
             let deadSlack = SlackNotifier(url: URL(string: "http://127.0.0.1:9/hooks/slack")!, transport: AsyncHTTPClientTransport(),
                                           retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01), sleep: { _ in })
-            let dispatcher = OutboxDispatcher(store: rig.store, connectors: rig.connectors, notifier: deadSlack)
+            let dispatcher = try Daemon.build(rig.configuration, store: rig.store, connectors: rig.connectors, notifier: deadSlack).dispatcher
             let stats = try await dispatcher.drain()
             #expect(stats.notified == 0 && stats.retryLater > 0)
             #expect(try await rig.store.pendingOutbox(limit: 100).allSatisfy { if case .notify = $0.payload { true } else { false } })
@@ -196,14 +195,14 @@ struct DeletionTests {
             #expect(try await snapshot(.salesforce, "Lead", leads[0].id)?.deleted == true, "queryAll returns the deleted row")
             #expect(try await snapshot(.hubspot, "contacts", String(archived))?.deleted == false, "not swept yet")
 
-            engine = SyncEngine(configuration: rig.configuration, connectors: rig.connectors, store: rig.store,
-                                clock: { Date().addingTimeInterval(901) })
+            engine = try Daemon.build(rig.configuration, store: rig.store, connectors: rig.connectors,
+                                      clock: { Date().addingTimeInterval(901) }).engine
             let swept = try await engine.runCycle()
             #expect(swept.streams.contains { $0.stream == "hubspot.contacts.deleted" && $0.changed == 1 })
             #expect(try await snapshot(.hubspot, "contacts", String(archived))?.deleted == true)
             // Nothing new to propagate: a later sweep changes nothing.
-            let later = SyncEngine(configuration: rig.configuration, connectors: rig.connectors, store: rig.store,
-                                   clock: { Date().addingTimeInterval(1900) })
+            let later = try Daemon.build(rig.configuration, store: rig.store, connectors: rig.connectors,
+                                         clock: { Date().addingTimeInterval(1900) }).engine
             let idle = try await later.runCycle()
             #expect(idle.changedRecords == 0)
             // An idle cycle costs one call per object type (the deletion sweep aside).
@@ -294,25 +293,25 @@ struct BackfillTests {
                 .replacingOccurrences(of: "mappings: [ mapping.yaml ]", with: "mappings: [ mapping.yaml, accounts.yaml ]")
             try workspace.write("leadrelay.yaml", config)
             let first = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let store = try Daemon.openStore(at: first.storePath)
-            let connectors = try ConnectorFactory.connectors(first)
+            let daemon = try Daemon.build(first, notifier: .some(nil))
             for _ in 0..<3 {
-                _ = try await SyncEngine(configuration: first, connectors: connectors, store: store).runCycle()
-                _ = try await OutboxDispatcher(store: store, connectors: connectors, notifier: nil).drain()
+                _ = try await daemon.engine.runCycle()
+                _ = try await daemon.dispatcher.drain()
             }
             #expect(await simulator.state.salesforceRecord("Lead", id: leadID)?.fields["Title"] == .null)
 
             try workspace.write("mapping.yaml", mapping)
             let second = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let cycle = try await SyncEngine(configuration: second, connectors: connectors, store: store).runCycle()
+            let changed = try Daemon.build(second, store: daemon.store, connectors: daemon.connectors, notifier: .some(nil))
+            let cycle = try await changed.engine.runCycle()
             #expect(cycle.backfill)
             #expect(cycle.streams.contains { $0.stream == "salesforce.Lead" && $0.read > 0 }, "leads are read again in full")
             // The back-fill re-plans people only: account links (`domain:` keys) stay with the account reconciliation.
             let accountKeyed = cycle.plan.changes.filter { $0.personKey.hasPrefix("domain:") }
             #expect(accountKeyed.isEmpty, "\(accountKeyed.prefix(3).map(\.reason))")
-            _ = try await OutboxDispatcher(store: store, connectors: connectors, notifier: nil).drain()
+            _ = try await changed.dispatcher.drain()
             #expect(await simulator.state.salesforceRecord("Lead", id: leadID)?.fields["Title"] == .string(title))
-            let after = try await SyncEngine(configuration: second, connectors: connectors, store: store).runCycle()
+            let after = try await Daemon.build(second, store: daemon.store, connectors: daemon.connectors, notifier: .some(nil)).engine.runCycle()
             #expect(!after.backfill, "one back-fill per mapping change")
         }
     }
