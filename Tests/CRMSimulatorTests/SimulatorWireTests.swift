@@ -14,6 +14,19 @@ struct SimulatorWireTests {
         #expect(SimTime.hubspot(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
     }
 
+    @Test("a time of whole milliseconds prints and parses back as itself, whatever the double's rounding")
+    func wholeMilliseconds() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let millis = Int64.random(in: 1_600_000_000_000...1_900_000_000_000, using: &rng)
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            let text = SimTime.hubspot(date)
+            #expect(text.dropLast().hasSuffix(String(format: "%03d", Int(millis % 1000))), "\(millis) → \(text)")
+            let parsed = try #require(SimTime.parse(text))
+            #expect(SimTime.hubspot(parsed) == text)
+        }
+    }
+
     @Test("timestamps parse in every form the APIs take; impossible days do not")
     func parsing() {
         let noon = Date(timeIntervalSince1970: 1_704_110_400)

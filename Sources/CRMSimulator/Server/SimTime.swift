@@ -6,9 +6,10 @@ public enum SimTime {
     static let seconds = Date.ISO8601FormatStyle()
     static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
-    /// Whole milliseconds since 1970 (floor), as both APIs keep them.
+    /// Whole milliseconds since 1970 (floor), as both APIs keep them. A `Date` of today holds a millisecond only to
+    /// about 0.2 µs, so the floor is taken a microsecond up: a stamp made of whole milliseconds reads back as itself.
     static func millis(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000 + 1e-6).rounded(.down))
+        Int64((date.timeIntervalSince1970 * 1000 + 1e-3).rounded(.down))
     }
 
     /// `yyyy-MM-ddTHH:mm:ss` of the instant's whole second, in UTC.
