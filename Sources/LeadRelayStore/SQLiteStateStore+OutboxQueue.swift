@@ -28,7 +28,7 @@ extension SQLiteStateStore: OutboxQueue {
         }
     }
 
-    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws {
+    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, at now: Date) async throws {
         let time = now.timeIntervalSince1970
         try await pool.write { db in
             try db.execute(sql: """
@@ -41,6 +41,7 @@ extension SQLiteStateStore: OutboxQueue {
                     INSERT OR IGNORE INTO identity_links (system, object, id, person_key, reason, reason_code, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [link.ref.system.rawValue, link.ref.object, link.ref.id, link.personKey, link.reason, Reason.Code.linkedByCreate.rawValue, time])
             }
+            if let receipt { try Self.recordDelivery(id, receipt: receipt, time: now, db) }
         }
     }
 
@@ -60,17 +61,20 @@ extension SQLiteStateStore: OutboxQueue {
     }
 
     public func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, at now: Date) async throws {
-        try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]) else { return }
-            try db.execute(sql: """
-                UPDATE outbox SET delivery_state = ?, delivery_channel = ?, delivery_id = COALESCE(?, delivery_id), delivered_at = ? WHERE id = ?
-                """, arguments: [receipt.state.rawValue, receipt.channel, receipt.externalID, now.timeIntervalSince1970, id])
-            let entry = try Self.outboxEntry(row)
-            if case .notify(let note) = entry.payload {
-                let event = LeadEvent(personKey: entry.personKey, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
-                                      cause: DeliveryReceipt.reason(receipt, repID: note.repID), occurredAt: now)
-                try Self.append(event, cycle: nil, configVersion: nil, db)
-            }
+        try await pool.write { db in try Self.recordDelivery(id, receipt: receipt, time: now, db) }
+    }
+
+    /// The receipt on the entry and its `delivered` event (inside the caller's transaction).
+    static func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, time now: Date, _ db: Database) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]) else { return }
+        try db.execute(sql: """
+            UPDATE outbox SET delivery_state = ?, delivery_channel = ?, delivery_id = COALESCE(?, delivery_id), delivered_at = ? WHERE id = ?
+            """, arguments: [receipt.state.rawValue, receipt.channel, receipt.externalID, now.timeIntervalSince1970, id])
+        let entry = try outboxEntry(row)
+        if case .notify(let note) = entry.payload {
+            let event = LeadEvent(personKey: entry.personKey, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
+                                  cause: DeliveryReceipt.reason(receipt, repID: note.repID), occurredAt: now)
+            try append(event, cycle: nil, configVersion: nil, db)
         }
     }
 

@@ -182,7 +182,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         for id in ids { if let index = index(id) { state.outbox[index].claimedUntil = nil } }
     }
 
-    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws {
+    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, at now: Date) async throws {
         guard let index = index(id) else { return }
         state.outbox[index].entry.status = .done
         state.outbox[index].entry.attempts += 1
@@ -196,6 +196,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         for link in learned where state.links[link.ref] == nil {
             state.links[link.ref] = Link(person: link.personKey, reason: link.reason, code: .linkedByCreate)
         }
+        if let receipt { try await recordDelivery(id, receipt: receipt, at: now) }
     }
 
     public func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws {

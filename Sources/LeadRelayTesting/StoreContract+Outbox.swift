@@ -105,8 +105,9 @@ extension StoreContract {
             let hs = record(.hubspot, "51", email: "ana@acme.io")
             try await store.commit(CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
             let note = try #require(try await store.pendingOutbox(limit: 10).first { if case .notify = $0.payload { true } else { false } })
-            try await store.complete(note.id, resultID: nil, learned: [], at: now)
-            try await store.recordDelivery(note.id, receipt: DeliveryReceipt(state: .accepted, channel: "sms", externalID: "SM123"), at: now)
+            try await store.complete(note.id, resultID: "SM123", learned: [],
+                                     receipt: DeliveryReceipt(state: .accepted, channel: "sms", externalID: "SM123"), at: now)
+            #expect(try await store.outbox().first { $0.id == note.id }?.status == .done)
             try await store.recordDelivery(note.id, receipt: DeliveryReceipt(state: .delivered, channel: "sms"), at: now)
             #expect(try await store.outbox().first { $0.id == note.id }?.delivery == DeliveryReceipt(state: .delivered, channel: "sms", externalID: "SM123"))
             let logged = try await store.events(for: "email:ana@acme.io").map(\.event.kind).filter {

@@ -105,6 +105,13 @@ extension DeliveryReceipt {
     }
 }
 
+extension OutboxQueue {
+    /// `complete` for an effect with no delivery receipt (a CRM write).
+    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws {
+        try await complete(id, resultID: resultID, learned: learned, receipt: nil, at: now)
+    }
+}
+
 /// How much the outbox holds.
 public struct OutboxDepth: Sendable, Hashable {
     public var pending: Int
@@ -124,9 +131,9 @@ public protocol OutboxQueue: Sendable {
     func claim(limit: Int, lease: Duration) async throws -> [OutboxEntry]
     /// Lets claimed entries go without an attempt (they stay pending, first in line).
     func release(_ ids: [Int64]) async throws
-    /// The CRM or channel confirmed the effect; links learned by applying it are stored in the same transaction
-    /// (an existing link is never overwritten).
-    func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws
+    /// The CRM or channel confirmed the effect; links learned by applying it, and the channel's receipt for an alert
+    /// (with its `delivered` event), are stored in the same transaction (an existing link is never overwritten).
+    func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, at now: Date) async throws
     /// An attempt failed: retried later unless `permanent` or tried `OutboxRules.maxAttempts` times, then parked as failed.
     func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
     /// What the channel said about a notification (later receipts replace earlier ones); each receipt is also a

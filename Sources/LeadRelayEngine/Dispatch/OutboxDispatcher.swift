@@ -133,8 +133,8 @@ public struct OutboxDispatcher: Sendable {
             }
             switch sent {
             case .success(let receipt):
-                try await store.complete(entry.id, resultID: receipt.externalID, learned: [], at: clock())
-                try await store.recordDelivery(entry.id, receipt: receipt, at: clock())
+                // Done and delivered in one transaction: a crash cannot leave a sent alert without its receipt.
+                try await store.complete(entry.id, resultID: receipt.externalID, learned: [], receipt: receipt, at: clock())
                 stats.notified += 1
             case .failure(let error):
                 try await store.fail(entry.id, error: error.message, permanent: !error.transient, at: clock())
