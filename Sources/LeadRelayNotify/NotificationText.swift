@@ -6,7 +6,7 @@ public enum NotificationText {
     public static func plain(_ note: LeadRelayCore.Notification) -> String {
         let lead = note.lead
         if let legacy = lead.legacyText { return legacy }
-        let who = (lead.name ?? lead.email ?? lead.personKey) + (lead.company.map { " at \($0)" } ?? "")
+        let who = (lead.name ?? lead.email ?? lead.personKey?.rawValue ?? "a lead") + (lead.company.map { " at \($0)" } ?? "")
         let score = "score \(Condition.format(lead.score)) (fit \(Condition.format(lead.fit)), interest \(Condition.format(lead.interest)))"
         let records = lead.records.map(\.description).joined(separator: ", ")
         switch note.kind {

@@ -67,7 +67,7 @@ extension SQLiteStateStore: CycleCommitting {
             switch change {
             case .schedule(let timer):
                 try db.execute(sql: "INSERT OR REPLACE INTO timers (key, person_key, kind, due_at, facts) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [timer.key, timer.personKey, timer.kind, timer.dueAt.timeIntervalSince1970, try json(timer.facts)])
+                               arguments: [timer.key, timer.personKey.rawValue, timer.kind, timer.dueAt.timeIntervalSince1970, try json(timer.facts)])
             case .cancel(let key):
                 try db.execute(sql: "DELETE FROM timers WHERE key = ?", arguments: [key])
             }
@@ -77,33 +77,33 @@ extension SQLiteStateStore: CycleCommitting {
             case .link(let ref):
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO identity_links (system, object, id, person_key, reason, reason_code, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [ref.system.rawValue, ref.object, ref.id, change.personKey, change.reason.text, change.reason.code.rawValue, time])
+                    """, arguments: [ref.system.rawValue, ref.object, ref.id, change.subject.rawValue, change.reason.text, change.reason.code.rawValue, time])
             case .score(let score):
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO scores (person_key, total, fit, interest, breakdown, scored_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [change.personKey, score.total, score.fitScore, score.interestScore, try json(score), time])
+                    """, arguments: [change.subject.rawValue, score.total, score.fitScore, score.interestScore, try json(score), time])
             case .assign(let decision):
                 guard let rep = decision.repID else { continue }
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO assignments (person_key, rep_id, rule, reason, assigned_at, open) VALUES (?, ?, ?, ?, ?, 1)
-                    """, arguments: [change.personKey, rep, decision.rule, decision.reason, time])
+                    """, arguments: [change.subject.rawValue, rep, decision.rule, decision.reason, time])
             case .lifecycle, .duplicates:
                 continue
             case .write(let write):
                 let id = try enqueue(.write(write), key: write.contentKey, effect: try effect(position), change: change, db, time: time)
                 if write.operation == .merge { try recordMerge(write, outboxID: id, change: change, db, time: time) }
             case .notify(let note):
-                try enqueue(.notify(note), key: note.contentKey(person: change.personKey), effect: try effect(position), change: change, db, time: time)
+                try enqueue(.notify(note), key: note.contentKey(person: change.subject), effect: try effect(position), change: change, db, time: time)
             case .reconcile(let decision):
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO synced_fields (person_key, field, value, synced_at) VALUES (?, ?, ?, ?)
-                    """, arguments: [change.personKey, decision.field, decision.value, time])
+                    """, arguments: [change.subject.rawValue, decision.field, decision.value, time])
             case .enrich(let fills):
-                try db.execute(sql: "DELETE FROM enriched_fields WHERE person_key = ?", arguments: [change.personKey])
+                try db.execute(sql: "DELETE FROM enriched_fields WHERE person_key = ?", arguments: [change.subject.rawValue])
                 for fill in fills {
                     try db.execute(sql: """
                         INSERT INTO enriched_fields (person_key, field, value, source, filled_at, replaced) VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [change.personKey, fill.field, fill.value, fill.source, fill.filledAt.timeIntervalSince1970, fill.replaced])
+                        """, arguments: [change.subject.rawValue, fill.field, fill.value, fill.source, fill.filledAt.timeIntervalSince1970, fill.replaced])
                 }
             }
         }
@@ -120,7 +120,7 @@ extension SQLiteStateStore: CycleCommitting {
             INSERT OR IGNORE INTO merges (outbox_id, person_key, system, object, survivor_id, merged_id, survivor_before, merged_before,
                                           reason, status, planned_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)
-            """, arguments: [outboxID, change.personKey, write.system.rawValue, write.object, survivor, merged, try before(survivor),
+            """, arguments: [outboxID, change.subject.rawValue, write.system.rawValue, write.object, survivor, merged, try before(survivor),
                              try before(merged), change.reason.text, time])
     }
 
@@ -134,7 +134,7 @@ extension SQLiteStateStore: CycleCommitting {
         try db.execute(sql: """
             INSERT INTO outbox (cycle, position, content_key, person_key, payload, reason, status, attempts, created_at)
             VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
-            """, arguments: [effect.cycle, effect.position, key, change.personKey, try json(payload), change.reason.text, time])
+            """, arguments: [effect.cycle, effect.position, key, change.subject.rawValue, try json(payload), change.reason.text, time])
         return db.lastInsertedRowID
     }
 }

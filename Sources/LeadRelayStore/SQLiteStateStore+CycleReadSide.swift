@@ -38,51 +38,51 @@ struct SQLiteCycleReader: CycleStateReader {
         return records.sorted { $0.ref < $1.ref }
     }
 
-    func links(for refs: [RecordRef]) throws -> [RecordRef: String] {
-        var links: [RecordRef: String] = [:]
+    func links(for refs: [RecordRef]) throws -> [RecordRef: SubjectKey] {
+        var links: [RecordRef: SubjectKey] = [:]
         for chunk in refs.chunked(SQLiteStateStore.chunk / 3) {
             let (clause, arguments) = Self.refMatch(chunk, idColumn: "id")
             for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links WHERE \(clause)", arguments: arguments) {
-                links[SQLiteStateStore.ref(row)] = row["person_key"]
+                links[SQLiteStateStore.ref(row)] = try SQLiteStateStore.subjectKey(row, in: "identity_links")
             }
         }
         return links
     }
 
-    func allLinks() throws -> [RecordRef: String] {
-        var links: [RecordRef: String] = [:]
+    func allLinks() throws -> [RecordRef: SubjectKey] {
+        var links: [RecordRef: SubjectKey] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links") {
-            links[SQLiteStateStore.ref(row)] = row["person_key"]
+            links[SQLiteStateStore.ref(row)] = try SQLiteStateStore.subjectKey(row, in: "identity_links")
         }
         return links
     }
 
-    func people(_ personKeys: Set<String>) throws -> PeopleState {
-        var links: [RecordRef: String] = [:]
-        var assignments: [String: String] = [:]
-        var scores: [String: Double] = [:]
-        var synced: [String: [String: String?]] = [:]
-        var enriched: [String: [String: EnrichedValue]] = [:]
-        for chunk in Array(personKeys).sorted().chunked(SQLiteStateStore.chunk) {
+    func people(_ personKeys: Set<PersonKey>) throws -> PeopleState {
+        var links: [RecordRef: PersonKey] = [:]
+        var assignments: [PersonKey: String] = [:]
+        var scores: [PersonKey: Double] = [:]
+        var synced: [PersonKey: [String: String?]] = [:]
+        var enriched: [PersonKey: [String: EnrichedValue]] = [:]
+        for chunk in personKeys.map(\.rawValue).sorted().chunked(SQLiteStateStore.chunk) {
             let marks = databaseQuestionMarks(count: chunk.count)
             let arguments = StatementArguments(Array(chunk))
             for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links WHERE person_key IN (\(marks))", arguments: arguments) {
-                links[SQLiteStateStore.ref(row)] = row["person_key"]
+                links[SQLiteStateStore.ref(row)] = try SQLiteStateStore.personKey(row, in: "identity_links")
             }
             for row in try Row.fetchAll(db, sql: "SELECT person_key, rep_id FROM assignments WHERE person_key IN (\(marks))", arguments: arguments) {
-                assignments[row["person_key"]] = row["rep_id"]
+                assignments[try SQLiteStateStore.personKey(row, in: "assignments")] = row["rep_id"]
             }
             for row in try Row.fetchAll(db, sql: "SELECT person_key, total FROM scores WHERE person_key IN (\(marks))", arguments: arguments) {
-                scores[row["person_key"]] = row["total"]
+                scores[try SQLiteStateStore.personKey(row, in: "scores")] = row["total"]
             }
             for row in try Row.fetchAll(db, sql: "SELECT person_key, field, value FROM synced_fields WHERE person_key IN (\(marks))", arguments: arguments) {
                 let value: String? = row["value"]
-                synced[row["person_key"], default: [:]][row["field"]] = .some(value)
+                synced[try SQLiteStateStore.personKey(row, in: "synced_fields"), default: [:]][row["field"]] = .some(value)
             }
             for row in try Row.fetchAll(db, sql: "SELECT * FROM enriched_fields WHERE person_key IN (\(marks))", arguments: arguments) {
                 let fill = EnrichedValue(field: row["field"], value: row["value"], source: row["source"],
                                          filledAt: Date(timeIntervalSince1970: row["filled_at"]), replaced: row["replaced"])
-                enriched[row["person_key"], default: [:]][fill.field] = fill
+                enriched[try SQLiteStateStore.personKey(row, in: "enriched_fields"), default: [:]][fill.field] = fill
             }
         }
         let refs = Array(links.keys).sorted()
@@ -90,6 +90,24 @@ struct SQLiteCycleReader: CycleStateReader {
                                 links: links, assignments: assignments, scores: scores, synced: synced)
         state.enriched = enriched
         return state
+    }
+
+    func accounts(_ accountKeys: Set<AccountKey>) throws -> AccountState {
+        var links: [RecordRef: AccountKey] = [:]
+        var synced: [AccountKey: [String: String?]] = [:]
+        let parse = { (row: Row, table: String) in try SQLiteStateStore.key(row, "person_key", in: table, AccountKey.init(rawValue:)) }
+        for chunk in accountKeys.map(\.rawValue).sorted().chunked(SQLiteStateStore.chunk) {
+            let marks = databaseQuestionMarks(count: chunk.count)
+            let arguments = StatementArguments(Array(chunk))
+            for row in try Row.fetchAll(db, sql: "SELECT system, object, id, person_key FROM identity_links WHERE person_key IN (\(marks))", arguments: arguments) {
+                links[SQLiteStateStore.ref(row)] = try parse(row, "identity_links")
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT person_key, field, value FROM synced_fields WHERE person_key IN (\(marks))", arguments: arguments) {
+                let value: String? = row["value"]
+                synced[try parse(row, "synced_fields"), default: [:]][row["field"]] = .some(value)
+            }
+        }
+        return AccountState(records: try snapshots(Array(links.keys).sorted()), links: links, synced: synced)
     }
 
     func activities(for refs: [RecordRef]) throws -> [Activity] {
@@ -130,11 +148,13 @@ struct SQLiteCycleReader: CycleStateReader {
         return state
     }
 
-    func knownPeople(_ keys: Set<String>) throws -> Set<String> {
-        var known = Set<String>()
-        for chunk in Array(keys).sorted().chunked(SQLiteStateStore.chunk) {
+    func knownPeople(_ keys: Set<PersonKey>) throws -> Set<PersonKey> {
+        var known = Set<PersonKey>()
+        for chunk in keys.map(\.rawValue).sorted().chunked(SQLiteStateStore.chunk) {
             let sql = "SELECT DISTINCT person_key FROM identity_links WHERE person_key IN (\(databaseQuestionMarks(count: chunk.count)))"
-            known.formUnion(try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)))
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(Array(chunk))) {
+                known.insert(try SQLiteStateStore.personKey(row, in: "identity_links"))
+            }
         }
         return known
     }

@@ -29,7 +29,7 @@ extension SQLiteStateStore: MergeLog {
         func fields(_ column: String) throws -> [String: String?] {
             try decode([String: String?].self, row[column])
         }
-        return MergeRecord(id: row["id"], personKey: row["person_key"], system: CRMSystem(rawValue: row["system"]) ?? .hubspot,
+        return MergeRecord(id: row["id"], personKey: try personKey(row, in: "merges"), system: CRMSystem(rawValue: row["system"]) ?? .hubspot,
                            object: row["object"], survivorID: row["survivor_id"], mergedID: row["merged_id"],
                            survivorBefore: try fields("survivor_before"), mergedBefore: try fields("merged_before"), reason: row["reason"],
                            status: MergeRecord.Status(rawValue: row["status"]) ?? .planned, resultID: row["result_id"],

@@ -39,7 +39,7 @@ extension SQLiteStateStore: OutboxQueue {
             for link in learned {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO identity_links (system, object, id, person_key, reason, reason_code, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [link.ref.system.rawValue, link.ref.object, link.ref.id, link.personKey, link.reason, Reason.Code.linkedByCreate.rawValue, time])
+                    """, arguments: [link.ref.system.rawValue, link.ref.object, link.ref.id, link.subject.rawValue, link.reason, Reason.Code.linkedByCreate.rawValue, time])
             }
             if let receipt { try Self.recordDelivery(id, receipt: receipt, time: now, db) }
         }
@@ -71,8 +71,8 @@ extension SQLiteStateStore: OutboxQueue {
             UPDATE outbox SET delivery_state = ?, delivery_channel = ?, delivery_id = COALESCE(?, delivery_id), delivered_at = ? WHERE id = ?
             """, arguments: [receipt.state.rawValue, receipt.channel, receipt.externalID, now.timeIntervalSince1970, id])
         let entry = try outboxEntry(row)
-        if case .notify(let note) = entry.payload {
-            let event = LeadEvent(personKey: entry.personKey, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
+        if case .notify(let note) = entry.payload, let person = entry.subject.person {
+            let event = LeadEvent(personKey: person, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
                                   cause: DeliveryReceipt.reason(receipt, repID: note.repID), occurredAt: now)
             try append(event, cycle: nil, configVersion: nil, db)
         }
@@ -86,7 +86,8 @@ extension SQLiteStateStore: OutboxQueue {
     }
 
     static func outboxEntry(_ row: Row) throws -> OutboxEntry {
-        var entry = OutboxEntry(id: row["id"], effect: EffectID(cycle: row["cycle"], position: row["position"]), personKey: row["person_key"],
+        var entry = OutboxEntry(id: row["id"], effect: EffectID(cycle: row["cycle"], position: row["position"]),
+                                subject: try subjectKey(row, in: "outbox"),
                                 payload: try decode(OutboxEntry.Payload.self, row["payload"]), reason: row["reason"],
                                 status: OutboxEntry.Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
                                 lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),

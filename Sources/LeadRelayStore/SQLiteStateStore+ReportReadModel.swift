@@ -14,11 +14,11 @@ extension SQLiteStateStore: ReportReadModel {
         }
     }
 
-    public func allAssignments() async throws -> [String: AssignmentRow] {
+    public func allAssignments() async throws -> [PersonKey: AssignmentRow] {
         try await pool.read { db in
-            var result: [String: AssignmentRow] = [:]
+            var result: [PersonKey: AssignmentRow] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT person_key, rep_id, assigned_at FROM assignments") {
-                result[row["person_key"]] = AssignmentRow(repID: row["rep_id"], at: Date(timeIntervalSince1970: row["assigned_at"]))
+                result[try Self.personKey(row, in: "assignments")] = AssignmentRow(repID: row["rep_id"], at: Date(timeIntervalSince1970: row["assigned_at"]))
             }
             return result
         }

@@ -229,7 +229,7 @@ extension SQLiteStateStore {
             // Assignments from before the log become its first events, so the open count derived from events starts
             // where the old flag stood.
             for row in try Row.fetchAll(db, sql: "SELECT person_key, rep_id, rule, reason, assigned_at FROM assignments WHERE open = 1 ORDER BY assigned_at, person_key") {
-                let event = LeadEvent(personKey: row["person_key"], kind: .assigned(repID: row["rep_id"], rule: row["rule"]),
+                let event = LeadEvent(personKey: try SQLiteStateStore.personKey(row, in: "assignments"), kind: .assigned(repID: row["rep_id"], rule: row["rule"]),
                                       cause: Reason(.migrated, row["reason"], facts: ["rule": row["rule"]]),
                                       occurredAt: Date(timeIntervalSince1970: row["assigned_at"]))
                 try SQLiteStateStore.append(event, cycle: nil, configVersion: nil, db)

@@ -7,7 +7,7 @@ extension SQLiteStateStore: TimerQueue {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, key LIMIT ?",
                              arguments: [now.timeIntervalSince1970, limit]).map { row in
-                LeadTimer(key: row["key"], personKey: row["person_key"], kind: row["kind"], dueAt: Date(timeIntervalSince1970: row["due_at"]),
+                LeadTimer(key: row["key"], personKey: try Self.personKey(row, in: "timers"), kind: row["kind"], dueAt: Date(timeIntervalSince1970: row["due_at"]),
                           facts: try Self.decode([String: String].self, row["facts"]))
             }
         }

@@ -71,4 +71,28 @@ public final class SQLiteStateStore: Sendable {
     }
 
     static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }
+
+    /// The key stored in `column` of `row`, parsed; a value no version of LeadRelay wrote is an error naming it.
+    static func key<Key>(_ row: Row, _ column: String, in table: String, _ parse: (String) -> Key?) throws -> Key {
+        let raw: String = row[column]
+        guard let key = parse(raw) else { throw StoredValueError(table: table, column: column, value: raw) }
+        return key
+    }
+
+    static func personKey(_ row: Row, in table: String, column: String = "person_key") throws -> PersonKey {
+        try key(row, column, in: table, PersonKey.init(rawValue:))
+    }
+
+    static func subjectKey(_ row: Row, in table: String, column: String = "person_key") throws -> SubjectKey {
+        try key(row, column, in: table, SubjectKey.init(rawValue:))
+    }
+}
+
+/// A stored value that is not what the store writes there (a hand-edited or damaged file).
+public struct StoredValueError: Error, CustomStringConvertible {
+    public var table: String
+    public var column: String
+    public var value: String
+
+    public var description: String { "the store's \(table).\(column) holds \"\(value)\", which LeadRelay never writes there" }
 }

@@ -14,23 +14,33 @@ extension InMemoryStore {
             Set(refs).compactMap { state.snapshots[$0] }.sorted { $0.ref < $1.ref }
         }
 
-        func links(for refs: [RecordRef]) throws -> [RecordRef: String] {
-            var links: [RecordRef: String] = [:]
-            for ref in refs { links[ref] = state.links[ref]?.person }
+        func links(for refs: [RecordRef]) throws -> [RecordRef: SubjectKey] {
+            var links: [RecordRef: SubjectKey] = [:]
+            for ref in refs { links[ref] = state.links[ref]?.subject }
             return links
         }
 
-        func allLinks() throws -> [RecordRef: String] { state.links.mapValues(\.person) }
+        func allLinks() throws -> [RecordRef: SubjectKey] { state.links.mapValues(\.subject) }
 
-        func people(_ personKeys: Set<String>) throws -> PeopleState {
-            let links = state.links.filter { personKeys.contains($0.value.person) }.mapValues(\.person)
+        func people(_ personKeys: Set<PersonKey>) throws -> PeopleState {
+            let links = state.links.compactMapValues { link in link.subject.person.flatMap { personKeys.contains($0) ? $0 : nil } }
             let refs = Array(links.keys)
             var people = PeopleState(records: try snapshots(refs), activities: try activities(for: refs), links: links,
                                      assignments: state.assignments.filter { personKeys.contains($0.key) }.mapValues(\.rep),
                                      scores: state.scores.filter { personKeys.contains($0.key) }.mapValues(\.total),
-                                     synced: state.synced.filter { personKeys.contains($0.key) })
+                                     synced: Dictionary(uniqueKeysWithValues: state.synced.compactMap { key, values in
+                                         key.person.flatMap { personKeys.contains($0) ? ($0, values) : nil }
+                                     }))
             people.enriched = state.enriched.filter { personKeys.contains($0.key) }
             return people
+        }
+
+        func accounts(_ accountKeys: Set<AccountKey>) throws -> AccountState {
+            let links = state.links.compactMapValues { link in link.subject.account.flatMap { accountKeys.contains($0) ? $0 : nil } }
+            let synced = Dictionary(uniqueKeysWithValues: state.synced.compactMap { key, values in
+                key.account.flatMap { accountKeys.contains($0) ? ($0, values) : nil }
+            })
+            return AccountState(records: try snapshots(Array(links.keys)), links: links, synced: synced)
         }
 
         func activities(for refs: [RecordRef]) throws -> [Activity] {
@@ -48,8 +58,8 @@ extension InMemoryStore {
             return routing
         }
 
-        func knownPeople(_ keys: Set<String>) throws -> Set<String> {
-            Set(state.links.values.map(\.person)).intersection(keys)
+        func knownPeople(_ keys: Set<PersonKey>) throws -> Set<PersonKey> {
+            Set(state.links.values.compactMap(\.subject.person)).intersection(keys)
         }
 
         func mergeBlocked() throws -> Set<RecordRef> {

@@ -5,7 +5,7 @@ import LeadRelayCore
 /// both to them), no file. Claims and leases expire by `clock`, as the SQLite store's do by its own.
 public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
     struct Link: Sendable {
-        var person: String
+        var subject: SubjectKey
         var reason: String
         var code: Reason.Code
     }
@@ -43,11 +43,11 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var links: [RecordRef: Link] = [:]
         var activities: [String: Activity] = [:]
         var accounts: [RecordRef: Account] = [:]
-        var assignments: [String: Assignment] = [:]
-        var scores: [String: ScoreBreakdown] = [:]
+        var assignments: [PersonKey: Assignment] = [:]
+        var scores: [PersonKey: ScoreBreakdown] = [:]
         var rejects: [RejectedRecord] = []
-        var synced: [String: [String: String?]] = [:]
-        var enriched: [String: [String: EnrichedValue]] = [:]
+        var synced: [SubjectKey: [String: String?]] = [:]
+        var enriched: [PersonKey: [String: EnrichedValue]] = [:]
         var matchKeys: [RecordRef: Set<String>] = [:]
         var outbox: [Queued] = []
         var merges: [Merge] = []
@@ -120,33 +120,35 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         for (position, change) in plan.changes.enumerated() {
             switch change.action {
             case .link(let ref):
-                state.links[ref] = Link(person: change.personKey, reason: change.reason.text, code: change.reason.code)
+                state.links[ref] = Link(subject: change.subject, reason: change.reason.text, code: change.reason.code)
             case .score(let score):
-                state.scores[change.personKey] = score
+                guard let person = change.person else { continue }
+                state.scores[person] = score
             case .assign(let decision):
-                guard let rep = decision.repID else { continue }
-                state.assignments[change.personKey] = Assignment(rep: rep, rule: decision.rule, at: now)
+                guard let rep = decision.repID, let person = change.person else { continue }
+                state.assignments[person] = Assignment(rep: rep, rule: decision.rule, at: now)
             case .lifecycle, .duplicates:
                 continue
             case .write(let write):
                 let id = enqueue(.write(write), key: write.contentKey, effect: effect(position), change: change, &state, at: now)
-                if write.operation == .merge, let survivor = write.id, let merged = write.mergeFrom,
+                if write.operation == .merge, let survivor = write.id, let merged = write.mergeFrom, let person = change.person,
                    !state.merges.contains(where: { $0.outboxID == id }) {
                     func before(_ id: String) -> [String: String?] {
                         state.snapshots[RecordRef(system: write.system, object: write.object, id: id)]?.fields ?? [:]
                     }
-                    let record = MergeRecord(id: Int64(state.merges.count + 1), personKey: change.personKey, system: write.system,
+                    let record = MergeRecord(id: Int64(state.merges.count + 1), personKey: person, system: write.system,
                                              object: write.object, survivorID: survivor, mergedID: merged, survivorBefore: before(survivor),
                                              mergedBefore: before(merged), reason: change.reason.text, status: .planned, resultID: nil,
                                              restoredID: nil, plannedAt: now)
                     state.merges.append(Merge(record: record, outboxID: id))
                 }
             case .notify(let note):
-                enqueue(.notify(note), key: note.contentKey(person: change.personKey), effect: effect(position), change: change, &state, at: now)
+                enqueue(.notify(note), key: note.contentKey(person: change.subject), effect: effect(position), change: change, &state, at: now)
             case .reconcile(let decision):
-                state.synced[change.personKey, default: [:]][decision.field] = .some(decision.value)
+                state.synced[change.subject, default: [:]][decision.field] = .some(decision.value)
             case .enrich(let fills):
-                state.enriched[change.personKey] = fills.isEmpty ? nil : Dictionary(fills.map { ($0.field, $0) }, uniquingKeysWith: { _, b in b })
+                guard let person = change.person else { continue }
+                state.enriched[person] = fills.isEmpty ? nil : Dictionary(fills.map { ($0.field, $0) }, uniquingKeysWith: { _, b in b })
             }
         }
     }
@@ -156,7 +158,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
                         at now: Date) -> Int64 {
         if let pending = state.outbox.first(where: { $0.contentKey == key && $0.entry.status == .pending }) { return pending.entry.id }
         let id = (state.outbox.last?.entry.id ?? 0) + 1
-        let entry = OutboxEntry(id: id, effect: effect, personKey: change.personKey, payload: payload, reason: change.reason.text, status: .pending,
+        let entry = OutboxEntry(id: id, effect: effect, subject: change.subject, payload: payload, reason: change.reason.text, status: .pending,
                                 attempts: 0, lastError: nil, createdAt: now, finishedAt: nil)
         state.outbox.append(Queued(entry: entry, contentKey: key))
         return id
@@ -194,7 +196,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
             state.merges[merge].record.resultID = resultID
         }
         for link in learned where state.links[link.ref] == nil {
-            state.links[link.ref] = Link(person: link.personKey, reason: link.reason, code: .linkedByCreate)
+            state.links[link.ref] = Link(subject: link.subject, reason: link.reason, code: .linkedByCreate)
         }
         if let receipt { try await recordDelivery(id, receipt: receipt, at: now) }
     }
@@ -219,8 +221,8 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         let entry = state.outbox[index].entry
         let externalID = receipt.externalID ?? entry.delivery?.externalID
         state.outbox[index].entry.delivery = DeliveryReceipt(state: receipt.state, channel: receipt.channel, externalID: externalID)
-        if case .notify(let note) = entry.payload {
-            state.append(LeadEvent(personKey: entry.personKey, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
+        if case .notify(let note) = entry.payload, let person = entry.subject.person {
+            state.append(LeadEvent(personKey: person, kind: .delivered(repID: note.repID, channel: receipt.channel, state: receipt.state),
                                    cause: DeliveryReceipt.reason(receipt, repID: note.repID), occurredAt: now),
                          cycle: nil, configVersion: nil)
         }
@@ -237,7 +239,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         Array(state.events.filter { $0.sequence > sequence }.prefix(limit))
     }
 
-    public func events(for personKey: String) async throws -> [StoredEvent] {
+    public func events(for personKey: PersonKey) async throws -> [StoredEvent] {
         state.events.filter { $0.event.personKey == personKey }
     }
 
@@ -273,7 +275,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         state.merges[index].record.restoredID = restoredID
         let merge = state.merges[index].record
         state.links[RecordRef(system: merge.system, object: merge.object, id: restoredID)] =
-            Link(person: merge.personKey, reason: "restored by undo merge \(id) (was \(merge.mergedID))", code: .linkedByUndo)
+            Link(subject: .person(merge.personKey), reason: "restored by undo merge \(id) (was \(merge.mergedID))", code: .linkedByUndo)
     }
 
     // MARK: Leader lease
@@ -306,13 +308,13 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         Array(state.outbox.lazy.map(\.entry).filter { $0.status == .pending }.prefix(limit))
     }
 
-    public func allAssignments() async throws -> [String: AssignmentRow] {
+    public func allAssignments() async throws -> [PersonKey: AssignmentRow] {
         state.assignments.mapValues { AssignmentRow(repID: $0.rep, at: $0.at) }
     }
 
     public func counts() async throws -> [String: Int] {
-        var people: [String: Set<CRMSystem>] = [:]
-        for (ref, link) in state.links { people[link.person, default: []].insert(ref.system) }
+        var people: [SubjectKey: Set<CRMSystem>] = [:]
+        for (ref, link) in state.links { people[link.subject, default: []].insert(ref.system) }
         return ["snapshots": state.snapshots.count, "identity_links": state.links.count, "activities": state.activities.count,
                 "accounts": state.accounts.count, "outbox": state.outbox.count, "assignments": state.assignments.count,
                 "scores": state.scores.count, "rejects": state.rejects.count, "people": people.count,

@@ -10,7 +10,7 @@ extension StoreContract {
         Check("a cycle commits snapshots, watermarks, links, scores, assignments and outbox together") { subject in
             let store = subject.store
             let hs = record(.hubspot, "51", email: "ana@acme.io"), sf = record(.salesforce, "00Q1", email: "ana@acme.io")
-            let person = "email:ana@acme.io"
+            let person = PersonKey.email("ana@acme.io")
             try await store.commit(CycleCommit(
                 snapshots: [hs, sf],
                 accounts: [Account(ref: RecordRef(system: .salesforce, object: "Account", id: "001"), name: "Acme", domain: "acme.io", ownerID: "005")],
@@ -33,7 +33,7 @@ extension StoreContract {
             #expect(try await store.routingState() == RoutingState(assigned: ["ana": 1], open: ["ana": 1]))
             let pending = try await store.pendingOutbox(limit: 10)
             #expect(pending.count == 2)
-            #expect(pending.allSatisfy { $0.personKey == person && $0.status == .pending })
+            #expect(pending.allSatisfy { $0.subject == .person(person) && $0.status == .pending })
             #expect(try await store.allAssignments()[person]?.repID == "ana")
             let counts = try await store.counts()
             #expect(counts["snapshots"] == 2 && counts["identity_links"] == 2 && counts["people"] == 1 && counts["people_in_both"] == 1)
@@ -100,7 +100,7 @@ extension StoreContract {
             let store = subject.store
             let refs = (1...4).map { RecordRef(system: .hubspot, object: "contacts", id: "\($0)") }
             var commit = CycleCommit(plan: Plan(generatedAt: now, changes: refs.prefix(2).map {
-                PlanChange(personKey: "email:p\($0.id)@x.io", action: .link($0), reason: Reason(.fixture, "same email"))
+                PlanChange(personKey: PersonKey.email("p\($0.id)@x.io"), action: .link($0), reason: Reason(.fixture, "same email"))
             }))
             #expect(try await store.read { try $0.matchIndexIsEmpty() })
             commit.matchKeys = [refs[0]: ["phone:1", "name:ana"], refs[1]: ["phone:1"], refs[2]: ["phone:1", "name:bo"], refs[3]: []]
@@ -109,8 +109,8 @@ extension StoreContract {
             #expect(try await store.read { try $0.matchCandidates(["name:ana", "name:bo"], perKeyLimit: 2) } == [refs[0], refs[2]])
             #expect(try await store.read { try $0.matchCandidates(["phone:1"], perKeyLimit: 2) }.isEmpty, "three records share it")
             #expect(try await store.read { try $0.matchCandidates(["phone:1"], perKeyLimit: 3) } == Array(refs.prefix(3)))
-            #expect(try await store.links(for: refs) == [refs[0]: "email:p1@x.io", refs[1]: "email:p2@x.io"])
-            #expect(try await store.read { try $0.knownPeople(["email:p1@x.io", "email:nobody@x.io"]) } == ["email:p1@x.io"])
+            #expect(try await store.links(for: refs) == [refs[0]: .person(.email("p1@x.io")), refs[1]: .person(.email("p2@x.io"))])
+            #expect(try await store.read { try $0.knownPeople([PersonKey.email("p1@x.io"), PersonKey.email("nobody@x.io")]) } == [PersonKey.email("p1@x.io")])
             // New keys replace a record's old ones.
             var replace = CycleCommit(plan: Plan(generatedAt: now))
             replace.matchKeys = [refs[0]: ["name:ana2"]]
@@ -122,14 +122,14 @@ extension StoreContract {
             let store = subject.store
             let records = (0..<1300).map { record(.hubspot, String($0), email: "p\($0)@x.io") }
             var plan = Plan(generatedAt: now)
-            for r in records { plan.changes.append(PlanChange(personKey: "email:p\(r.ref.id)@x.io", action: .link(r.ref), reason: Reason(.fixture, "x"))) }
+            for r in records { plan.changes.append(PlanChange(personKey: PersonKey.email("p\(r.ref.id)@x.io"), action: .link(r.ref), reason: Reason(.fixture, "x"))) }
             try await store.commit(CycleCommit(snapshots: records, plan: plan), at: now)
             #expect(try await store.snapshots(records.map(\.ref)).count == 1300)
-            #expect(try await store.people(Set(records.map { "email:p\($0.ref.id)@x.io" })).links.count == 1300)
+            #expect(try await store.people(Set(records.map { PersonKey.email("p\($0.ref.id)@x.io") })).links.count == 1300)
         },
         Check("reconciled values and enrichment provenance are kept per person; a new enrichment set replaces the last") { subject in
             let store = subject.store
-            let person = "email:pat@acme.io"
+            let person = PersonKey.email("pat@acme.io")
             let decision = FieldDecision(field: "title", value: "CTO", from: .hubspot, rule: .twoWay, conflict: false, hubspotValue: "CTO",
                                          salesforceValue: nil, writeTo: [.salesforce], held: nil)
             let first = [EnrichedValue(field: "industry", value: "Technology", source: "provider", filledAt: now),

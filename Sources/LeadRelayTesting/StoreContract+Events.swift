@@ -3,7 +3,7 @@ import LeadRelayCore
 import Testing
 
 extension StoreContract {
-    static func event(_ person: String, _ kind: LeadEvent.Kind, at offset: TimeInterval = 0) -> LeadEvent {
+    static func event(_ person: PersonKey, _ kind: LeadEvent.Kind, at offset: TimeInterval = 0) -> LeadEvent {
         LeadEvent(personKey: person, kind: kind, cause: Reason(.fixture, "because"), occurredAt: now.addingTimeInterval(offset))
     }
 
@@ -11,7 +11,7 @@ extension StoreContract {
         Check("timers are set, moved and cancelled by commits; the due ones come back earliest first") { subject in
             let store = subject.store
             func timer(_ key: String, _ offset: TimeInterval) -> LeadTimer {
-                LeadTimer(key: key, personKey: "p-\(key)", kind: "sla.reminder", dueAt: now.addingTimeInterval(offset), facts: ["share": "0.5"])
+                LeadTimer(key: key, personKey: .email("p-\(key)@x.io"), kind: "sla.reminder", dueAt: now.addingTimeInterval(offset), facts: ["share": "0.5"])
             }
             #expect(try await store.nextDue() == nil)
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now, timers: [.schedule(timer("a", 60)), .schedule(timer("b", 30)),
@@ -28,14 +28,14 @@ extension StoreContract {
         },
         Check("events land with their cycle's commit, in order, stamped with the cycle and the configuration version") { subject in
             let store = subject.store
-            let first = [event("p1", .scoreChanged(from: nil, to: 110, fit: 60, interest: 50)), event("p1", .mql(score: 110, threshold: 100)),
-                         event("p1", .assigned(repID: "ana", rule: "round-robin"))]
+            let first = [event(.email("p1@x.io"), .scoreChanged(from: nil, to: 110, fit: 60, interest: 50)), event(.email("p1@x.io"), .mql(score: 110, threshold: 100)),
+                         event(.email("p1@x.io"), .assigned(repID: "ana", rule: "round-robin"))]
             var commit = CycleCommit(plan: Plan(generatedAt: now, events: first))
             commit.configVersion = "cfg-1"
             try await store.commit(commit, at: now)
             var second = CycleCommit(plan: Plan(generatedAt: now, changes: [
-                PlanChange(personKey: "p2", action: .write(write("9", ["jobtitle": "CTO"])), reason: Reason(.fixture, "title"))],
-                                                events: [event("p2", .notified(repID: "ben", notification: .newMQL))]))
+                PlanChange(personKey: .email("p2@x.io"), action: .write(write("9", ["jobtitle": "CTO"])), reason: Reason(.fixture, "title"))],
+                                                events: [event(.email("p2@x.io"), .notified(repID: "ben", notification: .newMQL))]))
             second.configVersion = "cfg-2"
             try await store.commit(second, at: now)
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now)), at: now)
@@ -48,15 +48,15 @@ extension StoreContract {
             let entry = try #require(try await store.pendingOutbox(limit: 10).first)
             #expect(entry.effect.cycle == cycles[3], "effects and events of one cycle share its number")
             #expect(try await store.events(after: all[1].sequence, limit: 1).map(\.event) == [first[2]])
-            #expect(try await store.events(for: "p2").map(\.event) == second.plan.events)
+            #expect(try await store.events(for: .email("p2@x.io")).map(\.event) == second.plan.events)
         },
         Check("a failed commit appends no events") { subject in
             let store = subject.store
             // Two fills of one field for one person: a store may refuse the plan; if it does, nothing of it lands.
             let fills = [EnrichedValue(field: "industry", value: "A", source: "rules", filledAt: now),
                          EnrichedValue(field: "industry", value: "B", source: "rules", filledAt: now)]
-            let plan = Plan(generatedAt: now, changes: [PlanChange(personKey: "p", action: .enrich(fills), reason: Reason(.fixture, "e"))],
-                            events: [event("p", .mql(score: 1, threshold: 1))])
+            let plan = Plan(generatedAt: now, changes: [PlanChange(personKey: .email("p@x.io"), action: .enrich(fills), reason: Reason(.fixture, "e"))],
+                            events: [event(.email("p@x.io"), .mql(score: 1, threshold: 1))])
             let accepted: Bool
             do {
                 try await store.commit(CycleCommit(plan: plan), at: now)
@@ -65,35 +65,35 @@ extension StoreContract {
                 accepted = false
             }
             let events = try await store.events(after: 0, limit: 10)
-            let enriched = try await store.people(["p"]).enriched
+            let enriched = try await store.people([.email("p@x.io")]).enriched
             if accepted {
-                #expect(events.count == 1 && enriched["p"] != nil, "accepted: its events with it")
+                #expect(events.count == 1 && enriched[.email("p@x.io")] != nil, "accepted: its events with it")
             } else {
                 #expect(events.isEmpty && enriched.isEmpty, "refused: nothing of it")
             }
         },
         Check("open assignments are derived from events: assigned opens, a person's change of owner or a closing stage ends it") { subject in
             let store = subject.store
-            func assign(_ person: String, _ rep: String) -> PlanChange {
+            func assign(_ person: PersonKey, _ rep: String) -> PlanChange {
                 PlanChange(personKey: person, action: .assign(RouteDecision(repID: rep, rule: "round-robin", reason: "r", candidates: [])), reason: Reason(.fixture, "r"))
             }
-            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [assign("p1", "ana"), assign("p2", "ana"), assign("p3", "ben")],
-                                                          events: [event("p1", .assigned(repID: "ana", rule: "round-robin")),
-                                                                   event("p2", .assigned(repID: "ana", rule: "round-robin")),
-                                                                   event("p3", .assigned(repID: "ben", rule: "round-robin"))])), at: now)
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [assign(.email("p1@x.io"), "ana"), assign(.email("p2@x.io"), "ana"), assign(.email("p3@x.io"), "ben")],
+                                                          events: [event(.email("p1@x.io"), .assigned(repID: "ana", rule: "round-robin")),
+                                                                   event(.email("p2@x.io"), .assigned(repID: "ana", rule: "round-robin")),
+                                                                   event(.email("p3@x.io"), .assigned(repID: "ben", rule: "round-robin"))])), at: now)
             #expect(try await store.routingState() == RoutingState(assigned: ["ana": 2, "ben": 1], open: ["ana": 2, "ben": 1]))
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now, events: [
-                event("p1", .ownerChangedByPerson(system: .salesforce, from: "005A", to: "005Z", toRep: nil), at: 60),
-                event("p2", .ownerChangedByPerson(system: .hubspot, from: "701", to: "702", toRep: "ben"), at: 60),
-                event("p3", .lifecycleChanged(from: .mql, to: .sql), at: 60),
-                event("p3", .scoreChanged(from: 110, to: 120, fit: 60, interest: 60), at: 61),
+                event(.email("p1@x.io"), .ownerChangedByPerson(system: .salesforce, from: "005A", to: "005Z", toRep: nil), at: 60),
+                event(.email("p2@x.io"), .ownerChangedByPerson(system: .hubspot, from: "701", to: "702", toRep: "ben"), at: 60),
+                event(.email("p3@x.io"), .lifecycleChanged(from: .mql, to: .sql), at: 60),
+                event(.email("p3@x.io"), .scoreChanged(from: 110, to: 120, fit: 60, interest: 60), at: 61),
             ])), at: now)
             let routing = try await store.routingState()
             #expect(routing.open == ["ben": 1], "p1 left for someone unknown, p2 went to ben, p3 is qualified")
             #expect(routing.assigned == ["ana": 2, "ben": 1], "assignments ever made are kept for fairness")
-            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [assign("p3", "ana")],
-                                                          events: [event("p3", .lifecycleChanged(from: .sql, to: .recycled), at: 120),
-                                                                   event("p3", .assigned(repID: "ana", rule: "round-robin"), at: 121)])), at: now)
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [assign(.email("p3@x.io"), "ana")],
+                                                          events: [event(.email("p3@x.io"), .lifecycleChanged(from: .sql, to: .recycled), at: 120),
+                                                                   event(.email("p3@x.io"), .assigned(repID: "ana", rule: "round-robin"), at: 121)])), at: now)
             #expect(try await store.routingState().open == ["ben": 1, "ana": 1])
         },
     ]

@@ -21,7 +21,7 @@ extension StoreContract {
             var write = RecordWrite(operation: .merge, system: .hubspot, object: "contacts", id: "51", fields: [:])
             write.mergeFrom = "52"
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
-                PlanChange(personKey: "email:ana@acme.io", action: .write(write), reason: Reason(.fixture, "duplicate"))])), at: now)
+                PlanChange(personKey: PersonKey.email("ana@acme.io"), action: .write(write), reason: Reason(.fixture, "duplicate"))])), at: now)
             let planned = try #require(try await store.merges().first)
             #expect(planned.status == .planned && planned.survivorID == "51" && planned.mergedID == "52")
             #expect(planned.survivorBefore["email"] == .some("ana@acme.io") && planned.mergedBefore["email"] == .some("ana@gmail.com"))
@@ -33,7 +33,7 @@ extension StoreContract {
             #expect(try await store.merge(planned.id)?.restoredID == "77")
             let restored = RecordRef(system: .hubspot, object: "contacts", id: "77")
             #expect(try await store.mergeBlocked() == [restored])
-            #expect(try await store.links(for: [restored]) == [restored: "email:ana@acme.io"])
+            #expect(try await store.links(for: [restored]) == [restored: .person(.email("ana@acme.io"))])
         },
         Check("a lease has one holder at a time; a new holder gets the next generation once the old lease lapses") { subject in
             let (store, clock) = (subject.store, subject.clock)

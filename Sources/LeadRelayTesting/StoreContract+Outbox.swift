@@ -7,7 +7,7 @@ extension StoreContract {
         Check("the same content planned while it is pending is queued once") { subject in
             let store = subject.store
             let hs = record(.hubspot, "51", email: "ana@acme.io")
-            let cycle = CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana"))
+            let cycle = CycleCommit(plan: handoff(person: PersonKey.email("ana@acme.io"), refs: [hs.ref], rep: "ana"))
             try await store.commit(cycle, at: now)
             try await store.commit(cycle, at: now)
             #expect(try await store.pendingOutbox(limit: 10).count == 2)
@@ -17,8 +17,8 @@ extension StoreContract {
             let store = subject.store
             func plan(_ title: String) -> CycleCommit {
                 CycleCommit(plan: Plan(generatedAt: now, changes: [
-                    PlanChange(personKey: "p", action: .score(ScoreBreakdown(fit: [], interest: [])), reason: Reason(.fixture, "s")),
-                    PlanChange(personKey: "p", action: .write(write("51", ["jobtitle": title])), reason: Reason(.fixture, "title")),
+                    PlanChange(personKey: .email("p@x.io"), action: .score(ScoreBreakdown(fit: [], interest: [])), reason: Reason(.fixture, "s")),
+                    PlanChange(personKey: .email("p@x.io"), action: .write(write("51", ["jobtitle": title])), reason: Reason(.fixture, "title")),
                 ]))
             }
             var effects: [EffectID] = []
@@ -41,7 +41,7 @@ extension StoreContract {
         Check("entries are done when confirmed, retried when transient, parked when refused or tried too often") { subject in
             let store = subject.store
             let hs = record(.hubspot, "51", email: "ana@acme.io")
-            try await store.commit(CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
+            try await store.commit(CycleCommit(plan: handoff(person: PersonKey.email("ana@acme.io"), refs: [hs.ref], rep: "ana")), at: now)
             let entries = try await store.pendingOutbox(limit: 10)
             try await store.complete(entries[0].id, resultID: "51", learned: [], at: now)
             try await store.fail(entries[1].id, error: "HTTP 503", permanent: false, at: now)
@@ -56,7 +56,7 @@ extension StoreContract {
             #expect(all[0].finishedAt == now)
             // A refusal parks at once.
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
-                PlanChange(personKey: "p", action: .write(write("52", ["industry": "Agriculture"])), reason: Reason(.fixture, "i"))])), at: now)
+                PlanChange(personKey: .email("p@x.io"), action: .write(write("52", ["industry": "Agriculture"])), reason: Reason(.fixture, "i"))])), at: now)
             let refused = try #require(try await store.pendingOutbox(limit: 10).first)
             try await store.fail(refused.id, error: "INVALID_OPTION: no", permanent: true, at: now)
             #expect(try await store.outbox().last?.status == .failed)
@@ -65,7 +65,7 @@ extension StoreContract {
         Check("a claim holds entries from other claims until it is completed, failed, released or its lease lapses") { subject in
             let (store, clock) = (subject.store, subject.clock)
             let hs = record(.hubspot, "51", email: "ana@acme.io")
-            try await store.commit(CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
+            try await store.commit(CycleCommit(plan: handoff(person: PersonKey.email("ana@acme.io"), refs: [hs.ref], rep: "ana")), at: now)
             let first = try await store.claim(limit: 1, lease: .seconds(60))
             #expect(first.count == 1)
             let second = try await store.claim(limit: 10, lease: .seconds(60))
@@ -89,28 +89,28 @@ extension StoreContract {
             let store = subject.store
             let ref = RecordRef(system: .salesforce, object: "Lead", id: "00Qnew")
             var plan = Plan(generatedAt: now)
-            for person in ["email:a@b.io", "email:other@b.io"] {
+            for person in [PersonKey.email("a@b.io"), PersonKey.email("other@b.io")] {
                 plan.changes.append(PlanChange(personKey: person, action: .write(RecordWrite(operation: .create, system: .salesforce, object: "Lead",
-                                                                                              id: nil, fields: ["Email": person])), reason: Reason(.fixture, "create")))
+                                                                                              id: nil, fields: ["Email": person.email ?? ""])), reason: Reason(.fixture, "create")))
             }
             try await store.commit(CycleCommit(plan: plan), at: now)
             for entry in try await store.pendingOutbox(limit: 10) {
-                try await store.complete(entry.id, resultID: ref.id, learned: [LearnedLink(ref: ref, personKey: entry.personKey, reason: "created")],
+                try await store.complete(entry.id, resultID: ref.id, learned: [LearnedLink(ref: ref, subject: entry.subject, reason: "created")],
                                          at: now)
             }
-            #expect(try await store.links(for: [ref]) == [ref: "email:a@b.io"])
+            #expect(try await store.links(for: [ref]) == [ref: .person(.email("a@b.io"))])
         },
         Check("a notification's delivery receipt is kept and logged; a later one replaces it and keeps the channel's id") { subject in
             let store = subject.store
             let hs = record(.hubspot, "51", email: "ana@acme.io")
-            try await store.commit(CycleCommit(plan: handoff(person: "email:ana@acme.io", refs: [hs.ref], rep: "ana")), at: now)
+            try await store.commit(CycleCommit(plan: handoff(person: PersonKey.email("ana@acme.io"), refs: [hs.ref], rep: "ana")), at: now)
             let note = try #require(try await store.pendingOutbox(limit: 10).first { if case .notify = $0.payload { true } else { false } })
             try await store.complete(note.id, resultID: "SM123", learned: [],
                                      receipt: DeliveryReceipt(state: .accepted, channel: "sms", externalID: "SM123"), at: now)
             #expect(try await store.outbox().first { $0.id == note.id }?.status == .done)
             try await store.recordDelivery(note.id, receipt: DeliveryReceipt(state: .delivered, channel: "sms"), at: now)
             #expect(try await store.outbox().first { $0.id == note.id }?.delivery == DeliveryReceipt(state: .delivered, channel: "sms", externalID: "SM123"))
-            let logged = try await store.events(for: "email:ana@acme.io").map(\.event.kind).filter {
+            let logged = try await store.events(for: PersonKey.email("ana@acme.io")).map(\.event.kind).filter {
                 if case .delivered = $0 { true } else { false }
             }
             #expect(logged == [.delivered(repID: "ana", channel: "sms", state: .accepted), .delivered(repID: "ana", channel: "sms", state: .delivered)])

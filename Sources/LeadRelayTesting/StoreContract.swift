@@ -50,7 +50,7 @@ public enum StoreContract {
     }
 
     /// Links, a score, an assignment (and its event), an owner write and an alert for one person.
-    static func handoff(person: String, refs: [RecordRef], rep: String) -> Plan {
+    static func handoff(person: PersonKey, refs: [RecordRef], rep: String) -> Plan {
         var plan = Plan(generatedAt: now)
         for ref in refs { plan.changes.append(PlanChange(personKey: person, action: .link(ref), reason: Reason(.fixture, "same email"))) }
         plan.changes.append(PlanChange(personKey: person, action: .score(ScoreBreakdown(fit: [.init(rule: "f", points: 60, detail: "")],

@@ -37,7 +37,7 @@ struct DuplicatePolicyTests {
         let work = contact("21", ["email": "kate.lee@acme.io", "firstname": "Kate", "lastname": "Lee", "company": "Acme", "phone": "617-555-0101",
                                   "jobtitle": "VP Ops", "numemployees": "1200", "industry": "HOSPITAL_HEALTH_CARE", "lifecyclestage": "lead"])
         let personal = contact("22", ["email": "katie.lee@gmail.com", "firstname": "Katie", "lastname": "Lee", "phone": "617-555-0101"])
-        let person = "email:kate.lee@acme.io"
+        let person = PersonKey.email("kate.lee@acme.io")
         let input = PipelineInput(records: [work, personal], activities: [Fixtures.demoRequest("21"), Fixtures.demoRequest("22", daysAgo: 2)],
                                   links: [work.ref: person, personal.ref: person], now: Fixtures.now)
         let plan = pipeline.plan(input)
@@ -55,7 +55,7 @@ struct DuplicatePolicyTests {
 
     @Test("flags already in place write nothing; a stale flag on a lone record is cleared")
     func idempotent() {
-        let person = "email:kate.lee@acme.io"
+        let person = PersonKey.email("kate.lee@acme.io")
         let work = contact("21", ["email": "kate.lee@acme.io", "firstname": "Kate", "lastname": "Lee", "hubspot_owner_id": "701"])
         let personal = contact("22", ["email": "katie.lee@gmail.com", "firstname": "Katie", "lastname": "Lee", "leadrelay_duplicate_of": "21"])
         let quiet = pipeline.plan(PipelineInput(records: [work, personal], links: [work.ref: person, personal.ref: person],
@@ -106,7 +106,7 @@ struct DuplicatePolicyTests {
     @Test("with merging on, a HubSpot duplicate at or above the score is merged after the survivor takes the winning values")
     func merges() {
         let pipeline = Pipeline(mapping: Self.mergingMapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps)
-        let person = "email:kate.lee@acme.io"
+        let person = PersonKey.email("kate.lee@acme.io")
         let work = contact("21", ["email": "kate.lee@acme.io", "firstname": "Kate", "lastname": "Lee", "company": "Acme", "phone": "617-555-0101",
                                   "jobtitle": "Manager", "hubspot_owner_id": "701"], minutesAgo: 90)
         let personal = contact("22", ["email": "katie.lee@gmail.com", "firstname": "Katie", "lastname": "Lee", "company": "Acme Corp",
@@ -140,7 +140,7 @@ struct DuplicatePolicyTests {
     @Test("Salesforce duplicates are never merged, only flagged")
     func salesforceNotMerged() {
         let pipeline = Pipeline(mapping: Self.mergingMapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps)
-        let person = "email:kate.lee@acme.io"
+        let person = PersonKey.email("kate.lee@acme.io")
         let a = Fixtures.lead("00Q1", ["Email": "kate.lee@acme.io", "FirstName": "Kate", "LastName": "Lee", "Phone": "617-555-0101", "Company": "Acme"])
         let b = Fixtures.lead("00Q2", ["Email": "kate.lee@acme.io", "FirstName": "Kate", "LastName": "Lee", "Phone": "617-555-0101"])
         let plan = pipeline.plan(PipelineInput(records: [a, b], links: [a.ref: person, b.ref: person], assignments: [person: "ana"], now: Fixtures.now))

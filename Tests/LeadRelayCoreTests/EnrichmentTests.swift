@@ -122,9 +122,9 @@ struct EnrichmentTests {
         #expect(routed?.rule == "healthcare")
 
         // Next cycle with the provenance stored: nothing new to record.
-        input.enriched = ["email:morgan@northwind.io": Dictionary(uniqueKeysWithValues: fills.map { ($0.field, $0) })]
-        input.previousScores = ["email:morgan@northwind.io": score?.total ?? 0]
-        input.assignments = ["email:morgan@northwind.io": "ana"]
+        input.enriched = [PersonKey.email("morgan@northwind.io"): Dictionary(uniqueKeysWithValues: fills.map { ($0.field, $0) })]
+        input.previousScores = [PersonKey.email("morgan@northwind.io"): score?.total ?? 0]
+        input.assignments = [PersonKey.email("morgan@northwind.io"): "ana"]
         #expect(!pipeline.plan(input).changes.contains { if case .enrich = $0.action { true } else { false } })
     }
 

@@ -70,6 +70,6 @@ enum Fixtures {
     }
 
     static func plainLead(_ fields: [String: String]) -> Lead {
-        Lead(personKey: "email:\(fields["email"] ?? "x")", sources: [], fields: fields, lifecycle: .lead, modifiedAt: now)
+        Lead(personKey: PersonKey.email("\(fields["email"] ?? "x")"), sources: [], fields: fields, lifecycle: .lead, modifiedAt: now)
     }
 }

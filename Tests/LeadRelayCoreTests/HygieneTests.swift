@@ -66,11 +66,11 @@ struct HygieneTests {
         let other = SourceRecord(ref: RecordRef(system: .salesforce, object: "Lead", id: "00R"), modifiedAt: now, fields: ["Email": "bo@acme.io"])
         let noEmail = SourceRecord(ref: RecordRef(system: .hubspot, object: "contacts", id: "9"), modifiedAt: now, fields: ["email": nil])
         let people = resolver.group([hs, sf, other, noEmail], existing: [:])
-        #expect(people["email:ana@acme.io"]?.map(\.ref.id).sorted() == ["00Q", "1"])
-        #expect(people["email:bo@acme.io"]?.count == 1)
-        #expect(people["ref:hubspot/contacts/9"]?.count == 1)
-        let relinked = resolver.group([other], existing: [other.ref: "email:ana@acme.io"])
-        #expect(relinked.keys.sorted() == ["email:ana@acme.io"])
+        #expect(people[PersonKey.email("ana@acme.io")]?.map(\.ref.id).sorted() == ["00Q", "1"])
+        #expect(people[PersonKey.email("bo@acme.io")]?.count == 1)
+        #expect(people[.record(RecordRef(system: .hubspot, object: "contacts", id: "9"))]?.count == 1)
+        let relinked = resolver.group([other], existing: [other.ref: PersonKey.email("ana@acme.io")])
+        #expect(relinked.keys.sorted() == [PersonKey.email("ana@acme.io")])
     }
 }
 

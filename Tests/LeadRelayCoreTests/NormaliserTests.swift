@@ -104,7 +104,7 @@ struct NormaliserTests {
         let c = SourceRecord(ref: RecordRef(system: .hubspot, object: "contacts", id: "2"), modifiedAt: Date(), fields: ["email": "info@acme.io"])
         let d = SourceRecord(ref: RecordRef(system: .salesforce, object: "Lead", id: "00Q2"), modifiedAt: Date(), fields: ["Email": "info@acme.io"])
         let people = resolver.group([a, b, c, d], existing: [:])
-        #expect(people["email:anasilva@gmail.com"]?.count == 2)
+        #expect(people[PersonKey.email("anasilva@gmail.com")]?.count == 2)
         #expect(people.values.filter { $0.contains(c) || $0.contains(d) }.allSatisfy { $0.count == 1 })
     }
 }
@@ -168,7 +168,7 @@ struct DuplicateFinderTests {
 struct DerivedAttributeTests {
     @Test("hygiene output is testable in rules: class, company domain, department, country, region, size band")
     func derived() {
-        let lead = Lead(personKey: "email:info@acme.io", sources: [], fields: [
+        let lead = Lead(personKey: PersonKey.email("info@acme.io"), sources: [], fields: [
             "email": "info@acme.io", "title": "VP Marketing", "country": "United States of America", "state": "Massachusetts", "employees": "1200",
         ], lifecycle: .lead, modifiedAt: Date())
         #expect(LeadAttributes.value("emailClass", of: lead) == "role")

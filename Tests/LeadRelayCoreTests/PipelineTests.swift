@@ -22,28 +22,28 @@ struct PipelineTests {
         var loser = Fixtures.lead("00Q9", ["Email": "old@northwind.io", "MasterRecordId": "00Q1"])
         loser.deleted = true
         let survivorLink = RecordRef(system: .salesforce, object: "Lead", id: "00Q1")
-        let plan = pipeline.plan(PipelineInput(records: [loser, hotLead], links: [loser.ref: "email:old@northwind.io", survivorLink: "email:morgan@northwind.io"],
+        let plan = pipeline.plan(PipelineInput(records: [loser, hotLead], links: [loser.ref: PersonKey.email("old@northwind.io"), survivorLink: PersonKey.email("morgan@northwind.io")],
                                                now: Fixtures.now))
         let relink = plan.changes.first { if case .link(let ref) = $0.action { ref == loser.ref } else { false } }
-        #expect(relink?.personKey == "email:morgan@northwind.io")
+        #expect(relink?.person == PersonKey.email("morgan@northwind.io"))
         #expect(relink?.reason.code == .linkedByCRMMerge)
         #expect(relink?.reason.facts["survivor"] == survivorLink.description)
 
         var tombstone = Fixtures.contact("77", [CRMFieldNames.hubspotMergedInto: "51"])
         tombstone.deleted = true
         let fresh = pipeline.plan(PipelineInput(records: [tombstone, hotContact], now: Fixtures.now))
-        let links = fresh.changes.compactMap { change -> (RecordRef, String)? in
-            if case .link(let ref) = change.action { (ref, change.personKey) } else { nil }
+        let links = fresh.changes.compactMap { change -> (RecordRef, SubjectKey)? in
+            if case .link(let ref) = change.action { (ref, change.subject) } else { nil }
         }
-        #expect(links.filter { $0.0 == tombstone.ref }.map(\.1) == ["email:morgan@northwind.io"], "linked once, to the survivor's person")
+        #expect(links.filter { $0.0 == tombstone.ref }.map(\.1) == [.person(.email("morgan@northwind.io"))], "linked once, to the survivor's person")
     }
 
     @Test("an MQL in both systems is linked, scored, routed, written to both and notified")
     func mqlInBoth() throws {
         let plan = pipeline.plan(PipelineInput(records: [hotContact, hotLead, coldContact], activities: [Fixtures.demoRequest("51")],
                                                now: Fixtures.now))
-        let key = "email:morgan@northwind.io"
-        #expect(plan.changes.filter { $0.personKey == key && { if case .link = $0.action { true } else { false } }($0) }.count == 2)
+        let key = PersonKey.email("morgan@northwind.io")
+        #expect(plan.changes.filter { $0.person == key && { if case .link = $0.action { true } else { false } }($0) }.count == 2)
         // Healthcare is least-loaded: ana and chloe both hold nothing, so the lower id wins the tie.
         #expect(plan.assignments == [key: "ana"])
         let writes = plan.writes
@@ -91,10 +91,10 @@ struct PipelineTests {
 
     @Test("people already assigned are not routed again, and unchanged scores are not re-planned")
     func idempotent() {
-        let key = "email:morgan@northwind.io"
+        let key = PersonKey.email("morgan@northwind.io")
         let first = pipeline.plan(PipelineInput(records: [hotContact, hotLead], activities: [Fixtures.demoRequest("51")], now: Fixtures.now))
-        var scores: [String: Double] = [:]
-        for change in first.changes { if case .score(let s) = change.action { scores[change.personKey] = s.total } }
+        var scores: [PersonKey: Double] = [:]
+        for change in first.changes { if case .score(let s) = change.action, let person = change.person { scores[person] = s.total } }
         var synced: [String: String?] = [:]
         for change in first.changes { if case .reconcile(let d) = change.action { synced[d.field] = .some(d.value) } }
         let links = Dictionary(uniqueKeysWithValues: [hotContact.ref, hotLead.ref].map { ($0, key) })
@@ -160,7 +160,7 @@ struct OneVerdictTests {
     @Test("the lead scored is built from the cycle's reconciliation: a newer HubSpot record does not outvote Salesforce's change")
     func verdictFeedsScoring() throws {
         let pipeline = Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps)
-        let person = "email:pat@acme.io"
+        let person = PersonKey.email("pat@acme.io")
         // HubSpot's record is the newer one (another field changed), its title still the synced "Engineer";
         // in Salesforce a rep set the title to "VP Sales" earlier.
         let hubspot = Fixtures.contact("51", ["email": "pat@acme.io", "jobtitle": "Engineer", "state": "TX"], at: Fixtures.now.addingTimeInterval(-60))

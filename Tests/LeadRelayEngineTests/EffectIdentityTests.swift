@@ -10,7 +10,7 @@ struct EffectIdentityTests {
     /// A HubSpot contact linked to a Salesforce lead, both as LeadRelay stored them.
     func pair(_ rig: Rig) async throws -> (hubspot: Int, salesforce: String) {
         let links = try await rig.store.allLinks()
-        var byPerson: [String: [RecordRef]] = [:]
+        var byPerson: [SubjectKey: [RecordRef]] = [:]
         for (ref, person) in links { byPerson[person, default: []].append(ref) }
         for refs in byPerson.values.sorted(by: { $0.map(\.id).joined() < $1.map(\.id).joined() }) {
             guard let hubspot = refs.first(where: { $0.system == .hubspot && $0.object == "contacts" }),

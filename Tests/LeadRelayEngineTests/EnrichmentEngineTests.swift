@@ -206,7 +206,7 @@ enrichment:
             let fills = first.plan.changes.flatMap { change -> [EnrichedValue] in
                 if case .enrich(let fills) = change.action { fills } else { [] }
             }
-            let pat = first.plan.changes.first { $0.personKey == "email:pat@initech.example" && { if case .enrich = $0 { true } else { false } }($0.action) }
+            let pat = first.plan.changes.first { $0.person == PersonKey.email("pat@initech.example") && { if case .enrich = $0 { true } else { false } }($0.action) }
             let patFills: [String: String] = {
                 guard case .enrich(let fills)? = pat?.action else { return [:] }
                 return Dictionary(uniqueKeysWithValues: fills.map { ("\($0.source).\($0.field)", $0.value) })
@@ -221,7 +221,7 @@ enrichment:
             #expect(answers.count == asked, "every answer is cached, unknown domains included")
 
             // Provenance is stored: the same people again plan no enrichment change and ask nothing.
-            let person = try #require(first.plan.changes.first { if case .enrich(let f) = $0.action { !f.isEmpty } else { false } }?.personKey)
+            let person = try #require(first.plan.changes.first { if case .enrich(let f) = $0.action { !f.isEmpty } else { false } }?.person)
             let stored = try await store.people([person]).enriched[person]
             #expect(stored?.isEmpty == false)
             #expect(stored?.values.allSatisfy { abs($0.filledAt.timeIntervalSince(now)) < 0.001 } == true)

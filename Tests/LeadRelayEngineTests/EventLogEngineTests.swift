@@ -19,9 +19,9 @@ struct EventLogEngineTests {
             #expect(!rig.configuration.version.isEmpty)
             #expect(stored.last?.event.kind == .delivered(repID: rep, channel: "slack", state: .accepted))
             #expect(stored[3].event.kind == .assigned(repID: rep, rule: try #require(result.plan.changes.compactMap { change -> String? in
-                if case .assign(let decision) = change.action, change.personKey == person { decision.rule } else { nil }
+                if case .assign(let decision) = change.action, change.person == person { decision.rule } else { nil }
             }.first)))
-            let entry = try #require(try await rig.store.outbox().first { $0.personKey == person })
+            let entry = try #require(try await rig.store.outbox().first { $0.subject == .person(person) })
             #expect(stored[0].cycle == entry.effect.cycle, "events and effects of one cycle carry its number")
             // Every assignment is open, as the log says.
             let open = try await rig.store.routingState().open.values.reduce(0, +)

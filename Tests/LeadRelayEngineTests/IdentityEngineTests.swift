@@ -29,7 +29,7 @@ struct IdentityEngineTests {
             for (ref, person) in links {
                 let id = "\(ref.system.rawValue)/\(ref.object)/\(ref.id)"
                 guard let truePerson = truth[id] else { continue }
-                predicted[id] = person
+                predicted[id] = person.rawValue
                 if numbers[truePerson] == nil { numbers[truePerson] = numbers.count }
                 people[id] = numbers[truePerson]
             }
@@ -55,7 +55,7 @@ struct IdentityEngineTests {
             let second = try await engine.runCycle()
             let newRef = RecordRef(system: .hubspot, object: "contacts", id: String(id))
             let link = second.plan.changes.first { if case .link(let ref) = $0.action { ref == newRef } else { false } }
-            #expect(link?.personKey == person)
+            #expect(link?.subject == person)
             #expect(link?.reason.code == .linkedByEvidence, "\(link?.reason.text ?? "no link")")
             #expect(link?.reason.facts["evidence"]?.contains("phone +6") == true, "\(link?.reason.text ?? "no link")")
         }
@@ -86,7 +86,7 @@ struct IdentityEngineTests {
         let second = try await engine.runCycle()
         let newRef = RecordRef(system: .hubspot, object: "contacts", id: String(id))
         let link = second.plan.changes.first { if case .link(let ref) = $0.action { ref == newRef } else { false } }
-        #expect(link?.personKey == person)
+        #expect(link?.subject == person)
         #expect(link?.reason.code == .linkedByCrossReference, "\(link?.reason.text ?? "no link")")
         #expect(link?.reason.facts["matched"] == "salesforce/Lead/\(lead.id)")
     }

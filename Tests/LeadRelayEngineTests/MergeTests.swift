@@ -72,6 +72,6 @@ struct MergeTests {
             let flag = after.plan.writes.first { $0.id == restored }
             #expect(flag?.fields["leadrelay_duplicate_of"] == String(work))
             let links = try await store.links(for: [RecordRef(system: .hubspot, object: "contacts", id: restored)])
-            #expect(links.values.first == "email:dana.reyes@initech.example")
+            #expect(links.values.first == .person(.email("dana.reyes@initech.example")))
     }
 }

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Alerts are values; each channel renders them")
 struct NotificationTextTests {
-    let lead = LeadSummary(personKey: "email:morgan@northwind.io", name: "Morgan Reyes", email: "morgan@northwind.io", company: "Northwind Health",
+    let lead = LeadSummary(personKey: PersonKey.email("morgan@northwind.io"), name: "Morgan Reyes", email: "morgan@northwind.io", company: "Northwind Health",
                            title: "VP Ops", score: 130, fit: 80, interest: 50.5, routedBy: "account-owner",
                            records: [RecordRef(system: .hubspot, object: "contacts", id: "51")])
 

@@ -11,7 +11,7 @@ struct PlanReportGoldenTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     static var result: CycleResult {
-        let person = "email:morgan@northwind.io"
+        let person = PersonKey.email("morgan@northwind.io")
         let hs = RecordRef(system: .hubspot, object: "contacts", id: "51"), sf = RecordRef(system: .salesforce, object: "Lead", id: "00Q1")
         let decision = RouteDecision(repID: "ana", rule: "healthcare", reason: "industry is Healthcare; ana has the fewest open leads",
                                      candidates: [.init(repID: "ana", rejected: nil), .init(repID: "chloe", rejected: "at capacity (40 open)")])
@@ -61,10 +61,10 @@ struct PlanReportGoldenTests {
     static var quarantined: [OutboxEntry] {
         let refused = RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: "52", fields: ["industry": "Agriculture"])
         return [
-            OutboxEntry(id: 7, effect: EffectID(cycle: 3, position: 0), personKey: "email:sam@acme.io", payload: .write(refused), reason: "industry", status: .failed, attempts: 1,
+            OutboxEntry(id: 7, effect: EffectID(cycle: 3, position: 0), subject: .person(.email("sam@acme.io")), payload: .write(refused), reason: "industry", status: .failed, attempts: 1,
                         lastError: "INVALID_OPTION: Agriculture was not one of the allowed options",
                         createdAt: Date(timeIntervalSince1970: 1_759_990_000), finishedAt: Date(timeIntervalSince1970: 1_759_990_060)),
-            OutboxEntry(id: 8, effect: EffectID(cycle: 4, position: 0), personKey: "email:sam@acme.io", payload: .write(refused), reason: "industry", status: .pending, attempts: 0,
+            OutboxEntry(id: 8, effect: EffectID(cycle: 4, position: 0), subject: .person(.email("sam@acme.io")), payload: .write(refused), reason: "industry", status: .pending, attempts: 0,
                         lastError: nil, createdAt: Date(timeIntervalSince1970: 1_759_990_000), finishedAt: nil),
         ]
     }

@@ -97,17 +97,17 @@ struct SyncEngineTests {
             let contact = try #require(await rig.simulator.state.hubspotRecords("contacts").first)
             var plan = Plan(generatedAt: Date())
             plan.changes = [
-                PlanChange(personKey: "p1", action: .write(RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: "99999999",
+                PlanChange(personKey: .email("p1@x.io"), action: .write(RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: "99999999",
                                                                         fields: ["firstname": "Ghost"])), reason: Reason(.fixture, "test")),
-                PlanChange(personKey: "p2", action: .write(RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: String(contact.id),
+                PlanChange(personKey: .email("p2@x.io"), action: .write(RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: String(contact.id),
                                                                         fields: ["firstname": "Real"])), reason: Reason(.fixture, "test")),
             ]
             try await rig.store.commit(CycleCommit(plan: plan), at: Date())
             let stats = try await rig.dispatcher.drain()
             #expect(stats.applied == 1 && stats.failed == 1)
             let outbox = try await rig.store.outbox()
-            #expect(outbox.first { $0.personKey == "p1" }?.status == .failed)
-            #expect(outbox.first { $0.personKey == "p1" }?.lastError?.hasPrefix("OBJECT_NOT_FOUND") == true)
+            #expect(outbox.first { $0.subject == .person(.email("p1@x.io")) }?.status == .failed)
+            #expect(outbox.first { $0.subject == .person(.email("p1@x.io")) }?.lastError?.hasPrefix("OBJECT_NOT_FOUND") == true)
             #expect(await rig.simulator.state.hubspotRecord("contacts", id: contact.id)?.properties["firstname"] == "Real")
         }
     }
@@ -153,7 +153,7 @@ struct SyncEngineTests {
                 "industry": "COMPUTER_SOFTWARE", "state": "NY"])
             await rig.simulator.state.recordHubSpotEvent(contactID: id, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
             let result = try await rig.engine.runCycle()
-            #expect(result.plan.assignments.keys.contains("email:casey@bigco.io"))
+            #expect(result.plan.assignments.keys.contains(PersonKey.email("casey@bigco.io")))
             try await rig.dispatcher.drain()
             let owner = await rig.simulator.state.hubspotRecord("contacts", id: id)?.properties["hubspot_owner_id"]
             #expect(owner != nil)
@@ -240,7 +240,7 @@ struct FixedPointTests {
             #expect(echoes > 0, "our own writes came back and were recognised")
             // Every person in both systems holds the same title and state on both sides.
             let people = try await rig.store.allLinks()
-            var byPerson: [String: [RecordRef]] = [:]
+            var byPerson: [SubjectKey: [RecordRef]] = [:]
             for (ref, person) in people { byPerson[person, default: []].append(ref) }
             var checked = 0
             for refs in byPerson.values {
@@ -306,8 +306,8 @@ struct BackfillTests {
             let cycle = try await changed.engine.runCycle()
             #expect(cycle.backfill)
             #expect(cycle.streams.contains { $0.stream == "salesforce.Lead" && $0.read > 0 }, "leads are read again in full")
-            // The back-fill re-plans people only: account links (`domain:` keys) stay with the account reconciliation.
-            let accountKeyed = cycle.plan.changes.filter { $0.personKey.hasPrefix("domain:") }
+            // The back-fill re-plans people only: account links stay with the account reconciliation.
+            let accountKeyed = cycle.plan.changes.filter { $0.subject.account != nil }
             #expect(accountKeyed.isEmpty, "\(accountKeyed.prefix(3).map(\.reason))")
             _ = try await changed.dispatcher.drain()
             #expect(await simulator.state.salesforceRecord("Lead", id: leadID)?.fields["Title"] == .string(title))
@@ -370,8 +370,8 @@ struct AccountSyncTests {
             let quiet = try await engine.runCycle()
             #expect(quiet.plan.writes.filter { $0.object == "companies" || $0.object == "Account" }.isEmpty)
             // Every linked pair now holds Salesforce's name in HubSpot.
-            let links = try await store.allLinks().filter { $0.value.hasPrefix("domain:") }
-            var pairs: [String: [RecordRef]] = [:]
+            let links = try await store.allLinks().filter { $0.value.account != nil }
+            var pairs: [SubjectKey: [RecordRef]] = [:]
             for (ref, key) in links { pairs[key, default: []].append(ref) }
             var checked = 0
             for refs in pairs.values {

@@ -58,7 +58,7 @@ struct SQLiteStateStoreTests {
                 }
                 try db.execute(sql: """
                     INSERT INTO merges (outbox_id, person_key, system, object, survivor_id, merged_id, survivor_before, merged_before,
-                                        reason, status, planned_at) VALUES (43, 'p', 'hubspot', 'contacts', '51', '52', '{}', '{}', 'dup', 'planned', 0)
+                                        reason, status, planned_at) VALUES (43, 'email:ana@acme.io', 'hubspot', 'contacts', '51', '52', '{}', '{}', 'dup', 'planned', 0)
                     """)
             }
         }
@@ -77,7 +77,7 @@ struct SQLiteStateStoreTests {
         do {
             let pool = try legacyStore(upTo: "v7-effect-identity")
             try await pool.write { db in
-                for (person, rep, open) in [("p1", "ana", 1), ("p2", "ana", 1), ("p3", "ben", 1), ("p4", "ben", 0)] {
+                for (person, rep, open) in [("email:p1@x.io", "ana", 1), ("email:p2@x.io", "ana", 1), ("ref:hubspot/contacts/3", "ben", 1), ("email:p4@x.io", "ben", 0)] {
                     try db.execute(sql: "INSERT INTO assignments (person_key, rep_id, rule, reason, assigned_at, open) VALUES (?, ?, 'round-robin', 'r', 100, ?)",
                                    arguments: [person, rep, open])
                 }
@@ -86,9 +86,23 @@ struct SQLiteStateStoreTests {
         let store = try open()
         #expect(try await store.routingState() == RoutingState(assigned: ["ana": 2, "ben": 2], open: ["ana": 2, "ben": 1]))
         let events = try await store.events(after: 0, limit: 10)
-        #expect(events.map(\.event.personKey) == ["p1", "p2", "p3"])
+        #expect(events.map(\.event.personKey) == [.email("p1@x.io"), .email("p2@x.io"), .record(RecordRef(system: .hubspot, object: "contacts", id: "3"))])
         #expect(events.allSatisfy { $0.cycle == nil && $0.event.occurredAt == Date(timeIntervalSince1970: 100) })
         #expect(events.first?.event.kind == .assigned(repID: "ana", rule: "round-robin"))
+    }
+
+    @Test("a key in the store that LeadRelay never writes is an error that names the table, the column and the value")
+    func rejectsForeignKeys() async throws {
+        let store = try open()
+        let ref = RecordRef(system: .hubspot, object: "contacts", id: "51")
+        try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
+            PlanChange(personKey: .email("ana@acme.io"), action: .link(ref), reason: Reason(.fixture, "same email"))])), at: now)
+        #expect(try await store.links(for: [ref]) == [ref: .person(.email("ana@acme.io"))])
+        try await DatabaseQueue(path: store.path).write { db in
+            try db.execute(sql: "UPDATE identity_links SET person_key = 'ana@acme.io'")
+        }
+        let error = await #expect(throws: StoredValueError.self) { try await store.links(for: [ref]) }
+        #expect(error?.description == #"the store's identity_links.person_key holds "ana@acme.io", which LeadRelay never writes there"#)
     }
 
     @Test("a store from before stream marks moves its sweep times and mapping fingerprint out of the watermarks")
@@ -128,7 +142,7 @@ struct SQLiteStateStoreTests {
     @Test("enrichment provenance is replaced per person and survives re-opening; provider answers are cached with their time")
     func enrichment() async throws {
         let store = try open()
-        let person = "email:pat@acme.io"
+        let person = PersonKey.email("pat@acme.io")
         let first = [EnrichedValue(field: "industry", value: "Technology", source: "provider", filledAt: now),
                      EnrichedValue(field: "employees", value: "40", source: "csv", filledAt: now, replaced: "4")]
         try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [PlanChange(personKey: person, action: .enrich(first), reason: Reason(.fixture, "e"))])), at: now)

@@ -22,13 +22,13 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         case ownerChangedByPerson(system: CRMSystem, from: String?, to: String?, toRep: String?)
     }
 
-    public var personKey: String
+    public var personKey: PersonKey
     public var kind: Kind
     /// Why: the decision's reason (its code is what KPIs count).
     public var cause: Reason
     public var occurredAt: Date
 
-    public init(personKey: String, kind: Kind, cause: Reason, occurredAt: Date) {
+    public init(personKey: PersonKey, kind: Kind, cause: Reason, occurredAt: Date) {
         self.personKey = personKey
         self.kind = kind
         self.cause = cause
@@ -98,8 +98,8 @@ extension LifecycleStage {
 
 /// Open assignments derived from the event log: per person, the holder named by the last event that names one.
 public struct AssignmentLedger: Sendable, Hashable {
-    /// Person key → the rep holding the lead now.
-    public private(set) var holders: [String: String] = [:]
+    /// Person → the rep holding the lead now.
+    public private(set) var holders: [PersonKey: String] = [:]
 
     public init() {}
 

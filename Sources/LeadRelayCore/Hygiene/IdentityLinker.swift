@@ -12,7 +12,7 @@ public struct IdentityLinker: Sendable {
 
     /// A record placed with a person by evidence.
     public struct Match: Sendable, Hashable {
-        public var personKey: String
+        public var personKey: PersonKey
         /// The record it matched, and the evidence (`name +5; phone +6`), for the link's reason.
         public var matched: RecordRef
         public var evidence: String
@@ -68,8 +68,8 @@ public struct IdentityLinker: Sendable {
     ///   - knownKeys: person keys the store already tracks (a new record whose mailbox is one of them belongs there,
     ///     even when that person's records were not among the candidates).
     /// - Returns: new record → the person it joins, for those whose group evidence joined to another group.
-    public func matches(new: [(record: SourceRecord, key: String)], known: [(record: SourceRecord, key: String)],
-                        knownKeys: Set<String> = []) -> [RecordRef: Match] {
+    public func matches(new: [(record: SourceRecord, key: PersonKey)], known: [(record: SourceRecord, key: PersonKey)],
+                        knownKeys: Set<PersonKey> = []) -> [RecordRef: Match] {
         let all = (new.map { ($0.record, $0.key, false) } + known.map { ($0.record, $0.key, true) })
             .sorted { $0.0.ref < $1.0.ref }
         var seen = Set<RecordRef>()
@@ -78,10 +78,10 @@ public struct IdentityLinker: Sendable {
         let candidates = rows.map { candidate($0.0) }
         // Groups by deterministic key; a group is "known" when it holds a stored person.
         var groupOf: [Int] = []
-        var groupIndex: [String: Int] = [:]
+        var groupIndex: [PersonKey: Int] = [:]
         var members: [[Int]] = []
         var isKnown: [Bool] = []
-        var groupKey: [String] = []
+        var groupKey: [PersonKey] = []
         for (index, row) in rows.enumerated() {
             let group = groupIndex[row.1] ?? {
                 groupIndex[row.1] = members.count

@@ -8,8 +8,8 @@ public struct IdentityResolver: Sendable {
 
     public init(identifier: FieldMapping) { self.identifier = identifier }
 
-    /// The person key for an email: stable, readable, and free of the raw casing.
-    public static func personKey(email: String) -> String { "email:\(email)" }
+    /// The person key for a mailbox: stable, readable, and free of the raw casing.
+    public static func personKey(email: String) -> PersonKey { .email(EmailAddress.matchKey(email) ?? email) }
 
     /// Groups records into people.
     ///
@@ -18,9 +18,9 @@ public struct IdentityResolver: Sendable {
     ///   - existing: links the store already holds, record → person key.
     /// - Returns: person key → that person's records, sorted by ref.
     ///   - matches: records placed by evidence this cycle (`IdentityLinker`), record → person.
-    public func group(_ records: [SourceRecord], existing: [RecordRef: String],
-                      matches: [RecordRef: IdentityLinker.Match] = [:]) -> [String: [SourceRecord]] {
-        var people: [String: [SourceRecord]] = [:]
+    public func group(_ records: [SourceRecord], existing: [RecordRef: PersonKey],
+                      matches: [RecordRef: IdentityLinker.Match] = [:]) -> [PersonKey: [SourceRecord]] {
+        var people: [PersonKey: [SourceRecord]] = [:]
         for record in records.sorted(by: { $0.ref < $1.ref }) {
             people[key(for: record, existing: existing, matches: matches), default: []].append(record)
         }
@@ -29,20 +29,20 @@ public struct IdentityResolver: Sendable {
 
     /// The person key of one record: its stored link, else the person evidence placed it with, else its mailbox,
     /// else the record itself.
-    public func key(for record: SourceRecord, existing: [RecordRef: String], matches: [RecordRef: IdentityLinker.Match] = [:]) -> String {
+    public func key(for record: SourceRecord, existing: [RecordRef: PersonKey], matches: [RecordRef: IdentityLinker.Match] = [:]) -> PersonKey {
         if let linked = existing[record.ref] { return linked }
         if let match = matches[record.ref] { return match.personKey }
         return deterministicKey(for: record)
     }
 
     /// The key a record's own fields give: its mailbox, else the record itself (role inboxes included).
-    public func deterministicKey(for record: SourceRecord) -> String {
+    public func deterministicKey(for record: SourceRecord) -> PersonKey {
         if let email = identifier.canonicalValue(from: record) {
             // A shared inbox (info@, sales@) is many people: it never links records by itself.
-            if EmailClass.of(email) == .role { return "ref:\(record.ref)" }
+            if EmailClass.of(email) == .role { return .record(record.ref) }
             // The mailbox, not the spelling: gmail dots and +tags reach one person.
-            return Self.personKey(email: EmailAddress.matchKey(email) ?? email)
+            return Self.personKey(email: email)
         }
-        return "ref:\(record.ref)"
+        return .record(record.ref)
     }
 }

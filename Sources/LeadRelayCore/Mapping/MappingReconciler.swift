@@ -58,23 +58,23 @@ public struct AccountReconciliation: Sendable {
     public init(mapping: MappingSet) { self.mapping = mapping }
 
     /// The link key of an account record: `domain:acme.io` (HubSpot `domain` or `website`, Salesforce `Website`).
-    public static func key(_ record: SourceRecord) -> String? {
+    public static func key(_ record: SourceRecord) -> AccountKey? {
         let raw = record.ref.system == .hubspot ? (record.value("domain") ?? record.value("website")) : record.value("Website")
-        return WebDomain.normalise(raw).map { "domain:" + $0 }
+        return WebDomain.normalise(raw).map(AccountKey.init(domain:))
     }
 
     /// Links, reconciled fields and writes for the accounts in `records` (changed ones and their stored twins).
     /// `previous` (when known) holds the stored version of each account record that changed this cycle, so a side
     /// still waiting for a write is not taken for a person's change (as for leads).
-    public func plan(records: [SourceRecord], links: [RecordRef: String], synced: [String: [String: String?]],
+    public func plan(records: [SourceRecord], links: [RecordRef: AccountKey], synced: [AccountKey: [String: String?]],
                      previous: [RecordRef: SourceRecord]? = nil) -> [PlanChange] {
         var changes: [PlanChange] = []
-        var groups: [String: [SourceRecord]] = [:]
+        var groups: [AccountKey: [SourceRecord]] = [:]
         for record in records {
             guard let key = links[record.ref] ?? Self.key(record) else { continue }
             if links[record.ref] == nil {
-                changes.append(PlanChange(personKey: key, action: .link(record.ref), reason: Reason(.linkedByWebDomain, "\(record.ref) has web domain \(key.dropFirst("domain:".count))",
-                                                                                                facts: ["domain": String(key.dropFirst("domain:".count))])))
+                changes.append(PlanChange(accountKey: key, action: .link(record.ref),
+                                          reason: Reason(.linkedByWebDomain, "\(record.ref) has web domain \(key.domain)", facts: ["domain": key.domain])))
             }
             groups[key, default: []].append(record)
         }
@@ -82,8 +82,8 @@ public struct AccountReconciliation: Sendable {
         for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
             let (decisions, writes, _) = reconciler.reconcile(group.filter { !$0.deleted }, synced: synced[key] ?? [:], previous: previous,
                                                              firstSeen: Set(group.map(\.ref).filter { links[$0] == nil }))
-            for decision in decisions { changes.append(PlanChange(personKey: key, action: .reconcile(decision), reason: decision.planReason)) }
-            for write in writes { changes.append(PlanChange(personKey: key, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames))) }
+            for decision in decisions { changes.append(PlanChange(accountKey: key, action: .reconcile(decision), reason: decision.planReason)) }
+            for write in writes { changes.append(PlanChange(accountKey: key, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames))) }
         }
         return changes
     }

@@ -6,7 +6,7 @@ import Foundation
 /// normalised); `sources` says which records they came from.
 public struct Lead: Sendable, Hashable, Codable {
     /// Stable key of the person across systems (see `IdentityResolver`).
-    public var personKey: String
+    public var personKey: PersonKey
     public var sources: [RecordRef]
     /// Canonical field name → value, after mapping rules chose a side.
     public var fields: [String: String]
@@ -14,7 +14,7 @@ public struct Lead: Sendable, Hashable, Codable {
     /// Newest modification time among the sources.
     public var modifiedAt: Date
 
-    public init(personKey: String, sources: [RecordRef], fields: [String: String], lifecycle: LifecycleStage, modifiedAt: Date) {
+    public init(personKey: PersonKey, sources: [RecordRef], fields: [String: String], lifecycle: LifecycleStage, modifiedAt: Date) {
         self.personKey = personKey
         self.sources = sources
         self.fields = fields

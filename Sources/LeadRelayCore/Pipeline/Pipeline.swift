@@ -229,7 +229,7 @@ public struct Pipeline: Sendable {
     /// The lead as scoring and routing see it. Where the person is in both CRMs, each field the reconciliation decided
     /// takes its verdict (one rule decides which side wins, for the writes and for the lead alike); other fields, and
     /// people in one CRM, come from the merge of their records (duplicates fill the survivor's gaps).
-    public func assemble(personKey: String, records: [SourceRecord], assigned: Bool, verdicts: [String: String?] = [:]) -> Lead {
+    public func assemble(personKey: PersonKey, records: [SourceRecord], assigned: Bool, verdicts: [String: String?] = [:]) -> Lead {
         let choices = FieldMerger(mapping: mapping).merge(records)
         var fields: [String: String] = [:]
         for (name, choice) in choices { if let value = choice.value { fields[name] = value } }
@@ -315,16 +315,17 @@ public struct Pipeline: Sendable {
         return fields
     }
 
-    func linkReason(_ record: SourceRecord, personKey: String, match: IdentityLinker.Match?) -> Reason {
+    func linkReason(_ record: SourceRecord, personKey: PersonKey, match: IdentityLinker.Match?) -> Reason {
         if let match, match.personKey == personKey {
             return Reason(match.byCrossReference ? .linkedByCrossReference : .linkedByEvidence,
                           "\(record.ref) matches \(match.matched) by evidence (\(match.evidence); score \(Condition.format(match.score)))",
                           facts: ["matched": match.matched.description, "evidence": match.evidence, "score": Condition.format(match.score)])
         }
-        return personKey.hasPrefix("email:")
-            ? Reason(.linkedByEmail, "\(record.ref) has email \(personKey.dropFirst("email:".count))",
-                     facts: ["email": String(personKey.dropFirst("email:".count))])
-            : Reason(.linkedAlone, "\(record.ref) has no usable email; tracked on its own")
+        return if let mailbox = personKey.email {
+            Reason(.linkedByEmail, "\(record.ref) has email \(mailbox)", facts: ["email": mailbox])
+        } else {
+            Reason(.linkedAlone, "\(record.ref) has no usable email; tracked on its own")
+        }
     }
 
     func enrichReason(_ fills: [EnrichedValue], previous: [String: EnrichedValue]) -> String {

@@ -7,21 +7,21 @@ public struct PipelineInput: Sendable {
     public var accounts: [Account]
     /// Behavioural events of those people.
     public var activities: [Activity]
-    /// Links already stored, record → person key.
-    public var links: [RecordRef: String]
+    /// Links already stored, record → person.
+    public var links: [RecordRef: PersonKey]
     /// Records placed with a person by evidence this cycle (not by mailbox), with that evidence.
     public var matches: [RecordRef: IdentityLinker.Match] = [:]
     /// Records an undone merge restored: never merged again automatically (they are flagged instead).
     public var mergeBlocked: Set<RecordRef> = []
-    /// Person key → rep id for people already assigned.
-    public var assignments: [String: String]
-    /// Person key → total score stored last time (so unchanged scores are not re-planned).
-    public var previousScores: [String: Double]
+    /// Person → rep id for people already assigned.
+    public var assignments: [PersonKey: String]
+    /// Person → total score stored last time (so unchanged scores are not re-planned).
+    public var previousScores: [PersonKey: Double]
     public var routingState: RoutingState
-    /// Person key → field → the value last reconciled (`nil` inside: synced as blank).
-    public var synced: [String: [String: String?]]
-    /// Person key → field → what enrichment filled last time (provenance).
-    public var enriched: [String: [String: EnrichedValue]] = [:]
+    /// Person → field → the value last reconciled (`nil` inside: synced as blank).
+    public var synced: [PersonKey: [String: String?]]
+    /// Person → field → what enrichment filled last time (provenance).
+    public var enriched: [PersonKey: [String: EnrichedValue]] = [:]
     /// The stored version of each record that changed this cycle (what it was before), to tell what a person changed;
     /// `nil` when unknown (then every difference from the synced value counts as a change).
     public var previous: [RecordRef: SourceRecord]?
@@ -30,9 +30,9 @@ public struct PipelineInput: Sendable {
     public var now: Date
 
     public init(records: [SourceRecord], accounts: [Account] = [], activities: [Activity] = [],
-                links: [RecordRef: String] = [:], assignments: [String: String] = [:],
-                previousScores: [String: Double] = [:], routingState: RoutingState = .init(),
-                synced: [String: [String: String?]] = [:], now: Date) {
+                links: [RecordRef: PersonKey] = [:], assignments: [PersonKey: String] = [:],
+                previousScores: [PersonKey: Double] = [:], routingState: RoutingState = .init(),
+                synced: [PersonKey: [String: String?]] = [:], now: Date) {
         self.synced = synced
         self.records = records
         self.accounts = accounts

@@ -27,17 +27,17 @@ public struct Plan: Sendable, Hashable, Codable {
         changes.compactMap { if case .notify(let note) = $0.action { note } else { nil } }
     }
 
-    /// Person key → rep id for every assignment in the plan.
-    public var assignments: [String: String] {
-        var result: [String: String] = [:]
+    /// Person → rep id for every assignment in the plan.
+    public var assignments: [PersonKey: String] {
+        var result: [PersonKey: String] = [:]
         for change in changes {
-            if case .assign(let decision) = change.action, let rep = decision.repID { result[change.personKey] = rep }
+            if case .assign(let decision) = change.action, let rep = decision.repID, let person = change.person { result[person] = rep }
         }
         return result
     }
 }
 
-/// One decision about one person.
+/// One decision about one person (or one account: its links, reconciled fields and writes).
 public struct PlanChange: Sendable, Hashable, Codable {
     public enum Action: Sendable, Hashable, Codable {
         /// Record `ref` belongs to the person.
@@ -57,16 +57,28 @@ public struct PlanChange: Sendable, Hashable, Codable {
         case duplicates(DuplicateSet)
     }
 
-    public var personKey: String
+    /// Whom the change is about.
+    public var subject: SubjectKey
     public var action: Action
     /// Why: a code reports count, its facts, and a sentence a RevOps reader understands.
     public var reason: Reason
 
-    public init(personKey: String, action: Action, reason: Reason) {
-        self.personKey = personKey
+    public init(subject: SubjectKey, action: Action, reason: Reason) {
+        self.subject = subject
         self.action = action
         self.reason = reason
     }
+
+    public init(personKey: PersonKey, action: Action, reason: Reason) {
+        self.init(subject: .person(personKey), action: action, reason: reason)
+    }
+
+    public init(accountKey: AccountKey, action: Action, reason: Reason) {
+        self.init(subject: .account(accountKey), action: action, reason: reason)
+    }
+
+    /// The person the change is about (`nil` for an account's).
+    public var person: PersonKey? { subject.person }
 }
 
 /// A write to one CRM record: an update of named fields, or a create.
@@ -147,7 +159,8 @@ public struct Recipient: Sendable, Hashable, Codable {
 
 /// The lead in brief, as an alert shows it; channels choose what to print.
 public struct LeadSummary: Sendable, Hashable, Codable {
-    public var personKey: String
+    /// `nil` only in an alert queued before alerts were values (its `legacyText` says who).
+    public var personKey: PersonKey?
     public var name: String?
     public var email: String?
     public var company: String?
@@ -161,7 +174,7 @@ public struct LeadSummary: Sendable, Hashable, Codable {
     /// The whole text of an alert queued before alerts were values (read from an older outbox); channels print it as is.
     public var legacyText: String?
 
-    public init(personKey: String, name: String? = nil, email: String? = nil, company: String? = nil, title: String? = nil,
+    public init(personKey: PersonKey?, name: String? = nil, email: String? = nil, company: String? = nil, title: String? = nil,
                 score: Double = 0, fit: Double = 0, interest: Double = 0, routedBy: String = "", records: [RecordRef] = [],
                 legacyText: String? = nil) {
         self.personKey = personKey
@@ -194,7 +207,7 @@ public struct Notification: Sendable, Hashable {
     public var repID: String { recipient.repID }
 
     /// The same for the same message about the same person while one is pending (see `RecordWrite.contentKey`).
-    public func contentKey(person: String) -> String {
+    public func contentKey(person: SubjectKey) -> String {
         kind == .newMQL ? "notify:\(person):\(repID)" : "notify:\(kind.rawValue):\(person):\(repID)"
     }
 }
@@ -214,7 +227,7 @@ extension Notification: Codable {
         } else {
             self.init(recipient: Recipient(repID: try container.decode(String.self, forKey: .repID),
                                            email: try container.decode(String.self, forKey: .repEmail)),
-                      kind: .newMQL, lead: LeadSummary(personKey: "", legacyText: try container.decode(String.self, forKey: .text)))
+                      kind: .newMQL, lead: LeadSummary(personKey: nil, legacyText: try container.decode(String.self, forKey: .text)))
         }
     }
 

@@ -4,22 +4,36 @@ import Foundation
 public struct PeopleState: Sendable {
     public var records: [SourceRecord]
     public var activities: [Activity]
-    public var links: [RecordRef: String]
-    public var assignments: [String: String]
-    public var scores: [String: Double]
-    /// Person key → field → the value last reconciled.
-    public var synced: [String: [String: String?]]
-    /// Person key → field → what enrichment filled (provenance).
-    public var enriched: [String: [String: EnrichedValue]] = [:]
+    public var links: [RecordRef: PersonKey]
+    public var assignments: [PersonKey: String]
+    public var scores: [PersonKey: Double]
+    /// Person → field → the value last reconciled.
+    public var synced: [PersonKey: [String: String?]]
+    /// Person → field → what enrichment filled (provenance).
+    public var enriched: [PersonKey: [String: EnrichedValue]] = [:]
 
-    public init(records: [SourceRecord], activities: [Activity], links: [RecordRef: String],
-                assignments: [String: String], scores: [String: Double], synced: [String: [String: String?]] = [:]) {
+    public init(records: [SourceRecord], activities: [Activity], links: [RecordRef: PersonKey],
+                assignments: [PersonKey: String], scores: [PersonKey: Double], synced: [PersonKey: [String: String?]] = [:]) {
         self.synced = synced
         self.records = records
         self.activities = activities
         self.links = links
         self.assignments = assignments
         self.scores = scores
+    }
+}
+
+/// What the account reconciliation reads about accounts: their records in both CRMs and what was last reconciled.
+public struct AccountState: Sendable {
+    public var records: [SourceRecord]
+    public var links: [RecordRef: AccountKey]
+    /// Account → field → the value last reconciled.
+    public var synced: [AccountKey: [String: String?]]
+
+    public init(records: [SourceRecord], links: [RecordRef: AccountKey], synced: [AccountKey: [String: String?]]) {
+        self.records = records
+        self.links = links
+        self.synced = synced
     }
 }
 
@@ -33,18 +47,20 @@ public protocol CycleStateReader: MatchIndexReading {
     func mappingFingerprint() throws -> String?
     /// Stored snapshots of the given records (those that exist).
     func snapshots(_ refs: [RecordRef]) throws -> [SourceRecord]
-    /// Links of the given records, record → person key.
-    func links(for refs: [RecordRef]) throws -> [RecordRef: String]
+    /// Links of the given records, record → the person or account it belongs to.
+    func links(for refs: [RecordRef]) throws -> [RecordRef: SubjectKey]
     /// Every identity link (back-fills reconcile every known person).
-    func allLinks() throws -> [RecordRef: String]
+    func allLinks() throws -> [RecordRef: SubjectKey]
     /// Everything stored about these people: their records (all systems), events, links, assignment, score.
-    func people(_ personKeys: Set<String>) throws -> PeopleState
+    func people(_ personKeys: Set<PersonKey>) throws -> PeopleState
+    /// The stored records, links and reconciled values of these accounts.
+    func accounts(_ accountKeys: Set<AccountKey>) throws -> AccountState
     /// Stored behaviour of these records (for records seen for the first time after their events).
     func activities(for refs: [RecordRef]) throws -> [Activity]
     func accounts() throws -> [Account]
     func routingState() throws -> RoutingState
-    /// Which of these person keys the store already has links for.
-    func knownPeople(_ keys: Set<String>) throws -> Set<String>
+    /// Which of these people the store already has links for.
+    func knownPeople(_ keys: Set<PersonKey>) throws -> Set<PersonKey>
     /// Records restored by `undo merge`: never merged again automatically.
     func mergeBlocked() throws -> Set<RecordRef>
 }
@@ -59,9 +75,9 @@ extension CycleReadSide {
     /// One read on its own (commands and tests; a cycle reads everything in one `read`).
     public func watermark(_ stream: StreamID) async throws -> Watermark? { try await read { try $0.watermark(stream) } }
     public func snapshots(_ refs: [RecordRef]) async throws -> [SourceRecord] { try await read { try $0.snapshots(refs) } }
-    public func links(for refs: [RecordRef]) async throws -> [RecordRef: String] { try await read { try $0.links(for: refs) } }
-    public func allLinks() async throws -> [RecordRef: String] { try await read { try $0.allLinks() } }
-    public func people(_ personKeys: Set<String>) async throws -> PeopleState { try await read { try $0.people(personKeys) } }
+    public func links(for refs: [RecordRef]) async throws -> [RecordRef: SubjectKey] { try await read { try $0.links(for: refs) } }
+    public func allLinks() async throws -> [RecordRef: SubjectKey] { try await read { try $0.allLinks() } }
+    public func people(_ personKeys: Set<PersonKey>) async throws -> PeopleState { try await read { try $0.people(personKeys) } }
     public func accounts() async throws -> [Account] { try await read { try $0.accounts() } }
     public func routingState() async throws -> RoutingState { try await read { try $0.routingState() } }
     public func mergeBlocked() async throws -> Set<RecordRef> { try await read { try $0.mergeBlocked() } }

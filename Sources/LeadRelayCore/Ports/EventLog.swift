@@ -6,5 +6,5 @@ public protocol EventLog: Sendable {
     /// Events after `sequence` (0: from the start), in log order, at most `limit`.
     func events(after sequence: Int64, limit: Int) async throws -> [StoredEvent]
     /// Every event about one person, in log order.
-    func events(for personKey: String) async throws -> [StoredEvent]
+    func events(for personKey: PersonKey) async throws -> [StoredEvent]
 }

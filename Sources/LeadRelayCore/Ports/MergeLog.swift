@@ -7,7 +7,7 @@ public struct MergeRecord: Sendable, Hashable {
     }
 
     public var id: Int64
-    public var personKey: String
+    public var personKey: PersonKey
     public var system: CRMSystem
     public var object: String
     public var survivorID: String
@@ -23,7 +23,7 @@ public struct MergeRecord: Sendable, Hashable {
     public var restoredID: String?
     public var plannedAt: Date
 
-    public init(id: Int64, personKey: String, system: CRMSystem, object: String, survivorID: String, mergedID: String,
+    public init(id: Int64, personKey: PersonKey, system: CRMSystem, object: String, survivorID: String, mergedID: String,
                 survivorBefore: [String: String?], mergedBefore: [String: String?], reason: String, status: Status,
                 resultID: String?, restoredID: String?, plannedAt: Date) {
         self.id = id

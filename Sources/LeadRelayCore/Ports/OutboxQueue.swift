@@ -17,7 +17,8 @@ public struct OutboxEntry: Sendable, Hashable {
     public var id: Int64
     /// The effect's identity: the cycle that planned it and its position in that cycle's plan.
     public var effect: EffectID
-    public var personKey: String
+    /// Whom the effect is for (an account's field writes are an account's).
+    public var subject: SubjectKey
     public var payload: Payload
     public var reason: String
     public var status: Status
@@ -29,11 +30,11 @@ public struct OutboxEntry: Sendable, Hashable {
     /// What the channel last said of a notification.
     public var delivery: DeliveryReceipt?
 
-    public init(id: Int64, effect: EffectID, personKey: String, payload: Payload, reason: String, status: Status, attempts: Int,
+    public init(id: Int64, effect: EffectID, subject: SubjectKey, payload: Payload, reason: String, status: Status, attempts: Int,
                 lastError: String?, createdAt: Date, finishedAt: Date?) {
         self.id = id
         self.effect = effect
-        self.personKey = personKey
+        self.subject = subject
         self.payload = payload
         self.reason = reason
         self.status = status
@@ -63,12 +64,12 @@ public struct EffectID: Sendable, Hashable, Comparable, CustomStringConvertible 
 /// A record learned while applying an effect (the id of a record LeadRelay created), linked to the person.
 public struct LearnedLink: Sendable, Hashable {
     public var ref: RecordRef
-    public var personKey: String
+    public var subject: SubjectKey
     public var reason: String
 
-    public init(ref: RecordRef, personKey: String, reason: String) {
+    public init(ref: RecordRef, subject: SubjectKey, reason: String) {
         self.ref = ref
-        self.personKey = personKey
+        self.subject = subject
         self.reason = reason
     }
 }

@@ -18,7 +18,7 @@ public protocol ReportReadModel: Sendable {
     /// Pending entries, oldest first, claimed or not (reading them claims nothing).
     func pendingOutbox(limit: Int) async throws -> [OutboxEntry]
     /// Person key → the rep and when.
-    func allAssignments() async throws -> [String: AssignmentRow]
+    func allAssignments() async throws -> [PersonKey: AssignmentRow]
     /// Rows per table (`snapshots`, `identity_links`, …), plus `people` and `people_in_both`.
     func counts() async throws -> [String: Int]
     /// Identity links per reason code (`link.evidence`, `link.email`, …; `""` for links from before codes).

@@ -5,13 +5,13 @@ import Foundation
 public struct LeadTimer: Sendable, Hashable, Codable {
     /// Unique per purpose and person (`sla.first-touch:email:ana@acme.io`): scheduling the same key again moves it.
     public var key: String
-    public var personKey: String
+    public var personKey: PersonKey
     /// What is due (`sla.reminder`, `sla.breach`, …); the monitor that set it knows what to do.
     public var kind: String
     public var dueAt: Date
     public var facts: [String: String]
 
-    public init(key: String, personKey: String, kind: String, dueAt: Date, facts: [String: String] = [:]) {
+    public init(key: String, personKey: PersonKey, kind: String, dueAt: Date, facts: [String: String] = [:]) {
         self.key = key
         self.personKey = personKey
         self.kind = kind

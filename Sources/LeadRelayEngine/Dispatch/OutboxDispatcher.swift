@@ -102,8 +102,8 @@ public struct OutboxDispatcher: Sendable {
                 case .applied(let id):
                     // The created record's link lands with the completion: a crash cannot leave it unlinked.
                     let learned = write.operation == .create && !id.isEmpty
-                        ? [LearnedLink(ref: RecordRef(system: system, object: write.object, id: id), personKey: entry.personKey,
-                                       reason: "created by LeadRelay for \(entry.personKey)")]
+                        ? [LearnedLink(ref: RecordRef(system: system, object: write.object, id: id), subject: entry.subject,
+                                       reason: "created by LeadRelay for \(entry.subject)")]
                         : []
                     try await store.complete(entry.id, resultID: id, learned: learned, at: clock())
                     stats.applied += 1

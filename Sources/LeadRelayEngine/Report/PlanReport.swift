@@ -138,7 +138,7 @@ public struct PlanReport: Sendable {
         var reasons: [String: Int] = [:]
         for change in changes { reasons[change.reason.code.rawValue, default: 0] += 1 }
         var summary = Summary(
-            peopleTouched: Set(changes.map(\.personKey)).count,
+            peopleTouched: Set(changes.map(\.subject)).count,
             newLinks: changes.filter { if case .link = $0.action { true } else { false } }.count,
             scoresChanged: changes.filter { if case .score = $0.action { true } else { false } }.count,
             mqlsRouted: result.plan.assignments.count,
@@ -154,7 +154,7 @@ public struct PlanReport: Sendable {
     var duplicates: [Duplicate] {
         result.plan.changes.flatMap { change -> [Duplicate] in
             guard case .duplicates(let set) = change.action else { return [] }
-            return set.duplicates.map { Duplicate(person: change.personKey, survivor: set.survivor.description, duplicate: $0.ref.description,
+            return set.duplicates.map { Duplicate(person: change.subject.rawValue, survivor: set.survivor.description, duplicate: $0.ref.description,
                                                   action: $0.merge ? "merge" : "flag", evidence: $0.evidence) }
         }
     }
@@ -163,7 +163,7 @@ public struct PlanReport: Sendable {
     var enriched: [Enriched] {
         result.plan.changes.flatMap { change -> [Enriched] in
             guard case .enrich(let fills) = change.action else { return [] }
-            return fills.map { Enriched(person: change.personKey, field: $0.field, value: $0.value, source: $0.source,
+            return fills.map { Enriched(person: change.subject.rawValue, field: $0.field, value: $0.value, source: $0.source,
                                         since: ISOTimestamp.format($0.filledAt), replaced: $0.replaced) }
         }
     }
@@ -180,18 +180,18 @@ public struct PlanReport: Sendable {
         for change in result.plan.changes {
             switch change.action {
             case .reconcile(let d) where d.from != nil || d.held != nil:
-                fields.append(Field(person: change.personKey, field: d.field, hubspot: d.hubspotValue, salesforce: d.salesforceValue,
+                fields.append(Field(person: change.subject.rawValue, field: d.field, hubspot: d.hubspotValue, salesforce: d.salesforceValue,
                                     value: d.value, winner: d.from?.rawValue, rule: d.rule.rawValue, conflict: d.conflict,
                                     writeTo: d.writeTo.map(\.rawValue), held: d.held))
             case .assign(let decision):
-                assignments.append(Assignment(person: change.personKey, rep: decision.repID, rule: decision.rule, reason: change.reason.text,
+                assignments.append(Assignment(person: change.subject.rawValue, rep: decision.repID, rule: decision.rule, reason: change.reason.text,
                                               reasonCode: change.reason.code.rawValue, candidates: decision.candidates))
             case .write(let write):
                 let record = write.id.map { "\(write.system.rawValue)/\(write.object)/\($0)" } ?? "\(write.system.rawValue)/\(write.object)/(new)"
-                writes.append(Write(person: change.personKey, system: write.system.rawValue, operation: write.operation.rawValue,
+                writes.append(Write(person: change.subject.rawValue, system: write.system.rawValue, operation: write.operation.rawValue,
                                     record: record, fields: write.fields, reason: change.reason.text, reasonCode: change.reason.code.rawValue))
             case .notify(let note):
-                notes.append(Note(person: change.personKey, rep: note.repID, text: NotificationText.plain(note)))
+                notes.append(Note(person: change.subject.rawValue, rep: note.repID, text: NotificationText.plain(note)))
             default:
                 continue
             }
@@ -202,7 +202,7 @@ public struct PlanReport: Sendable {
                         quarantined: quarantined.compactMap { entry in
                             guard case .write(let write) = entry.payload else { return nil }
                             let record = "\(write.system.rawValue)/\(write.object)/\(write.id ?? "(new)")"
-                            return Quarantined(person: entry.personKey, record: record, fields: write.fields, error: entry.lastError ?? "",
+                            return Quarantined(person: entry.subject.rawValue, record: record, fields: write.fields, error: entry.lastError ?? "",
                                                since: ISOTimestamp.format(entry.finishedAt ?? entry.createdAt))
                         }, enriched: enriched, duplicates: duplicates)
     }

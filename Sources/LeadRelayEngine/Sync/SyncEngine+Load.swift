@@ -9,7 +9,7 @@ extension SyncEngine {
         /// What the store held of the polled records before this cycle.
         var stored: [RecordRef: SourceRecord]
         var newActivities: [Activity]
-        var existingLinks: [RecordRef: String]
+        var existingLinks: [RecordRef: PersonKey]
         /// Records seen for the first time, placed by evidence.
         var matches: [RecordRef: IdentityLinker.Match]
         var people: PeopleState
@@ -21,8 +21,8 @@ extension SyncEngine {
         /// Account records with mapped fields that changed, and what the account reconciliation needs of them.
         var changedAccountRecords: [SourceRecord] = []
         var accountRecords: [SourceRecord] = []
-        var accountLinks: [RecordRef: String] = [:]
-        var accountSynced: [String: [String: String?]] = [:]
+        var accountLinks: [RecordRef: AccountKey] = [:]
+        var accountSynced: [AccountKey: [String: String?]] = [:]
         /// The stored versions of the account records that changed.
         var accountPrevious: [RecordRef: SourceRecord] = [:]
         var routingState: RoutingState
@@ -59,7 +59,7 @@ extension SyncEngine {
             // Who is touched: the people of changed records and of new behaviour.
             let resolver = IdentityResolver(identifier: identifier)
             let touchedRefs = changed.map(\.ref) + newActivities.map(\.subject)
-            let existingLinks = try reader.links(for: Array(Set(touchedRefs)))
+            let existingLinks = try reader.links(for: Array(Set(touchedRefs))).compactMapValues(\.person)
             // Records seen for the first time are placed by evidence where their mailbox says nothing (IdentityLinker).
             let linker = IdentityLinker(mapping: mapping)
             let isPerson = { (ref: RecordRef) in ref.object == mapping.objectName(in: ref.system) }
@@ -69,9 +69,9 @@ extension SyncEngine {
                 let unlinkedRefs = Set(unlinked.map(\.ref))
                 let candidateRefs = try reader.matchCandidates(unlinked.flatMap(linker.blockingKeys), perKeyLimit: Self.matchKeyLimit)
                     .filter { !unlinkedRefs.contains($0) }
-                let candidateLinks = try reader.links(for: candidateRefs)
+                let candidateLinks = try reader.links(for: candidateRefs).compactMapValues(\.person)
                 let changedByRef = Dictionary(changed.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
-                let known = try reader.snapshots(Array(candidateLinks.keys)).compactMap { stored -> (record: SourceRecord, key: String)? in
+                let known = try reader.snapshots(Array(candidateLinks.keys)).compactMap { stored -> (record: SourceRecord, key: PersonKey)? in
                     candidateLinks[stored.ref].map { (changedByRef[stored.ref] ?? stored, $0) }
                 }
                 let keyed = unlinked.map { ($0, resolver.deterministicKey(for: $0)) }
@@ -79,9 +79,8 @@ extension SyncEngine {
             }
             var keys = Set(changed.map { resolver.key(for: $0, existing: existingLinks, matches: matches) })
             if backfill {
-                // Every person again, and only people: account links (`domain:` keys) belong to the account reconciliation.
-                let personLinks = try reader.allLinks().filter { $0.key.object == mapping.objectName(in: $0.key.system) }
-                keys.formUnion(personLinks.values)
+                // Every person again, and only people: account links belong to the account reconciliation.
+                keys.formUnion(try reader.allLinks().values.compactMap(\.person))
             }
             for activity in newActivities { if let key = existingLinks[activity.subject] { keys.insert(key) } }
             let people = try reader.people(keys)
@@ -110,9 +109,9 @@ extension SyncEngine {
                 loaded.changedAccountRecords = accountRecords.filter { record in
                     storedRecords[record.ref].map { !$0.hasSameContent(as: record) } ?? !record.deleted
                 }
-                let accountLinks = try reader.links(for: loaded.changedAccountRecords.map(\.ref))
+                let accountLinks = try reader.links(for: loaded.changedAccountRecords.map(\.ref)).compactMapValues(\.account)
                 let accountKeys = Set(loaded.changedAccountRecords.compactMap { accountLinks[$0.ref] ?? AccountReconciliation.key($0) })
-                let known = try reader.people(accountKeys)
+                let known = try reader.accounts(accountKeys)
                 var all = Dictionary(known.records.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
                 for record in loaded.changedAccountRecords { all[record.ref] = record }
                 loaded.accountRecords = all.values.sorted { $0.ref < $1.ref }

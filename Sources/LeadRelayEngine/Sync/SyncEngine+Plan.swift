@@ -77,8 +77,8 @@ extension SyncEngine {
     }
 
     /// Mapped-field changes whose new value is the one LeadRelay last reconciled: its own writes, read back.
-    static func echoes(changed: [SourceRecord], stored: [RecordRef: SourceRecord], links: [RecordRef: String],
-                       synced: [String: [String: String?]], mapping: MappingSet) -> Int {
+    static func echoes(changed: [SourceRecord], stored: [RecordRef: SourceRecord], links: [RecordRef: PersonKey],
+                       synced: [PersonKey: [String: String?]], mapping: MappingSet) -> Int {
         var count = 0
         for record in changed {
             guard let old = stored[record.ref], let person = links[record.ref], let values = synced[person] else { continue }
