@@ -31,7 +31,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(data: body)) }
-        let deadline = NIODeadline.now() + .milliseconds(Int64(request.timeout * 1000))
+        // A timeout is configuration; a nonsensical one (negative, NaN, centuries) is bounded rather than trapped on.
+        let timeout = request.timeout.isNaN ? 30 : min(max(request.timeout, 0.001), 86_400)
+        let deadline = NIODeadline.now() + .milliseconds(Int64(timeout * 1000))
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
             let buffer = try await response.body.collect(upTo: maxBodyBytes)

@@ -52,7 +52,7 @@ public struct SlackNotifier: Notifier {
                 last = "\(error)"
             }
             if attempt < retry.maxAttempts {
-                try? await sleep(.milliseconds(Int64(retry.delay(afterAttempt: attempt, serverAsked: nil, unit: Double.random(in: 0...1)) * 1000)))
+                try? await sleep(.clamped(seconds: retry.delay(afterAttempt: attempt, serverAsked: nil, unit: Double.random(in: 0...1))))
             }
         }
         throw NotifierError(message: "Slack webhook unavailable: \(last)", transient: true)

@@ -69,7 +69,8 @@ public actor HubSpotOAuth: AccessTokenProvider {
             ("grant_type", "refresh_token"), ("client_id", clientID.value), ("client_secret", clientSecret.value),
             ("refresh_token", refreshToken.value),
         ], system: .hubspot, transport: transport)
-        guard status == 200, let token = json["access_token"]?.stringValue, let lifetime = json["expires_in"]?.doubleValue else {
+        guard status == 200, let token = json["access_token"]?.stringValue,
+              let lifetime = json["expires_in"]?.doubleValue.flatMap({ $0.isFinite && $0 > 0 ? min($0, 86_400) : nil }) else {
             let code = json["status"]?.stringValue ?? "HTTP_\(status)"
             throw .authentication(system: .hubspot, message: "\(code): \(json["message"]?.stringValue ?? "no access_token in the response")")
         }

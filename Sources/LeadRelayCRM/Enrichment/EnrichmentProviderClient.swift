@@ -125,6 +125,6 @@ public struct EnrichmentProviderClient: Sendable {
         guard attempt < retry.maxAttempts else { return }
         let delay = retry.delay(afterAttempt: attempt, serverAsked: serverAsked, unit: jitter())
         logger.debug("Enrichment lookup failed; retrying.", metadata: ["enrichment.attempt": "\(attempt)", "enrichment.error": "\(lastError)"])
-        do { try await sleep(.milliseconds(Int64(delay * 1000))) } catch { throw .unavailable("cancelled") }
+        do { try await sleep(.clamped(seconds: delay)) } catch { throw .unavailable("cancelled") }
     }
 }

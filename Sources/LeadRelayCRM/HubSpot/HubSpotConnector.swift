@@ -271,7 +271,7 @@ public struct HubSpotConnector: CRMConnector {
         return (items, newest, calls)
     }
 
-    static func millis(_ date: Date) -> String { String(Int64((date.timeIntervalSince1970 * 1000).rounded())) }
+    static func millis(_ date: Date) -> String { String(date.epochMillis) }
 
     static func modifiedAt(_ json: JSONValue, property: String) -> Date? {
         (json["properties"]?[property]?.stringValue).flatMap(CRMTimestamps.parse)

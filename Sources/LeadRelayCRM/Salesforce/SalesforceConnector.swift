@@ -107,7 +107,7 @@ public struct SalesforceConnector: CRMConnector {
             return CRMFieldSchema(name: name, label: field["label"]?.stringValue ?? name, type: type, options: options,
                                   updateable: field["updateable"]?.boolValue ?? false, required: required,
                                   restricted: field["restrictedPicklist"]?.boolValue ?? false,
-                                  length: field["length"]?.doubleValue.map { Int($0) }.flatMap { $0 > 0 ? $0 : nil },
+                                  length: field["length"]?.doubleValue.flatMap { Int(exactly: $0) }.flatMap { $0 > 0 ? $0 : nil },
                                   referenceTo: field["referenceTo"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         }
     }

@@ -114,7 +114,7 @@ public struct APIClient: Sendable {
                     "crm.system": "\(system.rawValue)", "crm.attempt": "\(attempt)", "crm.error": "\(lastError)",
                 ])
                 do {
-                    try await sleep(.milliseconds(Int64(delay * 1000)))
+                    try await sleep(.clamped(seconds: delay))
                 } catch {
                     throw .unavailable(system: system, attempts: attempt, lastError: "cancelled")
                 }

@@ -20,10 +20,17 @@ public enum FailureClass: Sendable, Equatable {
 
 /// The one place that decides how LeadRelay reacts to each CRM failure (see the table tests).
 public enum FailureClassifier {
+    /// A wait a server names in seconds (`Retry-After`, a rate-limit interval): `nil` unless a finite, non-negative
+    /// number; at most a day, whatever it says.
+    public static func serverWait(_ text: String) -> TimeInterval? {
+        guard let seconds = TimeInterval(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite, seconds >= 0 else { return nil }
+        return min(seconds, 86_400)
+    }
+
     /// Classifies a response from `system`.
     public static func classify(_ system: CRMSystem, status: Int, headers: [String: String], body: Data) -> FailureClass {
         if (200..<300).contains(status) { return .success }
-        let retryAfter = headers["retry-after"].flatMap(TimeInterval.init)
+        let retryAfter = headers["retry-after"].flatMap(serverWait)
         switch system {
         case .hubspot: return hubspot(status: status, retryAfter: retryAfter, headers: headers, body: body)
         case .salesforce: return salesforce(status: status, retryAfter: retryAfter, body: body)

@@ -103,7 +103,7 @@ public actor RateLimitGate {
         Gauge(label: "leadrelay_crm_daily_calls", dimensions: [("system", system)]).record(usedToday)
         let wait = start - current
         if wait > 0 {
-            try await sleep(.milliseconds(Int64((wait * 1000).rounded(.up))))
+            try await sleep(.clamped(seconds: wait))
             try Task.checkCancellation()
             // The hold has been waited out (even if an injected clock did not move); a newer hold still stands.
             if hold > current, notBefore == hold { notBefore = min(notBefore, now()) }
@@ -146,7 +146,8 @@ public actor RateLimitGate {
 
     /// Blocks further calls for `seconds` from now (keeps the later of two holds).
     public func hold(for seconds: TimeInterval) {
-        let until = now() + seconds
+        guard seconds.isFinite, seconds > 0 else { return }
+        let until = now() + min(seconds, 86_400)
         if until > notBefore { notBefore = until }
     }
 
@@ -157,19 +158,21 @@ public actor RateLimitGate {
     /// `-Daily`/`-Daily-Remaining`. Salesforce: `Sforce-Limit-Info: api-usage=used/max`.
     public func observe(headers: [String: String]) {
         if let remaining = headers["x-hubspot-ratelimit-remaining"].flatMap(Int.init) {
-            let interval = (headers["x-hubspot-ratelimit-interval-milliseconds"].flatMap(Double.init) ?? 10_000) / 1000
+            let millis = headers["x-hubspot-ratelimit-interval-milliseconds"].flatMap(FailureClassifier.serverWait).flatMap { $0 > 0 ? $0 : nil }
+            let interval = min(millis ?? 10_000, 3_600_000) / 1000
             if remaining <= 0 { hold(for: interval) }
-            if let max = headers["x-hubspot-ratelimit-max"].flatMap(Int.init), let configured = policy.perWindow, max < configured {
+            // A bucket of no calls is no bucket (a mangled header): the configured one stands.
+            if let max = headers["x-hubspot-ratelimit-max"].flatMap(Int.init), max > 0, let configured = policy.perWindow, max < configured {
                 policy.perWindow = max
                 policy.window = interval
             }
         }
-        if let daily = headers["x-hubspot-ratelimit-daily"].flatMap(Int.init),
-           let remaining = headers["x-hubspot-ratelimit-daily-remaining"].flatMap(Int.init) {
+        if let daily = headers["x-hubspot-ratelimit-daily"].flatMap(Int.init), daily > 0,
+           let remaining = headers["x-hubspot-ratelimit-daily-remaining"].flatMap(Int.init), remaining >= 0, remaining <= daily {
             usedToday = max(0, daily - remaining)
             if policy.dailyBudget.map({ daily < $0 }) ?? false { policy.dailyBudget = daily }
         }
-        if let info = headers["sforce-limit-info"], let usage = Self.salesforceUsage(info) {
+        if let info = headers["sforce-limit-info"], let usage = Self.salesforceUsage(info), usage.max > 0, usage.used >= 0 {
             usedToday = usage.used
             if policy.dailyBudget.map({ usage.max < $0 }) ?? false { policy.dailyBudget = usage.max }
         }

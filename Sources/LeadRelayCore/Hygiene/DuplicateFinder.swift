@@ -83,7 +83,7 @@ public struct DuplicateFinder: Sendable {
     }
 
     static func points(_ weight: Double) -> String {
-        weight == weight.rounded() ? String(Int(weight)) : String(weight)
+        Int(exactly: weight).map(String.init) ?? String(weight)
     }
 
     /// Cluster id for every candidate (the smallest member id of its cluster), plus the links and their evidence.

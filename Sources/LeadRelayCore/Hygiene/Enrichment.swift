@@ -95,9 +95,7 @@ public struct RuleEnricher: Enricher {
             values["region"] = region
             if country == nil { values["country"] = String(region.prefix(2)) }
         }
-        if let employees = lead.fields["employees"].flatMap({ Double($0) }), employees >= 0 {
-            values["sizeBand"] = LeadAttributes.sizeBand(Int(employees))
-        }
+        if let band = LeadAttributes.sizeBand(employees: lead.fields["employees"]) { values["sizeBand"] = band }
         if let territory = territory(country: country ?? region.map { String($0.prefix(2)) }, region: region) {
             values["territory"] = territory
         }

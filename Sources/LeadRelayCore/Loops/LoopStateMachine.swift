@@ -75,8 +75,7 @@ public struct LoopStateMachine: Sendable, Hashable {
         case .paused(let until):
             // A pause is not a failure; the count of failures before it stands.
             state = .pausedUntil(until)
-            let seconds = min(max(until.timeIntervalSince(now), 1), Self.seconds(maxPause))
-            return .wait(.milliseconds(Int64(seconds * 1000)))
+            return .wait(.clamped(seconds: max(until.timeIntervalSince(now), 1), limit: Self.seconds(maxPause)))
         }
     }
 
@@ -88,7 +87,7 @@ public struct LoopStateMachine: Sendable, Hashable {
     /// The wait after `failures` consecutive failures: the interval doubled per failure (up to 2⁸), capped.
     public func backoff(_ failures: Int) -> Duration {
         let seconds = min(Self.seconds(maxBackoff), Self.seconds(interval) * pow(2, Double(min(failures, 8))))
-        return .milliseconds(Int64(seconds * 1000))
+        return .clamped(seconds: seconds, limit: Self.seconds(maxBackoff))
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -26,8 +26,9 @@ public enum FieldType: String, Sendable, Hashable, Codable, CaseIterable {
         case .email:
             return EmailAddress.normalise(trimmed)
         case .integer:
-            if let value = Double(trimmed.replacingOccurrences(of: ",", with: "")), value.isFinite {
-                return String(Int(value.rounded()))
+            // A number no integer holds (1e30, inf) stays as written: the write's type check refuses it, nothing traps.
+            if let value = Double(trimmed.replacingOccurrences(of: ",", with: "")), let integer = Int(exactly: value.rounded()) {
+                return String(integer)
             }
             return trimmed
         case .decimal:
@@ -45,12 +46,12 @@ public enum FieldType: String, Sendable, Hashable, Codable, CaseIterable {
             return trimmed.lowercased()
         case .date:
             // HubSpot writes dates as midnight epoch milliseconds or YYYY-MM-DD; Salesforce as YYYY-MM-DD.
-            if let millis = Int64(trimmed) { return String(ISOTimestamp.format(Date(timeIntervalSince1970: Double(millis) / 1000)).prefix(10)) }
+            if let millis = Int64(trimmed), let instant = ISOTimestamp.instant(epochMillis: millis) { return String(ISOTimestamp.format(instant).prefix(10)) }
             if let instant = ISOTimestamp.parse(trimmed) { return String(ISOTimestamp.format(instant).prefix(10)) }
             return trimmed
         case .datetime:
             // One canonical instant (UTC, milliseconds) however each system writes it.
-            if let millis = Int64(trimmed) { return ISOTimestamp.format(Date(timeIntervalSince1970: Double(millis) / 1000)) }
+            if let millis = Int64(trimmed), let instant = ISOTimestamp.instant(epochMillis: millis) { return ISOTimestamp.format(instant) }
             if let instant = ISOTimestamp.parse(trimmed) { return ISOTimestamp.format(instant) }
             return trimmed
         case .string, .phone, .picklist, .owner:

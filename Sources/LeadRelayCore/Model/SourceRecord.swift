@@ -38,5 +38,8 @@ public struct SourceRecord: Sendable, Hashable, Codable {
 
 extension Date {
     /// Milliseconds since 1970, rounded: the precision both CRMs use.
-    public var epochMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    public var epochMillis: Int64 {
+        let raw = (timeIntervalSince1970 * 1000).rounded()
+        return raw.isNaN ? 0 : Int64(min(max(raw, -9.2e18), 9.2e18))
+    }
 }

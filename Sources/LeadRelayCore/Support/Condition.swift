@@ -60,7 +60,7 @@ public enum Condition: Sendable, Hashable {
 
     /// A number as rules and messages print it: no needless `.0`.
     public static func format(_ number: Double) -> String {
-        number == number.rounded() ? String(Int(number)) : String(number)
+        Int(exactly: number).map(String.init) ?? String(number)
     }
 }
 

@@ -13,7 +13,7 @@ public struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertib
         for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count)
             // "ms" also ends with "s": only accept the unit whose prefix is a number.
-            if let value = Double(number), value >= 0, value.isFinite {
+            if let value = Double(number), value >= 0, (value * factor).isFinite, value * factor <= Self.longest {
                 self.seconds = value * factor
                 return
             }
@@ -24,8 +24,8 @@ public struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertib
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Double.self) {
-            guard number >= 0 else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "a duration cannot be negative")
+            guard number >= 0, number <= Self.longest else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "a duration is a number of seconds from 0 to 100 years")
             }
             self.seconds = number
             return
@@ -48,10 +48,13 @@ public struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertib
     public var description: String {
         for (suffix, factor) in [("w", 604_800.0), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
         where seconds >= factor && seconds.truncatingRemainder(dividingBy: factor) == 0 {
-            return "\(Int(seconds / factor))\(suffix)"
+            return "\(Int(exactly: seconds / factor) ?? 0)\(suffix)"
         }
-        return seconds < 1 ? "\(Int(seconds * 1000))ms" : "\(seconds)s"
+        return seconds < 1 ? "\(Int(exactly: (seconds * 1000).rounded()) ?? 0)ms" : "\(seconds)s"
     }
 
-    public var duration: Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
+    /// A hundred years: longer is a typo, not a setting.
+    static let longest: Double = 100 * 365 * 86_400
+
+    public var duration: Duration { .clamped(seconds: seconds, limit: Self.longest) }
 }

@@ -12,8 +12,8 @@ public enum ISOTimestamp {
     /// also HubSpot's epoch-millisecond strings. `nil` for anything else.
     public static func parse(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if !trimmed.isEmpty, trimmed.allSatisfy(\.isNumber), let millis = Double(trimmed) {
-            return Date(timeIntervalSince1970: millis / 1000)
+        if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            return Int64(trimmed).flatMap(instant(epochMillis:))
         }
         let chars = Array(trimmed.utf8)
         guard chars.count >= 19 else {
@@ -63,10 +63,22 @@ public enum ISOTimestamp {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
+    /// Epoch milliseconds as an instant, for years 1 to 9999 only (`nil` beyond: no CRM means them, and printing
+    /// them would need more digits than a timestamp has).
+    public static func instant(epochMillis millis: Int64) -> Date? {
+        guard millis >= earliestMillis, millis <= latestMillis else { return nil }
+        return Date(timeIntervalSince1970: Double(millis) / 1000)
+    }
+
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z in epoch milliseconds.
+    static let earliestMillis: Int64 = -62_135_596_800_000
+    static let latestMillis: Int64 = 253_402_300_799_999
+
     /// Parses `YYYY-MM-DD` as midnight UTC.
     public static func parseDate(_ text: String) -> Date? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), y >= 1,
               (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
         return Date(timeIntervalSince1970: Double(days(fromCivil: y, m, d) * 86_400))
     }
@@ -92,7 +104,9 @@ public enum ISOTimestamp {
 
     /// `yyyy-MM-ddTHH:mm:ss[.SSS]<suffix>` in UTC, milliseconds rounded.
     public static func format(_ date: Date, fractional: Bool, suffix: String) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        // Outside years 1–9999 (only a date LeadRelay did not parse itself could be) the nearest end is printed.
+        let raw = (date.timeIntervalSince1970 * 1000).rounded()
+        let totalMillis = raw.isNaN ? 0 : Int64(min(max(raw, Double(earliestMillis)), Double(latestMillis)))
         let seconds = totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000
         let millis = Int(totalMillis - seconds * 1000)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

@@ -19,10 +19,17 @@ public enum LeadAttributes {
         case "department": return Department.of(title: lead.fields["title"])?.rawValue
         case "country": return Places.country(lead.fields["country"])
         case "region": return lead.fields[name] ?? Places.subdivision(lead.fields["state"], country: Places.country(lead.fields["country"]))
-        case "sizeBand": return lead.fields[name] ?? lead.fields["employees"].flatMap { Double($0) }.map { sizeBand(Int($0)) }
+        case "sizeBand": return lead.fields[name] ?? sizeBand(employees: lead.fields["employees"])
         case "lifecycle": return lead.lifecycle.rawValue
         default: return lead.fields[name]
         }
+    }
+
+    /// The band of an employee count as a CRM holds it (`40`, `1,200`); `nil` for anything that is not a count.
+    public static func sizeBand(employees raw: String?) -> String? {
+        guard let raw, let count = Double(raw.replacingOccurrences(of: ",", with: "")), count >= 0,
+              let employees = Int(exactly: count.rounded(.down)) else { return nil }
+        return sizeBand(employees)
     }
 
     /// The employee-count band a company falls in.

@@ -65,7 +65,9 @@ public struct SyncEngine: Sendable {
         if !result.rejected.isEmpty {
             logger.warning("Some CRM records could not be read and were skipped.", metadata: ["sync.rejected": "\(result.rejected.count)"])
         }
-        logger.info("Cycle committed.", metadata: [
+        // A cycle that changed nothing is not news: at a 1 s interval info would carry 86,400 such lines a day.
+        let level: Logger.Level = result.changedRecords == 0 && result.commit.plan.changes.isEmpty && result.commit.plan.events.isEmpty ? .debug : .info
+        logger.log(level: level, "Cycle committed.", metadata: [
             "sync.changed": "\(result.changedRecords)", "sync.assignments": "\(result.commit.plan.assignments.count)",
             "sync.changes": "\(result.commit.plan.changes.count)", "sync.echoes_suppressed": "\(result.echoesSuppressed)",
         ])
