@@ -104,7 +104,8 @@ let package = Package(
         // back end passes, a manual clock.
         .target(name: "LeadRelayTesting", dependencies: ["LeadRelayCore"], swiftSettings: strict),
         // Shared by the test targets (not shipped): the slots that keep simulator-backed tests from starving each other.
-        .target(name: "LeadRelayTestSupport", dependencies: ["CRMSimulator"], path: "Tests/LeadRelayTestSupport", swiftSettings: strict),
+        .target(name: "LeadRelayTestSupport", dependencies: ["CRMSimulator", .product(name: "Logging", package: "swift-log")],
+                path: "Tests/LeadRelayTestSupport", swiftSettings: strict),
         .testTarget(name: "LeadRelayCoreTests", dependencies: ["LeadRelayCore"], swiftSettings: strict),
         .testTarget(name: "LeadRelayHTTPTests", dependencies: ["LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
         .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),

@@ -16,21 +16,27 @@ public struct NotifierError: Error, Sendable {
 }
 
 /// Posts `{"text": …}` to a Slack incoming webhook, retrying server errors and timeouts with backoff.
-public struct SlackNotifier: Notifier {
-    let url: URL
+///
+/// The webhook URL is a bearer credential (anyone holding it can post to the channel): it is kept as a `Secret`, and the
+/// notifier describes itself without it.
+public struct SlackNotifier: Notifier, CustomStringConvertible {
+    let webhook: Secret
     let transport: any HTTPTransport
     let retry: RetryPolicy
     let sleep: @Sendable (Duration) async throws -> Void
 
-    public init(url: URL, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.25, maxDelay: 5),
+    public init(webhook: Secret, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.25, maxDelay: 5),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
-        self.url = url
+        self.webhook = webhook
         self.transport = transport
         self.retry = retry
         self.sleep = sleep
     }
 
+    public var description: String { "SlackNotifier(webhook: \(webhook))" }
+
     public func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt {
+        guard let url = URL(string: webhook.value) else { throw NotifierError(message: "the Slack webhook is not a URL", transient: false) }
         let body: JSONValue = ["text": .string(NotificationText.plain(notification)), "username": "LeadRelay"]
         let data = (try? body.encoded()) ?? Data()
         var last = ""

@@ -8,27 +8,6 @@ import Synchronization
 import Testing
 import LeadRelayHTTP
 
-/// Keeps every log line (message and metadata) for inspection.
-final class CapturedLogs: Sendable {
-    let lines = Mutex<[String]>([])
-
-    func handler(label: String) -> any LogHandler { Handler(sink: self) }
-
-    struct Handler: LogHandler {
-        let sink: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
-            sink.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
-        }
-    }
-}
-
 @Suite("Secrets stay out of logs and errors")
 struct LogSafetyTests {
     @Test("tokens, client secrets and refresh tokens never appear in any log line, at any level")

@@ -132,7 +132,7 @@ struct SyncEngineTests {
     func slackDown() async throws {
         try await withRig(people: 100) { rig in
             try await rig.engine.runCycle()
-            let deadSlack = SlackNotifier(url: URL(string: "http://127.0.0.1:9/hooks/slack")!, transport: AsyncHTTPClientTransport(),
+            let deadSlack = SlackNotifier(webhook: Secret("http://127.0.0.1:9/hooks/slack"), transport: AsyncHTTPClientTransport(),
                                           retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01), sleep: { _ in })
             let dispatcher = try Daemon.build(rig.configuration, store: rig.store, connectors: rig.connectors, notifier: deadSlack).dispatcher
             let stats = try await dispatcher.drain()

@@ -53,7 +53,9 @@ public struct CRMSimulator: Sendable {
         ControlRoutes(state: state).register(on: router)
         EnrichmentRoutes(state: state).register(on: router)
         let state = self.state
-        router.post("/hooks/slack") { request, _ in
+        // Slack's incoming webhooks carry their credential in the path (`/services/T…/B…/<secret>`); any path below the
+        // sink is one webhook.
+        let slack: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let body = try await SimulatorHTTP.body(request)
             guard body["text"]?.stringValue != nil else {
                 return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "no_text")))
@@ -61,6 +63,8 @@ public struct CRMSimulator: Sendable {
             await state.recordSlack(body)
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
         }
+        router.post("/hooks/slack", use: slack)
+        router.post("/hooks/slack/**", use: slack)
         var quiet = logger ?? Logger(label: "leadrelay.simulator")
         if logger == nil { quiet.logLevel = .critical }
         let app = Application(

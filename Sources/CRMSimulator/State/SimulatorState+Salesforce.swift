@@ -90,6 +90,9 @@ extension SimulatorState {
     /// Invalidates every issued session (tests use it to force re-authentication).
     public func expireSalesforceSessions() { issuedTokens.removeAll() }
 
+    /// The access tokens valid now (tests look for them where they must never be, such as logs).
+    public func salesforceSessionTokens() -> [String] { Array(issuedTokens.keys) }
+
     /// Seconds an unread query cursor lives before `INVALID_QUERY_LOCATOR` (Salesforce: about 900).
     public func setSalesforceQueryLocatorIdle(_ seconds: Double) { queryLocatorIdle = seconds }
 

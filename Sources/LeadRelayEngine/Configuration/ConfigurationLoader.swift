@@ -15,7 +15,8 @@ public struct LoadedConfiguration: Sendable {
     public var accountMappingFile: String?
     public var hubspotAuth: HubSpotCredentials
     public var salesforceAuth: SalesforceCredentials
-    public var slackWebhook: URL?
+    /// The Slack incoming-webhook URL: whoever has it can post to the channel, so it is a credential like a token.
+    public var slackWebhook: Secret?
     /// Enrichment sources (firmographics file read); `.disabled` without an `enrichment:` block.
     public var enrichment: EnrichmentSettings = .disabled
     /// The HTTP enrichment provider, when `enrichment.provider` is configured.
@@ -129,10 +130,10 @@ public struct ConfigurationLoader: Sendable {
                 salesforceAuth = .clientCredentials(clientID: clientID, clientSecret: clientSecret)
             }
         }
-        var slack: URL?
+        var slack: Secret?
         if let hook = config.notify?.slack, let value = secret(hook.webhookURLEnv, hook.webhookURLFile, ["notify", "slack"]) {
-            if let url = URL(string: value.value), url.scheme == "https" || url.scheme == "http" {
-                slack = url
+            if let url = URL(string: value.value), url.scheme == "https" || url.scheme == "http", url.host != nil {
+                slack = value
             } else {
                 problems.append(main.problem(ConfigIssue(path: ["notify", "slack"], "the Slack webhook is not an http(s) URL")))
             }

@@ -27,7 +27,7 @@ enum DaemonLoops {
                 case .budgetReserved(_, let resumeAt, _):
                     // Nothing of the interrupted cycle was committed: it starts again from the last watermarks.
                     logger.warning("Daily API budget share spent; checkpointed at the last committed cycle, resuming when the window allows.",
-                                   metadata: ["error": "\(error)", "resume.in_seconds": "\(Int(max(resumeAt.timeIntervalSince(date()), 0)))"])
+                                   metadata: ["error": "\(error)", "resume.in_seconds": "\(Int(exactly: max(resumeAt.timeIntervalSince(date()), 0).rounded()) ?? 0)"])
                     return .paused(until: resumeAt)
                 default:
                     logger.error("Cycle failed; state is unchanged and the cycle will be retried.", metadata: ["error": "\(error)"])

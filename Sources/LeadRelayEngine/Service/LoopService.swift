@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// waits on the injected clock (cut short by SIGTERM, or by its doorbell). A round in hand always finishes.
 ///
 /// `work` returns how the round went; it throws only what must end the daemon (refused credentials).
-public struct LoopService<C: Clock>: Service where C.Duration == Duration {
+public struct LoopService<C: Clock>: Service, CustomStringConvertible where C.Duration == Duration {
     public let name: String
     let clock: C
     let date: @Sendable () -> Date
@@ -26,6 +26,9 @@ public struct LoopService<C: Clock>: Service where C.Duration == Duration {
         self.logger = logger
         self.work = work
     }
+
+    /// ServiceLifecycle logs each service's description: a name, never the engine, its configuration or its secrets.
+    public var description: String { "LoopService(\(name))" }
 
     public func run() async throws {
         logger.info("LeadRelay loop started.", metadata: ["loop.name": "\(name)", "loop.interval": "\(machine.interval)"])
