@@ -49,3 +49,19 @@ struct HostileValuesTests {
         #expect(clock.elapsed - held <= 86_400.5)
     }
 }
+
+@Suite("Write rounds")
+struct WriteRoundsTests {
+    @Test("no record appears twice in a round, each write lands in the first round its record is free, order kept")
+    func rounds() {
+        func write(_ id: String, _ field: String) -> RecordWrite {
+            RecordWrite(operation: .update, system: .hubspot, object: "contacts", id: id, fields: [field: "x"])
+        }
+        let items = [(0, write("1", "hubspot_owner_id")), (1, write("2", "hubspot_owner_id")), (2, write("1", "company")),
+                     (3, write("3", "company")), (4, write("1", "jobtitle")), (5, write("2", "company"))].map { (index: $0.0, write: $0.1) }
+        let rounds = WritePlan.rounds(items)
+        #expect(rounds.map { $0.map(\.index) } == [[0, 1, 3], [2, 5], [4]])
+        for round in rounds { #expect(Set(round.map { $0.write.id ?? "" }).count == round.count) }
+        #expect(WritePlan.rounds([]).isEmpty)
+    }
+}

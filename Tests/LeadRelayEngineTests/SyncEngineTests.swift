@@ -163,6 +163,36 @@ struct SyncEngineTests {
             #expect(await rig.simulator.state.slackBodies().contains { $0["text"]?.stringValue?.contains("Casey Kim") == true })
         }
     }
+
+    @Test("a data value the CRM refuses never holds the owner back: the hand-off goes in a request of its own")
+    func handoffSeparate() async throws {
+        try await withRig(people: 40) { rig in
+            try await rig.engine.runCycle()
+            try await rig.dispatcher.drain()
+            // In both CRMs; Salesforce's industry maps to an option this portal removed, so HubSpot refuses it.
+            try await rig.simulator.state.setHubSpotPropertyOptions("contacts", "industry", options: ["HOSPITAL_HEALTH_CARE", "RETAIL"])
+            let email = "dana.fields@agro.io"
+            let contact = try await rig.simulator.state.createHubSpotRecord("contacts", properties: [
+                "email": email, "firstname": "Dana", "lastname": "Fields", "jobtitle": "VP Operations", "numemployees": "900", "state": "NY"])
+            _ = try await rig.simulator.state.createSalesforceRecord("Lead", fields: [
+                "Email": .string(email), "LastName": "Fields", "Company": "Agro", "Industry": "Technology"])
+            await rig.simulator.state.recordHubSpotEvent(contactID: contact, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
+            let result = try await rig.engine.runCycle()
+            let rep = try #require(result.plan.assignments[.email(email)])
+            let writes = result.plan.writes.filter { $0.system == .hubspot && $0.id == String(contact) }
+            #expect(writes.count == 2 && writes.first?.fields.keys.contains("hubspot_owner_id") == true && writes.last?.fields["industry"] == "COMPUTER_SOFTWARE",
+                    "\(writes.map(\.fields))")
+            try await rig.dispatcher.drain()
+            let hubspot = await rig.simulator.state.hubspotRecord("contacts", id: contact)
+            #expect(hubspot?.properties["hubspot_owner_id"] != nil, "owned in HubSpot although its industry write was refused (\(rep))")
+            #expect(hubspot?.properties["lifecyclestage"] == "marketingqualifiedlead")
+            #expect(hubspot?.properties["industry"] == nil)
+            let refused = try await rig.store.outbox().filter { $0.status == .failed }
+            #expect(refused.contains { entry in
+                if case .write(let write) = entry.payload { write.fields["industry"] == "COMPUTER_SOFTWARE" && (entry.lastError ?? "").contains("VALIDATION_ERROR") } else { false }
+            }, "the refused value is kept with the CRM's reason: \(refused.map { $0.lastError ?? "" })")
+        }
+    }
 }
 
 @Suite("Deletes and merges reach the store")

@@ -53,7 +53,14 @@ extension SimulatorState {
                                           occurredAt: Self.millisecondPrecision(time ?? now()), properties: properties))
     }
 
-    /// Property definitions by name (built once per type; the schema does not change during a run).
+    /// Edits an enumeration's options, as a portal admin does (`numemployees` ranges, `industry` values).
+    public func setHubSpotPropertyOptions(_ type: String, _ name: String, options: [String]) throws {
+        guard let index = hubspotProperties[type]?.firstIndex(where: { $0.name == name }) else { throw HubSpotError.notFound }
+        hubspotProperties[type]?[index].options = options
+        hubspotPropertyIndex[type] = nil
+    }
+
+    /// Property definitions by name (built once per type, again after an edit of the schema).
     func propertyIndex(_ type: String) -> [String: HubSpotProperty] {
         if let cached = hubspotPropertyIndex[type] { return cached }
         let index = Dictionary(uniqueKeysWithValues: (hubspotProperties[type] ?? []).map { ($0.name, $0) })

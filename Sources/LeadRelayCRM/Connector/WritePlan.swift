@@ -36,6 +36,21 @@ struct WritePlan {
         creates = remaining
     }
 
+    /// `items` in rounds where no record appears twice, each item in the earliest round its record is free in (a
+    /// hand-off before the data write of the same record): both CRMs refuse a batch that names one id twice.
+    static func rounds(_ items: [(index: Int, write: RecordWrite)]) -> [[(index: Int, write: RecordWrite)]] {
+        var rounds: [[(index: Int, write: RecordWrite)]] = []
+        var next: [String: Int] = [:]
+        for item in items {
+            let key = "\(item.write.object)/\(item.write.id ?? "")"
+            let round = next[key, default: 0]
+            next[key] = round + 1
+            if round == rounds.count { rounds.append([]) }
+            rounds[round].append(item)
+        }
+        return rounds
+    }
+
     /// Lower-cased match values of the creates (the emails to look up).
     var matchValues: [String] {
         Array(Set(creates.compactMap { $0.write.matchValue?.lowercased() })).sorted()

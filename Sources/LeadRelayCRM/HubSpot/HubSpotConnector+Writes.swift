@@ -17,8 +17,10 @@ extension HubSpotConnector {
             plan.resolveCreates(existing: existing)
         }
         for (object, updates) in Dictionary(grouping: plan.updates, by: { $0.write.object }) {
-            for chunk in updates.chunked(Self.batchLimit) {
-                for (index, result) in try await update(object, Array(chunk)) { outcomes[index] = result }
+            for round in WritePlan.rounds(updates) {
+                for chunk in round.chunked(Self.batchLimit) {
+                    for (index, result) in try await update(object, Array(chunk)) { outcomes[index] = result }
+                }
             }
         }
         for (object, creates) in Dictionary(grouping: plan.creates, by: { $0.write.object }) {

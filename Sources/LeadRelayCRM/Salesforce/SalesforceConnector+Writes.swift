@@ -24,8 +24,10 @@ extension SalesforceConnector {
         // Conditional updates go one by one (collections take no precondition); the rest in batches of 200.
         let conditional = plan.updates.filter { $0.write.unmodifiedSince != nil }
         for item in conditional { outcomes[item.index] = try await conditionalUpdate(item.write) }
-        for chunk in plan.updates.filter({ $0.write.unmodifiedSince == nil }).chunked(Self.compositeLimit) {
-            for (index, result) in try await composite(Array(chunk), create: false) { outcomes[index] = result }
+        for round in WritePlan.rounds(plan.updates.filter { $0.write.unmodifiedSince == nil }) {
+            for chunk in round.chunked(Self.compositeLimit) {
+                for (index, result) in try await composite(Array(chunk), create: false) { outcomes[index] = result }
+            }
         }
         for chunk in plan.creates.chunked(Self.compositeLimit) {
             for (index, result) in try await composite(Array(chunk), create: true) { outcomes[index] = result }

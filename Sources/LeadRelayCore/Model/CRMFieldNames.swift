@@ -12,6 +12,13 @@ public enum CRMFieldNames {
     /// On a merged-away Salesforce record: the survivor's id.
     public static let salesforceMasterRecord = "MasterRecordId"
 
+    /// Fields of the hand-off itself — owner, lifecycle stage, lead status — beside the mapping's own owner fields.
+    /// Writes of these travel in their own request, never with synced data fields, so no data problem (a value a
+    /// CRM refuses) can hold an assignment back.
+    public static func handoffFields(owner: Set<String>) -> Set<String> {
+        owner.union([hubspotOwner, salesforceOwner, hubspotLifecycle, hubspotLeadStatus, salesforceStatus])
+    }
+
     /// The record a deleted record was merged into, when the CRM says so.
     public static func mergedInto(_ record: SourceRecord) -> RecordRef? {
         guard record.deleted else { return nil }

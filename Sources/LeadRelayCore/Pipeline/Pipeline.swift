@@ -59,7 +59,7 @@ public struct Pipeline: Sendable {
                 for flag in flags { Self.merge(flag, into: &writes) }
             }
             defer {
-                for write in writes {
+                for write in Self.separatingHandoff(writes, handoffFields: CRMFieldNames.handoffFields(owner: mapping.ownerFieldNames)) {
                     plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames)))
                 }
             }
@@ -104,7 +104,17 @@ public struct Pipeline: Sendable {
             log(.assigned(repID: rep.id, rule: decision.rule), routeReason)
             for var write in writeBack(lead: lead, records: live, rep: rep) {
                 write.reason = writeReason(write, rep: rep)
-                Self.merge(write, into: &writes, wins: true)
+                guard write.operation == .update else {
+                    Self.merge(write, into: &writes, wins: true)
+                    continue
+                }
+                // The hand-off's own fields leave any data write of the same record: the hand-off says what they become.
+                for index in writes.indices where writes[index].operation == .update && writes[index].system == write.system
+                    && writes[index].object == write.object && writes[index].id == write.id {
+                    writes[index].fields = writes[index].fields.filter { write.fields[$0.key] == nil }
+                }
+                writes.removeAll { $0.operation == .update && $0.fields.isEmpty }
+                writes.insert(write, at: 0)
             }
             let note = Notification(recipient: Recipient(repID: rep.id, email: rep.email), kind: .newMQL,
                                     lead: summary(lead, score: score, decision: decision))
@@ -206,6 +216,31 @@ public struct Pipeline: Sendable {
     /// Adds `write` to `writes`, folding an update into an earlier update of the same record: a batch may not name a
     /// record twice. With `wins` the new write's fields and settings win (routing over reconciliation); without, it
     /// only adds the fields the earlier write lacks.
+    /// Every update split in two where it mixes hand-off fields (owner, lifecycle, status) with data fields: the
+    /// hand-off part first, in a request of its own, so a data value a CRM refuses never takes the owner down with it.
+    /// Creates stay whole (a new record needs its owner from the start).
+    static func separatingHandoff(_ writes: [RecordWrite], handoffFields: Set<String>) -> [RecordWrite] {
+        var handoff: [RecordWrite] = []
+        var data: [RecordWrite] = []
+        for write in writes {
+            guard write.operation == .update else { data.append(write); continue }
+            let own = write.fields.filter { handoffFields.contains($0.key) }
+            guard !own.isEmpty, own.count < write.fields.count else {
+                if own.isEmpty { data.append(write) } else { handoff.append(write) }
+                continue
+            }
+            var first = write
+            first.fields = own
+            var rest = write
+            rest.fields = write.fields.filter { !handoffFields.contains($0.key) }
+            // Only the hand-off is conditional on the version routed from; the data fields follow the reconciliation.
+            rest.unmodifiedSince = nil
+            handoff.append(first)
+            data.append(rest)
+        }
+        return handoff + data
+    }
+
     static func merge(_ write: RecordWrite, into writes: inout [RecordWrite], wins: Bool = false) {
         guard write.operation == .update, let index = writes.firstIndex(where: {
             $0.operation == .update && $0.system == write.system && $0.object == write.object && $0.id == write.id
