@@ -28,12 +28,15 @@ extension SQLiteStateStore: OutboxQueue {
         }
     }
 
-    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, at now: Date) async throws {
+    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, refused: [String: String],
+                         at now: Date) async throws {
         let time = now.timeIntervalSince1970
+        let refusedJSON = refused.isEmpty ? nil : try Self.json(refused)
         try await pool.write { db in
             try db.execute(sql: """
-                UPDATE outbox SET status = 'done', result_id = ?, attempts = attempts + 1, finished_at = ?, claimed_until = NULL WHERE id = ?
-                """, arguments: [resultID, time, id])
+                UPDATE outbox SET status = 'done', result_id = ?, attempts = attempts + 1, finished_at = ?, claimed_until = NULL,
+                    refused_fields = ? WHERE id = ?
+                """, arguments: [resultID, time, refusedJSON, id])
             try db.execute(sql: "UPDATE merges SET status = 'done', result_id = ?, finished_at = ? WHERE outbox_id = ? AND status = 'planned'",
                            arguments: [resultID, time, id])
             for link in learned {
@@ -92,6 +95,7 @@ extension SQLiteStateStore: OutboxQueue {
                                 status: OutboxEntry.Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
                                 lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                                 finishedAt: date(row["finished_at"]))
+        if let refused = row["refused_fields"] as String? { entry.refusedFields = try decode([String: String].self, refused) }
         if let state = (row["delivery_state"] as String?).flatMap(DeliveryReceipt.State.init(rawValue:)) {
             entry.delivery = DeliveryReceipt(state: state, channel: row["delivery_channel"] ?? "", externalID: row["delivery_id"])
         }

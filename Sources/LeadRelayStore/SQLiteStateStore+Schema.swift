@@ -271,6 +271,10 @@ extension SQLiteStateStore {
                 t.column("facts", .text).notNull()
             }
         }
+        migrator.registerMigration("v12-refused-fields") { db in
+            // The fields a CRM refused while applying the rest of a write (field → its code and message), for the report.
+            try db.alter(table: "outbox") { t in t.add(column: "refused_fields", .text) }
+        }
         return migrator
     }
 }

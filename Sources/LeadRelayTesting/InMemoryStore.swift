@@ -184,9 +184,11 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         for id in ids { if let index = index(id) { state.outbox[index].claimedUntil = nil } }
     }
 
-    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, at now: Date) async throws {
+    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, refused: [String: String],
+                         at now: Date) async throws {
         guard let index = index(id) else { return }
         state.outbox[index].entry.status = .done
+        state.outbox[index].entry.refusedFields = refused
         state.outbox[index].entry.attempts += 1
         state.outbox[index].entry.finishedAt = now
         state.outbox[index].resultID = resultID

@@ -85,6 +85,19 @@ extension StoreContract {
             clock.advance(by: .seconds(3600))
             #expect(try await store.claim(limit: 10, lease: .seconds(60)).map(\.id) == [second[0].id], "done entries are never claimed")
         },
+        Check("fields a CRM refused while taking the rest of a write are kept on the done entry, for the report") { subject in
+            let store = subject.store
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
+                PlanChange(personKey: .email("p@x.io"), action: .write(write("52", ["industry": "Agriculture", "jobtitle": "CTO"])),
+                           reason: Reason(.fixture, "fields"))])), at: now)
+            let entry = try #require(try await store.pendingOutbox(limit: 10).first)
+            #expect(entry.refusedFields.isEmpty)
+            let refused = ["industry": "INVALID_OPTION: Agriculture was not one of the allowed options"]
+            try await store.complete(entry.id, resultID: "52", learned: [], receipt: nil, refused: refused, at: now)
+            let done = try #require(try await store.outbox().first { $0.id == entry.id })
+            #expect(done.status == .done && done.refusedFields == refused)
+            #expect(try await store.pendingOutbox(limit: 10).isEmpty, "a partly refused write is not sent again")
+        },
         Check("links learned while applying land with the completion, never over an existing link") { subject in
             let store = subject.store
             let ref = RecordRef(system: .salesforce, object: "Lead", id: "00Qnew")

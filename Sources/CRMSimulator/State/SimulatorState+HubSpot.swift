@@ -297,34 +297,36 @@ extension SimulatorState {
 
     func validateHubSpot(_ type: String, _ properties: [String: String], creating: Bool) throws(HubSpotError) {
         let known = propertyIndex(type)
+        // HubSpot checks every property and names each one it refuses, in one message.
+        var problems: [(name: String, error: String, message: String)] = []
         for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
             guard let property = known[name] else {
-                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\"\(name)\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"\(name)\"}]",
-                                  code: "PROPERTY_DOESNT_EXIST", property: name)
+                problems.append((name, "PROPERTY_DOESNT_EXIST", "Property \"\(name)\" does not exist"))
+                continue
             }
             if property.readOnlyValue {
-                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(name) is a read only property; its value cannot be set.\",\"error\":\"READ_ONLY_VALUE\",\"name\":\"\(name)\"}]",
-                                  code: "READ_ONLY_VALUE", property: name)
+                problems.append((name, "READ_ONLY_VALUE", "\(name) is a read only property; its value cannot be set."))
+                continue
             }
             guard !value.isEmpty else { continue }
             if property.referencedObjectType == "OWNER", !hubspotOwners.contains(where: { $0.id == value && !$0.archived }) {
                 // Deactivated owners are refused like unknown ones.
-                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) is not a valid owner id\",\"error\":\"INVALID_OPTION\",\"name\":\"\(name)\"}]",
-                                  code: "INVALID_OPTION", property: name)
-            }
-            if property.type == "enumeration", !property.options.isEmpty, !property.options.contains(value) {
-                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) was not one of the allowed options: [\(property.options.joined(separator: ", "))]\",\"error\":\"INVALID_OPTION\",\"name\":\"\(name)\"}]",
-                                  code: "INVALID_OPTION", property: name)
-            }
-            if property.type == "date", !Self.isMidnightUTC(value) {
-                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) is at a time other than midnight UTC; date properties take YYYY-MM-DD or midnight epoch milliseconds\",\"error\":\"INVALID_DATE\",\"name\":\"\(name)\"}]",
-                                  code: "INVALID_DATE", property: name)
-            }
-            if property.type == "number", Double(value) == nil {
-                throw .validation("Property values were not valid: [{\"isValid\":false,\"message\":\"\(value) is not a valid number\",\"error\":\"INVALID_DOUBLE\",\"name\":\"\(name)\"}]",
-                                  code: "INVALID_DOUBLE", property: name)
+                problems.append((name, "INVALID_OPTION", "\(value) is not a valid owner id"))
+            } else if property.type == "enumeration", !property.options.isEmpty, !property.options.contains(value) {
+                problems.append((name, "INVALID_OPTION", "\(value) was not one of the allowed options: [\(property.options.joined(separator: ", "))]"))
+            } else if property.type == "date", !Self.isMidnightUTC(value) {
+                problems.append((name, "INVALID_DATE",
+                                 "\(value) is at a time other than midnight UTC; date properties take YYYY-MM-DD or midnight epoch milliseconds"))
+            } else if property.type == "number", Double(value) == nil {
+                problems.append((name, "INVALID_DOUBLE", "\(value) is not a valid number"))
             }
         }
+        guard let first = problems.first else { return }
+        let entries = problems.map { problem -> SimJSON in
+            ["isValid": false, "message": .string(problem.message), "error": .string(problem.error), "name": .string(problem.name)]
+        }
+        let list = (try? SimJSON.array(entries).encoded()).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        throw .validation("Property values were not valid: " + list, code: first.error, property: first.name)
     }
 
     /// Rendered as `SimplePublicObject`: every requested property present, `null` when unset.

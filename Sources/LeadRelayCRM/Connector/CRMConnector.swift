@@ -36,6 +36,8 @@ public struct WriteOutcome: Sendable, Hashable {
     public enum Result: Sendable, Hashable {
         /// Applied; the id of the record written (new for creates).
         case applied(id: String)
+        /// Applied without the fields the CRM refused (field → its code and message); those are quarantined.
+        case appliedWithout(id: String, refused: [String: String])
         /// Transient failure: leave the write pending and try again later.
         case retryLater(String)
         /// The CRM refused it for good, with its own code and message.
@@ -48,6 +50,17 @@ public struct WriteOutcome: Sendable, Hashable {
     public init(write: RecordWrite, result: Result) {
         self.write = write
         self.result = result
+    }
+}
+
+extension WriteOutcome.Result {
+    /// This result after `refused` fields were taken out of the write: applied becomes applied-without them.
+    public func withheld(_ refused: [String: String]) -> Self {
+        switch self {
+        case .applied(let id): .appliedWithout(id: id, refused: refused)
+        case .appliedWithout(let id, let more): .appliedWithout(id: id, refused: refused.merging(more) { first, _ in first })
+        case .retryLater, .rejected: self
+        }
     }
 }
 

@@ -110,7 +110,16 @@ extension HubSpotConnector {
             }
         } catch let error {
             guard case .rejected = error, items.count > 1 else {
-                if case .rejected(_, _, let code, let message) = error { return items.map { ($0.index, .rejected(code: code, message: message)) } }
+                if case .rejected(_, _, let code, let message) = error, let item = items.first {
+                    // One record refused for some of its properties: the rest goes again without them.
+                    let refused = Self.refusedProperties(code: code, message: message, of: item.write)
+                    if !refused.isEmpty {
+                        var rest = item.write
+                        rest.fields = rest.fields.filter { refused[$0.key] == nil }
+                        return try await update(object, [(item.index, rest)]).map { ($0.0, $0.1.withheld(refused)) }
+                    }
+                    return items.map { ($0.index, .rejected(code: code, message: message)) }
+                }
                 if case .unavailable = error { return items.map { ($0.index, .retryLater(error.description)) } }
                 throw error
             }
@@ -118,6 +127,19 @@ extension HubSpotConnector {
             for item in items { results += try await update(object, [item]) }
             return results
         }
+    }
+
+    /// The properties a `VALIDATION_ERROR` names (`Property values were not valid: [{"name": …, "error": …}]`), with
+    /// their codes and messages — only when they are some, not all, of the write's fields (else nothing is left to send).
+    static func refusedProperties(code: String, message: String, of write: RecordWrite) -> [String: String] {
+        guard code == "VALIDATION_ERROR", let start = message.firstIndex(of: "["),
+              let list = try? JSONValue.decode(Data(message[start...].utf8)), let entries = list.arrayValue else { return [:] }
+        var refused: [String: String] = [:]
+        for entry in entries {
+            guard let name = entry["name"]?.stringValue, write.fields[name] != nil else { return [:] }
+            refused[name] = "\(entry["error"]?.stringValue ?? code): \(entry["message"]?.stringValue ?? message)"
+        }
+        return refused.isEmpty || refused.count >= write.fields.count ? [:] : refused
     }
 
     /// One batch create; refused batches fall back to single creates, and a `409` names the twin to update instead.
@@ -149,6 +171,12 @@ extension HubSpotConnector {
                 return results
             }
             let item = items[0]
+            let refused = Self.refusedProperties(code: code, message: message, of: item.write)
+            if !refused.isEmpty, item.write.fields.keys.contains(where: { refused[$0] == nil && $0 != item.write.matchField }) {
+                var rest = item.write
+                rest.fields = rest.fields.filter { refused[$0.key] == nil }
+                return try await create(object, [(item.index, rest)]).map { ($0.0, $0.1.withheld(refused)) }
+            }
             if status == 409, let range = message.range(of: "Existing ID: ") {
                 let id = String(message[range.upperBound...].prefix { $0.isNumber })
                 var update = item.write

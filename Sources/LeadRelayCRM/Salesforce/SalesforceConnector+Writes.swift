@@ -75,9 +75,9 @@ extension SalesforceConnector {
             if !create { fields["Id"] = .string(item.write.id ?? "") }
             return .object(fields)
         }
-        let results: JSONValue
+        let response: JSONValue
         do {
-            results = try await client.json(create ? "POST" : "PATCH", "\(root)/composite/sobjects",
+            response = try await client.json(create ? "POST" : "PATCH", "\(root)/composite/sobjects",
                                              json: ["allOrNone": false, "records": .array(records)])
         } catch let error {
             switch error {
@@ -86,18 +86,52 @@ extension SalesforceConnector {
             default: throw error
             }
         }
-        let rows = results.arrayValue ?? []
+        let rows = response.arrayValue ?? []
         guard rows.count == items.count else {
             throw .invalidResponse(system: .salesforce, message: "composite returned \(rows.count) results for \(items.count) records")
         }
-        return zip(items, rows).map { item, row in
+        var results: [(Int, WriteOutcome.Result)] = []
+        var again: [(index: Int, write: RecordWrite)] = []
+        var refusedOf: [Int: [String: String]] = [:]
+        for (item, row) in zip(items, rows) {
             if row["success"]?.boolValue == true {
-                return (item.index, .applied(id: row["id"]?.stringValue ?? item.write.id ?? ""))
+                results.append((item.index, .applied(id: row["id"]?.stringValue ?? item.write.id ?? "")))
+                continue
             }
-            let error = row["errors"]?.arrayValue?.first
-            let code = error?["statusCode"]?.stringValue ?? "UNKNOWN"
-            let message = error?["message"]?.stringValue ?? ""
-            return (item.index, Self.transientCodes.contains(code) ? .retryLater("\(code): \(message)") : .rejected(code: code, message: message))
+            let errors = row["errors"]?.arrayValue ?? []
+            let code = errors.first?["statusCode"]?.stringValue ?? "UNKNOWN"
+            let message = errors.first?["message"]?.stringValue ?? ""
+            if Self.transientCodes.contains(code) {
+                results.append((item.index, .retryLater("\(code): \(message)")))
+                continue
+            }
+            // Refused for named fields only: the record goes again without them, and they are quarantined.
+            let refused = Self.refusedFields(errors, of: item.write)
+            if !refused.isEmpty {
+                var rest = item.write
+                rest.fields = rest.fields.filter { refused[$0.key] == nil }
+                again.append((item.index, rest))
+                refusedOf[item.index] = refused
+                continue
+            }
+            results.append((item.index, .rejected(code: code, message: message)))
         }
+        if !again.isEmpty {
+            for (index, result) in try await composite(again, create: create) { results.append((index, result.withheld(refusedOf[index] ?? [:]))) }
+        }
+        return results
+    }
+
+    /// The fields a record's errors name (each with its code and message), when every error names fields and they are
+    /// some, not all, of what the write sends — else nothing would be left, or the refusal is not about fields.
+    static func refusedFields(_ errors: [JSONValue], of write: RecordWrite) -> [String: String] {
+        var refused: [String: String] = [:]
+        for error in errors {
+            let fields = error["fields"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            guard !fields.isEmpty, fields.allSatisfy({ write.fields[$0] != nil && $0 != write.matchField }) else { return [:] }
+            let text = "\(error["statusCode"]?.stringValue ?? "UNKNOWN"): \(error["message"]?.stringValue ?? "")"
+            for field in fields { refused[field] = text }
+        }
+        return refused.count < write.fields.count ? refused : [:]
     }
 }

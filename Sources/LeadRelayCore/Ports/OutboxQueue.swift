@@ -29,6 +29,9 @@ public struct OutboxEntry: Sendable, Hashable {
     public var finishedAt: Date?
     /// What the channel last said of a notification.
     public var delivery: DeliveryReceipt?
+    /// Fields of a write the CRM refused while taking the rest (field → the CRM's code and message): quarantined,
+    /// reported, never sent again by this entry.
+    public var refusedFields: [String: String] = [:]
 
     public init(id: Int64, effect: EffectID, subject: SubjectKey, payload: Payload, reason: String, status: Status, attempts: Int,
                 lastError: String?, createdAt: Date, finishedAt: Date?) {
@@ -109,7 +112,12 @@ extension DeliveryReceipt {
 extension OutboxQueue {
     /// `complete` for an effect with no delivery receipt (a CRM write).
     public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws {
-        try await complete(id, resultID: resultID, learned: learned, receipt: nil, at: now)
+        try await complete(id, resultID: resultID, learned: learned, receipt: nil, refused: [:], at: now)
+    }
+
+    /// `complete` for an effect the channel took whole.
+    public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, at now: Date) async throws {
+        try await complete(id, resultID: resultID, learned: learned, receipt: receipt, refused: [:], at: now)
     }
 }
 
@@ -132,9 +140,11 @@ public protocol OutboxQueue: Sendable {
     func claim(limit: Int, lease: Duration) async throws -> [OutboxEntry]
     /// Lets claimed entries go without an attempt (they stay pending, first in line).
     func release(_ ids: [Int64]) async throws
-    /// The CRM or channel confirmed the effect; links learned by applying it, and the channel's receipt for an alert
-    /// (with its `delivered` event), are stored in the same transaction (an existing link is never overwritten).
-    func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, at now: Date) async throws
+    /// The CRM or channel confirmed the effect; links learned by applying it, the channel's receipt for an alert
+    /// (with its `delivered` event) and the fields the CRM refused while taking the rest are stored in the same
+    /// transaction (an existing link is never overwritten).
+    func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, refused: [String: String],
+                  at now: Date) async throws
     /// An attempt failed: retried later unless `permanent` or tried `OutboxRules.maxAttempts` times, then parked as failed.
     func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
     /// What the channel said about a notification (later receipts replace earlier ones); each receipt is also a

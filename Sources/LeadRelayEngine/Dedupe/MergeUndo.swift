@@ -93,7 +93,10 @@ public struct MergeUndo: Sendable {
         var write = RecordWrite(operation: .update, system: .hubspot, object: plan.object, id: plan.survivorID, fields: plan.survivorFields)
         write.reason = "undo merge \(id): the survivor's fields as before the merge"
         let outcome = try await hubspot.apply([write]).first?.result
-        if case .applied = outcome { return (plan, restoredID) }
+        switch outcome {
+        case .applied, .appliedWithout: return (plan, restoredID)
+        case .retryLater, .rejected, nil: break
+        }
         throw Failure.crm("contact \(restoredID) was restored, but resetting survivor \(plan.survivorID) failed (\(String(describing: outcome))); "
                           + "set its fields by hand: \(plan.survivorFields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
     }

@@ -99,13 +99,21 @@ public struct OutboxDispatcher: Sendable {
             }
             for ((entry, write), outcome) in zip(items, outcomes) {
                 switch outcome.result {
-                case .applied(let id):
+                case .applied(let id), .appliedWithout(let id, _):
                     // The created record's link lands with the completion: a crash cannot leave it unlinked.
                     let learned = write.operation == .create && !id.isEmpty
                         ? [LearnedLink(ref: RecordRef(system: system, object: write.object, id: id), subject: entry.subject,
                                        reason: "created by LeadRelay for \(entry.subject)")]
                         : []
-                    try await store.complete(entry.id, resultID: id, learned: learned, at: clock())
+                    var refused: [String: String] = [:]
+                    if case .appliedWithout(_, let fields) = outcome.result {
+                        refused = fields
+                        logger.warning("CRM refused some fields of a write and took the rest; those are quarantined for the report.", metadata: [
+                            "crm.system": "\(system.rawValue)", "outbox.id": "\(entry.id)", "crm.fields": "\(fields.keys.sorted().joined(separator: ","))",
+                        ])
+                        Counter(label: "leadrelay_fields_quarantined_total", dimensions: [("system", system.rawValue)]).increment(by: fields.count)
+                    }
+                    try await store.complete(entry.id, resultID: id, learned: learned, receipt: nil, refused: refused, at: clock())
                     stats.applied += 1
                 case .retryLater(let message):
                     try await store.fail(entry.id, error: message, permanent: false, at: clock())

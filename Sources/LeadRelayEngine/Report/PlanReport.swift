@@ -128,7 +128,8 @@ public struct PlanReport: Sendable {
     public init(result: CycleResult, dryRun: Bool, quarantined: [OutboxEntry] = []) {
         self.result = result
         self.dryRun = dryRun
-        self.quarantined = quarantined.filter { $0.status == .failed }
+        // Refused writes, and the fields a CRM refused while taking the rest of a write.
+        self.quarantined = quarantined.filter { $0.status == .failed || !$0.refusedFields.isEmpty }
     }
 
     public var summary: Summary {
@@ -202,6 +203,12 @@ public struct PlanReport: Sendable {
                         quarantined: quarantined.compactMap { entry in
                             guard case .write(let write) = entry.payload else { return nil }
                             let record = "\(write.system.rawValue)/\(write.object)/\(write.id ?? "(new)")"
+                            if entry.status != .failed {
+                                return Quarantined(person: entry.subject.rawValue, record: record,
+                                                   fields: write.fields.filter { entry.refusedFields[$0.key] != nil },
+                                                   error: entry.refusedFields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "),
+                                                   since: ISOTimestamp.format(entry.finishedAt ?? entry.createdAt))
+                            }
                             return Quarantined(person: entry.subject.rawValue, record: record, fields: write.fields, error: entry.lastError ?? "",
                                                since: ISOTimestamp.format(entry.finishedAt ?? entry.createdAt))
                         }, enriched: enriched, duplicates: duplicates)
