@@ -104,7 +104,16 @@ struct HubSpotRoutes {
             }
         }
         router.get("/events/v3/events") { request, _ in
-            try await guarded(request, write: false) { await events(request) }
+            try await guarded(request, write: false) {
+                // Event analytics are for Enterprise portals only; elsewhere HubSpot answers with a scope refusal.
+                guard await state.currentHubSpotTier() == .enterprise else {
+                    return SimulatorHTTP.hubspotError(HubSpotError(
+                        status: 403, category: "MISSING_SCOPES",
+                        message: "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: "
+                            + "https://developers.hubspot.com/scopes. Missing auth details: event-detail-read,web-analytics-api-access"))
+                }
+                return await events(request)
+            }
         }
         registerAssociations(on: router)
     }

@@ -32,6 +32,11 @@ public struct HubSpotOwner: Sendable, Hashable {
 }
 
 /// A property definition, as the properties API describes it.
+/// A HubSpot subscription tier, as far as the APIs LeadRelay uses differ by it.
+public enum HubSpotTier: String, Sendable, Hashable, CaseIterable {
+    case free, starter, professional, enterprise
+}
+
 public struct HubSpotProperty: Sendable, Hashable {
     public var name: String
     public var label: String

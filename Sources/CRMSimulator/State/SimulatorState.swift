@@ -69,6 +69,8 @@ public actor SimulatorState {
     var hubspotNextID: [String: Int] = ["contacts": 101, "companies": 5001]
     var hubspotOwners: [HubSpotOwner] = []
     var hubspotProperties: [String: [HubSpotProperty]] = [:]
+    /// The portal's subscription: the events API (page views, form submissions) is an Enterprise feature.
+    var hubspotTier: HubSpotTier = .enterprise
     var hubspotEvents: [HubSpotEvent] = []
     /// `hubspotEvents` in (occurredAt, id) order, rebuilt after a change.
     var sortedEvents: [HubSpotEvent]?
@@ -254,6 +256,10 @@ extension SimulatorState {
 
     /// Search's per-second bucket (`nil` turns it off).
     public func setHubSpotSearchPerSecond(_ limit: Int?) { hubspotSearchPerSecond = limit }
+
+    /// The portal's tier; below Enterprise `GET /events/v3/events` answers 403 `MISSING_SCOPES`, as HubSpot does.
+    public func setHubSpotTier(_ tier: HubSpotTier) { hubspotTier = tier }
+    public func currentHubSpotTier() -> HubSpotTier { hubspotTier }
 
     /// HubSpot's daily allowance (`nil` is unlimited); past it every call gets `429` with policy `DAILY`.
     public func setHubSpotDailyLimit(_ limit: Int?) { hubspotDailyLimit = limit }

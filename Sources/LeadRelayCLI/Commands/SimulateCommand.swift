@@ -80,6 +80,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Extra latency per request, uniform up to this many seconds.")
     var maxLatency: Double = 0
 
+    @Option(name: .long, help: "The HubSpot portal's tier: free, starter, professional or enterprise (the events API needs enterprise).")
+    var hubspotTier: String = "enterprise"
+
     func validate() throws {
         for (name, rate) in [("--salesforce-lock-rate", salesforceLockRate), ("--salesforce-validation-rate", salesforceValidationRate),
                              ("--late-commit-rate", lateCommitRate), ("--server-error-rate", serverErrorRate),
@@ -90,6 +93,9 @@ struct SimulateCommand: AsyncParsableCommand {
               (salesforceSessionLifetime ?? 1) > 0 else { throw ValidationError("times cannot be negative (lifetimes must be positive)") }
         guard leads >= 0, leads <= 1_000_000 else { throw ValidationError("--leads must be between 0 and 1000000") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard HubSpotTier(rawValue: hubspotTier) != nil else {
+            throw ValidationError("--hubspot-tier is one of \(HubSpotTier.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if let path = writeConfig, !path.hasSuffix(".yaml") { throw ValidationError("--write-config names a .yaml file, e.g. ./sim/leadrelay.yaml") }
     }
 
@@ -97,6 +103,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func configure(_ state: SimulatorState) async {
         await state.setHubSpotTenSecondLimit(hubspotLimit)
         await state.setHubSpotSearchPerSecond(hubspotSearchPerSecond)
+        await state.setHubSpotTier(HubSpotTier(rawValue: hubspotTier) ?? .enterprise)
         await state.setHubSpotDailyLimit(hubspotDailyLimit)
         await state.setHubSpotIndexLag(hubspotIndexLag)
         await state.setHubSpotMergeAssignsNewID(hubspotMergeNewIds)

@@ -21,7 +21,10 @@ public enum CRMError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rejected(let system, let status, let code, let message): "\(system.rawValue) rejected the request (HTTP \(status) \(code)): \(message)"
         case .quotaExhausted(let system, let message): "\(system.rawValue) API budget exhausted: \(message)"
         case .budgetReserved(let system, _, let message): "\(system.rawValue) daily budget share spent: \(message)"
-        case .authentication(let system, let message): "\(system.rawValue) refused the credentials: \(message)"
+        case .authentication(let system, let message):
+            message.hasPrefix("MISSING_SCOPES")
+                ? "\(system.rawValue) denies this call to the app or account (a scope it was not granted, or a tier without the API): \(message)"
+                : "\(system.rawValue) refused the credentials: \(message)"
         case .unavailable(let system, let attempts, let last): "\(system.rawValue) unavailable after \(attempts) attempts: \(last)"
         case .invalidResponse(let system, let message): "\(system.rawValue) sent an unreadable response: \(message)"
         }

@@ -37,6 +37,8 @@ public struct PlanReport: Sendable {
         var generatedAt: String
         var dryRun: Bool
         var streams: [CycleResult.StreamStats]
+        /// Streams not read normally (absent when every stream was): failing and backed off, or off for want of access.
+        var streamProblems: [StreamIssue]?
         var summary: Summary
         var assignments: [Assignment]
         var writes: [Write]
@@ -71,6 +73,13 @@ public struct PlanReport: Sendable {
         var since: String
         /// The entered value enrichment replaced (only for fields `enrichment.overwrite` names).
         var replaced: String?
+    }
+
+    struct StreamIssue: Codable {
+        var stream: String
+        var state: String
+        var reason: String
+        var retryAt: String
     }
 
     struct Quarantined: Codable {
@@ -198,6 +207,9 @@ public struct PlanReport: Sendable {
             }
         }
         return Document(generatedAt: ISOTimestamp.format(result.plan.generatedAt), dryRun: dryRun, streams: result.streams,
+                        streamProblems: result.streamProblems.isEmpty ? nil : result.streamProblems.map {
+                            StreamIssue(stream: $0.stream, state: $0.state.rawValue, reason: $0.reason, retryAt: ISOTimestamp.format($0.retryAt))
+                        },
                         summary: summary, assignments: assignments, writes: writes, notifications: notes, rejected: result.rejected,
                         missingReps: result.missingReps.mapValues { $0.map(\.rawValue) }, fields: fields, drift: drift,
                         quarantined: quarantined.compactMap { entry in
@@ -240,6 +252,10 @@ public struct PlanReport: Sendable {
         var out = "# LeadRelay reconciliation plan\(dryRun ? " (dry run: nothing was written)" : "")\n\n"
         out += "Generated \(doc.generatedAt).\n\n## Reads\n\n| stream | read | changed | rejected | API calls |\n|---|---:|---:|---:|---:|\n"
         for stream in doc.streams { out += "| \(stream.stream) | \(stream.read) | \(stream.changed) | \(stream.rejected) | \(stream.calls) |\n" }
+        if let problems = doc.streamProblems {
+            out += "\nStreams not read this cycle (the rest went on):\n\n| stream | state | next try | why |\n|---|---|---|---|\n"
+            for p in problems { out += "| \(p.stream) | \(p.state) | \(p.retryAt) | \(cell(p.reason)) |\n" }
+        }
         let s = doc.summary
         out += """
 

@@ -22,6 +22,8 @@ public struct CycleResult: Sendable {
     public var echoesSuppressed: Int = 0
     /// The mapping changed since the last cycle, so every known person was reconciled.
     public var backfill = false
+    /// Optional streams not read normally (failing and backed off, or off for want of access); the rest went on.
+    public var streamProblems: [StreamProblem] = []
 
     /// Lead and account versions that were new to the store (behavioural events are not counted: look-back re-reads them).
     public var changedRecords: Int { commit.snapshots.count + commit.accounts.count }

@@ -1,6 +1,7 @@
 import Foundation
 import LeadRelayCore
 import LeadRelayCRM
+import Logging
 
 /// What a cycle looks at.
 public enum ChangeSource: Sendable, Hashable {
@@ -67,6 +68,9 @@ extension SyncEngine {
                           metadata: ["mapping.fingerprint": "\(fingerprint)"])
         }
         let (lookback, deletedEvery, accountMapping) = (configuration.lookback, configuration.deletedEvery, configuration.accountMapping)
+        let optional = { @Sendable (stream: StreamID, read: @Sendable () async throws -> PollResult<SourceRecord>) in
+            try await self.optionalStream(stream, now: now, read)
+        }
         let polled = try await withThrowingTaskGroup(of: Polled.self) { group in
             for connector in connectors {
                 group.addTask {
@@ -78,12 +82,18 @@ extension SyncEngine {
                     var deletions: PollResult<SourceRecord>?
                     let lastSweep = sweeps[leadStream.deletions] ?? .distantPast
                     if now.timeIntervalSince(lastSweep) >= deletedEvery {
-                        deletions = try await connector.pollDeletedLeads(since: marks[leadStream.deletions], lookback: lookback,
-                                                                         fields: mapping.fieldNames(in: system))
+                        deletions = try await optional(leadStream.deletions) {
+                            try await connector.pollDeletedLeads(since: marks[leadStream.deletions], lookback: lookback, fields: mapping.fieldNames(in: system))
+                        }
+                        // A sweep that could not run is not a sweep: it is due again.
+                        if deletions?.calls == 0 { deletions = nil }
                     }
-                    let accounts = try await connector.pollAccounts(since: marks[accountStream], lookback: lookback,
-                                                                    fields: accountMapping?.fieldNames(in: system) ?? [])
-                    let activities = try await connector.pollActivities(since: marks[activityStream], lookback: lookback)
+                    let accounts = try await optional(accountStream) {
+                        try await connector.pollAccounts(since: marks[accountStream], lookback: lookback, fields: accountMapping?.fieldNames(in: system) ?? [])
+                    }
+                    let activities = try await self.optionalStream(activityStream, now: now) {
+                        try await connector.pollActivities(since: marks[activityStream], lookback: lookback)
+                    }
                     return Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
                                   leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
                 }
@@ -94,6 +104,38 @@ extension SyncEngine {
         }
         return Collected(now: now, polled: polled, owners: try await ownerLists(now: now), fingerprint: fingerprint,
                          previousFingerprint: previousFingerprint)
+    }
+
+    /// Reads an optional stream on its own: a failure is backed off and reported (the watermark stays, so nothing is
+    /// lost), an API the account lacks is switched off with one warning; only what stops the whole CRM (credentials,
+    /// the daily budget, shutdown) ends the cycle.
+    func optionalStream<T: Sendable>(_ stream: StreamID, now: Date, _ read: @Sendable () async throws -> PollResult<T>) async throws
+        -> PollResult<T> {
+        let skipped = PollResult<T>(items: [], watermark: nil, calls: 0)
+        guard await health.due(stream, now: now) else { return skipped }
+        do {
+            let result = try await read()
+            if let recovered = await health.succeeded(stream) {
+                logger.notice("Stream readable again.", metadata: ["stream": "\(stream)", "stream.was": "\(recovered.reason)"])
+            }
+            return result
+        } catch let error as CRMError {
+            switch error {
+            case .quotaExhausted, .budgetReserved: throw error
+            case .authentication where !error.isNotAvailableToAccount: throw error
+            default: break
+            }
+            if Task.isCancelled { throw error }
+            let off = error.isNotAvailableToAccount
+            let (problem, new) = await health.failed(stream, reason: error.description, off: off, now: now)
+            let metadata: Logger.Metadata = ["stream": "\(stream)", "error": "\(error)", "retry.at": "\(ISOTimestamp.format(problem.retryAt))"]
+            if off {
+                if new { logger.warning("The account has no access to this stream; it is off, the rest goes on.", metadata: metadata) }
+            } else {
+                logger.log(level: new ? .warning : .info, "Stream failed; backing off, the rest goes on.", metadata: metadata)
+            }
+            return skipped
+        }
     }
 
     /// The named lead records, read by id from their CRMs; accounts, activities and deletions wait for the next poll.

@@ -14,6 +14,8 @@ public struct SyncEngine: Sendable {
     let logger: Logger
     let owners: OwnerCache
     let provider: ProviderLookup?
+    /// Optional streams that failed or that the account cannot use, backed off on their own.
+    let health: StreamHealth
 
     /// - Parameter enrichmentClient: the provider client (default: built from `enrichment.provider` over AsyncHTTPClient).
     public init(configuration: LoadedConfiguration, connectors: [any CRMConnector], store: any CycleReadSide & CycleCommitting & ProviderCache,
@@ -29,6 +31,7 @@ public struct SyncEngine: Sendable {
         self.clock = clock
         self.logger = logger
         self.owners = OwnerCache(ttl: ownerCacheSeconds)
+        self.health = StreamHealth(firstBackoff: configuration.pollInterval.seconds)
     }
 
     /// Polls and plans without changing anything (the store is only read).
@@ -85,7 +88,9 @@ public struct SyncEngine: Sendable {
                                                                                        mapping: configuration.mapping),
                                                            now: collected.now, ask: askProvider)
         }
-        return Self.plan(collected, loaded, providerCompanies: providerCompanies, configuration: configuration)
+        var result = Self.plan(collected, loaded, providerCompanies: providerCompanies, configuration: configuration)
+        result.streamProblems = await health.problems()
+        return result
     }
 
     /// A blocking key shared by more records than this is too common to compare on (a switchboard number).
