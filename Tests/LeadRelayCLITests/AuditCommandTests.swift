@@ -8,7 +8,7 @@ import LeadRelayHTTP
 
 @Suite("leadrelay audit")
 struct AuditCommandTests {
-    @Test("the default mapping passes against the simulator; a broken one fails with exit 1 and file:line findings")
+    @Test("on a fresh portal the audit names the missing custom fields; after setup the default mapping passes; a broken one fails with exit 1 and file:line findings")
     func audit() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 3, people: 60)).populate(simulator.state)
@@ -16,6 +16,13 @@ struct AuditCommandTests {
             let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-audit-\(UUID().uuidString)")
             let workspace = Workspace(directory: directory)
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
+            // A fresh portal and org: neither duplicate-flag field exists yet.
+            let fresh = try await runCLI(["audit", "--config", workspace.configPath, "--format", "json"])
+            #expect(fresh.status == 1)
+            let missing = try JSONValue.decode(Data(fresh.stdout.utf8))["findings"]?.arrayValue?.filter { $0["code"] == "missing-field" } ?? []
+            #expect(Set(missing.compactMap { $0["key"]?.stringValue }) == ["duplicates.flag.hubspot", "duplicates.flag.salesforce"], "\(fresh.stdout)")
+            let setup = try await runCLI(["setup", "--config", workspace.configPath])
+            #expect(setup.status == 0, "\(setup.stdout)\(setup.stderr)")
             let good = try await runCLI(["audit", "--config", workspace.configPath, "--format", "json"])
             #expect(good.status == 0, "\(good.stderr)")
             let report = try JSONValue.decode(Data(good.stdout.utf8))

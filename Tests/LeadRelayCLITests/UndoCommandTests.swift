@@ -24,8 +24,9 @@ struct UndoCommandTests {
         let empty = try await runCLI(["undo", "merge", "--config", workspace.configPath])
         #expect(empty.status == 2 && empty.stderr.contains("no state file"))
 
+        #expect(try await runCLI(["setup", "--config", workspace.configPath]).status == 0, "the flag fields are created first")
         let configuration = try workspace.load()
-        let daemon = try Daemon.build(configuration, notifier: .some(nil))
+        let daemon = try await Daemon.start(configuration, notifier: .some(nil))
         let (engine, dispatcher) = (daemon.engine, daemon.dispatcher)
         let work = try await simulator.state.createHubSpotRecord("contacts", properties: [
             "email": "lee.ortiz@globex.example", "firstname": "Lee", "lastname": "Ortiz", "company": "Globex", "phone": "+1 312 555 0144",

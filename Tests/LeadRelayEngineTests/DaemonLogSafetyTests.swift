@@ -23,7 +23,7 @@ struct DaemonLogSafetyTests {
             let webhook = endpoints.slackWebhookURL.absoluteString + "/services/T0LEADRELAY/" + hookSecret
             try workspace.write("credentials/slack", webhook)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let daemon = try Daemon.build(configuration, logger: logs.logger("leadrelay"))
+            let daemon = try await Daemon.start(configuration, logger: logs.logger("leadrelay"))
             let group = ServiceGroup(configuration: .init(services: daemon.services(), logger: logs.logger("leadrelay.services")))
             var sessions: [String] = []
             try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -190,7 +190,7 @@ enrichment:
             let connectors = try ConnectorFactory.connectors(configuration)
             var now = Date()
             let clock = SettableClock(now)
-            let engine = try Daemon.build(configuration, store: store, connectors: connectors, clock: { clock.now }).engine
+            let engine = try await Daemon.start(configuration, store: store, connectors: connectors, clock: { clock.now }).engine
 
             // A sign-up with nothing but a name and a work address, at a company the provider knows.
             await simulator.state.setEnrichmentCompany(domain: "initech.example", [
@@ -261,7 +261,7 @@ enrichment:
   provider: { baseURL: "\(endpoints.enrichmentBaseURL.absoluteString)", tokenFile: credentials/enrich }
 """)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let daemon = try Daemon.build(configuration)
+            let daemon = try await Daemon.start(configuration)
             let (store, engine) = (daemon.store, daemon.engine)
             let result = try await engine.runCycle()
             #expect(result.changedRecords > 0)

@@ -18,7 +18,7 @@ struct IdentityEngineTests {
             let workspace = try TestWorkspace()
             try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: false)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let daemon = try Daemon.build(configuration)
+            let daemon = try await Daemon.start(configuration)
             let (store, engine) = (daemon.store, daemon.engine)
             let first = try await engine.runCycle()
             let links = try await store.allLinks().filter { $0.key.object == "contacts" || $0.key.object == "Lead" }
@@ -74,7 +74,7 @@ struct IdentityEngineTests {
         let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
         #expect(configuration.mapping.crossReference == [.hubspot: "salesforceleadid"])
         #expect(configuration.mapping.fieldNames(in: .hubspot).contains("salesforceleadid"))
-        let daemon = try Daemon.build(configuration)
+        let daemon = try await Daemon.start(configuration)
         let (store, engine) = (daemon.store, daemon.engine)
         try await engine.runCycle()
         let lead = try #require(await simulator.state.salesforceRecords("Lead").first)

@@ -152,8 +152,10 @@ struct PayloadFuzzTests {
             let workspace = try TestWorkspace()
             try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: true)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+            try await provision(configuration)
             let transport = MutatingTransport(inner: AsyncHTTPClientTransport(), seed: seed)
             let connectors = try ConnectorFactory.connectors(configuration, transport: transport)
+            // Built without the preflight: a mangled describe would make the schema check itself the thing under fuzz.
             let daemon = try Daemon.build(configuration, connectors: connectors)
             var committed = 0, failed = 0
             var rejected: [RejectedRecord] = []

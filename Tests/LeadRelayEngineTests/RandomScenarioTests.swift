@@ -44,7 +44,7 @@ struct RandomScenarioTests {
                                                       retry: RetryPolicy(maxAttempts: 8), sleep: { _ in }, jitter: { 0.5 }),
                                     apiVersion: "v62.0"),
             ]
-            let engine = try Daemon.build(configuration, store: store, connectors: connectors).engine
+            let engine = try await Daemon.start(configuration, store: store, connectors: connectors).engine
             var rng = SeededRandom(seed: seed &* 7919)
             var failedCycles = 0
             for round in 0..<8 {

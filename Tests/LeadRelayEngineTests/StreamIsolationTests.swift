@@ -48,7 +48,7 @@ struct StreamIsolationTests {
         try await simulator.withRunningInSlot { endpoints in
             let workspace = try TestWorkspace()
             try workspace.configure(endpoints, credentials: simulator.state.credentials)
-            let daemon = try Daemon.build(try ConfigurationLoader(environment: [:]).load(workspace.configPath), logger: logs.logger())
+            let daemon = try await Daemon.start(try ConfigurationLoader(environment: [:]).load(workspace.configPath), logger: logs.logger())
             let before = await simulator.state.requests(.hubspot)
             let first = try await daemon.engine.runCycle()
             #expect(first.streams.contains { $0.stream == "hubspot.contacts" && $0.read > 0 }, "leads are read")
@@ -77,7 +77,7 @@ struct StreamIsolationTests {
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             let real = try ConnectorFactory.connectors(configuration)
             let flaky = FlakyAccounts(real[1])
-            let daemon = try Daemon.build(configuration, connectors: [real[0], flaky])
+            let daemon = try await Daemon.start(configuration, connectors: [real[0], flaky])
             let first = try await daemon.engine.runCycle()
             #expect(first.streams.contains { $0.stream == "salesforce.Lead" && $0.read > 0 }, "leads go on")
             let problem = try #require(first.streamProblems.first { $0.stream == "salesforce.accounts" })

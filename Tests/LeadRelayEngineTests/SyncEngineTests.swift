@@ -29,7 +29,7 @@ func withRig<T: Sendable>(people: Int = 150, writes: Bool = true, _ body: @escap
         let workspace = try TestWorkspace()
         try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: writes)
         let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-        return try await body(Rig(simulator: simulator, daemon: try Daemon.build(configuration)))
+        return try await body(Rig(simulator: simulator, daemon: try await Daemon.start(configuration)))
     }
 }
 
@@ -119,7 +119,7 @@ struct SyncEngineTests {
             let pending = try await rig.store.pendingOutbox(limit: 1000).count
             #expect(pending > 0)
             // "Restart": a fresh store handle and dispatcher on the same file.
-            let dispatcher = try Daemon.build(rig.configuration, store: try Daemon.openStore(at: rig.configuration.storePath)).dispatcher
+            let dispatcher = try await Daemon.start(rig.configuration, store: try Daemon.openStore(at: rig.configuration.storePath)).dispatcher
             let first = try await dispatcher.drain()
             let second = try await dispatcher.drain()
             #expect(first.applied + first.notified == pending)
@@ -134,7 +134,7 @@ struct SyncEngineTests {
             try await rig.engine.runCycle()
             let deadSlack = SlackNotifier(webhook: Secret("http://127.0.0.1:9/hooks/slack"), transport: AsyncHTTPClientTransport(),
                                           retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01), sleep: { _ in })
-            let dispatcher = try Daemon.build(rig.configuration, store: rig.store, connectors: rig.connectors, notifier: deadSlack).dispatcher
+            let dispatcher = try await Daemon.start(rig.configuration, store: rig.store, connectors: rig.connectors, notifier: deadSlack).dispatcher
             let stats = try await dispatcher.drain()
             #expect(stats.notified == 0 && stats.retryLater > 0)
             #expect(try await rig.store.pendingOutbox(limit: 100).allSatisfy { if case .notify = $0.payload { true } else { false } })
@@ -229,13 +229,13 @@ struct DeletionTests {
             #expect(try await snapshot(.salesforce, "Lead", leads[0].id)?.deleted == true, "queryAll returns the deleted row")
             #expect(try await snapshot(.hubspot, "contacts", String(archived))?.deleted == false, "not swept yet")
 
-            engine = try Daemon.build(rig.configuration, store: rig.store, connectors: rig.connectors,
+            engine = try await Daemon.start(rig.configuration, store: rig.store, connectors: rig.connectors,
                                       clock: { Date().addingTimeInterval(901) }).engine
             let swept = try await engine.runCycle()
             #expect(swept.streams.contains { $0.stream == "hubspot.contacts.deleted" && $0.changed == 1 })
             #expect(try await snapshot(.hubspot, "contacts", String(archived))?.deleted == true)
             // Nothing new to propagate: a later sweep changes nothing.
-            let later = try Daemon.build(rig.configuration, store: rig.store, connectors: rig.connectors,
+            let later = try await Daemon.start(rig.configuration, store: rig.store, connectors: rig.connectors,
                                          clock: { Date().addingTimeInterval(1900) }).engine
             let idle = try await later.runCycle()
             #expect(idle.changedRecords == 0)
@@ -327,7 +327,7 @@ struct BackfillTests {
                 .replacingOccurrences(of: "mappings: [ mapping.yaml ]", with: "mappings: [ mapping.yaml, accounts.yaml ]")
             try workspace.write("leadrelay.yaml", config)
             let first = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let daemon = try Daemon.build(first, notifier: .some(nil))
+            let daemon = try await Daemon.start(first, notifier: .some(nil))
             for _ in 0..<3 {
                 _ = try await daemon.engine.runCycle()
                 _ = try await daemon.dispatcher.drain()
@@ -336,7 +336,7 @@ struct BackfillTests {
 
             try workspace.write("mapping.yaml", mapping)
             let second = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
-            let changed = try Daemon.build(second, store: daemon.store, connectors: daemon.connectors, notifier: .some(nil))
+            let changed = try await Daemon.start(second, store: daemon.store, connectors: daemon.connectors, notifier: .some(nil))
             let cycle = try await changed.engine.runCycle()
             #expect(cycle.backfill)
             #expect(cycle.streams.contains { $0.stream == "salesforce.Lead" && $0.read > 0 }, "leads are read again in full")
@@ -345,7 +345,7 @@ struct BackfillTests {
             #expect(accountKeyed.isEmpty, "\(accountKeyed.prefix(3).map(\.reason))")
             _ = try await changed.dispatcher.drain()
             #expect(await simulator.state.salesforceRecord("Lead", id: leadID)?.fields["Title"] == .string(title))
-            let after = try await Daemon.build(second, store: daemon.store, connectors: daemon.connectors, notifier: .some(nil)).engine.runCycle()
+            let after = try await Daemon.start(second, store: daemon.store, connectors: daemon.connectors, notifier: .some(nil)).engine.runCycle()
             #expect(!after.backfill, "one back-fill per mapping change")
         }
     }
@@ -392,7 +392,7 @@ struct AccountSyncTests {
             try workspace.write("leadrelay.yaml", text)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             #expect(configuration.accountMapping?.hubspotObject == "companies")
-            let daemon = try Daemon.build(configuration)
+            let daemon = try await Daemon.start(configuration)
             let (store, engine, dispatcher) = (daemon.store, daemon.engine, daemon.dispatcher)
             let first = try await engine.runCycle()
             let accountWrites = first.plan.writes.filter { $0.object == "companies" || $0.object == "Account" }

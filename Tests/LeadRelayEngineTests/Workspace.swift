@@ -1,6 +1,8 @@
 import CRMSimulator
 import Foundation
 import LeadRelayCore
+import Testing
+import LeadRelayEngine
 
 /// The repository root, found from this file's path (tests read the shipped rule files).
 let repositoryRoot: String = {
@@ -8,6 +10,14 @@ let repositoryRoot: String = {
     for _ in 0..<3 { url.deleteLastPathComponent() }
     return url.path
 }()
+
+/// Creates the custom fields the configuration uses, as `leadrelay setup` does (a fresh simulator has none).
+func provision(_ configuration: LoadedConfiguration) async throws {
+    let results = try await FieldSetup.run(configuration, connectors: try ConnectorFactory.connectors(configuration), dryRun: false)
+    for (field, outcome) in results where outcome != .created && outcome != .exists {
+        Issue.record("\(field.name) not set up: \(outcome)")
+    }
+}
 
 /// A temporary configuration folder using the repository's own mapping, scoring and routing files.
 struct TestWorkspace {

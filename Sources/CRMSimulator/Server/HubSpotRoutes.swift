@@ -103,6 +103,27 @@ struct HubSpotRoutes {
                 return SimulatorHTTP.json(["results": .array(properties.map(Self.propertyJSON))])
             }
         }
+        router.post("/crm/v3/properties/:type") { request, context in
+            try await guarded(request, write: true) {
+                let type = try context.parameters.require("type")
+                let body = try await SimulatorHTTP.body(request)
+                guard let name = body["name"]?.stringValue, let label = body["label"]?.stringValue, let kind = body["type"]?.stringValue,
+                      let fieldType = body["fieldType"]?.stringValue, body["groupName"]?.stringValue != nil else {
+                    throw HubSpotError.validation("name, label, type, fieldType and groupName are required")
+                }
+                guard let first = name.unicodeScalars.first, ("a"..."z").contains(first),
+                      name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
+                    throw HubSpotError.validation("Property name '\(name)' must start with a lowercase letter and hold only lowercase letters, digits and underscores")
+                }
+                guard ["string", "number", "date", "datetime", "enumeration", "bool"].contains(kind) else {
+                    throw HubSpotError.validation("'\(kind)' is not a property type")
+                }
+                let options = body["options"]?.arrayValue?.compactMap { $0["value"]?.stringValue } ?? []
+                let property = HubSpotProperty(name: name, label: label, type: kind, fieldType: fieldType, options: options)
+                try await state.createHubSpotProperty(type, property)
+                return SimulatorHTTP.json(Self.propertyJSON(property), status: 201)
+            }
+        }
         router.get("/events/v3/events") { request, _ in
             try await guarded(request, write: false) {
                 // Event analytics are for Enterprise portals only; elsewhere HubSpot answers with a scope refusal.

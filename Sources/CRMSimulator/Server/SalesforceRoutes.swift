@@ -70,7 +70,7 @@ struct SalesforceRoutes {
         router.get(RouterPath("\(base)/sobjects/:object/describe")) { request, context in
             try await guarded(request, context, write: false) { _ in
                 let name = try context.parameters.require("object")
-                guard let type = SalesforceSchema.all[name] else {
+                guard let type = await state.salesforceType(name) else {
                     throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
                 }
                 return SimulatorHTTP.json(Self.describe(type))
@@ -127,6 +127,19 @@ struct SalesforceRoutes {
         }
         router.patch(RouterPath("\(base)/composite/sobjects")) { request, context in
             try await guarded(request, context, write: true) { _ in try await composite(request, create: false) }
+        }
+        // The Tooling API's CustomField: how an integration (with Customize Application) adds a field to an object.
+        router.post(RouterPath("\(base)/tooling/sobjects/CustomField")) { request, context in
+            try await guarded(request, context, write: true) { _ in
+                let body = try await SimulatorHTTP.body(request)
+                guard let fullName = body["FullName"]?.stringValue, let metadata = body["Metadata"], let type = metadata["type"]?.stringValue,
+                      let label = metadata["label"]?.stringValue else {
+                    throw SalesforceError(status: 400, errorCode: "INVALID_INPUT", message: "FullName and Metadata (label, type) are required")
+                }
+                let length = metadata["length"]?.doubleValue.flatMap { Int(exactly: $0) } ?? 0
+                let id = try await state.createSalesforceField(fullName: fullName, type: type, length: length, label: label)
+                return SimulatorHTTP.json(["id": .string(id), "success": true, "errors": [], "warnings": [], "infos": []], status: 201)
+            }
         }
         router.get(RouterPath("\(base)/limits")) { request, context in
             try await guarded(request, context, write: false, counted: false) { _ in

@@ -40,8 +40,7 @@ enum HubSpotSchema {
             text("hs_lead_disqualification_reason", "Disqualification reason"),
             // A custom date property, as RevOps teams add for hand-off dates: date values must be midnight UTC.
             HubSpotProperty(name: "sales_handoff_date", label: "Sales hand-off date", type: "date", fieldType: "date", options: []),
-            // The custom property LeadRelay's set-up asks for: a duplicate's survivor.
-            text("leadrelay_duplicate_of", "Duplicate of (LeadRelay)"),
+            // No custom property of LeadRelay's: a fresh portal has none until `leadrelay setup` (or an admin) creates them.
             // Written by HubSpot's Salesforce integration: the lead a contact is synced with.
             text("salesforceleadid", "Salesforce Lead ID"),
             HubSpotProperty(name: "hs_merged_object_ids", label: "Merged Contact IDs", type: "enumeration", fieldType: "checkbox",

@@ -58,8 +58,7 @@ enum SalesforceSchema {
         SalesforceField(name: "ConvertedOpportunityId", type: "reference", length: 18, createable: false, updateable: false, referenceTo: ["Opportunity"], relationshipName: "ConvertedOpportunity"),
         SalesforceField(name: "MasterRecordId", type: "reference", length: 18, createable: false, updateable: false, referenceTo: ["Lead"], relationshipName: "MasterRecord"),
         system("LastActivityDate", "date"),
-        // The custom field LeadRelay's set-up asks for: a duplicate's survivor.
-        SalesforceField(name: "LeadRelay_Duplicate_Of__c", type: "string", length: 18),
+        // No custom field of LeadRelay's: a fresh org has none until `leadrelay setup` (Tooling API) or an admin creates them.
     ])
 
     static let taskStatuses = ["Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"]

@@ -107,7 +107,7 @@ extension SimulatorState {
     }
 
     func salesforceCreate(_ object: String, fields: [String: SimJSON], at time: Date? = nil, countAsAPIWrite: Bool = true) throws(SalesforceError) -> String {
-        guard let type = SalesforceSchema.all[object] else {
+        guard let type = salesforceTypes[object] else {
             throw SalesforceError(status: 400, errorCode: "INVALID_TYPE", message: "sObject type '\(object)' is not supported.")
         }
         var values = try convert(fields, for: type, creating: true)
@@ -143,7 +143,7 @@ extension SimulatorState {
     /// Updates a row; with `ifUnmodifiedSince`, refuses (412) when the row changed after that instant.
     func salesforceUpdate(_ object: String, id: String, fields: [String: SimJSON], ifUnmodifiedSince: Date? = nil,
                           countAsAPIWrite: Bool = true) throws(SalesforceError) {
-        guard let type = SalesforceSchema.all[object] else {
+        guard let type = salesforceTypes[object] else {
             throw SalesforceError(status: 400, errorCode: "INVALID_TYPE", message: "sObject type '\(object)' is not supported.")
         }
         guard var record = salesforceRecords[object]?[canonicalID(id, object: object) ?? id] else {
@@ -198,7 +198,7 @@ extension SimulatorState {
 
     /// A row as the sObject GET resource returns it: every field (or those asked for), with `attributes`.
     func salesforceRow(_ object: String, id: String, fields requested: [String]?, version: String) throws(SalesforceError) -> SimJSON {
-        guard let type = SalesforceSchema.all[object] else {
+        guard let type = salesforceTypes[object] else {
             throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
         }
         guard let row = salesforceRecords[object]?[canonicalID(id, object: object) ?? id], row.fields["IsDeleted"] != .bool(true) else {
@@ -284,14 +284,14 @@ extension SimulatorState {
     /// Runs SOQL and returns the first page; later pages come from `salesforceQueryMore`.
     func salesforceQuery(_ soql: String, version: String, includeDeleted: Bool, pageSize: Int) throws(SalesforceError) -> SimJSON {
         let query = try SOQLParser.parse(soql)
-        guard let type = SalesforceSchema.all.first(where: { $0.key.caseInsensitiveCompare(query.object) == .orderedSame })?.value else {
+        guard let type = salesforceTypes.first(where: { $0.key.caseInsensitiveCompare(query.object) == .orderedSame })?.value else {
             throw SalesforceError(status: 400, errorCode: "INVALID_TYPE",
                                   message: "\nFROM \(query.object)\n     ^\nERROR at Row:1:Column:1\nsObject type '\(query.object)' is not supported.")
         }
         let evaluator = SOQLEvaluator(type: type) { relationship, id in
             guard let relation = type.fields.first(where: { $0.relationshipName == relationship }) else { return nil }
             for objectName in relation.referenceTo {
-                if let parentType = SalesforceSchema.all[objectName], let row = self.salesforceRecords[objectName]?[id] {
+                if let parentType = self.salesforceTypes[objectName], let row = self.salesforceRecords[objectName]?[id] {
                     return (parentType, row)
                 }
             }
@@ -355,7 +355,7 @@ extension SimulatorState {
                 let relName = relation.relationshipName!
                 guard case .string(let parentID)? = row.fields[relation.name],
                       let parentObject = relation.referenceTo.first(where: { salesforceRecords[$0]?[parentID] != nil }),
-                      let parentType = SalesforceSchema.all[parentObject],
+                      let parentType = salesforceTypes[parentObject],
                       let parentField = parentType.field(String(parts[1])) else {
                     if object[relName] == nil { object[relName] = .null }
                     continue

@@ -5,7 +5,7 @@ extension SimulatorState {
     static let replicationWindow: Double = 30 * 86_400
 
     func checkReplicationWindow(_ object: String, start: Date?, end: Date?) throws(SalesforceError) -> (Date, Date) {
-        guard SalesforceSchema.all[object] != nil else {
+        guard salesforceTypes[object] != nil else {
             throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
         }
         guard let start, let end else {

@@ -71,6 +71,9 @@ public actor SimulatorState {
     var hubspotProperties: [String: [HubSpotProperty]] = [:]
     /// The portal's subscription: the events API (page views, form submissions) is an Enterprise feature.
     var hubspotTier: HubSpotTier = .enterprise
+    /// The org's sObject types as described now: the standard ones, plus custom fields created through the Tooling API.
+    var salesforceTypes: [String: SalesforceObjectType] = SalesforceSchema.all
+    var toolingCount = 0
     var hubspotEvents: [HubSpotEvent] = []
     /// `hubspotEvents` in (occurredAt, id) order, rebuilt after a change.
     var sortedEvents: [HubSpotEvent]?

@@ -145,6 +145,7 @@ struct BenchReadCommand: AsyncParsableCommand {
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
             let configuration = try workspace.load()
             let connectors = try ConnectorFactory.connectors(configuration, logger: logger)
+            _ = try await FieldSetup.run(configuration, connectors: connectors, dryRun: false)
             let (results, wall) = try await pollAllLeads(connectors, mapping: configuration.mapping, since: [:])
             var figures: [String: Double] = ["wall_seconds": wall]
             for (system, (result, seconds)) in results {

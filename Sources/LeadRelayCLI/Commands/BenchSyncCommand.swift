@@ -70,6 +70,8 @@ struct BenchSyncCommand: AsyncParsableCommand {
             var configuration = try workspace.load()
             configuration.config.hubspot.rateLimit = .init(perTenSeconds: hubspotLimit, searchPerSecond: searchPerSecond)
             let connectors = try ConnectorFactory.connectors(configuration, logger: logger)
+            // A fresh simulator is a fresh portal: LeadRelay's fields are set up first, as `leadrelay setup` does (not timed).
+            _ = try await FieldSetup.run(configuration, connectors: connectors, dryRun: false)
             let mapping = configuration.mapping
 
             func phase(_ since: [CRMSystem: Watermark]) async throws -> Phase {

@@ -25,16 +25,19 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try loadOrExit(config)
+        let logger = Logger(label: "leadrelay.reconcile")
+        let configured = try loadOrExit(config)
+        let connectors = try ConnectorFactory.connectors(configured, logger: logger)
+        let loaded = try await preflightOrExit(configured, connectors: connectors, logger: logger)
         // Nothing is committed in a dry run. Without a store yet (first run), plan against an empty scratch store.
         let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-dryrun-\(UUID().uuidString)")
         let exists = FileManager.default.fileExists(atPath: loaded.storePath)
         defer { if !exists { try? FileManager.default.removeItem(atPath: scratch) } }
         let daemon = try Daemon.build(loaded, store: try Daemon.openStore(at: exists ? loaded.storePath : (scratch as NSString).appendingPathComponent("state.sqlite")),
-                                      logger: Logger(label: "leadrelay.reconcile"))
+                                      connectors: connectors, logger: logger)
         let (engine, store) = (daemon.engine, daemon.store)
         let result = try await failingOnBadCredentials { try await engine.plan() }
-        let quarantined = try await store.outbox().filter { $0.status == .failed }
+        let quarantined = try await store.outbox()
         print(PlanReport(result: result, dryRun: true, quarantined: quarantined).render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")
     }
 }

@@ -15,9 +15,11 @@ struct RunCommand: AsyncParsableCommand {
     var config: String = "leadrelay.yaml"
 
     func run() async throws {
-        let loaded = try loadOrExit(config)
         let logger = Logger(label: "leadrelay")
-        let daemon = try Daemon.build(loaded, logger: logger)
+        let configured = try loadOrExit(config)
+        let connectors = try ConnectorFactory.connectors(configured, logger: logger)
+        let loaded = try await preflightOrExit(configured, connectors: connectors, logger: logger)
+        let daemon = try Daemon.build(loaded, connectors: connectors, logger: logger)
         let group = ServiceGroup(configuration: .init(services: daemon.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await failingOnBadCredentials { try await group.run() }
     }

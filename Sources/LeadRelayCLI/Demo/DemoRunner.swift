@@ -58,8 +58,12 @@ public struct DemoRunner: Sendable {
             _ = try await SeedGenerator(options: .init(seed: options.seed, people: options.people)).populate(simulator.state)
             let workspace = Workspace(directory: directory)
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
-            let configuration = try workspace.load()
-            let daemon = try Daemon.build(configuration, logger: logger)
+            let loaded = try workspace.load()
+            let connectors = try ConnectorFactory.connectors(loaded, logger: logger)
+            // The simulator starts as a fresh portal and org: set up LeadRelay's fields first, as `leadrelay setup` does.
+            _ = try await FieldSetup.run(loaded, connectors: connectors, dryRun: false)
+            let daemon = try await Daemon.start(loaded, connectors: connectors, logger: logger)
+            let configuration = daemon.configuration
             let (store, engine, dispatcher) = (daemon.store, daemon.engine, daemon.dispatcher)
 
             // Work off the backlog: cycle until nothing changes and nothing is pending.

@@ -39,6 +39,25 @@ public struct Daemon: Sendable {
                       date: clock)
     }
 
+    /// Checks the mapping against both live schemas (`Preflight`: a field that cannot work is a `ConfigurationError`
+    /// with its file and line; a feature whose fields are missing is switched off with a warning), then wires the
+    /// daemon with what can run. When the schemas cannot be read now, the configuration runs unchecked, with a warning.
+    public static func start(_ configuration: LoadedConfiguration, store: (any StateStore)? = nil, connectors: [any CRMConnector]? = nil,
+                             notifier: (any Notifier)?? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                             logger: Logger = Logger(label: "leadrelay"),
+                             enrichmentClient: EnrichmentProviderClient? = nil) async throws -> Daemon {
+        let connectors = try connectors ?? ConnectorFactory.connectors(configuration, logger: logger)
+        var checked = configuration
+        do {
+            checked = try await Preflight.run(configuration, connectors: connectors, logger: logger).configuration
+        } catch let error as CRMError {
+            if case .authentication = error { throw error }
+            logger.warning("The live schemas could not be read; running the mapping unchecked.", metadata: ["error": "\(error)"])
+        }
+        return try build(checked, store: store, connectors: connectors, notifier: notifier, clock: clock, logger: logger,
+                         enrichmentClient: enrichmentClient)
+    }
+
     /// One `Service` per loop, for one `ServiceGroup`: polling at the configured interval, and dispatch (woken by each
     /// commit, else at the same interval). Loops wait on `clock` (tests pass a manual one).
     public func services<C: Clock>(clock: C) -> [any Service] where C.Duration == Duration {

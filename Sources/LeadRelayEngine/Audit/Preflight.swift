@@ -1,0 +1,65 @@
+import Foundation
+import LeadRelayCore
+import LeadRelayCRM
+import Logging
+import Metrics
+
+/// The mapping checked against both live schemas before anything runs (`run`, `demo`, `reconcile`, `check --online`).
+///
+/// A mapped field that does not exist, or cannot hold its type, stops start-up with its file, line and key: every
+/// cycle would otherwise fail on it (a SOQL query naming a missing field fails whole). An optional feature whose
+/// fields are missing — the duplicate flags, a cross-reference field — is switched off with one located warning,
+/// and the rest runs.
+public enum Preflight {
+    public struct Outcome: Sendable {
+        /// The configuration to run: the one given, less the features switched off.
+        public var configuration: LoadedConfiguration
+        /// Features switched off, each with the finding that switched it off.
+        public var disabled: [(feature: String, finding: MappingAuditReport.Finding)]
+        /// Findings that do not stop start-up (not updateable, lossy types, …), located.
+        public var warnings: [MappingAuditReport.Finding]
+    }
+
+    /// Codes that make a mapped field unusable.
+    static let fatalCodes: Set<String> = ["missing-field", "type-mismatch"]
+
+    public static func run(_ configuration: LoadedConfiguration, connectors: [any CRMConnector], logger: Logger) async throws -> Outcome {
+        let report = try await MappingAuditReport.run(configuration: configuration, connectors: connectors, sample: 0)
+        let leadFile = configuration.config.mappings.first ?? "mapping"
+        var outcome = Outcome(configuration: configuration, disabled: [], warnings: [])
+        var fatal: [ConfigurationProblem] = []
+        for finding in report.findings {
+            let isLeadMapping = finding.file == leadFile
+            switch finding.key.split(separator: ".").first.map(String.init) {
+            case "duplicates" where finding.severity == .error:
+                if isLeadMapping, outcome.configuration.mapping.duplicates != nil {
+                    outcome.configuration.mapping.duplicates = nil
+                    outcome.disabled.append(("duplicate flags", finding))
+                } else if !isLeadMapping, outcome.configuration.accountMapping?.duplicates != nil {
+                    outcome.configuration.accountMapping?.duplicates = nil
+                    outcome.disabled.append(("account duplicate flags", finding))
+                }
+            case "crossReference" where finding.severity == .error:
+                let side = finding.key.split(separator: ".").dropFirst().first.flatMap { CRMSystem(rawValue: String($0)) }
+                if let side, isLeadMapping, outcome.configuration.mapping.crossReference[side] != nil {
+                    outcome.configuration.mapping.crossReference[side] = nil
+                    outcome.disabled.append(("\(side.rawValue) cross-reference", finding))
+                }
+            case "fields" where finding.severity == .error && fatalCodes.contains(finding.code):
+                fatal.append(ConfigurationProblem(file: finding.file, line: finding.line, column: finding.column, key: finding.key,
+                                                  message: finding.message + " (checked against the live schema)"))
+            default:
+                if finding.severity != .info { outcome.warnings.append(finding) }
+            }
+        }
+        guard fatal.isEmpty else { throw ConfigurationError(fatal) }
+        for (feature, finding) in outcome.disabled {
+            logger.warning("A feature is off: the fields it needs are missing in the CRM (leadrelay setup creates them).", metadata: [
+                "feature": "\(feature)", "where": "\(finding.file):\(finding.line.map(String.init) ?? "?")", "key": "\(finding.key)",
+                "finding": "\(finding.message)",
+            ])
+            Gauge(label: "leadrelay_feature_disabled", dimensions: [("feature", feature)]).record(1)
+        }
+        return outcome
+    }
+}
