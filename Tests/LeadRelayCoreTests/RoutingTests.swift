@@ -76,6 +76,32 @@ struct RoutingTests {
         #expect(decision.reason.contains("no rule placed the lead"))
     }
 
+    @Test("an MQL nobody can take goes to the stranded owner, whatever their capacity, with the reason; never left unowned")
+    func stranded() {
+        var config = Fixtures.routing
+        config.stranded = .rep("mia")
+        let reps = [Rep(id: "chloe", email: "c@x.io", pools: ["healthcare"], capacity: 0), Rep(id: "mia", email: "m@x.io", pools: [], capacity: 0)]
+        let router = Router(config: config, reps: reps)
+        var state = RoutingState(open: ["chloe": 3, "mia": 12])
+        let decision = router.route(Fixtures.plainLead(["email": "x@t.io", "industry": "Healthcare"]), accounts: [], state: &state)
+        #expect(decision.repID == "mia" && decision.rule == Router.strandedRule)
+        #expect(decision.reason.contains("given to mia, who takes what nobody else can"), "\(decision.reason)")
+        #expect(state.open["mia"] == 13, "it counts against the stranded owner's load like any assignment")
+        // A rep with room still wins over the stranded owner.
+        let roomy = Router(config: config, reps: [Rep(id: "chloe", email: "c@x.io", pools: ["healthcare"], capacity: 40)] + [reps[1]])
+        var fresh = RoutingState()
+        #expect(roomy.route(Fixtures.plainLead(["email": "x@t.io", "industry": "Healthcare"]), accounts: [], state: &fresh).repID == "chloe")
+    }
+
+    @Test("stranded names one known rep")
+    func strandedValidation() {
+        var config = Fixtures.routing
+        config.stranded = .rep("zed")
+        #expect(config.validate(knownAttributes: ["industry", "state"]).map(\.keyPath).contains("stranded.rep"))
+        config.stranded = .pool("healthcare")
+        #expect(config.validate(knownAttributes: ["industry", "state"]).map(\.keyPath).contains("stranded"))
+    }
+
     @Test("routing validation finds unknown pools, reps and attributes")
     func validation() {
         var config = Fixtures.routing

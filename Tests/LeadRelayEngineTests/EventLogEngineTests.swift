@@ -51,4 +51,40 @@ struct EventLogEngineTests {
             #expect(next.plan.assignments[person] == nil, "a person's choice of owner is not overridden")
         }
     }
+
+    @Test("a lead the CRM moves on (disqualified in Salesforce, SQL in HubSpot) closes its assignment, so the rep's capacity frees up")
+    func movedOn() async throws {
+        try await withRig(people: 60) { rig in
+            let result = try await rig.engine.runCycle()
+            try await rig.dispatcher.drain()
+            _ = try await rig.engine.runCycle()
+            let (first, rep) = try #require(result.plan.assignments.sorted { $0.key < $1.key }.first)
+            let lead = try #require(try await rig.store.people([first]).links.keys.first { $0.system == .salesforce })
+            let before = try await rig.store.routingState().open[rep] ?? 0
+            try await rig.simulator.state.setSalesforceLeadStatus(lead.id, status: "Closed - Not Converted", reason: "No budget")
+            let next = try await rig.engine.runCycle()
+            let moved = next.plan.events.filter { $0.name == "lifecycle_changed" && $0.personKey == first }
+            #expect(moved.map(\.kind) == [.lifecycleChanged(from: .mql, to: .disqualified)], "\(next.plan.events.map(\.kind))")
+            #expect(moved.allSatisfy { $0.cause.code == .lifecycleMovedOn })
+            #expect(try await rig.store.routingState().open[rep] ?? 0 == before - 1, "the rep no longer holds it")
+            let quiet = try await rig.engine.runCycle()
+            #expect(!quiet.plan.events.contains { $0.name == "lifecycle_changed" }, "read again, nothing moved: no second event")
+
+            // A new MQL, then HubSpot's stage moved to SQL by sales.
+            let id = try await rig.simulator.state.createHubSpotRecord("contacts", properties: [
+                "email": "casey@bigco.io", "firstname": "Casey", "lastname": "Kim", "jobtitle": "CTO", "numemployees": "900",
+                "industry": "COMPUTER_SOFTWARE", "state": "NY"])
+            await rig.simulator.state.recordHubSpotEvent(contactID: id, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
+            let routed = try await rig.engine.runCycle()
+            let caseyRep = try #require(routed.plan.assignments[.email("casey@bigco.io")])
+            try await rig.dispatcher.drain()
+            _ = try await rig.engine.runCycle()
+            let held = try await rig.store.routingState().open[caseyRep] ?? 0
+            _ = try await rig.simulator.state.updateHubSpotRecord("contacts", id: id, properties: ["lifecyclestage": "salesqualifiedlead"])
+            let sql = try await rig.engine.runCycle()
+            #expect(sql.plan.events.contains { $0.personKey == .email("casey@bigco.io") && $0.kind == .lifecycleChanged(from: .mql, to: .sql) },
+                    "\(sql.plan.events.map(\.kind))")
+            #expect(try await rig.store.routingState().open[caseyRep] ?? 0 == held - 1)
+        }
+    }
 }

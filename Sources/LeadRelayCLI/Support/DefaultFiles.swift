@@ -125,6 +125,9 @@ public enum DefaultFiles {
       - { name: northeast,        when: { state: { in: [NY, MA, CT, NJ, PA] } }, assign: { pool: northeast } }
       - { name: west,             when: { state: { in: [CA, WA, OR, CO] } },     assign: { pool: west } }
     fallback: { pool: everyone }
+    # Who takes an MQL nobody else can (every rep at capacity or away), whatever their own load: never left unowned.
+    # In production, a sales manager or SDR lead; counted in leadrelay_stranded_total.
+    stranded: { rep: ana }
     """ + "\n"
 
     /// `systemd/sla.yaml`

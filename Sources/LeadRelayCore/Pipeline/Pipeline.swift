@@ -78,6 +78,7 @@ public struct Pipeline: Sendable {
             }
             if let assigned = input.assignments[personKey] {
                 for event in ownerChanges(live, previous: input.previous ?? [:], assigned: assigned) { log(event.kind, event.cause) }
+                if let moved = movedOn(live, previous: input.previous ?? [:], assigned: assigned) { log(moved.kind, moved.cause) }
             }
             if input.previousScores[personKey] != score.total {
                 let reason = Reason(.scoreChanged, score.summary, facts: [
@@ -142,6 +143,38 @@ public struct Pipeline: Sendable {
                                    facts: ["record": record.ref.description, "owner": now, "toRep": toRep ?? "", "assigned": repID])))
         }
         return changes
+    }
+
+    /// The stage the CRMs' own fields state for these records (HubSpot `lifecyclestage`, Salesforce `Status`): the
+    /// furthest along, or disqualified/recycled when a record says so and none says more. `nil` when none says anything.
+    func crmStage(_ records: [SourceRecord]) -> LifecycleStage? {
+        var stated: [LifecycleStage] = []
+        for record in records {
+            switch record.ref.system {
+            case .hubspot:
+                if let raw = record.value(CRMFieldNames.hubspotLifecycle), let stage = LifecycleStage(hubspotValue: raw) { stated.append(stage) }
+            case .salesforce:
+                if let stage = CRMFieldNames.stage(salesforceStatus: record.value(CRMFieldNames.salesforceStatus)) { stated.append(stage) }
+            }
+        }
+        if let furthest = stated.compactMap({ stage in stage.funnelRank.map { (stage, $0) } }).max(by: { $0.1 < $1.1 }),
+           furthest.0.closesAssignment { return furthest.0 }
+        if stated.contains(.disqualified) { return .disqualified }
+        if stated.contains(.recycled) { return .recycled }
+        return stated.compactMap { stage in stage.funnelRank.map { (stage, $0) } }.max { $0.1 < $1.1 }?.0
+    }
+
+    /// An assigned lead that a CRM now says moved on (SQL, opportunity, customer, recycled, disqualified) where it did
+    /// not before: the assignment closes (the event log's holder becomes nobody), so the rep's capacity frees up.
+    func movedOn(_ live: [SourceRecord], previous: [RecordRef: SourceRecord], assigned repID: String) -> (kind: LeadEvent.Kind, cause: Reason)? {
+        guard let now = crmStage(live), now.closesAssignment else { return nil }
+        let before = crmStage(live.map { previous[$0.ref] ?? $0 })
+        // Only a change seen this cycle: a stage already there when the lead was routed (or last read) is not news.
+        guard live.contains(where: { previous[$0.ref] != nil }), before != now else { return nil }
+        let from = before ?? .mql
+        return (.lifecycleChanged(from: from, to: now),
+                Reason(.lifecycleMovedOn, "the CRM moved the lead from \(from.rawValue) to \(now.rawValue); \(repID)'s assignment is closed",
+                       facts: ["from": from.rawValue, "to": now.rawValue, "rep": repID]))
     }
 
     /// Per CRM, a person's records beyond the survivor: each flagged with the survivor's id — or, for HubSpot with

@@ -73,6 +73,8 @@ extension Reason.Code {
     public static let crossedMQL = Self("lifecycle.mql")
     /// The rep is told about a new MQL.
     public static let notifyNewMQL = Self("notify.new-mql")
+    /// A CRM says the lead moved on (qualified, converted, won, recycled, disqualified): its assignment closes.
+    public static let lifecycleMovedOn = Self("lifecycle.moved-on")
     /// Someone changed the owner in a CRM.
     public static let ownerChangedByPerson = Self("owner.changed-by-person")
     /// A channel took an alert.

@@ -8,6 +8,9 @@ public struct Router: Sendable {
         self.reps = reps.sorted { $0.id < $1.id }
     }
 
+    /// The rule name of a decision that gave the lead to the stranded owner.
+    public static let strandedRule = "stranded"
+
     /// Routes one lead; `state` is updated with the assignment when a rep is chosen.
     public func route(_ lead: Lead, accounts: [Account], state: inout RoutingState) -> RouteDecision {
         var notes: [String] = []
@@ -35,7 +38,14 @@ public struct Router: Sendable {
         if let decision = assign(fallback, rule: "fallback", lead: lead, account: nil, state: &state, notes: notes) {
             return decision
         }
-        return RouteDecision(repID: nil, rule: "none", reason: "no rule placed the lead: " + notes.joined(separator: "; "),
+        // Nobody could take it: the stranded owner does, capacity notwithstanding, so no MQL waits unowned.
+        let why = notes.isEmpty ? "no rep could take it" : notes.joined(separator: "; ")
+        if case .rep(let id)? = config.stranded, let rep = reps.first(where: { $0.id == id }) {
+            state.record(rep.id)
+            return RouteDecision(repID: rep.id, rule: Self.strandedRule, reason: "\(why); given to \(rep.id), who takes what nobody else can (routing stranded)",
+                                 candidates: reps.map { .init(repID: $0.id, rejected: $0.id == rep.id ? nil : "could not take it") })
+        }
+        return RouteDecision(repID: nil, rule: "none", reason: "no rule placed the lead: " + why,
                              candidates: reps.map { .init(repID: $0.id, rejected: "no matching rule") })
     }
 

@@ -68,15 +68,19 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
     public var pools: [String: Pool]?
     public var rules: [Rule]
     public var fallback: Assignment?
+    /// Who takes an MQL nobody else can (every rep at capacity or away, no rule placing it): `{ rep: ID }`, whatever
+    /// their own capacity, so no MQL is ever left unowned. Without it such a lead stays unassigned, counted and logged.
+    public var stranded: Assignment?
 
     /// The pool every rep belongs to without saying so.
     public static let everyone = "everyone"
 
-    public init(reps: [RepEntry], pools: [String: Pool]?, rules: [Rule], fallback: Assignment?) {
+    public init(reps: [RepEntry], pools: [String: Pool]?, rules: [Rule], fallback: Assignment?, stranded: Assignment? = nil) {
         self.reps = reps
         self.pools = pools
         self.rules = rules
         self.fallback = fallback
+        self.stranded = stranded
     }
 
     /// Semantic checks: unknown pools/reps, duplicate ids, bad weights. Returns every problem.
@@ -135,6 +139,13 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
                 issues.append(ConfigIssue(path: ["fallback"], "the fallback cannot be account-owner"))
             }
             check(fallback, at: ["fallback"])
+        }
+        if let stranded {
+            if case .rep = stranded {
+                check(stranded, at: ["stranded"])
+            } else {
+                issues.append(ConfigIssue(path: ["stranded"], "stranded names one rep ({ rep: ID }) who takes what nobody else can"))
+            }
         }
         return issues
     }

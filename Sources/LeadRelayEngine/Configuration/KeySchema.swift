@@ -103,5 +103,6 @@ indirect enum KeySchema: Sendable {
         "pools": .map(.object(["strategy": .any])),
         "rules": .list(.object(["name": .any, "match": .any, "when": when, "assign": .any])),
         "fallback": .any,
+        "stranded": .object(["rep": .any]),
     ])
 }

@@ -65,6 +65,18 @@ public struct SyncEngine: Sendable {
         Timer(label: "leadrelay_cycle_duration_seconds").recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         Counter(label: "leadrelay_assignments_total").increment(by: result.commit.plan.assignments.count)
         Counter(label: "leadrelay_echoes_suppressed_total").increment(by: result.echoesSuppressed)
+        for change in result.plan.changes {
+            guard case .assign(let decision) = change.action else { continue }
+            if decision.repID == nil {
+                // Routed again next cycle; each time it is counted and said, never silent.
+                Counter(label: "leadrelay_stranded_total", dimensions: [("reason", "nobody-available")]).increment()
+                logger.warning("An MQL could not be assigned: nobody can take it and routing names no stranded owner.",
+                               metadata: ["lead": "\(change.subject)", "why": "\(decision.reason)"])
+            } else if decision.rule == Router.strandedRule {
+                Counter(label: "leadrelay_stranded_total", dimensions: [("reason", "to-stranded-owner")]).increment()
+                logger.notice("An MQL nobody could take went to the stranded owner.", metadata: ["lead": "\(change.subject)", "rep": "\(decision.repID ?? "")"])
+            }
+        }
         if !result.rejected.isEmpty {
             logger.warning("Some CRM records could not be read and were skipped.", metadata: ["sync.rejected": "\(result.rejected.count)"])
         }
