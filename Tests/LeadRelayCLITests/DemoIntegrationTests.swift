@@ -120,7 +120,7 @@ struct DemoIntegrationTests {
         }
     }
 
-    @Test("run works the backlog, then SIGTERM finishes the batch in hand and exits 0")
+    @Test("run works the backlog, then SIGTERM stops it and it exits 0")
     func runAndStop() async throws {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 42, people: 300)).populate(simulator.state)
@@ -143,6 +143,48 @@ struct DemoIntegrationTests {
             while process.isRunning, Date() < stopped { try await Task.sleep(for: .milliseconds(50)) }
             #expect(!process.isRunning)
             #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        }
+    }
+}
+
+@Suite("Prompt shutdown")
+struct ShutdownTests {
+    @Test("SIGTERM in the middle of a backlog under latency, 429 holds, 503s and resets: exit 0 within 10 s")
+    func promptUnderFaults() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 12, people: 1500)).populate(simulator.state)
+        await simulator.state.setFaultSeed(12)
+        for system in [CRMSystem.hubspot, .salesforce] {
+            await simulator.state.setFaults(FaultPlan(serverErrorRate: 0.05, resetRate: 0.02, maxLatency: 0.4), for: system)
+        }
+        await simulator.state.setHubSpotTenSecondLimit(10)
+        try await simulator.withRunningInSlot { endpoints in
+            let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-stop-\(UUID().uuidString)"))
+            try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
+            #expect(try await runCLI(["setup", "--config", workspace.configPath]).status == 0)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: leadrelayBinary)
+            process.arguments = ["run", "--config", workspace.configPath]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Into the backlog: past the first ten-second bucket (the gate paces by HubSpot's own headers), then a 429
+            // with an 8-second Retry-After, so a hold is in force when the signal comes.
+            let deadline = Date().addingTimeInterval(40)
+            while Date() < deadline, await simulator.state.requests(.hubspot) < 12 { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(await simulator.state.requests(.hubspot) >= 12, "the backlog is being read")
+            await simulator.state.inject([.hubspotRateLimit(policy: "TEN_SECONDLY_ROLLING", retryAfter: 8)], into: .hubspot)
+            let limited = Date().addingTimeInterval(15)
+            while Date() < limited, await simulator.state.rateLimited(.hubspot) == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(await simulator.state.rateLimited(.hubspot) > 0, "a 429 hold is in force when the signal comes")
+            let sent = Date()
+            process.terminate()
+            while process.isRunning, Date().timeIntervalSince(sent) < 30 { try await Task.sleep(for: .milliseconds(20)) }
+            let took = Date().timeIntervalSince(sent)
+            #expect(!process.isRunning)
+            #expect(took <= 10, "stopped \(took) s after SIGTERM")
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+            if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) }
         }
     }
 }

@@ -5,7 +5,7 @@ import LeadRelayEngine
 import Logging
 import ServiceLifecycle
 
-/// `leadrelay run`: the daemon. SIGINT/SIGTERM finish the batch in hand, then exit 0.
+/// `leadrelay run`: the daemon. SIGINT/SIGTERM cancel the round in hand (nothing uncommitted is lost), then exit 0.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",

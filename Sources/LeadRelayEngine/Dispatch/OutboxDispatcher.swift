@@ -55,8 +55,10 @@ public struct OutboxDispatcher: Sendable {
             do {
                 try await process(entries, &stats)
             } catch {
-                // Whatever was not reached is let go at once rather than held for the lease.
-                try? await store.release(entries.map(\.id))
+                // Whatever was not reached is let go at once rather than held for the lease — also when shutdown cancelled
+                // the round (an unstructured task is not cancelled with it), so the next start finds them pending.
+                let (store, ids) = (self.store, entries.map(\.id))
+                await Task { try? await store.release(ids) }.value
                 throw error
             }
             if stats.halted != nil { try await store.release(entries.map(\.id)) }

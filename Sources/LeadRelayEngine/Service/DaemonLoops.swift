@@ -17,6 +17,8 @@ enum DaemonLoops {
                 doorbell?.ring()
                 return .done
             } catch let error as CRMError {
+                // Cut short by shutdown, not a failure of the CRM.
+                if Task.isCancelled { throw CancellationError() }
                 switch error {
                 case .authentication:
                     logger.critical("Credentials refused; fix the configuration.", metadata: ["error": "\(error)"])
@@ -36,6 +38,7 @@ enum DaemonLoops {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                if Task.isCancelled { throw CancellationError() }
                 logger.error("Cycle failed; state is unchanged and the cycle will be retried.", metadata: ["error": "\(error)"])
                 return .failed
             }
@@ -54,6 +57,7 @@ enum DaemonLoops {
                 }
                 return .done
             } catch let error as CRMError {
+                if Task.isCancelled { throw CancellationError() }
                 if case .authentication = error {
                     logger.critical("Credentials refused; fix the configuration.", metadata: ["error": "\(error)"])
                     throw error
@@ -63,6 +67,7 @@ enum DaemonLoops {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                if Task.isCancelled { throw CancellationError() }
                 logger.error("Dispatch failed; the outbox keeps every entry for the next round.", metadata: ["error": "\(error)"])
                 return .failed
             }

@@ -39,7 +39,16 @@ public struct LoopService<C: Clock>: Service, CustomStringConvertible where C.Du
             case .stop:
                 break loop
             case .run:
-                let outcome = try await work()
+                let outcome: LoopStateMachine.Outcome
+                do {
+                    // A graceful shutdown cancels the round in hand: its reads and waits end at once. Nothing of it was
+                    // committed (a cycle commits in one transaction at its end), so the next start repeats it; claimed
+                    // outbox entries are let go and stay pending.
+                    outcome = try await cancelWhenGracefulShutdown { try await work() }
+                } catch where stopping {
+                    logger.info("Round cut short by shutdown; what it had not finished is repeated on the next start.", metadata: ["loop.name": "\(name)"])
+                    break loop
+                }
                 if stopping { machine.shutdown() }
                 action = machine.finished(outcome, now: date())
             case .wait(let duration):
