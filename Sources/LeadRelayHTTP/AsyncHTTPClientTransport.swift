@@ -49,7 +49,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             throw TransportError.bodyTooLarge(limit: maxBodyBytes)
         } catch let error as HTTPClientError {
             switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+            case .connectTimeout:
+                throw TransportError.notSent("connect timeout")
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
                 throw TransportError.timedOut
             case .cancelled:
                 throw CancellationError()

@@ -35,8 +35,12 @@ public struct TransportResponse: Sendable {
 
 /// Failures below HTTP: nothing came back that could be classified by status.
 public enum TransportError: Error, Sendable, Equatable {
+    /// No answer in time: the request may or may not have been carried out.
     case timedOut
+    /// The connection broke: the request may or may not have been carried out.
     case connectionFailed(String)
+    /// No connection was made: the server never saw the request (safe to send again, whatever it does).
+    case notSent(String)
     case bodyTooLarge(limit: Int)
 }
 

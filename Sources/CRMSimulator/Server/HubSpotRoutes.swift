@@ -147,8 +147,11 @@ struct HubSpotRoutes {
         case .success(let who): caller = who
         case .failure(let error): return SimulatorHTTP.hubspotError(error)
         }
+        var resetAfter = false
         if let fault = await state.takeFault(.hubspot) {
             switch fault {
+            case .resetAfterApply:
+                resetAfter = true
             case .hubspotRateLimit(let policy, let retryAfter):
                 await state.countRateLimited(.hubspot)
                 var headers: HTTPFields = [:]
@@ -181,7 +184,7 @@ struct HubSpotRoutes {
             headers[HTTPField.Name("X-HubSpot-RateLimit-Secondly")!] = String(secondly.max)
             headers[HTTPField.Name("X-HubSpot-RateLimit-Secondly-Remaining")!] = String(secondly.remaining)
         }
-        let draw = await state.drawFault(.hubspot)
+        let draw = resetAfter ? FaultPlan.Draw.reset : await state.drawFault(.hubspot)
         if draw == .serverError {
             return SimulatorHTTP.hubspotError(HubSpotError(status: 503, category: "SERVICE_UNAVAILABLE", message: "Service unavailable"))
         }

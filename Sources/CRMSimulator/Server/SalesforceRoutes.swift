@@ -171,15 +171,18 @@ struct SalesforceRoutes {
             await state.countRateLimited(.salesforce)
             return SimulatorHTTP.salesforceError(SalesforceError(status: 403, errorCode: "REQUEST_LIMIT_EXCEEDED", message: "TotalRequests Limit exceeded."))
         }
+        var resetAfter = false
         if let fault = await state.takeFault(.salesforce) {
             switch fault {
+            case .resetAfterApply:
+                resetAfter = true
             case .serverError, .hubspotRateLimit:
                 return SimulatorHTTP.salesforceError(SalesforceError(status: 503, errorCode: "SERVER_UNAVAILABLE", message: "Server unavailable"))
             case .delay(let seconds):
                 try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
             }
         }
-        let draw = await state.drawFault(.salesforce)
+        let draw = resetAfter ? FaultPlan.Draw.reset : await state.drawFault(.salesforce)
         if draw == .serverError {
             return SimulatorHTTP.salesforceError(SalesforceError(status: 503, errorCode: "SERVER_UNAVAILABLE", message: "Server unavailable"))
         }

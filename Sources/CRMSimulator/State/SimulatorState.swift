@@ -53,6 +53,9 @@ public actor SimulatorState {
         case serverError
         /// Serve the request normally, but only after this many seconds (client time-outs).
         case delay(seconds: Double)
+        /// Carry the request out (a write is applied), then break the connection before the response: the client
+        /// cannot tell whether it happened.
+        case resetAfterApply
     }
 
     public nonisolated let credentials: Credentials

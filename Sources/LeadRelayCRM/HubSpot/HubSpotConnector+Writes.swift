@@ -35,7 +35,8 @@ extension HubSpotConnector {
     /// Creates one record exactly as given: a `409` (the address belongs to a contact already, a merged one included)
     /// is an error here, never turned into an update of that contact.
     public func createRecord(_ object: String, properties: [String: String]) async throws(CRMError) -> String {
-        let json = try await client.json("POST", "/crm/v3/objects/\(object)", json: ["properties": .object(properties.mapValues(JSONValue.string))])
+        let json = try await client.json("POST", "/crm/v3/objects/\(object)", json: ["properties": .object(properties.mapValues(JSONValue.string))],
+                                         repeatable: false)
         guard let id = json["id"]?.flatText else { throw .invalidResponse(system: .hubspot, message: "the create response named no id") }
         return id
     }
@@ -146,7 +147,8 @@ extension HubSpotConnector {
     func create(_ object: String, _ items: [(index: Int, write: RecordWrite)]) async throws(CRMError) -> [(Int, WriteOutcome.Result)] {
         let inputs: [JSONValue] = items.map { ["properties": .object($0.write.fields.mapValues(JSONValue.string))] }
         do {
-            let json = try await client.json("POST", "/crm/v3/objects/\(object)/batch/create", json: ["inputs": .array(inputs)])
+            // Not repeated blind: the next round looks each address up first and updates what this call did create.
+            let json = try await client.json("POST", "/crm/v3/objects/\(object)/batch/create", json: ["inputs": .array(inputs)], repeatable: false)
             // Results are not in input order: match them back by email.
             var ids: [String: String] = [:]
             for result in json["results"]?.arrayValue ?? [] {

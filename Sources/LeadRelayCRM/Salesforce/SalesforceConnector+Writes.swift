@@ -48,6 +48,9 @@ extension SalesforceConnector {
         } catch let error {
             switch error {
             case .rejected(_, 412, _, _):
+                // A first attempt may have gone through before its answer was lost (a reset): then the record changed
+                // because of LeadRelay, and holds what it sent. Read it back before calling it a person's change.
+                if await holds(write) { return .applied(id: id) }
                 return .rejected(code: "CHANGED_SINCE_READ",
                                  message: "\(write.object) \(id) was changed in Salesforce after LeadRelay read it (\(CRMTimestamps.salesforce(since))); not overwritten")
             case .rejected(_, _, let code, let message):
@@ -56,6 +59,16 @@ extension SalesforceConnector {
             default: throw error
             }
         }
+    }
+
+    /// Whether the record now holds every field of `write` (blank and null alike): the write, or its equal, is in.
+    func holds(_ write: RecordWrite) async -> Bool {
+        guard let id = write.id, let object = try? SOQL.identifier(write.object), let recordID = try? SOQL.recordID(id),
+              let names = try? write.fields.keys.sorted().map({ try SOQL.identifier($0) }) else { return false }
+        guard let record = try? await client.json("GET", "\(root)/sobjects/\(object)/\(recordID)", query: [("fields", names.joined(separator: ","))]) else {
+            return false
+        }
+        return write.fields.allSatisfy { name, value in (record[name]?.flatText ?? "") == value }
     }
 
     /// An HTTP date (RFC 7231 IMF-fixdate), as `If-Unmodified-Since` wants.
@@ -77,8 +90,9 @@ extension SalesforceConnector {
         }
         let response: JSONValue
         do {
+            // Creates are not repeated blind (Salesforce keeps no unique email): the next round looks them up first.
             response = try await client.json(create ? "POST" : "PATCH", "\(root)/composite/sobjects",
-                                             json: ["allOrNone": false, "records": .array(records)])
+                                             json: ["allOrNone": false, "records": .array(records)], repeatable: !create)
         } catch let error {
             switch error {
             case .rejected(_, _, let code, let message): return items.map { ($0.index, .rejected(code: code, message: message)) }

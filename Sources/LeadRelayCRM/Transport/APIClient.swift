@@ -37,9 +37,12 @@ public struct APIClient: Sendable {
     /// Sends `body` as JSON to `path` (relative to the token's base URL, or absolute path like `nextRecordsUrl`).
     ///
     /// - Returns: the 2xx response (HubSpot 207 included: the caller reads per-record errors).
+    /// - Parameter repeatable: whether the request may be sent again when its outcome is unknown (the connection broke
+    ///   or timed out after it was sent). `false` for creates: sent twice they make two records, so the caller finds out
+    ///   what happened (reads back, looks the record up) before it tries again.
     /// - Throws: `CRMError` once the failure is permanent or retries are spent.
     public func send(_ method: String, _ path: String, query: [(String, String)] = [], json body: JSONValue? = nil,
-                     headers extra: [String: String] = [:]) async throws(CRMError) -> TransportResponse {
+                     headers extra: [String: String] = [:], repeatable: Bool = true) async throws(CRMError) -> TransportResponse {
         let payload: Data?
         do {
             payload = try body?.encoded()
@@ -82,6 +85,9 @@ public struct APIClient: Sendable {
             } catch {
                 await gate.completed(ticket)
                 if Task.isCancelled { throw .unavailable(system: system, attempts: attempt, lastError: "cancelled") }
+                if !repeatable, !Self.neverSent(error) {
+                    throw .unavailable(system: system, attempts: attempt, lastError: "outcome unknown (\(error)); not sent again blind")
+                }
                 outcome = FailureClassifier.classify(error)
                 lastError = "\(error)"
             }
@@ -131,10 +137,16 @@ public struct APIClient: Sendable {
         throw .unavailable(system: system, attempts: attempt, lastError: lastError)
     }
 
+    /// A transport failure that happened before the server saw the request.
+    static func neverSent(_ error: any Error) -> Bool {
+        if case TransportError.notSent = error { return true }
+        return false
+    }
+
     /// Decodes a successful response body as JSON.
     public func json(_ method: String, _ path: String, query: [(String, String)] = [], json body: JSONValue? = nil,
-                     headers: [String: String] = [:]) async throws(CRMError) -> JSONValue {
-        let response = try await send(method, path, query: query, json: body, headers: headers)
+                     headers: [String: String] = [:], repeatable: Bool = true) async throws(CRMError) -> JSONValue {
+        let response = try await send(method, path, query: query, json: body, headers: headers, repeatable: repeatable)
         if response.body.isEmpty { return .null }
         do {
             return try JSONValue.decode(response.body)
