@@ -164,6 +164,31 @@ struct SyncEngineTests {
         }
     }
 
+    @Test("a converted Salesforce lead is read, never written: a change in HubSpot plans nothing for it, and nothing is refused")
+    func convertedLead() async throws {
+        try await withRig(people: 60) { rig in
+            try await rig.engine.runCycle()
+            try await rig.dispatcher.drain()
+            // A person in both systems; sales converts the lead.
+            let links = try await rig.store.allLinks()
+            let pair = try #require(Dictionary(grouping: links.filter { $0.value.person != nil }, by: \.value).values.first { refs in
+                refs.contains { $0.key.system == .hubspot } && refs.contains { $0.key.system == .salesforce }
+            })
+            let lead = try #require(pair.first { $0.key.system == .salesforce }?.key)
+            let contact = try #require(pair.first { $0.key.system == .hubspot }?.key)
+            _ = try await rig.simulator.state.convertSalesforceLead(lead.id)
+            _ = try await rig.engine.runCycle()
+            _ = try await rig.simulator.state.updateHubSpotRecord("contacts", id: Int(contact.id)!, properties: ["jobtitle": "Chief Converted Officer"])
+            let cycle = try await rig.engine.runCycle()
+            #expect(!cycle.plan.writes.contains { $0.id == lead.id }, "\(cycle.plan.writes.filter { $0.id == lead.id }.map(\.fields))")
+            try await rig.dispatcher.drain()
+            let refused = try await rig.store.outbox().filter { ($0.lastError ?? "").contains("CANNOT_UPDATE_CONVERTED_LEAD") }
+            #expect(refused.isEmpty, "\(refused.map { $0.lastError ?? "" })")
+            let snapshot = try #require(try await rig.store.snapshots([lead]).first)
+            #expect(snapshot.value("IsConverted") == "true" && snapshot.value("ConvertedContactId") != nil, "the conversion is read")
+        }
+    }
+
     @Test("a data value the CRM refuses never holds the owner back: the hand-off goes in a request of its own")
     func handoffSeparate() async throws {
         try await withRig(people: 40) { rig in

@@ -25,8 +25,9 @@ public struct SalesforceConnector: CRMConnector {
         self.now = now
     }
 
-    /// `MasterRecordId` names the survivor of a merge on the deleted loser.
-    static let leadBasics = ["Id", "IsDeleted", "MasterRecordId", "SystemModstamp", "Status", "OwnerId", "Email"]
+    /// `MasterRecordId` names the survivor of a merge on the deleted loser; `IsConverted` and `ConvertedContactId` say a
+    /// lead became a contact (and is read-only from then on).
+    static let leadBasics = ["Id", "IsDeleted", "MasterRecordId", "SystemModstamp", "Status", "OwnerId", "Email", "IsConverted", "ConvertedContactId"]
 
     public func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         var names: [String] = []

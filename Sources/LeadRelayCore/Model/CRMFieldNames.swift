@@ -19,6 +19,15 @@ public enum CRMFieldNames {
         owner.union([hubspotOwner, salesforceOwner, hubspotLifecycle, hubspotLeadStatus, salesforceStatus])
     }
 
+    /// On a Salesforce lead: it was converted (to a contact, an account, maybe an opportunity).
+    public static let salesforceConverted = "IsConverted"
+    public static let salesforceConvertedContact = "ConvertedContactId"
+
+    /// A converted Salesforce lead: read-only (`CANNOT_UPDATE_CONVERTED_LEAD`), its person continues as the contact.
+    public static func isConverted(_ record: SourceRecord) -> Bool {
+        record.ref.system == .salesforce && record.value(salesforceConverted)?.lowercased() == "true"
+    }
+
     /// The record a deleted record was merged into, when the CRM says so.
     public static func mergedInto(_ record: SourceRecord) -> RecordRef? {
         guard record.deleted else { return nil }

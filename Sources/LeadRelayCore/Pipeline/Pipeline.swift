@@ -58,8 +58,13 @@ public struct Pipeline: Sendable {
                 }
                 for flag in flags { Self.merge(flag, into: &writes) }
             }
+            // Converted Salesforce leads are read, never written: any update is refused (CANNOT_UPDATE_CONVERTED_LEAD).
+            let converted = Set(live.filter(CRMFieldNames.isConverted).map(\.ref))
             defer {
-                for write in Self.separatingHandoff(writes, handoffFields: CRMFieldNames.handoffFields(owner: mapping.ownerFieldNames)) {
+                let writable = writes.filter { write in
+                    !(write.operation != .create && converted.contains(RecordRef(system: write.system, object: write.object, id: write.id ?? "")))
+                }
+                for write in Self.separatingHandoff(writable, handoffFields: CRMFieldNames.handoffFields(owner: mapping.ownerFieldNames)) {
                     plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames)))
                 }
             }
