@@ -97,8 +97,14 @@ extension RecordRef {
     }
 }
 
-// Keys travel as their `rawValue`: one string in JSON (plans, reports, stored payloads), and the key of a JSON object
-// when a dictionary is keyed by them.
+/// A key that travels as its `rawValue`: one string in JSON (plans, reports, stored payloads), and the key of a JSON
+/// object when a dictionary is keyed by it. A string that is no key of the kind is refused when decoding.
+/// (Not `RawRepresentable`: that would trade the derived `==` and hashing for string comparisons.)
+public protocol StoredKey: Codable, CodingKeyRepresentable {
+    var rawValue: String { get }
+    init?(rawValue: String)
+}
+
 private struct KeyCodingKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
@@ -106,41 +112,25 @@ private struct KeyCodingKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-private func decodeKey<K>(_ decoder: any Decoder, _ parse: (String) -> K?) throws -> K {
-    let container = try decoder.singleValueContainer()
-    let raw = try container.decode(String.self)
-    guard let key = parse(raw) else {
-        throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a \(K.self): \(raw)")
+extension StoredKey {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        guard let key = Self(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a \(Self.self): \(raw)")
+        }
+        self = key
     }
-    return key
-}
 
-extension PersonKey: Codable, CodingKeyRepresentable {
-    public init(from decoder: any Decoder) throws { self = try decodeKey(decoder, PersonKey.init(rawValue:)) }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
+
     public var codingKey: any CodingKey { KeyCodingKey(stringValue: rawValue) }
     public init?<T: CodingKey>(codingKey: T) { self.init(rawValue: codingKey.stringValue) }
 }
 
-extension AccountKey: Codable, CodingKeyRepresentable {
-    public init(from decoder: any Decoder) throws { self = try decodeKey(decoder, AccountKey.init(rawValue:)) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var codingKey: any CodingKey { KeyCodingKey(stringValue: rawValue) }
-    public init?<T: CodingKey>(codingKey: T) { self.init(rawValue: codingKey.stringValue) }
-}
-
-extension SubjectKey: Codable, CodingKeyRepresentable {
-    public init(from decoder: any Decoder) throws { self = try decodeKey(decoder, SubjectKey.init(rawValue:)) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var codingKey: any CodingKey { KeyCodingKey(stringValue: rawValue) }
-    public init?<T: CodingKey>(codingKey: T) { self.init(rawValue: codingKey.stringValue) }
-}
+extension PersonKey: StoredKey {}
+extension AccountKey: StoredKey {}
+extension SubjectKey: StoredKey {}

@@ -150,18 +150,20 @@ public struct Pipeline: Sendable {
         return changes
     }
 
+    /// Every stage the CRMs' own fields state for these records: HubSpot `lifecyclestage`, Salesforce lead `Status`.
+    func statedStages(_ records: [SourceRecord]) -> [LifecycleStage] {
+        records.compactMap { record in
+            switch record.ref.system {
+            case .hubspot: record.value(CRMFieldNames.hubspotLifecycle).flatMap(LifecycleStage.init(hubspotValue:))
+            case .salesforce: CRMFieldNames.stage(salesforceStatus: record.value(CRMFieldNames.salesforceStatus))
+            }
+        }
+    }
+
     /// The stage the CRMs' own fields state for these records (HubSpot `lifecyclestage`, Salesforce `Status`): the
     /// furthest along, or disqualified/recycled when a record says so and none says more. `nil` when none says anything.
     func crmStage(_ records: [SourceRecord]) -> LifecycleStage? {
-        var stated: [LifecycleStage] = []
-        for record in records {
-            switch record.ref.system {
-            case .hubspot:
-                if let raw = record.value(CRMFieldNames.hubspotLifecycle), let stage = LifecycleStage(hubspotValue: raw) { stated.append(stage) }
-            case .salesforce:
-                if let stage = CRMFieldNames.stage(salesforceStatus: record.value(CRMFieldNames.salesforceStatus)) { stated.append(stage) }
-            }
-        }
+        let stated = statedStages(records)
         if let furthest = stated.compactMap({ stage in stage.funnelRank.map { (stage, $0) } }).max(by: { $0.1 < $1.1 }),
            furthest.0.closesAssignment { return furthest.0 }
         if stated.contains(.disqualified) { return .disqualified }
@@ -307,15 +309,7 @@ public struct Pipeline: Sendable {
         var fields: [String: String] = [:]
         for (name, choice) in choices { if let value = choice.value { fields[name] = value } }
         for (name, verdict) in verdicts { fields[name] = verdict }
-        var stages: [LifecycleStage] = [.lead]
-        for record in records {
-            switch record.ref.system {
-            case .hubspot:
-                if let raw = record.value(CRMFieldNames.hubspotLifecycle), let stage = LifecycleStage(hubspotValue: raw) { stages.append(stage) }
-            case .salesforce:
-                if let stage = CRMFieldNames.stage(salesforceStatus: record.value(CRMFieldNames.salesforceStatus)) { stages.append(stage) }
-            }
-        }
+        var stages: [LifecycleStage] = [.lead] + statedStages(records)
         if assigned { stages.append(.mql) }
         let lifecycle = stages.contains(.disqualified) && !assigned
             ? LifecycleStage.disqualified
