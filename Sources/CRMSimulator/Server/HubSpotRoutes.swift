@@ -93,6 +93,10 @@ struct HubSpotRoutes {
             }
         }
         registerOAuth(on: router)
+        router.get("/crm/v3/owners/:ownerId") { request, context in
+            let key = try context.parameters.require("ownerId")
+            return try await guarded(request, write: false) { await owner(request, key: key) }
+        }
         router.get("/crm/v3/owners") { request, _ in
             try await guarded(request, write: false) { await owners(request) }
         }
@@ -311,16 +315,29 @@ struct HubSpotRoutes {
         let email = SimulatorHTTP.query(request, "email")?.lowercased()
         let all = await state.hubspotOwners.filter { $0.archived == archived && (email == nil || $0.email == email) }
         let page = all.dropFirst(after).prefix(limit)
-        var body: [String: SimJSON] = ["results": .array(page.map { owner in
-            ["id": .string(owner.id), "email": .string(owner.email), "firstName": .string(owner.firstName),
-             "lastName": .string(owner.lastName), "userId": .number(Double(owner.userId)),
-             "userIdIncludingInactive": .number(Double(owner.userId)), "type": "PERSON", "archived": .bool(owner.archived),
-             "createdAt": "2023-01-05T10:00:00.000Z", "updatedAt": "2024-02-01T08:00:00.000Z", "teams": []]
-        })]
+        var body: [String: SimJSON] = ["results": .array(page.map(Self.ownerJSON))]
         if after + page.count < all.count {
             body["paging"] = ["next": ["after": .string(String(after + page.count))]]
         }
         return SimulatorHTTP.json(.object(body))
+    }
+
+    static func ownerJSON(_ owner: HubSpotOwner) -> SimJSON {
+        ["id": .string(owner.id), "email": .string(owner.email), "firstName": .string(owner.firstName),
+         "lastName": .string(owner.lastName), "userId": .number(Double(owner.userId)),
+         "userIdIncludingInactive": .number(Double(owner.userId)), "type": "PERSON", "archived": .bool(owner.archived),
+         "createdAt": "2023-01-05T10:00:00.000Z", "updatedAt": "2024-02-01T08:00:00.000Z", "teams": []]
+    }
+
+    /// `GET /crm/v3/owners/{ownerId}`: by owner id, or by the user's id with `idProperty=userId`.
+    func owner(_ request: Request, key: String) async -> Response {
+        let archived = SimulatorHTTP.query(request, "archived") == "true"
+        let byUser = SimulatorHTTP.query(request, "idProperty") == "userId"
+        let found = await state.hubspotOwners.first { owner in
+            owner.archived == archived && (byUser ? String(owner.userId) == key : owner.id == key)
+        }
+        guard let found else { return SimulatorHTTP.hubspotError(.notFound) }
+        return SimulatorHTTP.json(Self.ownerJSON(found))
     }
 
     func events(_ request: Request) async -> Response {

@@ -67,6 +67,18 @@ struct SalesforceRoutes {
                 }
             }
         }
+        // Global describe: every sObject type of the org, custom ones marked.
+        router.get(RouterPath("\(base)/sobjects")) { request, context in
+            try await guarded(request, context, write: false) { version in
+                let types = await state.salesforceTypeList()
+                return SimulatorHTTP.json(["encoding": "UTF-8", "maxBatchSize": 200, "sobjects": .array(types.map { type in
+                    ["name": .string(type.name), "label": .string(type.name), "keyPrefix": .string(type.keyPrefix), "custom": .bool(type.name.hasSuffix("__c")),
+                     "createable": true, "updateable": true, "queryable": true, "deletable": true, "layoutable": true, "searchable": true,
+                     "urls": ["sobject": .string("/services/data/\(version)/sobjects/\(type.name)"),
+                              "describe": .string("/services/data/\(version)/sobjects/\(type.name)/describe")]]
+                })])
+            }
+        }
         router.get(RouterPath("\(base)/sobjects/:object/describe")) { request, context in
             try await guarded(request, context, write: false) { _ in
                 let name = try context.parameters.require("object")

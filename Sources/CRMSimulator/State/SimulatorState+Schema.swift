@@ -6,6 +6,9 @@ import LeadRelayCore
 extension SimulatorState {
     public func salesforceType(_ name: String) -> SalesforceObjectType? { salesforceTypes[name] }
 
+    /// Every sObject type, by name.
+    public func salesforceTypeList() -> [SalesforceObjectType] { salesforceTypes.values.sorted { $0.name < $1.name } }
+
     /// Creates a HubSpot property; `409` when the name is taken, as HubSpot answers.
     func createHubSpotProperty(_ type: String, _ property: HubSpotProperty) throws(HubSpotError) {
         guard hubspotProperties[type] != nil else { throw .notFound }
