@@ -1,0 +1,58 @@
+import Foundation
+
+/// What a cycle learns about an assigned lead from the CRMs themselves: a person gave it to someone else, or the CRM
+/// moved it on. Either closes the assignment in the event log.
+extension Pipeline {
+    /// Owner changes in this cycle's records that LeadRelay did not make: the owner moved from what was stored to
+    /// someone other than the assigned rep.
+    func ownerChanges(_ live: [SourceRecord], previous: [RecordRef: SourceRecord], assigned repID: String) -> [(kind: LeadEvent.Kind, cause: Reason)] {
+        let rep = router.reps.first { $0.id == repID }
+        var changes: [(kind: LeadEvent.Kind, cause: Reason)] = []
+        for record in live {
+            let system = record.ref.system
+            let field = mapping.ownerField?.name(in: system) ?? (system == .hubspot ? CRMFieldNames.hubspotOwner : CRMFieldNames.salesforceOwner)
+            guard let before = previous[record.ref], let now = record.value(field), before.value(field) != now else { continue }
+            let ours = system == .hubspot ? rep?.hubspotOwnerID : rep?.salesforceUserID
+            guard now != ours else { continue }
+            let toRep = router.reps.first { (system == .hubspot ? $0.hubspotOwnerID : $0.salesforceUserID) == now }?.id
+            changes.append((.ownerChangedByPerson(system: system, from: before.value(field), to: now, toRep: toRep),
+                            Reason(.ownerChangedByPerson, "\(record.ref) owner changed in \(system.rawValue) to \(toRep ?? now), not by LeadRelay (assigned to \(repID))",
+                                   facts: ["record": record.ref.description, "owner": now, "toRep": toRep ?? "", "assigned": repID])))
+        }
+        return changes
+    }
+
+    /// Every stage the CRMs' own fields state for these records: HubSpot `lifecyclestage`, Salesforce lead `Status`.
+    func statedStages(_ records: [SourceRecord]) -> [LifecycleStage] {
+        records.compactMap { record in
+            switch record.ref.system {
+            case .hubspot: record.value(CRMFieldNames.hubspotLifecycle).flatMap(LifecycleStage.init(hubspotValue:))
+            case .salesforce: CRMFieldNames.stage(salesforceStatus: record.value(CRMFieldNames.salesforceStatus))
+            }
+        }
+    }
+
+    /// The stage the CRMs' own fields state for these records (HubSpot `lifecyclestage`, Salesforce `Status`): the
+    /// furthest along, or disqualified/recycled when a record says so and none says more. `nil` when none says anything.
+    func crmStage(_ records: [SourceRecord]) -> LifecycleStage? {
+        let stated = statedStages(records)
+        if let furthest = stated.compactMap({ stage in stage.funnelRank.map { (stage, $0) } }).max(by: { $0.1 < $1.1 }),
+           furthest.0.closesAssignment { return furthest.0 }
+        if stated.contains(.disqualified) { return .disqualified }
+        if stated.contains(.recycled) { return .recycled }
+        return stated.compactMap { stage in stage.funnelRank.map { (stage, $0) } }.max { $0.1 < $1.1 }?.0
+    }
+
+    /// An assigned lead that a CRM now says moved on (SQL, opportunity, customer, recycled, disqualified) where it did
+    /// not before: the assignment closes (the event log's holder becomes nobody), so the rep's capacity frees up.
+    func movedOn(_ live: [SourceRecord], previous: [RecordRef: SourceRecord], assigned repID: String) -> (kind: LeadEvent.Kind, cause: Reason)? {
+        guard let now = crmStage(live), now.closesAssignment else { return nil }
+        let before = crmStage(live.map { previous[$0.ref] ?? $0 })
+        // Only a change seen this cycle: a stage already there when the lead was routed (or last read) is not news.
+        guard live.contains(where: { previous[$0.ref] != nil }), before != now else { return nil }
+        let from = before ?? .mql
+        return (.lifecycleChanged(from: from, to: now),
+                Reason(.lifecycleMovedOn, "the CRM moved the lead from \(from.rawValue) to \(now.rawValue); \(repID)'s assignment is closed",
+                       facts: ["from": from.rawValue, "to": now.rawValue, "rep": repID]))
+    }
+}
