@@ -127,12 +127,7 @@ struct DemoIntegrationTests {
         try await simulator.withRunningInSlot { endpoints in
             let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-run-\(UUID().uuidString)"))
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: leadrelayBinary)
-            process.arguments = ["run", "--config", workspace.configPath]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try startDaemon(workspace.configPath)
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline, await simulator.state.slackBodies().isEmpty {
                 try await Task.sleep(for: .milliseconds(100))
@@ -145,6 +140,17 @@ struct DemoIntegrationTests {
             #expect(process.terminationReason == .exit && process.terminationStatus == 0)
         }
     }
+}
+
+/// `leadrelay run` as a child process, output discarded.
+func startDaemon(_ configPath: String) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: leadrelayBinary)
+    process.arguments = ["run", "--config", configPath]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
 }
 
 @Suite("Prompt shutdown")
@@ -162,12 +168,7 @@ struct ShutdownTests {
             let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-stop-\(UUID().uuidString)"))
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
             #expect(try await runCLI(["setup", "--config", workspace.configPath]).status == 0)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: leadrelayBinary)
-            process.arguments = ["run", "--config", workspace.configPath]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try startDaemon(workspace.configPath)
             // Into the backlog: past the first ten-second bucket (the gate paces by HubSpot's own headers), then a 429
             // with an 8-second Retry-After, so a hold is in force when the signal comes.
             let deadline = Date().addingTimeInterval(40)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadRelayCore
 import LeadRelayCRM
 import LeadRelayEngine
 import Logging
@@ -53,18 +54,14 @@ func loadOrExit(_ path: String) throws -> LoadedConfiguration {
     }
 }
 
-/// The mapping checked against the live schemas before a command runs (`Preflight`): a mapped field that cannot
-/// work stops it with exit 78 and its file, line and key; a feature whose fields are missing is switched off with a
-/// warning. When the schemas cannot be read now (a CRM down at start), the configuration runs unchecked, with a warning.
-func preflightOrExit(_ loaded: LoadedConfiguration, connectors: [any CRMConnector], logger: Logger) async throws -> LoadedConfiguration {
+/// `Daemon.start` for a command: the preflight's configuration errors (a mapped field the CRM lacks) and refused
+/// credentials print and exit 78.
+func startOrExit(_ loaded: LoadedConfiguration, store: (any StateStore)? = nil, logger: Logger) async throws -> Daemon {
     do {
-        return try await failingOnBadCredentials { try await Preflight.run(loaded, connectors: connectors, logger: logger) }.configuration
+        return try await failingOnBadCredentials { try await Daemon.start(loaded, store: store, logger: logger) }
     } catch let error as ConfigurationError {
         FileHandle.standardError.write(Data((error.description + "\n").utf8))
         throw ExitCodes.configuration
-    } catch let error as CRMError {
-        logger.warning("The live schemas could not be read; running the mapping unchecked.", metadata: ["error": "\(error)"])
-        return loaded
     }
 }
 

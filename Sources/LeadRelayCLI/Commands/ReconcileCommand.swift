@@ -26,15 +26,13 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "leadrelay.reconcile")
-        let configured = try loadOrExit(config)
-        let connectors = try ConnectorFactory.connectors(configured, logger: logger)
-        let loaded = try await preflightOrExit(configured, connectors: connectors, logger: logger)
+        let loaded = try loadOrExit(config)
         // Nothing is committed in a dry run. Without a store yet (first run), plan against an empty scratch store.
         let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-dryrun-\(UUID().uuidString)")
         let exists = FileManager.default.fileExists(atPath: loaded.storePath)
         defer { if !exists { try? FileManager.default.removeItem(atPath: scratch) } }
-        let daemon = try Daemon.build(loaded, store: try Daemon.openStore(at: exists ? loaded.storePath : (scratch as NSString).appendingPathComponent("state.sqlite")),
-                                      connectors: connectors, logger: logger)
+        let daemon = try await startOrExit(loaded, store: try Daemon.openStore(at: exists ? loaded.storePath : (scratch as NSString).appendingPathComponent("state.sqlite")),
+                                           logger: logger)
         let (engine, store) = (daemon.engine, daemon.store)
         let result = try await failingOnBadCredentials { try await engine.plan() }
         let quarantined = try await store.outbox()

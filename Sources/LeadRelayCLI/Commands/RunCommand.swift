@@ -16,10 +16,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "leadrelay")
-        let configured = try loadOrExit(config)
-        let connectors = try ConnectorFactory.connectors(configured, logger: logger)
-        let loaded = try await preflightOrExit(configured, connectors: connectors, logger: logger)
-        let daemon = try Daemon.build(loaded, connectors: connectors, logger: logger)
+        let daemon = try await startOrExit(try loadOrExit(config), logger: logger)
         let group = ServiceGroup(configuration: .init(services: daemon.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await failingOnBadCredentials { try await group.run() }
     }
