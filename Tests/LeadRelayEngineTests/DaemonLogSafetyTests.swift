@@ -35,7 +35,7 @@ struct DaemonLogSafetyTests {
                 await simulator.state.expireSalesforceSessions()
                 let id = try await simulator.state.createHubSpotRecord("contacts", properties: [
                     "email": "vp.ops.\(UUID().uuidString.prefix(6).lowercased())@bigco.io", "firstname": "Vera", "lastname": "Ops",
-                    "jobtitle": "VP Operations", "company": "Bigco", "numemployees": "1200", "industry": "HOSPITAL_HEALTH_CARE",
+                    "jobtitle": "VP Operations", "company": "Bigco", "numemployees": "1000+", "industry": "HOSPITAL_HEALTH_CARE",
                     "state": "MA", "country": "United States"])
                 await simulator.state.recordHubSpotEvent(contactID: id, eventType: "e_submitted_form", properties: ["hs_form_id": "demo-request"])
                 let reauthenticated = ContinuousClock.now + .seconds(20)

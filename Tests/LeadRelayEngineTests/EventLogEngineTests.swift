@@ -72,7 +72,7 @@ struct EventLogEngineTests {
 
             // A new MQL, then HubSpot's stage moved to SQL by sales.
             let id = try await rig.simulator.state.createHubSpotRecord("contacts", properties: [
-                "email": "casey@bigco.io", "firstname": "Casey", "lastname": "Kim", "jobtitle": "CTO", "numemployees": "900",
+                "email": "casey@bigco.io", "firstname": "Casey", "lastname": "Kim", "jobtitle": "CTO", "numemployees": "500-1000",
                 "industry": "COMPUTER_SOFTWARE", "state": "NY"])
             await rig.simulator.state.recordHubSpotEvent(contactID: id, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
             let routed = try await rig.engine.runCycle()

@@ -44,6 +44,11 @@ struct SyncEngineTests {
             #expect(!assignments.isEmpty)
             #expect(stats.failed == 0 && stats.retryLater == 0)
             #expect(stats.notified == assignments.count)
+            // A fresh portal's types (contact headcount as ranges, industry and revenue as text): every value sent fits.
+            let refused = try await rig.store.outbox().filter { !$0.refusedFields.isEmpty || $0.status == .failed }
+            #expect(refused.isEmpty, "\(refused.map { ($0.refusedFields, $0.lastError ?? "") })")
+            let ranged = await rig.simulator.state.hubspotRecords("contacts").compactMap { $0.properties["numemployees"] }
+            #expect(!ranged.isEmpty && ranged.allSatisfy { ["1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+"].contains($0) })
             #expect(result.plan.assignments.count == assignments.count)
             let reps = RepDirectory(routing: rig.configuration.routing, owners: [
                 .hubspot: try await rig.connectors[0].owners(), .salesforce: try await rig.connectors[1].owners()])
@@ -149,7 +154,7 @@ struct SyncEngineTests {
             try await rig.engine.runCycle()
             try await rig.dispatcher.drain()
             let id = try await rig.simulator.state.createHubSpotRecord("contacts", properties: [
-                "email": "casey@bigco.io", "firstname": "Casey", "lastname": "Kim", "jobtitle": "CTO", "numemployees": "900",
+                "email": "casey@bigco.io", "firstname": "Casey", "lastname": "Kim", "jobtitle": "CTO", "numemployees": "500-1000",
                 "industry": "COMPUTER_SOFTWARE", "state": "NY"])
             await rig.simulator.state.recordHubSpotEvent(contactID: id, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
             let result = try await rig.engine.runCycle()
@@ -194,31 +199,32 @@ struct SyncEngineTests {
         try await withRig(people: 40) { rig in
             try await rig.engine.runCycle()
             try await rig.dispatcher.drain()
-            // In both CRMs; Salesforce's industry maps to an option this portal removed, so HubSpot refuses it.
-            try await rig.simulator.state.setHubSpotPropertyOptions("contacts", "industry", options: ["HOSPITAL_HEALTH_CARE", "RETAIL"])
+            // In both CRMs; since start-up the portal's admin edited the headcount ranges, so the range LeadRelay
+            // writes for Salesforce's 900 is one HubSpot now refuses.
+            try await rig.simulator.state.setHubSpotPropertyOptions("contacts", "numemployees", options: ["1-50", "51-200", "201+"])
             let email = "dana.fields@agro.io"
             let contact = try await rig.simulator.state.createHubSpotRecord("contacts", properties: [
-                "email": email, "firstname": "Dana", "lastname": "Fields", "jobtitle": "VP Operations", "numemployees": "900", "state": "NY"])
+                "email": email, "firstname": "Dana", "lastname": "Fields", "jobtitle": "VP Operations", "state": "NY"])
             _ = try await rig.simulator.state.createSalesforceRecord("Lead", fields: [
-                "Email": .string(email), "LastName": "Fields", "Company": "Agro", "Industry": "Technology"])
+                "Email": .string(email), "LastName": "Fields", "Company": "Agro", "NumberOfEmployees": 900])
             await rig.simulator.state.recordHubSpotEvent(contactID: contact, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
             let result = try await rig.engine.runCycle()
             let rep = try #require(result.plan.assignments[.email(email)])
             let writes = result.plan.writes.filter { $0.system == .hubspot && $0.id == String(contact) }
-            #expect(writes.count == 2 && writes.first?.fields.keys.contains("hubspot_owner_id") == true && writes.last?.fields["industry"] == "COMPUTER_SOFTWARE",
+            #expect(writes.count == 2 && writes.first?.fields.keys.contains("hubspot_owner_id") == true && writes.last?.fields["numemployees"] == "500-1000",
                     "\(writes.map(\.fields))")
             try await rig.dispatcher.drain()
             let hubspot = await rig.simulator.state.hubspotRecord("contacts", id: contact)
             #expect(hubspot?.properties["hubspot_owner_id"] != nil, "owned in HubSpot although its industry write was refused (\(rep))")
             #expect(hubspot?.properties["lifecyclestage"] == "marketingqualifiedlead")
             // The data write went again without the value HubSpot refused: the rest landed, the refused field is quarantined.
-            #expect(hubspot?.properties["industry"] == nil)
+            #expect(hubspot?.properties["numemployees"] == nil)
             #expect(hubspot?.properties["company"] == "Agro")
             let data = try await rig.store.outbox().first { entry in
-                if case .write(let write) = entry.payload { write.id == String(contact) && write.fields["industry"] != nil } else { false }
+                if case .write(let write) = entry.payload { write.id == String(contact) && write.fields["numemployees"] != nil } else { false }
             }
             #expect(data?.status == .done)
-            #expect(data?.refusedFields["industry"]?.hasPrefix("INVALID_OPTION: COMPUTER_SOFTWARE was not one of the allowed options") == true,
+            #expect(data?.refusedFields["numemployees"]?.hasPrefix("INVALID_OPTION: 500-1000 was not one of the allowed options") == true,
                     "the refused field is kept with the CRM's own error: \(data?.refusedFields ?? [:])")
         }
     }

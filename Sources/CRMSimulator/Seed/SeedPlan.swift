@@ -291,7 +291,7 @@ struct SeedPlanBuilder {
         var properties: [String: String] = [
             "email": messyAddress,
             "firstname": first, "lastname": last, "company": company.name, "jobtitle": traits.title, "state": traits.state,
-            "industry": company.industry.hubspot, "numemployees": String(traits.employees),
+            "industry": company.industry.hubspot, "numemployees": HubSpotSchema.employeeRange(traits.employees),
             "annualrevenue": String(traits.employees * Int.random(in: 80...220, using: &rng) * 1000),
             "lifecyclestage": rng.chance(0.3) ? "subscriber" : "lead",
         ]

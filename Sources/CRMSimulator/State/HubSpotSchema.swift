@@ -5,6 +5,22 @@ enum HubSpotSchema {
     static let industries = ["COMPUTER_SOFTWARE", "HOSPITAL_HEALTH_CARE", "FINANCIAL_SERVICES", "RETAIL", "MACHINERY",
                              "BANKING", "INSURANCE", "EDUCATION_MANAGEMENT", "TELECOMMUNICATIONS", "MARKETING_AND_ADVERTISING"]
 
+    /// A fresh portal's options for the contact property `numemployees`.
+    static let employeeRanges = ["1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+"]
+
+    /// The default range option a headcount falls in (a shared bound belongs to the higher range).
+    static func employeeRange(_ employees: Int) -> String {
+        switch employees {
+        case ..<5: "1-5"
+        case ..<25: "5-25"
+        case ..<50: "25-50"
+        case ..<100: "50-100"
+        case ..<500: "100-500"
+        case ..<1000: "500-1000"
+        default: "1000+"
+        }
+    }
+
     static func text(_ name: String, _ label: String) -> HubSpotProperty {
         HubSpotProperty(name: name, label: label, type: "string", fieldType: "text", options: [])
     }
@@ -30,8 +46,10 @@ enum HubSpotSchema {
             text("firstname", "First Name"), text("lastname", "Last Name"), text("company", "Company Name"),
             text("jobtitle", "Job Title"), text("phone", "Phone Number"), text("website", "Website URL"),
             text("city", "City"), text("state", "State/Region"), text("country", "Country/Region"),
-            enumeration("industry", "Industry", industries), number("annualrevenue", "Annual Revenue"),
-            text("numemployees", "Number of Employees"),
+            // On contacts these are not the company's types: industry and revenue are free text, the headcount a
+            // choice of ranges (CRM-APIS.md Part 6); portals edit the ranges.
+            text("industry", "Industry"), text("annualrevenue", "Annual Revenue"),
+            enumeration("numemployees", "Number of Employees", employeeRanges),
             enumeration("lifecyclestage", "Lifecycle Stage", lifecycleStages),
             enumeration("hs_lead_status", "Lead Status", leadStatuses),
             owner, readOnlyDate("hubspot_owner_assigneddate", "Owner Assigned Date"),

@@ -106,7 +106,7 @@ public struct DemoRunner: Sendable {
     func createNewLeads(_ state: SimulatorState, demoEmail: String) async throws -> Int {
         let contact = try await state.createHubSpotRecord("contacts", properties: [
             "email": demoEmail, "firstname": "Morgan", "lastname": "Reyes", "company": "Northwind Health",
-            "jobtitle": "VP Operations", "state": "MA", "industry": "HOSPITAL_HEALTH_CARE", "numemployees": "1200",
+            "jobtitle": "VP Operations", "state": "MA", "industry": "HOSPITAL_HEALTH_CARE", "numemployees": "1000+",
             "lifecyclestage": "lead",
         ])
         await state.recordHubSpotEvent(contactID: contact, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])

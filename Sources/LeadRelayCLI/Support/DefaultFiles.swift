@@ -55,6 +55,10 @@ public enum DefaultFiles {
       title:         { hubspot: jobtitle,         salesforce: Title,             type: string,  rule: two-way }
       phone:         { hubspot: phone,            salesforce: Phone,             type: phone,   rule: two-way }
       state:         { hubspot: state,            salesforce: State,             type: string,  rule: two-way }
+      # On HubSpot contacts numemployees is a choice of ranges (1-5 … 1000+) and industry and annualrevenue free text:
+      # a number goes there as the range that holds it, a range comes back as its lower bound (the portal's own
+      # options, read at start-up; give ranges: [1-50, 51-200, …] here to pin them), and industry is written as
+      # Salesforce's value. A value a field cannot hold is held with the reason, never sent.
       employees:     { hubspot: numemployees,     salesforce: NumberOfEmployees, type: integer, rule: fill-if-empty }
       annualRevenue: { hubspot: annualrevenue,    salesforce: AnnualRevenue,     type: decimal, rule: fill-if-empty }
       industry:

@@ -18,6 +18,12 @@ public struct FieldMapping: Sendable, Hashable {
     /// Longest value written; `overflow` says whether longer ones are cut or held back.
     public var maxLength: Int?
     public var overflow: Overflow = .reject
+    /// System → the range enumeration holding this number there (`ranges:` in the mapping, else derived from the
+    /// live options at start-up): numbers are written as the option that holds them and options read as numbers.
+    public var ranges: [CRMSystem: NumberRanges] = [:]
+    /// System → the field's live schema, bound at start-up (`MappingSet.bound(to:)`): every value is checked against
+    /// it before it is sent. Empty offline: then only the mapping's own rules apply.
+    public var live: [CRMSystem: CRMFieldSchema] = [:]
 
     public init(canonical: String, hubspot: String?, salesforce: String?, type: FieldType,
                 rule: SyncRule, identifier: Bool = false, values: [String: String] = [:], clearBlanks: Bool = false) {
@@ -42,8 +48,12 @@ public struct FieldMapping: Sendable, Hashable {
     /// translated through `values` (case-insensitively); an untranslated value
     /// passes through unchanged so the audit can report it.
     public func canonicalValue(from record: SourceRecord) -> String? {
-        guard let name = name(in: record.ref.system),
-              var value = type.normalise(record.value(name)) else { return nil }
+        guard let name = name(in: record.ref.system), let raw = record.value(name) else { return nil }
+        if let ranges = ranges[record.ref.system], let band = ranges.band(option: raw.trimmingCharacters(in: .whitespaces)) {
+            // A range option reads as its lower bound: `25-50` is at least 25.
+            return type.normalise(Condition.format(band.lower))
+        }
+        guard var value = type.normalise(raw) else { return nil }
         if let textCase, type == .string { value = textCase.apply(value) }
         guard type == .picklist, record.ref.system == .hubspot, !values.isEmpty else { return value }
         if let direct = values[value] { return direct }
@@ -51,9 +61,26 @@ public struct FieldMapping: Sendable, Hashable {
         return values.first { $0.key.lowercased() == lowered }?.value ?? value
     }
 
-    /// Renders a canonical value for writing to `system` (the inverse picklist translation for HubSpot).
+    /// Renders a canonical value for writing to `system` (the inverse picklist translation for HubSpot), unchecked;
+    /// `render(_:for:)` is what writes use.
     public func systemValue(_ canonicalValue: String, for system: CRMSystem) -> String {
-        guard type == .picklist, system == .hubspot else { return canonicalValue }
+        if let ranges = ranges[system], let option = ranges.option(of: canonicalValue) { return option }
+        guard type == .picklist, system == .hubspot, !isFreeText(in: .hubspot) else { return canonicalValue }
         return values.first { $0.value == canonicalValue }?.key ?? canonicalValue
+    }
+
+    /// Whether two canonical values are the same for this field: equal, or in the same band of a range enumeration.
+    public func same(_ a: String?, _ b: String?) -> Bool {
+        if a == b { return true }
+        guard let a, let b, let ranges = ranges.values.first else { return false }
+        guard let first = ranges.option(of: a), let second = ranges.option(of: b) else { return false }
+        return first == second
+    }
+
+    /// Whether `system` holds this field as free text (a picklist mapped onto a text property, as HubSpot contact
+    /// `industry` is): then values go there as they are, untranslated and unrestricted.
+    public func isFreeText(in system: CRMSystem) -> Bool {
+        guard let schema = live[system] else { return false }
+        return !["enumeration", "picklist", "multipicklist"].contains(schema.type)
     }
 }

@@ -75,20 +75,24 @@ public struct FieldReconciler: Sendable {
             decision.value = fallback
             decision.writeTo = CRMSystem.allCases.sorted().filter { field.rule.writes(into: $0) }
             decision.held = decision.writeTo.isEmpty ? "rule \(field.rule.rawValue) writes neither system" : nil
-            return limited(decision)
+            return checked(limited(decision))
         }
-        guard hs != sf else { return decision }
+        guard !field.same(hs, sf) else {
+            // The same value (or band of a range enumeration): the more precise one stands — a number over its range.
+            if hs != sf, let sf, field.ranges[.salesforce] == nil { decision.value = sf }
+            return decision
+        }
         let newer: CRMSystem = hubspot.modifiedAt > salesforce.modifiedAt ? .hubspot : .salesforce
         var winner = ruleWinner(hs: hs, sf: sf, newer: newer)
         if case .some(let synced) = last {
-            var hsChanged = hs != synced, sfChanged = sf != synced
+            var hsChanged = !field.same(hs, synced), sfChanged = !field.same(sf, synced)
             if let moved {
                 hsChanged = hsChanged && moved.hubspot
                 sfChanged = sfChanged && moved.salesforce
             }
-            if let moved, !hsChanged, !sfChanged, hs == synced || sf == synced, !(moved.hubspot && moved.salesforce) {
+            if let moved, !hsChanged, !sfChanged, field.same(hs, synced) || field.same(sf, synced), !(moved.hubspot && moved.salesforce) {
                 // Nobody changed it since the last read: the synced value stands, on the side that holds it.
-                winner = hs == synced ? .hubspot : .salesforce
+                winner = field.same(hs, synced) ? .hubspot : .salesforce
             } else {
                 decision.conflict = hsChanged == sfChanged
                 // Where the rule fixes no direction, the one side that changed leads; otherwise the rule does.
@@ -115,13 +119,25 @@ public struct FieldReconciler: Sendable {
         let target: CRMSystem = winner == .hubspot ? .salesforce : .hubspot
         if !field.rule.writes(into: target) {
             decision.held = "rule \(field.rule.rawValue) does not write \(target.displayName)"
-        } else if let value, field.type == .picklist, !field.values.isEmpty, !field.values.values.contains(value) {
+        } else if let value, field.type == .picklist, !field.values.isEmpty, !field.values.values.contains(value), !field.isFreeText(in: target) {
             decision.held = target == .hubspot ? "no HubSpot option translates Salesforce value '\(value)'"
                                                : "HubSpot option '\(value)' has no Salesforce translation"
         } else {
             decision.writeTo = [target]
         }
-        return limited(decision)
+        return checked(limited(decision))
+    }
+
+    /// Drops each target whose live type cannot hold the value: it is not sent, and the reason is the decision's.
+    func checked(_ decision: FieldDecision) -> FieldDecision {
+        guard let value = decision.value, !decision.writeTo.isEmpty else { return decision }
+        var checked = decision
+        for system in decision.writeTo {
+            guard let refusal = field.render(value, for: system).refusal else { continue }
+            checked.writeTo.removeAll { $0 == system }
+            checked.held = "not sent: " + refusal
+        }
+        return checked
     }
 
     /// Applies `maxLength`: longer values are cut (`truncate`) or held back (`reject`).

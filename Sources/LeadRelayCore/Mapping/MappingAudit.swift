@@ -84,8 +84,18 @@ public struct MappingAudit: Sendable {
                                           "\(system.displayName) has no \(mapping.objectName(in: system)) field '\(name)'"))
                     continue
                 }
-                if let problem = Self.typeProblem(field.type, schema, system: system) {
+                let ranges = field.ranges[system] ?? (field.type == .integer || field.type == .decimal ? MappingSet.ranges(of: schema) : nil)
+                if let problem = Self.typeProblem(field.type, schema, system: system, ranges: ranges) {
                     findings.append(.init(problem.severity, "type-mismatch", path + ["type"], problem.message))
+                } else if let ranges {
+                    findings.append(.init(.info, "range-enumeration", path + ["type"],
+                                          "\(system.displayName) '\(name)' is an enumeration of ranges (\(ranges.summary)): numbers are written as the range that holds them, and a range is read as its lower bound"))
+                    for option in field.ranges[system]?.bands.map(\.option) ?? [] where !schema.options.contains(option) {
+                        findings.append(.init(.error, "unknown-option", path + ["ranges"], "\(system.displayName) '\(name)' has no option '\(option)'"))
+                    }
+                } else if field.type == .picklist, !["picklist", "enumeration"].contains(schema.type) {
+                    findings.append(.init(.info, "free-text", path + ["type"],
+                                          "\(system.displayName) '\(name)' is free text: values are written there untranslated, and read through the values table"))
                 }
                 if field.rule.writes(into: system), !schema.updateable {
                     findings.append(.init(.error, "not-updateable", path + ["rule"],
@@ -119,7 +129,9 @@ public struct MappingAudit: Sendable {
     }
 
     /// The CRM types a canonical type can live in; a mismatch is an error, a lossy fit a warning.
-    static func typeProblem(_ type: FieldType, _ schema: CRMFieldSchema, system: CRMSystem) -> (severity: AuditFinding.Severity, message: String)? {
+    /// `ranges`: the range enumeration a number field lives in there (from the mapping, or the live options).
+    static func typeProblem(_ type: FieldType, _ schema: CRMFieldSchema, system: CRMSystem,
+                            ranges: NumberRanges? = nil) -> (severity: AuditFinding.Severity, message: String)? {
         let crm = schema.type
         let text: Set<String> = ["string", "textarea", "text", "email", "phone", "phone_number", "url", "combobox"]
         let ok: Bool
@@ -130,9 +142,9 @@ public struct MappingAudit: Sendable {
         case .phone: ok = crm == "phone" || crm == "phone_number" || crm == "string"
         case .url: ok = crm == "url" || crm == "string"
         case .integer, .decimal:
-            ok = ["number", "int", "double", "currency", "percent", "string"].contains(crm)
+            ok = ["number", "int", "double", "currency", "percent", "string"].contains(crm) || ranges != nil
             lossy = crm == "string"
-        case .picklist: ok = crm == "picklist" || crm == "enumeration"
+        case .picklist: ok = crm == "picklist" || crm == "enumeration" || text.contains(crm)
         case .date: ok = crm == "date" || crm == "datetime"
         case .datetime: ok = crm == "datetime"
         case .boolean: ok = crm == "boolean" || crm == "bool" || (crm == "enumeration" && schema.options.count == 2)
@@ -141,7 +153,9 @@ public struct MappingAudit: Sendable {
                 || (crm == "enumeration" && schema.referenceTo.contains("OWNER"))
         }
         if !ok {
-            return (.error, "mapped as \(type.rawValue), but \(system.displayName) '\(schema.name)' is \(crm)")
+            let hint = (type == .integer || type == .decimal) && (crm == "enumeration" || crm == "picklist")
+                ? "; its options are not number ranges, so give them as ranges: in the mapping or map it as a picklist" : ""
+            return (.error, "mapped as \(type.rawValue), but \(system.displayName) '\(schema.name)' is \(crm)\(hint)")
         }
         if lossy {
             return (.warning, "mapped as \(type.rawValue), but \(system.displayName) '\(schema.name)' holds text: values are parsed, and text that is not a number is dropped")

@@ -36,7 +36,8 @@ public struct MappingReconciler: Sendable {
             if last == nil || last! != decision.value || !decision.writeTo.isEmpty { decisions.append(decision) }
             for system in decision.writeTo {
                 guard let name = field.name(in: system) else { continue }
-                fields[system, default: [:]][name] = decision.value.map { field.systemValue($0, for: system) } ?? ""
+                // The decision sends only what the live type holds (`FieldReconciler.checked`).
+                fields[system, default: [:]][name] = decision.value.map { field.render($0, for: system).value ?? field.systemValue($0, for: system) } ?? ""
                 reasons[system, default: []].append(decision.reason)
             }
         }

@@ -19,6 +19,26 @@ public struct MappingFile: Sendable, Decodable {
         public var maxLength: Int?
         /// `truncate` or `reject` (default) for values longer than `maxLength`.
         public var overflow: String?
+        /// The option values of a range enumeration holding this number: a list (HubSpot's side), or per side.
+        public var ranges: Ranges?
+    }
+
+    /// `ranges: [1-5, 5-25, 1000+]` (HubSpot) or `ranges: { hubspot: [...], salesforce: [...] }`.
+    public struct Ranges: Sendable, Decodable {
+        public var hubspot: [String]?
+        public var salesforce: [String]?
+
+        enum CodingKeys: String, CodingKey { case hubspot, salesforce }
+
+        public init(from decoder: any Decoder) throws {
+            if let list = try? decoder.singleValueContainer().decode([String].self) {
+                hubspot = list
+                return
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            hubspot = try container.decodeIfPresent([String].self, forKey: .hubspot)
+            salesforce = try container.decodeIfPresent([String].self, forKey: .salesforce)
+        }
     }
 
     public struct Duplicates: Sendable, Decodable {
@@ -112,6 +132,23 @@ extension MappingSet {
                     issues.append(ConfigIssue(path: path + ["default"], "owner and identifier fields take no default"))
                 } else {
                     field.defaultValue = value
+                }
+            }
+            if let ranges = entry.ranges {
+                for (system, options) in [(CRMSystem.hubspot, ranges.hubspot), (.salesforce, ranges.salesforce)] {
+                    guard let options else { continue }
+                    let side = path + ["ranges"] + (ranges.salesforce == nil ? [] : [system.rawValue])
+                    if type != .integer && type != .decimal {
+                        issues.append(ConfigIssue(path: side, "'ranges' reads numbers from a range enumeration; field '\(name)' has type \(type.rawValue)"))
+                    } else if field.name(in: system) == nil {
+                        issues.append(ConfigIssue(path: side, "field '\(name)' has no \(system.displayName) side for ranges"))
+                    } else if let bad = options.first(where: { NumberRanges.band($0) == nil }) {
+                        issues.append(ConfigIssue(path: side, "'\(bad)' is not a range; expected options like 1-5, 5-25, 1000+"))
+                    } else if let parsed = NumberRanges(options: options) {
+                        field.ranges[system] = parsed
+                    } else {
+                        issues.append(ConfigIssue(path: side, "a range enumeration needs at least two ranges"))
+                    }
                 }
             }
             fields.append(field)

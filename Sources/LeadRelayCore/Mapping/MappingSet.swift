@@ -26,6 +26,9 @@ public struct MappingSet: Sendable, Hashable {
             text += "|\(field.canonical):\(field.hubspot ?? "-"):\(field.salesforce ?? "-"):\(field.type.rawValue):\(field.rule.rawValue):\(field.clearBlanks)"
             text += ":" + field.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             text += ":\(field.textCase?.rawValue ?? "-"):\(field.defaultValue ?? "-"):\(field.maxLength ?? 0):\(field.overflow.rawValue)"
+            if !field.ranges.isEmpty {
+                text += ":ranges=" + CRMSystem.allCases.sorted().map { field.ranges[$0]?.summary ?? "-" }.joined(separator: "/")
+            }
         }
         if !crossReference.isEmpty {
             text += "|xref:" + CRMSystem.allCases.sorted().map { crossReference[$0] ?? "-" }.joined(separator: ",")

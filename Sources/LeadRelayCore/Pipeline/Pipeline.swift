@@ -109,7 +109,7 @@ public struct Pipeline: Sendable {
             log(.lifecycleChanged(from: lead.lifecycle, to: .mql), mqlReason)
             log(.assigned(repID: rep.id, rule: decision.rule), routeReason)
             for var write in writeBack(lead: lead, records: live, rep: rep) {
-                write.reason = writeReason(write, rep: rep)
+                write.reason = writeReason(write, rep: rep) + (write.reason.map { "; " + $0 } ?? "")
                 guard write.operation == .update else {
                     Self.merge(write, into: &writes, wins: true)
                     continue
@@ -180,8 +180,8 @@ public struct Pipeline: Sendable {
                 var fields: [String: String] = [:]
                 for field in mapping.fields where field.type != .owner && field.rule != .never {
                     guard let name = field.name(in: system), let value = policy.winningValue(field, survivor: survivor, merged: merged),
-                          value != field.canonicalValue(from: survivor) else { continue }
-                    fields[name] = field.systemValue(value, for: system)
+                          !field.same(value, field.canonicalValue(from: survivor)), let rendered = field.render(value, for: system).value else { continue }
+                    fields[name] = rendered
                 }
                 if !fields.isEmpty {
                     var write = RecordWrite(operation: .update, system: system, object: survivor.ref.object, id: survivor.ref.id, fields: fields)
@@ -292,17 +292,22 @@ public struct Pipeline: Sendable {
                 writes.append(RecordWrite(operation: .update, system: system, object: existing.ref.object, id: existing.ref.id, fields: fields,
                                           unmodifiedSince: system == .salesforce ? existing.modifiedAt : nil))
             } else if let email = lead.email, let emailField = mapping.identifierField?.name(in: system) {
-                fields.merge(createFields(lead, system: system)) { current, _ in current }
-                writes.append(RecordWrite(operation: .create, system: system, object: mapping.objectName(in: system), id: nil,
-                                          fields: fields, matchField: emailField, matchValue: email))
+                let created = createFields(lead, system: system)
+                fields.merge(created.fields) { current, _ in current }
+                var write = RecordWrite(operation: .create, system: system, object: mapping.objectName(in: system), id: nil,
+                                        fields: fields, matchField: emailField, matchValue: email)
+                if !created.leftOut.isEmpty { write.reason = "left out: " + created.leftOut.joined(separator: "; ") }
+                writes.append(write)
             }
         }
         return writes
     }
 
     /// Mapped values a new record in `system` starts with, as far as the rules let them flow there.
-    func createFields(_ lead: Lead, system: CRMSystem) -> [String: String] {
+    /// `leftOut` names each value the field's live type cannot hold, with the reason: it is not sent.
+    func createFields(_ lead: Lead, system: CRMSystem) -> (fields: [String: String], leftOut: [String]) {
         var fields: [String: String] = [:]
+        var leftOut: [String] = []
         for field in mapping.fields where field.type != .owner {
             guard let name = field.name(in: system), var value = lead.fields[field.canonical] ?? field.defaultValue else { continue }
             if let max = field.maxLength, value.count > max {
@@ -314,7 +319,10 @@ public struct Pipeline: Sendable {
             case (.never, _), (.leadrelay, _), (.hubspotToSalesforce, .hubspot), (.salesforceToHubSpot, .salesforce):
                 continue
             default:
-                fields[name] = field.systemValue(value, for: system)
+                switch field.render(value, for: system) {
+                case .value(let rendered): fields[name] = rendered
+                case .refused(let reason): leftOut.append("\(field.canonical): \(reason)")
+                }
             }
         }
         if system == .salesforce {
@@ -326,7 +334,7 @@ public struct Pipeline: Sendable {
         } else {
             fields[CRMFieldNames.hubspotLeadStatus] = "NEW"
         }
-        return fields
+        return (fields, leftOut)
     }
 
     func linkReason(_ record: SourceRecord, personKey: PersonKey, match: IdentityLinker.Match?) -> Reason {

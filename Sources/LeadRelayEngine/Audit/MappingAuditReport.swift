@@ -34,6 +34,13 @@ public struct MappingAuditReport: Sendable, Codable {
     /// Reads both schemas and a sample through the connectors, audits every mapping file (leads, and accounts when
     /// configured), and places each finding in its file.
     public static func run(configuration: LoadedConfiguration, connectors: [any CRMConnector], sample: Int) async throws -> MappingAuditReport {
+        try await audit(configuration: configuration, connectors: connectors, sample: sample).report
+    }
+
+    /// The report, and the live schemas it read for each mapping (the lead mapping's first, then the accounts').
+    static func audit(configuration: LoadedConfiguration, connectors: [any CRMConnector], sample: Int) async throws
+        -> (report: MappingAuditReport, schemas: [[CRMSystem: [CRMFieldSchema]]]) {
+        var read: [[CRMSystem: [CRMFieldSchema]]] = []
         var sets: [(mapping: MappingSet, file: String)] = [(configuration.mapping, configuration.config.mappings.first ?? "mapping")]
         if let accounts = configuration.accountMapping { sets.append((accounts, configuration.accountMappingFile ?? "accounts mapping")) }
         var report = MappingAuditReport(mappingFile: sets.map(\.file).joined(separator: ", "),
@@ -63,12 +70,13 @@ public struct MappingAuditReport: Sendable, Codable {
                 return Finding(severity: finding.severity, code: finding.code, file: name, line: problem?.line, column: problem?.column,
                                key: finding.path.joined(separator: "."), message: finding.message)
             }
+            read.append(schemas)
             report.hubspotFields += schemas[.hubspot]?.count ?? 0
             report.salesforceFields += schemas[.salesforce]?.count ?? 0
             report.sampledRecords += samples.count
         }
         report.findings.sort { ($0.severity, $0.file, $0.line ?? 0) < ($1.severity, $1.file, $1.line ?? 0) }
-        return report
+        return (report, read)
     }
 
     public func json() throws -> String {

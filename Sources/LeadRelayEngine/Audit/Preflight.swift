@@ -24,9 +24,16 @@ public enum Preflight {
     static let fatalCodes: Set<String> = ["missing-field", "type-mismatch"]
 
     public static func run(_ configuration: LoadedConfiguration, connectors: [any CRMConnector], logger: Logger) async throws -> Outcome {
-        let report = try await MappingAuditReport.run(configuration: configuration, connectors: connectors, sample: 0)
+        let (report, schemas) = try await MappingAuditReport.audit(configuration: configuration, connectors: connectors, sample: 0)
         let leadFile = configuration.config.mappings.first ?? "mapping"
         var outcome = Outcome(configuration: configuration, disabled: [], warnings: [])
+        // Types follow the live schema: every value is checked against it before it is sent.
+        if let lead = schemas.first {
+            outcome.configuration.mapping = configuration.mapping.bound(hubspot: lead[.hubspot] ?? [], salesforce: lead[.salesforce] ?? [])
+        }
+        if schemas.count > 1, let accounts = configuration.accountMapping {
+            outcome.configuration.accountMapping = accounts.bound(hubspot: schemas[1][.hubspot] ?? [], salesforce: schemas[1][.salesforce] ?? [])
+        }
         var fatal: [ConfigurationProblem] = []
         for finding in report.findings {
             let isLeadMapping = finding.file == leadFile

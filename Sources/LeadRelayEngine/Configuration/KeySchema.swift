@@ -85,7 +85,7 @@ indirect enum KeySchema: Sendable {
         "object": .any, "hubspot": .object(["object": .any]), "salesforce": .object(["object": .any]),
         "fields": .map(.object(["hubspot": .any, "salesforce": .any, "type": .any, "rule": .any, "identifier": .any,
                                 "values": .any, "maxLength": .any, "clearBlanks": .any, "case": .any, "default": .any,
-                                "overflow": .any])),
+                                "overflow": .any, "ranges": .any])),
         "duplicates": .object(["flag": .object(["hubspot": .any, "salesforce": .any]), "survivor": .any,
                                "merge": .object(["hubspot": .any, "minScore": .any]), "values": .map(.any)]),
         "crossReference": .object(["hubspot": .any, "salesforce": .any]),
