@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -54,6 +55,8 @@ let package = Package(
                 "LeadRelayCore", "LeadRelayHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -79,6 +82,8 @@ let package = Package(
                 "LeadRelayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -104,7 +109,8 @@ let package = Package(
         // back end passes, a manual clock.
         .target(name: "LeadRelayTesting", dependencies: ["LeadRelayCore"], swiftSettings: strict),
         // Shared by the test targets (not shipped): the slots that keep simulator-backed tests from starving each other.
-        .target(name: "LeadRelayTestSupport", dependencies: ["CRMSimulator", .product(name: "Logging", package: "swift-log")],
+        .target(name: "LeadRelayTestSupport", dependencies: ["CRMSimulator", .product(name: "Logging", package: "swift-log"),
+                                                           .product(name: "_CryptoExtras", package: "swift-crypto")],
                 path: "Tests/LeadRelayTestSupport", swiftSettings: strict),
         .testTarget(name: "LeadRelayCoreTests", dependencies: ["LeadRelayCore"], swiftSettings: strict),
         .testTarget(name: "LeadRelayHTTPTests", dependencies: ["LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 import CRMSimulator
 import Foundation
 import LeadRelayCore
+import LeadRelayTestSupport
 import Testing
 
 @Suite("Simulator: batch order, bulk stamps, dates, JWT grant, queues")
@@ -46,18 +47,26 @@ struct MoreBehaviourTests {
         }
     }
 
-    static func jwt(_ claims: SimJSON, alg: String = "RS256") throws -> String {
+    static func jwt(_ claims: SimJSON, alg: String = "RS256", key: TestKeys.Pair = TestKeys.connectedApp) throws -> String {
         func part(_ value: SimJSON) throws -> String {
             try value.encoded().base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
                 .replacingOccurrences(of: "=", with: "")
         }
-        return try part(["alg": .string(alg)]) + "." + part(claims) + ".c2lnbmF0dXJl"
+        let input = try part(["alg": .string(alg)]) + "." + part(claims)
+        return input + "." + (try key.rs256(input))
     }
 
-    @Test("JWT bearer grant: claims checked (iss, sub, aud, exp), refusals are invalid_grant")
+    @Test("JWT bearer grant: the signature verified with the uploaded certificate, claims checked (iss, sub, aud, exp), refusals are invalid_grant")
     func jwtGrant() async throws {
         try await withSimulator(people: 10) { simulator, endpoints in
             let client = simulator.state.credentials.salesforceClientID
+            let before: SimJSON = ["iss": .string(client), "sub": "ana@example.com.sim", "aud": "https://login.salesforce.com",
+                                   "exp": .number(Date().timeIntervalSince1970 + 120)]
+            let noCertificate = try await call("POST", endpoints.url("/services/oauth2/token"),
+                                               form: "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=\(try Self.jwt(before))")
+            #expect(noCertificate.status == 400 && noCertificate.json["error_description"] == "invalid assertion",
+                    "no certificate uploaded to the connected app: nothing verifies")
+            try await simulator.state.uploadSalesforceCertificate(publicKeyPEM: TestKeys.connectedApp.publicPEM)
             let now = Date().timeIntervalSince1970
             func grant(_ assertion: String) async throws -> Reply {
                 try await call("POST", endpoints.url("/services/oauth2/token"),
@@ -75,6 +84,12 @@ struct MoreBehaviourTests {
             #expect(try await grant(try Self.jwt(.object(expired))).json["error_description"] == "expired authorization code")
             var stranger = good.objectValue!; stranger["sub"] = "nobody@example.com"
             #expect(try await grant(try Self.jwt(.object(stranger))).json["error_description"] == "user hasn't approved this consumer")
+            #expect(try await grant(try Self.jwt(good, key: TestKeys.stranger)).json["error_description"] == "invalid assertion",
+                    "signed with a key that is not the certificate's")
+            let parts = try Self.jwt(good).split(separator: ".")
+            var forged = good.objectValue!; forged["sub"] = "ben@example.com.sim"
+            let swapped = try Self.jwt(.object(forged)).split(separator: ".")
+            #expect(try await grant("\(parts[0]).\(swapped[1]).\(parts[2])").status == 400, "claims changed under a valid signature")
             #expect(try await grant(try Self.jwt(good, alg: "none")).status == 400)
             #expect(try await grant("not-a-jwt").status == 400)
         }

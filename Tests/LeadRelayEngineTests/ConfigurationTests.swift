@@ -1,6 +1,7 @@
 import Foundation
 import LeadRelayCore
 @testable import LeadRelayEngine
+import LeadRelayTestSupport
 import Testing
 
 @Suite("Configuration loading")
@@ -165,7 +166,38 @@ struct ConfigurationTests {
             Issue.record("expected problems")
         } catch {
             #expect(error.problems.contains { $0.key == "hubspot.auth" && $0.message.contains("refreshTokenEnv or refreshTokenFile") })
-            #expect(error.problems.contains { $0.key == "salesforce.auth.kind" && $0.message.contains("RS256") })
+            #expect(error.problems.contains { $0.key == "salesforce.auth" && $0.message.contains("needs username") })
+            #expect(error.problems.contains { $0.key == "salesforce.auth" && $0.message.contains("needs privateKeyFile") })
+        }
+    }
+
+    @Test("jwt-bearer: the key is loaded and checked at load; a bad key file is named at its key; a key others can read is a notice")
+    func jwtBearer() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        let base = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        let jwt = base.replacingOccurrences(of: "auth: { kind: client-credentials, clientIdFile: credentials/sf-id, clientSecretFile: credentials/sf-secret }",
+                                            with: "auth: { kind: jwt-bearer, clientIdFile: credentials/sf-id, username: integration@acme.io, privateKeyFile: credentials/sf-key.pem }")
+        #expect(jwt != base)
+        try workspace.write("leadrelay.yaml", jwt)
+        try workspace.write("credentials/sf-key.pem", TestKeys.connectedApp.privatePEM)
+        let keyPath = (workspace.configPath as NSString).deletingLastPathComponent + "/credentials/sf-key.pem"
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
+        let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        guard case .jwtBearer(let signer) = loaded.salesforceAuth else { Issue.record("jwt-bearer expected"); return }
+        #expect(signer.username == "integration@acme.io" && signer.audience.hasPrefix("http"))
+        #expect(!loaded.notices.contains { $0.key.hasPrefix("salesforce.auth") })
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyPath)
+        let loose = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        #expect(loose.notices.contains { $0.key == "salesforce.auth.privateKeyFile" && $0.message.contains("chmod 600") && $0.line != nil })
+
+        try workspace.write("credentials/sf-key.pem", "not a key")
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("a key file without a key must fail the load")
+        } catch {
+            #expect(error.problems.contains { $0.key == "salesforce.auth.privateKeyFile" && $0.message.contains("holds no RSA private key") && $0.line != nil })
         }
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -38,10 +39,13 @@ struct SalesforceRoutes {
                 return SimulatorHTTP.json(["error": "unsupported_grant_type", "error_description": "grant type not supported"], status: 400)
             }
             let issued = String(Int64(Date().timeIntervalSince1970 * 1000))
+            let identity = "https://login.salesforce.com/id/00D5g000004SIMEAA/0055g00000SIMUSAA"
+            // Salesforce signs the response with the consumer secret: base64(HMAC-SHA256(secret, id + issued_at)).
+            let mac = HMAC<SHA256>.authenticationCode(for: Data((identity + issued).utf8),
+                                                      using: SymmetricKey(data: Data(state.credentials.salesforceClientSecret.utf8)))
             return SimulatorHTTP.json([
-                "access_token": .string(token), "instance_url": .string(instanceURL()),
-                "id": "https://login.salesforce.com/id/00D5g000004SIMEAA/0055g00000SIMUSAA",
-                "token_type": "Bearer", "issued_at": .string(issued), "signature": "c2ltdWxhdGVk", "scope": "api",
+                "access_token": .string(token), "instance_url": .string(instanceURL()), "id": .string(identity),
+                "token_type": "Bearer", "issued_at": .string(issued), "signature": .string(Data(mac).base64EncodedString()), "scope": "api",
             ])
         }
         router.get("/services/data") { _, _ in

@@ -1,3 +1,4 @@
+import _CryptoExtras
 import Foundation
 import LeadRelayCore
 
@@ -52,13 +53,23 @@ extension SimulatorState {
         return token
     }
 
-    /// The JWT bearer grant: a three-part RS256 assertion whose `iss` is the client id, `sub` an active user's
-    /// username, `aud` the login host, and `exp` in the next few minutes. The signature is not checked (the
-    /// simulator holds no certificate); everything Salesforce reads from the claims is.
+    /// Uploads the connected app's certificate (its public key, PEM): JWT assertions are verified with it.
+    public func uploadSalesforceCertificate(publicKeyPEM: String) throws {
+        salesforceCertificate = try _RSA.Signing.PublicKey(pemRepresentation: publicKeyPEM)
+    }
+
+    /// The JWT bearer grant: a three-part RS256 assertion signed with the key of the certificate uploaded to the
+    /// connected app, whose `iss` is the client id, `sub` an active user's username, `aud` the login host, and `exp` in
+    /// the next few minutes. Without an uploaded certificate every assertion is refused, as Salesforce refuses them.
     func issueTokenForJWT(_ assertion: String) -> Result<String, JWTRefusal> {
         let parts = assertion.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Self.base64URLJSON(parts[0]), let claims = Self.base64URLJSON(parts[1]), !parts[2].isEmpty,
               header["alg"] == "RS256" else { return .failure(JWTRefusal(message: "invalid assertion")) }
+        guard let certificate = salesforceCertificate, let signature = Self.base64URL(parts[2]),
+              certificate.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: Data((parts[0] + "." + parts[1]).utf8),
+                                           padding: .insecurePKCS1v1_5) else {
+            return .failure(JWTRefusal(message: "invalid assertion"))
+        }
         guard claims["iss"]?.stringValue == credentials.salesforceClientID,
               let audience = claims["aud"]?.stringValue, audience.hasPrefix("https://login.salesforce.com") || audience.hasPrefix("https://test.salesforce.com") || audience.hasPrefix("http://127.0.0.1") else {
             return .failure(JWTRefusal(message: "invalid assertion"))
@@ -75,10 +86,13 @@ extension SimulatorState {
     }
 
     static func base64URLJSON(_ part: Substring) -> SimJSON? {
+        base64URL(part).flatMap { try? SimJSON.decode($0) }
+    }
+
+    static func base64URL(_ part: Substring) -> Data? {
         var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while text.count % 4 != 0 { text += "=" }
-        guard let data = Data(base64Encoded: text) else { return nil }
-        return try? SimJSON.decode(data)
+        return Data(base64Encoded: text)
     }
 
     func isValidSalesforceToken(_ token: String) -> Bool {

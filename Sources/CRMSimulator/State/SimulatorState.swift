@@ -1,3 +1,4 @@
+import _CryptoExtras
 import Foundation
 import LeadRelayCore
 
@@ -94,6 +95,8 @@ public actor SimulatorState {
     var salesforceNextNumber = 1000
     /// Issued Salesforce session id → when it was issued.
     var issuedTokens: [String: Date] = [:]
+    /// The public key of the certificate uploaded to the connected app: JWT assertions must verify with it.
+    var salesforceCertificate: _RSA.Signing.PublicKey?
     /// Seconds a Salesforce session lives (`nil`: until invalidated, as with the org's session timeout off).
     var salesforceSessionLifetime: Double?
     /// Issued HubSpot OAuth access token → when it expires.

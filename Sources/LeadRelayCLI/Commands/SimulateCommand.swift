@@ -83,6 +83,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The HubSpot portal's tier: free, starter, professional or enterprise (the events API needs enterprise).")
     var hubspotTier: String = "enterprise"
 
+    @Option(name: .long, help: "A PEM public key (or the certificate's key) uploaded to the connected app: JWT bearer assertions signed with its private key get sessions.")
+    var salesforceCertificate: String?
+
     func validate() throws {
         for (name, rate) in [("--salesforce-lock-rate", salesforceLockRate), ("--salesforce-validation-rate", salesforceValidationRate),
                              ("--late-commit-rate", lateCommitRate), ("--server-error-rate", serverErrorRate),
@@ -131,6 +134,15 @@ struct SimulateCommand: AsyncParsableCommand {
             }
         }
         await configure(simulator.state)
+        if let salesforceCertificate {
+            do {
+                let pem = try String(contentsOfFile: salesforceCertificate, encoding: .utf8)
+                try await simulator.state.uploadSalesforceCertificate(publicKeyPEM: pem)
+            } catch {
+                FileHandle.standardError.write(Data("error: --salesforce-certificate \(salesforceCertificate) holds no RSA public key in PEM form (\(error))\n".utf8))
+                throw ExitCodes.usage
+            }
+        }
         let logger = Logger(label: "leadrelay.simulate")
         let service = SimulatorService(simulator: simulator, port: port) { endpoints in
             let credentials = simulator.state.credentials

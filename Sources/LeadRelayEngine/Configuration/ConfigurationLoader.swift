@@ -1,5 +1,6 @@
 import Foundation
 import LeadRelayCore
+import LeadRelayCRM
 
 /// Everything `leadrelay.yaml` points at, checked and ready to run.
 public struct LoadedConfiguration: Sendable {
@@ -69,6 +70,8 @@ public enum HubSpotCredentials: Sendable {
 public enum SalesforceCredentials: Sendable {
     case clientCredentials(clientID: Secret, clientSecret: Secret)
     case refreshToken(clientID: Secret, clientSecret: Secret, refreshToken: Secret)
+    /// The key is loaded and checked at load time: a key that does not load fails `check`, not the first login.
+    case jwtBearer(SalesforceJWTSigner)
 }
 
 /// Loads and checks the configuration, collecting every problem in every file before failing.
@@ -120,8 +123,22 @@ public struct ConfigurationLoader: Sendable {
         var salesforceAuth: SalesforceCredentials?
         let sf = config.salesforce.auth
         let clientID = secret(sf.clientIdEnv, sf.clientIdFile, ["salesforce", "auth"])
-        let clientSecret = secret(sf.clientSecretEnv, sf.clientSecretFile, ["salesforce", "auth"])
-        if let clientID, let clientSecret {
+        var keyNotices: [ConfigurationProblem] = []
+        if sf.typedKind == .jwtBearer {
+            if let clientID, let username = sf.username, let file = sf.privateKeyFile {
+                let keyPath = file.hasPrefix("/") ? file : (secrets.baseDirectory as NSString).appendingPathComponent(file)
+                do {
+                    salesforceAuth = .jwtBearer(try SalesforceJWTSigner.load(clientID: clientID, username: username,
+                                                                             audience: sf.audience ?? config.salesforce.baseURL, keyFile: keyPath))
+                    if let mode = (try? FileManager.default.attributesOfItem(atPath: keyPath))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                        keyNotices.append(main.problem(ConfigIssue(path: ["salesforce", "auth", "privateKeyFile"],
+                                                                "\(keyPath) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")))
+                    }
+                } catch {
+                    problems.append(main.problem(ConfigIssue(path: ["salesforce", "auth", "privateKeyFile"], "\(error)")))
+                }
+            }
+        } else if let clientID, let clientSecret = secret(sf.clientSecretEnv, sf.clientSecretFile, ["salesforce", "auth"]) {
             if sf.typedKind == .refreshToken {
                 if let refresh = secret(sf.refreshTokenEnv, sf.refreshTokenFile, ["salesforce", "auth", "refreshToken"]) {
                     salesforceAuth = .refreshToken(clientID: clientID, clientSecret: clientSecret, refreshToken: refresh)
@@ -186,7 +203,7 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         var routing: RoutingConfig?
-        var notices: [ConfigurationProblem] = []
+        var notices = keyNotices
         if let document = sub(resolve(config.routing), displayName: config.routing, at: ["routing"], in: main, problems: &problems) {
             for index in (document.root?.mapping?["reps"]?.sequence ?? []).indices where document.root?.mapping?["reps"]?.sequence?[index].mapping?["hours"] != nil {
                 notices.append(document.problem(ConfigIssue(path: ["reps", String(index), "hours"], "working hours are not used by routing yet; the rep is routed at any hour")))

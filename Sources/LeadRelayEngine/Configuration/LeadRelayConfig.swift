@@ -13,7 +13,7 @@ public enum HubSpotAuthKind: String, Sendable, CaseIterable {
 public enum SalesforceAuthKind: String, Sendable, CaseIterable {
     case clientCredentials = "client-credentials"
     case refreshToken = "refresh-token"
-    /// Recognised, not supported by this build (it needs RS256 signing).
+    /// A signed assertion (RS256 with the connected app certificate's private key): `clientId`, `username`, `privateKeyFile`.
     case jwtBearer = "jwt-bearer"
 }
 
@@ -67,6 +67,13 @@ public struct LeadRelayConfig: Sendable, Decodable {
             /// `kind: refresh-token` only.
             public var refreshTokenEnv: String?
             public var refreshTokenFile: String?
+            /// `kind: jwt-bearer` only: the integration user's Salesforce username (`sub`).
+            public var username: String?
+            /// `kind: jwt-bearer` only: the PEM private key of the certificate uploaded to the connected app (a credential
+            /// file: relative names resolve in `$CREDENTIALS_DIRECTORY`, else beside this file).
+            public var privateKeyFile: String?
+            /// `kind: jwt-bearer` only: the `aud` claim; default the login host (`baseURL`).
+            public var audience: String?
 
             /// The kind as a value; `nil` for a word LeadRelay does not know (reported by `validate`).
             public var typedKind: SalesforceAuthKind? { SalesforceAuthKind(rawValue: kind) }
@@ -150,7 +157,7 @@ public struct LeadRelayConfig: Sendable, Decodable {
     public var enrichment: Enrichment?
 
     public static let supportedHubSpotAuth = HubSpotAuthKind.allCases.map(\.rawValue)
-    public static let supportedSalesforceAuth = [SalesforceAuthKind.clientCredentials, .refreshToken].map(\.rawValue)
+    public static let supportedSalesforceAuth = SalesforceAuthKind.allCases.map(\.rawValue)
 
     /// Checks the decoder cannot make, all of them at once.
     func validate() -> [ConfigIssue] {
@@ -195,7 +202,13 @@ public struct LeadRelayConfig: Sendable, Decodable {
                 exactlyOne("salesforce", "refreshToken", salesforce.auth.refreshTokenEnv, salesforce.auth.refreshTokenFile)
             }
         case .jwtBearer:
-            issues.append(ConfigIssue(path: ["salesforce", "auth", "kind"], "jwt-bearer needs RS256 signing, which this build cannot do yet; use client-credentials or refresh-token"))
+            exactlyOne("salesforce", "clientId", salesforce.auth.clientIdEnv, salesforce.auth.clientIdFile)
+            if salesforce.auth.username?.isEmpty ?? true {
+                issues.append(ConfigIssue(path: ["salesforce", "auth"], "jwt-bearer needs username: the integration user's Salesforce username"))
+            }
+            if salesforce.auth.privateKeyFile?.isEmpty ?? true {
+                issues.append(ConfigIssue(path: ["salesforce", "auth"], "jwt-bearer needs privateKeyFile: the PEM key of the connected app's certificate"))
+            }
         case nil:
             issues.append(ConfigIssue(path: ["salesforce", "auth", "kind"], "unsupported auth kind '\(salesforce.auth.kind)'; supported: \(Self.supportedSalesforceAuth.joined(separator: ", "))"))
         }

@@ -26,6 +26,8 @@ public enum ConnectorFactory {
             SalesforceClientCredentials(loginURL: loginURL, clientID: id, clientSecret: secret, transport: transport)
         case .refreshToken(let id, let secret, let refresh):
             SalesforceClientCredentials(loginURL: loginURL, clientID: id, clientSecret: secret, grant: .refreshToken(refresh), transport: transport)
+        case .jwtBearer(let signer):
+            SalesforceClientCredentials(loginURL: loginURL, jwt: signer, transport: transport)
         }
         let salesforce = APIClient(system: .salesforce, transport: transport, auth: salesforceAuth,
                                    gate: RateLimitGate(policy: quotaPolicy(config.salesforce.rateLimit, reset: .rolling24Hours), system: .salesforce),
