@@ -66,3 +66,45 @@ struct FreshPortalTests {
         }
     }
 }
+
+@Suite("Simulator: SOQL as real clients write it")
+struct SOQLFidelityTests {
+    @Test("LIKE: % any run, _ one character, a backslash escapes either; case-insensitive")
+    func like() async throws {
+        try await withSimulator(people: 0) { simulator, endpoints in
+            for (last, company) in [("Pct", "100% Growth"), ("Under", "Big_Co"), ("Plain", "BigXCo"), ("Other", "Bigco")] {
+                _ = try await simulator.state.createSalesforceRecord("Lead", fields: ["LastName": .string(last), "Company": .string(company)])
+            }
+            let token = try await salesforceToken(simulator, endpoints)
+            func names(_ whereClause: String) async throws -> Set<String> {
+                let reply = try await call("GET", endpoints.url("/services/data/v62.0/query", query: soql("SELECT LastName FROM Lead WHERE \(whereClause)")), token: token)
+                #expect(reply.status == 200, "\(whereClause): \(reply.json)")
+                return Set(reply.json["records"]?.arrayValue?.compactMap { $0["LastName"]?.stringValue } ?? [])
+            }
+            #expect(try await names(#"Company LIKE 'big_co'"#) == ["Under", "Plain"], "_ is one character")
+            #expect(try await names(#"Company LIKE 'Big\_Co'"#) == ["Under"], "an escaped _ is itself")
+            #expect(try await names(#"Company LIKE '100\% %'"#) == ["Pct"], "an escaped % is itself")
+            #expect(try await names(#"Company LIKE 'big%'"#) == ["Under", "Plain", "Other"])
+            #expect(try await names(#"Company LIKE '%*%'"#).isEmpty, "* is no wildcard in SOQL")
+        }
+    }
+
+    @Test("datetime literals with Z, +00:00 and other offsets compare as the same instants")
+    func offsets() async throws {
+        try await withSimulator(people: 0) { simulator, endpoints in
+            _ = try await simulator.state.createSalesforceRecord("Lead", fields: ["LastName": "Now", "Company": "X"])
+            let token = try await salesforceToken(simulator, endpoints)
+            func count(_ literal: String) async throws -> Int? {
+                let reply = try await call("GET", endpoints.url("/services/data/v62.0/query", query: soql("SELECT Id FROM Lead WHERE CreatedDate > \(literal)")), token: token)
+                #expect(reply.status == 200, "\(literal): \(reply.json)")
+                return reply.json["totalSize"]?.doubleValue.map { Int($0) }
+            }
+            #expect(try await count("2020-01-01T00:00:00Z") == 1)
+            #expect(try await count("2020-01-01T00:00:00+00:00") == 1)
+            #expect(try await count("2020-01-01T00:00:00.000+0000") == 1)
+            #expect(try await count("2999-01-01T00:00:00-05:00") == 0)
+            let malformed = try await call("GET", endpoints.url("/services/data/v62.0/query", query: soql("SELECT Id FROM Lead WHERE CreatedDate > 2020-01-01T00:00:00")), token: token)
+            #expect(malformed.status == 400, "a datetime without a zone is refused, as Salesforce refuses it")
+        }
+    }
+}

@@ -17,6 +17,24 @@ struct RoutingTests {
         #expect(state.assigned["ben"] == 1)
     }
 
+    @Test("a Salesforce account without a website is found by name: the lead's company, or the name of the company holding its domain")
+    func accountWithoutWebsite() {
+        let bare = Account(ref: RecordRef(system: .salesforce, object: "Account", id: "001N"), name: "Northwind Health, Inc.", domain: nil, ownerID: "005B")
+        let company = Account(ref: RecordRef(system: .hubspot, object: "companies", id: "77"), name: "Northwind Health", domain: "northwind.io", ownerID: "1")
+        #expect(router.matchingAccount(Fixtures.plainLead(["email": "x@northwind.io", "company": "northwind health"]), [bare])?.ref == bare.ref)
+        #expect(router.matchingAccount(Fixtures.plainLead(["email": "x@northwind.io"]), [bare, company])?.ref == bare.ref,
+                "the HubSpot company's name leads to the Salesforce account, which owns the relationship")
+        #expect(router.matchingAccount(Fixtures.plainLead(["email": "x@northwind.io"]), [bare])?.ref == nil, "no name to go by")
+        let twin = Account(ref: RecordRef(system: .salesforce, object: "Account", id: "001M"), name: "Northwind Health LLC", domain: nil, ownerID: "005C")
+        #expect(router.matchingAccount(Fixtures.plainLead(["email": "x@northwind.io", "company": "Northwind Health"]), [bare, twin, company])?.ref == company.ref,
+                "two website-less accounts of one name are ambiguous; the company found by domain stands")
+        #expect(router.matchingAccount(Fixtures.plainLead(["email": "x@gmail.com", "company": "Northwind Health"]), [bare]) == nil,
+                "free mail identifies no company")
+        var state = RoutingState()
+        let decision = router.route(Fixtures.plainLead(["email": "x@northwind.io", "company": "Northwind Health", "state": "NY"]), accounts: [bare], state: &state)
+        #expect(decision.repID == "ben" && decision.rule == "existing-account")
+    }
+
     @Test("free-mail leads never match an account by domain")
     func freeMail() {
         var state = RoutingState()

@@ -58,7 +58,7 @@ struct SalesforceRoutes {
             router.get(RouterPath("\(base)/\(resource)")) { request, context in
                 try await guarded(request, context, write: false) { version in
                     // A raw '+' in the query string is a space, as on the real server.
-                    guard let soql = SimulatorHTTP.query(request, "q")?.replacingOccurrences(of: "+", with: " ") else {
+                    guard let soql = SimulatorHTTP.formQuery(request, "q") else {
                         throw SalesforceError.malformed("A query string has to be specified")
                     }
                     let size = Self.pageSize(request.headers[HTTPField.Name("Sforce-Query-Options")!])

@@ -49,11 +49,23 @@ public struct Router: Sendable {
                              candidates: reps.map { .init(repID: $0.id, rejected: "no matching rule") })
     }
 
-    /// The account whose domain equals the domain of the lead's company address (work or shared inbox).
+    /// The account of the lead's company: the one whose domain equals the domain of the lead's company address (work or
+    /// shared inbox); else a Salesforce account without a website (orgs have many) whose name is the lead's company or
+    /// the name of a company holding that domain.
+    ///
+    /// Salesforce owns account ownership: a Salesforce account found by name comes before a HubSpot company found by
+    /// domain, which counts only when Salesforce has no account.
     public func matchingAccount(_ lead: Lead, _ accounts: [Account]) -> Account? {
         guard let domain = lead.email.flatMap(EmailAddress.companyDomain) else { return nil }
-        // Salesforce owns account ownership; a HubSpot company counts only when Salesforce has no account.
-        return accounts.filter { $0.domain == domain }.min { ($0.ref.system == .salesforce ? 0 : 1, $0.ref) < ($1.ref.system == .salesforce ? 0 : 1, $1.ref) }
+        let byDomain = accounts.filter { $0.domain == domain }
+        if let salesforce = byDomain.filter({ $0.ref.system == .salesforce }).min(by: { $0.ref < $1.ref }) { return salesforce }
+        let names = Set(([lead.fields["company"]] + byDomain.map(\.name)).compactMap(CompanyName.matchKey))
+        if !names.isEmpty {
+            let byName = accounts.filter { $0.ref.system == .salesforce && $0.domain == nil && CompanyName.matchKey($0.name).map(names.contains) == true }
+            // Two website-less accounts of one name are ambiguous: neither is taken.
+            if byName.count == 1 { return byName[0] }
+        }
+        return byDomain.min { $0.ref < $1.ref }
     }
 
     func assign(_ assignment: RoutingConfig.Assignment, rule: String, lead: Lead, account: Account?,
