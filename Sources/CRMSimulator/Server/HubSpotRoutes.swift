@@ -29,7 +29,7 @@ struct HubSpotRoutes {
                     record = nil
                 }
                 guard let record, !record.archived else { return SimulatorHTTP.hubspotError(.notFound) }
-                let properties = SimulatorHTTP.query(request, "properties")?.split(separator: ",").map(String.init)
+                let properties = SimulatorHTTP.queryList(request, "properties")
                 return SimulatorHTTP.json(await state.hubspotJSON(record, type: type, properties: properties))
             }
         }
@@ -225,8 +225,8 @@ struct HubSpotRoutes {
             return SimulatorHTTP.hubspotError(.validation("limit must be between 1 and \(Self.listLimit); got \(limit)."))
         }
         let after = Int(SimulatorHTTP.query(request, "after") ?? "0") ?? 0
-        let archived = SimulatorHTTP.query(request, "archived") == "true"
-        let properties = SimulatorHTTP.query(request, "properties")?.split(separator: ",").map(String.init)
+        let archived = SimulatorHTTP.queryFlag(request, "archived")
+        let properties = SimulatorHTTP.queryList(request, "properties")
         let all = await state.hubspotRecords(type).filter { $0.archived == archived && $0.id >= after }
         let page = all.prefix(limit)
         var rendered: [SimJSON] = []
@@ -311,7 +311,7 @@ struct HubSpotRoutes {
     func owners(_ request: Request) async -> Response {
         let limit = min(max(Int(SimulatorHTTP.query(request, "limit") ?? "100") ?? 100, 1), 500)
         let after = Int(SimulatorHTTP.query(request, "after") ?? "0") ?? 0
-        let archived = SimulatorHTTP.query(request, "archived") == "true"
+        let archived = SimulatorHTTP.queryFlag(request, "archived")
         let email = SimulatorHTTP.query(request, "email")?.lowercased()
         let all = await state.hubspotOwners.filter { $0.archived == archived && (email == nil || $0.email == email) }
         let page = all.dropFirst(after).prefix(limit)
@@ -331,7 +331,7 @@ struct HubSpotRoutes {
 
     /// `GET /crm/v3/owners/{ownerId}`: by owner id, or by the user's id with `idProperty=userId`.
     func owner(_ request: Request, key: String) async -> Response {
-        let archived = SimulatorHTTP.query(request, "archived") == "true"
+        let archived = SimulatorHTTP.queryFlag(request, "archived")
         let byUser = SimulatorHTTP.query(request, "idProperty") == "userId"
         let found = await state.hubspotOwners.first { owner in
             owner.archived == archived && (byUser ? String(owner.userId) == key : owner.id == key)

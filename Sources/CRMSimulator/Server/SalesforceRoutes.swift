@@ -10,10 +10,24 @@ struct SalesforceRoutes {
     /// API versions the simulated org serves.
     static let versions = ["v60.0", "v61.0", "v62.0"]
 
+    /// `Authorization: Basic base64(client_id:client_secret)`, each part form-decoded.
+    static func basicCredentials(_ request: Request) -> (id: String, secret: String)? {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
+              let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
+        let decode = { (part: Substring) in String(part).removingPercentEncoding ?? String(part) }
+        return (decode(text[..<colon]), decode(text[text.index(after: colon)...]))
+    }
+
     func register(on router: Hummingbird.Router<BasicRequestContext>, instanceURL: @escaping @Sendable () -> String) {
         router.post("/services/oauth2/token") { request, _ in
             await state.countRequest(.salesforce, write: false)
-            let form = SimulatorHTTP.form(try await SimulatorHTTP.rawBody(request))
+            var form = SimulatorHTTP.form(try await SimulatorHTTP.rawBody(request))
+            // The client may authenticate with HTTP Basic instead of form fields (RFC 6749 §2.3.1; simple-salesforce does).
+            if let basic = Self.basicCredentials(request) {
+                form["client_id"] = form["client_id"] ?? basic.id
+                form["client_secret"] = form["client_secret"] ?? basic.secret
+            }
             let token: String
             switch form["grant_type"] {
             case "client_credentials":

@@ -97,6 +97,19 @@ enum SimulatorHTTP {
         request.uri.queryParameters[name[...]].map(String.init)
     }
 
+    /// A list parameter as HubSpot reads it: repeated (`properties=a&properties=b`, as the SDKs send it), comma-separated
+    /// (`properties=a,b`), or both. `nil` when absent.
+    static func queryList(_ request: Request, _ name: String) -> [String]? {
+        let values = request.uri.queryParameters[values: name[...]]
+        guard !values.isEmpty else { return nil }
+        return values.flatMap { $0.split(separator: ",").map(String.init) }
+    }
+
+    /// A boolean parameter: `true` in any case (`True` is what Python clients send).
+    static func queryFlag(_ request: Request, _ name: String) -> Bool {
+        query(request, name)?.lowercased() == "true"
+    }
+
     /// A query parameter decoded as a form field: a raw `+` is a space and `%2B` a plus, in that order (Salesforce reads
     /// `q` this way, so `+00:00` offsets survive when a client encodes them).
     static func formQuery(_ request: Request, _ name: String) -> String? {
