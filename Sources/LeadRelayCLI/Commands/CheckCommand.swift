@@ -34,7 +34,7 @@ struct CheckCommand: AsyncParsableCommand {
         let connectors = try ConnectorFactory.connectors(loaded, logger: quiet)
         do {
             let outcome = try await failingOnBadCredentials { try await Preflight.run(loaded, connectors: connectors, logger: quiet) }
-            for (feature, finding) in outcome.disabled { print("off: \(feature) — \(finding.located)") }
+            for off in outcome.disabled { print("off: \(off.feature) — \(off.finding.located)") }
             for finding in outcome.warnings { print(finding.located) }
             print("live schemas: OK\(outcome.disabled.isEmpty ? "" : " — \(outcome.disabled.count) feature\(outcome.disabled.count == 1 ? "" : "s") off until their fields exist (leadrelay setup)")")
         } catch let error as ConfigurationError {

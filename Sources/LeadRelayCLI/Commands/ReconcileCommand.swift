@@ -36,6 +36,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let (engine, store) = (daemon.engine, daemon.store)
         let result = try await failingOnBadCredentials { try await engine.plan() }
         let quarantined = try await store.outbox()
-        print(PlanReport(result: result, dryRun: true, quarantined: quarantined).render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")
+        print(PlanReport(result: result, dryRun: true, quarantined: quarantined, featuresOff: daemon.disabledFeatures)
+            .render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")
     }
 }

@@ -10,12 +10,18 @@ import Metrics
 /// cycle would otherwise fail on it (a SOQL query naming a missing field fails whole). An optional feature whose
 /// fields are missing — the duplicate flags, a cross-reference field — is switched off with one located warning,
 /// and the rest runs.
+/// A feature start-up switched off, with the audit finding that switched it off.
+public struct DisabledFeature: Sendable {
+    public var feature: String
+    public var finding: MappingAuditReport.Finding
+}
+
 public enum Preflight {
     public struct Outcome: Sendable {
         /// The configuration to run: the one given, less the features switched off.
         public var configuration: LoadedConfiguration
         /// Features switched off, each with the finding that switched it off.
-        public var disabled: [(feature: String, finding: MappingAuditReport.Finding)]
+        public var disabled: [DisabledFeature]
         /// Findings that do not stop start-up (not updateable, lossy types, …), located.
         public var warnings: [MappingAuditReport.Finding]
     }
@@ -41,16 +47,16 @@ public enum Preflight {
             case "duplicates" where finding.severity == .error:
                 if isLeadMapping, outcome.configuration.mapping.duplicates != nil {
                     outcome.configuration.mapping.duplicates = nil
-                    outcome.disabled.append(("duplicate flags", finding))
+                    outcome.disabled.append(DisabledFeature(feature: "duplicate flags", finding: finding))
                 } else if !isLeadMapping, outcome.configuration.accountMapping?.duplicates != nil {
                     outcome.configuration.accountMapping?.duplicates = nil
-                    outcome.disabled.append(("account duplicate flags", finding))
+                    outcome.disabled.append(DisabledFeature(feature: "account duplicate flags", finding: finding))
                 }
             case "crossReference" where finding.severity == .error:
                 let side = finding.key.split(separator: ".").dropFirst().first.flatMap { CRMSystem(rawValue: String($0)) }
                 if let side, isLeadMapping, outcome.configuration.mapping.crossReference[side] != nil {
                     outcome.configuration.mapping.crossReference[side] = nil
-                    outcome.disabled.append(("\(side.rawValue) cross-reference", finding))
+                    outcome.disabled.append(DisabledFeature(feature: "\(side.rawValue) cross-reference", finding: finding))
                 }
             case "fields" where finding.severity == .error && fatalCodes.contains(finding.code):
                 fatal.append(ConfigurationProblem(file: finding.file, line: finding.line, column: finding.column, key: finding.key,
@@ -60,7 +66,7 @@ public enum Preflight {
             }
         }
         guard fatal.isEmpty else { throw ConfigurationError(fatal) }
-        for (feature, finding) in outcome.disabled {
+        for (feature, finding) in outcome.disabled.map({ ($0.feature, $0.finding) }) {
             logger.warning("A feature is off: the fields it needs are missing in the CRM (leadrelay setup creates them).", metadata: [
                 "feature": "\(feature)", "where": "\(finding.file):\(finding.line.map(String.init) ?? "?")", "key": "\(finding.key)",
                 "finding": "\(finding.message)",

@@ -17,6 +17,8 @@ public struct Daemon: Sendable {
     public let logger: Logger
     /// The wall clock the daemon stamps and plans with.
     let date: @Sendable () -> Date
+    /// Features start-up switched off (fields missing in a CRM); reports list them.
+    public internal(set) var disabledFeatures: [DisabledFeature] = []
 
     /// Opens (creating and migrating if needed) the embedded store at `path`.
     public static func openStore(at path: String) throws -> any StateStore {
@@ -48,14 +50,19 @@ public struct Daemon: Sendable {
                              enrichmentClient: EnrichmentProviderClient? = nil) async throws -> Daemon {
         let connectors = try connectors ?? ConnectorFactory.connectors(configuration, logger: logger)
         var checked = configuration
+        var disabled: [DisabledFeature] = []
         do {
-            checked = try await Preflight.run(configuration, connectors: connectors, logger: logger).configuration
+            let outcome = try await Preflight.run(configuration, connectors: connectors, logger: logger)
+            checked = outcome.configuration
+            disabled = outcome.disabled
         } catch let error as CRMError {
             if case .authentication = error { throw error }
             logger.warning("The live schemas could not be read; running the mapping unchecked.", metadata: ["error": "\(error)"])
         }
-        return try build(checked, store: store, connectors: connectors, notifier: notifier, clock: clock, logger: logger,
-                         enrichmentClient: enrichmentClient)
+        var daemon = try build(checked, store: store, connectors: connectors, notifier: notifier, clock: clock, logger: logger,
+                               enrichmentClient: enrichmentClient)
+        daemon.disabledFeatures = disabled
+        return daemon
     }
 
     /// One `Service` per loop, for one `ServiceGroup`: polling at the configured interval, and dispatch (woken by each

@@ -12,6 +12,10 @@ extension PlanReport {
             out += "\nStreams not read this cycle (the rest went on):\n\n| stream | state | next try | why |\n|---|---|---|---|\n"
             for p in problems { out += "| \(p.stream) | \(p.state) | \(p.retryAt) | \(cell(p.reason)) |\n" }
         }
+        if let off = doc.featuresOff {
+            out += "\nFeatures off: the CRM lacks the fields they need (`leadrelay setup` creates them):\n\n| feature | where | key | why |\n|---|---|---|---|\n"
+            for f in off { out += "| \(f.feature) | \(f.place) | \(f.key) | \(cell(f.why)) |\n" }
+        }
         let s = doc.summary
         out += """
 
@@ -86,6 +90,8 @@ extension PlanReport {
     /// One row per item (assignment, write, field, notification, skipped record), for spreadsheets. RFC 4180 quoting.
     func csv(_ doc: Document) -> String {
         var rows: [[String]] = [["kind", "person", "record", "field", "hubspot", "salesforce", "value", "rule", "detail"]]
+        for p in doc.streamProblems ?? [] { rows.append(["stream-" + p.state, "", p.stream, "", "", "", "", "", "\(p.reason); next try \(p.retryAt)"]) }
+        for f in doc.featuresOff ?? [] { rows.append(["feature-off", "", "", f.key, "", "", f.feature, "", "\(f.place): \(f.why)"]) }
         for a in doc.assignments { rows.append(["assignment", a.person, "", "", "", "", a.rep ?? "", a.rule, a.reason]) }
         for w in doc.writes {
             let fields = Self.fieldList(w.fields, separator: "; ")
@@ -139,6 +145,10 @@ extension PlanReport {
         ]).replacingOccurrences(of: "<table>", with: "<table class=\"counts\">")
         out += table("Reads", ["stream", "read", "changed", "rejected", "API calls"],
                      doc.streams.map { [$0.stream, "\($0.read)", "\($0.changed)", "\($0.rejected)", "\($0.calls)"] })
+        out += table("Streams not read this cycle", ["stream", "state", "next try", "why"],
+                     (doc.streamProblems ?? []).map { [$0.stream, $0.state, $0.retryAt, $0.reason] })
+        out += table("Features off (leadrelay setup creates their fields)", ["feature", "where", "key", "why"],
+                     (doc.featuresOff ?? []).map { [$0.feature, $0.place, $0.key, $0.why] })
         out += table("Assignments", ["person", "rep", "rule", "why"], doc.assignments.map { [$0.person, $0.rep ?? "—", $0.rule, $0.reason] })
         out += table("Writes", ["record", "operation", "fields", "why"], doc.writes.map { w in
             [w.record, w.operation, Self.fieldList(w.fields, separator: ", "), w.reason]

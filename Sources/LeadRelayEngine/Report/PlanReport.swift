@@ -39,6 +39,8 @@ public struct PlanReport: Sendable {
         var streams: [CycleResult.StreamStats]
         /// Streams not read normally (absent when every stream was): failing and backed off, or off for want of access.
         var streamProblems: [StreamIssue]?
+        /// Features start-up switched off because the fields they need are missing (absent when none is off).
+        var featuresOff: [FeatureOff]?
         var summary: Summary
         var assignments: [Assignment]
         var writes: [Write]
@@ -73,6 +75,14 @@ public struct PlanReport: Sendable {
         var since: String
         /// The entered value enrichment replaced (only for fields `enrichment.overwrite` names).
         var replaced: String?
+    }
+
+    struct FeatureOff: Codable {
+        var feature: String
+        /// `file:line` of the mapping key.
+        var place: String
+        var key: String
+        var why: String
     }
 
     struct StreamIssue: Codable {
@@ -134,9 +144,13 @@ public struct PlanReport: Sendable {
     /// Outbox entries that failed for good (the store's, not this plan's).
     public let quarantined: [OutboxEntry]
 
-    public init(result: CycleResult, dryRun: Bool, quarantined: [OutboxEntry] = []) {
+    /// Features switched off at start-up (`Daemon.disabledFeatures`).
+    public let featuresOff: [DisabledFeature]
+
+    public init(result: CycleResult, dryRun: Bool, quarantined: [OutboxEntry] = [], featuresOff: [DisabledFeature] = []) {
         self.result = result
         self.dryRun = dryRun
+        self.featuresOff = featuresOff
         // Refused writes, and the fields a CRM refused while taking the rest of a write.
         self.quarantined = quarantined.filter { $0.status == .failed || !$0.refusedFields.isEmpty }
     }
@@ -209,6 +223,10 @@ public struct PlanReport: Sendable {
         return Document(generatedAt: ISOTimestamp.format(result.plan.generatedAt), dryRun: dryRun, streams: result.streams,
                         streamProblems: result.streamProblems.isEmpty ? nil : result.streamProblems.map {
                             StreamIssue(stream: $0.stream, state: $0.state.rawValue, reason: $0.reason, retryAt: ISOTimestamp.format($0.retryAt))
+                        },
+                        featuresOff: featuresOff.isEmpty ? nil : featuresOff.map {
+                            FeatureOff(feature: $0.feature, place: "\($0.finding.file):\($0.finding.line.map(String.init) ?? "?")", key: $0.finding.key,
+                                       why: $0.finding.message)
                         },
                         summary: summary, assignments: assignments, writes: writes, notifications: notes, rejected: result.rejected,
                         missingReps: result.missingReps.mapValues { $0.map(\.rawValue) }, fields: fields, drift: drift,
