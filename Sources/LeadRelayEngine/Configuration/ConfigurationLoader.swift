@@ -37,6 +37,8 @@ public struct LoadedConfiguration: Sendable {
     public var lookback: TimeInterval { config.poll.lookback?.seconds ?? 0 }
     /// How often deletions the lead poll cannot see (HubSpot archived contacts) are swept; default 15 minutes.
     public var deletedEvery: TimeInterval { config.poll.deletedEvery?.seconds ?? 900 }
+    /// How often a summary of what the daemon did goes to the log at info; default 15 minutes.
+    public var summaryEvery: TimeInterval { config.poll.summaryEvery?.seconds ?? 900 }
     public var writesEnabled: Bool { config.mode?.writes ?? true }
 }
 

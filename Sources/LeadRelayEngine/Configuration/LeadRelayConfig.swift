@@ -92,6 +92,8 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var lookback: ConfigDuration?
         /// How often archived records (which the incremental poll cannot see) are swept.
         public var deletedEvery: ConfigDuration?
+        /// How often the daemon logs a summary of what it did at info (default 15 minutes).
+        public var summaryEvery: ConfigDuration?
     }
 
     public struct Store: Sendable, Decodable {
@@ -215,6 +217,9 @@ public struct LeadRelayConfig: Sendable, Decodable {
         let version = salesforce.apiVersion.hasPrefix("v") ? String(salesforce.apiVersion.dropFirst()) : salesforce.apiVersion
         if Double(version) == nil || !version.contains(".") {
             issues.append(ConfigIssue(path: ["salesforce", "apiVersion"], "'\(salesforce.apiVersion)' is not an API version; write it like \"v62.0\""))
+        }
+        if let every = poll.summaryEvery, every.seconds < 60 {
+            issues.append(ConfigIssue(path: ["poll", "summaryEvery"], "a summary more often than once a minute is no summary; use at least 1m"))
         }
         if poll.interval.seconds < 1 {
             issues.append(ConfigIssue(path: ["poll", "interval"], "poll more often than once a second wastes API budget; use at least 1s"))

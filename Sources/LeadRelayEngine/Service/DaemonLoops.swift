@@ -9,11 +9,13 @@ enum DaemonLoops {
     static let budgetPause: TimeInterval = 15 * 60
 
     /// One poll cycle: collect, load, plan, commit; then ring the dispatcher.
-    static func poll(_ engine: SyncEngine, doorbell: Doorbell?, date: @escaping @Sendable () -> Date, logger: Logger)
-        -> @Sendable () async throws -> LoopStateMachine.Outcome {
+    static func poll(_ engine: SyncEngine, doorbell: Doorbell?, date: @escaping @Sendable () -> Date, logger: Logger,
+                     summary: ActivitySummary? = nil) -> @Sendable () async throws -> LoopStateMachine.Outcome {
         {
+            defer { summary?.summariseIfDue(now: date()) }
             do {
-                _ = try await engine.runCycle()
+                let result = try await engine.runCycle()
+                summary?.recordCycle(result)
                 doorbell?.ring()
                 return .done
             } catch let error as CRMError {
@@ -32,6 +34,7 @@ enum DaemonLoops {
                                    metadata: ["error": "\(error)", "resume.in_seconds": "\(Int(exactly: max(resumeAt.timeIntervalSince(date()), 0).rounded()) ?? 0)"])
                     return .paused(until: resumeAt)
                 default:
+                    summary?.recordFailedCycle()
                     logger.error("Cycle failed; state is unchanged and the cycle will be retried.", metadata: ["error": "\(error)"])
                     return .failed
                 }
@@ -39,6 +42,7 @@ enum DaemonLoops {
                 throw CancellationError()
             } catch {
                 if Task.isCancelled { throw CancellationError() }
+                summary?.recordFailedCycle()
                 logger.error("Cycle failed; state is unchanged and the cycle will be retried.", metadata: ["error": "\(error)"])
                 return .failed
             }
@@ -46,11 +50,12 @@ enum DaemonLoops {
     }
 
     /// One drain of the outbox: every entry pending now, once.
-    static func dispatch(_ dispatcher: OutboxDispatcher, date: @escaping @Sendable () -> Date, logger: Logger)
-        -> @Sendable () async throws -> LoopStateMachine.Outcome {
+    static func dispatch(_ dispatcher: OutboxDispatcher, date: @escaping @Sendable () -> Date, logger: Logger,
+                         summary: ActivitySummary? = nil) -> @Sendable () async throws -> LoopStateMachine.Outcome {
         {
             do {
                 let stats = try await dispatcher.drain()
+                summary?.recordDrain(stats)
                 if let halted = stats.halted {
                     logger.warning("API budget exhausted; pausing writes until the window allows.", metadata: ["reason": "\(halted)"])
                     return .paused(until: date().addingTimeInterval(budgetPause))
