@@ -83,9 +83,10 @@ struct HubSpotConnectorTests {
         }
     }
 
-    @Test("behavioural events become activities, and a watermark skips old ones")
+    @Test("behavioural events (an Enterprise portal's events API) become activities, and a watermark skips old ones")
     func activities() async throws {
         try await withConnectors(people: 30) { simulator, connectors in
+            await simulator.state.setHubSpotTier(.enterprise)
             let all = try await connectors.hubspot.pollActivities(since: nil, lookback: 0)
             #expect(!all.items.isEmpty)
             #expect(all.items.allSatisfy { $0.subject.system == .hubspot && $0.subject.object == "contacts" })

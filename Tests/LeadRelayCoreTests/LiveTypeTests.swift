@@ -104,10 +104,12 @@ struct LiveTypeTests {
         #expect(employees.render("1200", for: .hubspot) == .value("1000+"))
         #expect(employees.render("40", for: .salesforce) == .value("40"))
         let contact = SourceRecord(ref: RecordRef(system: .hubspot, object: "contacts", id: "1"), modifiedAt: Self.early, fields: ["numemployees": "500-1000"])
-        #expect(employees.canonicalValue(from: contact) == "500")
+        #expect(employees.canonicalValue(from: contact) == "500-1000", "a range stays a range")
+        #expect(employees.render("500-1000", for: .salesforce) == .value("500"), "a number field gets its lower bound")
+        #expect(employees.render("500-1000", for: .hubspot) == .value("500-1000"))
         // Salesforce blank: it gets the lower bound, never the option text it would refuse.
         let fill = try decide("employees", hs: "500-1000", sf: nil)
-        #expect(fill.writeTo == [.salesforce] && fill.value == "500")
+        #expect(fill.writeTo == [.salesforce] && fill.value == "500-1000")
         let up = try decide("employees", hs: nil, sf: "40", hubspotNewer: false)
         #expect(up.writeTo == [.hubspot] && up.value == "40")
     }
@@ -119,9 +121,25 @@ struct LiveTypeTests {
         // After LeadRelay wrote 40 as 25-50, the next read sees the range: still no change by anyone.
         let again = try decide("employees", hs: "25-50", sf: "40", last: .some("40"))
         #expect(again.writeTo.isEmpty)
+        // Salesforce holding the band's lower bound is LeadRelay's own write-back of the range: the range stays what is known.
+        let echo = try decide("employees", hs: "100-500", sf: "100", last: .some("100-500"))
+        #expect(echo.writeTo.isEmpty && echo.value == "100-500")
         // A real change to another band is one.
         let moved = try decide("employees", hs: "100-500", sf: "40", last: .some("40"))
-        #expect(moved.from == .hubspot && moved.writeTo == [.salesforce] && moved.value == "100")
+        #expect(moved.from == .hubspot && moved.writeTo == [.salesforce] && moved.value == "100-500")
+        #expect(try field("employees").render(moved.value!, for: .salesforce) == .value("100"))
+    }
+
+    @Test("rules test a range by overlap; its size band is the one its lower bound reaches")
+    func rulesOnRanges() {
+        #expect(Condition.between(200, 5000).matches("100-500"))
+        #expect(!Condition.between(200, 5000).matches("25-50"))
+        #expect(Condition.between(200, 5000).matches("1000+"))
+        #expect(Condition.atLeast(1000).matches("500-1000") && !Condition.atLeast(1001).matches("500-1000"))
+        #expect(Condition.below(100).matches("50-100") && !Condition.below(50).matches("50-100"))
+        #expect(Condition.between(200, 5000).matches("300") && !Condition.between(200, 5000).matches("150"), "plain numbers as before")
+        #expect(LeadAttributes.sizeBand(employees: "100-500") == "51-200")
+        #expect(LeadAttributes.sizeBand(employees: "1000+") == "201-1000")
     }
 
     @Test("a value the target cannot hold is held with the reason, never sent")

@@ -136,8 +136,10 @@ extension SimulatorState {
                     try hubspotAssociate(contact: contact.id, company: accounts[account].hubspot, types: [1, 279], touch: false)
                 }
                 for event in record.events {
-                    hubspotEvents.append(HubSpotEvent(id: "evt-\(hubspotEvents.count + 1)", objectId: contact.id, eventType: event.type,
-                                                      occurredAt: Self.millisecondPrecision(event.at), properties: event.properties))
+                    let stored = HubSpotEvent(id: "evt-\(hubspotEvents.count + 1)", objectId: contact.id, eventType: event.type,
+                                              occurredAt: Self.millisecondPrecision(event.at), properties: event.properties)
+                    hubspotEvents.append(stored)
+                    applyAnalytics(stored, touch: false)
                 }
                 ids.append(String(contact.id))
             case .salesforce:

@@ -67,7 +67,7 @@ enum HubSpotSchema {
                             options: [], readOnlyValue: true),
             HubSpotProperty(name: "associatedcompanyid", label: "Primary Associated Company ID", type: "number", fieldType: "number",
                             options: [], readOnlyValue: true),
-        ],
+        ] + SimulatorState.analyticsProperties,
         "companies": [
             text("name", "Company name"), text("domain", "Company Domain Name"), text("website", "Website URL"),
             enumeration("industry", "Industry", industries), number("annualrevenue", "Annual Revenue"),

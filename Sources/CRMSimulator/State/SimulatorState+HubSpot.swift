@@ -49,8 +49,10 @@ extension SimulatorState {
     public func recordHubSpotEvent(contactID: Int, eventType: String, properties: [String: String], at time: Date? = nil) {
         let id = "evt-\(hubspotEvents.count + 1)"
         sortedEvents = nil
-        hubspotEvents.append(HubSpotEvent(id: id, objectId: contactID, eventType: eventType,
-                                          occurredAt: Self.millisecondPrecision(time ?? now()), properties: properties))
+        let event = HubSpotEvent(id: id, objectId: contactID, eventType: eventType, occurredAt: Self.millisecondPrecision(time ?? now()),
+                                 properties: properties)
+        hubspotEvents.append(event)
+        applyAnalytics(event, touch: true)
     }
 
     /// Edits an enumeration's options, as a portal admin does (`numemployees` ranges, `industry` values).

@@ -74,7 +74,7 @@ public actor SimulatorState {
     var hubspotOwners: [HubSpotOwner] = []
     var hubspotProperties: [String: [HubSpotProperty]] = [:]
     /// The portal's subscription: the events API (page views, form submissions) is an Enterprise feature.
-    var hubspotTier: HubSpotTier = .enterprise
+    var hubspotTier: HubSpotTier = .professional
     /// The org's sObject types as described now: the standard ones, plus custom fields created through the Tooling API.
     var salesforceTypes: [String: SalesforceObjectType] = SalesforceSchema.all
     var toolingCount = 0

@@ -81,7 +81,7 @@ struct SimulateCommand: AsyncParsableCommand {
     var maxLatency: Double = 0
 
     @Option(name: .long, help: "The HubSpot portal's tier: free, starter, professional or enterprise (the events API needs enterprise).")
-    var hubspotTier: String = "enterprise"
+    var hubspotTier: String = "professional"
 
     @Option(name: .long, help: "A PEM public key (or the certificate's key) uploaded to the connected app: JWT bearer assertions signed with its private key get sessions.")
     var salesforceCertificate: String?

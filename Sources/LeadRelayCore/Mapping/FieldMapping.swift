@@ -50,8 +50,9 @@ public struct FieldMapping: Sendable, Hashable {
     public func canonicalValue(from record: SourceRecord) -> String? {
         guard let name = name(in: record.ref.system), let raw = record.value(name) else { return nil }
         if let ranges = ranges[record.ref.system], let band = ranges.band(option: raw.trimmingCharacters(in: .whitespaces)) {
-            // A range option reads as its lower bound: `25-50` is at least 25.
-            return type.normalise(Condition.format(band.lower))
+            // A range stays a range (the option as the portal spells it): rules test it by overlap, a number field gets
+            // its lower bound (`systemValue`), and a number in the same band is the same value (`same`).
+            return band.option
         }
         guard var value = type.normalise(raw) else { return nil }
         if let textCase, type == .string { value = textCase.apply(value) }
@@ -65,6 +66,10 @@ public struct FieldMapping: Sendable, Hashable {
     /// `render(_:for:)` is what writes use.
     public func systemValue(_ canonicalValue: String, for system: CRMSystem) -> String {
         if let ranges = ranges[system], let option = ranges.option(of: canonicalValue) { return option }
+        if ranges[system] == nil, let band = ranges.values.lazy.compactMap({ $0.band(option: canonicalValue) }).first {
+            // A range written to a number field: its lower bound, the one number it certainly holds (`25-50` → 25).
+            return Condition.format(band.lower)
+        }
         guard type == .picklist, system == .hubspot, !isFreeText(in: .hubspot) else { return canonicalValue }
         return values.first { $0.value == canonicalValue }?.key ?? canonicalValue
     }
@@ -75,6 +80,13 @@ public struct FieldMapping: Sendable, Hashable {
         guard let a, let b, let ranges = ranges.values.first else { return false }
         guard let first = ranges.option(of: a), let second = ranges.option(of: b) else { return false }
         return first == second
+    }
+
+    /// Whether a number is the lower bound of the range-enumeration band holding it (`25` of `25-50`).
+    public func isLowerBound(_ value: String) -> Bool {
+        guard let ranges = ranges.values.first, let number = Double(value.replacingOccurrences(of: ",", with: "")),
+              let option = ranges.option(for: number), let band = ranges.band(option: option) else { return false }
+        return band.lower == number
     }
 
     /// Whether `system` holds this field as free text (a picklist mapped onto a text property, as HubSpot contact

@@ -78,8 +78,10 @@ public struct FieldReconciler: Sendable {
             return checked(limited(decision))
         }
         guard !field.same(hs, sf) else {
-            // The same value (or band of a range enumeration): the more precise one stands — a number over its range.
-            if hs != sf, let sf, field.ranges[.salesforce] == nil { decision.value = sf }
+            // The same value (or band of a range enumeration): the more precise one stands — a number over its range,
+            // unless the number is the band's lower bound, which is what LeadRelay itself writes for a range (the range
+            // is then all anyone knows).
+            if hs != sf, let sf, field.ranges[.salesforce] == nil, !field.isLowerBound(sf) { decision.value = sf }
             return decision
         }
         let newer: CRMSystem = hubspot.modifiedAt > salesforce.modifiedAt ? .hubspot : .salesforce

@@ -38,10 +38,10 @@ public struct MappingAudit: Sendable {
     /// Salesforce fields LeadRelay fills itself on create, mapped or not.
     public static let filledByLeadRelay: Set<String> = ["Status", "OwnerId"]
     /// Fields LeadRelay reads and writes itself (stage, status, owner): holding data without a mapping is expected.
-    public static let managedByLeadRelay: Set<String> = [
+    public static let managedByLeadRelay: Set<String> = Set([
         CRMFieldNames.hubspotLifecycle, CRMFieldNames.hubspotLeadStatus, CRMFieldNames.hubspotOwner,
         CRMFieldNames.salesforceStatus, CRMFieldNames.salesforceOwner,
-    ]
+    ] + HubSpotInterest.properties)
 
     public init(mapping: MappingSet, hubspot: [CRMFieldSchema], salesforce: [CRMFieldSchema], samples: [SourceRecord] = []) {
         self.mapping = mapping

@@ -3,7 +3,8 @@ import Foundation
 /// The options of a range enumeration read as numbers: HubSpot's contact `numemployees` holds `1-5`, `5-25`, … `1000+`
 /// (portals edit them: `1-50`, `51-200`, `10,001+`).
 ///
-/// A number is written as the option that holds it; an option is read as its lower bound, the one number it certainly
+/// A number is written as the option that holds it; an option stays a range in LeadRelay (rules test it by overlap:
+/// `25-50` passes `between: [40, 100]`) and goes to a number field as its lower bound, the one number it certainly
 /// holds. Both readings of bounds work: with `1-5`/`5-25` a shared bound belongs to the higher band, with `1-50`/`51-200`
 /// each band holds its own. Two values are the same when they fall in the same band, so `40` on one side and `25-50`
 /// on the other are in sync and nothing is written back and forth.

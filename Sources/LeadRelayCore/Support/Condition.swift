@@ -26,6 +26,16 @@ public enum Condition: Sendable, Hashable {
             break
         }
         guard let value else { return false }
+        if let band = NumberRanges.band(value) {
+            // A range (`100-500`, a HubSpot contact's headcount) passes a numeric test when some of it does.
+            let upper = band.upper ?? .infinity
+            switch self {
+            case .between(let low, let high): return band.lower <= high && upper >= low
+            case .atLeast(let low): return upper >= low
+            case .below(let high): return band.lower < high
+            default: break
+            }
+        }
         switch self {
         case .equals(let expected):
             return expected.caseInsensitiveCompare(value) == .orderedSame

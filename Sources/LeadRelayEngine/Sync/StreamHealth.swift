@@ -37,6 +37,11 @@ actor StreamHealth {
 
     init(firstBackoff: TimeInterval) { self.firstBackoff = max(firstBackoff, 1) }
 
+    /// Whether the account has no access to the stream (switched off, not merely backing off).
+    func isOff(_ stream: StreamID) -> Bool {
+        entries[stream]?.problem.state == .off
+    }
+
     func due(_ stream: StreamID, now: Date) -> Bool {
         entries[stream].map { now >= $0.retryAt } ?? true
     }

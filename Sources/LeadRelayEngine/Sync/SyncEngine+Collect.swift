@@ -39,6 +39,11 @@ extension SyncEngine {
     }
 
     /// The streams one system is polled by.
+    /// The fields every lead read asks for: the mapping's, and in HubSpot the calculated behaviour properties.
+    static func leadFields(_ mapping: MappingSet, _ system: CRMSystem) -> [String] {
+        mapping.fieldNames(in: system) + (system == .hubspot ? HubSpotInterest.properties : [])
+    }
+
     static func streams(_ system: CRMSystem, mapping: MappingSet) -> (leads: StreamID, accounts: StreamID, activities: StreamID) {
         (StreamID(system, mapping.objectName(in: system)), StreamID(system, "accounts"), StreamID(system, "activities"))
     }
@@ -77,13 +82,13 @@ extension SyncEngine {
                     let system = connector.system
                     let (leadStream, accountStream, activityStream) = Self.streams(system, mapping: mapping)
                     let leads = try await connector.pollLeads(since: backfill ? nil : marks[leadStream], lookback: lookback,
-                                                              fields: mapping.fieldNames(in: system))
+                                                              fields: Self.leadFields(mapping, system))
                     // Deletions the lead poll cannot see are swept on a slower cadence (they cost a full list).
                     var deletions: PollResult<SourceRecord>?
                     let lastSweep = sweeps[leadStream.deletions] ?? .distantPast
                     if now.timeIntervalSince(lastSweep) >= deletedEvery {
                         deletions = try await optional(leadStream.deletions) {
-                            try await connector.pollDeletedLeads(since: marks[leadStream.deletions], lookback: lookback, fields: mapping.fieldNames(in: system))
+                            try await connector.pollDeletedLeads(since: marks[leadStream.deletions], lookback: lookback, fields: Self.leadFields(mapping, system))
                         }
                         // A sweep that could not run is not a sweep: it is due again.
                         if deletions?.calls == 0 { deletions = nil }
@@ -91,8 +96,12 @@ extension SyncEngine {
                     let accounts = try await optional(accountStream) {
                         try await connector.pollAccounts(since: marks[accountStream], lookback: lookback, fields: accountMapping?.fieldNames(in: system) ?? [])
                     }
-                    let activities = try await self.optionalStream(activityStream, now: now) {
+                    var activities = try await self.optionalStream(activityStream, now: now) {
                         try await connector.pollActivities(since: marks[activityStream], lookback: lookback)
+                    }
+                    if system == .hubspot, await self.health.isOff(activityStream) {
+                        // No events API on this portal: behaviour comes from the contacts' own calculated properties.
+                        activities.items += leads.items.flatMap(HubSpotInterest.activities)
                     }
                     return Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
                                   leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
@@ -148,9 +157,12 @@ extension SyncEngine {
                 group.addTask {
                     let (leadStream, accountStream, activityStream) = Self.streams(system, mapping: mapping)
                     let leads = ids.isEmpty ? PollResult(items: [], watermark: nil, calls: 0)
-                        : try await connector.fetchLeads(ids: ids, fields: mapping.fieldNames(in: system))
+                        : try await connector.fetchLeads(ids: ids, fields: Self.leadFields(mapping, system))
+                    // Without the events API the contact itself carries its latest behaviour: read it with the record.
+                    let eventsOff = await self.health.isOff(activityStream)
+                    let derived = system == .hubspot && eventsOff ? leads.items.flatMap(HubSpotInterest.activities) : []
                     return Polled(system: system, leads: leads, deletions: nil, accounts: PollResult(items: [], watermark: nil, calls: 0),
-                                  activities: PollResult(items: [], watermark: nil, calls: 0),
+                                  activities: PollResult(items: derived, watermark: nil, calls: 0),
                                   leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
                 }
             }
