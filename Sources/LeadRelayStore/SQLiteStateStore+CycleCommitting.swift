@@ -47,6 +47,12 @@ extension SQLiteStateStore: CycleCommitting {
                                    arguments: [key, ref.system.rawValue, ref.object, ref.id])
                 }
             }
+            for person in cycle.released {
+                try db.execute(sql: "DELETE FROM held_people WHERE person_key = ?", arguments: [person.rawValue])
+            }
+            for person in cycle.plan.heldForBacklog {
+                try db.execute(sql: "INSERT OR IGNORE INTO held_people (person_key, held_at) VALUES (?, ?)", arguments: [person.rawValue, time])
+            }
             try Self.apply(cycle.plan, configVersion: cycle.configVersion, db, time: time)
         }
     }

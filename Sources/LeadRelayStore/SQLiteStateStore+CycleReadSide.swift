@@ -165,6 +165,12 @@ struct SQLiteCycleReader: CycleStateReader {
         })
     }
 
+    func heldPeople(limit: Int) throws -> [PersonKey] {
+        try Row.fetchAll(db, sql: "SELECT person_key FROM held_people ORDER BY held_at, person_key LIMIT ?", arguments: [limit]).map {
+            try SQLiteStateStore.personKey($0, in: "held_people")
+        }
+    }
+
     func matchIndexIsEmpty() throws -> Bool {
         try Int.fetchOne(db, sql: "SELECT 1 FROM match_keys LIMIT 1") == nil
     }

@@ -275,6 +275,13 @@ extension SQLiteStateStore {
             // The fields a CRM refused while applying the rest of a write (field → its code and message), for the report.
             try db.alter(table: "outbox") { t in t.add(column: "refused_fields", .text) }
         }
+        migrator.registerMigration("v13-held-people") { db in
+            // People over the MQL line whose routing waits until both CRMs' backlogs are read (bounded cycles).
+            try db.create(table: "held_people") { t in
+                t.column("person_key", .text).primaryKey()
+                t.column("held_at", .double).notNull()
+            }
+        }
         return migrator
     }
 }

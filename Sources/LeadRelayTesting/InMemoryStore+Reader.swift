@@ -71,6 +71,10 @@ extension InMemoryStore {
 
         func matchIndexIsEmpty() throws -> Bool { state.matchKeys.isEmpty }
 
+        func heldPeople(limit: Int) throws -> [PersonKey] {
+            Array(state.held.sorted { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) }.prefix(limit).map(\.key))
+        }
+
         func matchCandidates(_ keys: [String], perKeyLimit: Int) throws -> [RecordRef] {
             let wanted = Set(keys)
             var byKey: [String: [RecordRef]] = [:]

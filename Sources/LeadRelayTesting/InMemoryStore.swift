@@ -49,6 +49,8 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var synced: [SubjectKey: [String: String?]] = [:]
         var enriched: [PersonKey: [String: EnrichedValue]] = [:]
         var matchKeys: [RecordRef: Set<String>] = [:]
+        /// Person → when its routing was held for a backlog.
+        var held: [PersonKey: Date] = [:]
         var outbox: [Queued] = []
         var merges: [Merge] = []
         var cycles: Int64 = 0
@@ -97,6 +99,8 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         if let fingerprint = cycle.mappingFingerprint { next.mappingFingerprint = fingerprint }
         next.rejects += cycle.rejected
         for (ref, keys) in cycle.matchKeys { next.matchKeys[ref] = keys.isEmpty ? nil : Set(keys) }
+        for person in cycle.released { next.held[person] = nil }
+        for person in cycle.plan.heldForBacklog where next.held[person] == nil { next.held[person] = now }
         try Self.apply(cycle.plan, configVersion: cycle.configVersion, to: &next, at: now)
         state = next
     }

@@ -40,6 +40,22 @@ extension StoreContract {
             #expect(try await store.snapshotCounts() == ["hubspot": 1, "salesforce": 1])
             #expect(try await store.linkCounts() == [.fixture: 2])
         },
+        Check("people held for a backlog are kept oldest first, once each, until a cycle releases them") { subject in
+            let store = subject.store
+            var plan = Plan(generatedAt: now)
+            plan.heldForBacklog = [.email("b@x.io"), .email("a@x.io")]
+            try await store.commit(CycleCommit(plan: plan), at: now)
+            var later = Plan(generatedAt: now)
+            later.heldForBacklog = [.email("c@x.io"), .email("a@x.io")]
+            try await store.commit(CycleCommit(plan: later), at: now.addingTimeInterval(60))
+            #expect(try await store.read { try $0.heldPeople(limit: 10) } == [.email("a@x.io"), .email("b@x.io"), .email("c@x.io")],
+                    "held once each, the first hold's time kept")
+            #expect(try await store.read { try $0.heldPeople(limit: 2) }.count == 2)
+            var release = CycleCommit(plan: Plan(generatedAt: now))
+            release.released = [.email("a@x.io"), .email("b@x.io")]
+            try await store.commit(release, at: now.addingTimeInterval(120))
+            #expect(try await store.read { try $0.heldPeople(limit: 10) } == [.email("c@x.io")])
+        },
         Check("a newer version of a snapshot replaces the stored one; an activity seen twice is kept once") { subject in
             let store = subject.store
             let first = record(.hubspot, "51", email: "ana@acme.io"), second = record(.hubspot, "51", email: "ana.b@acme.io", at: 60)

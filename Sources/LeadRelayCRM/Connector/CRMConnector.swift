@@ -9,12 +9,15 @@ public struct PollResult<Item: Sendable>: Sendable {
     public var rejected: [RejectedRecord]
     /// Requests this poll made (for the idle-cycle budget and benchmarks).
     public var calls: Int
+    /// The poll stopped at its page limit with more to read: the watermark is where the next poll continues.
+    public var more: Bool
 
-    public init(items: [Item], watermark: Watermark?, rejected: [RejectedRecord] = [], calls: Int) {
+    public init(items: [Item], watermark: Watermark?, rejected: [RejectedRecord] = [], calls: Int, more: Bool = false) {
         self.items = items
         self.watermark = watermark
         self.rejected = rejected
         self.calls = calls
+        self.more = more
     }
 }
 

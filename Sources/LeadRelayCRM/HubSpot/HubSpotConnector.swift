@@ -15,6 +15,8 @@ public struct HubSpotConnector: CRMConnector {
     let logger: Logger
     /// Search page size (the API allows 200).
     public var searchPageSize = 200
+    /// Pages one incremental poll reads at most (`nil`: to the end); the rest waits for the next poll, from the watermark.
+    public var pagesPerPoll: Int?
 
     /// The local clock: with a look-back, records modified in the last `lookback` seconds are still unsettled.
     let now: @Sendable () -> Date
@@ -33,7 +35,8 @@ public struct HubSpotConnector: CRMConnector {
     public func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         let properties = Array(Set(fields + Self.contactBasics)).sorted()
         var rejected: [RejectedRecord] = []
-        let result = try await search("contacts", modified: "lastmodifieddate", properties: properties, since: since, lookback: lookback) { (id: String?, json: JSONValue) -> SourceRecord? in
+        let result = try await search("contacts", modified: "lastmodifieddate", properties: properties, since: since, lookback: lookback,
+                                      maxPages: pagesPerPoll) { (id: String?, json: JSONValue) -> SourceRecord? in
             guard let record = Self.sourceRecord(json, type: "contacts", modified: "lastmodifieddate") else {
                 rejected.append(RejectedRecord(system: .hubspot, object: "contacts", id: id, reason: "no readable lastmodifieddate/updatedAt"))
                 return nil
@@ -41,7 +44,7 @@ public struct HubSpotConnector: CRMConnector {
             return record
         }
         return PollResult(items: result.items + Self.mergeTombstones(result.items), watermark: result.watermark ?? since,
-                          rejected: rejected, calls: result.calls)
+                          rejected: rejected, calls: result.calls, more: result.more)
     }
 
     public func fetchLeads(ids: [String], fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
@@ -116,14 +119,15 @@ public struct HubSpotConnector: CRMConnector {
     public func pollAccounts(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         var rejected: [RejectedRecord] = []
         let properties = Array(Set(fields + ["name", "domain", "website", "hubspot_owner_id", "hs_lastmodifieddate", "hs_object_id"])).sorted()
-        let result = try await search("companies", modified: "hs_lastmodifieddate", properties: properties, since: since, lookback: lookback) { (id: String?, json: JSONValue) -> SourceRecord? in
+        let result = try await search("companies", modified: "hs_lastmodifieddate", properties: properties, since: since, lookback: lookback,
+                                      maxPages: pagesPerPoll) { (id: String?, json: JSONValue) -> SourceRecord? in
             guard let record = Self.sourceRecord(json, type: "companies", modified: "hs_lastmodifieddate") else {
                 rejected.append(RejectedRecord(system: .hubspot, object: "companies", id: id, reason: "no readable hs_lastmodifieddate/updatedAt"))
                 return nil
             }
             return record
         }
-        return PollResult(items: result.items, watermark: result.watermark ?? since, rejected: rejected, calls: result.calls)
+        return PollResult(items: result.items, watermark: result.watermark ?? since, rejected: rejected, calls: result.calls, more: result.more)
     }
 
     public func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
@@ -215,8 +219,8 @@ public struct HubSpotConnector: CRMConnector {
     /// records strictly after the last (time, id) read, from offset 0. Offsets are never used:
     /// an offset shifts when a record read earlier is modified during the poll (so an untouched
     /// record would be skipped for good), and the search refuses offsets past 10,000.
-    func search<T>(_ type: String, modified: String, properties: [String], since: Watermark?, lookback: TimeInterval,
-                   parse: (String?, JSONValue) -> T?) async throws(CRMError) -> (items: [T], watermark: Watermark?, calls: Int) {
+    func search<T>(_ type: String, modified: String, properties: [String], since: Watermark?, lookback: TimeInterval, maxPages: Int? = nil,
+                   parse: (String?, JSONValue) -> T?) async throws(CRMError) -> (items: [T], watermark: Watermark?, calls: Int, more: Bool) {
         var items: [T] = []
         var newest: Watermark?
         var calls = 0
@@ -266,9 +270,13 @@ public struct HubSpotConnector: CRMConnector {
                 logger.warning("Search did not advance past the cursor; ending this poll early.", metadata: ["crm.object": "\(type)"])
                 break
             }
+            if let maxPages, calls >= maxPages {
+                // Bounded: this much is committed now, the rest read by the next poll from the watermark.
+                return (items, newest, calls, true)
+            }
             cursor = last
         }
-        return (items, newest, calls)
+        return (items, newest, calls, false)
     }
 
     static func millis(_ date: Date) -> String { String(date.epochMillis) }

@@ -16,6 +16,11 @@ public struct SalesforceConnector: CRMConnector {
 
     /// The local clock: with a look-back, rows stamped in the last `lookback` seconds may still be joined by late commits.
     let now: @Sendable () -> Date
+    /// Pages (of `queryPageSize` rows) one incremental poll reads at most (`nil`: to the end); the rest waits for the next
+    /// poll, which continues exactly after the last row read.
+    public var pagesPerPoll: Int?
+    /// Rows a page counts for `pagesPerPoll` (Salesforce's default query batch).
+    public var rowsPerPage = 2000
 
     public init(client: APIClient, apiVersion: String, logger: Logger = Logger(label: "leadrelay.salesforce"),
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -33,7 +38,7 @@ public struct SalesforceConnector: CRMConnector {
         var names: [String] = []
         for field in Set(fields + Self.leadBasics).sorted() { names.append(try SOQL.identifier(field)) }
         let result = try await incremental(object: "Lead", fields: names, since: since, lookback: lookback)
-        return PollResult(items: result.records, watermark: result.watermark, rejected: result.rejected, calls: result.calls)
+        return PollResult(items: result.records, watermark: result.watermark, rejected: result.rejected, calls: result.calls, more: result.more)
     }
 
     public func fetchLeads(ids: [String], fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
@@ -69,7 +74,7 @@ public struct SalesforceConnector: CRMConnector {
         var names: [String] = []
         for field in Set(fields + ["Id", "IsDeleted", "Name", "Website", "OwnerId", "SystemModstamp"]).sorted() { names.append(try SOQL.identifier(field)) }
         let result = try await incremental(object: "Account", fields: names, since: since, lookback: lookback)
-        return PollResult(items: result.records, watermark: result.watermark, rejected: result.rejected, calls: result.calls)
+        return PollResult(items: result.records, watermark: result.watermark, rejected: result.rejected, calls: result.calls, more: result.more)
     }
 
     /// Sales touches: Tasks logged against leads (calls, emails, other tasks), by `SystemModstamp` like leads.
@@ -139,7 +144,7 @@ public struct SalesforceConnector: CRMConnector {
     /// With no look-back the cursor is exact: `SystemModstamp > ts OR (SystemModstamp = ts AND Id > id)`.
     /// With a look-back the window re-reads `[ts - lookback, …]` to catch late commits; the engine drops unchanged rows.
     func incremental(object: String, fields: [String], since: Watermark?, lookback: TimeInterval) async throws(CRMError)
-        -> (records: [SourceRecord], watermark: Watermark?, rejected: [RejectedRecord], calls: Int) {
+        -> (records: [SourceRecord], watermark: Watermark?, rejected: [RejectedRecord], calls: Int, more: Bool) {
         var soql = "SELECT \(fields.joined(separator: ", ")) FROM \(object)"
         if let since {
             // Inside the look-back window late commits may still land behind the watermark: re-read from the
@@ -153,6 +158,8 @@ public struct SalesforceConnector: CRMConnector {
             }
         }
         soql += " ORDER BY SystemModstamp ASC, Id ASC"
+        let limit = pagesPerPoll.map { $0 * rowsPerPage }
+        if let limit { soql += " LIMIT \(limit)" }
         let result = try await query(soql, all: true)
         var records: [SourceRecord] = []
         var rejected: [RejectedRecord] = []
@@ -167,7 +174,8 @@ public struct SalesforceConnector: CRMConnector {
             let mark = Watermark(modifiedAt: stamp, id: id)
             if newest == nil || newest! < mark { newest = mark }
         }
-        return (records, newest, rejected, result.calls)
+        // A full page set means there may be more: the next poll continues after the last row (ordered by time, then id).
+        return (records, newest, rejected, result.calls, limit.map { result.rows.count >= $0 } ?? false)
     }
 
     /// A row's own fields as text (`null` kept as nil); parent objects like `Owner` are left out.

@@ -94,6 +94,11 @@ public struct Pipeline: Sendable {
                 log(.scoreChanged(from: input.previousScores[personKey], to: score.total, fit: score.fitScore, interest: score.interestScore), reason)
             }
             guard input.assignments[personKey] == nil, isRoutable(lead.lifecycle), scorer.qualifies(score) else { continue }
+            if input.holdRouting != nil {
+                // Routed (and its MQL event logged) once both CRMs are read to the end; the store keeps it till then.
+                plan.heldForBacklog.append(personKey)
+                continue
+            }
             let decision = router.route(lead, accounts: input.accounts, state: &state)
             let routeReason = Reason(decision.repID == nil ? .unrouted : .routed, decision.reason,
                                      facts: ["rule": decision.rule, "rep": decision.repID ?? ""])

@@ -28,6 +28,9 @@ public struct PipelineInput: Sendable {
     /// The enrichment provider's cached answers for this cycle's company domains: domain → field → value.
     public var providerCompanies: [String: [String: String]] = [:]
     public var now: Date
+    /// Set while a CRM's backlog is still being read (its reason): nobody is routed on half the picture, so nothing is
+    /// created in the other CRM for a person whose record there is simply not read yet. Scores and links go on.
+    public var holdRouting: String?
 
     public init(records: [SourceRecord], accounts: [Account] = [], activities: [Activity] = [],
                 links: [RecordRef: PersonKey] = [:], assignments: [PersonKey: String] = [:],

@@ -11,6 +11,9 @@ public struct Plan: Sendable, Hashable, Codable {
     public var events: [LeadEvent]
     /// Timers set or cancelled, in order (a later change to the same key wins).
     public var timers: [TimerChange]
+    /// People over the MQL line not routed because a CRM's backlog is still being read (`PipelineInput.holdRouting`):
+    /// the store keeps them, and they are routed once both CRMs are read to the end.
+    public var heldForBacklog: [PersonKey] = []
 
     public init(generatedAt: Date, changes: [PlanChange] = [], events: [LeadEvent] = [], timers: [TimerChange] = []) {
         self.generatedAt = generatedAt

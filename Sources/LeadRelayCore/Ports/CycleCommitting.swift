@@ -17,6 +17,8 @@ public struct CycleCommit: Sendable {
     public var matchKeys: [RecordRef: [String]] = [:]
     /// The configuration the plan was made under (stamped on its events).
     public var configVersion: String?
+    /// Held people this cycle planned again (routed or not): no longer held. The plan's `heldForBacklog` are added.
+    public var released: [PersonKey] = []
 
     public init(snapshots: [SourceRecord] = [], accounts: [Account] = [], activities: [Activity] = [],
                 watermarks: [StreamID: Watermark] = [:], plan: Plan, rejected: [RejectedRecord] = []) {

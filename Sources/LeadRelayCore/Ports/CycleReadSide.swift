@@ -63,6 +63,8 @@ public protocol CycleStateReader: MatchIndexReading {
     func knownPeople(_ keys: Set<PersonKey>) throws -> Set<PersonKey>
     /// Records restored by `undo merge`: never merged again automatically.
     func mergeBlocked() throws -> Set<RecordRef>
+    /// People over the MQL line whose routing waited for a backlog to be read (oldest first, at most `limit`).
+    func heldPeople(limit: Int) throws -> [PersonKey]
 }
 
 /// The cycle's read side: everything a cycle loads, seen as of one instant.

@@ -39,6 +39,8 @@ public struct LoadedConfiguration: Sendable {
     public var deletedEvery: TimeInterval { config.poll.deletedEvery?.seconds ?? 900 }
     /// How often a summary of what the daemon did goes to the log at info; default 15 minutes.
     public var summaryEvery: TimeInterval { config.poll.summaryEvery?.seconds ?? 900 }
+    /// Pages a cycle reads per stream at most; default 25.
+    public var pagesPerCycle: Int { config.poll.pagesPerCycle ?? 25 }
     public var writesEnabled: Bool { config.mode?.writes ?? true }
 }
 

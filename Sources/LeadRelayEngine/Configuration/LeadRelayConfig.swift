@@ -94,6 +94,9 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var deletedEvery: ConfigDuration?
         /// How often the daemon logs a summary of what it did at info (default 15 minutes).
         public var summaryEvery: ConfigDuration?
+        /// Pages one cycle reads per stream at most (default 25: 5,000 HubSpot contacts, 50,000 Salesforce rows); a backlog
+        /// beyond it is many small commits.
+        public var pagesPerCycle: Int?
     }
 
     public struct Store: Sendable, Decodable {
@@ -217,6 +220,9 @@ public struct LeadRelayConfig: Sendable, Decodable {
         let version = salesforce.apiVersion.hasPrefix("v") ? String(salesforce.apiVersion.dropFirst()) : salesforce.apiVersion
         if Double(version) == nil || !version.contains(".") {
             issues.append(ConfigIssue(path: ["salesforce", "apiVersion"], "'\(salesforce.apiVersion)' is not an API version; write it like \"v62.0\""))
+        }
+        if let pages = poll.pagesPerCycle, pages < 1 {
+            issues.append(ConfigIssue(path: ["poll", "pagesPerCycle"], "a cycle must read at least one page; use 1 or more"))
         }
         if let every = poll.summaryEvery, every.seconds < 60 {
             issues.append(ConfigIssue(path: ["poll", "summaryEvery"], "a summary more often than once a minute is no summary; use at least 1m"))

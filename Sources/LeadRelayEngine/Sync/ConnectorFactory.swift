@@ -32,8 +32,11 @@ public enum ConnectorFactory {
         let salesforce = APIClient(system: .salesforce, transport: transport, auth: salesforceAuth,
                                    gate: RateLimitGate(policy: quotaPolicy(config.salesforce.rateLimit, reset: .rolling24Hours), system: .salesforce),
                                    timeout: config.salesforce.timeout?.seconds ?? 30, logger: logger)
-        return [HubSpotConnector(client: hubspot, logger: logger),
-                SalesforceConnector(client: salesforce, apiVersion: config.salesforce.apiVersion, logger: logger)]
+        var hubspotConnector = HubSpotConnector(client: hubspot, logger: logger)
+        hubspotConnector.pagesPerPoll = configuration.pagesPerCycle
+        var salesforceConnector = SalesforceConnector(client: salesforce, apiVersion: config.salesforce.apiVersion, logger: logger)
+        salesforceConnector.pagesPerPoll = configuration.pagesPerCycle
+        return [hubspotConnector, salesforceConnector]
     }
 
     /// The quota scheduler's policy from a `rateLimit` block (none: pace only on the server's 429s and headers).

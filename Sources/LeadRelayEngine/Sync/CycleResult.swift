@@ -24,6 +24,8 @@ public struct CycleResult: Sendable {
     public var backfill = false
     /// Optional streams not read normally (failing and backed off, or off for want of access); the rest went on.
     public var streamProblems: [StreamProblem] = []
+    /// Systems whose lead stream has more to read than this cycle read (bounded cycles): routing waits for them.
+    public var catchingUp: [CRMSystem] = []
 
     /// Lead and account versions that were new to the store (behavioural events are not counted: look-back re-reads them).
     public var changedRecords: Int { commit.snapshots.count + commit.accounts.count }

@@ -36,6 +36,8 @@ extension SyncEngine {
         /// A changed mapping back-fills: lead records are read again in full (their new fields with them) and every
         /// known person is reconciled, not only those whose records changed.
         var backfill: Bool { previousFingerprint.map { $0 != fingerprint } ?? false }
+        /// Systems whose lead stream stopped at the page limit with more to read: the picture is not whole yet.
+        var catchingUp: [CRMSystem] { polled.filter { $0.leads.more || ($0.deletions?.more ?? false) }.map(\.system).sorted() }
     }
 
     /// The streams one system is polled by.

@@ -29,7 +29,12 @@ extension SyncEngine {
         var mergeBlocked: Set<RecordRef> = []
         /// Stored person records without blocking keys (a store from before the match index), indexed once.
         var unindexed: [SourceRecord] = []
+        /// Held people planned again this cycle (both CRMs read to the end).
+        var released: [PersonKey] = []
     }
+
+    /// Held people planned again per cycle once the backlogs are read: a bounded batch, like the reads.
+    static let releasePerCycle = 500
 
     /// Reads what the collected changes touch, in one read transaction: the same committed state throughout.
     func load(_ collected: Collected) async throws -> Loaded {
@@ -83,6 +88,9 @@ extension SyncEngine {
                 keys.formUnion(try reader.allLinks().values.compactMap(\.person))
             }
             for activity in newActivities { if let key = existingLinks[activity.subject] { keys.insert(key) } }
+            // Both CRMs read to the end: the people whose routing waited for that are planned again, a batch a cycle.
+            let released = collected.catchingUp.isEmpty ? try reader.heldPeople(limit: Self.releasePerCycle) : []
+            keys.formUnion(released)
             let people = try reader.people(keys)
 
             var records = Dictionary(people.records.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
@@ -102,6 +110,7 @@ extension SyncEngine {
                                 activities: activities.values.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
                                 accounts: accounts.values.sorted { $0.ref < $1.ref },
                                 changedAccounts: polledAccounts.filter { storedAccounts[$0.ref] != $0 }, routingState: try reader.routingState())
+            loaded.released = released
             // Account records with their mapped fields: kept as snapshots and reconciled across systems by web domain.
             if accountMapping != nil {
                 let accountRecords = polled.flatMap(\.accounts.items)

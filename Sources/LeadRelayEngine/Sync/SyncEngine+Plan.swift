@@ -20,6 +20,9 @@ extension SyncEngine {
         input.mergeBlocked = loaded.mergeBlocked
         input.providerCompanies = providerCompanies
         input.previous = loaded.stored
+        if !collected.catchingUp.isEmpty {
+            input.holdRouting = "the " + collected.catchingUp.map(\.displayName).joined(separator: " and ") + " backlog is still being read"
+        }
         var plan = pipeline.plan(input)
         if let accountMapping = configuration.accountMapping {
             plan.changes += AccountReconciliation(mapping: accountMapping)
@@ -61,6 +64,7 @@ extension SyncEngine {
                                  activities: loaded.newActivities, watermarks: watermarks, plan: plan, rejected: rejected)
         commit.configVersion = configuration.version
         commit.sweeps = sweeps
+        commit.released = loaded.released
         if collected.previousFingerprint != collected.fingerprint { commit.mappingFingerprint = collected.fingerprint }
         // The match index follows every person record that changed (and, on a back-fill, every person record read).
         let linker = IdentityLinker(mapping: mapping)
@@ -71,6 +75,7 @@ extension SyncEngine {
         for record in loaded.unindexed where commit.matchKeys[record.ref] == nil { commit.matchKeys[record.ref] = linker.blockingKeys(record) }
         var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
         result.backfill = collected.backfill
+        result.catchingUp = collected.catchingUp
         result.echoesSuppressed = echoes(changed: changed, stored: loaded.stored, links: input.links, synced: loaded.people.synced,
                                          mapping: mapping)
         return result

@@ -82,10 +82,17 @@ public struct SyncEngine: Sendable {
         }
         // A cycle that changed nothing is not news: at a 1 s interval info would carry 86,400 such lines a day.
         let level: Logger.Level = result.changedRecords == 0 && result.commit.plan.changes.isEmpty && result.commit.plan.events.isEmpty ? .debug : .info
-        logger.log(level: level, "Cycle committed.", metadata: [
+        var metadata: Logger.Metadata = [
             "sync.changed": "\(result.changedRecords)", "sync.assignments": "\(result.commit.plan.assignments.count)",
             "sync.changes": "\(result.commit.plan.changes.count)", "sync.echoes_suppressed": "\(result.echoesSuppressed)",
-        ])
+        ]
+        if !result.catchingUp.isEmpty {
+            metadata["sync.backlog"] = "\(result.catchingUp.map(\.rawValue).joined(separator: ","))"
+            metadata["sync.held"] = "\(result.commit.plan.heldForBacklog.count)"
+        }
+        if !result.commit.released.isEmpty { metadata["sync.released"] = "\(result.commit.released.count)" }
+        logger.log(level: level, result.catchingUp.isEmpty ? "Cycle committed." : "Cycle committed; a backlog is still being read, so routing waits.",
+                   metadata: metadata)
         return result
     }
 
