@@ -191,3 +191,24 @@ struct OneVerdictTests {
         #expect(lead.fields["title"] == "VP Sales" && lead.fields["state"] == "TX")
     }
 }
+
+@Suite("Converted leads")
+struct ConvertedLeadTests {
+    let pipeline = Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps)
+
+    @Test("a lead Salesforce converts has moved on, whatever its status is called: the assignment closes and nothing is written to it")
+    func conversionClosesAssignment() {
+        let person = PersonKey.email("morgan@northwind.io")
+        let before = Fixtures.lead("00Q1", ["Email": "morgan@northwind.io", "LastName": "Reyes", "Company": "Northwind", "Status": "Working"])
+        let after = Fixtures.lead("00Q1", ["Email": "morgan@northwind.io", "LastName": "Reyes", "Company": "Northwind", "Status": "Qualified",
+                                           "IsConverted": "true", "ConvertedContactId": "0035g000001AbCd"], at: Fixtures.now)
+        let contact = Fixtures.contact("51", ["email": "morgan@northwind.io", "jobtitle": "CTO", "lifecyclestage": "marketingqualifiedlead"])
+        var input = PipelineInput(records: [contact, after], links: [contact.ref: person, after.ref: person], assignments: [person: "ana"],
+                                  now: Fixtures.now)
+        input.previous = [after.ref: before, contact.ref: contact]
+        let plan = pipeline.plan(input)
+        let moved = plan.events.first { if case .lifecycleChanged(_, let to) = $0.kind { to == .sql } else { false } }
+        #expect(moved?.cause.code == .lifecycleMovedOn, "\(plan.events.map(\.kind))")
+        #expect(!plan.writes.contains { $0.system == .salesforce && $0.id == "00Q1" }, "a converted lead is never written")
+    }
+}

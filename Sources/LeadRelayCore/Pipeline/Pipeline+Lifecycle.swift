@@ -27,7 +27,9 @@ extension Pipeline {
         records.compactMap { record in
             switch record.ref.system {
             case .hubspot: record.value(CRMFieldNames.hubspotLifecycle).flatMap(LifecycleStage.init(hubspotValue:))
-            case .salesforce: CRMFieldNames.stage(salesforceStatus: record.value(CRMFieldNames.salesforceStatus))
+            case .salesforce:
+                // A converted lead is sales-qualified whatever its status says (orgs rename "Closed - Converted").
+                CRMFieldNames.isConverted(record) ? .sql : CRMFieldNames.stage(salesforceStatus: record.value(CRMFieldNames.salesforceStatus))
             }
         }
     }
