@@ -96,3 +96,60 @@ struct StreamIsolationTests {
         }
     }
 }
+
+/// A real connector whose lead poll fails while `failing` is set (one CRM down, the other up).
+final class FlakyLeads: CRMConnector {
+    let inner: any CRMConnector
+    let failing = Mutex(true)
+    init(_ inner: any CRMConnector) { self.inner = inner }
+    var system: CRMSystem { inner.system }
+    func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
+        if failing.withLock({ $0 }) { throw .unavailable(system: system, attempts: 5, lastError: "HTTP 502") }
+        return try await inner.pollLeads(since: since, lookback: lookback, fields: fields)
+    }
+    func pollDeletedLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
+        try await inner.pollDeletedLeads(since: since, lookback: lookback, fields: fields)
+    }
+    func fetchLeads(ids: [String], fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> { try await inner.fetchLeads(ids: ids, fields: fields) }
+    func pollAccounts(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
+        try await inner.pollAccounts(since: since, lookback: lookback, fields: fields)
+    }
+    func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
+        try await inner.pollActivities(since: since, lookback: lookback)
+    }
+    func fieldSchema(object: String) async throws(CRMError) -> [CRMFieldSchema] { try await inner.fieldSchema(object: object) }
+    func sampleRecords(object: String, fields: [String], limit: Int) async throws(CRMError) -> [SourceRecord] {
+        try await inner.sampleRecords(object: object, fields: fields, limit: limit)
+    }
+    func owners() async throws(CRMError) -> [CRMOwner] { try await inner.owners() }
+    func apply(_ writes: [RecordWrite]) async throws(CRMError) -> [WriteOutcome] { try await inner.apply(writes) }
+}
+
+@Suite("One CRM's leads failing")
+struct LeadStreamIsolationTests {
+    @Test("HubSpot's lead poll failing: Salesforce's leads still commit, nobody is routed on half the picture; once HubSpot reads again the MQLs are routed")
+    func oneSideDown() async throws {
+        let simulator = CRMSimulator()
+        _ = try await SeedGenerator(options: .init(seed: 11, people: 150)).populate(simulator.state)
+        try await simulator.withRunningInSlot { endpoints in
+            let workspace = try TestWorkspace()
+            try workspace.configure(endpoints, credentials: simulator.state.credentials)
+            let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+            let real = try ConnectorFactory.connectors(configuration)
+            let flaky = FlakyLeads(real[0])
+            let daemon = try await Daemon.start(configuration, connectors: [flaky, real[1]])
+            let down = try await daemon.engine.runCycle()
+            #expect(down.catchingUp == [.hubspot])
+            #expect(down.streamProblems.contains { $0.stream == "hubspot.contacts" && $0.state == .backingOff && $0.reason.contains("502") })
+            #expect(down.streams.contains { $0.stream == "salesforce.Lead" && $0.read > 0 }, "Salesforce's leads are read")
+            #expect(try await daemon.store.watermark(StreamID(.salesforce, "Lead")) != nil, "and committed")
+            #expect(try await daemon.store.watermark(StreamID(.hubspot, "contacts")) == nil, "nothing of HubSpot's is marked read")
+            #expect(down.plan.assignments.isEmpty && !down.plan.writes.contains { $0.operation == .create })
+            flaky.failing.withLock { $0 = false }
+            try await Task.sleep(for: .seconds(1.2))
+            let up = try await daemon.engine.runCycle()
+            #expect(up.catchingUp.isEmpty && !up.streamProblems.contains { $0.stream == "hubspot.contacts" })
+            #expect(!up.plan.assignments.isEmpty, "routed once both CRMs are read")
+        }
+    }
+}

@@ -37,6 +37,11 @@ actor StreamHealth {
 
     init(firstBackoff: TimeInterval) { self.firstBackoff = max(firstBackoff, 1) }
 
+    /// Whether the stream failed and has not been read well since (backing off or off).
+    func isFailing(_ stream: StreamID) -> Bool {
+        entries[stream] != nil
+    }
+
     /// Whether the account has no access to the stream (switched off, not merely backing off).
     func isOff(_ stream: StreamID) -> Bool {
         entries[stream]?.problem.state == .off

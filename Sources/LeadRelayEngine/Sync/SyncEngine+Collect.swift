@@ -23,6 +23,8 @@ extension SyncEngine {
         var leadStream: StreamID
         var accountStream: StreamID
         var activityStream: StreamID
+        /// The lead stream failed (or is backing off): this CRM's leads were not read this cycle.
+        var leadsUnread = false
     }
 
     /// What the change source brought: every stream polled since its watermark, and the CRMs' owner lists.
@@ -36,8 +38,18 @@ extension SyncEngine {
         /// A changed mapping back-fills: lead records are read again in full (their new fields with them) and every
         /// known person is reconciled, not only those whose records changed.
         var backfill: Bool { previousFingerprint.map { $0 != fingerprint } ?? false }
-        /// Systems whose lead stream stopped at the page limit with more to read: the picture is not whole yet.
-        var catchingUp: [CRMSystem] { polled.filter { $0.leads.more || ($0.deletions?.more ?? false) }.map(\.system).sorted() }
+        /// Systems whose leads are not all read: the stream stopped at its page limit with more to read, or could not be
+        /// read this cycle. The picture is not whole yet.
+        var catchingUp: [CRMSystem] { polled.filter { $0.leads.more || ($0.deletions?.more ?? false) || $0.leadsUnread }.map(\.system).sorted() }
+        /// Why routing waits, for logs and reports; `nil` when the picture is whole.
+        var holdReason: String? {
+            let parts = polled.compactMap { item -> String? in
+                if item.leadsUnread { return "the \(item.system.displayName) leads could not be read" }
+                if item.leads.more || (item.deletions?.more ?? false) { return "the \(item.system.displayName) backlog is still being read" }
+                return nil
+            }
+            return parts.isEmpty ? nil : parts.joined(separator: " and ")
+        }
     }
 
     /// The streams one system is polled by.
@@ -83,8 +95,13 @@ extension SyncEngine {
                 group.addTask {
                     let system = connector.system
                     let (leadStream, accountStream, activityStream) = Self.streams(system, mapping: mapping)
-                    let leads = try await connector.pollLeads(since: backfill ? nil : marks[leadStream], lookback: lookback,
-                                                              fields: Self.leadFields(mapping, system))
+                    // The lead stream fails on its own too: the other CRM's leads still commit, and routing waits
+                    // (`catchingUp`) until both are read — nobody is routed on half the picture.
+                    let leads = try await self.optionalStream(leadStream, now: now) {
+                        try await connector.pollLeads(since: backfill ? nil : marks[leadStream], lookback: lookback,
+                                                      fields: Self.leadFields(mapping, system))
+                    }
+                    let leadsUnread = await self.health.isFailing(leadStream)
                     // Deletions the lead poll cannot see are swept on a slower cadence (they cost a full list).
                     var deletions: PollResult<SourceRecord>?
                     let lastSweep = sweeps[leadStream.deletions] ?? .distantPast
@@ -106,7 +123,7 @@ extension SyncEngine {
                         activities.items += leads.items.flatMap(HubSpotInterest.activities)
                     }
                     return Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
-                                  leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
+                                  leadStream: leadStream, accountStream: accountStream, activityStream: activityStream, leadsUnread: leadsUnread)
                 }
             }
             var all: [Polled] = []

@@ -20,9 +20,7 @@ extension SyncEngine {
         input.mergeBlocked = loaded.mergeBlocked
         input.providerCompanies = providerCompanies
         input.previous = loaded.stored
-        if !collected.catchingUp.isEmpty {
-            input.holdRouting = "the " + collected.catchingUp.map(\.displayName).joined(separator: " and ") + " backlog is still being read"
-        }
+        input.holdRouting = collected.holdReason
         var plan = pipeline.plan(input)
         if let accountMapping = configuration.accountMapping {
             plan.changes += AccountReconciliation(mapping: accountMapping)

@@ -91,7 +91,7 @@ public struct SyncEngine: Sendable {
             metadata["sync.held"] = "\(result.commit.plan.heldForBacklog.count)"
         }
         if !result.commit.released.isEmpty { metadata["sync.released"] = "\(result.commit.released.count)" }
-        logger.log(level: level, result.catchingUp.isEmpty ? "Cycle committed." : "Cycle committed; a backlog is still being read, so routing waits.",
+        logger.log(level: level, result.catchingUp.isEmpty ? "Cycle committed." : "Cycle committed; not every lead is read yet, so routing waits.",
                    metadata: metadata)
         return result
     }
