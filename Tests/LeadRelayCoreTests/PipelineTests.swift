@@ -210,5 +210,11 @@ struct ConvertedLeadTests {
         let moved = plan.events.first { if case .lifecycleChanged(_, let to) = $0.kind { to == .sql } else { false } }
         #expect(moved?.cause.code == .lifecycleMovedOn, "\(plan.events.map(\.kind))")
         #expect(!plan.writes.contains { $0.system == .salesforce && $0.id == "00Q1" }, "a converted lead is never written")
+        let contactRef = RecordRef(system: .salesforce, object: "Contact", id: "0035g000001AbCd")
+        let link = plan.changes.first { if case .link(let ref) = $0.action { ref == contactRef } else { false } }
+        #expect(link?.person == person && link?.reason.code == .linkedByConversion, "the person continues as the converted contact")
+        // Linked once: the next plan, knowing the link, does not link it again.
+        input.links[contactRef] = person
+        #expect(!pipeline.plan(input).changes.contains { if case .link(let ref) = $0.action { ref == contactRef } else { false } })
     }
 }

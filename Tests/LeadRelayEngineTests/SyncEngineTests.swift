@@ -191,6 +191,11 @@ struct SyncEngineTests {
             #expect(refused.isEmpty, "\(refused.map { $0.lastError ?? "" })")
             let snapshot = try #require(try await rig.store.snapshots([lead]).first)
             #expect(snapshot.value("IsConverted") == "true" && snapshot.value("ConvertedContactId") != nil, "the conversion is read")
+            // The person continues as the contact the lead became: linked to the same person, once.
+            let converted = try #require(snapshot.value("ConvertedContactId"))
+            let contactRef = RecordRef(system: .salesforce, object: "Contact", id: converted)
+            #expect(try await rig.store.links(for: [contactRef])[contactRef] == pair.first?.value)
+            #expect(!cycle.plan.changes.contains { if case .link(let ref) = $0.action { ref == contactRef } else { false } }, "linked once, not every cycle")
         }
     }
 

@@ -28,6 +28,12 @@ public enum CRMFieldNames {
         record.ref.system == .salesforce && record.value(salesforceConverted)?.lowercased() == "true"
     }
 
+    /// The contact a converted Salesforce lead became, when the CRM says so.
+    public static func convertedContact(_ record: SourceRecord) -> RecordRef? {
+        guard isConverted(record), let id = record.value(salesforceConvertedContact), !id.isEmpty else { return nil }
+        return RecordRef(system: .salesforce, object: "Contact", id: id)
+    }
+
     /// The record a deleted record was merged into, when the CRM says so.
     public static func mergedInto(_ record: SourceRecord) -> RecordRef? {
         guard record.deleted else { return nil }

@@ -41,6 +41,13 @@ public struct Pipeline: Sendable {
             }
             let live = records.filter { !$0.deleted }
             guard !live.isEmpty else { continue }
+            // A converted lead's person continues as its contact: the contact is linked to the same person.
+            for record in live {
+                guard let contact = CRMFieldNames.convertedContact(record), input.links[contact] != personKey else { continue }
+                plan.changes.append(PlanChange(personKey: personKey, action: .link(contact), reason: Reason(
+                    .linkedByConversion, "\(record.ref) was converted to \(contact); the person continues as the contact",
+                    facts: ["lead": record.ref.description, "contact": contact.description])))
+            }
             // Mapped fields first: their writes join the routing writes for the same record.
             let (decisions, fieldWrites, verdicts) = MappingReconciler(mapping: mapping).reconcile(
                 live, synced: input.synced[personKey] ?? [:], previous: input.previous,

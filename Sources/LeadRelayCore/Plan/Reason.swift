@@ -39,6 +39,8 @@ extension Reason.Code {
     public static let linkedAlone = Self("link.alone")
     /// The CRM merged the record into another: its link follows the survivor.
     public static let linkedByCRMMerge = Self("link.crm-merge")
+    /// A converted Salesforce lead's contact (`ConvertedContactId`): the person continues as it.
+    public static let linkedByConversion = Self("link.conversion")
     /// An account record joins the account of its web domain.
     public static let linkedByWebDomain = Self("link.web-domain")
     /// A record LeadRelay created for the person.

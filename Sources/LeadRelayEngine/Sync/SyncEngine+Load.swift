@@ -63,7 +63,8 @@ extension SyncEngine {
 
             // Who is touched: the people of changed records and of new behaviour.
             let resolver = IdentityResolver(identifier: identifier)
-            let touchedRefs = changed.map(\.ref) + newActivities.map(\.subject)
+            // Converted leads' contacts too, so a contact linked once is known as linked.
+            let touchedRefs = changed.map(\.ref) + newActivities.map(\.subject) + changed.compactMap(CRMFieldNames.convertedContact)
             let existingLinks = try reader.links(for: Array(Set(touchedRefs))).compactMapValues(\.person)
             // Records seen for the first time are placed by evidence where their mailbox says nothing (IdentityLinker).
             let linker = IdentityLinker(mapping: mapping)
