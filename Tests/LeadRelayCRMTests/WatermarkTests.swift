@@ -17,18 +17,18 @@ struct WatermarkTests {
         try await simulator.withRunningInSlot { endpoints in
             let client = APIClient(system: .hubspot, transport: AsyncHTTPClientTransport(),
                                    auth: StaticTokenProvider(token: Secret(simulator.state.credentials.hubspotToken), baseURL: endpoints.hubspotBaseURL))
-            let first = try await HubSpotConnector(client: client).pollLeads(since: nil, lookback: 120, fields: ["email"])
+            let first = try await HubSpotConnector(client: client).pollLeads(since: nil, lookback: 3600, fields: ["email"])
             let mark = try #require(first.watermark)
-            // Two minutes later the watermark is settled: one call, nothing re-read.
-            let later = HubSpotConnector(client: client, now: { Date().addingTimeInterval(300) })
-            let idle = try await later.pollLeads(since: mark, lookback: 120, fields: ["email"])
+            // Two hours later the watermark is settled (an hour-long window, so a slow machine cannot outlast it): one call, nothing re-read.
+            let later = HubSpotConnector(client: client, now: { Date().addingTimeInterval(7200) })
+            let idle = try await later.pollLeads(since: mark, lookback: 3600, fields: ["email"])
             #expect(idle.calls == 1 && idle.items.isEmpty)
             // Within the window the recent records are re-read (index lag), paged by keyset past the 200 cap.
-            let fresh = try await HubSpotConnector(client: client).pollLeads(since: mark, lookback: 120, fields: ["email"])
+            let fresh = try await HubSpotConnector(client: client).pollLeads(since: mark, lookback: 3600, fields: ["email"])
             #expect(fresh.items.count >= 500 && fresh.calls >= 3)
             // A change after the settled watermark is still found.
             try await simulator.state.updateHubSpotRecord("contacts", id: ids[7], properties: ["jobtitle": "CTO"])
-            let changed = try await later.pollLeads(since: mark, lookback: 120, fields: ["email"])
+            let changed = try await later.pollLeads(since: mark, lookback: 3600, fields: ["email"])
             #expect(changed.items.map(\.ref.id) == [String(ids[7])])
         }
     }

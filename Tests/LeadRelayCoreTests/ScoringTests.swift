@@ -32,16 +32,27 @@ struct ScoringTests {
         #expect(twoMonths.interestScore == 15)
     }
 
-    @Test("maxPerDay caps repeated events; duplicates by id count once; future events do not count")
+    @Test("maxPerDay caps repeated events; duplicates by id count once; events far in the future do not count")
     func caps() {
         let lead = Fixtures.plainLead(["email": "ana@acme.io"])
         let day = Fixtures.now.addingTimeInterval(-3600)
         var events = (0..<5).map { Fixtures.pageView("1", "https://x.com/pricing", id: "p\($0)", at: day.addingTimeInterval(Double($0))) }
         events.append(events[0])
-        events.append(Fixtures.pageView("1", "https://x.com/pricing", id: "future", at: Fixtures.now.addingTimeInterval(60)))
+        events.append(Fixtures.pageView("1", "https://x.com/pricing", id: "future", at: Fixtures.now.addingTimeInterval(86_400)))
         let score = ScoringTests.noDecay.score(lead, activities: events, now: Fixtures.now)
         #expect(score.interestScore == 20)
         #expect(score.interest.first?.detail == "2 × page-view")
+    }
+
+    @Test("an event stamped a little ahead of our clock (the CRM's clock, or it landed while the cycle ran) counts in full")
+    func slightlyAhead() {
+        let lead = Fixtures.plainLead(["email": "ana@acme.io"])
+        let demo = Activity(id: "f1", subject: RecordRef(system: .hubspot, object: "contacts", id: "1"), kind: .formSubmission,
+                            occurredAt: Fixtures.now.addingTimeInterval(0.4), form: "demo-request")
+        #expect(scorer.score(lead, activities: [demo], now: Fixtures.now).interestScore == 60)
+        let late = Activity(id: "f2", subject: demo.subject, kind: .formSubmission, occurredAt: Fixtures.now.addingTimeInterval(Scorer.clockSkew + 1),
+                            form: "demo-request")
+        #expect(scorer.score(lead, activities: [late], now: Fixtures.now).interestScore == 0)
     }
 
     @Test("the MQL line needs both the total and the minimum fit")

@@ -20,10 +20,15 @@ public struct Scorer: Sendable {
         score.total >= config.mql.threshold && score.fitScore >= (config.mql.minimumFit ?? -.infinity)
     }
 
+    /// How far ahead of our clock an event may be stamped and still count (at full value): the CRM's clock, or an
+    /// event that landed while the cycle ran. Anything later is bad data and does not count.
+    public static let clockSkew: TimeInterval = 300
+
     func interest(_ activities: [Activity], now: Date) -> [ScoreBreakdown.Line] {
         var seen: Set<String> = []
+        let latest = now.addingTimeInterval(Self.clockSkew)
         let ordered = activities
-            .filter { $0.occurredAt <= now && seen.insert($0.id).inserted }
+            .filter { $0.occurredAt <= latest && seen.insert($0.id).inserted }
             .sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
         var lines: [ScoreBreakdown.Line] = []
         for rule in config.interest.events {

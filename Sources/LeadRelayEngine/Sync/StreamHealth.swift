@@ -59,9 +59,9 @@ actor StreamHealth {
     }
 
     /// Records a failure; returns the problem as it now stands and whether it is new (worth a warning).
-    func failed(_ stream: StreamID, reason: String, off: Bool, now: Date) -> (problem: StreamProblem, new: Bool) {
+    func failed(_ stream: StreamID, reason: String, off: Bool, now: Date, backsOff: Bool = true) -> (problem: StreamProblem, new: Bool) {
         let failures = (entries[stream]?.failures ?? 0) + 1
-        let wait = off ? offFor : min(longestBackoff, firstBackoff * pow(2, Double(min(failures - 1, 16))))
+        let wait = off ? offFor : (backsOff ? min(longestBackoff, firstBackoff * pow(2, Double(min(failures - 1, 16)))) : 0)
         let problem = StreamProblem(stream: stream.rawValue, state: off ? .off : .backingOff, reason: reason, retryAt: now.addingTimeInterval(wait))
         let new = entries[stream]?.problem.state != problem.state || entries[stream]?.problem.reason != reason
         entries[stream] = Entry(failures: failures, retryAt: problem.retryAt, problem: problem)

@@ -97,7 +97,7 @@ extension SyncEngine {
                     let (leadStream, accountStream, activityStream) = Self.streams(system, mapping: mapping)
                     // The lead stream fails on its own too: the other CRM's leads still commit, and routing waits
                     // (`catchingUp`) until both are read — nobody is routed on half the picture.
-                    let leads = try await self.optionalStream(leadStream, now: now) {
+                    let leads = try await self.optionalStream(leadStream, now: now, backsOff: false) {
                         try await connector.pollLeads(since: backfill ? nil : marks[leadStream], lookback: lookback,
                                                       fields: Self.leadFields(mapping, system))
                     }
@@ -137,7 +137,10 @@ extension SyncEngine {
     /// Reads an optional stream on its own: a failure is backed off and reported (the watermark stays, so nothing is
     /// lost), an API the account lacks is switched off with one warning; only what stops the whole CRM (credentials,
     /// the daily budget, shutdown) ends the cycle.
-    func optionalStream<T: Sendable>(_ stream: StreamID, now: Date, _ read: @Sendable () async throws -> PollResult<T>) async throws
+    ///
+    /// `backsOff: false` (the lead streams, without which nothing is routed) tries again every cycle: the client has
+    /// already retried with backoff, and the loop paces cycles.
+    func optionalStream<T: Sendable>(_ stream: StreamID, now: Date, backsOff: Bool = true, _ read: @Sendable () async throws -> PollResult<T>) async throws
         -> PollResult<T> {
         let skipped = PollResult<T>(items: [], watermark: nil, calls: 0)
         guard await health.due(stream, now: now) else { return skipped }
@@ -155,7 +158,7 @@ extension SyncEngine {
             }
             if Task.isCancelled { throw error }
             let off = error.isNotAvailableToAccount
-            let (problem, new) = await health.failed(stream, reason: error.description, off: off, now: now)
+            let (problem, new) = await health.failed(stream, reason: error.description, off: off, now: now, backsOff: backsOff)
             let metadata: Logger.Metadata = ["stream": "\(stream)", "error": "\(error)", "retry.at": "\(ISOTimestamp.format(problem.retryAt))"]
             if off {
                 if new { logger.warning("The account has no access to this stream; it is off, the rest goes on.", metadata: metadata) }
