@@ -7,23 +7,34 @@ import LeadRelayTestSupport
 import Synchronization
 import Testing
 
-/// A real connector whose account poll fails while `failing` is set (a broken object, a proxy in the way).
-final class FlakyAccounts: CRMConnector {
+/// A real connector whose poll of one stream fails while `failing` is set (a broken object, a proxy in the way, one CRM
+/// down).
+final class Flaky: CRMConnector {
+    enum Stream { case leads, accounts }
     let inner: any CRMConnector
+    let stream: Stream
     let failing = Mutex(true)
     let attempts = Mutex(0)
-    init(_ inner: any CRMConnector) { self.inner = inner }
+    init(_ inner: any CRMConnector, failing stream: Stream) {
+        self.inner = inner
+        self.stream = stream
+    }
     var system: CRMSystem { inner.system }
+    func fail(_ which: Stream) throws(CRMError) {
+        guard which == stream else { return }
+        attempts.withLock { $0 += 1 }
+        if failing.withLock({ $0 }) { throw .unavailable(system: system, attempts: 5, lastError: which == .leads ? "HTTP 502" : "HTTP 503") }
+    }
     func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
-        try await inner.pollLeads(since: since, lookback: lookback, fields: fields)
+        try fail(.leads)
+        return try await inner.pollLeads(since: since, lookback: lookback, fields: fields)
     }
     func pollDeletedLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         try await inner.pollDeletedLeads(since: since, lookback: lookback, fields: fields)
     }
     func fetchLeads(ids: [String], fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> { try await inner.fetchLeads(ids: ids, fields: fields) }
     func pollAccounts(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
-        attempts.withLock { $0 += 1 }
-        if failing.withLock({ $0 }) { throw .unavailable(system: system, attempts: 5, lastError: "HTTP 503") }
+        try fail(.accounts)
         return try await inner.pollAccounts(since: since, lookback: lookback, fields: fields)
     }
     func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
@@ -76,7 +87,7 @@ struct StreamIsolationTests {
             try workspace.configure(endpoints, credentials: simulator.state.credentials)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             let real = try ConnectorFactory.connectors(configuration)
-            let flaky = FlakyAccounts(real[1])
+            let flaky = Flaky(real[1], failing: .accounts)
             let daemon = try await Daemon.start(configuration, connectors: [real[0], flaky])
             let first = try await daemon.engine.runCycle()
             #expect(first.streams.contains { $0.stream == "salesforce.Lead" && $0.read > 0 }, "leads go on")
@@ -97,34 +108,6 @@ struct StreamIsolationTests {
     }
 }
 
-/// A real connector whose lead poll fails while `failing` is set (one CRM down, the other up).
-final class FlakyLeads: CRMConnector {
-    let inner: any CRMConnector
-    let failing = Mutex(true)
-    init(_ inner: any CRMConnector) { self.inner = inner }
-    var system: CRMSystem { inner.system }
-    func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
-        if failing.withLock({ $0 }) { throw .unavailable(system: system, attempts: 5, lastError: "HTTP 502") }
-        return try await inner.pollLeads(since: since, lookback: lookback, fields: fields)
-    }
-    func pollDeletedLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
-        try await inner.pollDeletedLeads(since: since, lookback: lookback, fields: fields)
-    }
-    func fetchLeads(ids: [String], fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> { try await inner.fetchLeads(ids: ids, fields: fields) }
-    func pollAccounts(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
-        try await inner.pollAccounts(since: since, lookback: lookback, fields: fields)
-    }
-    func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
-        try await inner.pollActivities(since: since, lookback: lookback)
-    }
-    func fieldSchema(object: String) async throws(CRMError) -> [CRMFieldSchema] { try await inner.fieldSchema(object: object) }
-    func sampleRecords(object: String, fields: [String], limit: Int) async throws(CRMError) -> [SourceRecord] {
-        try await inner.sampleRecords(object: object, fields: fields, limit: limit)
-    }
-    func owners() async throws(CRMError) -> [CRMOwner] { try await inner.owners() }
-    func apply(_ writes: [RecordWrite]) async throws(CRMError) -> [WriteOutcome] { try await inner.apply(writes) }
-}
-
 @Suite("One CRM's leads failing")
 struct LeadStreamIsolationTests {
     @Test("HubSpot's lead poll failing: Salesforce's leads still commit, nobody is routed on half the picture; once HubSpot reads again the MQLs are routed")
@@ -136,7 +119,7 @@ struct LeadStreamIsolationTests {
             try workspace.configure(endpoints, credentials: simulator.state.credentials)
             let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
             let real = try ConnectorFactory.connectors(configuration)
-            let flaky = FlakyLeads(real[0])
+            let flaky = Flaky(real[0], failing: .leads)
             let daemon = try await Daemon.start(configuration, connectors: [flaky, real[1]])
             let down = try await daemon.engine.runCycle()
             #expect(down.catchingUp == [.hubspot])

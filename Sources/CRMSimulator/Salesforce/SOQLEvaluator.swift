@@ -103,8 +103,7 @@ struct SOQLEvaluator {
 
     /// SOQL `LIKE`: `%` any run of characters, `_` exactly one, a backslash makes the next character itself; case-insensitive.
     func like(_ pattern: String, _ text: String) -> Bool {
-        enum Token: Equatable { case any, one, char(Character) }
-        var tokens: [Token] = []
+        var tokens: [Glob.Token] = []
         var escaped = false
         for c in pattern.lowercased() {
             if escaped { tokens.append(.char(c)); escaped = false; continue }
@@ -115,26 +114,7 @@ struct SOQLEvaluator {
             default: tokens.append(.char(c))
             }
         }
-        let t = Array(text.lowercased())
-        var pi = 0, ti = 0, star = -1, mark = 0
-        while ti < t.count {
-            if pi < tokens.count, tokens[pi] == .any {
-                star = pi
-                mark = ti
-                pi += 1
-            } else if pi < tokens.count, tokens[pi] == .one || tokens[pi] == .char(t[ti]) {
-                pi += 1
-                ti += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < tokens.count, tokens[pi] == .any { pi += 1 }
-        return pi == tokens.count
+        return Glob.matches(tokens: tokens, text.lowercased())
     }
 
     func sort(_ rows: inout [SalesforceRecord], by orders: [SOQLQuery.Order]) {
