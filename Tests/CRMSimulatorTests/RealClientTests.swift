@@ -35,7 +35,7 @@ struct RealClientTests {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = pythonArguments + arguments
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("fidelity-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle
