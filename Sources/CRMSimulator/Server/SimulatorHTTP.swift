@@ -113,14 +113,7 @@ enum SimulatorHTTP {
     /// A query parameter decoded as a form field: a raw `+` is a space and `%2B` a plus, in that order (Salesforce reads
     /// `q` this way, so `+00:00` offsets survive when a client encodes them).
     static func formQuery(_ request: Request, _ name: String) -> String? {
-        guard let raw = request.uri.query else { return nil }
-        for pair in raw.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.first.map(String.init) == name else { continue }
-            let value = parts.count > 1 ? String(parts[1]) : ""
-            return value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? value
-        }
-        return nil
+        form(Data((request.uri.query ?? "").utf8))[name]
     }
 }
 

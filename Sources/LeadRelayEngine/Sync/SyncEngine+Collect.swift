@@ -25,6 +25,13 @@ extension SyncEngine {
         var activityStream: StreamID
         /// The lead stream failed (or is backing off): this CRM's leads were not read this cycle.
         var leadsUnread = false
+
+        /// Why this CRM's leads are not all read this cycle; `nil` when they are.
+        var incomplete: String? {
+            if leadsUnread { return "the \(system.displayName) leads could not be read" }
+            if leads.more || (deletions?.more ?? false) { return "the \(system.displayName) backlog is still being read" }
+            return nil
+        }
     }
 
     /// What the change source brought: every stream polled since its watermark, and the CRMs' owner lists.
@@ -40,14 +47,10 @@ extension SyncEngine {
         var backfill: Bool { previousFingerprint.map { $0 != fingerprint } ?? false }
         /// Systems whose leads are not all read: the stream stopped at its page limit with more to read, or could not be
         /// read this cycle. The picture is not whole yet.
-        var catchingUp: [CRMSystem] { polled.filter { $0.leads.more || ($0.deletions?.more ?? false) || $0.leadsUnread }.map(\.system).sorted() }
+        var catchingUp: [CRMSystem] { polled.filter { $0.incomplete != nil }.map(\.system).sorted() }
         /// Why routing waits, for logs and reports; `nil` when the picture is whole.
         var holdReason: String? {
-            let parts = polled.compactMap { item -> String? in
-                if item.leadsUnread { return "the \(item.system.displayName) leads could not be read" }
-                if item.leads.more || (item.deletions?.more ?? false) { return "the \(item.system.displayName) backlog is still being read" }
-                return nil
-            }
+            let parts = polled.compactMap(\.incomplete)
             return parts.isEmpty ? nil : parts.joined(separator: " and ")
         }
     }
