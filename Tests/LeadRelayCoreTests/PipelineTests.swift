@@ -58,13 +58,14 @@ struct PipelineTests {
         #expect(sf.operation == .update && sf.id == "00Q1")
         #expect(sf.fields == ["OwnerId": "005A"])
         #expect(sf.unmodifiedSince == hotLead.modifiedAt, "the owner write is conditional on the version routed from")
-        #expect(hs.unmodifiedSince == nil)
+        #expect(sf.expected == ["Status": "Open - Not Contacted"], "guarded on the hand-off fields the snapshot read")
+        #expect(hs.unmodifiedSince == nil && hs.expected == nil)
         // The mapped fields each side lacks (company, preferred from Salesforce; the rest from HubSpot) follow on their own.
         let hsData = try #require(writes.first { $0.system == .hubspot && !handoffs.contains($0) })
         #expect(hsData.id == "51" && hsData.fields == ["company": "Northwind"])
         let sfData = try #require(writes.first { $0.system == .salesforce && !handoffs.contains($0) })
         #expect(sfData.id == "00Q1" && sfData.fields == ["FirstName": "Morgan", "Title": "VP Ops", "State": "MA", "NumberOfEmployees": "1200", "Industry": "Healthcare"])
-        #expect(sfData.unmodifiedSince == nil, "data follows the reconciliation, not the routed version")
+        #expect(sfData.unmodifiedSince == nil && sfData.expected == nil, "data follows the reconciliation, not the routed version")
         #expect(plan.notifications.count == 1)
         let note = try #require(plan.notifications.first)
         #expect(note.kind == .newMQL && note.recipient.repID == note.repID)
@@ -74,6 +75,20 @@ struct PipelineTests {
         // Every change says why in a code reports can count.
         let codes = Dictionary(grouping: plan.changes, by: \.reason.code).mapValues(\.count)
         #expect(codes[.routed] == 1 && codes[.crossedMQL] == 1 && codes[.notifyNewMQL] == 1 && codes[.writeOwner] == 2 && codes[.writeFields] == 2, "\(codes)")
+    }
+
+    @Test("a Salesforce owner write is guarded on the owner and status as read: empty where the lead had none, a queue's id where it had one")
+    func ownerGuard() throws {
+        var queued = hotLead
+        queued.fields["OwnerId"] = "00G1"
+        var unowned = hotLead
+        unowned.fields["OwnerId"] = .some(nil)
+        for (lead, owner) in [(queued, "00G1"), (unowned, "")] {
+            let plan = pipeline.plan(PipelineInput(records: [hotContact, lead], activities: [Fixtures.demoRequest("51")], now: Fixtures.now))
+            let sf = try #require(plan.writes.first { $0.system == .salesforce && $0.fields["OwnerId"] != nil })
+            #expect(sf.expected == ["OwnerId": owner, "Status": "Open - Not Contacted"])
+            #expect(sf.unmodifiedSince == lead.modifiedAt)
+        }
     }
 
     @Test("an MQL only in HubSpot gets a Salesforce lead created with required fields filled")

@@ -37,38 +37,54 @@ extension SalesforceConnector {
         return writes.indices.map { WriteOutcome(write: writes[$0], result: outcomes[$0] ?? .retryLater("not attempted")) }
     }
 
-    /// PATCH with `If-Unmodified-Since`: `412` means a person changed the record after LeadRelay read it.
+    /// PATCH with `If-Unmodified-Since`: `412` means the record changed after LeadRelay read it. Whose change it was is
+    /// read back: LeadRelay's own (the write is in), nobody's that matters (the hand-off fields still hold what was
+    /// read: sent again on the new version, at most `conditionalAttempts` times), or a person's (a conflict, not overwritten).
     func conditionalUpdate(_ write: RecordWrite) async throws(CRMError) -> WriteOutcome.Result {
-        guard let id = write.id, let since = write.unmodifiedSince else { return .rejected(code: "MISSING_ID", message: "an update needs an id") }
+        guard let id = write.id, var since = write.unmodifiedSince else { return .rejected(code: "MISSING_ID", message: "an update needs an id") }
         let fields = JSONValue.object(write.fields.mapValues { $0.isEmpty ? JSONValue.null : .string($0) })
-        do {
-            _ = try await client.send("PATCH", "\(root)/sobjects/\(try SOQL.identifier(write.object))/\(try SOQL.recordID(id))",
-                                      json: fields, headers: ["If-Unmodified-Since": Self.httpDate(since)])
-            return .applied(id: id)
-        } catch let error {
-            switch error {
-            case .rejected(_, 412, _, _):
-                // A first attempt may have gone through before its answer was lost (a reset): then the record changed
-                // because of LeadRelay, and holds what it sent. Read it back before calling it a person's change.
-                if await holds(write) { return .applied(id: id) }
-                return .rejected(code: "CHANGED_SINCE_READ",
-                                 message: "\(write.object) \(id) was changed in Salesforce after LeadRelay read it (\(CRMTimestamps.salesforce(since))); not overwritten")
-            case .rejected(_, _, let code, let message):
-                return Self.transientCodes.contains(code) ? .retryLater("\(code): \(message)") : .rejected(code: code, message: message)
-            case .unavailable: return .retryLater(error.description)
-            default: throw error
+        for _ in 0..<Self.conditionalAttempts {
+            do {
+                _ = try await client.send("PATCH", "\(root)/sobjects/\(try SOQL.identifier(write.object))/\(try SOQL.recordID(id))",
+                                          json: fields, headers: ["If-Unmodified-Since": Self.httpDate(since)])
+                return .applied(id: id)
+            } catch let error {
+                switch error {
+                case .rejected(_, 412, _, _):
+                    // A first attempt may have gone through before its answer was lost (a reset): then the record changed
+                    // because of LeadRelay, and holds what it sent.
+                    guard let current = await readBack(write) else { return .retryLater("\(write.object) \(id) changed since it was read and could not be read back") }
+                    if Self.holds(write.fields, current) { return .applied(id: id) }
+                    guard let expected = write.expected, !expected.isEmpty, Self.holds(expected, current),
+                          let stamp = current["LastModifiedDate"]?.stringValue.flatMap(CRMTimestamps.parse) else {
+                        return .rejected(code: "CHANGED_SINCE_READ",
+                                         message: "\(write.object) \(id) was changed in Salesforce after LeadRelay read it (\(CRMTimestamps.salesforce(since))); not overwritten")
+                    }
+                    since = stamp
+                case .rejected(_, _, let code, let message):
+                    return Self.transientCodes.contains(code) ? .retryLater("\(code): \(message)") : .rejected(code: code, message: message)
+                case .unavailable: return .retryLater(error.description)
+                default: throw error
+                }
             }
         }
+        return .retryLater("\(write.object) \(id) kept changing while LeadRelay wrote it; tried \(Self.conditionalAttempts) times")
     }
 
-    /// Whether the record now holds every field of `write` (blank and null alike): the write, or its equal, is in.
-    func holds(_ write: RecordWrite) async -> Bool {
+    /// How often a conditional write goes again on a newer version whose hand-off fields are still as read.
+    static let conditionalAttempts = 3
+
+    /// The record's fields that `write` sends or guards, and its `LastModifiedDate`; `nil` when it cannot be read.
+    func readBack(_ write: RecordWrite) async -> JSONValue? {
+        let wanted = Set(write.fields.keys).union(write.expected.map { Array($0.keys) } ?? []).union(["LastModifiedDate"])
         guard let id = write.id, let object = try? SOQL.identifier(write.object), let recordID = try? SOQL.recordID(id),
-              let names = try? write.fields.keys.sorted().map({ try SOQL.identifier($0) }) else { return false }
-        guard let record = try? await client.json("GET", "\(root)/sobjects/\(object)/\(recordID)", query: [("fields", names.joined(separator: ","))]) else {
-            return false
-        }
-        return write.fields.allSatisfy { name, value in (record[name]?.flatText ?? "") == value }
+              let names = try? wanted.sorted().map({ try SOQL.identifier($0) }) else { return nil }
+        return try? await client.json("GET", "\(root)/sobjects/\(object)/\(recordID)", query: [("fields", names.joined(separator: ","))])
+    }
+
+    /// Whether `record` holds every one of `fields` (blank and null alike).
+    static func holds(_ fields: [String: String], _ record: JSONValue) -> Bool {
+        fields.allSatisfy { name, value in (record[name]?.flatText ?? "") == value }
     }
 
     /// An HTTP date (RFC 7231 IMF-fixdate), as `If-Unmodified-Since` wants.

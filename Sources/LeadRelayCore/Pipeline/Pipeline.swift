@@ -234,6 +234,7 @@ public struct Pipeline: Sendable {
             rest.fields = write.fields.filter { !handoffFields.contains($0.key) }
             // Only the hand-off is conditional on the version routed from; the data fields follow the reconciliation.
             rest.unmodifiedSince = nil
+            rest.expected = nil
             handoff.append(first)
             data.append(rest)
         }
@@ -301,8 +302,17 @@ public struct Pipeline: Sendable {
             }
             if let existing {
                 // Salesforce owner changes are conditional on the version routed from: a rep's own change made since wins.
-                writes.append(RecordWrite(operation: .update, system: system, object: existing.ref.object, id: existing.ref.id, fields: fields,
-                                          unmodifiedSince: system == .salesforce ? existing.modifiedAt : nil))
+                var write = RecordWrite(operation: .update, system: system, object: existing.ref.object, id: existing.ref.id, fields: fields)
+                if system == .salesforce {
+                    write.unmodifiedSince = existing.modifiedAt
+                    // What "a person took it" means: the owner or status moved, not any field.
+                    var expected: [String: String] = [:]
+                    for name in [ownerField, CRMFieldNames.salesforceStatus] where existing.fields.keys.contains(name) {
+                        expected[name] = existing.value(name) ?? ""
+                    }
+                    write.expected = expected
+                }
+                writes.append(write)
             } else if let email = lead.email, let emailField = mapping.identifierField?.name(in: system) {
                 let created = createFields(lead, system: system)
                 fields.merge(created.fields) { current, _ in current }

@@ -107,6 +107,10 @@ public struct RecordWrite: Sendable, Hashable, Codable {
     /// For updates: apply only if nobody changed the record after this time (the version LeadRelay read).
     /// Salesforce sends it as `If-Unmodified-Since`; a conflict is reported, never overwritten.
     public var unmodifiedSince: Date?
+    /// For conditional updates: the hand-off fields (owner, status) as LeadRelay read them. When the record changed
+    /// after the read but still holds these values, the change was not a person taking the lead (LeadRelay's own data
+    /// write, an automation touching the record): the write goes again on the new version instead of being a conflict.
+    public var expected: [String: String]?
     /// For merges: the record merged into `id` (it disappears).
     public var mergeFrom: String?
     /// Why, for reports (not part of the write's identity).
