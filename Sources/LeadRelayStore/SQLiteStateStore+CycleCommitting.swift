@@ -53,11 +53,11 @@ extension SQLiteStateStore: CycleCommitting {
             for person in cycle.plan.heldForBacklog {
                 try db.execute(sql: "INSERT OR IGNORE INTO held_people (person_key, held_at) VALUES (?, ?)", arguments: [person.rawValue, time])
             }
-            try Self.apply(cycle.plan, configVersion: cycle.configVersion, db, time: time)
+            try Self.apply(cycle.plan, configVersion: cycle.configVersion, released: Set(cycle.released), db, time: time)
         }
     }
 
-    static func apply(_ plan: Plan, configVersion: String?, _ db: Database, time: Double) throws {
+    static func apply(_ plan: Plan, configVersion: String?, released: Set<PersonKey> = [], _ db: Database, time: Double) throws {
         // A cycle number only for plans with effects or events: idle cycles leave no trace.
         var cycle: Int64?
         func number() throws -> Int64 {
@@ -96,10 +96,12 @@ extension SQLiteStateStore: CycleCommitting {
             case .lifecycle, .duplicates:
                 continue
             case .write(let write):
-                let id = try enqueue(.write(write), key: write.contentKey, effect: try effect(position), change: change, db, time: time)
+                let id = try enqueue(.write(write), key: write.contentKey, effect: try effect(position), change: change,
+                                     lane: .of(change, released: released), db, time: time)
                 if write.operation == .merge { try recordMerge(write, outboxID: id, change: change, db, time: time) }
             case .notify(let note):
-                try enqueue(.notify(note), key: note.contentKey(person: change.subject), effect: try effect(position), change: change, db, time: time)
+                try enqueue(.notify(note), key: note.contentKey(person: change.subject), effect: try effect(position), change: change,
+                            lane: .of(change, released: released), db, time: time)
             case .reconcile(let decision):
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO synced_fields (person_key, field, value, synced_at) VALUES (?, ?, ?, ?)
@@ -132,15 +134,18 @@ extension SQLiteStateStore: CycleCommitting {
 
     /// Queues an effect unless the same content is already pending; returns the id of the entry that will carry it out.
     @discardableResult
-    static func enqueue(_ payload: OutboxEntry.Payload, key: String, effect: EffectID, change: PlanChange, _ db: Database,
-                        time: Double) throws -> Int64 {
+    static func enqueue(_ payload: OutboxEntry.Payload, key: String, effect: EffectID, change: PlanChange, lane: OutboxLane,
+                        _ db: Database, time: Double) throws -> Int64 {
         if let pending = try Int64.fetchOne(db, sql: "SELECT id FROM outbox WHERE content_key = ? AND status = 'pending'", arguments: [key]) {
+            // Planned again in a faster lane (a backlog hand-off the person's new activity made fresh): it moves up.
+            try db.execute(sql: "UPDATE outbox SET lane = MIN(lane, ?) WHERE id = ?", arguments: [lane.rawValue, pending])
             return pending
         }
         try db.execute(sql: """
-            INSERT INTO outbox (cycle, position, content_key, person_key, payload, reason, status, attempts, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
-            """, arguments: [effect.cycle, effect.position, key, change.subject.rawValue, try json(payload), change.reason.text, time])
+            INSERT INTO outbox (cycle, position, content_key, person_key, payload, reason, status, attempts, created_at, lane)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+            """, arguments: [effect.cycle, effect.position, key, change.subject.rawValue, try json(payload), change.reason.text, time,
+                             lane.rawValue])
         return db.lastInsertedRowID
     }
 }

@@ -8,7 +8,7 @@ extension SQLiteStateStore: OutboxQueue {
         let until = now + Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
         return try await pool.write { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM outbox WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?
+                SELECT * FROM outbox WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY lane, id LIMIT ?
                 """, arguments: [now, limit])
             let entries = try rows.map(Self.outboxEntry)
             for chunk in entries.map(\.id).chunked(Self.chunk) {
@@ -95,6 +95,7 @@ extension SQLiteStateStore: OutboxQueue {
                                 status: OutboxEntry.Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
                                 lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                                 finishedAt: date(row["finished_at"]))
+        entry.lane = (row["lane"] as Int?).flatMap(OutboxLane.init(rawValue:)) ?? .handoff
         if let refused = row["refused_fields"] as String? { entry.refusedFields = try decode([String: String].self, refused) }
         if let state = (row["delivery_state"] as String?).flatMap(DeliveryReceipt.State.init(rawValue:)) {
             entry.delivery = DeliveryReceipt(state: state, channel: row["delivery_channel"] ?? "", externalID: row["delivery_id"])

@@ -282,6 +282,11 @@ extension SQLiteStateStore {
                 t.column("held_at", .double).notNull()
             }
         }
+        migrator.registerMigration("v14-outbox-lanes") { db in
+            // Hand-offs before backlog hand-offs before data (`OutboxLane`); entries queued before lanes keep their order.
+            try db.alter(table: "outbox") { t in t.add(column: "lane", .integer).notNull().defaults(to: OutboxLane.handoff.rawValue) }
+            try db.create(index: "outbox_lane", on: "outbox", columns: ["status", "lane", "id"])
+        }
         return migrator
     }
 }

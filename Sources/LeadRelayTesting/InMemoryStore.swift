@@ -101,11 +101,11 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         for (ref, keys) in cycle.matchKeys { next.matchKeys[ref] = keys.isEmpty ? nil : Set(keys) }
         for person in cycle.released { next.held[person] = nil }
         for person in cycle.plan.heldForBacklog where next.held[person] == nil { next.held[person] = now }
-        try Self.apply(cycle.plan, configVersion: cycle.configVersion, to: &next, at: now)
+        try Self.apply(cycle.plan, configVersion: cycle.configVersion, released: Set(cycle.released), to: &next, at: now)
         state = next
     }
 
-    static func apply(_ plan: Plan, configVersion: String?, to state: inout State, at now: Date) throws {
+    static func apply(_ plan: Plan, configVersion: String?, released: Set<PersonKey> = [], to state: inout State, at now: Date) throws {
         var cycle: Int64?
         func number() -> Int64 {
             if let cycle { return cycle }
@@ -134,7 +134,8 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
             case .lifecycle, .duplicates:
                 continue
             case .write(let write):
-                let id = enqueue(.write(write), key: write.contentKey, effect: effect(position), change: change, &state, at: now)
+                let id = enqueue(.write(write), key: write.contentKey, effect: effect(position), change: change,
+                                 lane: .of(change, released: released), &state, at: now)
                 if write.operation == .merge, let survivor = write.id, let merged = write.mergeFrom, let person = change.person,
                    !state.merges.contains(where: { $0.outboxID == id }) {
                     func before(_ id: String) -> [String: String?] {
@@ -147,7 +148,8 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
                     state.merges.append(Merge(record: record, outboxID: id))
                 }
             case .notify(let note):
-                enqueue(.notify(note), key: note.contentKey(person: change.subject), effect: effect(position), change: change, &state, at: now)
+                enqueue(.notify(note), key: note.contentKey(person: change.subject), effect: effect(position), change: change,
+                        lane: .of(change, released: released), &state, at: now)
             case .reconcile(let decision):
                 state.synced[change.subject, default: [:]][decision.field] = .some(decision.value)
             case .enrich(let fills):
@@ -158,13 +160,18 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
     }
 
     @discardableResult
-    static func enqueue(_ payload: OutboxEntry.Payload, key: String, effect: EffectID, change: PlanChange, _ state: inout State,
-                        at now: Date) -> Int64 {
-        if let pending = state.outbox.first(where: { $0.contentKey == key && $0.entry.status == .pending }) { return pending.entry.id }
+    static func enqueue(_ payload: OutboxEntry.Payload, key: String, effect: EffectID, change: PlanChange, lane: OutboxLane,
+                        _ state: inout State, at now: Date) -> Int64 {
+        if let pending = state.outbox.firstIndex(where: { $0.contentKey == key && $0.entry.status == .pending }) {
+            state.outbox[pending].entry.lane = min(state.outbox[pending].entry.lane, lane)
+            return state.outbox[pending].entry.id
+        }
         let id = (state.outbox.last?.entry.id ?? 0) + 1
         let entry = OutboxEntry(id: id, effect: effect, subject: change.subject, payload: payload, reason: change.reason.text, status: .pending,
                                 attempts: 0, lastError: nil, createdAt: now, finishedAt: nil)
-        state.outbox.append(Queued(entry: entry, contentKey: key))
+        var queued = Queued(entry: entry, contentKey: key)
+        queued.entry.lane = lane
+        state.outbox.append(queued)
         return id
     }
 
@@ -175,7 +182,9 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
     public func claim(limit: Int, lease: Duration) async throws -> [OutboxEntry] {
         let now = clock.now
         var claimed: [OutboxEntry] = []
-        for index in state.outbox.indices where claimed.count < limit {
+        // Lower lanes first, each in the order it was queued (ids rise).
+        let order = state.outbox.indices.sorted { (state.outbox[$0].entry.lane, $0) < (state.outbox[$1].entry.lane, $1) }
+        for index in order where claimed.count < limit {
             let queued = state.outbox[index]
             guard queued.entry.status == .pending, queued.claimedUntil.map({ $0 <= now }) ?? true else { continue }
             state.outbox[index].claimedUntil = now.advanced(by: lease)

@@ -113,6 +113,43 @@ extension StoreContract {
             }
             #expect(try await store.links(for: [ref]) == [ref: .person(.email("a@b.io"))])
         },
+        Check("fresh hand-offs are claimed before backlog hand-offs, and those before data, each lane in the order planned") { subject in
+            let store = subject.store
+            func change(_ person: String, _ action: PlanChange.Action, _ code: Reason.Code) -> PlanChange {
+                PlanChange(personKey: .email(person), action: action, reason: Reason(code, code.rawValue))
+            }
+            func owner(_ id: String) -> PlanChange.Action { .write(write(id, ["hubspot_owner_id": "701"])) }
+            func tell(_ person: String) -> PlanChange.Action {
+                .notify(LeadRelayCore.Notification(recipient: Recipient(repID: "ana", email: "ana@x.io"), kind: .newMQL,
+                                                   lead: LeadSummary(personKey: .email(person), score: 110, records: [])))
+            }
+            let create = PlanChange.Action.write(RecordWrite(operation: .create, system: .salesforce, object: "Lead", id: nil,
+                                                             fields: ["Email": "c@x.io", "OwnerId": "005A"], matchField: "Email", matchValue: "c@x.io"))
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
+                change("a@x.io", .write(write("1", ["jobtitle": "VP"])), .writeFields),
+                change("a@x.io", .write(RecordWrite(operation: .merge, system: .hubspot, object: "contacts", id: "1", fields: [:])), .writeMerge),
+            ])), at: now)
+            var backlog = CycleCommit(plan: Plan(generatedAt: now, changes: [
+                change("b@x.io", owner("2"), .writeOwner), change("b@x.io", tell("b@x.io"), .notifyNewMQL),
+                change("c@x.io", owner("3"), .writeOwner),
+            ]))
+            backlog.released = [.email("b@x.io"), .email("c@x.io")]
+            try await store.commit(backlog, at: now)
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [
+                change("d@x.io", .write(write("4", ["jobtitle": "CTO"])), .writeFields),
+                change("d@x.io", owner("4"), .writeOwner), change("d@x.io", create, .writeCreate), change("d@x.io", tell("d@x.io"), .notifyNewMQL),
+                // c's hand-off, waiting in the backlog lane, planned again as it happens: it moves up.
+                change("c@x.io", owner("3"), .writeOwner),
+            ])), at: now)
+            let claimed = try await store.claim(limit: 4, lease: .seconds(60))
+            #expect(claimed.map(\.lane) == [.handoff, .handoff, .handoff, .handoff], "\(claimed.map(\.lane))")
+            #expect(Set(claimed.map(\.subject)) == [.person(.email("c@x.io")), .person(.email("d@x.io"))])
+            #expect(claimed.map(\.id) == claimed.map(\.id).sorted(), "in the order planned")
+            let rest = try await store.claim(limit: 10, lease: .seconds(60))
+            #expect(rest.map(\.lane) == [.backlog, .backlog, .data, .data, .data], "\(rest.map(\.lane))")
+            #expect(rest.prefix(2).allSatisfy { $0.subject == .person(.email("b@x.io")) })
+            #expect(rest.map(\.id).suffix(3) == rest.map(\.id).suffix(3).sorted())
+        },
         Check("a notification's delivery receipt is kept and logged; a later one replaces it and keeps the channel's id") { subject in
             let store = subject.store
             let hs = record(.hubspot, "51", email: "ana@acme.io")

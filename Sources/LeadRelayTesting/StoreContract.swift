@@ -58,7 +58,7 @@ public enum StoreContract {
                                        reason: Reason(.fixture, "score")))
         plan.changes.append(PlanChange(personKey: person, action: .assign(RouteDecision(repID: rep, rule: "fallback", reason: "r", candidates: [])),
                                        reason: Reason(.fixture, "r")))
-        plan.changes.append(PlanChange(personKey: person, action: .write(write(refs[0].id, ["hubspot_owner_id": "701"])), reason: Reason(.fixture, "owner")))
+        plan.changes.append(PlanChange(personKey: person, action: .write(write(refs[0].id, ["hubspot_owner_id": "701"])), reason: Reason(.writeOwner, "owner")))
         plan.changes.append(PlanChange(personKey: person, action: .notify(LeadRelayCore.Notification(
             recipient: Recipient(repID: rep, email: "\(rep)@x.io"), kind: .newMQL, lead: LeadSummary(personKey: person, score: 110, records: refs))),
                                        reason: Reason(.fixture, "tell")))

@@ -32,6 +32,8 @@ public struct OutboxEntry: Sendable, Hashable {
     /// Fields of a write the CRM refused while taking the rest (field → the CRM's code and message): quarantined,
     /// reported, never sent again by this entry.
     public var refusedFields: [String: String] = [:]
+    /// Which lane the entry waits in: the dispatcher takes lower lanes first, each in the order it was planned.
+    public var lane: OutboxLane = .data
 
     public init(id: Int64, effect: EffectID, subject: SubjectKey, payload: Payload, reason: String, status: Status, attempts: Int,
                 lastError: String?, createdAt: Date, finishedAt: Date?) {
@@ -157,4 +159,36 @@ public protocol OutboxQueue: Sendable {
 public enum OutboxRules {
     /// Entries that fail this many times are parked as failed, for the report, instead of retried forever.
     public static let maxAttempts = 8
+}
+
+/// The order pending effects are carried out in. Speed to lead first: a fresh MQL's owner, its record in the other
+/// CRM and its rep's alert never wait behind a backlog — neither the reconciled data of a hundred thousand records
+/// nor the hand-offs of people whose routing waited for that backlog to be read.
+public enum OutboxLane: Int, Sendable, Hashable, Comparable, CaseIterable, Codable {
+    /// A hand-off planned as it happened: owner and stage written, the record created, the rep told.
+    case handoff = 0
+    /// A hand-off of someone whose routing waited for a CRM's backlog to be read (`CycleCommit.released`).
+    case backlog = 1
+    /// Everything else: reconciled fields, duplicate flags, merges.
+    case data = 2
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The lane of `change`'s effect; `released` are the people this cycle routed after their wait for the backlog.
+    public static func of(_ change: PlanChange, released: Set<PersonKey>) -> OutboxLane {
+        guard change.isHandoff else { return .data }
+        return change.person.map(released.contains) == true ? .backlog : .handoff
+    }
+}
+
+extension PlanChange {
+    /// Whether carrying the change out hands a lead to sales: its owner (and stage) written, its record created in
+    /// the other CRM, or its rep told.
+    public var isHandoff: Bool {
+        switch action {
+        case .notify: true
+        case .write(let write): write.operation == .create || reason.code == .writeOwner
+        default: false
+        }
+    }
 }

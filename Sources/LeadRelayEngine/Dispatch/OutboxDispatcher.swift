@@ -16,8 +16,9 @@ public struct OutboxDispatcher: Sendable {
     let notifier: (any Notifier)?
     let clock: @Sendable () -> Date
     let logger: Logger
-    /// Entries claimed per round.
-    public var batchSize = 1000
+    /// Entries claimed per round: a round's writes are a few CRM requests (HubSpot batches of 100, Salesforce collections
+    /// of 200), so a hand-off planned while a backlog drains waits at most one round before its claim puts it first.
+    public var batchSize = 200
     /// How long a claim holds entries: a dispatcher that dies mid-batch lets them go after this.
     public var claimLease: Duration = .seconds(300)
 
@@ -53,7 +54,12 @@ public struct OutboxDispatcher: Sendable {
             guard !entries.isEmpty else { break }
             seen.formUnion(entries.map(\.id))
             do {
-                try await process(entries, &stats)
+                // Lane by lane (the claim comes in lane order): a fresh MQL's owner writes and its alert go out before
+                // the backlog's, and those before data, never in one request with them.
+                for lane in OutboxLane.allCases where stats.halted == nil {
+                    let group = entries.filter { $0.lane == lane }
+                    if !group.isEmpty { try await process(group, &stats) }
+                }
             } catch {
                 // Whatever was not reached is let go at once rather than held for the lease — also when shutdown cancelled
                 // the round (an unstructured task is not cancelled with it), so the next start finds them pending.
