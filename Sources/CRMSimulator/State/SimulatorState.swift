@@ -185,6 +185,12 @@ public actor SimulatorState {
     public func requests(_ system: CRMSystem) -> Int { requestCount[system, default: 0] }
     public func slackBodies() -> [SimJSON] { slackMessages.map(\.body) }
     public func slackTimes() -> [Date] { slackMessages.map(\.at) }
+    /// Writes applied from the `index`-th on (a benchmark watching for one write need not copy them all each time).
+    public func writes(from index: Int) -> ArraySlice<WriteEvent> { writes[min(max(index, 0), writes.count)...] }
+    /// Slack messages received from the `index`-th on, with when each arrived.
+    public func slackMessages(from index: Int) -> ArraySlice<(at: Date, body: SimJSON)> {
+        slackMessages[min(max(index, 0), slackMessages.count)...]
+    }
 
     /// Queues faults for the next requests to `system`, answered in order.
     public func inject(_ faults: [Fault], into system: CRMSystem) {

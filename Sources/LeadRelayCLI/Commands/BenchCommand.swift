@@ -11,7 +11,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the generator and a full read against the simulator (use a release build).",
-        subcommands: [BenchSeedCommand.self, BenchReadCommand.self, BenchSyncCommand.self, BenchDedupeCommand.self, BenchScoreCommand.self])
+        subcommands: [BenchSeedCommand.self, BenchReadCommand.self, BenchSyncCommand.self, BenchDedupeCommand.self, BenchScoreCommand.self,
+                      BenchSpeedToLeadCommand.self])
 }
 
 /// Elapsed seconds of `body`, measured on the monotonic clock.
