@@ -72,11 +72,12 @@ public struct Daemon: Sendable {
         let doorbell = Doorbell()
         let date = self.date
         let summary = ActivitySummary(period: configuration.summaryEvery, logger: logger)
+        let memory = MemoryReturn(logger: logger)
         return [
             LoopService(name: "poll", interval: interval, clock: clock, date: date, logger: logger,
-                        work: DaemonLoops.poll(engine, doorbell: doorbell, date: date, logger: logger, summary: summary)),
+                        work: DaemonLoops.poll(engine, doorbell: doorbell, date: date, logger: logger, summary: summary, memory: memory)),
             LoopService(name: "dispatch", interval: interval, clock: clock, date: date, doorbell: doorbell, logger: logger,
-                        work: DaemonLoops.dispatch(dispatcher, date: date, logger: logger, summary: summary)),
+                        work: DaemonLoops.dispatch(dispatcher, date: date, logger: logger, summary: summary, memory: memory)),
         ]
     }
 

@@ -10,12 +10,13 @@ enum DaemonLoops {
 
     /// One poll cycle: collect, load, plan, commit; then ring the dispatcher.
     static func poll(_ engine: SyncEngine, doorbell: Doorbell?, date: @escaping @Sendable () -> Date, logger: Logger,
-                     summary: ActivitySummary? = nil) -> @Sendable () async throws -> LoopStateMachine.Outcome {
+                     summary: ActivitySummary? = nil, memory: MemoryReturn? = nil) -> @Sendable () async throws -> LoopStateMachine.Outcome {
         {
             defer { summary?.summariseIfDue(now: date()) }
             do {
                 let result = try await engine.runCycle()
                 summary?.recordCycle(result)
+                if result.changedRecords > 0 || !result.plan.changes.isEmpty { memory?.busy() } else { memory?.quiet() }
                 doorbell?.ring()
                 return .done
             } catch let error as CRMError {
@@ -51,11 +52,12 @@ enum DaemonLoops {
 
     /// One drain of the outbox: every entry pending now, once.
     static func dispatch(_ dispatcher: OutboxDispatcher, date: @escaping @Sendable () -> Date, logger: Logger,
-                         summary: ActivitySummary? = nil) -> @Sendable () async throws -> LoopStateMachine.Outcome {
+                         summary: ActivitySummary? = nil, memory: MemoryReturn? = nil) -> @Sendable () async throws -> LoopStateMachine.Outcome {
         {
             do {
                 let stats = try await dispatcher.drain()
                 summary?.recordDrain(stats)
+                if stats.applied + stats.notified + stats.failed + stats.retryLater > 0 { memory?.busy() } else { memory?.quiet() }
                 if let halted = stats.halted {
                     logger.warning("API budget exhausted; pausing writes until the window allows.", metadata: ["reason": "\(halted)"])
                     return .paused(until: date().addingTimeInterval(budgetPause))
