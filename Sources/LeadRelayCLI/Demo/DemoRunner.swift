@@ -48,6 +48,10 @@ public struct DemoRunner: Sendable {
 
     public var options: Options
 
+    /// Cycles the backlog may take before the demo goes on regardless (a million records at the default page bound
+    /// take a few hundred).
+    static let backlogCycleLimit = 5_000
+
     public init(options: Options) { self.options = options }
 
     /// Runs the demo against `simulator` (a fresh one by default; tests pass their own to inspect it afterwards).
@@ -66,14 +70,16 @@ public struct DemoRunner: Sendable {
             let configuration = daemon.configuration
             let (store, engine, dispatcher) = (daemon.store, daemon.engine, daemon.dispatcher)
 
-            // Work off the backlog: cycle until nothing changes and nothing is pending.
+            // Work off the backlog: cycle until both CRMs are read to the end, nobody waits for routing, nothing
+            // changes and nothing is pending (a cycle reads at most `poll.pagesPerCycle` pages of each stream).
             var cycles = 0
             repeat {
                 let result = try await engine.runCycle()
                 try await dispatcher.drain()
                 cycles += 1
-                if result.changedRecords == 0, try await store.depth().pending == 0 { break }
-            } while cycles < 30
+                if result.catchingUp.isEmpty, result.changedRecords == 0, try await store.depth().pending == 0,
+                   try await store.read({ try $0.heldPeople(limit: 1) }).isEmpty { break }
+            } while cycles < Self.backlogCycleLimit
 
             // The daemon now runs at its poll interval while marketing brings in new leads; one asks for a demo.
             let email = "morgan.reyes@northwind-health.com"
