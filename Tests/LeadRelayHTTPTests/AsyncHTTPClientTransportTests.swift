@@ -76,12 +76,13 @@ struct AsyncHTTPClientRefusedTests {
     @Test("a refused connection fails at once, as a connection failure (the caller's policy retries, not the pool)")
     func refused() async throws {
         let started = ContinuousClock.now
-        let request = TransportRequest(method: "POST", url: URL(string: "http://127.0.0.1:9/hooks/slack")!, body: Data("{}".utf8), timeout: 20)
+        let request = TransportRequest(method: "POST", url: URL(string: "http://127.0.0.1:9/hooks/slack")!, body: Data("{}".utf8), timeout: 120)
         await #expect {
             try await AsyncHTTPClientTransport().send(request)
         } throws: { error in
             if case TransportError.connectionFailed = error { true } else { false }
         }
-        #expect(ContinuousClock.now - started < .seconds(5), "not held until the deadline")
+        // Far below the deadline, with room for a busy machine: the failure is the refusal, not the deadline.
+        #expect(ContinuousClock.now - started < .seconds(30), "not held until the deadline")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Scores leads on fit (who they are) and interest (what they did), with decay.
+/// Scores leads on fit (who they are) and interest (what they did): per-rule decay or time window, negative points,
+/// caps and floors per rule, per group, per score and on the total.
 public struct Scorer: Sendable {
     public var config: ScoringConfig
 
@@ -12,7 +13,17 @@ public struct Scorer: Sendable {
         for rule in config.fit where LeadAttributes.matches(rule.when, lead) {
             fit.append(.init(rule: rule.name, points: rule.points, detail: LeadAttributes.describe(rule.when)))
         }
-        return ScoreBreakdown(fit: fit, interest: interest(activities, now: now))
+        let interest = interest(activities, now: now)
+        var breakdown = ScoreBreakdown(fit: fit, interest: interest)
+        breakdown.adjustments += groupAdjustments(fit, groups: Dictionary(config.fit.map { ($0.name, $0.group) }, uniquingKeysWith: { a, _ in a }), scope: .fit)
+        breakdown.adjustments += groupAdjustments(interest, groups: Dictionary(config.interest.events.map { ($0.name, $0.group) },
+                                                                              uniquingKeysWith: { a, _ in a }), scope: .interest)
+        if let adjustment = Self.bound(breakdown.fitScore, config.limits?.fit, scope: .fit, name: "fit") { breakdown.adjustments.append(adjustment) }
+        if let adjustment = Self.bound(breakdown.interestScore, config.limits?.interest, scope: .interest, name: "interest") {
+            breakdown.adjustments.append(adjustment)
+        }
+        if let adjustment = Self.bound(breakdown.total, config.limits?.total, scope: .total, name: "total") { breakdown.adjustments.append(adjustment) }
+        return breakdown
     }
 
     /// True when the breakdown crosses the MQL line (total and minimum fit).
@@ -32,30 +43,61 @@ public struct Scorer: Sendable {
             .sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
         var lines: [ScoreBreakdown.Line] = []
         for rule in config.interest.events {
+            let (decay, window) = config.fading(of: rule)
             var perDay: [Int: Int] = [:]
             var total = 0.0
             var counted = 0
+            var expired = 0
             for activity in ordered where Self.matches(rule, activity) {
+                let age = now.timeIntervalSince(activity.occurredAt)
+                if let window, age > window.seconds {
+                    expired += 1
+                    continue
+                }
                 let day = Int(activity.occurredAt.timeIntervalSince1970 / 86_400)
                 if let max = rule.maxPerDay {
                     guard perDay[day, default: 0] < max else { continue }
                     perDay[day, default: 0] += 1
                 }
-                total += rule.points * decay(age: now.timeIntervalSince(activity.occurredAt))
+                total += rule.points * decay.factor(age: age)
                 counted += 1
             }
-            if counted > 0 {
-                lines.append(.init(rule: rule.name, points: ScoreBreakdown.round(total),
-                                   detail: "\(counted) × \(rule.type.rawValue)"))
+            guard counted > 0 else { continue }
+            var detail = "\(counted) × \(rule.type.rawValue)"
+            if decay != .none { detail += ", \(decay)" }
+            if let window { detail += ", last \(window)" + (expired > 0 ? " (\(expired) older not counted)" : "") }
+            if let cap = rule.cap, abs(total) > cap {
+                detail += ", capped at \(Condition.format(cap)) from \(Condition.format(ScoreBreakdown.round(abs(total))))"
+                total = total < 0 ? -cap : cap
             }
+            lines.append(.init(rule: rule.name, points: ScoreBreakdown.round(total), detail: detail))
         }
         return lines
     }
 
-    /// The share of points left after `age` seconds: 0.5^(age / halfLife).
+    /// Each group's cap and floor over the lines of its rules.
+    func groupAdjustments(_ lines: [ScoreBreakdown.Line], groups: [String: String?], scope: ScoreBreakdown.Adjustment.Scope)
+        -> [ScoreBreakdown.Adjustment] {
+        var sums: [String: Double] = [:]
+        for line in lines { if let group = groups[line.rule] ?? nil { sums[group, default: 0] += line.points } }
+        return sums.keys.sorted().compactMap { name in
+            Self.bound(ScoreBreakdown.round(sums[name] ?? 0), config.groups?[name]?.limits, scope: scope, name: "group \(name)")
+        }
+    }
+
+    /// The adjustment that brings `value` within `limits`, if it is outside them.
+    static func bound(_ value: Double, _ limits: ScoringConfig.Limits?, scope: ScoreBreakdown.Adjustment.Scope, name: String)
+        -> ScoreBreakdown.Adjustment? {
+        guard let limits else { return nil }
+        let bounded = ScoreBreakdown.round(limits.clamp(value))
+        guard bounded != value else { return nil }
+        let detail = bounded < value ? "capped at \(Condition.format(bounded))" : "floor \(Condition.format(bounded))"
+        return .init(scope: scope, name: name, points: ScoreBreakdown.round(bounded - value), detail: detail)
+    }
+
+    /// The share of points left after `age` seconds under `interest.halfLife` (rules may set their own decay).
     public func decay(age: TimeInterval) -> Double {
-        guard let halfLife = config.interest.halfLife?.seconds, halfLife > 0, age > 0 else { return 1 }
-        return pow(0.5, age / halfLife)
+        (config.interest.halfLife.map(ScoringConfig.Decay.halfLife) ?? .none).factor(age: age)
     }
 
     static func matches(_ rule: ScoringConfig.EventRule, _ activity: Activity) -> Bool {

@@ -92,11 +92,17 @@ indirect enum KeySchema: Sendable {
         "crossReference": .object(["hubspot": .any, "salesforce": .any]),
     ])
 
+    static let decay = KeySchema.object(["halfLife": .any, "percent": .any, "every": .any])
+    static let limits = KeySchema.object(["cap": .any, "floor": .any])
+
     static let scoring = KeySchema.object([
-        "mql": .object(["threshold": .any, "minimumFit": .any]),
-        "fit": .list(.object(["name": .any, "when": when, "points": .any])),
+        "mql": .object(["threshold": .any, "minimumFit": .any, "hysteresis": .any]),
+        "fit": .list(.object(["name": .any, "when": when, "points": .any, "group": .any])),
         "interest": .object(["halfLife": .any, "events": .list(.object(["name": .any, "type": .any, "form": .any, "url": .any,
-                                                                         "points": .any, "maxPerDay": .any]))]),
+                                                                         "points": .any, "maxPerDay": .any, "cap": .any, "decay": decay,
+                                                                         "window": .any, "group": .any]))]),
+        "groups": .map(.object(["cap": .any, "floor": .any, "decay": decay, "window": .any])),
+        "limits": .object(["fit": limits, "interest": limits, "total": limits]),
     ])
 
     static let routing = KeySchema.object([
