@@ -61,7 +61,7 @@ extension ScoringConfig {
     }
 
     /// The decay or window that applies to `rule`: its own, else its group's, else `interest.halfLife`.
-    func fading(of rule: EventRule) -> (decay: Decay, window: ConfigDuration?) {
+    public func fading(of rule: EventRule) -> (decay: Decay, window: ConfigDuration?) {
         let group = rule.group.flatMap { groups?[$0] }
         if let window = rule.window { return (.none, window) }
         if let decay = rule.decay { return (decay, nil) }
