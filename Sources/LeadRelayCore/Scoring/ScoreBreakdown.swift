@@ -73,5 +73,5 @@ public struct ScoreBreakdown: Sendable, Hashable, Codable {
         return "total \(Condition.format(total)) (fit \(Condition.format(fitScore)): \(list(fit, .fit)); interest \(Condition.format(interestScore)): \(list(interest, .interest))\(bounded))"
     }
 
-    static func round(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+    public static func round(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 }

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import LeadRelayCore
+import LeadRelayEngine
+
+/// `leadrelay explain lead REF`: why a lead has its score and is or is not an MQL, from the store.
+struct ExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain LeadRelay's decisions from its store.",
+        subcommands: [ExplainLeadCommand.self])
+}
+
+struct ExplainLeadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lead",
+        abstract: "Every rule hit, its points, decay and caps, and why the lead is or is not an MQL.")
+
+    @Argument(help: "An email address, a person key (email:…), or a record (hubspot/contacts/101, salesforce/Lead/00Q…).")
+    var reference: String
+
+    @Option(name: .long, help: "Path of leadrelay.yaml.")
+    var config: String = "leadrelay.yaml"
+
+    @Option(name: .long, help: "Score as at this instant (ISO 8601, e.g. 2026-11-30T09:00:00Z); default now.")
+    var at: String?
+
+    @Option(name: .long, help: "text or json.")
+    var format: String = "text"
+
+    func validate() throws {
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format is text or json") }
+        if let at, ISOTimestamp.parse(at) == nil { throw ValidationError("--at '\(at)' is not an ISO 8601 instant, e.g. 2026-11-30T09:00:00Z") }
+    }
+
+    func run() async throws {
+        let loaded = try loadOrExit(config)
+        guard FileManager.default.fileExists(atPath: loaded.storePath) else {
+            FileHandle.standardError.write(Data("error: no state file at \(loaded.storePath); LeadRelay has seen no leads there\n".utf8))
+            throw ExitCodes.usage
+        }
+        let store = try Daemon.openStore(at: loaded.storePath)
+        let explanation: LeadExplanation
+        do {
+            explanation = try await LeadExplanation.explain(reference, configuration: loaded, store: store, at: at.flatMap(ISOTimestamp.parse))
+        } catch let failure as LeadExplanation.Failure {
+            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
+            throw ExitCodes.usage
+        }
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
+        } else {
+            print(explanation.text())
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import LeadRelayCore
+
+/// Why a lead has its score and is or is not an MQL, from what the store holds: every rule hit with its points, decay
+/// and caps, the MQL line, and what LeadRelay did with it. `leadrelay explain lead` prints it.
+///
+/// The score is recomputed by the same pipeline a cycle runs, over the person's stored records and activities; with
+/// `at`, as it stood then (only activities up to that instant, decayed to it). Fit is taken from the records as
+/// LeadRelay last read them: the store keeps no history of field values.
+public struct LeadExplanation: Sendable, Encodable {
+    public struct Verdict: Sendable, Encodable {
+        public var mql: Bool
+        public var threshold: Double
+        public var minimumFit: Double?
+        public var why: String
+    }
+
+    public struct Stored: Sendable, Encodable {
+        /// The total the last cycle stored.
+        public var score: Double?
+        public var assignedTo: String?
+        public var assignedAt: Date?
+    }
+
+    public var person: String
+    public var name: String?
+    public var email: String?
+    public var records: [String]
+    public var at: Date
+    public var score: ScoreBreakdown
+    public var fit: Double
+    public var interest: Double
+    public var total: Double
+    public var verdict: Verdict
+    public var stored: Stored
+    public var activitiesCounted: Int
+    public var note: String
+
+    public enum Failure: Error, CustomStringConvertible {
+        case unknownReference(String)
+        case notSeen(String)
+
+        public var description: String {
+            switch self {
+            case .unknownReference(let ref):
+                "'\(ref)' is not an email address, a person key (email:…, ref:…) or a record (hubspot/contacts/101, salesforce/Lead/00Q…)"
+            case .notSeen(let ref): "LeadRelay has not seen \(ref) (no stored record of it)"
+            }
+        }
+    }
+
+    /// The person `reference` names: an email address, a person key, or a record LeadRelay linked to a person.
+    public static func person(_ reference: String, store: any StateStore) async throws -> PersonKey {
+        let text = reference.trimmingCharacters(in: .whitespaces)
+        if let key = PersonKey(rawValue: text) { return key }
+        if let ref = RecordRef(rawValue: text.replacingOccurrences(of: ":", with: "/")) {
+            guard let person = try await store.links(for: [ref])[ref]?.person else { throw Failure.notSeen(text) }
+            return person
+        }
+        if text.contains("@"), EmailAddress.normalise(text) != nil { return IdentityResolver.personKey(email: text) }
+        throw Failure.unknownReference(text)
+    }
+
+    /// Explains `reference`'s score at `at` (default: now) under `configuration`'s mapping, scoring and routing.
+    public static func explain(_ reference: String, configuration: LoadedConfiguration, store: any StateStore,
+                               at: Date? = nil, now: Date = Date()) async throws -> LeadExplanation {
+        let key = try await person(reference, store: store)
+        let people = try await store.people([key])
+        let records = people.records.filter { people.links[$0.ref] == key }
+        guard !records.isEmpty else { throw Failure.notSeen(reference) }
+        let instant = at ?? now
+        let activities = people.activities.filter { activity in
+            records.contains { $0.ref == activity.subject } && (at == nil || activity.occurredAt <= instant)
+        }
+        let pipeline = Pipeline(mapping: configuration.mapping, scoring: configuration.scoring, routing: configuration.routing, reps: [],
+                                enrichment: configuration.enrichment)
+        // The cycle's own plan over this one person; nothing is routed (no reps) and nothing is written.
+        var input = PipelineInput(records: records, activities: activities, links: people.links, assignments: people.assignments,
+                                  now: instant)
+        input.enriched = people.enriched
+        input.synced = people.synced
+        let plan = pipeline.plan(input)
+        let score = plan.changes.lazy.compactMap { change -> ScoreBreakdown? in
+            if case .score(let score) = change.action, change.person == key { score } else { nil }
+        }.first ?? ScoreBreakdown(fit: [], interest: [])
+        let lead = pipeline.assemble(personKey: key, records: records, assigned: people.assignments[key] != nil)
+        let assignment = try await store.allAssignments()[key]
+        let mql = configuration.scoring.mql
+        return LeadExplanation(
+            person: key.rawValue, name: [lead.fields["firstName"], lead.fields["lastName"]].compactMap { $0 }.joined(separator: " ").nonEmpty,
+            email: lead.email, records: records.map(\.ref.description).sorted(), at: instant, score: score,
+            fit: score.fitScore, interest: score.interestScore, total: score.total,
+            verdict: verdict(score, mql: mql, qualifies: Scorer(config: configuration.scoring).qualifies(score)),
+            stored: Stored(score: people.scores[key], assignedTo: assignment?.repID, assignedAt: assignment?.at),
+            activitiesCounted: activities.count,
+            note: "fit uses the records as LeadRelay last read them; interest counts the stored activities"
+                + (at == nil ? "" : " up to \(ISOTimestamp.format(instant))") + ", decayed to that instant")
+    }
+
+    static func verdict(_ score: ScoreBreakdown, mql: ScoringConfig.MQL, qualifies: Bool) -> Verdict {
+        var reasons: [String] = []
+        let threshold = Condition.format(mql.threshold)
+        if score.total >= mql.threshold {
+            reasons.append("total \(Condition.format(score.total)) ≥ threshold \(threshold)")
+        } else {
+            reasons.append("total \(Condition.format(score.total)) < threshold \(threshold) (\(Condition.format(ScoreBreakdown.round(mql.threshold - score.total))) short)")
+        }
+        if let minimum = mql.minimumFit {
+            let relation = score.fitScore >= minimum ? "≥" : "<"
+            reasons.append("fit \(Condition.format(score.fitScore)) \(relation) minimum \(Condition.format(minimum))")
+        }
+        return Verdict(mql: qualifies, threshold: mql.threshold, minimumFit: mql.minimumFit,
+                       why: (qualifies ? "an MQL: " : "not an MQL: ") + reasons.joined(separator: " and "))
+    }
+
+    /// The explanation as a RevOps reader wants it on a terminal.
+    public func text() -> String {
+        func signed(_ points: Double) -> String { "\(points >= 0 ? "+" : "")\(Condition.format(points))" }
+        var lines: [String] = []
+        lines.append([name, email.map { "<\($0)>" }].compactMap { $0 }.joined(separator: " ").nonEmpty.map { "\($0)  (\(person))" } ?? person)
+        lines.append("  records:  " + records.joined(separator: ", "))
+        lines.append("  scored at \(ISOTimestamp.format(at)) from \(activitiesCounted) activities")
+        lines.append("  fit \(Condition.format(fit))")
+        for line in score.fit { lines.append("    \(signed(line.points))  \(line.rule) — \(line.detail)") }
+        for adjustment in score.adjustments where adjustment.scope == .fit {
+            lines.append("    \(signed(adjustment.points))  \(adjustment.name) \(adjustment.detail)")
+        }
+        lines.append("  interest \(Condition.format(interest))")
+        for line in score.interest { lines.append("    \(signed(line.points))  \(line.rule) — \(line.detail)") }
+        for adjustment in score.adjustments where adjustment.scope == .interest {
+            lines.append("    \(signed(adjustment.points))  \(adjustment.name) \(adjustment.detail)")
+        }
+        for adjustment in score.adjustments where adjustment.scope == .total {
+            lines.append("  \(signed(adjustment.points))  total \(adjustment.detail)")
+        }
+        lines.append("  total \(Condition.format(total)) — \(verdict.why)")
+        var done: [String] = []
+        if let score = stored.score { done.append("last stored score \(Condition.format(score))") }
+        if let rep = stored.assignedTo { done.append("assigned to \(rep)" + (stored.assignedAt.map { " at \(ISOTimestamp.format($0))" } ?? "")) }
+        if !done.isEmpty { lines.append("  " + done.joined(separator: "; ")) }
+        lines.append("  (\(note))")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// `nil` for an empty string.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
