@@ -216,3 +216,34 @@ struct EmailPathTests {
         }
     }
 }
+
+@Suite("Normalising fast paths give the slow paths' answers")
+struct NormaliserFastPathTests {
+    /// The definition the fast path must agree with.
+    static func reference(_ raw: String) -> String? {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    @Test("text: tidy ASCII, inner and outer spaces, tabs, newlines, non-breaking and other Unicode spaces, accents")
+    func text() {
+        let pieces = ["Ana", " ", "  ", "\t", "\n", "\u{00A0}", "\u{2003}", "Müller", "O'Brien", "-", "", "\r\n", "x"]
+        var generator = SystemRandomNumberGenerator()
+        var checked = 0
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(FieldType.string.normalise(text) == Self.reference(text), "\(text.debugDescription)")
+            checked += 1
+        }
+        #expect(checked == 5_000)
+        #expect(FieldType.isTidyASCII("Ana Reyes") && !FieldType.isTidyASCII("Ana  Reyes") && !FieldType.isTidyASCII(" Ana")
+                && !FieldType.isTidyASCII("Ana ") && !FieldType.isTidyASCII("Ana\tReyes") && !FieldType.isTidyASCII("") && !FieldType.isTidyASCII("Zoë"))
+    }
+
+    @Test("numbers and ranges: a plain number is no range; commas and spaces in integers as before")
+    func numbers() {
+        #expect(NumberRanges.band("1200") == nil && NumberRanges.band("1,200") == nil && NumberRanges.band("") == nil)
+        #expect(NumberRanges.band("1000+")?.lower == 1000 && NumberRanges.band("25-50")?.upper == 50 && NumberRanges.band("25 to 50")?.lower == 25)
+        #expect(FieldType.integer.normalise("1,200") == "1200" && FieldType.integer.normalise(" 40 ") == "40" && FieldType.integer.normalise("1e30") == "1e30")
+    }
+}

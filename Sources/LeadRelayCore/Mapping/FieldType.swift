@@ -19,15 +19,18 @@ public enum FieldType: String, Sendable, Hashable, Codable, CaseIterable {
     /// Numbers lose Salesforce's `.0` and HubSpot's string quoting alike, so
     /// `"1200000"` and `1200000.0` compare equal.
     public func normalise(_ raw: String?) -> String? {
-        guard let raw else { return nil }
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let raw, !raw.isEmpty else { return nil }
+        // Most values are already tidy ASCII: they skip Foundation's trimming and the whitespace split (the same answer).
+        let tidy = Self.isTidyASCII(raw)
+        let trimmed = tidy ? raw : raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return nil }
         switch self {
         case .email:
             return EmailAddress.normalise(trimmed)
         case .integer:
             // A number no integer holds (1e30, inf) stays as written: the write's type check refuses it, nothing traps.
-            if let value = Double(trimmed.replacingOccurrences(of: ",", with: "")), let integer = Int(exactly: value.rounded()) {
+            if let value = Double(trimmed.utf8.contains(UInt8(ascii: ",")) ? trimmed.replacingOccurrences(of: ",", with: "") : trimmed),
+               let integer = Int(exactly: value.rounded()) {
                 return String(integer)
             }
             return trimmed
@@ -55,8 +58,21 @@ public enum FieldType: String, Sendable, Hashable, Codable, CaseIterable {
             if let instant = ISOTimestamp.parse(trimmed) { return ISOTimestamp.format(instant) }
             return trimmed
         case .string, .phone, .picklist, .owner:
-            return trimmed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return tidy ? trimmed : trimmed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
+    }
+
+    /// ASCII with no control characters, no space at either end and never two spaces in a row: trimming and collapsing
+    /// whitespace would leave it as it is.
+    static func isTidyASCII(_ text: String) -> Bool {
+        var previousSpace = true
+        for byte in text.utf8 {
+            guard byte >= 0x20, byte < 0x7F else { return false }
+            let space = byte == 0x20
+            if space && previousSpace { return false }
+            previousSpace = space
+        }
+        return !previousSpace
     }
 }
 

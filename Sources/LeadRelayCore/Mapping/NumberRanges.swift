@@ -30,6 +30,8 @@ public struct NumberRanges: Sendable, Hashable, Codable {
 
     /// One option read as a band, or `nil` when it is not a range.
     public static func band(_ option: String) -> Band? {
+        // A plain number — what most tested values are — is no range: answered before any text work.
+        if option.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2C || $0 == 0x20 }) { return nil }
         var text = option.lowercased().replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: " ")
         text = text.replacingOccurrences(of: "–", with: "-").replacingOccurrences(of: "—", with: "-")
         text = text.trimmingCharacters(in: .whitespaces)
