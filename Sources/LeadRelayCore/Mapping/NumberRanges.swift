@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// The options of a range enumeration read as numbers: HubSpot's contact `numemployees` holds `1-5`, `5-25`, … `1000+`
@@ -32,6 +33,18 @@ public struct NumberRanges: Sendable, Hashable, Codable {
     public static func band(_ option: String) -> Band? {
         // A plain number — what most tested values are — is no range: answered before any text work.
         if option.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2C || $0 == 0x20 }) { return nil }
+        // A portal has a handful of range options, tested again for every lead: each is parsed once.
+        if let known = parsed.withLock({ $0[option] }) { return known }
+        let band = parse(option)
+        parsed.withLock { cache in if cache.count < parsedLimit { cache[option] = band } }
+        return band
+    }
+
+    /// Options parsed so far (`nil` inside: not a range), at most `parsedLimit` of them.
+    static let parsed = Mutex<[String: Band?]>([:])
+    static let parsedLimit = 4_096
+
+    static func parse(_ option: String) -> Band? {
         var text = option.lowercased().replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: " ")
         text = text.replacingOccurrences(of: "–", with: "-").replacingOccurrences(of: "—", with: "-")
         text = text.trimmingCharacters(in: .whitespaces)

@@ -31,6 +31,8 @@ public struct SourceRecord: Sendable, Hashable, Codable {
     /// The field's value with blank text treated as empty.
     public func value(_ name: String) -> String? {
         guard let value = fields[name] ?? nil else { return nil }
+        // Starts and ends with a visible ASCII character: not blank, no need to trim to know it.
+        if let first = value.utf8.first, let last = value.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F { return value }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : value
     }
