@@ -10,15 +10,7 @@ import Testing
 struct BoundedCycleTests {
     @Test("one page a cycle: each cycle commits its page; while HubSpot's backlog is read nobody is routed and nothing created; then the held MQLs are routed, across a restart")
     func backlogInPages() async throws {
-        let simulator = CRMSimulator()
-        _ = try await SeedGenerator(options: .init(seed: 21, people: 700)).populate(simulator.state)
-        try await simulator.withRunningInSlot { endpoints in
-            let workspace = try TestWorkspace()
-            try workspace.configure(endpoints, credentials: simulator.state.credentials)
-            let yaml = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
-            try workspace.write("leadrelay.yaml", yaml.replacingOccurrences(of: "poll: { interval: 1s, lookback: 5s }",
-                                                                             with: "poll: { interval: 1s, lookback: 5s, pagesPerCycle: 1 }"))
-            let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+        try await withPagedBacklog(seed: 21, people: 700) { simulator, configuration in
             #expect(configuration.pagesPerCycle == 1)
             let contacts = await simulator.state.hubspotRecords("contacts").filter { !$0.archived }.count
             let salesforceEmails = Set(await simulator.state.salesforceRecords("Lead").compactMap { lead -> String? in
@@ -78,15 +70,8 @@ struct BoundedCycleTests {
 
     /// Who is assigned when one unbounded cycle reads everything.
     static func assignedInOneCycle(seed: UInt64, people: Int) async throws -> Set<PersonKey> {
-        let simulator = CRMSimulator()
-        _ = try await SeedGenerator(options: .init(seed: seed, people: people)).populate(simulator.state)
-        return try await simulator.withRunningInSlot { endpoints in
-            let workspace = try TestWorkspace()
-            try workspace.configure(endpoints, credentials: simulator.state.credentials)
-            let yaml = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
-            try workspace.write("leadrelay.yaml", yaml.replacingOccurrences(of: "poll: { interval: 1s, lookback: 5s }",
-                                                                             with: "poll: { interval: 1s, lookback: 5s, pagesPerCycle: 1000 }"))
-            let daemon = try await Daemon.start(try ConfigurationLoader(environment: [:]).load(workspace.configPath))
+        try await withPagedBacklog(seed: seed, people: people, pagesPerCycle: 1000) { _, configuration in
+            let daemon = try await Daemon.start(configuration)
             let result = try await daemon.engine.runCycle()
             #expect(result.catchingUp.isEmpty)
             return Set(try await daemon.store.allAssignments().keys)

@@ -10,15 +10,8 @@ import Testing
 struct HandoffLaneTests {
     @Test("a demo request planned after a backlog's hand-offs and data is written to both CRMs and announced before any of them")
     func freshFirst() async throws {
-        let simulator = CRMSimulator()
-        _ = try await SeedGenerator(options: .init(seed: 21, people: 500)).populate(simulator.state)
-        try await simulator.withRunningInSlot { endpoints in
-            let workspace = try TestWorkspace()
-            try workspace.configure(endpoints, credentials: simulator.state.credentials)
-            let yaml = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
-            try workspace.write("leadrelay.yaml", yaml.replacingOccurrences(of: "poll: { interval: 1s, lookback: 5s }",
-                                                                             with: "poll: { interval: 1s, lookback: 5s, pagesPerCycle: 1 }"))
-            let daemon = try await Daemon.start(try ConfigurationLoader(environment: [:]).load(workspace.configPath))
+        try await withPagedBacklog(seed: 21, people: 500) { simulator, configuration in
+            let daemon = try await Daemon.start(configuration)
             // The backlog, read a page a cycle, nothing dispatched: its held MQLs are released (and routed) once it is read.
             var released: [PersonKey] = []
             for _ in 0..<20 {

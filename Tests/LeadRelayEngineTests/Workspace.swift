@@ -19,6 +19,22 @@ func provision(_ configuration: LoadedConfiguration) async throws {
     }
 }
 
+/// A seeded simulator, running, and the shipped configuration pointed at it with `poll.pagesPerCycle` set: a backlog
+/// that takes several cycles.
+func withPagedBacklog<T: Sendable>(seed: UInt64, people: Int, pagesPerCycle: Int = 1,
+                                   _ body: @escaping @Sendable (CRMSimulator, LoadedConfiguration) async throws -> T) async throws -> T {
+    let simulator = CRMSimulator()
+    _ = try await SeedGenerator(options: .init(seed: seed, people: people)).populate(simulator.state)
+    return try await simulator.withRunningInSlot { endpoints in
+        let workspace = try TestWorkspace()
+        try workspace.configure(endpoints, credentials: simulator.state.credentials)
+        let yaml = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        try workspace.write("leadrelay.yaml", yaml.replacingOccurrences(of: "poll: { interval: 1s, lookback: 5s }",
+                                                                         with: "poll: { interval: 1s, lookback: 5s, pagesPerCycle: \(pagesPerCycle) }"))
+        return try await body(simulator, try ConfigurationLoader(environment: [:]).load(workspace.configPath))
+    }
+}
+
 /// A temporary configuration folder using the repository's own mapping, scoring and routing files.
 struct TestWorkspace {
     let directory: String
