@@ -209,12 +209,10 @@ final class DaemonProcess {
 
     /// Resident and peak resident memory in MB (`VmRSS`, `VmHWM` of `/proc/PID/status`).
     func memory() throws -> (rss: Double, peak: Double) {
-        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
-        func kilobytes(_ key: String) -> Double {
-            let line = status.split(separator: "\n").first { $0.hasPrefix(key + ":") } ?? ""
-            return Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan
+        guard let memory = MemoryReturn.resident(process: process.processIdentifier) else {
+            throw BenchError("no /proc/\(process.processIdentifier)/status: the daemon is gone; see \(logPath)")
         }
-        return (kilobytes("VmRSS") / 1024, kilobytes("VmHWM") / 1024)
+        return (memory.rss ?? .nan, memory.peak ?? .nan)
     }
 
     /// SIGTERM, then the seconds until it exited (SIGKILL after `limit`).

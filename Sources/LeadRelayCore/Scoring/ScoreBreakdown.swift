@@ -63,7 +63,7 @@ public struct ScoreBreakdown: Sendable, Hashable, Codable {
 
     /// One line for a report: `total 105 (fit 60: senior-title +25, …; interest 45: …)`.
     public var summary: String {
-        func signed(_ points: Double) -> String { "\(points >= 0 ? "+" : "")\(Condition.format(points))" }
+        let signed = Self.signed
         func list(_ lines: [Line], _ scope: Adjustment.Scope) -> String {
             let items = lines.map { "\($0.rule) \(signed($0.points))" }
                 + adjustments.filter { $0.scope == scope }.map { "\($0.name) \($0.detail) \(signed($0.points))" }
@@ -72,6 +72,9 @@ public struct ScoreBreakdown: Sendable, Hashable, Codable {
         let bounded = adjustments.filter { $0.scope == .total }.map { "; \($0.detail) \(signed($0.points))" }.joined()
         return "total \(Condition.format(total)) (fit \(Condition.format(fitScore)): \(list(fit, .fit)); interest \(Condition.format(interestScore)): \(list(interest, .interest))\(bounded))"
     }
+
+    /// Points with their sign, as reports print them: `+25`, `-15`.
+    public static func signed(_ points: Double) -> String { "\(points >= 0 ? "+" : "")\(Condition.format(points))" }
 
     public static func round(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 }

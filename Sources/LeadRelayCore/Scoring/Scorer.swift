@@ -15,9 +15,8 @@ public struct Scorer: Sendable {
         }
         let interest = interest(activities, now: now)
         var breakdown = ScoreBreakdown(fit: fit, interest: interest)
-        breakdown.adjustments += groupAdjustments(fit, groups: Dictionary(config.fit.map { ($0.name, $0.group) }, uniquingKeysWith: { a, _ in a }), scope: .fit)
-        breakdown.adjustments += groupAdjustments(interest, groups: Dictionary(config.interest.events.map { ($0.name, $0.group) },
-                                                                              uniquingKeysWith: { a, _ in a }), scope: .interest)
+        breakdown.adjustments += groupAdjustments(fit, rules: config.fit.map { ($0.name, $0.group) }, scope: .fit)
+        breakdown.adjustments += groupAdjustments(interest, rules: config.interest.events.map { ($0.name, $0.group) }, scope: .interest)
         if let adjustment = Self.bound(breakdown.fitScore, config.limits?.fit, scope: .fit, name: "fit") { breakdown.adjustments.append(adjustment) }
         if let adjustment = Self.bound(breakdown.interestScore, config.limits?.interest, scope: .interest, name: "interest") {
             breakdown.adjustments.append(adjustment)
@@ -75,13 +74,15 @@ public struct Scorer: Sendable {
         return lines
     }
 
-    /// Each group's cap and floor over the lines of its rules.
-    func groupAdjustments(_ lines: [ScoreBreakdown.Line], groups: [String: String?], scope: ScoreBreakdown.Adjustment.Scope)
+    /// Each group's cap and floor over the lines of its rules (`rules`: rule name → its group); nothing to do without groups.
+    func groupAdjustments(_ lines: [ScoreBreakdown.Line], rules: [(String, String?)], scope: ScoreBreakdown.Adjustment.Scope)
         -> [ScoreBreakdown.Adjustment] {
+        guard let defined = config.groups, !defined.isEmpty, !lines.isEmpty else { return [] }
+        let groups = Dictionary(rules, uniquingKeysWith: { a, _ in a })
         var sums: [String: Double] = [:]
         for line in lines { if let group = groups[line.rule] ?? nil { sums[group, default: 0] += line.points } }
         return sums.keys.sorted().compactMap { name in
-            Self.bound(ScoreBreakdown.round(sums[name] ?? 0), config.groups?[name]?.limits, scope: scope, name: "group \(name)")
+            Self.bound(ScoreBreakdown.round(sums[name] ?? 0), defined[name]?.limits, scope: scope, name: "group \(name)")
         }
     }
 
@@ -93,11 +94,6 @@ public struct Scorer: Sendable {
         guard bounded != value else { return nil }
         let detail = bounded < value ? "capped at \(Condition.format(bounded))" : "floor \(Condition.format(bounded))"
         return .init(scope: scope, name: name, points: ScoreBreakdown.round(bounded - value), detail: detail)
-    }
-
-    /// The share of points left after `age` seconds under `interest.halfLife` (rules may set their own decay).
-    public func decay(age: TimeInterval) -> Double {
-        (config.interest.halfLife.map(ScoringConfig.Decay.halfLife) ?? .none).factor(age: age)
     }
 
     static func matches(_ rule: ScoringConfig.EventRule, _ activity: Activity) -> Bool {

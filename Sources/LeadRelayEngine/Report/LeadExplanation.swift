@@ -115,7 +115,7 @@ public struct LeadExplanation: Sendable, Encodable {
 
     /// The explanation as a RevOps reader wants it on a terminal.
     public func text() -> String {
-        func signed(_ points: Double) -> String { "\(points >= 0 ? "+" : "")\(Condition.format(points))" }
+        let signed = ScoreBreakdown.signed
         var lines: [String] = []
         lines.append([name, email.map { "<\($0)>" }].compactMap { $0 }.joined(separator: " ").nonEmpty.map { "\($0)  (\(person))" } ?? person)
         lines.append("  records:  " + records.joined(separator: ", "))

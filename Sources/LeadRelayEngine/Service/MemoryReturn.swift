@@ -52,11 +52,14 @@ public final class MemoryReturn: Sendable {
             state.dirty = false
             state.lastTrim = now
         }
-        let before = Self.residentMegabytes()
+        // /proc is read only for the debug line, never when nobody will see it.
+        let logged = logger.logLevel <= .debug
+        let before = logged ? Self.resident()?.rss : nil
         release()
+        guard logged else { return }
         logger.debug("Freed memory returned to the system.", metadata: [
             "memory.rss_before_mb": "\(before.map { String(Int($0)) } ?? "?")",
-            "memory.rss_after_mb": "\(Self.residentMegabytes().map { String(Int($0)) } ?? "?")",
+            "memory.rss_after_mb": "\(Self.resident()?.rss.map { String(Int($0)) } ?? "?")",
         ])
     }
 
@@ -77,10 +80,17 @@ public final class MemoryReturn: Sendable {
     }()
 
     /// This process's resident memory in MB (`VmRSS` of `/proc/self/status`), where `/proc` has it.
-    public static func residentMegabytes() -> Double? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return nil }
-        return kilobytes / 1024
+    public static func residentMegabytes() -> Double? { resident()?.rss }
+
+    /// A process's resident and peak resident memory in MB (`VmRSS`, `VmHWM` of `/proc/PID/status`; this process by
+    /// default); `nil` where `/proc` has no such process.
+    public static func resident(process: Int32? = nil) -> (rss: Double?, peak: Double?)? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.map(String.init) ?? "self")/status", encoding: .utf8) else { return nil }
+        func megabytes(_ key: String) -> Double? {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }),
+                  let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return nil }
+            return kilobytes / 1024
+        }
+        return (megabytes("VmRSS"), megabytes("VmHWM"))
     }
 }
