@@ -93,6 +93,12 @@ extension SQLiteStateStore: CycleCommitting {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO assignments (person_key, rep_id, rule, reason, assigned_at, open) VALUES (?, ?, ?, ?, ?, 1)
                     """, arguments: [change.subject.rawValue, rep, decision.rule, decision.reason, time])
+                if let fairness = decision.fairness {
+                    try db.execute(sql: "DELETE FROM routing_ledger WHERE pool = ?", arguments: [fairness.pool])
+                    for (repID, credit) in fairness.after.sorted(by: { $0.key < $1.key }) {
+                        try db.execute(sql: "INSERT INTO routing_ledger (pool, rep_id, credit) VALUES (?, ?, ?)", arguments: [fairness.pool, repID, credit])
+                    }
+                }
             case .lifecycle, .duplicates:
                 continue
             case .write(let write):

@@ -131,10 +131,17 @@ struct SQLiteCycleReader: CycleStateReader {
         }
     }
 
-    func routingState() throws -> RoutingState {
+    func routingState(recentSince since: Date) throws -> RoutingState {
         var state = RoutingState()
         for row in try Row.fetchAll(db, sql: "SELECT rep_id, COUNT(*) AS total FROM assignments GROUP BY rep_id") {
             state.assigned[row["rep_id"]] = row["total"]
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT rep_id, assigned_at FROM assignments WHERE assigned_at >= ? ORDER BY assigned_at",
+                                    arguments: [since.timeIntervalSince1970]) {
+            state.recent[row["rep_id"], default: []].append(Date(timeIntervalSince1970: row["assigned_at"]))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT pool, rep_id, credit FROM routing_ledger") {
+            state.ledgers[row["pool"], default: FairnessLedger()].credit[row["rep_id"]] = row["credit"]
         }
         // Open: per person, the holder named by the last event that names one (AssignmentLedger's rule, in SQL).
         for row in try Row.fetchAll(db, sql: """

@@ -287,6 +287,16 @@ extension SQLiteStateStore {
             try db.alter(table: "outbox") { t in t.add(column: "lane", .integer).notNull().defaults(to: OutboxLane.handoff.rawValue) }
             try db.create(index: "outbox_lane", on: "outbox", columns: ["status", "lane", "id"])
         }
+        migrator.registerMigration("v15-fairness-ledger") { db in
+            // Smooth round-robin credit per pool and rep (`FairnessLedger`), kept so a restart resets nobody.
+            try db.create(table: "routing_ledger") { t in
+                t.column("pool", .text).notNull()
+                t.column("rep_id", .text).notNull()
+                t.column("credit", .integer).notNull()
+                t.primaryKey(["pool", "rep_id"])
+            }
+            try db.create(index: "assignments_at", on: "assignments", columns: ["assigned_at"])
+        }
         return migrator
     }
 }

@@ -52,9 +52,12 @@ extension InMemoryStore {
             state.accounts.values.sorted { ($0.ref.system.rawValue, $0.ref.object, $0.ref.id) < ($1.ref.system.rawValue, $1.ref.object, $1.ref.id) }
         }
 
-        func routingState() throws -> RoutingState {
-            var routing = RoutingState(open: AssignmentLedger(state.events.map(\.event)).openByRep)
-            for assignment in state.assignments.values { routing.assigned[assignment.rep, default: 0] += 1 }
+        func routingState(recentSince since: Date) throws -> RoutingState {
+            var routing = RoutingState(open: AssignmentLedger(state.events.map(\.event)).openByRep, ledgers: state.ledgers)
+            for assignment in state.assignments.values.sorted(by: { $0.at < $1.at }) {
+                routing.assigned[assignment.rep, default: 0] += 1
+                if assignment.at >= since { routing.recent[assignment.rep, default: []].append(assignment.at) }
+            }
             return routing
         }
 

@@ -51,6 +51,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var matchKeys: [RecordRef: Set<String>] = [:]
         /// Person → when its routing was held for a backlog.
         var held: [PersonKey: Date] = [:]
+        var ledgers: [String: FairnessLedger] = [:]
         var outbox: [Queued] = []
         var merges: [Merge] = []
         var cycles: Int64 = 0
@@ -131,6 +132,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
             case .assign(let decision):
                 guard let rep = decision.repID, let person = change.person else { continue }
                 state.assignments[person] = Assignment(rep: rep, rule: decision.rule, at: now)
+                if let fairness = decision.fairness { state.ledgers[fairness.pool] = FairnessLedger(credit: fairness.after) }
             case .lifecycle, .duplicates:
                 continue
             case .write(let write):

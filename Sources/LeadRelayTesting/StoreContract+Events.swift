@@ -81,7 +81,8 @@ extension StoreContract {
                                                           events: [event(.email("p1@x.io"), .assigned(repID: "ana", rule: "round-robin")),
                                                                    event(.email("p2@x.io"), .assigned(repID: "ana", rule: "round-robin")),
                                                                    event(.email("p3@x.io"), .assigned(repID: "ben", rule: "round-robin"))])), at: now)
-            #expect(try await store.routingState() == RoutingState(assigned: ["ana": 2, "ben": 1], open: ["ana": 2, "ben": 1]))
+            let first = try await store.routingState()
+            #expect(first.assigned == ["ana": 2, "ben": 1] && first.open == ["ana": 2, "ben": 1])
             try await store.commit(CycleCommit(plan: Plan(generatedAt: now, events: [
                 event(.email("p1@x.io"), .ownerChangedByPerson(system: .salesforce, from: "005A", to: "005Z", toRep: nil), at: 60),
                 event(.email("p2@x.io"), .ownerChangedByPerson(system: .hubspot, from: "701", to: "702", toRep: "ben"), at: 60),
@@ -95,6 +96,21 @@ extension StoreContract {
                                                           events: [event(.email("p3@x.io"), .lifecycleChanged(from: .sql, to: .recycled), at: 120),
                                                                    event(.email("p3@x.io"), .assigned(repID: "ana", rule: "round-robin"), at: 121)])), at: now)
             #expect(try await store.routingState().open == ["ben": 1, "ana": 1])
+        },
+        Check("a pool's fairness ledger and the recent assignment times survive the commit; a later decision replaces the pool's ledger") { subject in
+            let store = subject.store
+            func assign(_ person: PersonKey, _ rep: String, after: [String: Int]) -> PlanChange {
+                let decision = RouteDecision(repID: rep, rule: "northeast", reason: "r", candidates: [],
+                                             fairness: .init(pool: "northeast", before: [:], after: after, policy: "bounded(2)"))
+                return PlanChange(personKey: person, action: .assign(decision), reason: Reason(.fixture, "r"))
+            }
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [assign(.email("p1@x.io"), "ana", after: ["ana": -1, "ben": 1])])), at: now)
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, changes: [assign(.email("p2@x.io"), "ben", after: ["ana": 1, "ben": -1])])),
+                                   at: now.addingTimeInterval(3600))
+            let routing = try await store.read { try $0.routingState(recentSince: now.addingTimeInterval(60)) }
+            #expect(routing.ledgers == ["northeast": FairnessLedger(credit: ["ana": 1, "ben": -1])])
+            #expect(routing.recent == ["ben": [now.addingTimeInterval(3600)]], "only assignments since the bound: \(routing.recent)")
+            #expect(routing.assigned == ["ana": 1, "ben": 1])
         },
     ]
 }

@@ -41,10 +41,10 @@ struct PipelineTests {
     @Test("an MQL in both systems is linked, scored, routed, written to both and notified")
     func mqlInBoth() throws {
         let plan = pipeline.plan(PipelineInput(records: [hotContact, hotLead, coldContact], activities: [Fixtures.demoRequest("51")],
-                                               now: Fixtures.now))
+                                               routingState: RoutingState(open: ["chloe": 1]), now: Fixtures.now))
         let key = PersonKey.email("morgan@northwind.io")
         #expect(plan.changes.filter { $0.person == key && { if case .link = $0.action { true } else { false } }($0) }.count == 2)
-        // Healthcare is least-loaded: ana and chloe both hold nothing, so the lower id wins the tie.
+        // Healthcare is least-loaded: ana holds nothing, chloe one lead.
         #expect(plan.assignments == [key: "ana"])
         let writes = plan.writes
         #expect(writes.count == 4, "a hand-off and a data write per record")
@@ -93,7 +93,8 @@ struct PipelineTests {
 
     @Test("an MQL only in HubSpot gets a Salesforce lead created with required fields filled")
     func createsMissingLead() throws {
-        let plan = pipeline.plan(PipelineInput(records: [hotContact], activities: [Fixtures.demoRequest("51")], now: Fixtures.now))
+        let plan = pipeline.plan(PipelineInput(records: [hotContact], activities: [Fixtures.demoRequest("51")],
+                                               routingState: RoutingState(open: ["chloe": 1]), now: Fixtures.now))
         let create = try #require(plan.writes.first { $0.system == .salesforce })
         #expect(create.operation == .create)
         #expect(create.matchField == "Email" && create.matchValue == "morgan@northwind.io")

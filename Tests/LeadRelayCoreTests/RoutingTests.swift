@@ -10,7 +10,7 @@ struct RoutingTests {
     @Test("a lead at an existing account goes to the account owner")
     func accountOwner() {
         var state = RoutingState()
-        let decision = router.route(Fixtures.plainLead(["email": "x@acme.io", "state": "NY"]), accounts: [acme], state: &state)
+        let decision = router.route(Fixtures.plainLead(["email": "x@acme.io", "state": "NY"]), accounts: [acme], state: &state, context: .init(now: Fixtures.now))
         #expect(decision.repID == "ben")
         #expect(decision.rule == "existing-account")
         #expect(decision.candidates.first { $0.repID == "ana" }?.rejected == "not the account owner")
@@ -31,7 +31,7 @@ struct RoutingTests {
         #expect(router.matchingAccount(Fixtures.plainLead(["email": "x@gmail.com", "company": "Northwind Health"]), [bare]) == nil,
                 "free mail identifies no company")
         var state = RoutingState()
-        let decision = router.route(Fixtures.plainLead(["email": "x@northwind.io", "company": "Northwind Health", "state": "NY"]), accounts: [bare], state: &state)
+        let decision = router.route(Fixtures.plainLead(["email": "x@northwind.io", "company": "Northwind Health", "state": "NY"]), accounts: [bare], state: &state, context: .init(now: Fixtures.now))
         #expect(decision.repID == "ben" && decision.rule == "existing-account")
     }
 
@@ -39,7 +39,7 @@ struct RoutingTests {
     func freeMail() {
         var state = RoutingState()
         let gmail = Account(ref: acme.ref, name: "Gmail", domain: "gmail.com", ownerID: "005B")
-        let decision = router.route(Fixtures.plainLead(["email": "x@gmail.com", "state": "NY"]), accounts: [gmail], state: &state)
+        let decision = router.route(Fixtures.plainLead(["email": "x@gmail.com", "state": "NY"]), accounts: [gmail], state: &state, context: .init(now: Fixtures.now))
         #expect(decision.rule == "northeast")
     }
 
@@ -47,7 +47,7 @@ struct RoutingTests {
     func salesforceAccountWins() {
         var state = RoutingState()
         let company = Account(ref: RecordRef(system: .hubspot, object: "companies", id: "5"), name: "Acme", domain: "acme.io", ownerID: "701")
-        let decision = router.route(Fixtures.plainLead(["email": "x@acme.io"]), accounts: [company, acme], state: &state)
+        let decision = router.route(Fixtures.plainLead(["email": "x@acme.io"]), accounts: [company, acme], state: &state, context: .init(now: Fixtures.now))
         #expect(decision.repID == "ben")
     }
 
@@ -56,7 +56,7 @@ struct RoutingTests {
         var state = RoutingState()
         var counts: [String: Int] = [:]
         for index in 0..<30 {
-            let decision = router.route(Fixtures.plainLead(["email": "p\(index)@x\(index).io", "state": "MA"]), accounts: [], state: &state)
+            let decision = router.route(Fixtures.plainLead(["email": "p\(index)@x\(index).io", "state": "MA"]), accounts: [], state: &state, context: .init(now: Fixtures.now))
             counts[decision.repID ?? "none", default: 0] += 1
         }
         #expect(counts == ["ana": 20, "ben": 10])
@@ -65,7 +65,7 @@ struct RoutingTests {
     @Test("reps at capacity are skipped, with the reason recorded")
     func capacity() {
         var state = RoutingState(assigned: ["chloe": 1], open: ["chloe": 1, "ana": 5])
-        let decision = router.route(Fixtures.plainLead(["email": "x@h.io", "industry": "Healthcare"]), accounts: [], state: &state)
+        let decision = router.route(Fixtures.plainLead(["email": "x@h.io", "industry": "Healthcare"]), accounts: [], state: &state, context: .init(now: Fixtures.now))
         #expect(decision.repID == "ana")
         #expect(decision.candidates.first { $0.repID == "chloe" }?.rejected?.hasPrefix("at capacity") == true)
     }
@@ -73,14 +73,14 @@ struct RoutingTests {
     @Test("least-loaded picks the rep with the fewest open leads per weight")
     func leastLoaded() {
         var state = RoutingState(assigned: [:], open: ["ana": 3, "chloe": 0])
-        let decision = router.route(Fixtures.plainLead(["email": "x@h.io", "industry": "Healthcare"]), accounts: [], state: &state)
+        let decision = router.route(Fixtures.plainLead(["email": "x@h.io", "industry": "Healthcare"]), accounts: [], state: &state, context: .init(now: Fixtures.now))
         #expect(decision.repID == "chloe")
     }
 
     @Test("leads no rule matches fall back to everyone")
     func fallback() {
         var state = RoutingState()
-        let decision = router.route(Fixtures.plainLead(["email": "x@t.io", "state": "TX"]), accounts: [], state: &state)
+        let decision = router.route(Fixtures.plainLead(["email": "x@t.io", "state": "TX"]), accounts: [], state: &state, context: .init(now: Fixtures.now))
         #expect(decision.rule == "fallback")
         #expect(decision.repID != nil)
     }
@@ -89,7 +89,7 @@ struct RoutingTests {
     func nobody() {
         let full = Router(config: Fixtures.routing, reps: [Rep(id: "chloe", email: "c@x.io", pools: ["healthcare"], capacity: 0)])
         var state = RoutingState()
-        let decision = full.route(Fixtures.plainLead(["email": "x@t.io"]), accounts: [], state: &state)
+        let decision = full.route(Fixtures.plainLead(["email": "x@t.io"]), accounts: [], state: &state, context: .init(now: Fixtures.now))
         #expect(decision.repID == nil)
         #expect(decision.reason.contains("no rule placed the lead"))
     }
@@ -101,14 +101,14 @@ struct RoutingTests {
         let reps = [Rep(id: "chloe", email: "c@x.io", pools: ["healthcare"], capacity: 0), Rep(id: "mia", email: "m@x.io", pools: [], capacity: 0)]
         let router = Router(config: config, reps: reps)
         var state = RoutingState(open: ["chloe": 3, "mia": 12])
-        let decision = router.route(Fixtures.plainLead(["email": "x@t.io", "industry": "Healthcare"]), accounts: [], state: &state)
+        let decision = router.route(Fixtures.plainLead(["email": "x@t.io", "industry": "Healthcare"]), accounts: [], state: &state, context: .init(now: Fixtures.now))
         #expect(decision.repID == "mia" && decision.rule == Router.strandedRule)
         #expect(decision.reason.contains("given to mia, who takes what nobody else can"), "\(decision.reason)")
         #expect(state.open["mia"] == 13, "it counts against the stranded owner's load like any assignment")
         // A rep with room still wins over the stranded owner.
         let roomy = Router(config: config, reps: [Rep(id: "chloe", email: "c@x.io", pools: ["healthcare"], capacity: 40)] + [reps[1]])
         var fresh = RoutingState()
-        #expect(roomy.route(Fixtures.plainLead(["email": "x@t.io", "industry": "Healthcare"]), accounts: [], state: &fresh).repID == "chloe")
+        #expect(roomy.route(Fixtures.plainLead(["email": "x@t.io", "industry": "Healthcare"]), accounts: [], state: &fresh, context: .init(now: Fixtures.now)).repID == "chloe")
     }
 
     @Test("stranded names one known rep")

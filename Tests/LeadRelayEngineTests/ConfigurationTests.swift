@@ -110,11 +110,22 @@ struct ConfigurationTests {
         try workspace.configure(nil, credentials: nil)
         #expect(try ConfigurationLoader(environment: environment).load(workspace.configPath).notices.isEmpty)
         let routing = try String(contentsOfFile: workspace.directory + "/routing.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "weight: 2, capacity: 40 }", with: "weight: 2, capacity: 40, hours: { zone: America/New_York } }")
+            .replacingOccurrences(of: "weight: 2, capacity: 40 }",
+                                  with: "weight: 2, capacity: 40, timeZone: America/New_York, hours: { mon-fri: [\"09:00-17:00\"] } }")
         try workspace.write("routing.yaml", routing)
         let withHours = try ConfigurationLoader(environment: environment).load(workspace.configPath)
-        #expect(withHours.notices.map(\.key) == ["reps.0.hours"])
-        #expect(withHours.notices.first?.file == "routing.yaml")
+        #expect(withHours.notices.isEmpty, "working hours are acted on now: \(withHours.notices)")
+        #expect(withHours.routing.calendar(of: withHours.routing.reps[0])?.timeZone.identifier == "America/New_York")
+        try workspace.write("routing.yaml", routing.replacingOccurrences(of: "America/New_York", with: "EST")
+            .replacingOccurrences(of: "09:00-17:00", with: "17:00-09:00"))
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("expected a configuration error")
+        } catch {
+            let keys = error.problems.filter { $0.file == "routing.yaml" }.map(\.key)
+            #expect(keys.contains("reps.0.timeZone") && keys.contains("reps.0.hours.mon-fri.0"), "\(error.description)")
+            #expect(error.problems.allSatisfy { ($0.line ?? 0) > 0 }, "every problem is located")
+        }
     }
 
     @Test("rate limits configure the quota scheduler; bad ones are located")

@@ -108,9 +108,9 @@ final class BatchRun {
         let plan = pipeline.plan(input)
         let elapsed = started.duration(to: .now)
         planning += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        for (person, rep) in plan.assignments {
-            assigned[person] = rep
-            state.record(rep)
+        for (person, rep) in plan.assignments { assigned[person] = rep }
+        for change in plan.changes {
+            if case .assign(let decision) = change.action { state.apply(decision, at: now) }
         }
         routed += plan.assignments.count
         changes += plan.changes.count

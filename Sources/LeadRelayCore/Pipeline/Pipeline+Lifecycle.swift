@@ -57,4 +57,14 @@ extension Pipeline {
                 Reason(.lifecycleMovedOn, "the CRM moved the lead from \(from.rawValue) to \(now.rawValue); \(repID)'s assignment is closed",
                        facts: ["from": from.rawValue, "to": now.rawValue, "rep": repID]))
     }
+
+    /// What routing needs from the person's records: the owners the CRMs already name (the person's, for sticky
+    /// `existing-owner` routing), read from each record's owner field.
+    func routeContext(_ live: [SourceRecord], now: Date) -> RouteContext {
+        let ownerFields = mapping.ownerFieldNames
+        let owners = live.sorted { ($0.modifiedAt, $0.ref.id) > ($1.modifiedAt, $1.ref.id) }
+            .flatMap { record in ownerFields.sorted().compactMap { record.value($0) } }
+            .filter { !$0.isEmpty }
+        return RouteContext(now: now, ownerIDs: owners)
+    }
 }

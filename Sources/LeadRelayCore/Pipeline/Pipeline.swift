@@ -7,11 +7,12 @@ public struct Pipeline: Sendable {
     public var router: Router
     public var enrichment: EnrichmentSettings
 
-    public init(mapping: MappingSet, scoring: ScoringConfig, routing: RoutingConfig, reps: [Rep], enrichment: EnrichmentSettings = .disabled) {
+    public init(mapping: MappingSet, scoring: ScoringConfig, routing: RoutingConfig, reps: [Rep], enrichment: EnrichmentSettings = .disabled,
+                routingVersion: String? = nil) {
         self.mapping = mapping
         self.enrichment = enrichment
         self.scorer = Scorer(config: scoring)
-        self.router = Router(config: routing, reps: reps)
+        self.router = Router(config: routing, reps: reps, version: routingVersion)
     }
 
     /// Builds the plan for `input`. People are handled in person-key order so routing is reproducible.
@@ -106,7 +107,7 @@ public struct Pipeline: Sendable {
                 plan.heldForBacklog.append(personKey)
                 continue
             }
-            let decision = router.route(lead, accounts: input.accounts, state: &state)
+            let decision = router.route(lead, accounts: input.accounts, state: &state, context: routeContext(live, now: input.now))
             let routeReason = Reason(decision.repID == nil ? .unrouted : .routed, decision.reason,
                                      facts: ["rule": decision.rule, "rep": decision.repID ?? ""])
             plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: routeReason))

@@ -58,7 +58,8 @@ public protocol CycleStateReader: MatchIndexReading {
     /// Stored behaviour of these records (for records seen for the first time after their events).
     func activities(for refs: [RecordRef]) throws -> [Activity]
     func accounts() throws -> [Account]
-    func routingState() throws -> RoutingState
+    /// Assignment counts, open leads, fairness ledgers, and the assignments made since `recentSince` (for caps).
+    func routingState(recentSince: Date) throws -> RoutingState
     /// Which of these people the store already has links for.
     func knownPeople(_ keys: Set<PersonKey>) throws -> Set<PersonKey>
     /// Records restored by `undo merge`: never merged again automatically.
@@ -81,6 +82,6 @@ extension CycleReadSide {
     public func allLinks() async throws -> [RecordRef: SubjectKey] { try await read { try $0.allLinks() } }
     public func people(_ personKeys: Set<PersonKey>) async throws -> PeopleState { try await read { try $0.people(personKeys) } }
     public func accounts() async throws -> [Account] { try await read { try $0.accounts() } }
-    public func routingState() async throws -> RoutingState { try await read { try $0.routingState() } }
+    public func routingState() async throws -> RoutingState { try await read { try $0.routingState(recentSince: .distantPast) } }
     public func mergeBlocked() async throws -> Set<RecordRef> { try await read { try $0.mergeBlocked() } }
 }

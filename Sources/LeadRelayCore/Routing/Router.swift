@@ -1,18 +1,46 @@
-/// Chooses the rep for an MQL: rules in order, first match wins, then the fallback.
+import Foundation
+
+/// What routing knows about one lead beyond its fields.
+public struct RouteContext: Sendable, Hashable {
+    /// When the decision is made (working hours, caps).
+    public var now: Date
+    /// Owner ids on the person's records in the CRMs (`hubspot_owner_id`, `OwnerId`), for `existing-owner`.
+    public var ownerIDs: [String]
+    /// Reps who held the lead before and may not have it again (reassignment after an SLA breach).
+    public var priorAssignees: Set<String>
+
+    public init(now: Date, ownerIDs: [String] = [], priorAssignees: Set<String> = []) {
+        self.now = now
+        self.ownerIDs = ownerIDs
+        self.priorAssignees = priorAssignees
+    }
+}
+
+/// Chooses the rep for an MQL: rules in order, first match wins, then the fallback, then the stranded owner.
 public struct Router: Sendable {
     public var config: RoutingConfig
     public var reps: [Rep]
+    /// The digest of the routing configuration, stamped on every decision.
+    public var version: String?
 
-    public init(config: RoutingConfig, reps: [Rep]) {
+    public init(config: RoutingConfig, reps: [Rep], version: String? = nil) {
         self.config = config
         self.reps = reps.sorted { $0.id < $1.id }
+        self.version = version
     }
 
     /// The rule name of a decision that gave the lead to the stranded owner.
     public static let strandedRule = "stranded"
 
     /// Routes one lead; `state` is updated with the assignment when a rep is chosen.
-    public func route(_ lead: Lead, accounts: [Account], state: inout RoutingState) -> RouteDecision {
+    public func route(_ lead: Lead, accounts: [Account], state: inout RoutingState, context: RouteContext) -> RouteDecision {
+        var decision = decide(lead, accounts: accounts, state: &state, context: context)
+        decision.configVersion = version
+        if let rep = decision.repID { state.record(rep, at: context.now) }
+        return decision
+    }
+
+    func decide(_ lead: Lead, accounts: [Account], state: inout RoutingState, context: RouteContext) -> RouteDecision {
         var notes: [String] = []
         for rule in config.rules {
             if rule.matchKind == .account {
@@ -20,33 +48,40 @@ public struct Router: Sendable {
                     notes.append("\(rule.name): no account with domain \(lead.emailDomain ?? "(none)")")
                     continue
                 }
-                if let decision = assign(rule.assign, rule: rule.name, lead: lead, account: account, state: &state, notes: notes) {
+                if let decision = assign(rule.assign, rule: rule, lead: lead, account: account, state: &state, context: context, notes: &notes) {
                     return decision
                 }
-                notes.append("\(rule.name): account \(account.name) has no owner among the reps")
                 continue
             }
-            if let when = rule.when, !LeadAttributes.matches(when, lead) {
+            if let when = rule.when, !LeadAttributes.matches(when, lead) { continue }
+            if rule.territory == true, config.territory(of: lead) == nil {
+                notes.append("\(rule.name): the lead is in no territory")
                 continue
             }
-            if let decision = assign(rule.assign, rule: rule.name, lead: lead, account: nil, state: &state, notes: notes) {
+            if let skill = rule.skill, LeadAttributes.value(skill, of: lead) == nil {
+                notes.append("\(rule.name): the lead has no \(skill)")
+                continue
+            }
+            if let decision = assign(rule.assign, rule: rule, lead: lead, account: nil, state: &state, context: context, notes: &notes) {
                 return decision
             }
-            notes.append("\(rule.name): no rep available")
         }
-        let fallback = config.fallback ?? .pool(RoutingConfig.everyone)
-        if let decision = assign(fallback, rule: "fallback", lead: lead, account: nil, state: &state, notes: notes) {
+        let fallback = RoutingConfig.Rule(name: "fallback", match: nil, when: nil, assign: config.fallback ?? .pool(RoutingConfig.everyone))
+        if let decision = assign(fallback.assign, rule: fallback, lead: lead, account: nil, state: &state, context: context, notes: &notes) {
             return decision
         }
         // Nobody could take it: the stranded owner does, capacity notwithstanding, so no MQL waits unowned.
         let why = notes.isEmpty ? "no rep could take it" : notes.joined(separator: "; ")
-        if case .rep(let id)? = config.stranded, let rep = reps.first(where: { $0.id == id }) {
-            state.record(rep.id)
-            return RouteDecision(repID: rep.id, rule: Self.strandedRule, reason: "\(why); given to \(rep.id), who takes what nobody else can (routing stranded)",
-                                 candidates: reps.map { .init(repID: $0.id, rejected: $0.id == rep.id ? nil : "could not take it") })
+        let audit = reps.map { rep in
+            let (code, text) = exclusion(rep, lead: lead, rule: nil, pool: nil, state: state, context: context)
+            return RouteDecision.Candidate(repID: rep.id, rejected: code == .eligible ? "could not take it" : text, code: code)
         }
-        return RouteDecision(repID: nil, rule: "none", reason: "no rule placed the lead: " + why,
-                             candidates: reps.map { .init(repID: $0.id, rejected: "no matching rule") })
+        if case .rep(let id)? = config.stranded, let rep = reps.first(where: { $0.id == id }), rep.active {
+            return RouteDecision(repID: rep.id, rule: Self.strandedRule,
+                                 reason: "\(why); given to \(rep.id), who takes what nobody else can (routing stranded)",
+                                 candidates: audit.map { $0.repID == rep.id ? .init(repID: rep.id, rejected: nil, code: .eligible) : $0 })
+        }
+        return RouteDecision(repID: nil, rule: "none", reason: "no rule placed the lead: " + why, candidates: audit)
     }
 
     /// The account of the lead's company: the one whose domain equals the domain of the lead's company address (work or
@@ -68,61 +103,54 @@ public struct Router: Sendable {
         return byDomain.min { $0.ref < $1.ref }
     }
 
-    func assign(_ assignment: RoutingConfig.Assignment, rule: String, lead: Lead, account: Account?,
-                state: inout RoutingState, notes: [String]) -> RouteDecision? {
+    /// The rep a CRM owner id belongs to.
+    public func rep(ownerID: String) -> Rep? {
+        reps.first { $0.salesforceUserID == ownerID || $0.hubspotOwnerID == ownerID }
+    }
+
+    func assign(_ assignment: RoutingConfig.Assignment, rule: RoutingConfig.Rule, lead: Lead, account: Account?,
+                state: inout RoutingState, context: RouteContext, notes: inout [String]) -> RouteDecision? {
         let prefix = notes.isEmpty ? "" : notes.joined(separator: "; ") + "; "
         switch assignment {
-        case .accountOwner:
-            guard let account, let owner = account.ownerID,
-                  let rep = reps.first(where: { $0.salesforceUserID == owner || $0.hubspotOwnerID == owner }) else { return nil }
-            state.record(rep.id)
-            return RouteDecision(repID: rep.id, rule: rule,
-                                 reason: prefix + "\(rule): \(lead.emailDomain ?? "") matches account \(account.name), owned by \(rep.id)",
-                                 candidates: reps.map { .init(repID: $0.id, rejected: $0.id == rep.id ? nil : "not the account owner") })
+        case .accountOwner, .existingOwner:
+            let owner: Rep?
+            let what: String
+            if assignment == .accountOwner {
+                owner = account?.ownerID.flatMap(rep(ownerID:))
+                what = "\(lead.emailDomain ?? "") matches account \(account?.name ?? ""), owned by"
+            } else {
+                owner = context.ownerIDs.lazy.compactMap(rep(ownerID:)).first
+                what = "the person is already owned in a CRM by"
+            }
+            guard let owner else {
+                notes.append(assignment == .accountOwner ? "\(rule.name): account \(account?.name ?? "") has no owner among the reps"
+                                                         : "\(rule.name): nobody among the reps owns the person")
+                return nil
+            }
+            // The owner keeps their own people whatever their load; deactivated or excluded owners pass it on.
+            let (code, text) = exclusion(owner, lead: lead, rule: nil, pool: nil, state: state, context: context)
+            if code == .inactive || code == .priorAssignee || code == .ooo {
+                notes.append("\(rule.name): \(owner.id) \(text)")
+                return nil
+            }
+            let label = assignment == .accountOwner ? "not the account owner" : "not the person's owner"
+            return RouteDecision(repID: owner.id, rule: rule.name, reason: prefix + "\(rule.name): \(what) \(owner.id)",
+                                 candidates: reps.map { .init(repID: $0.id, rejected: $0.id == owner.id ? nil : label,
+                                                              code: $0.id == owner.id ? .eligible : .notNamed) })
         case .rep(let id):
-            guard let rep = reps.first(where: { $0.id == id }), hasRoom(rep, state) else { return nil }
-            state.record(rep.id)
-            return RouteDecision(repID: rep.id, rule: rule, reason: prefix + "\(rule): assigned to \(rep.id) by rule",
-                                 candidates: reps.map { .init(repID: $0.id, rejected: $0.id == rep.id ? nil : "rule names \(id)") })
+            guard let chosen = reps.first(where: { $0.id == id }) else { return nil }
+            let (code, text) = exclusion(chosen, lead: lead, rule: rule, pool: nil, state: state, context: context)
+            guard code == .eligible else {
+                notes.append("\(rule.name): \(id) \(text)")
+                return nil
+            }
+            return RouteDecision(repID: chosen.id, rule: rule.name, reason: prefix + "\(rule.name): assigned to \(chosen.id) by rule",
+                                 candidates: reps.map { .init(repID: $0.id, rejected: $0.id == id ? nil : "rule names \(id)",
+                                                              code: $0.id == id ? .eligible : .notNamed) })
         case .pool(let pool):
-            return pick(from: pool, rule: rule, prefix: prefix, state: &state)
+            if let decision = pick(from: pool, rule: rule, lead: lead, prefix: prefix, state: &state, context: context) { return decision }
+            notes.append("\(rule.name): no rep available")
+            return nil
         }
-    }
-
-    func pick(from pool: String, rule: String, prefix: String, state: inout RoutingState) -> RouteDecision? {
-        let members = reps.filter { pool == RoutingConfig.everyone || $0.pools.contains(pool) }
-        var candidates: [RouteDecision.Candidate] = reps.filter { !members.contains($0) }
-            .map { .init(repID: $0.id, rejected: "not in pool \(pool)") }
-        let open = members.filter { hasRoom($0, state) }
-        candidates += members.filter { !hasRoom($0, state) }
-            .map { .init(repID: $0.id, rejected: "at capacity (\(state.open[$0.id, default: 0])/\($0.capacity ?? 0))") }
-        let strategy = config.strategy(of: pool)
-        // Lower key wins; ties go to the lower rep id so the choice is reproducible.
-        func key(_ rep: Rep) -> Double {
-            switch strategy {
-            case .weightedRoundRobin: Double(state.assigned[rep.id, default: 0] + 1) / Double(max(rep.weight, 1))
-            case .leastLoaded: Double(state.open[rep.id, default: 0]) / Double(max(rep.weight, 1))
-            }
-        }
-        guard let winner = open.min(by: { (key($0), $0.id) < (key($1), $1.id) }) else { return nil }
-        candidates += open.filter { $0.id != winner.id }.map { rep in
-            switch strategy {
-            case .weightedRoundRobin:
-                .init(repID: rep.id, rejected: "behind in round robin (\(state.assigned[rep.id, default: 0]) assigned, weight \(rep.weight))")
-            case .leastLoaded:
-                .init(repID: rep.id, rejected: "more loaded (\(state.open[rep.id, default: 0]) open, weight \(rep.weight))")
-            }
-        }
-        candidates.append(.init(repID: winner.id, rejected: nil))
-        let detail = "\(state.assigned[winner.id, default: 0]) assigned before, weight \(winner.weight)"
-        state.record(winner.id)
-        return RouteDecision(repID: winner.id, rule: rule,
-                             reason: prefix + "\(rule): \(strategy.rawValue) in pool \(pool) chose \(winner.id) (\(detail))",
-                             candidates: candidates.sorted { $0.repID < $1.repID })
-    }
-
-    func hasRoom(_ rep: Rep, _ state: RoutingState) -> Bool {
-        guard let capacity = rep.capacity else { return true }
-        return state.open[rep.id, default: 0] < capacity
     }
 }

@@ -6,6 +6,51 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
         public var pools: [String]?
         public var weight: Int?
         public var capacity: Int?
+        /// A calendar of `calendars:` by name, or one of the rep's own (`timeZone` + `hours`).
+        public var calendar: String?
+        public var timeZone: String?
+        public var hours: [String: [String]]?
+        public var outOfOffice: [DateRange]?
+        public var caps: Caps?
+        public var skills: [String]?
+        public var territories: [String]?
+    }
+
+    /// Most leads a rep takes a day and a week, in their own time zone.
+    public struct Caps: Sendable, Hashable, Decodable {
+        public var daily: Int?
+        public var weekly: Int?
+    }
+
+    /// Days from `from` to `to`, both included; a bare date is one day.
+    public struct DateRange: Sendable, Hashable, Decodable {
+        public var from: LocalDate
+        public var to: LocalDate
+
+        private enum Keys: String, CodingKey { case from, to }
+
+        public init(from: LocalDate, to: LocalDate) {
+            self.from = from
+            self.to = to
+        }
+
+        public init(from decoder: any Decoder) throws {
+            if let day = try? decoder.singleValueContainer().decode(LocalDate.self) {
+                self.init(from: day, to: day)
+                return
+            }
+            let container = try decoder.container(keyedBy: Keys.self)
+            self.init(from: try container.decode(LocalDate.self, forKey: .from), to: try container.decode(LocalDate.self, forKey: .to))
+        }
+    }
+
+    /// A row of the territory table: a lead is in it when it matches every key given (country ISO code, ISO 3166-2
+    /// region such as `US-MA`, postal code prefix). The most specific row wins: postal prefix, then region, then country.
+    public struct Territory: Sendable, Hashable, Decodable {
+        public var name: String
+        public var countries: [String]?
+        public var regions: [String]?
+        public var postalPrefixes: [String]?
     }
 
     public enum Strategy: String, Sendable, Hashable, ConfigEnum {
@@ -15,12 +60,21 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
 
     public struct Pool: Sendable, Hashable, Decodable {
         public var strategy: Strategy
+        /// Overrides `returnFromAbsence` for this pool.
+        public var returnFromAbsence: FairnessLedger.ReturnPolicy?
+
+        public init(strategy: Strategy, returnFromAbsence: FairnessLedger.ReturnPolicy? = nil) {
+            self.strategy = strategy
+            self.returnFromAbsence = returnFromAbsence
+        }
     }
 
     /// What a matching rule does.
     public enum Assignment: Sendable, Hashable, Decodable {
         /// The owner of the account whose domain matches the lead's email domain.
         case accountOwner
+        /// The rep who already owns the person in a CRM, else the rep who owns the most people of the same company.
+        case existingOwner
         case pool(String)
         case rep(String)
 
@@ -32,10 +86,12 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let word = try? container.decode(String.self) {
-                guard word == "account-owner" else {
-                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown assignment '\(word)'; expected account-owner, { pool: NAME } or { rep: ID }")
+                switch word {
+                case "account-owner": self = .accountOwner
+                case "existing-owner": self = .existingOwner
+                default:
+                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown assignment '\(word)'; expected account-owner, existing-owner, { pool: NAME } or { rep: ID }")
                 }
-                self = .accountOwner
                 return
             }
             let target = try container.decode(Target.self)
@@ -62,6 +118,10 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
         public var matchKind: Match? { match.flatMap(Match.init(rawValue:)) }
         public var when: [String: Condition]?
         public var assign: Assignment
+        /// Only reps whose `skills` hold the lead's value of this attribute (e.g. `industry`) may take it.
+        public var skill: String? = nil
+        /// `true`: only reps covering the lead's territory may take it; a lead in no territory passes the rule by.
+        public var territory: Bool? = nil
     }
 
     public var reps: [RepEntry]
@@ -71,11 +131,28 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
     /// Who takes an MQL nobody else can (every rep at capacity or away, no rule placing it): `{ rep: ID }`, whatever
     /// their own capacity, so no MQL is ever left unowned. Without it such a lead stays unassigned, counted and logged.
     public var stranded: Assignment?
+    /// Named calendars reps refer to (`calendar: NAME`).
+    public var calendars: [String: CalendarSpec]?
+    public var territories: [Territory]?
+    /// How reps back from absence catch up (`none`, `bounded(k)`, `full`); default `bounded(2)`.
+    public var returnFromAbsence: FairnessLedger.ReturnPolicy?
+    /// On reassignment, the last K owners of a lead are not chosen again (`prior-assignee`).
+    public var reassignment: Reassignment?
+
+    public struct Reassignment: Sendable, Hashable, Decodable {
+        public var excludeLast: Int?
+    }
 
     /// The pool every rep belongs to without saying so.
     public static let everyone = "everyone"
 
-    public init(reps: [RepEntry], pools: [String: Pool]?, rules: [Rule], fallback: Assignment?, stranded: Assignment? = nil) {
+    public init(reps: [RepEntry], pools: [String: Pool]?, rules: [Rule], fallback: Assignment?, stranded: Assignment? = nil,
+                calendars: [String: CalendarSpec]? = nil, territories: [Territory]? = nil,
+                returnFromAbsence: FairnessLedger.ReturnPolicy? = nil, reassignment: Reassignment? = nil) {
+        self.calendars = calendars
+        self.territories = territories
+        self.returnFromAbsence = returnFromAbsence
+        self.reassignment = reassignment
         self.reps = reps
         self.pools = pools
         self.rules = rules
@@ -111,7 +188,7 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
         }
         func check(_ assignment: Assignment, at path: [String]) {
             switch assignment {
-            case .accountOwner:
+            case .accountOwner, .existingOwner:
                 break
             case .pool(let pool) where !usedPools.contains(pool):
                 issues.append(ConfigIssue(path: path + ["pool"], "no rep is in pool '\(pool)'"))
@@ -126,6 +203,9 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
             if let match = rule.match, rule.matchKind == nil {
                 issues.append(ConfigIssue(path: path + ["match"], "unknown match '\(match)'; expected \(Match.allCases.map(\.rawValue).joined(separator: ", "))"))
             }
+            if let skill = rule.skill, !knownAttributes.contains(skill) {
+                issues.append(ConfigIssue(path: path + ["skill"], "unknown attribute '\(skill)'; expected a mapped field or one of \(LeadAttributes.derived.sorted().joined(separator: ", "))"))
+            }
             if rule.assign == .accountOwner && rule.matchKind != .account {
                 issues.append(ConfigIssue(path: path + ["assign"], "account-owner needs match: account"))
             }
@@ -135,11 +215,12 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
             check(rule.assign, at: path + ["assign"])
         }
         if let fallback {
-            if fallback == .accountOwner {
-                issues.append(ConfigIssue(path: ["fallback"], "the fallback cannot be account-owner"))
+            if fallback == .accountOwner || fallback == .existingOwner {
+                issues.append(ConfigIssue(path: ["fallback"], "the fallback cannot be account-owner or existing-owner"))
             }
             check(fallback, at: ["fallback"])
         }
+        issues += lintAvailability()
         if let stranded {
             if case .rep = stranded {
                 check(stranded, at: ["stranded"])

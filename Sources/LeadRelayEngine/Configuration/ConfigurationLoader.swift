@@ -209,9 +209,6 @@ public struct ConfigurationLoader: Sendable {
         var routing: RoutingConfig?
         var notices = keyNotices
         if let document = sub(resolve(config.routing), displayName: config.routing, at: ["routing"], in: main, problems: &problems) {
-            for index in (document.root?.mapping?["reps"]?.sequence ?? []).indices where document.root?.mapping?["reps"]?.sequence?[index].mapping?["hours"] != nil {
-                notices.append(document.problem(ConfigIssue(path: ["reps", String(index), "hours"], "working hours are not used by routing yet; the rep is routed at any hour")))
-            }
             problems += KeySchema.routing.unknownKeys(in: document.root).map(document.problem)
             switch document.decode(RoutingConfig.self) {
             case .failure(let error): problems += error.problems

@@ -106,10 +106,16 @@ indirect enum KeySchema: Sendable {
     ])
 
     static let routing = KeySchema.object([
-        "reps": .list(.object(["id": .any, "email": .any, "pools": .any, "weight": .any, "capacity": .any, "hours": .any])),
-        "pools": .map(.object(["strategy": .any])),
-        "rules": .list(.object(["name": .any, "match": .any, "when": when, "assign": .any])),
+        "reps": .list(.object(["id": .any, "email": .any, "pools": .any, "weight": .any, "capacity": .any, "hours": .any,
+                               "calendar": .any, "timeZone": .any, "outOfOffice": .any, "caps": .object(["daily": .any, "weekly": .any]),
+                               "skills": .any, "territories": .any])),
+        "pools": .map(.object(["strategy": .any, "returnFromAbsence": .any])),
+        "rules": .list(.object(["name": .any, "match": .any, "when": when, "assign": .any, "skill": .any, "territory": .any])),
         "fallback": .any,
         "stranded": .object(["rep": .any]),
+        "calendars": .map(.object(["timeZone": .any, "hours": .any, "holidays": .any])),
+        "territories": .list(.object(["name": .any, "countries": .any, "regions": .any, "postalPrefixes": .any])),
+        "returnFromAbsence": .any,
+        "reassignment": .object(["excludeLast": .any]),
     ])
 }

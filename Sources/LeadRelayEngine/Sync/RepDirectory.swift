@@ -13,13 +13,21 @@ public struct RepDirectory: Sendable {
         var missing: [String: [CRMSystem]] = [:]
         for entry in routing.reps {
             let email = EmailAddress.normalise(entry.email) ?? entry.email.lowercased()
+            var deactivated = false
             func id(in system: CRMSystem) -> String? {
                 let match = owners[system]?.first { $0.email == email && $0.active }
-                if match == nil { missing[entry.id, default: []].append(system) }
+                if match == nil {
+                    missing[entry.id, default: []].append(system)
+                    // Known there but switched off (an archived owner, IsActive = false): never chosen.
+                    if owners[system]?.contains(where: { $0.email == email }) == true { deactivated = true }
+                }
                 return match?.id
             }
-            reps.append(Rep(id: entry.id, email: email, pools: entry.pools ?? [], weight: entry.weight ?? 1, capacity: entry.capacity,
-                            hubspotOwnerID: id(in: .hubspot), salesforceUserID: id(in: .salesforce)))
+            var rep = routing.rep(entry, email: email)
+            rep.hubspotOwnerID = id(in: .hubspot)
+            rep.salesforceUserID = id(in: .salesforce)
+            rep.active = !deactivated && (rep.hubspotOwnerID != nil || rep.salesforceUserID != nil)
+            reps.append(rep)
         }
         self.reps = reps
         self.missing = missing

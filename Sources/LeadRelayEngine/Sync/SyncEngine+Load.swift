@@ -110,7 +110,7 @@ extension SyncEngine {
                                 people: people, records: records,
                                 activities: activities.values.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
                                 accounts: accounts.values.sorted { $0.ref < $1.ref },
-                                changedAccounts: polledAccounts.filter { storedAccounts[$0.ref] != $0 }, routingState: try reader.routingState())
+                                changedAccounts: polledAccounts.filter { storedAccounts[$0.ref] != $0 }, routingState: try reader.routingState(recentSince: collected.now.addingTimeInterval(-RoutingState.recentWindow)))
             loaded.released = released
             // Account records with their mapped fields: kept as snapshots and reconciled across systems by web domain.
             if accountMapping != nil {
