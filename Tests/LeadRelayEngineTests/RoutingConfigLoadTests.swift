@@ -1,0 +1,66 @@
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayEngine
+import LeadRelayTestSupport
+import Testing
+
+@Suite("routing.yaml: calendars, caps, skills, territories as written")
+struct RoutingConfigLoadTests {
+    let environment = ["PATH": "/usr/bin"]
+
+    /// The README's `routing.yaml` example, read from the README itself so the two cannot drift apart.
+    static func documented() throws -> String {
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../README.md").standardized, encoding: .utf8)
+        let section = try #require(readme.range(of: "### `routing.yaml`"))
+        let rest = readme[section.upperBound...]
+        let open = try #require(rest.range(of: "```yaml\n"))
+        let close = try #require(rest[open.upperBound...].range(of: "```"))
+        return String(rest[open.upperBound..<close.lowerBound])
+    }
+
+    @Test("the documented example loads: a named calendar, a rep's own hours, caps, skills, territories and the return policy")
+    func documentedExample() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        try workspace.write("routing.yaml", try Self.documented())
+        let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        let routing = loaded.routing
+        #expect(loaded.notices.isEmpty)
+        let ana = routing.rep(routing.reps[0], email: routing.reps[0].email)
+        #expect(ana.calendar?.timeZone.identifier == "America/New_York" && ana.dailyCap == 10 && ana.weeklyCap == 40)
+        #expect(ana.calendar?.closedDays.contains(LocalDate("2026-12-25")!) == true && ana.outOfOffice.count == 4)
+        #expect(ana.skills == ["Healthcare"] && ana.territories == ["new-england"])
+        let lee = routing.rep(routing.reps[1], email: routing.reps[1].email)
+        #expect(lee.timeZone.identifier == "America/Los_Angeles" && lee.calendar?.week[2]?.first == .init(start: 480, end: 960))
+        #expect(routing.returnPolicy(of: "northeast") == .bounded(2) && routing.returnPolicy(of: "west") == FairnessLedger.ReturnPolicy.none)
+        #expect(routing.rules.map(\.assign).contains(.existingOwner) && routing.rules.contains { $0.skill == "industry" })
+    }
+
+    @Test("lint problems are located by file, line and key")
+    func located() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        try workspace.write("routing.yaml", """
+            reps:
+              - { id: ana, email: ana@example.com, caps: { daily: 0 } }
+              - { id: ben, email: ben@example.com, calendar: office }
+              - { id: cy,  email: cy@example.com, timeZone: America/New_York, hours: { mon-fri: ["09:00-12:00", "11:00-17:00"] } }
+            rules: []
+            fallback: { pool: everyone }
+            reassignment: { excludeLast: 3 }
+            """)
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("expected a configuration error")
+        } catch {
+            let problems = error.problems.filter { $0.file == "routing.yaml" }
+            func line(_ key: String) -> Int? { problems.first { $0.key == key }?.line }
+            #expect(line("reps.0.caps.daily") == 2, "\(problems)")
+            #expect(line("reps.1.calendar") == 3)
+            #expect(line("reps.2.hours") == 4)
+            #expect(line("reassignment.excludeLast") == 7)
+            #expect(problems.first { $0.key == "reassignment.excludeLast" }?.message.contains("leaves nobody in pool everyone") == true)
+        }
+    }
+}
