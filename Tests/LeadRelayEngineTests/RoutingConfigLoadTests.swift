@@ -63,4 +63,26 @@ struct RoutingConfigLoadTests {
             #expect(problems.first { $0.key == "reassignment.excludeLast" }?.message.contains("leaves nobody in pool everyone") == true)
         }
     }
+
+    @Test("a date that does not exist and an unknown return policy are refused where they are written")
+    func badValues() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        for (yaml, key, words) in [("outOfOffice: [2026-02-30]", "reps.0.outOfOffice.0", "write YYYY-MM-DD"),
+                                   ("caps: { daily: 3 } }\nreturnFromAbsence: generous #", "returnFromAbsence", "bounded(K)")] {
+            try workspace.write("routing.yaml", """
+                reps:
+                  - { id: ana, email: ana@example.com, \(yaml) }
+                rules: []
+                fallback: { pool: everyone }
+                """)
+            do {
+                _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+                Issue.record("expected a configuration error for \(yaml)")
+            } catch {
+                let problem = error.problems.first { $0.file == "routing.yaml" }
+                #expect(problem?.key == key && problem?.message.contains(words) == true && problem?.line != nil, "\(error.description)")
+            }
+        }
+    }
 }

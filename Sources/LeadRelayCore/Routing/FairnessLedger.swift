@@ -15,7 +15,7 @@ public struct FairnessLedger: Sendable, Hashable, Codable {
     }
 
     /// How a rep who could not take leads for a while (out of office, outside working hours) comes back.
-    public enum ReturnPolicy: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum ReturnPolicy: Sendable, Hashable, TextCoded, CustomStringConvertible {
         /// Away, a rep earns nothing: back, they resume their share with no catch-up.
         case none
         /// Away, a rep earns credit up to `k` leads: over the leads after their return they get at most their share + k.
@@ -98,17 +98,6 @@ extension FairnessLedger.ReturnPolicy {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let policy = Self(text: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a return policy; expected none, bounded, bounded(K) or full")
-        }
-        self = policy
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public var text: String { description }
+    public static var expectedText: String { "a return policy; expected none, bounded, bounded(K) or full" }
 }

@@ -35,7 +35,10 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
         }
 
         public init(from decoder: any Decoder) throws {
-            if let day = try? decoder.singleValueContainer().decode(LocalDate.self) {
+            if let single = try? decoder.singleValueContainer(), let text = try? single.decode(String.self) {
+                guard let day = LocalDate(text) else {
+                    throw DecodingError.dataCorruptedError(in: single, debugDescription: "'\(text)' is not \(LocalDate.expectedText), or { from: DATE, to: DATE }")
+                }
                 self.init(from: day, to: day)
                 return
             }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A day in a calendar's own zone (`2026-12-25`), independent of any instant.
-public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct LocalDate: Sendable, Hashable, Comparable, TextCoded, CustomStringConvertible {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -35,19 +35,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let date = LocalDate(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a date; write YYYY-MM-DD")
-        }
-        self = date
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init?(text: String) { self.init(text) }
+    public var text: String { description }
+    public static var expectedText: String { "a date; write YYYY-MM-DD" }
 }
 
 /// Working time: weekly windows (several a day) in one IANA zone, minus holidays and closed date ranges.
