@@ -51,6 +51,8 @@ struct BusinessCalendarTests {
         #expect(utc.weekday(LocalDate("2026-12-05")!) == 7, "a Saturday")
         #expect(utc.weekday(LocalDate("2027-01-03")!) == 1, "a Sunday")
         #expect(utc.next(LocalDate("2026-12-31")!) == LocalDate("2027-01-01")!)
+        #expect(utc.previous(LocalDate("2027-01-01")!) == LocalDate("2026-12-31")! && utc.previous(LocalDate("2024-03-01")!) == LocalDate("2024-02-29")!)
+        #expect(utc.startOfWeek(containing: Self.instant("2027-01-03T12:00:00Z")) == Self.instant("2026-12-28T00:00:00Z"), "Sunday's week began Monday")
         #expect(LocalDate("2026-02-29") == nil && LocalDate("2026-13-01") == nil && LocalDate("26-1-1") == nil)
     }
 

@@ -100,7 +100,7 @@ extension RecordRef {
 /// A key that travels as its `rawValue`: one string in JSON (plans, reports, stored payloads), and the key of a JSON
 /// object when a dictionary is keyed by it. A string that is no key of the kind is refused when decoding.
 /// (Not `RawRepresentable`: that would trade the derived `==` and hashing for string comparisons.)
-public protocol StoredKey: Codable, CodingKeyRepresentable {
+public protocol StoredKey: TextCoded, CodingKeyRepresentable {
     var rawValue: String { get }
     init?(rawValue: String)
 }
@@ -113,19 +113,9 @@ private struct KeyCodingKey: CodingKey {
 }
 
 extension StoredKey {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let raw = try container.decode(String.self)
-        guard let key = Self(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a \(Self.self): \(raw)")
-        }
-        self = key
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    public init?(text: String) { self.init(rawValue: text) }
+    public var text: String { rawValue }
+    public static var expectedText: String { "a \(Self.self)" }
 
     public var codingKey: any CodingKey { KeyCodingKey(stringValue: rawValue) }
     public init?<T: CodingKey>(codingKey: T) { self.init(rawValue: codingKey.stringValue) }

@@ -11,9 +11,9 @@ extension Router {
         let eligible = members.filter { codes[$0.id]?.code == .eligible }
         let strategy = config.strategy(of: pool)
         let tie = { (rep: String) in FairnessLedger.stableHash(lead.personKey.rawValue, rep) }
-        let winner: Rep?
+        let winner: Rep
         var fairness: RouteDecision.Fairness?
-        var detail: String
+        let detail: String
         switch strategy {
         case .weightedRoundRobin:
             var ledger = state.ledgers[pool] ?? FairnessLedger()
@@ -21,19 +21,18 @@ extension Router {
             let before = ledger.credit.filter { weights[$0.key] != nil }
             let away = Set(members.filter { [.ooo, .outsideHours].contains(codes[$0.id]?.code) }.map(\.id))
             let policy = config.returnPolicy(of: pool)
-            let id = ledger.pick(members: weights, eligible: Set(eligible.map(\.id)), away: away, policy: policy, tieBreak: tie)
-            winner = id.flatMap { id in reps.first { $0.id == id } }
-            guard let winner else { return nil }
+            guard let id = ledger.pick(members: weights, eligible: Set(eligible.map(\.id)), away: away, policy: policy, tieBreak: tie),
+                  let chosen = eligible.first(where: { $0.id == id }) else { return nil }
+            winner = chosen
             state.ledgers[pool] = ledger
             fairness = .init(pool: pool, before: before, after: ledger.credit, policy: policy.description)
             detail = "credit \(before[winner.id, default: 0]) + share, weight \(winner.weight), the most owed of \(eligible.count) eligible"
         case .leastLoaded:
             func key(_ rep: Rep) -> Double { Double(state.load(of: rep.id)) / Double(max(rep.weight, 1)) }
-            winner = eligible.min { (key($0), tie($0.id), $0.id) < (key($1), tie($1.id), $1.id) }
-            guard let winner else { return nil }
+            guard let chosen = eligible.min(by: { (key($0), tie($0.id), $0.id) < (key($1), tie($1.id), $1.id) }) else { return nil }
+            winner = chosen
             detail = "\(state.load(of: winner.id)) open, weight \(winner.weight), the least loaded of \(eligible.count) eligible"
         }
-        guard let winner else { return nil }
         let candidates = reps.map { rep -> RouteDecision.Candidate in
             let (code, text) = codes[rep.id] ?? (.eligible, "")
             if rep.id == winner.id { return .init(repID: rep.id, rejected: nil, code: .eligible) }
@@ -72,38 +71,19 @@ extension Router {
             if calendar.closedDays.contains(today) { return (.outsideHours, "is off for the holiday on \(today)") }
             return (.outsideHours, "is outside working hours (\(calendar.timeZone.identifier))")
         }
+        // Caps reset in the rep's own zone (their calendar's, else their `timeZone`).
+        let local = BusinessCalendar.always(in: rep.timeZone)
         if let cap = rep.dailyCap {
-            let given = state.given(to: rep.id, since: LocalTime.startOfDay(context.now, in: rep.timeZone), until: context.now)
+            let given = state.given(to: rep.id, since: local.startOfDay(local.localDate(of: context.now)), until: context.now)
             if given >= cap { return (.capDaily, "reached the daily cap (\(given)/\(cap) since local midnight, \(rep.timeZone.identifier))") }
         }
         if let cap = rep.weeklyCap {
-            let given = state.given(to: rep.id, since: LocalTime.startOfWeek(context.now, in: rep.timeZone), until: context.now)
+            let given = state.given(to: rep.id, since: local.startOfWeek(containing: context.now), until: context.now)
             if given >= cap { return (.capWeekly, "reached the weekly cap (\(given)/\(cap) since Monday, \(rep.timeZone.identifier))") }
         }
         if let capacity = rep.capacity, state.load(of: rep.id) >= capacity {
             return (.capacity, "at capacity (\(state.load(of: rep.id))/\(capacity))")
         }
         return (.eligible, "eligible")
-    }
-}
-
-/// Local midnights in a zone, for caps that reset in the rep's own day.
-public enum LocalTime {
-    static func gregorian(_ zone: TimeZone) -> Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        calendar.firstWeekday = 2
-        calendar.minimumDaysInFirstWeek = 4
-        return calendar
-    }
-
-    /// The instant the local day containing `instant` began in `zone`.
-    public static func startOfDay(_ instant: Date, in zone: TimeZone) -> Date {
-        gregorian(zone).startOfDay(for: instant)
-    }
-
-    /// The instant the local week (from Monday 00:00) containing `instant` began in `zone`.
-    public static func startOfWeek(_ instant: Date, in zone: TimeZone) -> Date {
-        gregorian(zone).dateInterval(of: .weekOfYear, for: instant)?.start ?? startOfDay(instant, in: zone)
     }
 }

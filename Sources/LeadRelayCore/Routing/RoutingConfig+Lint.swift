@@ -28,7 +28,7 @@ extension RoutingConfig {
                 if rep.hours != nil { issues.append(ConfigIssue(path: path + ["hours"], "a rep has a named calendar or hours of their own, not both")) }
             } else if let hours = rep.hours {
                 if case .failure(let problems) = CalendarSpec(timeZone: rep.timeZone ?? "UTC", hours: hours).build() {
-                    issues += problems.issues.map { ConfigIssue(path: path + ($0.path == ["timeZone"] ? ["timeZone"] : $0.path), $0.message) }
+                    issues += problems.issues.map { ConfigIssue(path: path + $0.path, $0.message) }
                 }
             } else if let zone = rep.timeZone, CalendarSpec.zone(zone) == nil {
                 issues.append(ConfigIssue(path: path + ["timeZone"], "'\(zone)' is not an IANA time zone this machine knows (write e.g. America/Los_Angeles or UTC)"))

@@ -10,20 +10,13 @@ public struct RoutingState: Sendable, Hashable {
     public var recent: [String: [Date]]
     /// Pool → its fairness ledger (smooth weighted round robin credit per rep).
     public var ledgers: [String: FairnessLedger]
-    /// Open leads each rep's users own in the CRMs, counted by the store from the records it read — including leads
-    /// assigned outside LeadRelay. `nil` when not counted; least-loaded then goes by `open`.
-    public var openInCRM: [String: Int]?
-    /// Leads given to each rep since `openInCRM` was counted (not in the CRM yet).
-    public var givenSinceCount: [String: Int]
 
     public init(assigned: [String: Int] = [:], open: [String: Int] = [:], recent: [String: [Date]] = [:],
-                ledgers: [String: FairnessLedger] = [:], openInCRM: [String: Int]? = nil) {
+                ledgers: [String: FairnessLedger] = [:]) {
         self.assigned = assigned
         self.open = open
         self.recent = recent
         self.ledgers = ledgers
-        self.openInCRM = openInCRM
-        self.givenSinceCount = [:]
     }
 
     /// How far back `recent` must reach: a week and a day, whatever the rep's zone.
@@ -33,7 +26,6 @@ public struct RoutingState: Sendable, Hashable {
         assigned[repID, default: 0] += 1
         open[repID, default: 0] += 1
         recent[repID, default: []].append(instant)
-        givenSinceCount[repID, default: 0] += 1
     }
 
     /// What a decision made elsewhere (a committed plan) leaves behind: the assignment and the pool's new ledger.
@@ -43,10 +35,9 @@ public struct RoutingState: Sendable, Hashable {
         if let fairness = decision.fairness { ledgers[fairness.pool] = FairnessLedger(credit: fairness.after) }
     }
 
-    /// The leads a rep holds, for capacity and least-loaded: the CRM's count when there is one, else the event log's.
+    /// The leads a rep holds, for capacity and least-loaded (the event log's count).
     public func load(of repID: String) -> Int {
-        if let openInCRM { return max(openInCRM[repID, default: 0] + givenSinceCount[repID, default: 0], 0) }
-        return open[repID, default: 0]
+        open[repID, default: 0]
     }
 
     /// Leads `rep` was given since local midnight (`weekly`: since Monday 00:00) in `zone`, as of `now`.

@@ -101,6 +101,21 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
         return calendar.startOfDay(for: noon)
     }
 
+    /// The instant local Monday 00:00 of the week containing `instant` began.
+    public func startOfWeek(containing instant: Date) -> Date {
+        var day = localDate(of: instant)
+        // Back to Monday (weekday 2): Sunday is six days after it.
+        for _ in 0..<((weekday(day) + 5) % 7) { day = previous(day) }
+        return startOfDay(day)
+    }
+
+    /// The day before `date`.
+    public func previous(_ date: LocalDate) -> LocalDate {
+        if date.day > 1 { return LocalDate(year: date.year, month: date.month, day: date.day - 1) }
+        if date.month > 1 { return LocalDate(year: date.year, month: date.month - 1, day: LocalDate.days(inMonth: date.month - 1, year: date.year)) }
+        return LocalDate(year: date.year - 1, month: 12, day: 31)
+    }
+
     /// The day after `date`.
     public func next(_ date: LocalDate) -> LocalDate {
         if date.day < LocalDate.days(inMonth: date.month, year: date.year) { return LocalDate(year: date.year, month: date.month, day: date.day + 1) }
