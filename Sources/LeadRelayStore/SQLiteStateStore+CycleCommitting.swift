@@ -89,6 +89,8 @@ extension SQLiteStateStore: CycleCommitting {
                     INSERT OR REPLACE INTO scores (person_key, total, fit, interest, breakdown, scored_at) VALUES (?, ?, ?, ?, ?, ?)
                     """, arguments: [change.subject.rawValue, score.total, score.fitScore, score.interestScore, try json(score), time])
             case .assign(let decision):
+                try db.execute(sql: "INSERT INTO route_decisions (person_key, rep_id, decided_at, decision) VALUES (?, ?, ?, ?)",
+                               arguments: [change.subject.rawValue, decision.repID, time, try json(decision)])
                 guard let rep = decision.repID else { continue }
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO assignments (person_key, rep_id, rule, reason, assigned_at, open) VALUES (?, ?, ?, ?, ?, 1)

@@ -24,6 +24,16 @@ extension SQLiteStateStore: ReportReadModel {
         }
     }
 
+    public func routeDecisions(for person: PersonKey) async throws -> [StoredRouteDecision] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT decided_at, decision FROM route_decisions WHERE person_key = ? ORDER BY id",
+                             arguments: [person.rawValue]).map { row in
+                StoredRouteDecision(person: person, decidedAt: Date(timeIntervalSince1970: row["decided_at"]),
+                                    decision: try Self.decode(RouteDecision.self, row["decision"]))
+            }
+        }
+    }
+
     /// Counts per table, for summaries.
     public func counts() async throws -> [String: Int] {
         try await pool.read { db in

@@ -297,6 +297,16 @@ extension SQLiteStateStore {
             }
             try db.create(index: "assignments_at", on: "assignments", columns: ["assigned_at"])
         }
+        migrator.registerMigration("v16-route-decisions") { db in
+            // Every routing decision with its audit (`RouteDecision` as JSON), so `explain route` shows what was decided.
+            try db.create(table: "route_decisions") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("person_key", .text).notNull().indexed()
+                t.column("rep_id", .text)
+                t.column("decided_at", .double).notNull()
+                t.column("decision", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -52,6 +52,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         /// Person → when its routing was held for a backlog.
         var held: [PersonKey: Date] = [:]
         var ledgers: [String: FairnessLedger] = [:]
+        var decisions: [StoredRouteDecision] = []
         var outbox: [Queued] = []
         var merges: [Merge] = []
         var cycles: Int64 = 0
@@ -130,7 +131,9 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
                 guard let person = change.person else { continue }
                 state.scores[person] = score
             case .assign(let decision):
-                guard let rep = decision.repID, let person = change.person else { continue }
+                guard let person = change.person else { continue }
+                state.decisions.append(StoredRouteDecision(person: person, decidedAt: now, decision: decision))
+                guard let rep = decision.repID else { continue }
                 state.assignments[person] = Assignment(rep: rep, rule: decision.rule, at: now)
                 if let fairness = decision.fairness { state.ledgers[fairness.pool] = FairnessLedger(credit: fairness.after) }
             case .lifecycle, .duplicates:
@@ -327,6 +330,10 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
 
     public func allAssignments() async throws -> [PersonKey: AssignmentRow] {
         state.assignments.mapValues { AssignmentRow(repID: $0.rep, at: $0.at) }
+    }
+
+    public func routeDecisions(for person: PersonKey) async throws -> [StoredRouteDecision] {
+        state.decisions.filter { $0.person == person }
     }
 
     public func counts() async throws -> [String: Int] {

@@ -41,6 +41,27 @@ extension StoreContract {
             #expect(try await store.snapshotCounts() == ["hubspot": 1, "salesforce": 1])
             #expect(try await store.linkCounts() == [.fixture: 2])
         },
+        Check("every routing decision is kept with its audit, placed or not, oldest first") { subject in
+            let store = subject.store
+            let person = PersonKey.email("ana@acme.io")
+            let audit = [RouteDecision.Candidate(repID: "ana", rejected: nil, code: .eligible),
+                         RouteDecision.Candidate(repID: "ben", rejected: "is out of office on 2026-11-30", code: .ooo)]
+            let placed = RouteDecision(repID: "ana", rule: "pool", reason: "weighted-round-robin chose ana", candidates: audit,
+                                       fairness: .init(pool: "sdr", before: ["ana": 0, "ben": 0], after: ["ana": -1, "ben": 1], policy: "bounded(2)"),
+                                       configVersion: "v1")
+            var first = Plan(generatedAt: now)
+            first.changes.append(PlanChange(personKey: person, action: .assign(RouteDecision(repID: nil, rule: "none", reason: "nobody",
+                                                                                          candidates: [])), reason: Reason(.fixture, "none")))
+            try await store.commit(CycleCommit(plan: first), at: now)
+            var second = Plan(generatedAt: now)
+            second.changes.append(PlanChange(personKey: person, action: .assign(placed), reason: Reason(.fixture, "r")))
+            try await store.commit(CycleCommit(plan: second), at: now.addingTimeInterval(60))
+            let stored = try await store.routeDecisions(for: person)
+            #expect(stored.map(\.decision.repID) == [nil, "ana"])
+            #expect(stored.last?.decision == placed, "codes, fairness and version survive the store")
+            #expect(stored.map(\.decidedAt) == [now, now.addingTimeInterval(60)])
+            #expect(try await store.routeDecisions(for: .email("bo@acme.io")).isEmpty)
+        },
         Check("people held for a backlog are kept oldest first, once each, until a cycle releases them") { subject in
             let store = subject.store
             var plan = Plan(generatedAt: now)
