@@ -151,6 +151,32 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("the CRM sites for record links load (a portal id written as a number included); bad ones are located")
+    func recordLinkSites() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "hubspot:\n", with: "hubspot:\n  portalId: 62515\n  appURL: https://app-eu1.hubspot.com\n")
+            .replacingOccurrences(of: "salesforce:\n", with: "salesforce:\n  instanceURL: https://acme.my.salesforce.com\n")
+        try workspace.write("leadrelay.yaml", text)
+        let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        #expect(loaded.notices.isEmpty)
+        #expect(loaded.recordLinks == RecordLinks(hubspotApp: URL(string: "https://app-eu1.hubspot.com")!, hubspotPortalID: "62515",
+                                                  salesforceInstance: URL(string: "https://acme.my.salesforce.com")!))
+
+        try workspace.write("leadrelay.yaml", text.replacingOccurrences(of: "portalId: 62515", with: "portalId: acme-62515")
+            .replacingOccurrences(of: "instanceURL: https://acme.my.salesforce.com", with: "instanceURL: acme.my.salesforce.com"))
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("a portal id that is not a number and an instance that is not a URL are refused")
+        } catch {
+            let portal = try #require(error.problems.first { $0.key == "hubspot.portalId" }, "\(error.description)")
+            #expect(portal.line == 2 && portal.message.contains("'acme-62515' is not a HubSpot account id"))
+            let instance = try #require(error.problems.first { $0.key == "salesforce.instanceURL" }, "\(error.description)")
+            #expect((instance.line ?? 0) > 4 && instance.message.contains("is not an http(s) URL"))
+        }
+    }
+
     @Test("auth kinds: HubSpot oauth and Salesforce refresh-token load; jwt-bearer and missing secrets are named")
     func authKinds() throws {
         let workspace = try TestWorkspace()

@@ -8,7 +8,7 @@ struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain LeadRelay's decisions from its store.",
-        subcommands: [ExplainLeadCommand.self])
+        subcommands: [ExplainLeadCommand.self, ExplainRouteCommand.self])
 }
 
 struct ExplainLeadCommand: AsyncParsableCommand {
@@ -43,6 +43,49 @@ struct ExplainLeadCommand: AsyncParsableCommand {
         let explanation: LeadExplanation
         do {
             explanation = try await LeadExplanation.explain(reference, configuration: loaded, store: store, at: at.flatMap(ISOTimestamp.parse))
+        } catch let failure as LeadExplanation.Failure {
+            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
+            throw ExitCodes.usage
+        }
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
+        } else {
+            print(explanation.text())
+        }
+    }
+}
+
+struct ExplainRouteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "route",
+        abstract: "Every routing decision for a lead: the rule, every rep with its exclusion code, the fairness ledger, the configuration version.")
+
+    @Argument(help: "An email address, a person key (email:…), or a record (hubspot/contacts/101, salesforce/Lead/00Q…).")
+    var reference: String
+
+    @Option(name: .long, help: "Path of leadrelay.yaml.")
+    var config: String = "leadrelay.yaml"
+
+    @Option(name: .long, help: "text or json.")
+    var format: String = "text"
+
+    func validate() throws {
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format is text or json") }
+    }
+
+    func run() async throws {
+        let loaded = try loadOrExit(config)
+        guard FileManager.default.fileExists(atPath: loaded.storePath) else {
+            FileHandle.standardError.write(Data("error: no state file at \(loaded.storePath); LeadRelay has seen no leads there\n".utf8))
+            throw ExitCodes.usage
+        }
+        let store = try Daemon.openStore(at: loaded.storePath)
+        let explanation: RouteExplanation
+        do {
+            explanation = try await RouteExplanation.explain(reference, configuration: loaded, store: store)
         } catch let failure as LeadExplanation.Failure {
             FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
             throw ExitCodes.usage

@@ -112,12 +112,12 @@ public enum DefaultFiles {
     # Reps, their pools, and the rules in order: the first rule that places a lead wins.
     # Reps are matched to HubSpot owners and Salesforce users by email.
     reps:
-      - { id: ana,   email: ana@example.com,   pools: [northeast, healthcare], weight: 2, capacity: 40 }
-      - { id: ben,   email: ben@example.com,   pools: [northeast],             weight: 1, capacity: 40 }
-      - { id: chloe, email: chloe@example.com, pools: [healthcare],            weight: 1, capacity: 40 }
-      - { id: dev,   email: dev@example.com,   pools: [west],                  weight: 1, capacity: 40 }
-      - { id: eli,   email: eli@example.com,   pools: [west],                  weight: 1, capacity: 40 }
-      - { id: fay,   email: fay@example.com,   pools: [central],               weight: 1, capacity: 40 }
+      - { id: ana,   name: Ana Silva,    email: ana@example.com,   pools: [northeast, healthcare], weight: 2, capacity: 40 }
+      - { id: ben,   name: Ben Okafor,   email: ben@example.com,   pools: [northeast],             weight: 1, capacity: 40 }
+      - { id: chloe, name: Chloe Martin, email: chloe@example.com, pools: [healthcare],            weight: 1, capacity: 40 }
+      - { id: dev,   name: Dev Patel,    email: dev@example.com,   pools: [west],                  weight: 1, capacity: 40 }
+      - { id: eli,   name: Eli Cohen,    email: eli@example.com,   pools: [west],                  weight: 1, capacity: 40 }
+      - { id: fay,   name: Fay Nguyen,   email: fay@example.com,   pools: [central],               weight: 1, capacity: 40 }
     pools:
       northeast:  { strategy: weighted-round-robin }
       healthcare: { strategy: least-loaded }

@@ -2,6 +2,8 @@
 public struct RoutingConfig: Sendable, Hashable, Decodable {
     public struct RepEntry: Sendable, Hashable, Decodable {
         public var id: String
+        /// The rep's name as reports print it ("Ana Silva <ana@acme.io>"); optional.
+        public var name: String?
         public var email: String
         public var pools: [String]?
         public var weight: Int?

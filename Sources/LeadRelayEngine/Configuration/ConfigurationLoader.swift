@@ -27,6 +27,12 @@ public struct LoadedConfiguration: Sendable {
     /// Keys that are valid but not acted on yet, located like problems (`check` prints them).
     public var notices: [ConfigurationProblem] = []
 
+    /// Where records live in each CRM's UI (`hubspot.portalId`/`appURL`, `salesforce.instanceURL`), for report links.
+    public var recordLinks: RecordLinks {
+        RecordLinks(hubspotApp: config.hubspot.appURL.flatMap(URL.init(string:)) ?? RecordLinks.defaultHubSpotApp,
+                    hubspotPortalID: config.hubspot.portalId, salesforceInstance: config.salesforce.instanceURL.flatMap(URL.init(string:)))
+    }
+
     /// The private-app token, when that is how HubSpot is reached.
     public var hubspotToken: Secret? {
         if case .privateApp(let token) = hubspotAuth { return token }

@@ -60,11 +60,11 @@ indirect enum KeySchema: Sendable {
     static let when = KeySchema.map(condition)
 
     static let leadrelay = KeySchema.object([
-        "hubspot": .object(["baseURL": .any, "auth": .object(["kind": .any, "tokenEnv": .any, "tokenFile": .any, "clientIdEnv": .any, "clientIdFile": .any,
+        "hubspot": .object(["baseURL": .any, "portalId": .any, "appURL": .any, "auth": .object(["kind": .any, "tokenEnv": .any, "tokenFile": .any, "clientIdEnv": .any, "clientIdFile": .any,
                                                               "clientSecretEnv": .any, "clientSecretFile": .any, "refreshTokenEnv": .any, "refreshTokenFile": .any]),
                             "rateLimit": .object(["perTenSeconds": .any, "searchPerSecond": .any, "dailyBudget": .any, "keepFree": .any]),
                             "timeout": .any]),
-        "salesforce": .object(["baseURL": .any, "apiVersion": .any,
+        "salesforce": .object(["baseURL": .any, "apiVersion": .any, "instanceURL": .any,
                                "auth": .object(["kind": .any, "clientIdEnv": .any, "clientIdFile": .any, "clientSecretEnv": .any, "clientSecretFile": .any,
                                                  "refreshTokenEnv": .any, "refreshTokenFile": .any, "username": .any, "privateKeyFile": .any,
                                                  "audience": .any]),
@@ -106,7 +106,7 @@ indirect enum KeySchema: Sendable {
     ])
 
     static let routing = KeySchema.object([
-        "reps": .list(.object(["id": .any, "email": .any, "pools": .any, "weight": .any, "capacity": .any, "hours": .any,
+        "reps": .list(.object(["id": .any, "name": .any, "email": .any, "pools": .any, "weight": .any, "capacity": .any, "hours": .any,
                                "calendar": .any, "timeZone": .any, "outOfOffice": .any, "caps": .object(["daily": .any, "weekly": .any]),
                                "skills": .any, "territories": .any])),
         "pools": .map(.object(["strategy": .any, "returnFromAbsence": .any])),

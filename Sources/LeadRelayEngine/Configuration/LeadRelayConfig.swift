@@ -39,6 +39,10 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var auth: Auth
         public var timeout: ConfigDuration?
         public var rateLimit: RateLimit?
+        /// The HubSpot account (hub) id, for links to records in reports (Settings → Account details).
+        public var portalId: String?
+        /// The app host records are linked on: `https://app.hubspot.com` (default), `https://app-eu1.hubspot.com`, …
+        public var appURL: String?
     }
 
     /// A CRM's request budget: pacing per window, search per second (HubSpot), the daily budget and the share kept free.
@@ -84,6 +88,8 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var auth: Auth
         public var timeout: ConfigDuration?
         public var rateLimit: RateLimit?
+        /// The org's own URL (My Domain, e.g. `https://acme.my.salesforce.com`), for Lightning links to records in reports.
+        public var instanceURL: String?
     }
 
     public struct Poll: Sendable, Decodable {
@@ -179,7 +185,13 @@ public struct LeadRelayConfig: Sendable, Decodable {
         if salesforce.rateLimit?.perTenSeconds != nil || salesforce.rateLimit?.searchPerSecond != nil {
             issues.append(ConfigIssue(path: ["salesforce", "rateLimit"], "Salesforce budgets are daily only: dailyBudget and keepFree"))
         }
-        for (path, text) in [(["hubspot", "baseURL"], hubspot.baseURL), (["salesforce", "baseURL"], salesforce.baseURL)] {
+        if let portal = hubspot.portalId, portal.isEmpty || !portal.allSatisfy({ ("0"..."9").contains($0) }) {
+            issues.append(ConfigIssue(path: ["hubspot", "portalId"], "'\(portal)' is not a HubSpot account id (digits, e.g. 62515)"))
+        }
+        let sites = [(["hubspot", "appURL"], hubspot.appURL), (["salesforce", "instanceURL"], salesforce.instanceURL)].compactMap { path, text in
+            text.map { (path, $0) }
+        }
+        for (path, text) in [(["hubspot", "baseURL"], hubspot.baseURL), (["salesforce", "baseURL"], salesforce.baseURL)] + sites {
             if URL(string: text)?.scheme.map({ ["http", "https"].contains($0) }) != true || URL(string: text)?.host == nil {
                 issues.append(ConfigIssue(path: path, "'\(text)' is not an http(s) URL"))
             }

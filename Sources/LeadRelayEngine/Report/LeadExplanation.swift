@@ -26,6 +26,8 @@ public struct LeadExplanation: Sendable, Encodable {
     public var name: String?
     public var email: String?
     public var records: [String]
+    /// Record → its page in its CRM (when `hubspot.portalId` / `salesforce.instanceURL` are configured).
+    public var links: [String: String]
     public var at: Date
     public var score: ScoreBreakdown
     public var fit: Double
@@ -88,7 +90,10 @@ public struct LeadExplanation: Sendable, Encodable {
         let mql = configuration.scoring.mql
         return LeadExplanation(
             person: key.rawValue, name: [lead.fields["firstName"], lead.fields["lastName"]].compactMap { $0 }.joined(separator: " ").nonEmpty,
-            email: lead.email, records: records.map(\.ref.description).sorted(), at: instant, score: score,
+            email: lead.email, records: records.map(\.ref.description).sorted(),
+            links: Dictionary(records.compactMap { record in configuration.recordLinks.url(record.ref).map { (record.ref.description, $0) } },
+                              uniquingKeysWith: { first, _ in first }),
+            at: instant, score: score,
             fit: score.fitScore, interest: score.interestScore, total: score.total,
             verdict: verdict(score, mql: mql, qualifies: Scorer(config: configuration.scoring).qualifies(score)),
             stored: Stored(score: people.scores[key], assignedTo: assignment?.repID, assignedAt: assignment?.at),
@@ -118,7 +123,7 @@ public struct LeadExplanation: Sendable, Encodable {
         let signed = ScoreBreakdown.signed
         var lines: [String] = []
         lines.append([name, email.map { "<\($0)>" }].compactMap { $0 }.joined(separator: " ").nonEmpty.map { "\($0)  (\(person))" } ?? person)
-        lines.append("  records:  " + records.joined(separator: ", "))
+        lines.append("  records:  " + records.map { ref in links[ref].map { "\(ref) \($0)" } ?? ref }.joined(separator: ", "))
         lines.append("  scored at \(ISOTimestamp.format(at)) from \(activitiesCounted) activities")
         lines.append("  fit \(Condition.format(fit))")
         for line in score.fit { lines.append("    \(signed(line.points))  \(line.rule) — \(line.detail)") }
