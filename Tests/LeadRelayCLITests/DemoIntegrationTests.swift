@@ -88,6 +88,10 @@ struct DemoIntegrationTests {
         try await simulator.withRunningInSlot { endpoints in
             let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-dry-\(UUID().uuidString)"))
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
+            let config = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+                .replacingOccurrences(of: "hubspot:\n", with: "hubspot:\n  portalId: 62515\n")
+                .replacingOccurrences(of: "salesforce:\n", with: "salesforce:\n  instanceURL: https://acme.my.salesforce.com\n")
+            try Data(config.utf8).write(to: URL(fileURLWithPath: workspace.configPath))
             let markdown = try await runCLI(["reconcile", "--dry-run", "--config", workspace.configPath])
             #expect(markdown.status == 0, "\(markdown.stderr)")
             #expect(markdown.stdout.contains("# LeadRelay reconciliation plan (dry run: nothing was written)"))
@@ -101,6 +105,30 @@ struct DemoIntegrationTests {
             let document = try JSONValue.decode(Data(json.stdout.utf8))
             #expect(document["dryRun"] == true)
             #expect((document["summary"]?["mqlsRouted"]?.doubleValue ?? 0) > 0)
+            // People are named by name and address, reps by routing.yaml's names, and every record links to its CRM page.
+            let people = try #require(document["people"]?.objectValue)
+            let reps = ["ana": "Ana Silva", "ben": "Ben Okafor", "chloe": "Chloe Martin", "dev": "Dev Patel", "eli": "Eli Cohen", "fay": "Fay Nguyen"]
+            let assignments = try #require(document["assignments"]?.arrayValue)
+            for assignment in assignments {
+                let key = try #require(assignment["person"]?.stringValue)
+                let lead = try #require(people[key], "every person in the plan is named: \(key)")
+                let email = try #require(lead["person"]?["email"]?.stringValue)
+                let name = lead["person"]?["name"]?.stringValue
+                let label = name.map { "\($0) <\(email)>" } ?? email
+                let rep = try #require(assignment["rep"]?.stringValue)
+                #expect(markdown.stdout.contains("| \(label) | \(reps[rep] ?? "?") <\(rep)@example.com> |"), "\(label) → \(rep)")
+                for record in lead["records"]?.arrayValue ?? [] {
+                    let ref = try #require(record["ref"]?.stringValue)
+                    let url = try #require(record["url"]?.stringValue, "\(ref) is linked")
+                    let parts = ref.split(separator: "/").map(String.init)
+                    #expect(url == (parts[0] == "hubspot" ? "https://app.hubspot.com/contacts/62515/record/0-1/\(parts[2])"
+                        : "https://acme.my.salesforce.com/lightning/r/\(parts[1])/\(parts[2])/view"))
+                    #expect(markdown.stdout.contains("[\(ref)](\(url))"))
+                }
+            }
+            #expect(assignments.contains { people[$0["person"]?.stringValue ?? ""]?["person"]?["name"]?.stringValue != nil }, "the seed's people have names")
+            #expect(document["reps"]?["ana"]?["name"] == "Ana Silva")
+            #expect(markdown.stdout.contains("\n## People\n"))
             #expect(document["featuresOff"]?.arrayValue?.contains { $0["feature"] == "duplicate flags" && $0["key"]?.stringValue?.hasPrefix("duplicates.flag") == true } == true)
             #expect(await simulator.state.writeCalls(.hubspot) == 0)
             #expect(await simulator.state.writeCalls(.salesforce) == 0)

@@ -93,6 +93,32 @@ struct PlanReportGoldenTests {
         #expect(html.hasPrefix("<!doctype html>") && html.hasSuffix("</html>\n"))
     }
 
+    @Test("with names, people and reps are named by name and address and records link to their CRM pages, escaped in every format")
+    func named() throws {
+        let links = RecordLinks(hubspotPortalID: "62515", salesforceInstance: URL(string: "https://acme.my.salesforce.com")!)
+        let records = [RecordRef(system: .hubspot, object: "contacts", id: "51"), RecordRef(system: .salesforce, object: "Lead", id: "00Q1")]
+        let names = ReportNames(
+            leads: [.email("morgan@northwind.io"): .init(person: .init(name: "Morgan <b>|Reyes</b>", email: "morgan@northwind.io"),
+                                                       records: records.map { .init(ref: $0.description, url: links.url($0)) })],
+            reps: ["ana": .init(id: "ana", name: "Ana Silva", email: "ana@example.com")])
+        let report = PlanReport(result: Self.result, dryRun: true, quarantined: Self.quarantined, names: names)
+        let markdown = report.render(.markdown)
+        #expect(markdown.contains("| Morgan <b>\\|Reyes</b> <morgan@northwind.io> | Ana Silva <ana@example.com> | healthcare |"), "\(markdown)")
+        #expect(markdown.contains("[hubspot/contacts/51](https://app.hubspot.com/contacts/62515/record/0-1/51), [salesforce/Lead/00Q1](https://acme.my.salesforce.com/lightning/r/Lead/00Q1/view)"))
+        let html = report.render(.html)
+        #expect(html.contains("<td>Morgan &lt;b&gt;|Reyes&lt;/b&gt; &lt;morgan@northwind.io&gt;</td>"))
+        #expect(html.contains("<a href=\"https://acme.my.salesforce.com/lightning/r/Lead/00Q1/view\">salesforce/Lead/00Q1</a>"))
+        #expect(!html.contains("<b>"), "a name is text, never markup")
+        let csv = report.render(.csv)
+        #expect(csv.contains("assignment,Morgan <b>|Reyes</b> <morgan@northwind.io>,"))
+        let json = try JSONValue.decode(Data(report.render(.json).utf8))
+        #expect(json["assignments"]?.arrayValue?.first?["person"] == "email:morgan@northwind.io", "JSON keeps the key; the names sit beside it")
+        #expect(json["people"]?["email:morgan@northwind.io"]?["records"]?.arrayValue?.count == 2)
+        #expect(json["reps"]?["ana"]?["email"] == "ana@example.com")
+        // Without names nothing changes (the golden files above).
+        #expect(PlanReport(result: Self.result, dryRun: true).render(.json).contains("\"people\"") == false)
+    }
+
     @Test("drift counts the fields the two systems disagree on now")
     func drift() throws {
         let json = try JSONValue.decode(Data(PlanReport(result: Self.result, dryRun: true).render(.json).utf8))

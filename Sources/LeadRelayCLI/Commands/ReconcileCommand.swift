@@ -36,7 +36,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         let (engine, store) = (daemon.engine, daemon.store)
         let result = try await failingOnBadCredentials { try await engine.plan() }
         let quarantined = try await store.outbox()
-        print(PlanReport(result: result, dryRun: true, quarantined: quarantined, featuresOff: daemon.disabledFeatures)
+        let names = try await ReportNames.gather(for: result, configuration: loaded, store: store)
+        print(PlanReport(result: result, dryRun: true, quarantined: quarantined, featuresOff: daemon.disabledFeatures, names: names)
             .render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")
     }
 }

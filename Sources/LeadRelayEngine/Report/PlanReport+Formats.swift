@@ -35,7 +35,7 @@ extension PlanReport {
         """
         if !doc.assignments.isEmpty {
             out += "\n## Assignments\n\n| person | rep | rule | why |\n|---|---|---|---|\n"
-            for a in doc.assignments { out += "| \(cell(a.person)) | \(a.rep ?? "—") | \(a.rule) | \(cell(a.reason)) |\n" }
+            for a in doc.assignments { out += "| \(cell(names.lead(a.person))) | \(cell(a.rep.map(names.rep) ?? "—")) | \(a.rule) | \(cell(a.reason)) |\n" }
         }
         if !doc.writes.isEmpty {
             out += "\n## Writes\n\n| record | operation | fields | why |\n|---|---|---|---|\n"
@@ -48,18 +48,25 @@ extension PlanReport {
             out += "\n## Field reconciliation\n\n| person | field | HubSpot | Salesforce | result | rule | written to |\n|---|---|---|---|---|---|---|\n"
             for f in doc.fields {
                 let result = (f.conflict ? "conflict → " : "") + (f.value.map { "'\($0)'" } ?? "blank") + (f.held.map { " (held: \($0))" } ?? "")
-                out += "| \(cell(f.person)) | \(f.field) | \(cell(f.hubspot ?? "—")) | \(cell(f.salesforce ?? "—")) | \(cell(result)) | \(f.rule) | \(f.writeTo.isEmpty ? "—" : f.writeTo.joined(separator: ", ")) |\n"
+                out += "| \(cell(names.lead(f.person))) | \(f.field) | \(cell(f.hubspot ?? "—")) | \(cell(f.salesforce ?? "—")) | \(cell(result)) | \(f.rule) | \(f.writeTo.isEmpty ? "—" : f.writeTo.joined(separator: ", ")) |\n"
             }
         }
         if !doc.enriched.isEmpty {
             out += "\n## Enrichment\n\n| person | field | value | source | since | replaced |\n|---|---|---|---|---|---|\n"
             for e in doc.enriched {
-                out += "| \(cell(e.person)) | \(e.field) | \(cell(e.value)) | \(e.source) | \(e.since) | \(cell(e.replaced ?? "—")) |\n"
+                out += "| \(cell(names.lead(e.person))) | \(e.field) | \(cell(e.value)) | \(e.source) | \(e.since) | \(cell(e.replaced ?? "—")) |\n"
             }
         }
         if !doc.duplicates.isEmpty {
             out += "\n## Duplicates within one CRM\n\n| person | survivor | duplicate | action | evidence |\n|---|---|---|---|---|\n"
-            for d in doc.duplicates { out += "| \(cell(d.person)) | \(d.survivor) | \(d.duplicate) | \(d.action) | \(cell(d.evidence)) |\n" }
+            for d in doc.duplicates { out += "| \(cell(names.lead(d.person))) | \(d.survivor) | \(d.duplicate) | \(d.action) | \(cell(d.evidence)) |\n" }
+        }
+        if let people = doc.people {
+            out += "\n## People\n\n| person | key | records |\n|---|---|---|\n"
+            for (key, lead) in people.sorted(by: { $0.key < $1.key }) {
+                let records = lead.records.map { record in record.url.map { "[\(record.ref)](\($0))" } ?? record.ref }.joined(separator: ", ")
+                out += "| \(cell(lead.person.label)) | \(cell(key)) | \(cell(records)) |\n"
+            }
         }
         if !doc.drift.isEmpty {
             out += "\n## Drift: where HubSpot and Salesforce disagree now\n\n| field | people |\n|---|---:|\n"
@@ -67,7 +74,7 @@ extension PlanReport {
         }
         if !doc.notifications.isEmpty {
             out += "\n## Notifications\n\n| rep | message |\n|---|---|\n"
-            for n in doc.notifications { out += "| \(n.rep) | \(cell(n.text)) |\n" }
+            for n in doc.notifications { out += "| \(cell(names.rep(n.rep))) | \(cell(n.text)) |\n" }
         }
         if !doc.rejected.isEmpty {
             out += "\n## Records skipped\n\n| record | reason |\n|---|---|\n"
@@ -92,22 +99,22 @@ extension PlanReport {
         var rows: [[String]] = [["kind", "person", "record", "field", "hubspot", "salesforce", "value", "rule", "detail"]]
         for p in doc.streamProblems ?? [] { rows.append(["stream-" + p.state, "", p.stream, "", "", "", "", "", "\(p.reason); next try \(p.retryAt)"]) }
         for f in doc.featuresOff ?? [] { rows.append(["feature-off", "", "", f.key, "", "", f.feature, "", "\(f.place): \(f.why)"]) }
-        for a in doc.assignments { rows.append(["assignment", a.person, "", "", "", "", a.rep ?? "", a.rule, a.reason]) }
+        for a in doc.assignments { rows.append(["assignment", names.lead(a.person), "", "", "", "", a.rep.map(names.rep) ?? "", a.rule, a.reason]) }
         for w in doc.writes {
             let fields = Self.fieldList(w.fields, separator: "; ")
-            rows.append(["write", w.person, w.record, fields, "", "", w.operation, "", w.reason])
+            rows.append(["write", names.lead(w.person), w.record, fields, "", "", w.operation, "", w.reason])
         }
         for f in doc.fields {
-            rows.append([f.conflict ? "conflict" : "field", f.person, "", f.field, f.hubspot ?? "", f.salesforce ?? "", f.value ?? "", f.rule,
+            rows.append([f.conflict ? "conflict" : "field", names.lead(f.person), "", f.field, f.hubspot ?? "", f.salesforce ?? "", f.value ?? "", f.rule,
                          f.held ?? (f.writeTo.isEmpty ? "" : "write to " + f.writeTo.joined(separator: ", "))])
         }
-        for e in doc.enriched { rows.append(["enriched", e.person, "", e.field, "", "", e.value, e.source, e.replaced.map { "replaced '\($0)'" } ?? "since \(e.since)"]) }
-        for d in doc.duplicates { rows.append(["duplicate", d.person, d.duplicate, "", "", "", d.survivor, d.action, d.evidence]) }
-        for n in doc.notifications { rows.append(["notification", n.person, "", "", "", "", n.rep, "", n.text]) }
+        for e in doc.enriched { rows.append(["enriched", names.lead(e.person), "", e.field, "", "", e.value, e.source, e.replaced.map { "replaced '\($0)'" } ?? "since \(e.since)"]) }
+        for d in doc.duplicates { rows.append(["duplicate", names.lead(d.person), d.duplicate, "", "", "", d.survivor, d.action, d.evidence]) }
+        for n in doc.notifications { rows.append(["notification", names.lead(n.person), "", "", "", "", names.rep(n.rep), "", n.text]) }
         for r in doc.rejected { rows.append(["skipped", "", "\(r.system.rawValue)/\(r.object)/\(r.id ?? "?")", "", "", "", "", "", r.reason]) }
         for q in doc.quarantined {
             let fields = Self.fieldList(q.fields, separator: "; ")
-            rows.append(["quarantined", q.person, q.record, fields, "", "", "", "", q.error])
+            rows.append(["quarantined", names.lead(q.person), q.record, fields, "", "", "", "", q.error])
         }
         return rows.map(CSV.row).joined(separator: "\r\n") + "\r\n"
     }
@@ -149,24 +156,34 @@ extension PlanReport {
                      (doc.streamProblems ?? []).map { [$0.stream, $0.state, $0.retryAt, $0.reason] })
         out += table("Features off (leadrelay setup creates their fields)", ["feature", "where", "key", "why"],
                      (doc.featuresOff ?? []).map { [$0.feature, $0.place, $0.key, $0.why] })
-        out += table("Assignments", ["person", "rep", "rule", "why"], doc.assignments.map { [$0.person, $0.rep ?? "—", $0.rule, $0.reason] })
+        out += table("Assignments", ["person", "rep", "rule", "why"], doc.assignments.map { [names.lead($0.person), $0.rep.map(names.rep) ?? "—", $0.rule, $0.reason] })
         out += table("Writes", ["record", "operation", "fields", "why"], doc.writes.map { w in
             [w.record, w.operation, Self.fieldList(w.fields, separator: ", "), w.reason]
         })
         out += table("Field reconciliation", ["person", "field", "HubSpot", "Salesforce", "result", "rule", "written to"], doc.fields.map { f in
-            [f.person, f.field, f.hubspot ?? "—", f.salesforce ?? "—",
+            [names.lead(f.person), f.field, f.hubspot ?? "—", f.salesforce ?? "—",
              (f.conflict ? "conflict → " : "") + (f.value.map { "'\($0)'" } ?? "blank") + (f.held.map { " (held: \($0))" } ?? ""),
              f.rule, f.writeTo.isEmpty ? "—" : f.writeTo.joined(separator: ", ")]
         })
         out += table("Enrichment", ["person", "field", "value", "source", "since", "replaced"], doc.enriched.map { e in
-            [e.person, e.field, e.value, e.source, e.since, e.replaced ?? "—"]
+            [names.lead(e.person), e.field, e.value, e.source, e.since, e.replaced ?? "—"]
         })
         out += table("Duplicates within one CRM", ["person", "survivor", "duplicate", "action", "evidence"], doc.duplicates.map { d in
-            [d.person, d.survivor, d.duplicate, d.action, d.evidence]
+            [names.lead(d.person), d.survivor, d.duplicate, d.action, d.evidence]
         })
+        if let people = doc.people {
+            out += "<h2>People</h2>\n<table>\n<tr><th>person</th><th>key</th><th>records</th></tr>\n"
+            for (key, lead) in people.sorted(by: { $0.key < $1.key }) {
+                let records = lead.records.map { record in
+                    record.url.map { "<a href=\"\(esc($0))\">\(esc(record.ref))</a>" } ?? esc(record.ref)
+                }.joined(separator: ", ")
+                out += "<tr><td>\(esc(lead.person.label))</td><td>\(esc(key))</td><td>\(records)</td></tr>\n"
+            }
+            out += "</table>\n"
+        }
         out += table("Drift: where HubSpot and Salesforce disagree now", ["field", "people"],
                      doc.drift.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { [$0.key, "\($0.value)"] })
-        out += table("Notifications", ["rep", "message"], doc.notifications.map { [$0.rep, $0.text] })
+        out += table("Notifications", ["rep", "message"], doc.notifications.map { [names.rep($0.rep), $0.text] })
         out += table("Records skipped", ["record", "reason"], doc.rejected.map { ["\($0.system.rawValue)/\($0.object)/\($0.id ?? "?")", $0.reason] })
         out += table("Quarantined writes (refused by the CRM; not retried)", ["record", "fields", "CRM error", "since"], doc.quarantined.map { q in
             [q.record, Self.fieldList(q.fields, separator: ", "), q.error, q.since]

@@ -56,6 +56,10 @@ public struct PlanReport: Sendable {
         var enriched: [Enriched]
         /// Duplicate records within one CRM: the survivor, each duplicate and the evidence.
         var duplicates: [Duplicate]
+        /// Person key → name, address and records with their CRM pages (absent when the report was not given names).
+        var people: [String: ReportNames.Lead]?
+        /// Rep id → name and address (absent when the report was not given names).
+        var reps: [String: ReportNames.Person]?
     }
 
     struct Duplicate: Codable {
@@ -147,8 +151,13 @@ public struct PlanReport: Sendable {
     /// Features switched off at start-up (`Daemon.disabledFeatures`).
     public let featuresOff: [DisabledFeature]
 
-    public init(result: CycleResult, dryRun: Bool, quarantined: [OutboxEntry] = [], featuresOff: [DisabledFeature] = []) {
+    /// How people are named and records linked (`ReportNames.gather`); `.none` names them by key.
+    public let names: ReportNames
+
+    public init(result: CycleResult, dryRun: Bool, quarantined: [OutboxEntry] = [], featuresOff: [DisabledFeature] = [],
+                names: ReportNames = .none) {
         self.result = result
+        self.names = names
         self.dryRun = dryRun
         self.featuresOff = featuresOff
         // Refused writes, and the fields a CRM refused while taking the rest of a write.
@@ -241,7 +250,9 @@ public struct PlanReport: Sendable {
                             }
                             return Quarantined(person: entry.subject.rawValue, record: record, fields: write.fields, error: entry.lastError ?? "",
                                                since: ISOTimestamp.format(entry.finishedAt ?? entry.createdAt))
-                        }, enriched: enriched, duplicates: duplicates)
+                        }, enriched: enriched, duplicates: duplicates,
+                        people: names.leads.isEmpty ? nil : Dictionary(uniqueKeysWithValues: names.leads.map { ($0.key.rawValue, $0.value) }),
+                        reps: names.reps.isEmpty ? nil : names.reps)
     }
 
     /// Fields where the two systems disagree before this plan is applied, counted per field.

@@ -8,29 +8,8 @@ import LeadRelayCore
 /// People are named by name and address (from `routing.yaml` and the lead's records), and each record is linked to its
 /// page in its CRM when the site is configured (`hubspot.portalId`, `salesforce.instanceURL`).
 public struct RouteExplanation: Sendable, Encodable {
-    /// A person as reports name them.
-    public struct Person: Sendable, Hashable, Encodable {
-        /// The rep id of `routing.yaml`; `nil` for the lead.
-        public var id: String?
-        public var name: String?
-        public var email: String?
-
-        /// "Ana Silva <ana@acme.io>", else the address, else the id.
-        public var label: String {
-            switch (name, email) {
-            case (let name?, let email?): "\(name) <\(email)>"
-            case (nil, let email?): email
-            case (let name?, nil): name
-            case (nil, nil): id ?? "(unknown)"
-            }
-        }
-    }
-
-    public struct Record: Sendable, Hashable, Encodable {
-        public var ref: String
-        /// The record's page in its CRM; `nil` when that CRM's site is not configured.
-        public var url: String?
-    }
+    public typealias Person = ReportNames.Person
+    public typealias Record = ReportNames.Record
 
     public struct RepLine: Sendable, Hashable, Encodable {
         public var rep: Person
@@ -73,10 +52,8 @@ public struct RouteExplanation: Sendable, Encodable {
         guard !records.isEmpty || !stored.isEmpty else { throw LeadExplanation.Failure.notSeen(reference) }
         let pipeline = Pipeline(mapping: configuration.mapping, scoring: configuration.scoring, routing: configuration.routing, reps: [])
         let lead = pipeline.assemble(personKey: key, records: records, assigned: false)
-        let entries = Dictionary(configuration.routing.reps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        func rep(_ id: String) -> Person {
-            Person(id: id, name: entries[id]?.name, email: entries[id].map { EmailAddress.normalise($0.email) ?? $0.email })
-        }
+        let reps = ReportNames.reps(configuration.routing)
+        func rep(_ id: String) -> Person { reps[id] ?? Person(id: id, name: nil, email: nil) }
         let links = configuration.recordLinks
         let decisions = stored.map { entry -> Decision in
             let decision = entry.decision
