@@ -111,6 +111,35 @@ struct RoutingTests {
         #expect(roomy.route(Fixtures.plainLead(["email": "x@t.io", "industry": "Healthcare"]), accounts: [], state: &fresh, context: .init(now: Fixtures.now)).repID == "chloe")
     }
 
+    @Test("a stranded lead is counted by why nobody could take it: the exclusion most reps had, ties by the code list, never by rep order")
+    func strandedReason() {
+        var config = Fixtures.routing
+        config.stranded = .rep("mia")
+        let full = [Rep(id: "chloe", email: "c@x.io", pools: ["healthcare"], capacity: 0), Rep(id: "dan", email: "d@x.io", pools: ["healthcare"], capacity: 0),
+                    Rep(id: "eve", email: "e@x.io", pools: ["healthcare"], capacity: 9, active: false), Rep(id: "mia", email: "m@x.io", pools: [], capacity: 0)]
+        var state = RoutingState(open: ["chloe": 3, "dan": 1])
+        let lead = Fixtures.plainLead(["email": "x@t.io", "industry": "Healthcare"])
+        let decision = Router(config: config, reps: full).route(lead, accounts: [], state: &state, context: .init(now: Fixtures.now))
+        #expect(decision.rule == Router.strandedRule && decision.strandedReason == "capacity", "two full, one inactive: \(decision.candidates)")
+        // One full and one inactive: a tie, settled by the order of the codes (capacity before inactive), in any rep order.
+        for reps in [[full[0], full[2], full[3]], [full[2], full[0], full[3]]] {
+            var fresh = RoutingState(open: ["chloe": 3])
+            let tied = Router(config: config, reps: reps).route(lead, accounts: [], state: &fresh, context: .init(now: Fixtures.now))
+            #expect(tied.strandedReason == "capacity", "\(tied.candidates)")
+        }
+        // Without a stranded owner the lead stays unowned and is counted the same way.
+        config.stranded = nil
+        var again = RoutingState(open: ["chloe": 3, "dan": 1])
+        let unowned = Router(config: config, reps: full).route(lead, accounts: [], state: &again, context: .init(now: Fixtures.now))
+        #expect(unowned.repID == nil && unowned.strandedReason == "capacity")
+        // A lead placed normally is not stranded; one no rule reaches, with everyone free, is unreachable.
+        var roomy = RoutingState()
+        #expect(Router(config: config, reps: [Rep(id: "chloe", email: "c@x.io", pools: ["healthcare"], capacity: 40)])
+            .route(lead, accounts: [], state: &roomy, context: .init(now: Fixtures.now)).strandedReason == nil)
+        #expect(RouteDecision(repID: nil, rule: "none", reason: "", candidates: [.init(repID: "a", rejected: "could not take it", code: .eligible)])
+            .strandedReason == "unreachable")
+    }
+
     @Test("stranded names one known rep")
     func strandedValidation() {
         var config = Fixtures.routing

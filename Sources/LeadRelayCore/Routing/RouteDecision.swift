@@ -67,3 +67,22 @@ public struct RouteDecision: Sendable, Hashable, Codable {
         self.configVersion = configVersion
     }
 }
+
+extension RouteDecision {
+    /// Why nobody could take the lead, as one code for `leadrelay_stranded_total{reason}`: the exclusion the most reps
+    /// had (a tie goes to the code listed first in `Code`, so it never depends on the order of the reps), or
+    /// `unreachable` when every rep was available but no rule or pool reached them. `nil` for a lead that was placed
+    /// normally.
+    public var strandedReason: String? {
+        guard repID == nil || rule == Router.strandedRule else { return nil }
+        var counts: [Code: Int] = [:]
+        for candidate in candidates where candidate.repID != repID {
+            if let code = candidate.code, code != .eligible { counts[code, default: 0] += 1 }
+        }
+        var best: (code: Code, count: Int)?
+        for code in Code.allCases {
+            if let count = counts[code], count > (best?.count ?? 0) { best = (code, count) }
+        }
+        return best?.code.rawValue ?? "unreachable"
+    }
+}

@@ -67,14 +67,16 @@ public struct SyncEngine: Sendable {
         Counter(label: "leadrelay_echoes_suppressed_total").increment(by: result.echoesSuppressed)
         for change in result.plan.changes {
             guard case .assign(let decision) = change.action else { continue }
+            guard let reason = decision.strandedReason else { continue }
             if decision.repID == nil {
                 // Routed again next cycle; each time it is counted and said, never silent.
-                Counter(label: "leadrelay_stranded_total", dimensions: [("reason", "nobody-available")]).increment()
+                Counter(label: "leadrelay_stranded_total", dimensions: [("reason", reason), ("outcome", "unowned")]).increment()
                 logger.warning("An MQL could not be assigned: nobody can take it and routing names no stranded owner.",
-                               metadata: ["lead": "\(change.subject)", "why": "\(decision.reason)"])
-            } else if decision.rule == Router.strandedRule {
-                Counter(label: "leadrelay_stranded_total", dimensions: [("reason", "to-stranded-owner")]).increment()
-                logger.notice("An MQL nobody could take went to the stranded owner.", metadata: ["lead": "\(change.subject)", "rep": "\(decision.repID ?? "")"])
+                               metadata: ["lead": "\(change.subject)", "reason": "\(reason)", "why": "\(decision.reason)"])
+            } else {
+                Counter(label: "leadrelay_stranded_total", dimensions: [("reason", reason), ("outcome", "stranded-owner")]).increment()
+                logger.notice("An MQL nobody could take went to the stranded owner.",
+                              metadata: ["lead": "\(change.subject)", "rep": "\(decision.repID ?? "")", "reason": "\(reason)"])
             }
         }
         if !result.rejected.isEmpty {
