@@ -39,6 +39,11 @@ extension SQLiteStateStore: CycleCommitting {
                 try db.execute(sql: "INSERT INTO rejects (system, object, record_id, reason, seen_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [reject.system.rawValue, reject.object, reject.id, reject.reason, time])
             }
+            for hold in cycle.holds {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO record_holds (system, object, id, person_key, owner_id, open) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [hold.ref.system.rawValue, hold.ref.object, hold.ref.id, hold.person.rawValue, hold.owner, hold.open])
+            }
             for (ref, keys) in cycle.matchKeys {
                 try db.execute(sql: "DELETE FROM match_keys WHERE system = ? AND object = ? AND id = ?",
                                arguments: [ref.system.rawValue, ref.object, ref.id])

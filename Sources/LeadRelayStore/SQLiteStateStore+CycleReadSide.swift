@@ -155,6 +155,22 @@ struct SQLiteCycleReader: CycleStateReader {
         return state
     }
 
+    func crmOpenLeads() throws -> CRMOpenLeads {
+        var counts = CRMOpenLeads()
+        // A person counts once: by their Salesforce lead when they have one, else by their HubSpot contact.
+        for row in try Row.fetchAll(db, sql: """
+            SELECT system, owner_id, COUNT(DISTINCT person_key) AS people FROM record_holds h
+            WHERE open = 1 AND owner_id IS NOT NULL
+              AND (system = 'salesforce'
+                   OR NOT EXISTS (SELECT 1 FROM record_holds s WHERE s.person_key = h.person_key AND s.system = 'salesforce'))
+            GROUP BY system, owner_id
+            """) {
+            guard let system = CRMSystem(rawValue: row["system"]) else { continue }
+            counts.byOwner[system, default: [:]][row["owner_id"]] = row["people"]
+        }
+        return counts
+    }
+
     func knownPeople(_ keys: Set<PersonKey>) throws -> Set<PersonKey> {
         var known = Set<PersonKey>()
         for chunk in keys.map(\.rawValue).sorted().chunked(SQLiteStateStore.chunk) {

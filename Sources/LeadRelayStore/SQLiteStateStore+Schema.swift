@@ -307,6 +307,20 @@ extension SQLiteStateStore {
                 t.column("decision", .text).notNull()
             }
         }
+        migrator.registerMigration("v17-record-holds") { db in
+            // Each person record's owner and whether its lead is open: least-loaded counts the CRMs' open leads per
+            // owner, including those assigned outside LeadRelay. Filled as records are read (a store from before this
+            // counts by its event log until then).
+            try db.create(table: "record_holds") { t in
+                t.column("system", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("person_key", .text).notNull().indexed()
+                t.column("owner_id", .text)
+                t.column("open", .integer).notNull()
+                t.primaryKey(["system", "object", "id"])
+            }
+        }
         return migrator
     }
 }

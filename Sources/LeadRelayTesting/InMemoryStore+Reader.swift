@@ -52,6 +52,8 @@ extension InMemoryStore {
             state.accounts.values.sorted { ($0.ref.system.rawValue, $0.ref.object, $0.ref.id) < ($1.ref.system.rawValue, $1.ref.object, $1.ref.id) }
         }
 
+        func crmOpenLeads() throws -> CRMOpenLeads { CRMOpenLeads(counting: state.holds.values) }
+
         func routingState(recentSince since: Date) throws -> RoutingState {
             var routing = RoutingState(open: AssignmentLedger(state.events.map(\.event)).openByRep, ledgers: state.ledgers)
             for assignment in state.assignments.values.sorted(by: { $0.at < $1.at }) {

@@ -53,6 +53,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var held: [PersonKey: Date] = [:]
         var ledgers: [String: FairnessLedger] = [:]
         var decisions: [StoredRouteDecision] = []
+        var holds: [RecordRef: RecordHold] = [:]
         var outbox: [Queued] = []
         var merges: [Merge] = []
         var cycles: Int64 = 0
@@ -101,6 +102,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         if let fingerprint = cycle.mappingFingerprint { next.mappingFingerprint = fingerprint }
         next.rejects += cycle.rejected
         for (ref, keys) in cycle.matchKeys { next.matchKeys[ref] = keys.isEmpty ? nil : Set(keys) }
+        for hold in cycle.holds { next.holds[hold.ref] = hold }
         for person in cycle.released { next.held[person] = nil }
         for person in cycle.plan.heldForBacklog where next.held[person] == nil { next.held[person] = now }
         try Self.apply(cycle.plan, configVersion: cycle.configVersion, released: Set(cycle.released), to: &next, at: now)

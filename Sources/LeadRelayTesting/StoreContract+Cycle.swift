@@ -62,6 +62,30 @@ extension StoreContract {
             #expect(stored.map(\.decidedAt) == [now, now.addingTimeInterval(60)])
             #expect(try await store.routeDecisions(for: .email("bo@acme.io")).isEmpty)
         },
+        Check("open leads per CRM owner count each person once (their Salesforce lead, else their contact) and follow each re-read") { subject in
+            let store = subject.store
+            func hold(_ system: CRMSystem, _ id: String, _ person: String, _ owner: String?, open: Bool = true) -> RecordHold {
+                RecordHold(ref: RecordRef(system: system, object: system == .hubspot ? "contacts" : "Lead", id: id),
+                           person: .email(person), owner: owner, open: open)
+            }
+            var commit = CycleCommit(plan: Plan(generatedAt: now))
+            commit.holds = [
+                hold(.salesforce, "00Q1", "a@x.io", "005A"), hold(.hubspot, "1", "a@x.io", "7"),   // both CRMs: counted by the lead
+                hold(.hubspot, "2", "b@x.io", "7"), hold(.hubspot, "3", "c@x.io", "7"),            // HubSpot only
+                hold(.salesforce, "00Q4", "d@x.io", "005A"), hold(.salesforce, "00Q5", "d@x.io", "005A"), // two leads, one person
+                hold(.salesforce, "00Q6", "e@x.io", "005A", open: false), hold(.hubspot, "6", "e@x.io", "7"), // converted: not open
+                hold(.salesforce, "00Q7", "f@x.io", nil),                                           // unowned
+            ]
+            try await store.commit(commit, at: now)
+            #expect(try await store.read { try $0.crmOpenLeads() } == CRMOpenLeads(byOwner: [.salesforce: ["005A": 2], .hubspot: ["7": 2]]))
+            var next = CycleCommit(plan: Plan(generatedAt: now))
+            next.holds = [hold(.hubspot, "2", "b@x.io", "8"), hold(.salesforce, "00Q1", "a@x.io", "005A", open: false)]
+            try await store.commit(next, at: now.addingTimeInterval(60))
+            #expect(try await store.read { try $0.crmOpenLeads() } == CRMOpenLeads(byOwner: [.salesforce: ["005A": 1], .hubspot: ["7": 1, "8": 1]]),
+                    "a re-read record replaces what was kept of it")
+            let counted = CRMOpenLeads(counting: commit.holds.filter { $0.ref.id != "2" && $0.ref.id != "00Q1" } + next.holds)
+            #expect(counted == CRMOpenLeads(byOwner: [.salesforce: ["005A": 1], .hubspot: ["7": 1, "8": 1]]), "the in-memory rule is the same")
+        },
         Check("people held for a backlog are kept oldest first, once each, until a cycle releases them") { subject in
             let store = subject.store
             var plan = Plan(generatedAt: now)

@@ -77,6 +77,33 @@ struct RoutingTests {
         #expect(decision.repID == "chloe")
     }
 
+    @Test("least-loaded counts the CRMs' open leads too — leads assigned outside LeadRelay — plus what it gave since they were counted")
+    func leastLoadedByCRM() {
+        // The event log says chloe holds nothing; the CRMs say she owns 5 open leads somebody gave her by hand.
+        var state = RoutingState(open: ["ana": 3, "chloe": 0])
+        state.openInCRM = ["ana": 1, "chloe": 5]
+        let lead = Fixtures.plainLead(["email": "x@h.io", "industry": "Healthcare"])
+        #expect(state.load(of: "ana") == 3 && state.load(of: "chloe") == 5, "the larger of the two counts")
+        let roomy = Router(config: Fixtures.routing, reps: Fixtures.reps.map { rep in
+            var rep = rep
+            rep.capacity = 40
+            return rep
+        })
+        let decision = roomy.route(lead, accounts: [], state: &state, context: .init(now: Fixtures.now))
+        #expect(decision.repID == "ana")
+        #expect(decision.candidates.first { $0.repID == "chloe" }?.rejected == "more loaded (5 open, weight 1)", "\(decision.candidates)")
+        // Leads given this cycle count on top of the CRMs' count (their owner is not read back yet).
+        #expect(state.load(of: "ana") == 4)
+        for _ in 0..<3 { _ = roomy.route(lead, accounts: [], state: &state, context: .init(now: Fixtures.now)) }
+        #expect(state.load(of: "ana") == 7 && state.load(of: "chloe") == 5, "each lead given counts once, on top of either count")
+        // Capacity sees the CRMs' count as well: both healthcare reps are full, so the fallback places it.
+        var full = RoutingState(open: [:])
+        full.openInCRM = ["chloe": 40, "ana": 40]
+        let spilled = roomy.route(lead, accounts: [], state: &full, context: .init(now: Fixtures.now))
+        #expect(spilled.repID == "ben", "\(spilled.reason)")
+        #expect(spilled.candidates.filter { $0.code == .capacity }.map(\.repID).sorted() == ["ana", "chloe"], "\(spilled.candidates)")
+    }
+
     @Test("leads no rule matches fall back to everyone")
     func fallback() {
         var state = RoutingState()

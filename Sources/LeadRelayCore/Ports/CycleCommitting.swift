@@ -15,6 +15,8 @@ public struct CycleCommit: Sendable {
     public var rejected: [RejectedRecord]
     /// Record → its blocking keys (replacing the stored ones; empty removes them).
     public var matchKeys: [RecordRef: [String]] = [:]
+    /// Each person record read this cycle: its owner and whether its lead is open (the CRMs' load count).
+    public var holds: [RecordHold] = []
     /// The configuration the plan was made under (stamped on its events).
     public var configVersion: String?
     /// Held people this cycle planned again (routed or not): no longer held. The plan's `heldForBacklog` are added.

@@ -60,6 +60,8 @@ public protocol CycleStateReader: MatchIndexReading {
     func accounts() throws -> [Account]
     /// Assignment counts, open leads, fairness ledgers, and the assignments made since `recentSince` (for caps).
     func routingState(recentSince: Date) throws -> RoutingState
+    /// Open leads per CRM owner from the stored record holds (a person by their Salesforce lead, else their contact).
+    func crmOpenLeads() throws -> CRMOpenLeads
     /// Which of these people the store already has links for.
     func knownPeople(_ keys: Set<PersonKey>) throws -> Set<PersonKey>
     /// Records restored by `undo merge`: never merged again automatically.

@@ -10,6 +10,11 @@ public struct RoutingState: Sendable, Hashable {
     public var recent: [String: [Date]]
     /// Pool → its fairness ledger (smooth weighted round robin credit per rep).
     public var ledgers: [String: FairnessLedger]
+    /// Open leads each rep's users own in the CRMs, as the store counted them from the records it read — leads
+    /// assigned outside LeadRelay included. `nil` when not counted.
+    public var openInCRM: [String: Int]?
+    /// Leads given to each rep since `openInCRM` was counted (not in the CRMs' records yet).
+    public var givenSinceCount: [String: Int] = [:]
 
     public init(assigned: [String: Int] = [:], open: [String: Int] = [:], recent: [String: [Date]] = [:],
                 ledgers: [String: FairnessLedger] = [:]) {
@@ -26,6 +31,7 @@ public struct RoutingState: Sendable, Hashable {
         assigned[repID, default: 0] += 1
         open[repID, default: 0] += 1
         recent[repID, default: []].append(instant)
+        givenSinceCount[repID, default: 0] += 1
     }
 
     /// What a decision made elsewhere (a committed plan) leaves behind: the assignment and the pool's new ledger.
@@ -35,9 +41,13 @@ public struct RoutingState: Sendable, Hashable {
         if let fairness = decision.fairness { ledgers[fairness.pool] = FairnessLedger(credit: fairness.after) }
     }
 
-    /// The leads a rep holds, for capacity and least-loaded (the event log's count).
+    /// The leads a rep holds, for capacity and least-loaded: the larger of the event log's count (what LeadRelay gave
+    /// and nobody closed) and the CRMs' count plus what was given since it was taken (which sees leads given outside
+    /// LeadRelay, and misses only LeadRelay's own owner writes not read back yet).
     public func load(of repID: String) -> Int {
-        open[repID, default: 0]
+        let logged = open[repID, default: 0]
+        guard let openInCRM else { return logged }
+        return max(logged, openInCRM[repID, default: 0] + givenSinceCount[repID, default: 0])
     }
 
     /// Leads `rep` was given since local midnight (`weekly`: since Monday 00:00) in `zone`, as of `now`.

@@ -26,6 +26,8 @@ extension SyncEngine {
         /// The stored versions of the account records that changed.
         var accountPrevious: [RecordRef: SourceRecord] = [:]
         var routingState: RoutingState
+        /// Open leads per CRM owner, from the records the store has read.
+        var crmOpenLeads = CRMOpenLeads()
         var mergeBlocked: Set<RecordRef> = []
         /// Stored person records without blocking keys (a store from before the match index), indexed once.
         var unindexed: [SourceRecord] = []
@@ -112,6 +114,7 @@ extension SyncEngine {
                                 accounts: accounts.values.sorted { $0.ref < $1.ref },
                                 changedAccounts: polledAccounts.filter { storedAccounts[$0.ref] != $0 }, routingState: try reader.routingState(recentSince: collected.now.addingTimeInterval(-RoutingState.recentWindow)))
             loaded.released = released
+            loaded.crmOpenLeads = try reader.crmOpenLeads()
             // Account records with their mapped fields: kept as snapshots and reconciled across systems by web domain.
             if accountMapping != nil {
                 let accountRecords = polled.flatMap(\.accounts.items)

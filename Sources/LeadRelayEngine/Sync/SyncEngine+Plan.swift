@@ -21,6 +21,8 @@ extension SyncEngine {
         input.providerCompanies = providerCompanies
         input.previous = loaded.stored
         input.holdRouting = collected.holdReason
+        // Least-loaded and capacity see the CRMs' open leads too, those assigned outside LeadRelay included.
+        input.routingState.openInCRM = Dictionary(directory.reps.map { ($0.id, loaded.crmOpenLeads.count(for: $0)) }, uniquingKeysWith: max)
         var plan = pipeline.plan(input)
         if let accountMapping = configuration.accountMapping {
             plan.changes += AccountReconciliation(mapping: accountMapping)
@@ -71,6 +73,12 @@ extension SyncEngine {
             commit.matchKeys[record.ref] = linker.blockingKeys(record)
         }
         for record in loaded.unindexed where commit.matchKeys[record.ref] == nil { commit.matchKeys[record.ref] = linker.blockingKeys(record) }
+        // Each person record read keeps its owner and whether its lead is open, under the person it is linked to now.
+        var personOf = input.links
+        for change in plan.changes {
+            if case .link(let ref) = change.action, let person = change.person { personOf[ref] = person }
+        }
+        commit.holds = changed.compactMap { record in personOf[record.ref].flatMap { pipeline.hold(record, person: $0) } }
         var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
         result.backfill = collected.backfill
         result.catchingUp = collected.catchingUp
