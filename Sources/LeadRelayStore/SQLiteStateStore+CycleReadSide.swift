@@ -194,6 +194,10 @@ struct SQLiteCycleReader: CycleStateReader {
         }
     }
 
+    func recordHoldsAreEmpty() throws -> Bool {
+        try Int.fetchOne(db, sql: "SELECT 1 FROM record_holds LIMIT 1") == nil
+    }
+
     func matchIndexIsEmpty() throws -> Bool {
         try Int.fetchOne(db, sql: "SELECT 1 FROM match_keys LIMIT 1") == nil
     }

@@ -53,6 +53,7 @@ extension InMemoryStore {
         }
 
         func crmOpenLeads() throws -> CRMOpenLeads { CRMOpenLeads(counting: state.holds.values) }
+        func recordHoldsAreEmpty() throws -> Bool { state.holds.isEmpty }
 
         func routingState(recentSince since: Date) throws -> RoutingState {
             var routing = RoutingState(open: AssignmentLedger(state.events.map(\.event)).openByRep, ledgers: state.ledgers)

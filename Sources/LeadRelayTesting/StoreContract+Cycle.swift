@@ -76,7 +76,9 @@ extension StoreContract {
                 hold(.salesforce, "00Q6", "e@x.io", "005A", open: false), hold(.hubspot, "6", "e@x.io", "7"), // converted: not open
                 hold(.salesforce, "00Q7", "f@x.io", nil),                                           // unowned
             ]
+            #expect(try await store.read { try $0.recordHoldsAreEmpty() })
             try await store.commit(commit, at: now)
+            #expect(try await store.read { try $0.recordHoldsAreEmpty() } == false)
             #expect(try await store.read { try $0.crmOpenLeads() } == CRMOpenLeads(byOwner: [.salesforce: ["005A": 2], .hubspot: ["7": 2]]))
             var next = CycleCommit(plan: Plan(generatedAt: now))
             next.holds = [hold(.hubspot, "2", "b@x.io", "8"), hold(.salesforce, "00Q1", "a@x.io", "005A", open: false)]

@@ -1,5 +1,6 @@
 import CRMSimulator
 import Foundation
+import GRDB
 import LeadRelayCore
 @testable import LeadRelayEngine
 import LeadRelayTestSupport
@@ -31,6 +32,13 @@ struct CRMLoadTests {
             _ = try await rig.engine.runCycle()
             let counted = try await rig.store.read { try $0.crmOpenLeads() }
             #expect(counted.count(for: chloe) == 8, "\(counted)")
+
+            // A store from before record holds counts them once from its snapshots, with no CRM read.
+            let file = try DatabaseQueue(path: rig.configuration.storePath)
+            try await file.write { db in try db.execute(sql: "DELETE FROM record_holds") }
+            let quiet = try await rig.engine.runCycle()
+            #expect(quiet.changedRecords == 0 && !quiet.backfill)
+            #expect(try await rig.store.read { try $0.crmOpenLeads() } == counted, "the same count as when the records were read")
 
             // A healthcare MQL: chloe's eight hand-given leads weigh against her (weight 1) beside ana (weight 2, none).
             let contact = try await state.createHubSpotRecord("contacts", properties: [

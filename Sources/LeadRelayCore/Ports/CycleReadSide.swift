@@ -62,6 +62,8 @@ public protocol CycleStateReader: MatchIndexReading {
     func routingState(recentSince: Date) throws -> RoutingState
     /// Open leads per CRM owner from the stored record holds (a person by their Salesforce lead, else their contact).
     func crmOpenLeads() throws -> CRMOpenLeads
+    /// Whether no record hold is kept yet (a store from before them: they are filled once from its snapshots).
+    func recordHoldsAreEmpty() throws -> Bool
     /// Which of these people the store already has links for.
     func knownPeople(_ keys: Set<PersonKey>) throws -> Set<PersonKey>
     /// Records restored by `undo merge`: never merged again automatically.

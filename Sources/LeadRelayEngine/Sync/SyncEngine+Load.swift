@@ -31,6 +31,8 @@ extension SyncEngine {
         var mergeBlocked: Set<RecordRef> = []
         /// Stored person records without blocking keys (a store from before the match index), indexed once.
         var unindexed: [SourceRecord] = []
+        /// A store from before record holds: every stored person record with its person, to keep its hold once.
+        var unheld: [(record: SourceRecord, person: PersonKey)] = []
         /// Held people planned again this cycle (both CRMs read to the end).
         var released: [PersonKey] = []
     }
@@ -139,6 +141,11 @@ extension SyncEngine {
                 let indexed = Set((backfill ? Array(records.values) : changed).filter { isPerson($0.ref) }.map(\.ref))
                 let unindexed = try reader.allLinks().keys.filter { isPerson($0) && !indexed.contains($0) }
                 loaded.unindexed = try reader.snapshots(Array(unindexed))
+            }
+            // A store from before record holds: every stored person record keeps its hold once (from snapshots).
+            if try reader.recordHoldsAreEmpty() {
+                let people = try reader.allLinks().compactMapValues(\.person).filter { isPerson($0.key) }
+                loaded.unheld = try reader.snapshots(Array(people.keys)).compactMap { record in people[record.ref].map { (record, $0) } }
             }
             return loaded
         }

@@ -79,6 +79,8 @@ extension SyncEngine {
             if case .link(let ref) = change.action, let person = change.person { personOf[ref] = person }
         }
         commit.holds = changed.compactMap { record in personOf[record.ref].flatMap { pipeline.hold(record, person: $0) } }
+        let fresh = Set(commit.holds.map(\.ref))
+        commit.holds += loaded.unheld.filter { !fresh.contains($0.record.ref) }.compactMap { pipeline.hold($0.record, person: $0.person) }
         var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
         result.backfill = collected.backfill
         result.catchingUp = collected.catchingUp
