@@ -39,10 +39,23 @@ extension SQLiteStateStore: CycleCommitting {
                 try db.execute(sql: "INSERT INTO rejects (system, object, record_id, reason, seen_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [reject.system.rawValue, reject.object, reject.id, reject.reason, time])
             }
+            var heldPeople = Set<String>()
             for hold in cycle.holds {
+                let key: [any DatabaseValueConvertible] = [hold.ref.system.rawValue, hold.ref.object, hold.ref.id]
+                if let before = try String.fetchOne(db, sql: "SELECT person_key FROM record_holds WHERE system = ? AND object = ? AND id = ?",
+                                                    arguments: StatementArguments(key)) { heldPeople.insert(before) }
+                heldPeople.insert(hold.person.rawValue)
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO record_holds (system, object, id, person_key, owner_id, open) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [hold.ref.system.rawValue, hold.ref.object, hold.ref.id, hold.person.rawValue, hold.owner, hold.open])
+                    """, arguments: StatementArguments(key + [hold.person.rawValue, hold.owner, hold.open]))
+            }
+            // Each person touched (and the one a record moved from) is counted by their Salesforce lead, else their contact.
+            for chunk in heldPeople.sorted().chunked(SQLiteStateStore.chunk) {
+                try db.execute(sql: """
+                    UPDATE record_holds SET counted = (system = 'salesforce' OR NOT EXISTS (
+                        SELECT 1 FROM record_holds s WHERE s.person_key = record_holds.person_key AND s.system = 'salesforce'))
+                    WHERE person_key IN (\(databaseQuestionMarks(count: chunk.count)))
+                    """, arguments: StatementArguments(Array(chunk)))
             }
             for (ref, keys) in cycle.matchKeys {
                 try db.execute(sql: "DELETE FROM match_keys WHERE system = ? AND object = ? AND id = ?",

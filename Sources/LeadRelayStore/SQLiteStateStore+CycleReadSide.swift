@@ -159,10 +159,8 @@ struct SQLiteCycleReader: CycleStateReader {
         var counts = CRMOpenLeads()
         // A person counts once: by their Salesforce lead when they have one, else by their HubSpot contact.
         for row in try Row.fetchAll(db, sql: """
-            SELECT system, owner_id, COUNT(DISTINCT person_key) AS people FROM record_holds h
-            WHERE open = 1 AND owner_id IS NOT NULL
-              AND (system = 'salesforce'
-                   OR NOT EXISTS (SELECT 1 FROM record_holds s WHERE s.person_key = h.person_key AND s.system = 'salesforce'))
+            SELECT system, owner_id, COUNT(DISTINCT person_key) AS people FROM record_holds INDEXED BY record_holds_counted
+            WHERE open = 1 AND counted = 1 AND owner_id IS NOT NULL
             GROUP BY system, owner_id
             """) {
             guard let system = CRMSystem(rawValue: row["system"]) else { continue }

@@ -318,8 +318,15 @@ extension SQLiteStateStore {
                 t.column("person_key", .text).notNull().indexed()
                 t.column("owner_id", .text)
                 t.column("open", .integer).notNull()
+                // Whether the row is the one its person is counted by: a Salesforce lead, or a contact of a person with none.
+                t.column("counted", .integer).notNull().defaults(to: 1)
                 t.primaryKey(["system", "object", "id"])
             }
+            // The count per owner reads only the rows that count, from the index alone.
+            try db.execute(sql: """
+                CREATE INDEX record_holds_counted ON record_holds (system, owner_id, person_key)
+                WHERE open = 1 AND counted = 1 AND owner_id IS NOT NULL
+                """)
         }
         return migrator
     }

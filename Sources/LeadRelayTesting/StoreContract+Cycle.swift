@@ -87,6 +87,11 @@ extension StoreContract {
                     "a re-read record replaces what was kept of it")
             let counted = CRMOpenLeads(counting: commit.holds.filter { $0.ref.id != "2" && $0.ref.id != "00Q1" } + next.holds)
             #expect(counted == CRMOpenLeads(byOwner: [.salesforce: ["005A": 1], .hubspot: ["7": 1, "8": 1]]), "the in-memory rule is the same")
+            // A lead relinked to another person: the person it left is counted by their contact again.
+            var moved = CycleCommit(plan: Plan(generatedAt: now))
+            moved.holds = [hold(.salesforce, "00Q1", "z@x.io", "005A", open: false)]
+            try await store.commit(moved, at: now.addingTimeInterval(120))
+            #expect(try await store.read { try $0.crmOpenLeads() } == CRMOpenLeads(byOwner: [.salesforce: ["005A": 1], .hubspot: ["7": 2, "8": 1]]))
         },
         Check("people held for a backlog are kept oldest first, once each, until a cycle releases them") { subject in
             let store = subject.store
