@@ -34,27 +34,41 @@ struct ExplainLeadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try loadOrExit(config)
-        guard FileManager.default.fileExists(atPath: loaded.storePath) else {
-            FileHandle.standardError.write(Data("error: no state file at \(loaded.storePath); LeadRelay has seen no leads there\n".utf8))
-            throw ExitCodes.usage
+        let instant = at.flatMap(ISOTimestamp.parse)
+        try await explainFromStore(config: config, json: format == "json") { loaded, store in
+            let explanation = try await LeadExplanation.explain(reference, configuration: loaded, store: store, at: instant)
+            return (explanation, explanation.text())
         }
-        let store = try Daemon.openStore(at: loaded.storePath)
-        let explanation: LeadExplanation
-        do {
-            explanation = try await LeadExplanation.explain(reference, configuration: loaded, store: store, at: at.flatMap(ISOTimestamp.parse))
-        } catch let failure as LeadExplanation.Failure {
-            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
-            throw ExitCodes.usage
-        }
-        if format == "json" {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
-        } else {
-            print(explanation.text())
-        }
+    }
+}
+
+/// Opens the store `config` names, explains from it, and prints the text or the JSON; a lead the store does not know,
+/// or a missing store, is a usage error with its reason.
+func explainFromStore<Explanation: Encodable & Sendable>(
+    config: String, json: Bool,
+    _ explain: (LoadedConfiguration, any StateStore) async throws -> (Explanation, String)
+) async throws {
+    let loaded = try loadOrExit(config)
+    guard FileManager.default.fileExists(atPath: loaded.storePath) else {
+        FileHandle.standardError.write(Data("error: no state file at \(loaded.storePath); LeadRelay has seen no leads there\n".utf8))
+        throw ExitCodes.usage
+    }
+    let store = try Daemon.openStore(at: loaded.storePath)
+    let explanation: Explanation
+    let text: String
+    do {
+        (explanation, text) = try await explain(loaded, store)
+    } catch let failure as LeadExplanation.Failure {
+        FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
+        throw ExitCodes.usage
+    }
+    if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
+    } else {
+        print(text)
     }
 }
 
@@ -77,26 +91,9 @@ struct ExplainRouteCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try loadOrExit(config)
-        guard FileManager.default.fileExists(atPath: loaded.storePath) else {
-            FileHandle.standardError.write(Data("error: no state file at \(loaded.storePath); LeadRelay has seen no leads there\n".utf8))
-            throw ExitCodes.usage
-        }
-        let store = try Daemon.openStore(at: loaded.storePath)
-        let explanation: RouteExplanation
-        do {
-            explanation = try await RouteExplanation.explain(reference, configuration: loaded, store: store)
-        } catch let failure as LeadExplanation.Failure {
-            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
-            throw ExitCodes.usage
-        }
-        if format == "json" {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
-        } else {
-            print(explanation.text())
+        try await explainFromStore(config: config, json: format == "json") { loaded, store in
+            let explanation = try await RouteExplanation.explain(reference, configuration: loaded, store: store)
+            return (explanation, explanation.text())
         }
     }
 }
