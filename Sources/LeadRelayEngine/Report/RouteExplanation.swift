@@ -50,11 +50,10 @@ public struct RouteExplanation: Sendable, Encodable {
         let records = people.records.filter { people.links[$0.ref] == key }
         let stored = try await store.routeDecisions(for: key)
         guard !records.isEmpty || !stored.isEmpty else { throw LeadExplanation.Failure.notSeen(reference) }
-        let pipeline = Pipeline(mapping: configuration.mapping, scoring: configuration.scoring, routing: configuration.routing, reps: [])
-        let lead = pipeline.assemble(personKey: key, records: records, assigned: false)
-        let reps = ReportNames.reps(configuration.routing)
+        let names = ReportNames.naming(records: records, links: people.links, configuration: configuration)
+        let named = names.leads[key]
+        let reps = names.reps
         func rep(_ id: String) -> Person { reps[id] ?? Person(id: id, name: nil, email: nil) }
-        let links = configuration.recordLinks
         let decisions = stored.map { entry -> Decision in
             let decision = entry.decision
             let fairness = decision.fairness
@@ -68,11 +67,10 @@ public struct RouteExplanation: Sendable, Encodable {
                             configVersion: decision.configVersion, underCurrentConfig: decision.configVersion == configuration.version,
                             pool: fairness?.pool, returnPolicy: fairness?.policy, reps: lines)
         }
-        let unlinked = records.contains { links.url($0.ref) == nil }
-        let name = [lead.fields["firstName"], lead.fields["lastName"]].compactMap { $0 }.joined(separator: " ").nonEmpty
+        let unlinked = named?.records.contains { $0.url == nil } ?? false
         return RouteExplanation(
-            person: key.rawValue, lead: Person(id: nil, name: name, email: lead.email),
-            records: records.map { Record(ref: $0.ref.description, url: links.url($0.ref)) }.sorted { $0.ref < $1.ref },
+            person: key.rawValue, lead: named?.person ?? Person(name: nil, email: key.email),
+            records: named?.records ?? [],
             decisions: decisions, holder: people.assignments[key].map(rep), configVersion: configuration.version,
             note: stored.isEmpty ? "LeadRelay has made no routing decision for this lead (it has not crossed the MQL line, or its routing waits for a backlog)"
                 : unlinked ? "set hubspot.portalId and salesforce.instanceURL in leadrelay.yaml to link records to their CRM pages" : nil)
