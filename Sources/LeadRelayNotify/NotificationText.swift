@@ -16,6 +16,8 @@ public enum NotificationText {
             return "Reminder for \(note.repID): \(who) is waiting for a first touch, \(score). Records: \(records)."
         case .escalation:
             return "Escalation: \(who) was not touched in time by its owner; \(score). Records: \(records)."
+        case .stranded:
+            return "Stranded MQL: nobody could take \(who), \(score); it waits in the queue. Records: \(records)."
         case .recycled:
             return "Recycled to marketing: \(who), \(score). Records: \(records)."
         }

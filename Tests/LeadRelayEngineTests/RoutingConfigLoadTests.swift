@@ -85,4 +85,40 @@ struct RoutingConfigLoadTests {
             }
         }
     }
+
+    @Test("stranded is a rep or a queue, located where it is written; a queue loads by API name, label or id")
+    func strandedForms() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        func routing(_ stranded: String) -> String {
+            """
+            reps:
+              - { id: ana, email: ana@example.com }
+            rules: []
+            fallback: { pool: everyone }
+            \(stranded)
+            """
+        }
+        for stranded in ["stranded: { queue: { salesforce: Unassigned_Leads, hubspot: clear, alert: ops@example.com } }",
+                         "stranded: { queue: { name: Overflow, salesforce: 00G5g00000000GGEAY, hubspot: \"9001\" } }",
+                         "stranded: { rep: ana }"] {
+            try workspace.write("routing.yaml", routing(stranded))
+            let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            #expect(loaded.routing.stranded != nil, "\(stranded)")
+        }
+        for (stranded, key, words) in [("stranded: { pool: everyone }", "stranded.pool", "unknown key"),
+                                       ("stranded: { rep: ana, queue: { salesforce: Unassigned_Leads } }", "stranded", "exactly one of"),
+                                       ("stranded: { queue: { salesforce: 005000000000001 } }", "stranded.queue.salesforce", "not a Salesforce queue id"),
+                                       ("stranded: { queue: { salesforce: Unassigned_Leads, hubspot: ops } }", "stranded.queue.hubspot", "digits"),
+                                       ("stranded: { queue: { salesforce: Unassigned_Leads, owner: x } }", "stranded.queue.owner", "unknown key")] {
+            try workspace.write("routing.yaml", routing(stranded))
+            do {
+                _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+                Issue.record("expected a configuration error for \(stranded)")
+            } catch {
+                #expect(error.problems.contains { $0.file == "routing.yaml" && $0.key == key && $0.line == 5 && $0.message.contains(words) },
+                        "\(error.description)")
+            }
+        }
+    }
 }

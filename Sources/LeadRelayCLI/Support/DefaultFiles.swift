@@ -129,9 +129,13 @@ public enum DefaultFiles {
       - { name: northeast,        when: { state: { in: [NY, MA, CT, NJ, PA] } }, assign: { pool: northeast } }
       - { name: west,             when: { state: { in: [CA, WA, OR, CO] } },     assign: { pool: west } }
     fallback: { pool: everyone }
-    # Who takes an MQL nobody else can (every rep at capacity or away), whatever their own load: never left unowned.
-    # In production, a sales manager or SDR lead; counted in leadrelay_stranded_total.
-    stranded: { rep: ana }
+    # Who holds an MQL nobody else can take (every rep at capacity, capped or away): never left unowned.
+    # A Salesforce lead queue (its API name, label or 00G… id; found among the org's queues each cycle) owns the
+    # lead; HubSpot's owner is set to `hubspot:` (an owner id), emptied (`clear`) or left as it is (no key); `alert:`
+    # hears of each one. Or one rep who takes them whatever their load: `stranded: { rep: ana }`.
+    # Counted in leadrelay_stranded_total{reason,outcome}.
+    stranded:
+      queue: { salesforce: Unassigned_Leads, alert: sales-ops@example.com }
     """ + "\n"
 
     /// `systemd/sla.yaml`

@@ -24,13 +24,28 @@ public struct PollResult<Item: Sendable>: Sendable {
 /// Someone who can own records in a CRM.
 public struct CRMOwner: Sendable, Hashable, Codable {
     public var id: String
+    /// The user's address; empty for a queue.
     public var email: String
     public var active: Bool
+    /// A lead queue (Salesforce `Group` with `Type = 'Queue'`) rather than a person.
+    public var isQueue: Bool
+    /// A queue's API name (`DeveloperName`, "Unassigned_Leads") and label (`Name`, "Unassigned Leads").
+    public var apiName: String?
+    public var label: String?
 
     public init(id: String, email: String, active: Bool) {
         self.id = id
         self.email = email
         self.active = active
+        self.isQueue = false
+    }
+
+    public static func queue(id: String, apiName: String?, label: String?) -> CRMOwner {
+        var owner = CRMOwner(id: id, email: "", active: true)
+        owner.isQueue = true
+        owner.apiName = apiName
+        owner.label = label
+        return owner
     }
 }
 

@@ -136,6 +136,18 @@ public struct SalesforceConnector: CRMConnector {
             guard let id = row["Id"]?.stringValue, let email = row["Email"]?.stringValue.flatMap(EmailAddress.normalise) else { continue }
             owners.append(CRMOwner(id: id, email: email, active: row["IsActive"]?.boolValue ?? true))
         }
+        // Lead queues own leads too: routing's stranded queue is found here by id, API name or label.
+        let queues: (rows: [JSONValue], calls: Int)
+        do {
+            queues = try await query("SELECT Id, Name, DeveloperName FROM Group WHERE Type = 'Queue' ORDER BY Id", all: false)
+        } catch .rejected {
+            // A user without access to Group still routes to reps; the queue then shows as not found.
+            return owners
+        }
+        for row in queues.rows {
+            guard let id = row["Id"]?.stringValue else { continue }
+            owners.append(.queue(id: id, apiName: row["DeveloperName"]?.stringValue, label: row["Name"]?.stringValue))
+        }
         return owners
     }
 

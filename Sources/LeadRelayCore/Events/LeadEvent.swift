@@ -84,6 +84,8 @@ public enum NotificationKind: String, Sendable, Hashable, Codable, CaseIterable 
     case slaReminder = "sla-reminder"
     case escalation
     case recycled
+    /// An MQL nobody could take went to the stranded queue: whoever the queue's `alert` names hears of it.
+    case stranded
 }
 
 extension LifecycleStage {

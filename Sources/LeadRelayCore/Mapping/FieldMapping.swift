@@ -49,6 +49,9 @@ public struct FieldMapping: Sendable, Hashable {
     /// passes through unchanged so the audit can report it.
     public func canonicalValue(from record: SourceRecord) -> String? {
         guard let name = name(in: record.ref.system), let raw = record.value(name) else { return nil }
+        // The placeholder a required Salesforce field gets when nothing is known (web-to-lead's, and ours) is no value:
+        // it never flows to HubSpot, and a real value from HubSpot may fill it.
+        if record.ref.system == .salesforce, raw == CRMFieldNames.notProvided { return nil }
         if let ranges = ranges[record.ref.system], let band = ranges.band(option: raw.trimmingCharacters(in: .whitespaces)) {
             // A range stays a range (the option as the portal spells it): rules test it by overlap, a number field gets
             // its lower bound (`systemValue`), and a number in the same band is the same value (`same`).

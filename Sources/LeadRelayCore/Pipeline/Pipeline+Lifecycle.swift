@@ -6,7 +6,7 @@ extension Pipeline {
     /// Owner changes in this cycle's records that LeadRelay did not make: the owner moved from what was stored to
     /// someone other than the assigned rep.
     func ownerChanges(_ live: [SourceRecord], previous: [RecordRef: SourceRecord], assigned repID: String) -> [(kind: LeadEvent.Kind, cause: Reason)] {
-        let rep = router.reps.first { $0.id == repID }
+        let rep = holder(repID)
         var changes: [(kind: LeadEvent.Kind, cause: Reason)] = []
         for record in live {
             let system = record.ref.system

@@ -111,7 +111,7 @@ public struct Pipeline: Sendable {
             let routeReason = Reason(decision.repID == nil ? .unrouted : .routed, decision.reason,
                                      facts: ["rule": decision.rule, "rep": decision.repID ?? ""])
             plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: routeReason))
-            guard let repID = decision.repID, let rep = router.reps.first(where: { $0.id == repID }) else {
+            guard let repID = decision.repID, let rep = holder(repID) else {
                 log(.unassigned(rule: decision.rule), routeReason)
                 continue
             }
@@ -135,11 +135,17 @@ public struct Pipeline: Sendable {
                 writes.removeAll { $0.operation == .update && $0.fields.isEmpty }
                 writes.insert(write, at: 0)
             }
-            let note = Notification(recipient: Recipient(repID: rep.id, email: rep.email), kind: .newMQL,
+            let queued = StrandedTarget.isQueue(rep.id)
+            // A queue's lead is told to whoever its `alert` names; without one, the warning and the counter say it.
+            guard !queued || !rep.email.isEmpty else { continue }
+            let kind: NotificationKind = queued ? .stranded : .newMQL
+            let note = Notification(recipient: Recipient(repID: rep.id, email: rep.email), kind: kind,
                                     lead: summary(lead, score: score, decision: decision))
-            let tell = Reason(.notifyNewMQL, "tell \(rep.id) about the new MQL", facts: ["rep": rep.id])
+            let tell = queued ? Reason(.notifyStranded, "tell \(rep.email) that the MQL waits in queue \(router.strandedQueue?.label ?? "")",
+                                       facts: ["queue": router.strandedQueue?.salesforce ?? "", "to": rep.email])
+                : Reason(.notifyNewMQL, "tell \(rep.id) about the new MQL", facts: ["rep": rep.id])
             plan.changes.append(PlanChange(personKey: personKey, action: .notify(note), reason: tell))
-            log(.notified(repID: rep.id, notification: .newMQL), tell)
+            log(.notified(repID: rep.id, notification: kind), tell)
         }
         return plan
     }
@@ -279,15 +285,27 @@ public struct Pipeline: Sendable {
                     lifecycle: lifecycle, modifiedAt: records.map(\.modifiedAt).max() ?? .distantPast)
     }
 
+    /// The rep a holder id names, or the stranded queue as a holder (its CRM owners; `email` is whom its alert goes to).
+    func holder(_ id: String) -> Rep? {
+        if let rep = router.reps.first(where: { $0.id == id }) { return rep }
+        guard StrandedTarget.isQueue(id), let queue = router.strandedQueue else { return nil }
+        return Rep(id: id, email: queue.alert.flatMap(EmailAddress.normalise) ?? "", pools: [], weight: 1,
+                   hubspotOwnerID: queue.hubspotOwnerValue, salesforceUserID: queue.salesforce)
+    }
+
     /// Owner and stage writes for every system, creating the record where the person has none.
     func writeBack(lead: Lead, records: [SourceRecord], rep: Rep) -> [RecordWrite] {
         var writes: [RecordWrite] = []
         let hubspotOwner = mapping.ownerField?.hubspot ?? CRMFieldNames.hubspotOwner
         let salesforceOwner = mapping.ownerField?.salesforce ?? CRMFieldNames.salesforceOwner
+        // The stranded queue may leave HubSpot's owner as it is: the contact still becomes an MQL there.
+        let queued = StrandedTarget.isQueue(rep.id)
         for system in CRMSystem.allCases.sorted() {
             let ownerField = system == .hubspot ? hubspotOwner : salesforceOwner
-            guard let ownerID = system == .hubspot ? rep.hubspotOwnerID : rep.salesforceUserID else { continue }
-            var fields = [ownerField: ownerID]
+            let ownerID = system == .hubspot ? rep.hubspotOwnerID : rep.salesforceUserID
+            guard ownerID != nil || queued else { continue }
+            var fields: [String: String] = [:]
+            if let ownerID { fields[ownerField] = ownerID }
             // With a duplicate policy the owner goes to the surviving record; otherwise to the newest.
             let existing = mapping.primaryRecord(in: system, of: records)
             if system == .hubspot {
@@ -313,8 +331,10 @@ public struct Pipeline: Sendable {
                     }
                     write.expected = expected
                 }
-                writes.append(write)
+                if !write.fields.isEmpty { writes.append(write) }
             } else if let email = lead.email, let emailField = mapping.identifierField?.name(in: system) {
+                // A new record starts without an owner rather than with a cleared one.
+                if fields[ownerField]?.isEmpty == true { fields[ownerField] = nil }
                 let created = createFields(lead, system: system)
                 fields.merge(created.fields) { current, _ in current }
                 var write = RecordWrite(operation: .create, system: system, object: mapping.objectName(in: system), id: nil,
@@ -381,9 +401,10 @@ public struct Pipeline: Sendable {
     }
 
     func writeReason(_ write: RecordWrite, rep: Rep) -> String {
-        switch write.operation {
-        case .update: "write owner \(rep.id) to \(write.system.rawValue)/\(write.object)/\(write.id ?? "")"
-        case .create: "the person has no \(write.system.rawValue) \(write.object) yet: create it owned by \(rep.id)"
+        let owner = StrandedTarget.isQueue(rep.id) ? "queue \(router.strandedQueue?.label ?? rep.id)" : rep.id
+        return switch write.operation {
+        case .update: "write owner \(owner) to \(write.system.rawValue)/\(write.object)/\(write.id ?? "")"
+        case .create: "the person has no \(write.system.rawValue) \(write.object) yet: create it owned by \(owner)"
         case .merge: "merge \(write.system.rawValue)/\(write.object)/\(write.mergeFrom ?? "") into \(write.id ?? "")"
         }
     }

@@ -29,6 +29,12 @@ public struct Router: Sendable {
         self.version = version
     }
 
+    /// The queue that holds what nobody can take, when routing names one.
+    public var strandedQueue: StrandedTarget.Queue? {
+        if case .queue(let queue)? = config.stranded { return queue }
+        return nil
+    }
+
     /// The rule name of a decision that gave the lead to the stranded owner.
     public static let strandedRule = "stranded"
 
@@ -36,7 +42,8 @@ public struct Router: Sendable {
     public func route(_ lead: Lead, accounts: [Account], state: inout RoutingState, context: RouteContext) -> RouteDecision {
         var decision = decide(lead, accounts: accounts, state: &state, context: context)
         decision.configVersion = version
-        if let rep = decision.repID { state.record(rep, at: context.now) }
+        // A queue is nobody's load: only reps count what they were given.
+        if let rep = decision.repID, !StrandedTarget.isQueue(rep) { state.record(rep, at: context.now) }
         return decision
     }
 
@@ -80,6 +87,11 @@ public struct Router: Sendable {
             return RouteDecision(repID: rep.id, rule: Self.strandedRule,
                                  reason: "\(why); given to \(rep.id), who takes what nobody else can (routing stranded)",
                                  candidates: audit.map { $0.repID == rep.id ? .init(repID: rep.id, rejected: nil, code: .eligible) : $0 })
+        }
+        if case .queue(let queue)? = config.stranded {
+            return RouteDecision(repID: StrandedTarget.queueHolder, rule: Self.strandedRule,
+                                 reason: "\(why); it waits in queue \(queue.label), which holds what nobody else can take (routing stranded)",
+                                 candidates: audit)
         }
         return RouteDecision(repID: nil, rule: "none", reason: "no rule placed the lead: " + why, candidates: audit)
     }

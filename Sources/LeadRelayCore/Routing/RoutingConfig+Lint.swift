@@ -16,10 +16,11 @@ extension RoutingConfig {
             if case .pool(let pool) = assignment { return pool }
             return nil
         })
-        let named = Set((rules.map(\.assign) + [fallback, stranded].compactMap { $0 }).compactMap { assignment -> String? in
+        var named = Set((rules.map(\.assign) + [fallback].compactMap { $0 }).compactMap { assignment -> String? in
             if case .rep(let id) = assignment { return id }
             return nil
         })
+        if case .rep(let id)? = stranded { named.insert(id) }
         let ownerRules = rules.contains { $0.assign == .accountOwner || $0.assign == .existingOwner }
         for (index, rep) in reps.enumerated() {
             let path = ["reps", "\(index)"]

@@ -134,8 +134,9 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
     public var rules: [Rule]
     public var fallback: Assignment?
     /// Who takes an MQL nobody else can (every rep at capacity or away, no rule placing it): `{ rep: ID }`, whatever
-    /// their own capacity, so no MQL is ever left unowned. Without it such a lead stays unassigned, counted and logged.
-    public var stranded: Assignment?
+    /// their own capacity, or a queue (`{ queue: { salesforce: 00G…, … } }`), so no MQL is ever left unowned. Without
+    /// it such a lead stays unassigned, counted and logged.
+    public var stranded: StrandedTarget?
     /// Named calendars reps refer to (`calendar: NAME`).
     public var calendars: [String: CalendarSpec]?
     public var territories: [Territory]?
@@ -151,7 +152,7 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
     /// The pool every rep belongs to without saying so.
     public static let everyone = "everyone"
 
-    public init(reps: [RepEntry], pools: [String: Pool]?, rules: [Rule], fallback: Assignment?, stranded: Assignment? = nil,
+    public init(reps: [RepEntry], pools: [String: Pool]?, rules: [Rule], fallback: Assignment?, stranded: StrandedTarget? = nil,
                 calendars: [String: CalendarSpec]? = nil, territories: [Territory]? = nil,
                 returnFromAbsence: FairnessLedger.ReturnPolicy? = nil, reassignment: Reassignment? = nil) {
         self.calendars = calendars
@@ -171,6 +172,9 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
         var ids: Set<String> = []
         var usedPools: Set<String> = [Self.everyone]
         for (index, rep) in reps.enumerated() {
+            if rep.id.isEmpty || rep.id.hasPrefix("@") {
+                issues.append(ConfigIssue(path: ["reps", "\(index)", "id"], "a rep id is not empty and does not begin with '@' (LeadRelay's own holders, such as @queue, do)"))
+            }
             if !ids.insert(rep.id).inserted {
                 issues.append(ConfigIssue(path: ["reps", "\(index)", "id"], "duplicate rep id '\(rep.id)'"))
             }
@@ -226,12 +230,10 @@ public struct RoutingConfig: Sendable, Hashable, Decodable {
             check(fallback, at: ["fallback"])
         }
         issues += lintAvailability()
-        if let stranded {
-            if case .rep = stranded {
-                check(stranded, at: ["stranded"])
-            } else {
-                issues.append(ConfigIssue(path: ["stranded"], "stranded names one rep ({ rep: ID }) who takes what nobody else can"))
-            }
+        switch stranded {
+        case .rep(let id)?: check(.rep(id), at: ["stranded"])
+        case .queue?: issues += stranded?.validate(at: ["stranded"]) ?? []
+        case nil: break
         }
         return issues
     }

@@ -112,7 +112,7 @@ indirect enum KeySchema: Sendable {
         "pools": .map(.object(["strategy": .any, "returnFromAbsence": .any])),
         "rules": .list(.object(["name": .any, "match": .any, "when": when, "assign": .any, "skill": .any, "territory": .any])),
         "fallback": .any,
-        "stranded": .object(["rep": .any]),
+        "stranded": .object(["rep": .any, "queue": .object(["name": .any, "salesforce": .any, "hubspot": .any, "alert": .any])]),
         "calendars": .map(.object(["timeZone": .any, "hours": .any, "holidays": .any])),
         "territories": .list(.object(["name": .any, "countries": .any, "regions": .any, "postalPrefixes": .any])),
         "returnFromAbsence": .any,

@@ -62,8 +62,13 @@ public struct ReportNames: Sendable {
 
     /// Every rep of the routing configuration.
     public static func reps(_ routing: RoutingConfig) -> [String: Person] {
-        Dictionary(routing.reps.map { ($0.id, Person(id: $0.id, name: $0.name, email: EmailAddress.normalise($0.email) ?? $0.email)) },
-                   uniquingKeysWith: { first, _ in first })
+        var reps = Dictionary(routing.reps.map { ($0.id, Person(id: $0.id, name: $0.name, email: EmailAddress.normalise($0.email) ?? $0.email)) },
+                              uniquingKeysWith: { first, _ in first })
+        // The stranded queue holds leads too: named as the queue, never by its internal holder id.
+        if case .queue(let queue)? = routing.stranded {
+            reps[StrandedTarget.queueHolder] = Person(id: StrandedTarget.queueHolder, name: "queue " + queue.label, email: nil)
+        }
+        return reps
     }
 
     /// Names the people of `records` (grouped by `links`) and the reps of `configuration`.

@@ -26,6 +26,8 @@ public struct CycleResult: Sendable {
     public var streamProblems: [StreamProblem] = []
     /// Systems whose lead stream has more to read than this cycle read (bounded cycles): routing waits for them.
     public var catchingUp: [CRMSystem] = []
+    /// Why routing's stranded queue could not be used this cycle (not among Salesforce's queues); `nil` when it could.
+    public var strandedQueueProblem: String?
 
     /// Lead and account versions that were new to the store (behavioural events are not counted: look-back re-reads them).
     public var changedRecords: Int { commit.snapshots.count + commit.accounts.count }

@@ -9,7 +9,7 @@ extension SyncEngine {
         let mapping = configuration.mapping
         let now = collected.now
         let directory = RepDirectory(routing: configuration.routing, owners: collected.owners)
-        let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: configuration.routing, reps: directory.reps,
+        let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: directory.routing, reps: directory.reps,
                                 enrichment: configuration.enrichment, routingVersion: configuration.version.isEmpty ? nil : configuration.version)
         var input = PipelineInput(
             records: loaded.records.values.sorted { $0.ref < $1.ref }, accounts: loaded.accounts, activities: loaded.activities,
@@ -82,6 +82,7 @@ extension SyncEngine {
         let fresh = Set(commit.holds.map(\.ref))
         commit.holds += loaded.unheld.filter { !fresh.contains($0.record.ref) }.compactMap { pipeline.hold($0.record, person: $0.person) }
         var result = CycleResult(plan: plan, streams: streams, rejected: rejected, missingReps: directory.missing, commit: commit)
+        result.strandedQueueProblem = directory.queueProblem
         result.backfill = collected.backfill
         result.catchingUp = collected.catchingUp
         result.echoesSuppressed = echoes(changed: changed, stored: loaded.stored, links: input.links, synced: loaded.people.synced,

@@ -65,13 +65,26 @@ public struct SyncEngine: Sendable {
         Timer(label: "leadrelay_cycle_duration_seconds").recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         Counter(label: "leadrelay_assignments_total").increment(by: result.commit.plan.assignments.count)
         Counter(label: "leadrelay_echoes_suppressed_total").increment(by: result.echoesSuppressed)
+        // 1 while routing names a stranded queue Salesforce does not have (alert on it: such leads wait unowned).
+        if case .queue? = configuration.routing.stranded {
+            Gauge(label: "leadrelay_stranded_queue_missing").record(result.strandedQueueProblem == nil ? 0 : 1)
+        }
         for change in result.plan.changes {
             guard case .assign(let decision) = change.action else { continue }
             guard let reason = decision.strandedReason else { continue }
             if decision.repID == nil {
                 // Routed again next cycle; each time it is counted and said, never silent.
                 Counter(label: "leadrelay_stranded_total", dimensions: [("reason", reason), ("outcome", "unowned")]).increment()
-                logger.warning("An MQL could not be assigned: nobody can take it and routing names no stranded owner.",
+                if let problem = result.strandedQueueProblem {
+                    logger.error("An MQL could not be assigned: nobody can take it and the stranded queue is not in Salesforce.",
+                                 metadata: ["lead": "\(change.subject)", "reason": "\(reason)", "problem": "\(problem)"])
+                } else {
+                    logger.warning("An MQL could not be assigned: nobody can take it and routing names no stranded owner.",
+                                   metadata: ["lead": "\(change.subject)", "reason": "\(reason)", "why": "\(decision.reason)"])
+                }
+            } else if StrandedTarget.isQueue(decision.repID) {
+                Counter(label: "leadrelay_stranded_total", dimensions: [("reason", reason), ("outcome", "queue")]).increment()
+                logger.warning("An MQL nobody could take waits in the stranded queue.",
                                metadata: ["lead": "\(change.subject)", "reason": "\(reason)", "why": "\(decision.reason)"])
             } else {
                 Counter(label: "leadrelay_stranded_total", dimensions: [("reason", reason), ("outcome", "stranded-owner")]).increment()
