@@ -234,3 +234,20 @@ struct ConvertedLeadTests {
         #expect(!pipeline.plan(input).changes.contains { if case .link(let ref) = $0.action { ref == contactRef } else { false } })
     }
 }
+
+@Suite("Salesforce's placeholder for a required field")
+struct NotProvidedTests {
+    let pipeline = Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps)
+
+    @Test("'[not provided]' is no value: it never flows to HubSpot, and HubSpot's real value fills it in Salesforce")
+    func placeholderIsBlank() throws {
+        let person = PersonKey.email("pat@mercy.org")
+        let lead = Fixtures.lead("00Q7", ["Email": "pat@mercy.org", "LastName": "Lopez", "Company": CRMFieldNames.notProvided])
+        for (hubspotCompany, salesforceWrite) in [(nil, nil), ("Mercy Health", "Mercy Health")] as [(String?, String?)] {
+            let contact = Fixtures.contact("61", ["email": "pat@mercy.org", "lastname": "Lopez", "company": hubspotCompany])
+            let plan = pipeline.plan(PipelineInput(records: [contact, lead], links: [contact.ref: person, lead.ref: person], now: Fixtures.now))
+            #expect(!plan.writes.contains { $0.system == .hubspot && $0.fields["company"] != nil }, "\(plan.writes)")
+            #expect(plan.writes.first { $0.system == .salesforce && $0.fields["Company"] != nil }?.fields["Company"] == salesforceWrite)
+        }
+    }
+}
