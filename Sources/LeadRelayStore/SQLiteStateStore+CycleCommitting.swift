@@ -87,6 +87,11 @@ extension SQLiteStateStore: CycleCommitting {
         }
         func effect(_ position: Int) throws -> EffectID { EffectID(cycle: try number(), position: position) }
         for event in plan.events { try append(event, cycle: try number(), configVersion: configVersion, db) }
+        for (person, gate) in plan.gates.sorted(by: { $0.key < $1.key }) {
+            try db.execute(sql: "INSERT OR REPLACE INTO mql_gates (person_key, latched, recycled, interest_since, checked_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [person.rawValue, gate.latched, gate.recycled, gate.interestSince?.timeIntervalSince1970,
+                                       gate.checkedAt?.timeIntervalSince1970])
+        }
         for change in plan.timers {
             switch change {
             case .schedule(let timer):

@@ -63,6 +63,7 @@ struct SQLiteCycleReader: CycleStateReader {
         var scores: [PersonKey: Double] = [:]
         var synced: [PersonKey: [String: String?]] = [:]
         var enriched: [PersonKey: [String: EnrichedValue]] = [:]
+        var gates: [PersonKey: MQLGate] = [:]
         for chunk in personKeys.map(\.rawValue).sorted().chunked(SQLiteStateStore.chunk) {
             let marks = databaseQuestionMarks(count: chunk.count)
             let arguments = StatementArguments(Array(chunk))
@@ -71,6 +72,13 @@ struct SQLiteCycleReader: CycleStateReader {
             }
             for row in try Row.fetchAll(db, sql: "SELECT person_key, rep_id FROM assignments WHERE person_key IN (\(marks))", arguments: arguments) {
                 assignments[try SQLiteStateStore.personKey(row, in: "assignments")] = row["rep_id"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM mql_gates WHERE person_key IN (\(marks))", arguments: arguments) {
+                let since: Double? = row["interest_since"]
+                let checked: Double? = row["checked_at"]
+                gates[try SQLiteStateStore.personKey(row, in: "mql_gates")] = MQLGate(
+                    latched: row["latched"], recycled: row["recycled"], interestSince: since.map(Date.init(timeIntervalSince1970:)),
+                    checkedAt: checked.map(Date.init(timeIntervalSince1970:)))
             }
             for row in try Row.fetchAll(db, sql: "SELECT person_key, total FROM scores WHERE person_key IN (\(marks))", arguments: arguments) {
                 scores[try SQLiteStateStore.personKey(row, in: "scores")] = row["total"]
@@ -89,6 +97,7 @@ struct SQLiteCycleReader: CycleStateReader {
         var state = PeopleState(records: try snapshots(refs), activities: try activities(for: refs),
                                 links: links, assignments: assignments, scores: scores, synced: synced)
         state.enriched = enriched
+        state.gates = gates
         return state
     }
 

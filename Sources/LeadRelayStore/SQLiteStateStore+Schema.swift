@@ -328,6 +328,16 @@ extension SQLiteStateStore {
                 WHERE open = 1 AND counted = 1 AND owner_id IS NOT NULL
                 """)
         }
+        migrator.registerMigration("v18-mql-gates") { db in
+            // Each person's MQL gate (hysteresis, recycle): a person without a row is latched when assigned.
+            try db.create(table: "mql_gates") { t in
+                t.primaryKey("person_key", .text)
+                t.column("latched", .integer).notNull()
+                t.column("recycled", .integer).notNull()
+                t.column("interest_since", .double)
+                t.column("checked_at", .double)
+            }
+        }
         return migrator
     }
 }

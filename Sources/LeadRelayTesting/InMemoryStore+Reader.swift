@@ -32,6 +32,7 @@ extension InMemoryStore {
                                          key.person.flatMap { personKeys.contains($0) ? ($0, values) : nil }
                                      }))
             people.enriched = state.enriched.filter { personKeys.contains($0.key) }
+            people.gates = state.gates.filter { personKeys.contains($0.key) }
             return people
         }
 

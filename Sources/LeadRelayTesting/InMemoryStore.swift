@@ -48,6 +48,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var rejects: [RejectedRecord] = []
         var synced: [SubjectKey: [String: String?]] = [:]
         var enriched: [PersonKey: [String: EnrichedValue]] = [:]
+        var gates: [PersonKey: MQLGate] = [:]
         var matchKeys: [RecordRef: Set<String>] = [:]
         /// Person → when its routing was held for a backlog.
         var held: [PersonKey: Date] = [:]
@@ -119,6 +120,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         }
         func effect(_ position: Int) -> EffectID { EffectID(cycle: number(), position: position) }
         for event in plan.events { state.append(event, cycle: number(), configVersion: configVersion) }
+        for (person, gate) in plan.gates { state.gates[person] = gate }
         for change in plan.timers {
             switch change {
             case .schedule(let timer): state.timers[timer.key] = timer

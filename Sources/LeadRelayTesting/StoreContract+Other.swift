@@ -4,6 +4,22 @@ import Testing
 
 extension StoreContract {
     static let otherChecks: [Check] = [
+        Check("an MQL gate is kept per person as the plan last set it, instants to the millisecond; people without one have none") { subject in
+            let store = subject.store
+            let ana = PersonKey.email("ana@acme.io"), ben = PersonKey.email("ben@acme.io")
+            var plan = Plan(generatedAt: now)
+            plan.gates = [ana: MQLGate(latched: true, recycled: true, interestSince: now.addingTimeInterval(-86_400.25), checkedAt: now)]
+            try await store.commit(CycleCommit(plan: plan), at: now)
+            var gates = try await store.people([ana, ben]).gates
+            #expect(gates.keys.sorted() == [ana])
+            #expect(gates[ana]?.latched == true && gates[ana]?.recycled == true && gates[ana]?.checkedAt == now)
+            #expect(abs((gates[ana]?.interestSince?.timeIntervalSince1970 ?? 0) - now.addingTimeInterval(-86_400.25).timeIntervalSince1970) < 0.001)
+            plan.gates = [ana: MQLGate(latched: false, recycled: true), ben: MQLGate(latched: true, checkedAt: now)]
+            try await store.commit(CycleCommit(plan: plan), at: now)
+            gates = try await store.people([ana, ben]).gates
+            #expect(gates[ana] == MQLGate(latched: false, recycled: true), "replaced whole: no instant left over")
+            #expect(gates[ben] == MQLGate(latched: true, checkedAt: now))
+        },
         Check("provider answers are cached with their time, unknown domains too") { subject in
             let store = subject.store
             try await store.saveProviderAnswers([ProviderAnswer(domain: "acme.io", fields: ["industry": "Technology"], fetchedAt: now),

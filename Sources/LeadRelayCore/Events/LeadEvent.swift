@@ -8,6 +8,8 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         case scoreChanged(from: Double?, to: Double, fit: Double, interest: Double)
         /// The lead crossed the MQL line.
         case mql(score: Double, threshold: Double)
+        /// A recycled lead's score was seen below the re-arm line (`threshold − hysteresis`): it may be an MQL again.
+        case mqlRearmed(score: Double, line: Double)
         case lifecycleChanged(from: LifecycleStage, to: LifecycleStage)
         /// Routing gave the lead to a rep.
         case assigned(repID: String, rule: String)
@@ -40,6 +42,7 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         switch kind {
         case .scoreChanged: "score_changed"
         case .mql: "mql"
+        case .mqlRearmed: "mql_rearmed"
         case .lifecycleChanged: "lifecycle_changed"
         case .assigned: "assigned"
         case .unassigned: "unassigned"
@@ -56,7 +59,7 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         case .assigned(let rep, _): rep
         case .ownerChangedByPerson(_, _, _, let rep): rep ?? ""
         case .lifecycleChanged(_, let to): to.closesAssignment ? "" : nil
-        case .scoreChanged, .mql, .unassigned, .notified, .delivered: nil
+        case .scoreChanged, .mql, .mqlRearmed, .unassigned, .notified, .delivered: nil
         }
     }
 }

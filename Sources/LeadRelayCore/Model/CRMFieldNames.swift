@@ -5,6 +5,8 @@ public enum CRMFieldNames {
     public static let hubspotOwner = "hubspot_owner_id"
     public static let salesforceStatus = "Status"
     public static let salesforceOwner = "OwnerId"
+    /// The open status of a fresh org's Lead picklist: what a new lead (or a recycled one routed again) starts at.
+    public static let salesforceOpenStatus = "Open - Not Contacted"
     /// Salesforce's own placeholder for required fields a web form did not collect.
     public static let notProvided = "[not provided]"
     /// On a HubSpot merge tombstone: the id of the contact it was merged into (LeadRelay's own field).
@@ -45,6 +47,8 @@ public enum CRMFieldNames {
     /// The funnel stage a Salesforce Lead `Status` implies, if any.
     public static func stage(salesforceStatus status: String?) -> LifecycleStage? {
         guard let status = status?.lowercased() else { return nil }
+        // Orgs add a status for leads sent back to marketing: "Recycled", "Nurture", "Recycle - Nurture".
+        if status.contains("recycl") || status.contains("nurtur") { return .recycled }
         if status.contains("converted") && !status.contains("not converted") { return .sql }
         if status.contains("not converted") || status.contains("unqualified") { return .disqualified }
         if status.contains("working") || status.contains("contacted") && !status.contains("not contacted") { return .sal }

@@ -76,7 +76,11 @@ public struct Pipeline: Sendable {
                     plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames)))
                 }
             }
-            var lead = assemble(personKey: personKey, records: live, assigned: input.assignments[personKey] != nil, verdicts: verdicts)
+            // Held by an assignment unless recycled since: a recycled person is marketing's again, and may re-MQL.
+            let gateBefore = input.gates[personKey] ?? MQLGate(latched: input.assignments[personKey] != nil)
+            var gate = gateBefore
+            defer { if gate != gateBefore { plan.gates[personKey] = gate } }
+            var lead = assemble(personKey: personKey, records: live, assigned: input.assignments[personKey] != nil && !gate.recycled, verdicts: verdicts)
             let previous = input.enriched[personKey] ?? [:]
             let fills = enricher.apply(to: &lead, previous: previous, now: input.now)
             if fills.count != previous.count || !fills.allSatisfy({ fill in previous[fill.field].map { $0.isSameFill(as: fill) } ?? false }) {
@@ -84,14 +88,39 @@ public struct Pipeline: Sendable {
                     fills.isEmpty ? .enrichmentCleared : .enriched, enrichReason(fills, previous: previous),
                     facts: ["fields": (fills.isEmpty ? Array(previous.keys) : fills.map(\.field)).sorted().joined(separator: ",")])))
             }
-            let activities = live.flatMap { activitiesByRef[$0.ref] ?? [] }
-            let score = scorer.score(lead, activities: activities, now: input.now)
             func log(_ kind: LeadEvent.Kind, _ cause: Reason) {
                 plan.events.append(LeadEvent(personKey: personKey, kind: kind, cause: cause, occurredAt: input.now))
             }
-            if let assigned = input.assignments[personKey] {
+            if let assigned = input.assignments[personKey], !gate.recycled {
                 for event in ownerChanges(live, previous: input.previous ?? [:], assigned: assigned) { log(event.kind, event.cause) }
-                if let moved = movedOn(live, previous: input.previous ?? [:], assigned: assigned) { log(moved.kind, moved.cause) }
+                if let moved = movedOn(live, previous: input.previous ?? [:], assigned: assigned) {
+                    log(moved.kind, moved.cause)
+                    if case .lifecycleChanged(_, .recycled) = moved.kind {
+                        // Back to marketing: interest starts again from nothing, fit stays.
+                        gate.recycle(at: input.now)
+                        lead = assemble(personKey: personKey, records: live, assigned: false, verdicts: verdicts)
+                        _ = enricher.apply(to: &lead, previous: previous, now: input.now)
+                    }
+                }
+            }
+            let activities = gate.counting(live.flatMap { activitiesByRef[$0.ref] ?? [] })
+            let score = scorer.score(lead, activities: activities, now: input.now)
+            let free = input.assignments[personKey] == nil || gate.recycled
+            if free, gate.latched {
+                let line = MQLGate.rearmLine(scorer.config.mql)
+                // The lowest the score fell since the gate was last looked at: the old evidence alone, decayed to now.
+                let valley = gate.checkedAt.map { checked in
+                    scorer.score(lead, activities: activities.filter { $0.occurredAt <= checked }, now: input.now).total
+                }
+                if let low = gate.rearms(score: score.total, valley: valley, line: line) {
+                    gate.latched = false
+                    gate.checkedAt = input.now
+                    log(.mqlRearmed(score: low, line: line), Reason(
+                        .mqlRearmed, "the score fell to \(Condition.format(low)), below the re-arm line \(Condition.format(line)) (threshold \(Condition.format(scorer.config.mql.threshold)) − hysteresis \(Condition.format(scorer.config.mql.hysteresis ?? 0))): the lead may be an MQL again",
+                        facts: ["score": Condition.format(low), "line": Condition.format(line)]))
+                } else {
+                    gate.checkedAt = input.now
+                }
             }
             if input.previousScores[personKey] != score.total {
                 let reason = Reason(.scoreChanged, score.summary, facts: [
@@ -101,7 +130,9 @@ public struct Pipeline: Sendable {
                 plan.changes.append(PlanChange(personKey: personKey, action: .score(score), reason: reason))
                 log(.scoreChanged(from: input.previousScores[personKey], to: score.total, fit: score.fitScore, interest: score.interestScore), reason)
             }
-            guard input.assignments[personKey] == nil, isRoutable(lead.lifecycle), scorer.qualifies(score) else { continue }
+            // A recycled lead's CRMs may still say MQL from its last pass: that stage is the one it is coming back to.
+            let routable = isRoutable(lead.lifecycle) || (gate.recycled && lead.lifecycle == .mql)
+            guard free, !gate.latched, routable, scorer.qualifies(score) else { continue }
             if input.holdRouting != nil {
                 // Routed (and its MQL event logged) once both CRMs are read to the end; the store keeps it till then.
                 plan.heldForBacklog.append(personKey)
@@ -119,6 +150,7 @@ public struct Pipeline: Sendable {
                                    facts: ["score": Condition.format(score.total), "threshold": Condition.format(scorer.config.mql.threshold)])
             plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: lead.lifecycle, to: .mql), reason: mqlReason))
             log(.mql(score: score.total, threshold: scorer.config.mql.threshold), mqlReason)
+            gate.crossed(at: input.now)
             log(.lifecycleChanged(from: lead.lifecycle, to: .mql), mqlReason)
             log(.assigned(repID: rep.id, rule: decision.rule), routeReason)
             for var write in writeBack(lead: lead, records: live, rep: rep) {
@@ -319,6 +351,11 @@ public struct Pipeline: Sendable {
                     fields[CRMFieldNames.hubspotLeadStatus] = "NEW"
                 }
             }
+            if let existing, system == .salesforce,
+               CRMFieldNames.stage(salesforceStatus: existing.value(CRMFieldNames.salesforceStatus)) == .recycled {
+                // A recycled lead that is an MQL again starts over with sales: open, not "Recycled".
+                fields[CRMFieldNames.salesforceStatus] = CRMFieldNames.salesforceOpenStatus
+            }
             if let existing {
                 // Salesforce owner changes are conditional on the version routed from: a rep's own change made since wins.
                 var write = RecordWrite(operation: .update, system: system, object: existing.ref.object, id: existing.ref.id, fields: fields)
@@ -373,7 +410,7 @@ public struct Pipeline: Sendable {
             for canonical in ["lastName", "company"] {
                 if let name = mapping.field(canonical)?.salesforce, fields[name] == nil { fields[name] = CRMFieldNames.notProvided }
             }
-            fields[CRMFieldNames.salesforceStatus] = "Open - Not Contacted"
+            fields[CRMFieldNames.salesforceStatus] = CRMFieldNames.salesforceOpenStatus
         } else {
             fields[CRMFieldNames.hubspotLeadStatus] = "NEW"
         }

@@ -15,6 +15,8 @@ public struct PipelineInput: Sendable {
     public var mergeBlocked: Set<RecordRef> = []
     /// Person → rep id for people already assigned.
     public var assignments: [PersonKey: String]
+    /// Person → their stored MQL gate; a person without one is latched when assigned (stores from before gates).
+    public var gates: [PersonKey: MQLGate] = [:]
     /// Person → total score stored last time (so unchanged scores are not re-planned).
     public var previousScores: [PersonKey: Double]
     public var routingState: RoutingState

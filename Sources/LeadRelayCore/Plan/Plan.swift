@@ -14,6 +14,8 @@ public struct Plan: Sendable, Hashable, Codable {
     /// People over the MQL line not routed because a CRM's backlog is still being read (`PipelineInput.holdRouting`):
     /// the store keeps them, and they are routed once both CRMs are read to the end.
     public var heldForBacklog: [PersonKey] = []
+    /// Person → their MQL gate where this plan changed it (latched by an MQL, re-armed, recycled, checked).
+    public var gates: [PersonKey: MQLGate] = [:]
 
     public init(generatedAt: Date, changes: [PlanChange] = [], events: [LeadEvent] = [], timers: [TimerChange] = []) {
         self.generatedAt = generatedAt

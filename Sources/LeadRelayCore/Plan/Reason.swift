@@ -75,6 +75,8 @@ extension Reason.Code {
     public static let crossedMQL = Self("lifecycle.mql")
     /// The rep is told about a new MQL.
     public static let notifyNewMQL = Self("notify.new-mql")
+    public static let mqlRearmed = Self("mql.rearmed")
+    public static let recycledInterestReset = Self("mql.recycled")
     public static let notifyStranded = Self("notify.stranded")
     /// A CRM says the lead moved on (qualified, converted, won, recycled, disqualified): its assignment closes.
     public static let lifecycleMovedOn = Self("lifecycle.moved-on")

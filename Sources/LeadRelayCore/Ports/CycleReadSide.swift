@@ -11,6 +11,8 @@ public struct PeopleState: Sendable {
     public var synced: [PersonKey: [String: String?]]
     /// Person → field → what enrichment filled (provenance).
     public var enriched: [PersonKey: [String: EnrichedValue]] = [:]
+    /// Person → their MQL gate, where one is stored.
+    public var gates: [PersonKey: MQLGate] = [:]
 
     public init(records: [SourceRecord], activities: [Activity], links: [RecordRef: PersonKey],
                 assignments: [PersonKey: String], scores: [PersonKey: Double], synced: [PersonKey: [String: String?]] = [:]) {

@@ -36,6 +36,8 @@ public struct LeadExplanation: Sendable, Encodable {
     public var verdict: Verdict
     public var stored: Stored
     public var activitiesCounted: Int
+    /// The MQL gate (hysteresis and recycle) as it stood at the instant.
+    public var gate: String
     public var note: String
 
     public enum Failure: Error, CustomStringConvertible {
@@ -81,6 +83,10 @@ public struct LeadExplanation: Sendable, Encodable {
                                   now: instant)
         input.enriched = people.enriched
         input.synced = people.synced
+        // The gate as it stood at the instant: a recycle after it did not reset the interest counted then.
+        var gate = people.gates[key] ?? MQLGate(latched: people.assignments[key] != nil)
+        if let since = gate.interestSince, since > instant { gate.interestSince = nil }
+        input.gates = [key: gate]
         let plan = pipeline.plan(input)
         let score = plan.changes.lazy.compactMap { change -> ScoreBreakdown? in
             if case .score(let score) = change.action, change.person == key { score } else { nil }
@@ -98,8 +104,20 @@ public struct LeadExplanation: Sendable, Encodable {
             verdict: verdict(score, mql: mql, qualifies: Scorer(config: configuration.scoring).qualifies(score)),
             stored: Stored(score: people.scores[key], assignedTo: assignment?.repID, assignedAt: assignment?.at),
             activitiesCounted: activities.count,
+            gate: gateText(gate, mql: mql),
             note: "fit uses the records as LeadRelay last read them; interest counts the stored activities"
                 + (at == nil ? "" : " up to \(ISOTimestamp.format(instant))") + ", decayed to that instant")
+    }
+
+    /// The MQL gate in words: whether the lead may cross the line again, and since when interest counts.
+    static func gateText(_ gate: MQLGate, mql: ScoringConfig.MQL) -> String {
+        let line = Condition.format(MQLGate.rearmLine(mql))
+        var text = gate.latched
+            ? (gate.recycled ? "recycled, latched: it is an MQL again only after its score is seen below \(line)"
+                             : "already an MQL (one MQL per pass through the funnel; after a recycle it re-arms below \(line))")
+            : "open: it becomes an MQL when it qualifies"
+        if let since = gate.interestSince { text += "; interest counts evidence after the recycle at \(ISOTimestamp.format(since))" }
+        return text
     }
 
     static func verdict(_ score: ScoreBreakdown, mql: ScoringConfig.MQL, qualifies: Bool) -> Verdict {
@@ -139,6 +157,7 @@ public struct LeadExplanation: Sendable, Encodable {
             lines.append("  \(signed(adjustment.points))  total \(adjustment.detail)")
         }
         lines.append("  total \(Condition.format(total)) — \(verdict.why)")
+        lines.append("  MQL gate: \(gate)")
         var done: [String] = []
         if let score = stored.score { done.append("last stored score \(Condition.format(score))") }
         if let rep = stored.assignedTo { done.append("assigned to \(rep)" + (stored.assignedAt.map { " at \(ISOTimestamp.format($0))" } ?? "")) }

@@ -16,6 +16,7 @@ extension SyncEngine {
             links: loaded.existingLinks.merging(loaded.people.links) { a, _ in a }, assignments: loaded.people.assignments,
             previousScores: loaded.people.scores, routingState: loaded.routingState, synced: loaded.people.synced, now: now)
         input.enriched = loaded.people.enriched
+        input.gates = loaded.people.gates
         input.matches = loaded.matches
         input.mergeBlocked = loaded.mergeBlocked
         input.providerCompanies = providerCompanies
