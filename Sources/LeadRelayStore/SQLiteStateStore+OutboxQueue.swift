@@ -48,14 +48,15 @@ extension SQLiteStateStore: OutboxQueue {
         }
     }
 
-    public func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws {
+    public func fail(_ id: Int64, error: String, permanent: Bool, retryAt: Date?, at now: Date) async throws {
         try await pool.write { db in
             try db.execute(sql: """
-                UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_until = NULL,
+                UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_until = ?,
                     status = CASE WHEN ? OR attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,
                     finished_at = CASE WHEN ? OR attempts + 1 >= ? THEN ? ELSE NULL END
                 WHERE id = ?
-                """, arguments: [error, permanent, OutboxRules.maxAttempts, permanent, OutboxRules.maxAttempts, now.timeIntervalSince1970, id])
+                """, arguments: [error, retryAt?.timeIntervalSince1970, permanent, OutboxRules.maxAttempts, permanent, OutboxRules.maxAttempts,
+                                 now.timeIntervalSince1970, id])
             try db.execute(sql: """
                 UPDATE merges SET status = 'failed', finished_at = ?
                 WHERE outbox_id = ? AND status = 'planned' AND (SELECT status FROM outbox WHERE id = ?) = 'failed'

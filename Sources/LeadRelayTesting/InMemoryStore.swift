@@ -225,11 +225,12 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         if let receipt { try await recordDelivery(id, receipt: receipt, at: now) }
     }
 
-    public func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws {
+    public func fail(_ id: Int64, error: String, permanent: Bool, retryAt: Date?, at now: Date) async throws {
         guard let index = index(id) else { return }
         state.outbox[index].entry.attempts += 1
         state.outbox[index].entry.lastError = error
-        state.outbox[index].claimedUntil = nil
+        // The wait, on this store's clock: as long after its now as `retryAt` is after the caller's.
+        state.outbox[index].claimedUntil = retryAt.map { clock.now.advanced(by: .seconds(max(0, $0.timeIntervalSince(now)))) }
         let parked = permanent || state.outbox[index].entry.attempts >= OutboxRules.maxAttempts
         state.outbox[index].entry.status = parked ? .failed : .pending
         state.outbox[index].entry.finishedAt = parked ? now : nil

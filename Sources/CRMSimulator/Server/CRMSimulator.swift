@@ -52,19 +52,7 @@ public struct CRMSimulator: Sendable {
         SalesforceRoutes(state: state).register(on: router) { boundURL.value }
         ControlRoutes(state: state).register(on: router)
         EnrichmentRoutes(state: state).register(on: router)
-        let state = self.state
-        // Slack's incoming webhooks carry their credential in the path (`/services/T…/B…/<secret>`); any path below the
-        // sink is one webhook.
-        let slack: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
-            let body = try await SimulatorHTTP.body(request)
-            guard body["text"]?.stringValue != nil else {
-                return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "no_text")))
-            }
-            await state.recordSlack(body)
-            return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
-        }
-        router.post("/hooks/slack", use: slack)
-        router.post("/hooks/slack/**", use: slack)
+        SlackRoutes(state: state).register(on: router)
         var quiet = logger ?? Logger(label: "leadrelay.simulator")
         if logger == nil { quiet.logLevel = .critical }
         let app = Application(

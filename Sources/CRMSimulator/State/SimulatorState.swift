@@ -118,6 +118,7 @@ public actor SimulatorState {
     public func rateLimited(_ system: CRMSystem) -> Int { rateLimitedCount[system, default: 0] }
     public private(set) var writes: [WriteEvent] = []
     public private(set) var slackMessages: [(at: Date, body: SimJSON)] = []
+    var slackFaults: [SlackFault] = []
     var pendingFaults: [CRMSystem: [Fault]] = [:]
     var hubspotTenSecondLimit: Int?
     var hubspotCallTimes: [Date] = []
@@ -208,6 +209,22 @@ public actor SimulatorState {
         requestCount[system, default: 0] += 1
         if write { writeCallCount[system, default: 0] += 1 }
     }
+
+    /// A Slack fault to answer with: an HTTP status (429, 500) and, for 429, the `Retry-After` seconds.
+    public struct SlackFault: Sendable, Hashable {
+        public var status: Int
+        public var retryAfter: Int?
+
+        public init(status: Int, retryAfter: Int? = nil) {
+            self.status = status
+            self.retryAfter = retryAfter
+        }
+    }
+
+    /// Queues faults: the next Slack requests get them, in order, before any is taken.
+    public func failSlack(_ faults: [SlackFault]) { slackFaults += faults }
+
+    func nextSlackFault() -> SlackFault? { slackFaults.isEmpty ? nil : slackFaults.removeFirst() }
 
     func recordSlack(_ body: SimJSON) {
         slackMessages.append((now(), body))

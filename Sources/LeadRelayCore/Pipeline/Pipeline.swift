@@ -450,6 +450,6 @@ public struct Pipeline: Sendable {
         let name = [lead.fields["firstName"], lead.fields["lastName"]].compactMap { $0 }.joined(separator: " ")
         return LeadSummary(personKey: lead.personKey, name: name.isEmpty ? nil : name, email: lead.email, company: lead.fields["company"],
                            title: lead.fields["title"], score: score.total, fit: score.fitScore, interest: score.interestScore,
-                           routedBy: decision.rule, records: lead.sources)
+                           routedBy: decision.rule, records: lead.sources, breakdown: score)
     }
 }

@@ -182,10 +182,13 @@ public struct LeadSummary: Sendable, Hashable, Codable {
     public var records: [RecordRef]
     /// The whole text of an alert queued before alerts were values (read from an older outbox); channels print it as is.
     public var legacyText: String?
+    /// Every rule that scored, for alerts that show why (the top behaviours and the fit); `nil` in older alerts.
+    public var breakdown: ScoreBreakdown?
 
     public init(personKey: PersonKey?, name: String? = nil, email: String? = nil, company: String? = nil, title: String? = nil,
                 score: Double = 0, fit: Double = 0, interest: Double = 0, routedBy: String = "", records: [RecordRef] = [],
-                legacyText: String? = nil) {
+                legacyText: String? = nil, breakdown: ScoreBreakdown? = nil) {
+        self.breakdown = breakdown
         self.personKey = personKey
         self.name = name
         self.email = email

@@ -88,6 +88,10 @@ public struct DeliveryReceipt: Sendable, Hashable {
         case delivered
         /// The channel gave up after accepting it.
         case undelivered
+        /// Not taken yet: the channel was down or asked LeadRelay to wait (429); it is tried again.
+        case retrying
+        /// Given up: the channel refused it for good, or every attempt failed.
+        case failed
     }
 
     public var state: State
@@ -106,12 +110,24 @@ public struct DeliveryReceipt: Sendable, Hashable {
 extension DeliveryReceipt {
     /// The event log's cause for a receipt.
     public static func reason(_ receipt: DeliveryReceipt, repID: String) -> Reason {
-        Reason(.delivered, "\(receipt.channel) \(receipt.state.rawValue) the alert to \(repID)",
+        let what = switch receipt.state {
+        case .accepted: "\(receipt.channel) accepted the alert to \(repID)"
+        case .delivered: "\(receipt.channel) delivered the alert to \(repID)"
+        case .undelivered: "\(receipt.channel) could not deliver the alert to \(repID)"
+        case .retrying: "\(receipt.channel) did not take the alert to \(repID) yet; it is tried again"
+        case .failed: "the alert to \(repID) failed on \(receipt.channel); it is not tried again"
+        }
+        return Reason(.delivered, what,
                facts: ["channel": receipt.channel, "state": receipt.state.rawValue, "rep": repID])
     }
 }
 
 extension OutboxQueue {
+    /// `fail` with no wait asked for.
+    public func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws {
+        try await fail(id, error: error, permanent: permanent, retryAt: nil, at: now)
+    }
+
     /// `complete` for an effect with no delivery receipt (a CRM write).
     public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], at now: Date) async throws {
         try await complete(id, resultID: resultID, learned: learned, receipt: nil, refused: [:], at: now)
@@ -148,7 +164,8 @@ public protocol OutboxQueue: Sendable {
     func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, refused: [String: String],
                   at now: Date) async throws
     /// An attempt failed: retried later unless `permanent` or tried `OutboxRules.maxAttempts` times, then parked as failed.
-    func fail(_ id: Int64, error: String, permanent: Bool, at now: Date) async throws
+    /// A retry is not claimed before `retryAt` (a channel's `Retry-After`); `nil`: the next drain may take it.
+    func fail(_ id: Int64, error: String, permanent: Bool, retryAt: Date?, at now: Date) async throws
     /// What the channel said about a notification (later receipts replace earlier ones); each receipt is also a
     /// `delivered` event in the log, in the same transaction.
     func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, at now: Date) async throws

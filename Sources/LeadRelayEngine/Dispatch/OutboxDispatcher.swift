@@ -153,7 +153,12 @@ public struct OutboxDispatcher: Sendable {
                 try await store.complete(entry.id, resultID: receipt.externalID, learned: [], receipt: receipt, at: clock())
                 stats.notified += 1
             case .failure(let error):
-                try await store.fail(entry.id, error: error.message, permanent: !error.transient, at: clock())
+                let now = clock()
+                // A channel's Retry-After holds the alert till then; the others go on.
+                try await store.fail(entry.id, error: error.message, permanent: !error.transient,
+                                     retryAt: error.retryAfter.map { now.addingTimeInterval($0) }, at: now)
+                let parked = !error.transient || entry.attempts + 1 >= OutboxRules.maxAttempts
+                try await store.recordDelivery(entry.id, receipt: DeliveryReceipt(state: parked ? .failed : .retrying, channel: "slack"), at: now)
                 if error.transient { stats.retryLater += 1 } else { stats.failed += 1 }
             }
         }

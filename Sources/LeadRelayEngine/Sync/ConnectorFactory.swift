@@ -54,6 +54,6 @@ public enum ConnectorFactory {
     }
 
     public static func notifier(_ configuration: LoadedConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport()) -> (any Notifier)? {
-        configuration.slackWebhook.map { SlackNotifier(webhook: $0, transport: transport) }
+        configuration.slackWebhook.map { SlackNotifier(webhook: $0, transport: transport, links: configuration.recordLinks) }
     }
 }

@@ -1,0 +1,152 @@
+import CRMSimulator
+import Foundation
+import LeadRelayCore
+@testable import LeadRelayEngine
+import LeadRelayHTTP
+import LeadRelayNotify
+import LeadRelayTestSupport
+import Testing
+
+/// Sleeps a notifier asked for, without sleeping.
+actor Naps {
+    var asked: [Duration] = []
+    func add(_ duration: Duration) { asked.append(duration) }
+}
+
+@Suite("Slack alerts: Block Kit, escaping, Retry-After, delivery states")
+struct SlackAlertTests {
+    static let links = RecordLinks(hubspotPortalID: "4410", salesforceInstance: URL(string: "https://acme.my.salesforce.com"))
+    static let refs = [RecordRef(system: .hubspot, object: "contacts", id: "51"), RecordRef(system: .salesforce, object: "Lead", id: "00Q5g00000AbCdE")]
+
+    static func note(name: String = "Morgan Reyes", kind: NotificationKind = .newMQL) -> LeadRelayCore.Notification {
+        let breakdown = ScoreBreakdown(fit: [.init(rule: "senior-title", points: 25, detail: "seniority in c-level, vp"),
+                                             .init(rule: "free-mail", points: -20, detail: "emailClass = free")],
+                                       interest: [.init(rule: "pricing-page", points: 9.5, detail: "2 × page-view"),
+                                                  .init(rule: "demo-request", points: 58.2, detail: "1 × form-submission, half-life 30d"),
+                                                  .init(rule: "email-click", points: 2, detail: "1 × email-click"),
+                                                  .init(rule: "webinar", points: 5, detail: "1 × form-submission")])
+        return LeadRelayCore.Notification(recipient: Recipient(repID: "ana", email: "ana@example.com"), kind: kind, lead: LeadSummary(
+            personKey: .email("morgan@northwind.io"), name: name, email: "morgan@northwind.io", company: "Northwind & Sons", title: "VP Ops",
+            score: 79.7, fit: 5, interest: 74.7, routedBy: "healthcare", records: refs, breakdown: breakdown))
+    }
+
+    static func texts(_ payload: JSONValue) -> [String] {
+        var found: [String] = []
+        func walk(_ value: JSONValue) {
+            switch value {
+            case .string(let text): found.append(text)
+            case .array(let items): items.forEach(walk)
+            case .object(let fields): fields.keys.sorted().forEach { walk(fields[$0]!) }
+            default: break
+            }
+        }
+        walk(payload)
+        return found
+    }
+
+    @Test("the message has the text fallback, a header, the lead linked to its CRM page, score, rule, owner, top behaviours, fit, and both records linked")
+    func blocks() throws {
+        let payload = SlackMessage.payload(Self.note(), links: Self.links)
+        #expect(payload["text"]?.stringValue == SlackMessage.escape(NotificationText.plain(Self.note())))
+        let blocks = try #require(payload["blocks"]?.arrayValue)
+        #expect(blocks.first?["type"]?.stringValue == "header" && blocks.first?["text"]?["text"]?.stringValue == "New MQL: Morgan Reyes")
+        let lead = try #require(blocks[1]["text"]?["text"]?.stringValue)
+        #expect(lead == "*<https://app.hubspot.com/contacts/4410/record/0-1/51|Morgan Reyes>* · VP Ops at Northwind &amp; Sons\nmorgan@northwind.io")
+        let fields = try #require(blocks[1]["fields"]?.arrayValue).compactMap { $0["text"]?.stringValue }
+        #expect(fields == ["*Score*\n79.7 (fit 5 · interest 74.7)", "*Routed by*\nhealthcare", "*Owner*\nana"])
+        let why = try #require(blocks[2]["fields"]?.arrayValue).compactMap { $0["text"]?.stringValue }
+        #expect(why.first == "*Top behaviours*\n• demo-request +58.2 — 1 × form-submission, half-life 30d\n• pricing-page +9.5 — 2 × page-view\n• webinar +5 — 1 × form-submission",
+                "the three that scored most, most first")
+        #expect(why.last == "*Fit*\n• senior-title +25 — seniority in c-level, vp\n• free-mail -20 — emailClass = free")
+        let context = try #require(blocks.last?["elements"]?.arrayValue).compactMap { $0["text"]?.stringValue }
+        #expect(context == ["<https://app.hubspot.com/contacts/4410/record/0-1/51|HubSpot contacts 51>",
+                            "<https://acme.my.salesforce.com/lightning/r/Lead/00Q5g00000AbCdE/view|Salesforce Lead 00Q5g00000AbCdE>"])
+        #expect(SlackRoutesProbe.problem(payload) == nil)
+    }
+
+    @Test("a hostile name cannot mention, link or break the message; long values are cut to Slack's limits; no site, no links")
+    func hostile() throws {
+        let name = "<!channel> <https://evil.example|click> & " + String(repeating: "x", count: 4_000)
+        let payload = SlackMessage.payload(Self.note(name: name, kind: .stranded), links: .none)
+        let header = payload["blocks"]?.arrayValue?.first?["text"]
+        #expect(header?["type"]?.stringValue == "plain_text", "a header is plain text: Slack parses no mention or link in it")
+        for text in Self.texts(payload) where text != header?["text"]?.stringValue {
+            #expect(!text.contains("<!channel>") && !text.contains("<https://evil"), "\(text.prefix(80))")
+        }
+        let blocks = try #require(payload["blocks"]?.arrayValue)
+        #expect(blocks[0]["text"]?["text"]?.stringValue?.count == 150)
+        #expect(blocks[0]["text"]?["text"]?.stringValue?.hasPrefix("Nobody could take this MQL: &lt;") == false, "a header is plain text: not escaped")
+        #expect((blocks[1]["text"]?["text"]?.stringValue?.count ?? 0) <= 3_000)
+        #expect(blocks[1]["text"]?["text"]?.stringValue?.hasPrefix("*&lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; xxx") == true)
+        #expect(blocks.last?["elements"]?.arrayValue?.first?["text"]?.stringValue == "HubSpot contacts 51")
+        #expect((payload["text"]?.stringValue?.count ?? 0) <= 3_900)
+        #expect(SlackRoutesProbe.problem(payload) == nil)
+        // An alert queued before alerts were values keeps its text alone.
+        let legacy = LeadRelayCore.Notification(recipient: Recipient(repID: "ana", email: "a@x.io"), kind: .newMQL,
+                                                lead: LeadSummary(personKey: nil, legacyText: "New MQL for ana"))
+        #expect(SlackMessage.payload(legacy, links: Self.links) == ["text": "New MQL for ana", "username": "LeadRelay"])
+    }
+
+    @Test("a 429 is waited out for its Retry-After, never less; a longer wait is handed back for the outbox; the simulator takes the blocks")
+    func retryAfter() async throws {
+        let simulator = CRMSimulator()
+        try await simulator.withRunningInSlot { endpoints in
+            let naps = Naps()
+            let notifier = SlackNotifier(webhook: Secret(endpoints.slackWebhookURL.absoluteString), transport: AsyncHTTPClientTransport(),
+                                         retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 5), links: Self.links,
+                                         sleep: { await naps.add($0) })
+            await simulator.state.failSlack([.init(status: 429, retryAfter: 2)])
+            let receipt = try await notifier.send(Self.note())
+            #expect(receipt.state == .accepted && receipt.channel == "slack")
+            let slept = await naps.asked
+            #expect(slept.count == 1 && (slept.first ?? .zero) >= .seconds(2), "\(slept)")
+            let posted = try #require(await simulator.state.slackBodies().last)
+            #expect(posted["blocks"]?.arrayValue?.count == 4, "Block Kit accepted by the sink's limits")
+
+            await simulator.state.failSlack([.init(status: 429, retryAfter: 30)])
+            do {
+                _ = try await notifier.send(Self.note())
+                Issue.record("expected the wait to be handed back")
+            } catch let error as NotifierError {
+                #expect(error.transient && error.retryAfter == 30, "\(error.message)")
+            }
+            let after = await naps.asked
+            #expect(after.count == 1, "a 30 s wait is not slept inline")
+            #expect(await simulator.state.slackBodies().count == 1)
+        }
+    }
+
+    @Test("an alert whose channel answers 429 is held for its Retry-After, marked retrying, and never blocks routing; it goes once the wait is over")
+    func heldByOutbox() async throws {
+        try await withRig(people: 150) { rig in
+            let result = try await rig.engine.runCycle()
+            let alerts = result.plan.notifications.count
+            #expect(alerts >= 1)
+            // The first alert is refused with a long wait; the CRM writes of the cycle are not held by it.
+            await rig.simulator.state.failSlack([.init(status: 429, retryAfter: 3)])
+            let notifier = SlackNotifier(webhook: try #require(rig.configuration.slackWebhook), transport: AsyncHTTPClientTransport(),
+                                         retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 1), sleep: { _ in })
+            let dispatcher = try await Daemon.start(rig.configuration, store: rig.store, connectors: rig.connectors, notifier: notifier).dispatcher
+            let first = try await dispatcher.drain()
+            #expect(first.retryLater == 1 && first.notified == alerts - 1 && first.failed == 0 && first.applied > 0, "\(first)")
+            let held = try #require(try await rig.store.outbox().first { $0.status == .pending })
+            #expect(held.delivery?.state == .retrying && held.lastError?.contains("Retry-After 3") == true)
+            guard case .notify(let note) = held.payload, let person = held.subject.person else { Issue.record("not an alert"); return }
+            let events = try await rig.store.events(for: person).map(\.event.kind)
+            #expect(events.contains(.delivered(repID: note.repID, channel: "slack", state: .retrying)))
+            #expect(try await dispatcher.drain().notified == 0, "not before its Retry-After")
+            try await Task.sleep(for: .seconds(3.2))
+            #expect(try await dispatcher.drain().notified == 1)
+            #expect(try await rig.store.outbox().first { $0.id == held.id }?.delivery?.state == .accepted)
+            #expect(await rig.simulator.state.slackBodies().count == alerts, "one alert per assignment")
+        }
+    }
+}
+
+/// The simulator sink's own Block Kit check, run on a payload built here.
+enum SlackRoutesProbe {
+    static func problem(_ payload: JSONValue) -> String? {
+        guard let data = try? payload.encoded(), let json = try? SimJSON.decode(data), let blocks = json["blocks"] else { return "unreadable" }
+        return CRMSimulator.slackBlockProblem(blocks)
+    }
+}
