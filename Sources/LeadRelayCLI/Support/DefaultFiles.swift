@@ -90,7 +90,7 @@ public enum DefaultFiles {
     public static let scoring = """
     # Fit (who the lead is) plus interest (what they did, halving every halfLife).
     # A lead becomes an MQL at `threshold` total points with at least `minimumFit` fit points.
-    mql: { threshold: 100, minimumFit: 30 }
+    mql: { threshold: 100, minimumFit: 30, hysteresis: 10 }   # re-MQL after a recycle only once below 90
     fit:
       - { name: senior-title,  when: { seniority: { in: [c-level, vp, director] } }, points: 25 }
       - { name: target-size,   when: { employees: { between: [200, 5000] } },        points: 20 }
