@@ -41,6 +41,25 @@ struct PropertyInterestTests {
             _ = try await daemon.engine.runCycle()
             _ = try await daemon.engine.runCycle()
             #expect(try await daemon.store.counts()["activities", default: 0] == counted, "the same latest conversion is one activity however often it is read")
+
+            // Between two polls: three page views and two more forms. The counters grew by 3 and 2: five activities,
+            // the latest of each with its URL or form name, and reading again adds none.
+            for page in ["/blog/a", "/blog/b", "/pricing"] {
+                await simulator.state.recordHubSpotEvent(contactID: contact, eventType: "e_visited_page", properties: ["hs_url": "https://northwind.io\(page)"])
+            }
+            for form in ["webinar", "contact-us"] {
+                await simulator.state.recordHubSpotEvent(contactID: contact, eventType: "e_submitted_form", properties: ["hs_form_name": form])
+            }
+            _ = try await daemon.engine.runCycle()
+            let grown = try await daemon.store.people([.email(email)]).activities
+            #expect(grown.filter { $0.kind == .pageView }.count == 3, "\(grown.map(\.id))")
+            #expect(grown.filter { $0.kind == .formSubmission }.count == 3, "the demo request and two more")
+            // Which of events stamped in the same millisecond is "the latest" is the portal's choice: one of them.
+            let pages = Set(["/blog/a", "/blog/b", "/pricing"].map { "https://northwind.io\($0)" })
+            #expect(grown.filter { $0.kind == .pageView }.compactMap(\.url).count == 1 && grown.compactMap(\.url).allSatisfy(pages.contains))
+            #expect(grown.contains { $0.form == "contact-us" || $0.form == "webinar" } && grown.allSatisfy { $0.evidence == "HubSpot contact properties" })
+            _ = try await daemon.engine.runCycle()
+            #expect(try await daemon.store.people([.email(email)]).activities.count == grown.count)
         }
     }
 }

@@ -38,6 +38,14 @@ public struct Activity: Sendable, Hashable, Codable {
         self.actor = actor
     }
 
+    /// Where the evidence came from, as score explanations name it; `nil` when its id does not say.
+    public var evidence: String? {
+        if id.hasPrefix("hubspot-property:") { return "HubSpot contact properties" }
+        if id.hasPrefix("hubspot:") { return "HubSpot events API" }
+        if id.hasPrefix("salesforce:") { return "Salesforce tasks" }
+        return nil
+    }
+
     /// Whether sales did it (a touch that counts for the SLA), rather than the person.
     public var isSalesTouch: Bool { kind == .call || kind == .salesEmail || kind == .task }
 }

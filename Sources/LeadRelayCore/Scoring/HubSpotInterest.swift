@@ -15,8 +15,65 @@ public enum HubSpotInterest {
     public static let lastClick = "hs_email_last_click_date"
     public static let lastOpen = "hs_email_last_open_date"
 
+    public static let firstConversionName = "first_conversion_event_name"
+    public static let firstConversionDate = "first_conversion_date"
+    public static let conversions = "num_conversion_events"
+    public static let pageViews = "hs_analytics_num_page_views"
+
     /// The contact properties to read with every poll.
-    public static let properties = [conversionName, conversionDate, lastURL, lastVisit, lastClick, lastOpen]
+    public static let properties = [conversionName, conversionDate, lastURL, lastVisit, lastClick, lastOpen,
+                                    firstConversionName, firstConversionDate, conversions, pageViews]
+
+    /// The activities a contact's properties show, with what its counters add since `previous` (the version last
+    /// read): the first conversion besides the latest; and, between two reads, every form submission and page view
+    /// the counters grew by beyond the latest one, each as an activity of its own (no form name or URL: those only
+    /// show for the latest), stamped with the latest one's time. A contact seen for the first time adds the
+    /// submissions between its first and latest conversion (at the first one's time) but only its latest page view:
+    /// years of browsing before LeadRelay read it are not this quarter's interest. A version read before the counters
+    /// were (an older store) adds nothing beyond the named ones, so nothing is counted twice. Ids are the counter's
+    /// ordinal, so reading again adds nothing.
+    public static func activities(from record: SourceRecord, previous: SourceRecord?) -> [Activity] {
+        var found = activities(from: record)
+        guard record.ref.system == .hubspot, record.ref.object == "contacts", !record.deleted else { return found }
+        func date(_ name: String, _ source: SourceRecord?) -> Date? { source?.value(name).flatMap(ISOTimestamp.parse) }
+        // A counter is a whole number of at most a million; anything else (NaN, "1e300", negative) is bad data and not counted.
+        func number(_ text: String) -> Int? {
+            guard let value = Double(text), value.isFinite, value >= 0, value <= 1_000_000 else { return nil }
+            return Int(value)
+        }
+        func count(_ name: String, _ source: SourceRecord?) -> Int? { source?.value(name).flatMap(number) }
+        // A counter read as null was read and is 0; one absent was never asked for (an older store's version).
+        func counted(_ name: String, _ source: SourceRecord?) -> Int? {
+            guard let entry = source?.fields[name] else { return nil }
+            guard let text = entry else { return 0 }
+            return number(text)
+        }
+        func unnamed(_ kind: Activity.Kind, ordinals: ClosedRange<Int>, at instant: Date) {
+            for ordinal in ordinals {
+                found.append(Activity(id: "hubspot-property:\(record.ref.id):\(kind.rawValue):n\(ordinal)", subject: record.ref, kind: kind,
+                                      occurredAt: instant))
+            }
+        }
+        let recent = date(conversionDate, record)
+        if let first = date(firstConversionDate, record), let name = record.value(firstConversionName), first != recent {
+            let millis = Int64(exactly: (first.timeIntervalSince1970 * 1000).rounded()) ?? 0
+            found.append(Activity(id: "hubspot-property:\(record.ref.id):\(Activity.Kind.formSubmission.rawValue):\(millis)", subject: record.ref,
+                                  kind: .formSubmission, occurredAt: first, form: name))
+        }
+        if let total = count(conversions, record), let recent {
+            if previous == nil, let first = date(firstConversionDate, record), first != recent, total >= 3 {
+                unnamed(.formSubmission, ordinals: 2...(total - 1), at: first)
+            } else if let before = counted(conversions, previous), total > before {
+                let named = date(conversionDate, previous) != recent ? 1 : 0
+                if total - before - named >= 1 { unnamed(.formSubmission, ordinals: (before + 1)...(total - named), at: recent) }
+            }
+        }
+        if let views = count(pageViews, record), let before = counted(pageViews, previous), views > before, let last = date(lastVisit, record) {
+            let named = date(lastVisit, previous) != last ? 1 : 0
+            if views - before - named >= 1 { unnamed(.pageView, ordinals: (before + 1)...(views - named), at: last) }
+        }
+        return found
+    }
 
     /// The activities a contact's properties show; none for a record that is not a live HubSpot contact.
     public static func activities(from record: SourceRecord) -> [Activity] {

@@ -47,6 +47,7 @@ public struct Scorer: Sendable {
             var total = 0.0
             var counted = 0
             var expired = 0
+            var sources: [String: Int] = [:]
             for activity in ordered where Self.matches(rule, activity) {
                 let age = now.timeIntervalSince(activity.occurredAt)
                 if let window, age > window.seconds {
@@ -60,9 +61,16 @@ public struct Scorer: Sendable {
                 }
                 total += rule.points * decay.factor(age: age)
                 counted += 1
+                if let evidence = activity.evidence { sources[evidence, default: 0] += 1 }
             }
             guard counted > 0 else { continue }
             var detail = "\(counted) × \(rule.type.rawValue)"
+            // Which evidence the points came from: one source by name, several with their counts.
+            if sources.count == 1, let only = sources.first, only.value == counted {
+                detail += " from \(only.key)"
+            } else if !sources.isEmpty {
+                detail += " from " + sources.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            }
             if decay != .none { detail += ", \(decay)" }
             if let window { detail += ", last \(window)" + (expired > 0 ? " (\(expired) older not counted)" : "") }
             if let cap = rule.cap, abs(total) > cap {

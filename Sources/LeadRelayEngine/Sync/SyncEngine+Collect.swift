@@ -25,6 +25,9 @@ extension SyncEngine {
         var activityStream: StreamID
         /// The lead stream failed (or is backing off): this CRM's leads were not read this cycle.
         var leadsUnread = false
+        /// No events API on this portal: behaviour comes from the contacts' own calculated properties, derived when
+        /// the stored versions are at hand (`HubSpotInterest.activities(from:previous:)`).
+        var derivesInterest = false
 
         /// Why this CRM's leads are not all read this cycle; `nil` when they are.
         var incomplete: String? {
@@ -118,15 +121,15 @@ extension SyncEngine {
                     let accounts = try await optional(accountStream) {
                         try await connector.pollAccounts(since: marks[accountStream], lookback: lookback, fields: accountMapping?.fieldNames(in: system) ?? [])
                     }
-                    var activities = try await self.optionalStream(activityStream, now: now) {
+                    let activities = try await self.optionalStream(activityStream, now: now) {
                         try await connector.pollActivities(since: marks[activityStream], lookback: lookback)
                     }
-                    if system == .hubspot, await self.health.isOff(activityStream) {
-                        // No events API on this portal: behaviour comes from the contacts' own calculated properties.
-                        activities.items += leads.items.flatMap(HubSpotInterest.activities)
-                    }
-                    return Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
-                                  leadStream: leadStream, accountStream: accountStream, activityStream: activityStream, leadsUnread: leadsUnread)
+                    // No events API on this portal: behaviour comes from the contacts' own calculated properties.
+                    let derives = system == .hubspot ? await self.health.isOff(activityStream) : false
+                    var item = Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
+                                      leadStream: leadStream, accountStream: accountStream, activityStream: activityStream, leadsUnread: leadsUnread)
+                    item.derivesInterest = derives
+                    return item
                 }
             }
             var all: [Polled] = []
@@ -185,10 +188,11 @@ extension SyncEngine {
                         : try await connector.fetchLeads(ids: ids, fields: Self.leadFields(mapping, system))
                     // Without the events API the contact itself carries its latest behaviour: read it with the record.
                     let eventsOff = await self.health.isOff(activityStream)
-                    let derived = system == .hubspot && eventsOff ? leads.items.flatMap(HubSpotInterest.activities) : []
-                    return Polled(system: system, leads: leads, deletions: nil, accounts: PollResult(items: [], watermark: nil, calls: 0),
-                                  activities: PollResult(items: derived, watermark: nil, calls: 0),
-                                  leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
+                    var item = Polled(system: system, leads: leads, deletions: nil, accounts: PollResult(items: [], watermark: nil, calls: 0),
+                                      activities: PollResult(items: [], watermark: nil, calls: 0),
+                                      leadStream: leadStream, accountStream: accountStream, activityStream: activityStream)
+                    item.derivesInterest = system == .hubspot && eventsOff
+                    return item
                 }
             }
             var all: [Polled] = []

@@ -63,7 +63,11 @@ extension SyncEngine {
                 if old.deleted && record.deleted { return false }
                 return !old.hasSameContent(as: record)
             }
-            let newActivities = polled.flatMap(\.activities.items)
+            // Behaviour from contact properties, against the version last read: what the counters grew by since.
+            let derived = polled.filter(\.derivesInterest).flatMap { item in
+                item.leads.items.flatMap { HubSpotInterest.activities(from: $0, previous: stored[$0.ref]) }
+            }
+            let newActivities = polled.flatMap(\.activities.items) + derived
 
             // Who is touched: the people of changed records and of new behaviour.
             let resolver = IdentityResolver(identifier: identifier)
