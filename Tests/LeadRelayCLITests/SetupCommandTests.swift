@@ -12,6 +12,17 @@ struct SetupCommandTests {
         try await simulator.withRunningInSlot { endpoints in
             let workspace = Workspace(directory: (NSTemporaryDirectory() as NSString).appendingPathComponent("leadrelay-setup-\(UUID().uuidString)"))
             try workspace.write(endpoints: endpoints, credentials: simulator.state.credentials)
+            // routing.yaml holds stranded MQLs in a lead queue a fresh org does not have: check names it where it is written.
+            let queueless = try await runCLI(["check", "--online", "--config", workspace.configPath])
+            #expect(queueless.status == 78, "\(queueless.stdout)\(queueless.stderr)")
+            let line = try #require(queueless.stdout.split(separator: "\n").first { $0.contains("[missing-queue]") }, "\(queueless.stdout)")
+            #expect(line.hasPrefix("routing.yaml:") && line.contains(": error: stranded.queue.salesforce: ") && line.contains("'Unassigned_Leads'")
+                    && line.contains("it has none"), "\(line)")
+            let routing = try String(contentsOfFile: workspace.directory + "/routing.yaml", encoding: .utf8)
+            let written = try #require(routing.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("salesforce: Unassigned_Leads") })
+            #expect(line.hasPrefix("routing.yaml:\(written + 1):"), "located on its line: \(line)")
+            // The admin creates the queue.
+            _ = try await simulator.state.createSalesforceRecord("Group", fields: ["Name": "Unassigned Leads", "DeveloperName": "Unassigned_Leads", "Type": "Queue"])
             let before = try await runCLI(["check", "--online", "--config", workspace.configPath])
             #expect(before.status == 0, "a missing optional field is not a configuration error: \(before.stderr)")
             #expect(before.stdout.contains("off: duplicate flags — Mappings/hubspot-salesforce.yaml:"), "\(before.stdout)")

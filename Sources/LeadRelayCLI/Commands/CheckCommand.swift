@@ -36,6 +36,8 @@ struct CheckCommand: AsyncParsableCommand {
             let outcome = try await failingOnBadCredentials { try await Preflight.run(loaded, connectors: connectors, logger: quiet) }
             for off in outcome.disabled { print("off: \(off.feature) — \(off.finding.located)") }
             for finding in outcome.warnings { print(finding.located) }
+            // What start-up only warns of but would leave leads unowned is a configuration error to `check`.
+            if outcome.warnings.contains(where: { $0.code == "missing-queue" }) { throw ExitCodes.configuration }
             print("live schemas: OK\(outcome.disabled.isEmpty ? "" : " — \(outcome.disabled.count) feature\(outcome.disabled.count == 1 ? "" : "s") off until their fields exist (leadrelay setup)")")
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))

@@ -66,6 +66,7 @@ public enum Preflight {
             }
         }
         guard fatal.isEmpty else { throw ConfigurationError(fatal) }
+        if let finding = try await strandedQueueFinding(configuration, connectors: connectors) { outcome.warnings.append(finding) }
         for (feature, finding) in outcome.disabled.map({ ($0.feature, $0.finding) }) {
             logger.warning("A feature is off: the fields it needs are missing in the CRM (leadrelay setup creates them).", metadata: [
                 "feature": "\(feature)", "where": "\(finding.file):\(finding.line.map(String.init) ?? "?")", "key": "\(finding.key)",
@@ -74,5 +75,20 @@ public enum Preflight {
             Gauge(label: "leadrelay_feature_disabled", dimensions: [("feature", feature)]).record(1)
         }
         return outcome
+    }
+
+    /// The stranded queue looked up among the org's lead queues, as every cycle looks it up: a finding, located in
+    /// `routing.yaml`, when Salesforce has no such queue (MQLs nobody can take would wait unowned).
+    static func strandedQueueFinding(_ configuration: LoadedConfiguration, connectors: [any CRMConnector]) async throws
+        -> MappingAuditReport.Finding? {
+        guard case .queue(let queue)? = configuration.routing.stranded,
+              let salesforce = connectors.first(where: { $0.system == .salesforce }) else { return nil }
+        guard case .failure(let problem) = RepDirectory.resolve(queue, among: try await salesforce.owners()) else { return nil }
+        let name = configuration.config.routing
+        let directory = (configuration.path as NSString).deletingLastPathComponent
+        let path = name.hasPrefix("/") ? name : (directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name))
+        let located = try? YAMLDocument.load(path, displayName: name).get().problem(ConfigIssue(path: ["stranded", "queue", "salesforce"], problem.message))
+        return MappingAuditReport.Finding(severity: .error, code: "missing-queue", file: name, line: located?.line, column: located?.column,
+                                          key: "stranded.queue.salesforce", message: problem.message)
     }
 }
