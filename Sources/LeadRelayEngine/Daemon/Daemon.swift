@@ -55,6 +55,11 @@ public struct Daemon: Sendable {
             let outcome = try await Preflight.run(configuration, connectors: connectors, logger: logger)
             checked = outcome.configuration
             disabled = outcome.disabled
+            for finding in outcome.warnings where finding.code == "missing-queue" {
+                logger.error("Routing's stranded queue is not in Salesforce: MQLs nobody can take will wait unassigned until it exists.",
+                             metadata: ["where": "\(finding.file):\(finding.line.map(String.init) ?? "?")", "key": "\(finding.key)",
+                                        "finding": "\(finding.message)"])
+            }
         } catch let error as CRMError {
             if case .authentication = error { throw error }
             logger.warning("The live schemas could not be read; running the mapping unchecked.", metadata: ["error": "\(error)"])
