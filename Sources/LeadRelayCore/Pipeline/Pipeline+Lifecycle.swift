@@ -58,6 +58,22 @@ extension Pipeline {
                        facts: ["from": from.rawValue, "to": now.rawValue, "rep": repID]))
     }
 
+    /// A free person's latched gate, looked at now: re-armed (with its event) when the score is seen below
+    /// `threshold − hysteresis` — now, or at the lowest it fell since the last look (the old evidence alone, decayed to
+    /// now); else only the time of the look is kept.
+    func rearm(_ gate: inout MQLGate, lead: Lead, activities: [Activity], score: ScoreBreakdown, now: Date) -> (kind: LeadEvent.Kind, cause: Reason)? {
+        guard gate.latched else { return nil }
+        let mql = scorer.config.mql
+        let line = MQLGate.rearmLine(mql)
+        let valley = gate.checkedAt.map { checked in scorer.score(lead, activities: activities.filter { $0.occurredAt <= checked }, now: now).total }
+        gate.checkedAt = now
+        guard let low = gate.rearms(score: score.total, valley: valley, line: line) else { return nil }
+        gate.latched = false
+        return (.mqlRearmed(score: low, line: line), Reason(
+            .mqlRearmed, "the score fell to \(Condition.format(low)), below the re-arm line \(Condition.format(line)) (threshold \(Condition.format(mql.threshold)) − hysteresis \(Condition.format(mql.hysteresis ?? 0))): the lead may be an MQL again",
+            facts: ["score": Condition.format(low), "line": Condition.format(line)]))
+    }
+
     /// What routing needs from the person's records: the owners the CRMs already name (the person's, for sticky
     /// `existing-owner` routing), read from each record's owner field.
     func routeContext(_ live: [SourceRecord], now: Date) -> RouteContext {

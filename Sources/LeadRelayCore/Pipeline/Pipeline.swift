@@ -106,21 +106,8 @@ public struct Pipeline: Sendable {
             let activities = gate.counting(live.flatMap { activitiesByRef[$0.ref] ?? [] })
             let score = scorer.score(lead, activities: activities, now: input.now)
             let free = input.assignments[personKey] == nil || gate.recycled
-            if free, gate.latched {
-                let line = MQLGate.rearmLine(scorer.config.mql)
-                // The lowest the score fell since the gate was last looked at: the old evidence alone, decayed to now.
-                let valley = gate.checkedAt.map { checked in
-                    scorer.score(lead, activities: activities.filter { $0.occurredAt <= checked }, now: input.now).total
-                }
-                if let low = gate.rearms(score: score.total, valley: valley, line: line) {
-                    gate.latched = false
-                    gate.checkedAt = input.now
-                    log(.mqlRearmed(score: low, line: line), Reason(
-                        .mqlRearmed, "the score fell to \(Condition.format(low)), below the re-arm line \(Condition.format(line)) (threshold \(Condition.format(scorer.config.mql.threshold)) − hysteresis \(Condition.format(scorer.config.mql.hysteresis ?? 0))): the lead may be an MQL again",
-                        facts: ["score": Condition.format(low), "line": Condition.format(line)]))
-                } else {
-                    gate.checkedAt = input.now
-                }
+            if free, let rearmed = rearm(&gate, lead: lead, activities: activities, score: score, now: input.now) {
+                log(rearmed.kind, rearmed.cause)
             }
             if input.previousScores[personKey] != score.total {
                 let reason = Reason(.scoreChanged, score.summary, facts: [
