@@ -28,30 +28,59 @@ public struct NotifierError: Error, Sendable {
 /// the policy's longest is handed back (`NotifierError.retryAfter`) so the outbox holds the alert till then instead of
 /// blocking the other alerts.
 ///
+/// A rep with a webhook of their own (`notify.reps`) is told there first; when that channel fails — refused for good,
+/// or still failing after its retries — the alert falls back to the team webhook (`fell-back`).
+///
 /// The webhook URL is a bearer credential (anyone holding it can post to the channel): it is kept as a `Secret`, and the
 /// notifier describes itself without it.
 public struct SlackNotifier: Notifier, CustomStringConvertible {
-    let webhook: Secret
+    /// The team channel; `nil` when only reps have channels.
+    let webhook: Secret?
+    /// Rep id → the rep's own channel.
+    let repWebhooks: [String: Secret]
     let transport: any HTTPTransport
     let retry: RetryPolicy
     let sleep: @Sendable (Duration) async throws -> Void
     /// Where each record's CRM page is, for the links in the message.
     let links: RecordLinks
 
-    public init(webhook: Secret, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.25, maxDelay: 5),
+    public init(webhook: Secret?, repWebhooks: [String: Secret] = [:], transport: any HTTPTransport,
+                retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.25, maxDelay: 5),
                 links: RecordLinks = .none, sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.links = links
         self.webhook = webhook
+        self.repWebhooks = repWebhooks
         self.transport = transport
         self.retry = retry
         self.sleep = sleep
     }
 
-    public var description: String { "SlackNotifier(webhook: \(webhook))" }
+    public var description: String { "SlackNotifier(webhook: \(webhook.map(\.description) ?? "none"), reps: \(repWebhooks.keys.sorted()))" }
 
     public func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt {
-        guard let url = URL(string: webhook.value) else { throw NotifierError(message: "the Slack webhook is not a URL", transient: false) }
         let data = (try? SlackMessage.payload(notification, links: links).encoded()) ?? Data()
+        // The rep's own channel first, then the team's.
+        let targets = [repWebhooks[notification.repID].map { ("slack:\(notification.repID)", $0) }, webhook.map { ("slack", $0) }].compactMap { $0 }
+        guard !targets.isEmpty else { throw NotifierError(message: "no Slack channel for \(notification.repID) and no team channel", transient: false) }
+        var failures: [(channel: String, error: NotifierError)] = []
+        for (index, (channel, hook)) in targets.enumerated() {
+            do {
+                var receipt = try await post(data, to: hook)
+                receipt.channel = channel
+                if index > 0 { receipt.state = .fellBack }
+                return receipt
+            } catch {
+                failures.append((channel, error))
+            }
+        }
+        // Tried again later if any channel may recover; as soon as the longest wait asked for is over.
+        throw NotifierError(message: failures.map { "\($0.channel): \($0.error.message)" }.joined(separator: "; "),
+                            transient: failures.contains { $0.error.transient }, retryAfter: failures.compactMap(\.error.retryAfter).max())
+    }
+
+    /// One webhook, with the retries and waits the policy and the channel allow.
+    func post(_ data: Data, to hook: Secret) async throws(NotifierError) -> DeliveryReceipt {
+        guard let url = URL(string: hook.value) else { throw NotifierError(message: "the Slack webhook is not a URL", transient: false) }
         var last = ""
         var asked: TimeInterval?
         for attempt in 1...retry.maxAttempts {

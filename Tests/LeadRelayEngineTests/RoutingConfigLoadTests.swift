@@ -122,3 +122,39 @@ struct RoutingConfigLoadTests {
         }
     }
 }
+
+@Suite("notify.reps: each rep's own Slack channel")
+struct RepChannelConfigTests {
+    @Test("a rep's webhook loads as a secret; an unknown rep, a webhook named twice or not a URL is refused where it is written")
+    func repChannels() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        func with(_ reps: String) throws -> String {
+            let changed = text.replacingOccurrences(of: "  slack: { webhookURLFile: credentials/slack }",
+                                                    with: "  slack: { webhookURLFile: credentials/slack }\n  reps:\n\(reps)")
+            #expect(changed != text)
+            try workspace.write("leadrelay.yaml", changed)
+            return changed
+        }
+        try workspace.write("credentials/slack-ana", "https://hooks.slack.com/services/T1/B1/ana\n")
+        try workspace.write("credentials/not-a-url", "ana's channel\n")
+        _ = try with("    ana: { slack: { webhookURLFile: credentials/slack-ana } }")
+        let loaded = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+        #expect(loaded.repSlackWebhooks["ana"]?.value == "https://hooks.slack.com/services/T1/B1/ana" && "\(loaded.repSlackWebhooks["ana"]!)" == "***")
+        for (reps, key, words) in [("    zed: { slack: { webhookURLFile: credentials/slack-ana } }", "notify.reps.zed", "no rep 'zed'"),
+                                   ("    ana: { slack: { webhookURLFile: credentials/slack-ana, webhookURLEnv: ANA } }", "notify.reps.ana.slack", "exactly one"),
+                                   ("    ana: { slack: { webhookURLFile: credentials/not-a-url } }", "notify.reps.ana.slack", "not an http(s) URL"),
+                                   ("    ana: { email: { webhookURLFile: credentials/slack-ana } }", "notify.reps.ana.email", "unknown key")] {
+            _ = try with(reps)
+            do {
+                _ = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+                Issue.record("expected a configuration error for \(reps)")
+            } catch {
+                #expect(error.problems.contains { $0.file.hasSuffix("leadrelay.yaml") && $0.key == key && $0.line != nil && $0.message.contains(words) },
+                        "\(error.description)")
+                #expect(!error.description.contains("hooks.slack.com"), "a webhook is never printed")
+            }
+        }
+    }
+}

@@ -150,3 +150,62 @@ enum SlackRoutesProbe {
         return CRMSimulator.slackBlockProblem(blocks)
     }
 }
+
+@Suite("Per-rep Slack channels with the team channel as fallback")
+struct RepChannelTests {
+    @Test("a rep's own webhook is tried first; when it is gone the team channel takes the alert (fell-back); with both failing it is retried")
+    func fallback() async throws {
+        let simulator = CRMSimulator()
+        try await simulator.withRunningInSlot { endpoints in
+            let team = Secret(endpoints.slackWebhookURL.absoluteString)
+            let ana = Secret(endpoints.slackWebhookURL.absoluteString + "/T1/B1/ana-secret")
+            let notifier = SlackNotifier(webhook: team, repWebhooks: ["ana": ana], transport: AsyncHTTPClientTransport(),
+                                         retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01), sleep: { _ in })
+            let own = try await notifier.send(SlackAlertTests.note())
+            #expect(own.state == .accepted && own.channel == "slack:ana")
+            #expect(await simulator.state.slackHookPaths() == ["/hooks/slack/T1/B1/ana-secret"])
+            #expect(!"\(notifier)".contains("ana-secret"), "webhooks are credentials: \(notifier)")
+
+            await simulator.state.removeSlackHook("/hooks/slack/T1/B1/ana-secret")
+            let fell = try await notifier.send(SlackAlertTests.note())
+            #expect(fell.state == .fellBack && fell.channel == "slack")
+            #expect(await simulator.state.slackHookPaths().last == "/hooks/slack")
+            // A rep without a channel of their own goes straight to the team's.
+            var ben = SlackAlertTests.note()
+            ben.recipient = Recipient(repID: "ben", email: "ben@example.com")
+            #expect(try await notifier.send(ben).state == .accepted)
+
+            await simulator.state.failSlack([.init(status: 500), .init(status: 500)])
+            do {
+                _ = try await notifier.send(SlackAlertTests.note())
+                Issue.record("expected a failure")
+            } catch let error as NotifierError {
+                #expect(error.transient && error.message.contains("slack:ana: ") && error.message.contains("; slack: "), "\(error.message)")
+            }
+        }
+    }
+
+    @Test("alerts that fell back are stored as fell-back, with their events")
+    func storedState() async throws {
+        try await withRig(people: 150) { rig in
+            let result = try await rig.engine.runCycle()
+            let reps = Set(result.plan.notifications.map(\.repID))
+            #expect(!reps.isEmpty)
+            let base = try #require(rig.configuration.slackWebhook).value
+            var own: [String: Secret] = [:]
+            for rep in reps {
+                own[rep] = Secret(base + "/gone/\(rep)")
+                await rig.simulator.state.removeSlackHook("/hooks/slack/gone/\(rep)")
+            }
+            let notifier = SlackNotifier(webhook: try #require(rig.configuration.slackWebhook), repWebhooks: own, transport: AsyncHTTPClientTransport(),
+                                         retry: RetryPolicy(maxAttempts: 1, baseDelay: 0.01, maxDelay: 0.01), sleep: { _ in })
+            let dispatcher = try await Daemon.start(rig.configuration, store: rig.store, connectors: rig.connectors, notifier: notifier).dispatcher
+            let stats = try await dispatcher.drain()
+            #expect(stats.notified == result.plan.notifications.count && stats.failed == 0)
+            let alerts = try await rig.store.outbox().filter { if case .notify = $0.payload { true } else { false } }
+            #expect(!alerts.isEmpty && alerts.allSatisfy { $0.delivery?.state == .fellBack && $0.delivery?.channel == "slack" })
+            let person = try #require(alerts.first?.subject.person)
+            #expect(try await rig.store.events(for: person).contains { if case .delivered(_, "slack", .fellBack) = $0.event.kind { true } else { false } })
+        }
+    }
+}

@@ -20,6 +20,11 @@ struct SlackRoutes {
         // Slack's incoming webhooks carry their credential in the path (`/services/T…/B…/<secret>`); any path below the
         // sink is one webhook.
         let slack: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            let path = request.uri.path
+            // A webhook removed in Slack (the app uninstalled, the channel gone) answers 404 `no_service` for good.
+            if await state.isSlackHookRemoved(path) {
+                return Response(status: .notFound, body: ResponseBody(byteBuffer: ByteBuffer(string: "no_service")))
+            }
             if let fault = await state.nextSlackFault() {
                 var headers = HTTPFields()
                 if let wait = fault.retryAfter { headers[.retryAfter] = String(wait) }
@@ -29,7 +34,7 @@ struct SlackRoutes {
             let body = try await SimulatorHTTP.body(request)
             guard body["text"]?.stringValue != nil else { return Self.refuse("no_text") }
             if let blocks = body["blocks"], let problem = Self.blockProblem(blocks) { return Self.refuse("invalid_blocks: \(problem)") }
-            await state.recordSlack(body)
+            await state.recordSlack(body, path: path)
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
         }
         router.post("/hooks/slack", use: slack)

@@ -119,6 +119,8 @@ public actor SimulatorState {
     public private(set) var writes: [WriteEvent] = []
     public private(set) var slackMessages: [(at: Date, body: SimJSON)] = []
     var slackFaults: [SlackFault] = []
+    var slackPaths: [String] = []
+    var removedSlackHooks: Set<String> = []
     var pendingFaults: [CRMSystem: [Fault]] = [:]
     var hubspotTenSecondLimit: Int?
     var hubspotCallTimes: [Date] = []
@@ -226,9 +228,18 @@ public actor SimulatorState {
 
     func nextSlackFault() -> SlackFault? { slackFaults.isEmpty ? nil : slackFaults.removeFirst() }
 
-    func recordSlack(_ body: SimJSON) {
+    func recordSlack(_ body: SimJSON, path: String = "/hooks/slack") {
         slackMessages.append((now(), body))
+        slackPaths.append(path)
     }
+
+    /// Removes a webhook (`/hooks/slack/…`): it answers 404 `no_service` from now on.
+    public func removeSlackHook(_ path: String) { removedSlackHooks.insert(path) }
+
+    func isSlackHookRemoved(_ path: String) -> Bool { removedSlackHooks.contains(path) }
+
+    /// The webhook path each Slack message was posted to, in order.
+    public func slackHookPaths() -> [String] { slackPaths }
 
     func dropWrites(after count: Int) {
         writes.removeSubrange(min(count, writes.count)...)

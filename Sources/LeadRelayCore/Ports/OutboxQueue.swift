@@ -92,6 +92,8 @@ public struct DeliveryReceipt: Sendable, Hashable {
         case retrying
         /// Given up: the channel refused it for good, or every attempt failed.
         case failed
+        /// The rep's own channel failed; the next one (the team channel) took it.
+        case fellBack = "fell-back"
     }
 
     public var state: State
@@ -116,6 +118,7 @@ extension DeliveryReceipt {
         case .undelivered: "\(receipt.channel) could not deliver the alert to \(repID)"
         case .retrying: "\(receipt.channel) did not take the alert to \(repID) yet; it is tried again"
         case .failed: "the alert to \(repID) failed on \(receipt.channel); it is not tried again"
+        case .fellBack: "\(repID)'s own channel failed; \(receipt.channel) took the alert"
         }
         return Reason(.delivered, what,
                facts: ["channel": receipt.channel, "state": receipt.state.rawValue, "rep": repID])

@@ -18,6 +18,8 @@ public struct LoadedConfiguration: Sendable {
     public var salesforceAuth: SalesforceCredentials
     /// The Slack incoming-webhook URL: whoever has it can post to the channel, so it is a credential like a token.
     public var slackWebhook: Secret?
+    /// Rep id → the rep's own Slack webhook (`notify.reps`), tried before the team's.
+    public var repSlackWebhooks: [String: Secret] = [:]
     /// Enrichment sources (firmographics file read); `.disabled` without an `enrichment:` block.
     public var enrichment: EnrichmentSettings = .disabled
     /// The HTTP enrichment provider, when `enrichment.provider` is configured.
@@ -157,13 +159,18 @@ public struct ConfigurationLoader: Sendable {
                 salesforceAuth = .clientCredentials(clientID: clientID, clientSecret: clientSecret)
             }
         }
-        var slack: Secret?
-        if let hook = config.notify?.slack, let value = secret(hook.webhookURLEnv, hook.webhookURLFile, ["notify", "slack"]) {
-            if let url = URL(string: value.value), url.scheme == "https" || url.scheme == "http", url.host != nil {
-                slack = value
-            } else {
-                problems.append(main.problem(ConfigIssue(path: ["notify", "slack"], "the Slack webhook is not an http(s) URL")))
+        func webhook(_ hook: LeadRelayConfig.Webhook, _ path: [String]) -> Secret? {
+            guard let value = secret(hook.webhookURLEnv, hook.webhookURLFile, path) else { return nil }
+            guard let url = URL(string: value.value), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+                problems.append(main.problem(ConfigIssue(path: path, "the Slack webhook is not an http(s) URL")))
+                return nil
             }
+            return value
+        }
+        let slack = config.notify?.slack.flatMap { webhook($0, ["notify", "slack"]) }
+        var repSlack: [String: Secret] = [:]
+        for (rep, channels) in (config.notify?.reps ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if let hook = channels.slack, let value = webhook(hook, ["notify", "reps", rep, "slack"]) { repSlack[rep] = value }
         }
 
         // Rule files, each checked on its own so all their problems are reported.
@@ -259,6 +266,13 @@ public struct ConfigurationLoader: Sendable {
         if let sla = config.sla, !FileManager.default.fileExists(atPath: resolve(sla)) {
             problems.append(main.problem(ConfigIssue(path: ["sla"], "cannot read \(resolve(sla))")))
         }
+        if let routing {
+            let known = Set(routing.reps.map(\.id))
+            for rep in (config.notify?.reps ?? [:]).keys.sorted() where !known.contains(rep) {
+                problems.append(main.problem(ConfigIssue(path: ["notify", "reps", rep],
+                                                         "no rep '\(rep)' in \(config.routing); reps: \(known.sorted().joined(separator: ", "))")))
+            }
+        }
         guard problems.isEmpty, let mapping = mappings.first, let scoring, let routing, let hubspotAuth, let salesforceAuth else {
             throw ConfigurationError(problems.sorted { ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0) })
         }
@@ -266,6 +280,7 @@ public struct ConfigurationLoader: Sendable {
                                          storePath: resolve(config.store.sqlite), hubspotAuth: hubspotAuth, salesforceAuth: salesforceAuth,
                                          slackWebhook: slack)
         loaded.notices = notices
+        loaded.repSlackWebhooks = repSlack
         var version = FNV1a()
         for file in [path] + config.mappings.map(resolve) + [resolve(config.scoring), resolve(config.routing)] + (config.sla.map { [resolve($0)] } ?? []) {
             version.combine(FileManager.default.contents(atPath: file) ?? Data())

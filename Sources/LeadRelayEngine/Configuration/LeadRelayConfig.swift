@@ -115,8 +115,15 @@ public struct LeadRelayConfig: Sendable, Decodable {
     }
 
     public struct Notify: Sendable, Decodable {
+        /// The team channel: alerts for reps without a channel of their own, and where a rep's channel falls back to.
         public var slack: Webhook?
         public var sms: Webhook?
+        /// Per rep (id of `routing.yaml`): the rep's own channel, tried first.
+        public var reps: [String: RepChannels]?
+    }
+
+    public struct RepChannels: Sendable, Decodable {
+        public var slack: Webhook?
     }
 
     public struct Mode: Sendable, Decodable {
@@ -247,6 +254,11 @@ public struct LeadRelayConfig: Sendable, Decodable {
         }
         if let slack = notify?.slack, (slack.webhookURLEnv == nil) == (slack.webhookURLFile == nil) {
             issues.append(ConfigIssue(path: ["notify", "slack"], "name exactly one of webhookURLEnv or webhookURLFile"))
+        }
+        for (rep, channels) in (notify?.reps ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if let slack = channels.slack, (slack.webhookURLEnv == nil) == (slack.webhookURLFile == nil) {
+                issues.append(ConfigIssue(path: ["notify", "reps", rep, "slack"], "name exactly one of webhookURLEnv or webhookURLFile"))
+            }
         }
         if let enrichment { issues += validate(enrichment) }
         return issues

@@ -54,6 +54,8 @@ public enum ConnectorFactory {
     }
 
     public static func notifier(_ configuration: LoadedConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport()) -> (any Notifier)? {
-        configuration.slackWebhook.map { SlackNotifier(webhook: $0, transport: transport, links: configuration.recordLinks) }
+        guard configuration.slackWebhook != nil || !configuration.repSlackWebhooks.isEmpty else { return nil }
+        return SlackNotifier(webhook: configuration.slackWebhook, repWebhooks: configuration.repSlackWebhooks, transport: transport,
+                             links: configuration.recordLinks)
     }
 }
