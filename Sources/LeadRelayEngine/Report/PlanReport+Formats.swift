@@ -121,10 +121,7 @@ extension PlanReport {
 
     /// A self-contained page (no scripts, no external files): summary counts, then each section as a table.
     func html(_ doc: Document) -> String {
-        func esc(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let esc = HTMLText.escape
         func table(_ title: String, _ head: [String], _ rows: [[String]]) -> String {
             guard !rows.isEmpty else { return "" }
             var out = "<h2>\(esc(title))</h2>\n<table>\n<tr>" + head.map { "<th>\(esc($0))</th>" }.joined() + "</tr>\n"
