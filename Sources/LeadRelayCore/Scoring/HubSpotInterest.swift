@@ -56,9 +56,7 @@ public enum HubSpotInterest {
         }
         let recent = date(conversionDate, record)
         if let first = date(firstConversionDate, record), let name = record.value(firstConversionName), first != recent {
-            let millis = Int64(exactly: (first.timeIntervalSince1970 * 1000).rounded()) ?? 0
-            found.append(Activity(id: "hubspot-property:\(record.ref.id):\(Activity.Kind.formSubmission.rawValue):\(millis)", subject: record.ref,
-                                  kind: .formSubmission, occurredAt: first, form: name))
+            found.append(named(.formSubmission, of: record, at: first, form: name))
         }
         if let total = count(conversions, record), let recent {
             if previous == nil, let first = date(firstConversionDate, record), first != recent, total >= 3 {
@@ -81,14 +79,19 @@ public enum HubSpotInterest {
         var found: [Activity] = []
         func add(_ kind: Activity.Kind, at property: String, url: String? = nil, form: String? = nil) {
             guard let raw = record.value(property), let at = ISOTimestamp.parse(raw) else { return }
-            let millis = Int64(exactly: (at.timeIntervalSince1970 * 1000).rounded()) ?? 0
-            found.append(Activity(id: "hubspot-property:\(record.ref.id):\(kind.rawValue):\(millis)", subject: record.ref, kind: kind,
-                                  occurredAt: at, url: url, form: form))
+            found.append(named(kind, of: record, at: at, url: url, form: form))
         }
         if let form = record.value(conversionName) { add(.formSubmission, at: conversionDate, form: form) }
         add(.pageView, at: lastVisit, url: record.value(lastURL))
         add(.emailClick, at: lastClick)
         add(.emailOpen, at: lastOpen)
         return found
+    }
+
+    /// An activity a dated property shows, its id built from the contact, the kind and the time.
+    static func named(_ kind: Activity.Kind, of record: SourceRecord, at instant: Date, url: String? = nil, form: String? = nil) -> Activity {
+        let millis = Int64(exactly: (instant.timeIntervalSince1970 * 1000).rounded()) ?? 0
+        return Activity(id: "hubspot-property:\(record.ref.id):\(kind.rawValue):\(millis)", subject: record.ref, kind: kind,
+                        occurredAt: instant, url: url, form: form)
     }
 }

@@ -47,7 +47,6 @@ public struct MappingAuditReport: Sendable, Codable {
                                         hubspotObject: sets.map(\.mapping.hubspotObject).joined(separator: ", "),
                                         salesforceObject: sets.map(\.mapping.salesforceObject).joined(separator: ", "),
                                         hubspotFields: 0, salesforceFields: 0, sampledRecords: 0, findings: [])
-        let directory = (configuration.path as NSString).deletingLastPathComponent
         for (mapping, name) in sets {
             var schemas: [CRMSystem: [CRMFieldSchema]] = [:]
             var samples: [SourceRecord] = []
@@ -63,8 +62,7 @@ public struct MappingAuditReport: Sendable, Codable {
             }
             let findings = MappingAudit(mapping: mapping, hubspot: schemas[.hubspot] ?? [], salesforce: schemas[.salesforce] ?? [],
                                         samples: samples).run()
-            let path = name.hasPrefix("/") ? name : (directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name))
-            let document = try? YAMLDocument.load(path, displayName: name).get()
+            let document = try? YAMLDocument.load(configuration.resolve(name), displayName: name).get()
             report.findings += findings.map { finding -> Finding in
                 let problem = document?.problem(ConfigIssue(path: finding.path, finding.message))
                 return Finding(severity: finding.severity, code: finding.code, file: name, line: problem?.line, column: problem?.column,

@@ -85,9 +85,7 @@ public enum Preflight {
               let salesforce = connectors.first(where: { $0.system == .salesforce }) else { return nil }
         guard case .failure(let problem) = RepDirectory.resolve(queue, among: try await salesforce.owners()) else { return nil }
         let name = configuration.config.routing
-        let directory = (configuration.path as NSString).deletingLastPathComponent
-        let path = name.hasPrefix("/") ? name : (directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name))
-        let located = try? YAMLDocument.load(path, displayName: name).get().problem(ConfigIssue(path: ["stranded", "queue", "salesforce"], problem.message))
+        let located = try? YAMLDocument.load(configuration.resolve(name), displayName: name).get().problem(ConfigIssue(path: ["stranded", "queue", "salesforce"], problem.message))
         return MappingAuditReport.Finding(severity: .error, code: "missing-queue", file: name, line: located?.line, column: located?.column,
                                           key: "stranded.queue.salesforce", message: problem.message)
     }

@@ -35,6 +35,12 @@ public struct LoadedConfiguration: Sendable {
                     hubspotPortalID: config.hubspot.portalId, salesforceInstance: config.salesforce.instanceURL.flatMap(URL.init(string:)))
     }
 
+    /// A file `leadrelay.yaml` names, as a path: relative names resolve against its folder.
+    public func resolve(_ file: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        return file.hasPrefix("/") || directory.isEmpty ? file : (directory as NSString).appendingPathComponent(file)
+    }
+
     /// The private-app token, when that is how HubSpot is reached.
     public var hubspotToken: Secret? {
         if case .privateApp(let token) = hubspotAuth { return token }
