@@ -93,7 +93,8 @@ public struct SlackNotifier: Notifier, CustomStringConvertible {
                 case 200..<300: return DeliveryReceipt(state: .accepted, channel: "slack")
                 case 429:
                     // Slack's own pace: at least a second when it names none.
-                    asked = response.header("Retry-After").flatMap(Double.init).map { max($0, 0) } ?? 1
+                    // A value that is not a number of seconds counts as none; a wait beyond an hour is held to an hour.
+                    asked = response.header("Retry-After").flatMap { Double($0) }.flatMap { $0.isFinite ? min(max($0, 0), 3_600) : nil } ?? 1
                     last = "HTTP 429, Retry-After \(Condition.format(asked ?? 1)) s"
                     if let asked, asked > retry.maxDelay {
                         throw NotifierError(message: "Slack is rate limiting the webhook: \(last)", transient: true, retryAfter: asked)

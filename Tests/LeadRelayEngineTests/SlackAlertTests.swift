@@ -113,6 +113,19 @@ struct SlackAlertTests {
             let after = await naps.asked
             #expect(after.count == 1, "a 30 s wait is not slept inline")
             #expect(await simulator.state.slackBodies().count == 1)
+
+            // A Retry-After that is no number of seconds counts as a second; one beyond an hour is held to an hour.
+            await simulator.state.failSlack([.init(status: 429, retryAfterText: "nan")])
+            _ = try await notifier.send(Self.note())
+            let afterNaN = await naps.asked
+            #expect(afterNaN.count == 2 && afterNaN.last.map { $0 >= .seconds(1) && $0 < .seconds(5) } == true, "\(afterNaN)")
+            await simulator.state.failSlack([.init(status: 429, retryAfterText: "1e12")])
+            do {
+                _ = try await notifier.send(Self.note())
+                Issue.record("expected the wait to be handed back")
+            } catch let error as NotifierError {
+                #expect(error.retryAfter == 3_600, "\(error.message)")
+            }
         }
     }
 

@@ -27,7 +27,7 @@ struct SlackRoutes {
             }
             if let fault = await state.nextSlackFault() {
                 var headers = HTTPFields()
-                if let wait = fault.retryAfter { headers[.retryAfter] = String(wait) }
+                if let wait = fault.retryAfter { headers[.retryAfter] = wait }
                 return Response(status: HTTPResponse.Status(code: fault.status), headers: headers,
                                 body: ResponseBody(byteBuffer: ByteBuffer(string: fault.status == 429 ? "rate_limited" : "rollup_error")))
             }

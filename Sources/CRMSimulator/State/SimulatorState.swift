@@ -215,11 +215,17 @@ public actor SimulatorState {
     /// A Slack fault to answer with: an HTTP status (429, 500) and, for 429, the `Retry-After` seconds.
     public struct SlackFault: Sendable, Hashable {
         public var status: Int
-        public var retryAfter: Int?
+        /// The `Retry-After` header as sent (a malformed one too, to test clients against it).
+        public var retryAfter: String?
 
         public init(status: Int, retryAfter: Int? = nil) {
             self.status = status
-            self.retryAfter = retryAfter
+            self.retryAfter = retryAfter.map(String.init)
+        }
+
+        public init(status: Int, retryAfterText: String) {
+            self.status = status
+            self.retryAfter = retryAfterText
         }
     }
 
