@@ -72,7 +72,8 @@ struct NormaliserTests {
     }
 
     @Test("company names to a match key; the display value is untouched", arguments: [
-        ("The Acme Labs, Inc.", "acme labs"), ("ACME LABS LLC", "acme labs"), ("Acme Labs", "acme labs"),
+        ("The Acme Labs, Inc.", "acme lab"), ("ACME LABS LLC", "acme lab"), ("Acme Laboratories", "acme lab"),
+        ("Acme Intl Systems", "acme intl sys"), ("Acme International Systems", "acme intl sys"),
         ("Johnson & Johnson", "johnson johnson"), ("Johnson and Johnson", "johnson johnson"),
         ("Müller Holdings GmbH", "muller"), ("The Company", "company"), ("Co", "co"), ("Sørensen A/S", "sorensen"),
     ])

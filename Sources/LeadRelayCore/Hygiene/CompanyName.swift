@@ -26,8 +26,43 @@ public enum CompanyName {
                 }
             }
         }
-        let key = words.filter { $0 != "and" }.joined(separator: " ")
+        let key = words.filter { $0 != "and" }.map { abbreviations[$0] ?? $0 }.joined(separator: " ")
         return key.isEmpty ? nil : key
+    }
+
+    /// Words companies write long or short, each read as one form ("Intl", "International" → `intl`).
+    static let abbreviations: [String: String] = [
+        "international": "intl", "technologies": "tech", "technology": "tech", "manufacturing": "mfg",
+        "services": "svc", "service": "svc", "svcs": "svc", "associates": "assoc", "assocs": "assoc",
+        "laboratories": "lab", "laboratory": "lab", "labs": "lab", "systems": "sys", "system": "sys",
+        "solutions": "solution", "brothers": "bros", "industries": "ind", "industry": "ind", "national": "natl",
+        "university": "univ", "management": "mgmt", "communications": "comm", "communication": "comm", "comms": "comm",
+        "enterprises": "enterprise", "networks": "network", "partners": "partner", "mountain": "mtn", "mountains": "mtn",
+        "department": "dept", "engineering": "eng", "pharmaceuticals": "pharma", "pharmaceutical": "pharma",
+    ]
+
+    /// Words an acronym skips ("Bank of America" → `boa` would be wrong for nobody, but `ba` is how it is written).
+    static let acronymSkips: Set<String> = ["of", "the", "and", "for", "de", "la", "du", "der"]
+
+    /// The initials of a name of three or more words ("International Business Machines Corp." → `ibm`), which
+    /// companies are often known by; `nil` for shorter names, whose initials say too little.
+    public static func acronym(_ raw: String?) -> String? {
+        guard let raw, let key = matchKey(raw) else { return nil }
+        let words = MatchText.fold(raw.replacingOccurrences(of: "&", with: " and ")).split(separator: " ")
+            .filter { !acronymSkips.contains(String($0)) }
+        // The legal form is not part of the initials: count the words the match key kept.
+        let kept = key.split(separator: " ").filter { !acronymSkips.contains(String($0)) }.count
+        guard kept >= 3, words.count >= kept else { return nil }
+        let initials = words.prefix(kept).compactMap(\.first)
+        return String(initials)
+    }
+
+    /// The name as one short word (`IBM`, `3M`), the form an acronym is matched against; `nil` for longer names.
+    public static func asAcronym(_ raw: String?) -> String? {
+        // Written in capitals: "Iris" is a name, "IRIS" may be initials.
+        guard let raw, raw.contains(where: \.isLetter), !raw.contains(where: \.isLowercase),
+              let key = matchKey(raw), !key.contains(" "), (2...6).contains(key.count) else { return nil }
+        return key
     }
 }
 

@@ -3,6 +3,8 @@ public enum CRMFieldNames {
     public static let hubspotLifecycle = "lifecyclestage"
     public static let hubspotLeadStatus = "hs_lead_status"
     public static let hubspotOwner = "hubspot_owner_id"
+    /// A HubSpot contact's primary company (a read-only number property every portal has).
+    public static let hubspotPrimaryCompany = "associatedcompanyid"
     public static let salesforceStatus = "Status"
     public static let salesforceOwner = "OwnerId"
     /// The open status of a fresh org's Lead picklist: what a new lead (or a recycled one routed again) starts at.

@@ -81,6 +81,6 @@ extension Pipeline {
         let owners = live.sorted { ($0.modifiedAt, $0.ref.id) > ($1.modifiedAt, $1.ref.id) }
             .flatMap { record in ownerFields.sorted().compactMap { record.value($0) } }
             .filter { !$0.isEmpty }
-        return RouteContext(now: now, ownerIDs: owners)
+        return RouteContext(now: now, ownerIDs: owners, linkedCompanies: RouteContext.linkedCompanies(of: live))
     }
 }

@@ -23,6 +23,8 @@ public struct Pipeline: Sendable {
         let people = resolver.group(input.records, existing: input.links, matches: input.matches)
         let activitiesByRef = Dictionary(grouping: input.activities, by: \.subject)
         var state = input.routingState
+        // Indexed on the first lead routed, once for all of them.
+        var accountIndex: AccountIndex?
         let enricher = enrichment.chain(provider: input.providerCompanies)
         // A CRM merge says the loser is the survivor's person: its link follows the survivor.
         var keyOf = input.links
@@ -125,7 +127,9 @@ public struct Pipeline: Sendable {
                 plan.heldForBacklog.append(personKey)
                 continue
             }
-            let decision = router.route(lead, accounts: input.accounts, state: &state, context: routeContext(live, now: input.now))
+            let accounts = accountIndex ?? AccountIndex(accounts: input.accounts, profiles: input.accountProfiles)
+            accountIndex = accounts
+            let decision = router.route(lead, accounts: accounts, state: &state, context: routeContext(live, now: input.now))
             let routeReason = Reason(decision.repID == nil ? .unrouted : .routed, decision.reason,
                                      facts: ["rule": decision.rule, "rep": decision.repID ?? ""])
             plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: routeReason))

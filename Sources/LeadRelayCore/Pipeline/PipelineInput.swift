@@ -5,6 +5,8 @@ public struct PipelineInput: Sendable {
     /// Lead/contact records of every person the cycle touches (new versions and their stored twins).
     public var records: [SourceRecord]
     public var accounts: [Account]
+    /// What each account's contacts and opportunities say about it (account matching's evidence and tie-breakers).
+    public var accountProfiles: [RecordRef: AccountProfile] = [:]
     /// Behavioural events of those people.
     public var activities: [Activity]
     /// Links already stored, record → person.

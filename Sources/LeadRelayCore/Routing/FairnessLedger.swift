@@ -1,9 +1,9 @@
 import Foundation
 
-/// What a pool owes each rep, for smooth weighted round robin (nginx's algorithm, with the credit kept in the store).
+/// What a pool owes each rep, for smooth weighted round robin (with the credit kept in the store).
 ///
-/// Each pick, every rep taking part earns their weight; the eligible rep with the most credit wins and pays the total
-/// earned. A rep's credit divided by the total weight is, give or take one, the leads they are owed (`n·wᵢ/Σw` minus
+/// Each pick, every rep taking part earns their weight; of the eligible reps owed a lead, the one whose next lead is
+/// due soonest wins and pays the total earned. A rep's credit divided by the total weight is, give or take one, the leads they are owed (`n·wᵢ/Σw` minus
 /// what they got), so after every prefix of n leads each rep is within one lead of their share. The ledger is per
 /// rep, never a shared counter: adding a rep starts them at zero, removing one drops only their line.
 public struct FairnessLedger: Sendable, Hashable, Codable {
@@ -59,14 +59,32 @@ public struct FairnessLedger: Sendable, Hashable, Codable {
                 total += after - before
             }
         }
-        let winner = contenders.min { a, b in
+        // Earliest deadline first among the reps owed a lead (credit > 0): a rep's next lead is due when their credit
+        // would reach the total, ⌈(total − credit) / weight⌉ picks from now. Plain "most credit" (nginx) drifts past
+        // one lead with many reps of unequal weight (5,7,2,1,7,7,7,1,1 reaches 1.05); deadlines keep every prefix
+        // strictly within one lead of the share, as EDF meets every Pfair window on one processor. Without anyone
+        // owed (a pool whose absent members hold the credit) the most credit wins.
+        let owed = contenders.filter { credit[$0, default: 0] > 0 }
+        let pool = owed.isEmpty ? contenders : owed
+        let winner = pool.min { a, b in
             let ca = credit[a, default: 0], cb = credit[b, default: 0]
+            if !owed.isEmpty {
+                let da = Self.deadline(credit: ca, weight: members[a, default: 1], total: total)
+                let db = Self.deadline(credit: cb, weight: members[b, default: 1], total: total)
+                if da != db { return da < db }
+            }
             if ca != cb { return ca > cb }
             let ta = tieBreak(a), tb = tieBreak(b)
             return ta != tb ? ta < tb : a < b
         }
         if let winner { credit[winner, default: 0] -= total }
         return winner
+    }
+
+    /// Picks from now until a rep with `credit` earning `weight` a pick is owed a whole lead more than they had.
+    static func deadline(credit: Int, weight: Int, total: Int) -> Int {
+        let remaining = max(0, total - credit), step = max(1, weight)
+        return (remaining + step - 1) / step
     }
 
     /// A stable 64-bit hash (FNV-1a) of `parts`, for tie-breaks that depend on the lead, not on list order.

@@ -57,6 +57,23 @@ public struct RouteDecision: Sendable, Hashable, Codable {
     public var fairness: Fairness?
     /// The routing configuration's version (a digest of the file) the decision was made under.
     public var configVersion: String?
+    /// The account the lead was matched to, when an account rule looked for one and placed it.
+    public var account: AccountChoice?
+
+    /// The account behind a decision: which, on what evidence, and why over the others.
+    public struct AccountChoice: Sendable, Hashable, Codable {
+        public var ref: RecordRef
+        public var name: String
+        public var evidence: AccountMatch.Evidence
+        public var explanation: String
+
+        public init(_ match: AccountMatch) {
+            ref = match.account.ref
+            name = match.account.name
+            evidence = match.evidence
+            explanation = match.explanation
+        }
+    }
 
     public init(repID: String?, rule: String, reason: String, candidates: [Candidate], fairness: Fairness? = nil, configVersion: String? = nil) {
         self.repID = repID

@@ -8,11 +8,24 @@ public struct RouteContext: Sendable, Hashable {
     public var ownerIDs: [String]
     /// Reps who held the lead before and may not have it again (reassignment after an SLA breach).
     public var priorAssignees: Set<String>
+    /// The HubSpot companies the person's contact is associated with (`associatedcompanyid`), for account matching.
+    public var linkedCompanies: [RecordRef]
 
-    public init(now: Date, ownerIDs: [String] = [], priorAssignees: Set<String> = []) {
+    public init(now: Date, ownerIDs: [String] = [], priorAssignees: Set<String> = [], linkedCompanies: [RecordRef] = []) {
         self.now = now
         self.ownerIDs = ownerIDs
         self.priorAssignees = priorAssignees
+        self.linkedCompanies = linkedCompanies
+    }
+
+    /// The primary HubSpot company of each live HubSpot contact among `records`, which leads to the person's account
+    /// when the address does not.
+    public static func linkedCompanies(of records: [SourceRecord]) -> [RecordRef] {
+        records.filter { $0.ref.system == .hubspot && !$0.deleted }.compactMap { record in
+            guard let id = record.value(CRMFieldNames.hubspotPrimaryCompany), !id.isEmpty,
+                  id.allSatisfy(\.isNumber) else { return nil }
+            return RecordRef(system: .hubspot, object: "companies", id: id)
+        }
     }
 }
 
@@ -40,6 +53,11 @@ public struct Router: Sendable {
 
     /// Routes one lead; `state` is updated with the assignment when a rep is chosen.
     public func route(_ lead: Lead, accounts: [Account], state: inout RoutingState, context: RouteContext) -> RouteDecision {
+        route(lead, accounts: AccountIndex(accounts: accounts), state: &state, context: context)
+    }
+
+    /// Routes one lead against indexed accounts (build the index once for many leads).
+    public func route(_ lead: Lead, accounts: AccountIndex, state: inout RoutingState, context: RouteContext) -> RouteDecision {
         var decision = decide(lead, accounts: accounts, state: &state, context: context)
         decision.configVersion = version
         // A queue is nobody's load: only reps count what they were given.
@@ -47,15 +65,18 @@ public struct Router: Sendable {
         return decision
     }
 
-    func decide(_ lead: Lead, accounts: [Account], state: inout RoutingState, context: RouteContext) -> RouteDecision {
+    func decide(_ lead: Lead, accounts: AccountIndex, state: inout RoutingState, context: RouteContext) -> RouteDecision {
         var notes: [String] = []
+        var matched: AccountMatch??
         for rule in config.rules {
             if rule.matchKind == .account {
-                guard let account = matchingAccount(lead, accounts) else {
-                    notes.append("\(rule.name): no account with domain \(lead.emailDomain ?? "(none)")")
+                if matched == nil { matched = .some(matchingAccount(lead, accounts, context: context)) }
+                guard let match = matched ?? nil else {
+                    notes.append("\(rule.name): no account matches (domain \(lead.emailDomain ?? "none"), company \(lead.fields["company"].map { "\"\($0)\"" } ?? "none"))")
                     continue
                 }
-                if let decision = assign(rule.assign, rule: rule, lead: lead, account: account, state: &state, context: context, notes: &notes) {
+                if var decision = assign(rule.assign, rule: rule, lead: lead, account: match, state: &state, context: context, notes: &notes) {
+                    decision.account = RouteDecision.AccountChoice(match)
                     return decision
                 }
                 continue
@@ -96,23 +117,14 @@ public struct Router: Sendable {
         return RouteDecision(repID: nil, rule: "none", reason: "no rule placed the lead: " + why, candidates: audit)
     }
 
-    /// The account of the lead's company: the one whose domain equals the domain of the lead's company address (work or
-    /// shared inbox); else a Salesforce account without a website (orgs have many) whose name is the lead's company or
-    /// the name of a company holding that domain.
-    ///
-    /// Salesforce owns account ownership: a Salesforce account found by name comes before a HubSpot company found by
-    /// domain, which counts only when Salesforce has no account.
+    /// The account of the lead's company (`AccountIndex.match`), an owner counting as active when they are an active rep.
+    public func matchingAccount(_ lead: Lead, _ accounts: AccountIndex, context: RouteContext = RouteContext(now: .distantPast)) -> AccountMatch? {
+        accounts.match(lead, linkedCompanies: context.linkedCompanies) { rep(ownerID: $0)?.active ?? false }
+    }
+
+    /// The account of the lead's company among `accounts` (indexed for this one lead).
     public func matchingAccount(_ lead: Lead, _ accounts: [Account]) -> Account? {
-        guard let domain = lead.email.flatMap(EmailAddress.companyDomain) else { return nil }
-        let byDomain = accounts.filter { $0.domain == domain }
-        if let salesforce = byDomain.filter({ $0.ref.system == .salesforce }).min(by: { $0.ref < $1.ref }) { return salesforce }
-        let names = Set(([lead.fields["company"]] + byDomain.map(\.name)).compactMap(CompanyName.matchKey))
-        if !names.isEmpty {
-            let byName = accounts.filter { $0.ref.system == .salesforce && $0.domain == nil && CompanyName.matchKey($0.name).map(names.contains) == true }
-            // Two website-less accounts of one name are ambiguous: neither is taken.
-            if byName.count == 1 { return byName[0] }
-        }
-        return byDomain.min { $0.ref < $1.ref }
+        matchingAccount(lead, AccountIndex(accounts: accounts))?.account
     }
 
     /// The rep a CRM owner id belongs to.
@@ -120,7 +132,7 @@ public struct Router: Sendable {
         reps.first { $0.salesforceUserID == ownerID || $0.hubspotOwnerID == ownerID }
     }
 
-    func assign(_ assignment: RoutingConfig.Assignment, rule: RoutingConfig.Rule, lead: Lead, account: Account?,
+    func assign(_ assignment: RoutingConfig.Assignment, rule: RoutingConfig.Rule, lead: Lead, account match: AccountMatch?,
                 state: inout RoutingState, context: RouteContext, notes: inout [String]) -> RouteDecision? {
         let prefix = notes.isEmpty ? "" : notes.joined(separator: "; ") + "; "
         switch assignment {
@@ -128,14 +140,14 @@ public struct Router: Sendable {
             let owner: Rep?
             let what: String
             if assignment == .accountOwner {
-                owner = account?.ownerID.flatMap(rep(ownerID:))
-                what = "\(lead.emailDomain ?? "") matches account \(account?.name ?? ""), owned by"
+                owner = match?.account.ownerID.flatMap(rep(ownerID:))
+                what = "account \(match?.account.name ?? "") (\(match?.explanation ?? "")), owned by"
             } else {
                 owner = context.ownerIDs.lazy.compactMap(rep(ownerID:)).first
                 what = "the person is already owned in a CRM by"
             }
             guard let owner else {
-                notes.append(assignment == .accountOwner ? "\(rule.name): account \(account?.name ?? "") has no owner among the reps"
+                notes.append(assignment == .accountOwner ? "\(rule.name): account \(match?.account.name ?? "") has no owner among the reps"
                                                          : "\(rule.name): nobody among the reps owns the person")
                 return nil
             }

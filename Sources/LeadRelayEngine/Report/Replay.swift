@@ -82,7 +82,7 @@ public struct Replay: Sendable, Encodable {
         }
         let keys = Set(instants.keys)
         let people = keys.isEmpty ? PeopleState(records: [], activities: [], links: [:], assignments: [:], scores: [:]) : try await store.people(keys)
-        let accounts = try await store.accounts()
+        let accounts = AccountIndex(accounts: try await store.accounts())
         let before = side(current, instants: instants, people: people, accounts: accounts, actual: actual, closed: closed, owners: owners)
         let afterSide = side(other, instants: instants, people: people, accounts: accounts, actual: actual, closed: closed, owners: owners)
         let names = ReportNames.naming(records: people.records, links: people.links, configuration: current)
@@ -117,7 +117,7 @@ public struct Replay: Sendable, Encodable {
     }
 
     /// One configuration's MQLs (first qualifying instant) and their routing, in time order from an empty state.
-    static func side(_ configuration: LoadedConfiguration, instants: [PersonKey: Set<Date>], people: PeopleState, accounts: [Account],
+    static func side(_ configuration: LoadedConfiguration, instants: [PersonKey: Set<Date>], people: PeopleState, accounts: AccountIndex,
                      actual: [PersonKey: String], closed: [PersonKey: Date], owners: [CRMSystem: [CRMOwner]]) -> [PersonKey: Decided] {
         let directory = RepDirectory(routing: configuration.routing, owners: owners)
         let pipeline = Pipeline(mapping: configuration.mapping, scoring: configuration.scoring, routing: directory.routing, reps: directory.reps,
@@ -151,7 +151,8 @@ public struct Replay: Sendable, Encodable {
             let ownerIDs = mql.live.sorted { ($0.modifiedAt, $0.ref.id) > ($1.modifiedAt, $1.ref.id) }
                 .flatMap { record in ownerFields.sorted().compactMap { record.value($0) } }
                 .filter { !$0.isEmpty && !given.contains($0) }
-            let decision = pipeline.router.route(mql.lead, accounts: accounts, state: &state, context: RouteContext(now: mql.at, ownerIDs: ownerIDs))
+            let decision = pipeline.router.route(mql.lead, accounts: accounts, state: &state, context: RouteContext(now: mql.at, ownerIDs: ownerIDs,
+                                                                                                                    linkedCompanies: RouteContext.linkedCompanies(of: mql.live)))
             result[mql.key] = Decided(at: mql.at, decision: decision)
             if let rep = decision.repID, let end = closed[mql.key], end > mql.at { open.append((end, rep)) }
         }
