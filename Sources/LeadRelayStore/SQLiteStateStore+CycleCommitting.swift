@@ -19,6 +19,19 @@ extension SQLiteStateStore: CycleCommitting {
                     INSERT OR REPLACE INTO accounts (system, object, id, name, domain, owner_id) VALUES (?, ?, ?, ?, ?, ?)
                     """, arguments: [account.ref.system.rawValue, account.ref.object, account.ref.id, account.name, account.domain, account.ownerID])
             }
+            for member in cycle.accountMembers {
+                let ref = member.ref
+                if member.deleted || member.account == nil {
+                    try db.execute(sql: "DELETE FROM account_members WHERE system = ? AND object = ? AND id = ?",
+                                   arguments: [ref.system.rawValue, ref.object, ref.id])
+                } else if let account = member.account {
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO account_members (system, object, id, kind, account_object, account_id, domain, open)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [ref.system.rawValue, ref.object, ref.id, member.kind.rawValue, account.object, account.id,
+                                         member.domain, member.open])
+                }
+            }
             for activity in cycle.activities {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO activities (id, system, object, record_id, kind, occurred_at, url, form, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

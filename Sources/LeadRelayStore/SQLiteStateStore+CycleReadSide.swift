@@ -140,6 +140,38 @@ struct SQLiteCycleReader: CycleStateReader {
         }
     }
 
+    func accountProfiles() throws -> [RecordRef: AccountProfile] {
+        var profiles: [RecordRef: AccountProfile] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT system, account_object, account_id, kind, domain, COUNT(*) AS total, SUM(open) AS open FROM account_members
+            GROUP BY system, account_object, account_id, kind, domain
+            """) {
+            let account = RecordRef(system: CRMSystem(rawValue: row["system"]) ?? .salesforce, object: row["account_object"], id: row["account_id"])
+            let total: Int = row["total"], open: Int = row["open"] ?? 0
+            if row["kind"] == AccountMember.Kind.contact.rawValue {
+                profiles[account, default: .init()].contacts += total
+                if let domain: String = row["domain"] { profiles[account, default: .init()].contactDomains[domain, default: 0] += total }
+            } else if open > 0 {
+                profiles[account, default: .init()].openOpportunities += open
+            }
+        }
+        return profiles
+    }
+
+    func accountMembers(_ refs: [RecordRef]) throws -> [AccountMember] {
+        var members: [AccountMember] = []
+        for chunk in refs.chunked(SQLiteStateStore.chunk / 3) {
+            let (clause, arguments) = Self.refMatch(chunk, idColumn: "id")
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM account_members WHERE \(clause)", arguments: arguments) {
+                let ref = SQLiteStateStore.ref(row)
+                members.append(AccountMember(ref: ref, kind: AccountMember.Kind(rawValue: row["kind"]) ?? .contact,
+                                             account: RecordRef(system: ref.system, object: row["account_object"], id: row["account_id"]),
+                                             domain: row["domain"], open: row["open"]))
+            }
+        }
+        return members.sorted { $0.ref < $1.ref }
+    }
+
     func routingState(recentSince since: Date) throws -> RoutingState {
         var state = RoutingState()
         for row in try Row.fetchAll(db, sql: "SELECT rep_id, COUNT(*) AS total FROM assignments GROUP BY rep_id") {

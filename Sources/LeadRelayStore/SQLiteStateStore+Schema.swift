@@ -338,6 +338,21 @@ extension SQLiteStateStore {
                 t.column("checked_at", .double)
             }
         }
+        migrator.registerMigration("v19-account-members") { db in
+            // Salesforce Contacts and Opportunities, reduced to what account matching weighs: whose they are, the
+            // contact's company domain, whether the opportunity is open.
+            try db.create(table: "account_members") { t in
+                t.column("system", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("account_object", .text).notNull()
+                t.column("account_id", .text).notNull()
+                t.column("domain", .text)
+                t.column("open", .integer).notNull()
+                t.primaryKey(["system", "object", "id"])
+            }
+        }
         return migrator
     }
 }

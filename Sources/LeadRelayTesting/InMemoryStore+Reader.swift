@@ -53,6 +53,11 @@ extension InMemoryStore {
             state.accounts.values.sorted { ($0.ref.system.rawValue, $0.ref.object, $0.ref.id) < ($1.ref.system.rawValue, $1.ref.object, $1.ref.id) }
         }
 
+        func accountProfiles() throws -> [RecordRef: AccountProfile] { AccountProfile.profiles(state.accountMembers.values) }
+        func accountMembers(_ refs: [RecordRef]) throws -> [AccountMember] {
+            refs.compactMap { state.accountMembers[$0] }.sorted { $0.ref < $1.ref }
+        }
+
         func crmOpenLeads() throws -> CRMOpenLeads { CRMOpenLeads(counting: state.holds.values) }
         func recordHoldsAreEmpty() throws -> Bool { state.holds.isEmpty }
 

@@ -43,6 +43,7 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var links: [RecordRef: Link] = [:]
         var activities: [String: Activity] = [:]
         var accounts: [RecordRef: Account] = [:]
+        var accountMembers: [RecordRef: AccountMember] = [:]
         var assignments: [PersonKey: Assignment] = [:]
         var scores: [PersonKey: ScoreBreakdown] = [:]
         var rejects: [RejectedRecord] = []
@@ -97,6 +98,9 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         var next = state
         for record in cycle.snapshots { next.snapshots[record.ref] = record }
         for account in cycle.accounts { next.accounts[account.ref] = account }
+        for member in cycle.accountMembers {
+            next.accountMembers[member.ref] = member.deleted || member.account == nil ? nil : member
+        }
         for activity in cycle.activities where next.activities[activity.id] == nil { next.activities[activity.id] = activity }
         for (stream, mark) in cycle.watermarks { next.watermarks[stream] = mark }
         for (stream, sweptAt) in cycle.sweeps { next.sweeps[stream] = sweptAt }

@@ -7,6 +7,27 @@ extension StoreContract {
     static let leads = StreamID(.salesforce, "Lead")
 
     static let cycleChecks: [Check] = [
+        Check("account members replace their stored versions; profiles sum the live ones, deleted and account-less ones drop out") { subject in
+            let store = subject.store
+            let acme = RecordRef(system: .salesforce, object: "Account", id: "001A"), other = RecordRef(system: .salesforce, object: "Account", id: "001B")
+            @Sendable func contact(_ id: String, _ account: RecordRef?, _ domain: String?, deleted: Bool = false) -> AccountMember {
+                AccountMember(ref: RecordRef(system: .salesforce, object: "Contact", id: id), kind: .contact, account: account, domain: domain, deleted: deleted)
+            }
+            let deal = AccountMember(ref: RecordRef(system: .salesforce, object: "Opportunity", id: "006A"), kind: .opportunity, account: acme, open: true)
+            var first = CycleCommit(plan: Plan(generatedAt: now))
+            first.accountMembers = [contact("003A", acme, "acme.io"), contact("003B", acme, "acme.io"), contact("003C", acme, nil), deal]
+            try await store.commit(first, at: now)
+            #expect(try await store.accountProfiles() == [acme: AccountProfile(contacts: 3, contactDomains: ["acme.io": 2], openOpportunities: 1)])
+            var closed = deal
+            closed.open = false
+            var second = CycleCommit(plan: Plan(generatedAt: now))
+            second.accountMembers = [contact("003A", other, "acme.co.uk"), contact("003B", nil, nil, deleted: true), contact("003C", nil, nil), closed]
+            try await store.commit(second, at: now)
+            #expect(try await store.accountProfiles() == [other: AccountProfile(contacts: 1, contactDomains: ["acme.co.uk": 1])])
+            let refs = [contact("003A", nil, nil).ref, contact("003B", nil, nil).ref, closed.ref]
+            let stored = try await store.read { try $0.accountMembers(refs) }
+            #expect(stored == [contact("003A", other, "acme.co.uk"), closed])
+        },
         Check("a cycle commits snapshots, watermarks, links, scores, assignments and outbox together") { subject in
             let store = subject.store
             let hs = record(.hubspot, "51", email: "ana@acme.io"), sf = record(.salesforce, "00Q1", email: "ana@acme.io")

@@ -37,6 +37,9 @@ final class Flaky: CRMConnector {
         try fail(.accounts)
         return try await inner.pollAccounts(since: since, lookback: lookback, fields: fields)
     }
+    func pollAccountMembers(_ kind: AccountMember.Kind, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<AccountMember> {
+        try await inner.pollAccountMembers(kind, since: since, lookback: lookback)
+    }
     func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
         try await inner.pollActivities(since: since, lookback: lookback)
     }

@@ -34,13 +34,13 @@ struct SQLiteStateStoreTests {
     func opens() throws {
         let store = try open()
         #expect(try store.journalMode() == "wal")
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes", "v10-stream-marks", "v11-timers", "v12-refused-fields", "v13-held-people", "v14-outbox-lanes", "v15-fairness-ledger", "v16-route-decisions", "v17-record-holds", "v18-mql-gates"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes", "v10-stream-marks", "v11-timers", "v12-refused-fields", "v13-held-people", "v14-outbox-lanes", "v15-fairness-ledger", "v16-route-decisions", "v17-record-holds", "v18-mql-gates", "v19-account-members"])
         let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let folder = try FileManager.default.attributesOfItem(atPath: (store.path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         // Re-opening an existing store migrates nothing twice.
-        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes", "v10-stream-marks", "v11-timers", "v12-refused-fields", "v13-held-people", "v14-outbox-lanes", "v15-fairness-ledger", "v16-route-decisions", "v17-record-holds", "v18-mql-gates"])
+        #expect(try open().appliedMigrations() == ["v1-initial", "v2-activity-actor", "v3-synced-fields", "v4-enrichment", "v5-match-keys", "v6-merges", "v7-effect-identity", "v8-event-log", "v9-link-reason-codes", "v10-stream-marks", "v11-timers", "v12-refused-fields", "v13-held-people", "v14-outbox-lanes", "v15-fairness-ledger", "v16-route-decisions", "v17-record-holds", "v18-mql-gates", "v19-account-members"])
     }
 
     @Test("a store from before effect identities keeps its outbox (ids, states) and its merges still follow their entries")

@@ -115,6 +115,26 @@ enum SalesforceSchema {
         SalesforceField(name: "IsActive", type: "boolean", nillable: false),
     ])
 
+    /// A fresh org's opportunity stages; the closed ones set `IsClosed` (and `Closed Won`, `IsWon`).
+    static let opportunityStages = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+                                    "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"]
+    static let closedStages: Set<String> = ["Closed Won", "Closed Lost"]
+
+    static let opportunity = SalesforceObjectType(name: "Opportunity", keyPrefix: "006", fields: common + [
+        SalesforceField(name: "AccountId", type: "reference", length: 18, referenceTo: ["Account"], relationshipName: "Account"),
+        SalesforceField(name: "Name", type: "string", length: 120, nillable: false),
+        SalesforceField(name: "StageName", type: "picklist", length: 255, nillable: false, picklistValues: opportunityStages),
+        SalesforceField(name: "CloseDate", type: "date", nillable: false),
+        SalesforceField(name: "Amount", type: "currency"),
+        SalesforceField(name: "Probability", type: "percent"),
+        SalesforceField(name: "LeadSource", type: "picklist", length: 255, picklistValues: leadSources),
+        SalesforceField(name: "Type", type: "picklist", length: 255, picklistValues: ["Existing Customer - Upgrade", "Existing Customer - Replacement",
+                                                                                       "Existing Customer - Downgrade", "New Customer"]),
+        system("IsClosed", "boolean", nillable: false),
+        system("IsWon", "boolean", nillable: false),
+        owner(),
+    ])
+
     /// Queues (and public groups): a lead's `OwnerId` may be a queue's `00G…` id instead of a user's.
     static let group = SalesforceObjectType(name: "Group", keyPrefix: "00G", fields: common + [
         SalesforceField(name: "Name", type: "string", length: 40, nillable: false),
@@ -124,5 +144,5 @@ enum SalesforceSchema {
     ])
 
     static let all: [String: SalesforceObjectType] = ["Lead": lead, "Account": account, "User": user, "Contact": contact, "Task": task,
-                                                      "Group": group]
+                                                      "Group": group, "Opportunity": opportunity]
 }

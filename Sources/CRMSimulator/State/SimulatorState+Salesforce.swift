@@ -149,6 +149,7 @@ extension SimulatorState {
             values["Name"] = .string(name)
         }
         if object == "Task" { applyTaskRules(&values, stamp: stamp) }
+        if object == "Opportunity" { Self.applyOpportunityRules(&values) }
         salesforceRecords[object, default: [:]][id] = SalesforceRecord(id: id, fields: values)
         if countAsAPIWrite { logWrite(.salesforce, object, id, fields.compactMapValues(\.flatText), created: true) }
         return id
@@ -181,6 +182,7 @@ extension SimulatorState {
         record.fields["LastModifiedDate"] = .datetime(stamp)
         record.fields["SystemModstamp"] = .datetime(stamp)
         if object == "Task" { applyTaskRules(&record.fields, stamp: stamp) }
+        if object == "Opportunity" { Self.applyOpportunityRules(&record.fields) }
         salesforceRecords[object]?[record.id] = record
         if countAsAPIWrite { logWrite(.salesforce, object, record.id, fields.compactMapValues(\.flatText), created: false) }
     }
@@ -196,6 +198,13 @@ extension SimulatorState {
         record.fields["SystemModstamp"] = .datetime(commitStamp())
         salesforceRecords[object]?[record.id] = record
         if countAsAPIWrite { logWrite(.salesforce, object, record.id, ["IsDeleted": "true"], created: false) }
+    }
+
+    /// An opportunity's `IsClosed` and `IsWon` follow its stage (read-only in Salesforce: the stage picklist decides).
+    static func applyOpportunityRules(_ values: inout [String: SalesforceValue]) {
+        let stage = values["StageName"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? ""
+        values["IsClosed"] = .bool(SalesforceSchema.closedStages.contains(stage))
+        values["IsWon"] = .bool(stage == "Closed Won")
     }
 
     /// Tasks close when completed, and a lead's `LastActivityDate` follows its newest task.

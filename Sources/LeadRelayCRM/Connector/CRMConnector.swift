@@ -102,6 +102,11 @@ public protocol CRMConnector: Sendable {
     /// besides the name, website/domain and owner routing needs (`Account(record:)` reads those).
     func pollAccounts(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord>
 
+    /// Records that hang off accounts (Salesforce Contacts with their company domains, Opportunities open or closed)
+    /// changed since the watermark, deleted ones included, for account matching; systems that keep no such
+    /// records apart return none.
+    func pollAccountMembers(_ kind: AccountMember.Kind, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<AccountMember>
+
     /// Behavioural events since the watermark; systems without them return none.
     func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity>
 

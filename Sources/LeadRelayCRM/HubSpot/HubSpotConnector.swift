@@ -130,6 +130,13 @@ public struct HubSpotConnector: CRMConnector {
         return PollResult(items: result.items, watermark: result.watermark ?? since, rejected: rejected, calls: result.calls, more: result.more)
     }
 
+    /// None: a HubSpot contact names its company itself (`associatedcompanyid`, read with the contact), and the
+    /// accounts that own relationships are Salesforce's.
+    public func pollAccountMembers(_ kind: AccountMember.Kind, since: Watermark?, lookback: TimeInterval) async throws(CRMError)
+        -> PollResult<AccountMember> {
+        PollResult(items: [], watermark: since, calls: 0)
+    }
+
     public func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
         var activities: [Activity] = []
         var rejected: [RejectedRecord] = []

@@ -77,6 +77,19 @@ public struct SalesforceConnector: CRMConnector {
         return PollResult(items: result.records, watermark: result.watermark, rejected: result.rejected, calls: result.calls, more: result.more)
     }
 
+    /// Contacts (`AccountId`, `Email`) or Opportunities (`AccountId`, `IsClosed`) by `SystemModstamp`, deleted rows
+    /// included (`queryAll`), each one member of its account.
+    public func pollAccountMembers(_ kind: AccountMember.Kind, since: Watermark?, lookback: TimeInterval) async throws(CRMError)
+        -> PollResult<AccountMember> {
+        let (object, fields) = switch kind {
+        case .contact: ("Contact", ["Id", "IsDeleted", "AccountId", "Email", "SystemModstamp"])
+        case .opportunity: ("Opportunity", ["Id", "IsDeleted", "AccountId", "IsClosed", "SystemModstamp"])
+        }
+        let result = try await incremental(object: object, fields: fields, since: since, lookback: lookback)
+        return PollResult(items: result.records.compactMap(AccountMember.init(record:)), watermark: result.watermark,
+                          rejected: result.rejected, calls: result.calls, more: result.more)
+    }
+
     /// Sales touches: Tasks logged against leads (calls, emails, other tasks), by `SystemModstamp` like leads.
     public func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
         let result = try await incremental(object: "Task", fields: ["Id", "IsDeleted", "WhoId", "OwnerId", "Subject", "TaskSubtype",

@@ -92,16 +92,30 @@ public struct AccountProfile: Sendable, Hashable, Codable {
     /// Every account's profile from its members (deleted members and those without an account count for nobody).
     public static func profiles(_ members: some Sequence<AccountMember>) -> [RecordRef: AccountProfile] {
         var profiles: [RecordRef: AccountProfile] = [:]
-        for member in members where !member.deleted {
-            guard let account = member.account else { continue }
-            switch member.kind {
-            case .contact:
-                profiles[account, default: .init()].contacts += 1
-                if let domain = member.domain { profiles[account, default: .init()].contactDomains[domain, default: 0] += 1 }
-            case .opportunity:
-                if member.open { profiles[account, default: .init()].openOpportunities += 1 }
-            }
-        }
+        for member in members { count(member, by: 1, in: &profiles) }
         return profiles
+    }
+
+    /// `profiles` with the members' old versions taken out and their new ones counted in (a cycle's changes).
+    public static func update(_ profiles: inout [RecordRef: AccountProfile], removing old: some Sequence<AccountMember>,
+                              adding new: some Sequence<AccountMember>) {
+        for member in old { count(member, by: -1, in: &profiles) }
+        for member in new { count(member, by: 1, in: &profiles) }
+    }
+
+    static func count(_ member: AccountMember, by step: Int, in profiles: inout [RecordRef: AccountProfile]) {
+        guard !member.deleted, let account = member.account else { return }
+        var profile = profiles[account] ?? .init()
+        switch member.kind {
+        case .contact:
+            profile.contacts = max(0, profile.contacts + step)
+            if let domain = member.domain {
+                let count = (profile.contactDomains[domain] ?? 0) + step
+                profile.contactDomains[domain] = count > 0 ? count : nil
+            }
+        case .opportunity:
+            if member.open { profile.openOpportunities = max(0, profile.openOpportunities + step) }
+        }
+        profiles[account] = profile == .init() ? nil : profile
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 public struct CycleCommit: Sendable {
     public var snapshots: [SourceRecord]
     public var accounts: [Account]
+    /// Contacts and opportunities read this cycle, each replacing its stored version (a deleted one is dropped).
+    public var accountMembers: [AccountMember] = []
     public var activities: [Activity]
     /// Stream → where its next poll starts.
     public var watermarks: [StreamID: Watermark]

@@ -60,6 +60,10 @@ public protocol CycleStateReader: MatchIndexReading {
     /// Stored behaviour of these records (for records seen for the first time after their events).
     func activities(for refs: [RecordRef]) throws -> [Activity]
     func accounts() throws -> [Account]
+    /// What every account's stored contacts and opportunities add up to.
+    func accountProfiles() throws -> [RecordRef: AccountProfile]
+    /// The stored versions of these members (those that exist).
+    func accountMembers(_ refs: [RecordRef]) throws -> [AccountMember]
     /// Assignment counts, open leads, fairness ledgers, and the assignments made since `recentSince` (for caps).
     func routingState(recentSince: Date) throws -> RoutingState
     /// Open leads per CRM owner from the stored record holds (a person by their Salesforce lead, else their contact).
@@ -88,6 +92,7 @@ extension CycleReadSide {
     public func allLinks() async throws -> [RecordRef: SubjectKey] { try await read { try $0.allLinks() } }
     public func people(_ personKeys: Set<PersonKey>) async throws -> PeopleState { try await read { try $0.people(personKeys) } }
     public func accounts() async throws -> [Account] { try await read { try $0.accounts() } }
+    public func accountProfiles() async throws -> [RecordRef: AccountProfile] { try await read { try $0.accountProfiles() } }
     public func routingState() async throws -> RoutingState { try await read { try $0.routingState(recentSince: .distantPast) } }
     public func mergeBlocked() async throws -> Set<RecordRef> { try await read { try $0.mergeBlocked() } }
 }

@@ -82,7 +82,7 @@ public struct Replay: Sendable, Encodable {
         }
         let keys = Set(instants.keys)
         let people = keys.isEmpty ? PeopleState(records: [], activities: [], links: [:], assignments: [:], scores: [:]) : try await store.people(keys)
-        let accounts = AccountIndex(accounts: try await store.accounts())
+        let accounts = AccountIndex(accounts: try await store.accounts(), profiles: try await store.accountProfiles())
         let before = side(current, instants: instants, people: people, accounts: accounts, actual: actual, closed: closed, owners: owners)
         let afterSide = side(other, instants: instants, people: people, accounts: accounts, actual: actual, closed: closed, owners: owners)
         let names = ReportNames.naming(records: people.records, links: people.links, configuration: current)

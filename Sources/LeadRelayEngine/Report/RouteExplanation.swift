@@ -32,6 +32,16 @@ public struct RouteExplanation: Sendable, Encodable {
         public var pool: String?
         public var returnPolicy: String?
         public var reps: [RepLine]
+        /// The account an account rule matched the lead to, on what evidence, with its CRM page.
+        public var account: AccountLine?
+    }
+
+    public struct AccountLine: Sendable, Hashable, Encodable {
+        public var ref: String
+        public var name: String
+        public var evidence: String
+        public var why: String
+        public var url: String?
     }
 
     public var person: String
@@ -65,7 +75,11 @@ public struct RouteExplanation: Sendable, Encodable {
             }
             return Decision(decidedAt: entry.decidedAt, rule: decision.rule, chosen: decision.repID.map(rep), reason: decision.reason,
                             configVersion: decision.configVersion, underCurrentConfig: decision.configVersion == configuration.version,
-                            pool: fairness?.pool, returnPolicy: fairness?.policy, reps: lines)
+                            pool: fairness?.pool, returnPolicy: fairness?.policy, reps: lines,
+                            account: decision.account.map { account in
+                                AccountLine(ref: account.ref.description, name: account.name, evidence: account.evidence.rawValue,
+                                            why: account.explanation, url: configuration.recordLinks.url(account.ref))
+                            })
         }
         let unlinked = named?.records.contains { $0.url == nil } ?? false
         return RouteExplanation(
@@ -88,6 +102,9 @@ public struct RouteExplanation: Sendable, Encodable {
             lines.append("decision \(index + 1) of \(decisions.count), \(ISOTimestamp.format(decision.decidedAt)) (\(version))")
             lines.append("  rule \(decision.rule) → \(decision.chosen?.label ?? "nobody")")
             lines.append("  why: \(decision.reason)")
+            if let account = decision.account {
+                lines.append("  account \(account.name) (\(account.ref)), matched by \(account.evidence): \(account.why)" + (account.url.map { "  \($0)" } ?? ""))
+            }
             if let pool = decision.pool {
                 lines.append("  pool \(pool), smooth weighted round robin, return from absence \(decision.returnPolicy ?? "bounded(2)")")
             }

@@ -20,6 +20,8 @@ extension SyncEngine {
         var deletions: PollResult<SourceRecord>?
         var accounts: PollResult<SourceRecord>
         var activities: PollResult<Activity>
+        /// Contacts and opportunities under accounts (Salesforce), each kind from its own stream.
+        var members: [(stream: StreamID, result: PollResult<AccountMember>)] = []
         var leadStream: StreamID
         var accountStream: StreamID
         var activityStream: StreamID
@@ -68,6 +70,13 @@ extension SyncEngine {
         (StreamID(system, mapping.objectName(in: system)), StreamID(system, "accounts"), StreamID(system, "activities"))
     }
 
+    /// The streams of records under accounts: Salesforce's Contacts and Opportunities (HubSpot contacts name their
+    /// company themselves).
+    static func memberStreams(_ system: CRMSystem) -> [(kind: AccountMember.Kind, stream: StreamID)] {
+        guard system == .salesforce else { return [] }
+        return [(.contact, StreamID(system, "contacts")), (.opportunity, StreamID(system, "opportunities"))]
+    }
+
     /// Reads every watermark in one read, then polls both systems at once (each connector keeps its own rate-limit gate).
     func collect(now: Date, source: ChangeSource = .poll) async throws -> Collected {
         if case .records(let refs) = source { return try await collect(refs, now: now) }
@@ -75,7 +84,7 @@ extension SyncEngine {
         let systems = connectors.map(\.system)
         let streams = systems.flatMap { system -> [StreamID] in
             let streams = Self.streams(system, mapping: mapping)
-            return [streams.leads, streams.leads.deletions, streams.accounts, streams.activities]
+            return [streams.leads, streams.leads.deletions, streams.accounts, streams.activities] + Self.memberStreams(system).map(\.stream)
         }
         let (marks, sweeps, previousFingerprint) = try await store.read { reader in
             var marks: [StreamID: Watermark] = [:]
@@ -124,11 +133,18 @@ extension SyncEngine {
                     let activities = try await self.optionalStream(activityStream, now: now) {
                         try await connector.pollActivities(since: marks[activityStream], lookback: lookback)
                     }
+                    var members: [(stream: StreamID, result: PollResult<AccountMember>)] = []
+                    for (kind, stream) in Self.memberStreams(system) {
+                        members.append((stream, try await self.optionalStream(stream, now: now) {
+                            try await connector.pollAccountMembers(kind, since: marks[stream], lookback: lookback)
+                        }))
+                    }
                     // No events API on this portal: behaviour comes from the contacts' own calculated properties.
                     let derives = system == .hubspot ? await self.health.isOff(activityStream) : false
                     var item = Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
                                       leadStream: leadStream, accountStream: accountStream, activityStream: activityStream, leadsUnread: leadsUnread)
                     item.derivesInterest = derives
+                    item.members = members
                     return item
                 }
             }

@@ -18,6 +18,10 @@ extension SyncEngine {
         var activities: [Activity]
         var accounts: [Account]
         var changedAccounts: [Account]
+        /// What every account's contacts and opportunities add up to, this cycle's changes included.
+        var accountProfiles: [RecordRef: AccountProfile] = [:]
+        /// Contacts and opportunities that changed this cycle (to store).
+        var changedMembers: [AccountMember] = []
         /// Account records with mapped fields that changed, and what the account reconciliation needs of them.
         var changedAccountRecords: [SourceRecord] = []
         var accountRecords: [SourceRecord] = []
@@ -120,6 +124,7 @@ extension SyncEngine {
                                 accounts: accounts.values.sorted { $0.ref < $1.ref },
                                 changedAccounts: polledAccounts.filter { storedAccounts[$0.ref] != $0 }, routingState: try reader.routingState(recentSince: collected.now.addingTimeInterval(-RoutingState.recentWindow)))
             loaded.released = released
+            (loaded.accountProfiles, loaded.changedMembers) = try Self.accountProfiles(polled.flatMap { $0.members.flatMap(\.result.items) }, reader)
             loaded.crmOpenLeads = try reader.crmOpenLeads()
             // Account records with their mapped fields: kept as snapshots and reconciled across systems by web domain.
             if accountMapping != nil {
@@ -153,5 +158,22 @@ extension SyncEngine {
             }
             return loaded
         }
+    }
+
+    /// The stored profiles with this cycle's contacts and opportunities applied over their stored versions, and those
+    /// that changed.
+    static func accountProfiles(_ polled: [AccountMember], _ reader: any CycleStateReader) throws -> ([RecordRef: AccountProfile], [AccountMember]) {
+        var profiles = try reader.accountProfiles()
+        guard !polled.isEmpty else { return (profiles, []) }
+        var latest: [RecordRef: AccountMember] = [:]
+        for member in polled { latest[member.ref] = member }
+        let stored = Dictionary(try reader.accountMembers(Array(latest.keys)).map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        let changed = latest.values.filter { member in
+            let gone = member.deleted || member.account == nil
+            guard let before = stored[member.ref] else { return !gone }
+            return gone || before != member
+        }.sorted { $0.ref < $1.ref }
+        AccountProfile.update(&profiles, removing: changed.compactMap { stored[$0.ref] }, adding: changed)
+        return (profiles, changed)
     }
 }

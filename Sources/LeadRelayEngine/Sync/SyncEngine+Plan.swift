@@ -16,6 +16,7 @@ extension SyncEngine {
             links: loaded.existingLinks.merging(loaded.people.links) { a, _ in a }, assignments: loaded.people.assignments,
             previousScores: loaded.people.scores, routingState: loaded.routingState, synced: loaded.people.synced, now: now)
         input.enriched = loaded.people.enriched
+        input.accountProfiles = loaded.accountProfiles
         input.gates = loaded.people.gates
         input.matches = loaded.matches
         input.mergeBlocked = loaded.mergeBlocked
@@ -49,6 +50,16 @@ extension SyncEngine {
             }
             if let mark = item.accounts.watermark { watermarks[item.accountStream] = mark }
             if let mark = item.activities.watermark { watermarks[item.activityStream] = mark }
+            for (stream, result) in item.members {
+                if let mark = result.watermark { watermarks[stream] = mark }
+                if result.calls > 0 {
+                    let read = Set(result.items.map(\.ref))
+                    streams.append(.init(stream: stream.rawValue, read: result.items.count,
+                                         changed: loaded.changedMembers.filter { read.contains($0.ref) }.count,
+                                         rejected: result.rejected.count, calls: result.calls))
+                }
+                rejected += result.rejected
+            }
             let changedHere = changed.filter { $0.ref.system == item.system }.count
             streams.append(.init(stream: item.leadStream.rawValue, read: item.leads.items.count, changed: changedHere,
                                  rejected: item.leads.rejected.count, calls: item.leads.calls))
@@ -64,6 +75,7 @@ extension SyncEngine {
         var commit = CycleCommit(snapshots: changed + loaded.changedAccountRecords, accounts: loaded.changedAccounts,
                                  activities: loaded.newActivities, watermarks: watermarks, plan: plan, rejected: rejected)
         commit.configVersion = configuration.version
+        commit.accountMembers = loaded.changedMembers
         commit.sweeps = sweeps
         commit.released = loaded.released
         if collected.previousFingerprint != collected.fingerprint { commit.mappingFingerprint = collected.fingerprint }
