@@ -80,6 +80,8 @@ public struct SeedGenerator: Sendable {
 public struct SeedLoad: Sendable {
     public var reps: [SeedGenerator.SeededRep]
     public var accounts: [(salesforce: String, hubspot: Int)]
+    /// The duplicate Salesforce account of each account that has one.
+    public var duplicateAccounts: [Int: String] = [:]
     public var records: [String]
 }
 
@@ -106,6 +108,7 @@ extension SimulatorState {
                                      firstName: departed.firstName, lastName: departed.lastName))
         loadEnrichment(plan.accounts)
         var accounts: [(salesforce: String, hubspot: Int)] = []
+        var duplicates: [Int: String] = [:]
         accounts.reserveCapacity(plan.accounts.count)
         for account in plan.accounts {
             let owner = reps[account.ownerRep]
@@ -124,6 +127,7 @@ extension SimulatorState {
                 "hubspot_owner_id": owner.hubspotOwnerID,
             ], at: account.hubspotCreated, countAsAPIWrite: false)
             accounts.append((salesforce, hubspot.id))
+            try loadExtras(account, salesforce: salesforce, owner: owner, reps: reps, duplicates: &duplicates, index: accounts.count - 1)
         }
         var ids: [String] = []
         ids.reserveCapacity(plan.records.count)
@@ -150,6 +154,6 @@ extension SimulatorState {
         }
         sortedEvents = nil
         archiveHubSpotOwner(departed.hubspotOwnerID)
-        return SeedLoad(reps: reps, accounts: accounts, records: ids)
+        return SeedLoad(reps: reps, accounts: accounts, duplicateAccounts: duplicates, records: ids)
     }
 }

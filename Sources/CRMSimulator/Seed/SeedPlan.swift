@@ -27,6 +27,7 @@ public struct SeedPlan: Sendable {
         public var ownerRep: Int
         public var salesforceCreated: Date
         public var hubspotCreated: Date
+        public var extras = AccountExtras()
     }
 
     public struct Event: Sendable {
@@ -93,6 +94,12 @@ extension SeedGenerator {
 struct SeedPlanBuilder {
     let options: SeedGenerator.Options
     var rng: SeededRandom
+    /// The side stream: what account matching needs of the data, drawn apart so the main stream's decisions stay.
+    var side: SeededRandom
+    /// Company names in use (accounts and everyone else's employers): one name, one company.
+    var usedCompanyNames: Set<String> = []
+    /// Account domains in use (their websites' and their people's second domains).
+    var usedDomains: Set<String> = []
     var usedEmails: Set<String> = []
     /// HubSpot's uniqueness keys (trimmed, lower-cased) already taken: a messy variant must not collide.
     var hubspotEmailKeys: Set<String> = []
@@ -105,6 +112,7 @@ struct SeedPlanBuilder {
     init(options: SeedGenerator.Options) {
         self.options = options
         self.rng = SeededRandom(seed: options.seed)
+        self.side = SeededRandom(seed: options.seed ^ 0xACC0_0A77_5EED_0001)
         self.plan = SeedPlan(departed: SeedPlan.Rep(key: "gus", firstName: "Gus", lastName: "Gone", email: "gus@example.com",
                                                      hubspotOwnerID: "71299999", hubspotUserID: 9199))
     }
@@ -127,14 +135,13 @@ struct SeedPlanBuilder {
     }
 
     mutating func addAccounts(_ count: Int) {
-        var usedDomains: Set<String> = []
         for index in 0..<count {
             let word = rng.pick(SeedData.companyWords), noun = rng.pick(SeedData.companyNouns)
             var domain = "\(word)\(noun)".lowercased() + "." + rng.pick(SeedData.tlds)
             // The word lists give ~1,200 names: past that, number the domain (a bounded search, not a hopeful loop).
             if usedDomains.contains(domain) { domain = "\(word)\(noun)\(index)".lowercased() + ".com" }
             usedDomains.insert(domain)
-            let name = "\(word) \(noun)"
+            let name = uniqueCompanyName("\(word) \(noun)" + (side.chance(0.2) ? " " + side.pick(SeedData.longWords) : ""), index: index)
             let suffix = rng.pick(SeedData.companySuffixes)
             plan.accounts.append(SeedPlan.Account(
                 key: "a" + Self.padded(index + 1), name: name, domain: domain,
@@ -143,6 +150,7 @@ struct SeedPlanBuilder {
                 industry: rng.pick(SeedData.industries), employees: Int.random(in: 50...20_000, using: &rng),
                 state: rng.pick(SeedData.states), ownerRep: Int.random(in: 0..<SeedData.reps.count, using: &rng),
                 salesforceCreated: past(days: 300), hubspotCreated: past(days: 300)))
+            plan.accounts[index].extras = accountExtras(plan.accounts[index])
         }
     }
 
@@ -189,10 +197,14 @@ struct SeedPlanBuilder {
             if rng.chance(0.2) {
                 let picked = Int.random(in: 0..<plan.accounts.count, using: &rng)
                 account = picked
-                company = (plan.accounts[picked].name, plan.accounts[picked].domain, plan.accounts[picked].industry)
+                let chosen = plan.accounts[picked]
+                // Some of the company's people write from its second domain, which only its contacts show.
+                let domain = chosen.extras.alternateDomain.flatMap { side.chance(0.5) ? $0 : nil } ?? chosen.domain
+                company = (chosen.name, domain, chosen.industry)
             } else {
                 let word = rng.pick(SeedData.companyWords), noun = rng.pick(SeedData.companyNouns)
-                company = ("\(word) \(noun)", "\(word)-\(noun)-\(index)".lowercased() + ".com", rng.pick(SeedData.industries))
+                company = (uniqueCompanyName("\(word) \(noun)", index: index), "\(word)-\(noun)-\(index)".lowercased() + ".com",
+                           rng.pick(SeedData.industries))
             }
             local = SeedText.local(first) + "." + SeedText.local(last)
         }
@@ -290,7 +302,7 @@ struct SeedPlanBuilder {
         let (first, last) = names(person, hubspot: true, mess: &mess)
         var properties: [String: String] = [
             "email": messyAddress,
-            "firstname": first, "lastname": last, "company": company.name, "jobtitle": traits.title, "state": traits.state,
+            "firstname": first, "lastname": last, "company": writtenName(company.name), "jobtitle": traits.title, "state": traits.state,
             "industry": company.industry.hubspot, "numemployees": HubSpotSchema.employeeRange(traits.employees),
             "annualrevenue": String(traits.employees * Int.random(in: 80...220, using: &rng) * 1000),
             "lifecyclestage": rng.chance(0.3) ? "subscriber" : "lead",
@@ -320,7 +332,7 @@ struct SeedPlanBuilder {
         var fields: [String: SimJSON] = [
             "FirstName": .string(first), "LastName": .string(last),
             "Email": .string(messyEmail(email, personal: false, mess: &mess, hubspot: false)),
-            "Company": .string(suffix.isEmpty ? company.name : company.name + " " + suffix), "Title": .string(traits.title),
+            "Company": .string(suffix.isEmpty ? writtenName(company.name) : writtenName(company.name) + " " + suffix), "Title": .string(traits.title),
             "State": .string(traits.state), "Industry": .string(company.industry.salesforce),
             "NumberOfEmployees": .number(Double(traits.employees)),
             "AnnualRevenue": .number(Double(traits.employees * Int.random(in: 80...220, using: &rng) * 1000)),

@@ -13,6 +13,11 @@ public struct SeedTruth: Sendable {
         public var domain: String
         public var salesforceId: String
         public var hubspotId: String
+        /// A second Salesforce account of the same company (the wrong answer a tie-breaker must avoid).
+        public var duplicateSalesforceId: String?
+        /// A domain the company's people write from that is not on the account.
+        public var alternateDomain: String?
+        public var contacts: Int?
     }
 
     public struct RecordTruth: Sendable, Hashable, Codable {
@@ -46,7 +51,9 @@ public struct SeedTruth: Sendable {
     init(plan: SeedPlan, loaded: SeedLoad) {
         accounts = plan.accounts.enumerated().map { index, account in
             AccountTruth(account: account.key, name: account.name, domain: account.domain,
-                         salesforceId: loaded.accounts[index].salesforce, hubspotId: String(loaded.accounts[index].hubspot))
+                         salesforceId: loaded.accounts[index].salesforce, hubspotId: String(loaded.accounts[index].hubspot),
+                         duplicateSalesforceId: loaded.duplicateAccounts[index], alternateDomain: account.extras.alternateDomain,
+                         contacts: account.extras.contacts.count)
         }
         people = plan.people.map { person in
             PersonTruth(person: person.key, firstName: person.firstName, lastName: person.lastName, email: person.email,
@@ -98,7 +105,10 @@ public struct SeedTruth: Sendable {
         for account in accounts {
             buffer += "{\"kind\":\"account\",\"account\":\(SimJSON.quoted(account.account)),\"name\":\(SimJSON.quoted(account.name)),"
             buffer += "\"domain\":\(SimJSON.quoted(account.domain)),\"salesforceId\":\(SimJSON.quoted(account.salesforceId)),"
-            buffer += "\"hubspotId\":\(SimJSON.quoted(account.hubspotId))}\n"
+            buffer += "\"hubspotId\":\(SimJSON.quoted(account.hubspotId)),"
+            buffer += "\"duplicateSalesforceId\":\(account.duplicateSalesforceId.map(SimJSON.quoted) ?? "null"),"
+            buffer += "\"alternateDomain\":\(account.alternateDomain.map(SimJSON.quoted) ?? "null"),"
+            buffer += "\"contacts\":\(account.contacts.map(String.init) ?? "null")}\n"
             try flushIfLarge()
         }
         for person in people {

@@ -74,15 +74,12 @@ public struct AccountIndex: Sendable {
     public func match(_ lead: Lead, linkedCompanies: [RecordRef] = [], ownerActive: (String) -> Bool = { _ in true }) -> AccountMatch? {
         let domain = lead.email.flatMap(EmailAddress.companyDomain) ?? WebDomain.normalise(lead.fields["website"])
         var notes = Notes()
-        if let domain {
-            if let found = salesforceByDomain[domain], let match = pick(found, strict: false, ownerActive, .website, notes: &notes, {
-                "\(domain) is the Website of \($0.name)"
-            }) { return match }
-            if let found = salesforceByContactDomain[domain], let match = pick(found, strict: false, ownerActive, .contactDomain, notes: &notes, { account in
-                let count = profiles[account.ref]?.contactDomains[domain] ?? 0
-                return "\(count) of the contacts of \(account.name) write from \(domain)"
-            }) { return match }
-        }
+        // The Website and the contacts' addresses are one kind of evidence: a duplicate account someone gave the
+        // Website does not beat the account whose people write from the domain; the tie-breakers decide.
+        if let domain, let match = byDomain(domain, ownerActive, notes: &notes, detail: { account, evidence in
+            evidence == .website ? "\(domain) is the Website of \(account.name)"
+                : "\(profiles[account.ref]?.contactDomains[domain] ?? 0) of the contacts of \(account.name) write from \(domain)"
+        }) { return match }
         let companies = hubspotCompanies(of: lead, domain: domain, linked: linkedCompanies)
         for (company, how) in companies {
             if let match = viaCompany(company, how: how, ownerActive) { return match }
@@ -98,6 +95,16 @@ public struct AccountIndex: Sendable {
                                 tieBreak: notes.text)
         }
         return nil
+    }
+
+    /// Salesforce accounts with `domain` as their Website or among their contacts' domains, the best by the tie-breakers.
+    func byDomain(_ domain: String, _ ownerActive: (String) -> Bool, notes: inout Notes,
+                  detail: (Account, AccountMatch.Evidence) -> String) -> AccountMatch? {
+        let found = (salesforceByDomain[domain] ?? []) + (salesforceByContactDomain[domain] ?? [])
+        guard var match = pick(found, strict: false, ownerActive, .website, notes: &notes, { detail($0, $0.domain == domain ? .website : .contactDomain) })
+        else { return nil }
+        if match.account.domain != domain { match.evidence = .contactDomain }
+        return match
     }
 
     /// The HubSpot companies behind a lead: those its contact is associated with, then those holding its domain.
@@ -117,13 +124,12 @@ public struct AccountIndex: Sendable {
     func viaCompany(_ company: Account, how: String, _ ownerActive: (String) -> Bool) -> AccountMatch? {
         var notes = Notes()
         let through = how == "associated" ? "the lead's HubSpot company \(company.name)" : "HubSpot company \(company.name), which holds the lead's domain,"
-        if let domain = company.domain {
-            if let found = salesforceByDomain[domain], let match = pick(found, strict: false, ownerActive, .hubspotCompany, notes: &notes, {
-                "\(through) has domain \(domain), the Website of \($0.name)"
-            }) { return match }
-            if let found = salesforceByContactDomain[domain], let match = pick(found, strict: false, ownerActive, .hubspotCompany, notes: &notes, {
-                "\(through) has domain \(domain), from which contacts of \($0.name) write"
-            }) { return match }
+        if let domain = company.domain, var match = byDomain(domain, ownerActive, notes: &notes, detail: { account, evidence in
+            evidence == .website ? "\(through) has domain \(domain), the Website of \(account.name)"
+                : "\(through) has domain \(domain), from which contacts of \(account.name) write"
+        }) {
+            match.evidence = .hubspotCompany
+            return match
         }
         guard var match = byName(company.name, domain: company.domain, ownerActive, notes: &notes, detail: { account, how in
             "\(through) is \(account.name) by \(how)"
@@ -133,7 +139,8 @@ public struct AccountIndex: Sendable {
     }
 
     /// Salesforce accounts of the same name (legal forms and abbreviations aside) or of the name's initials; an
-    /// account whose own domains do not include the lead's is another company of that name.
+    /// account whose own domains do not include the lead's, nor one of the same name under another ending, is another
+    /// company of that name.
     func byName(_ name: String?, domain: String?, _ ownerActive: (String) -> Bool, notes: inout Notes,
                 detail: (Account, String) -> String) -> AccountMatch? {
         guard let key = CompanyName.matchKey(name) else { return nil }
@@ -142,7 +149,7 @@ public struct AccountIndex: Sendable {
         if let initials = CompanyName.acronym(name) { found += (salesforceByName[initials] ?? []).map { ($0, "initials") } }
         var kept: [Int] = [], how: [Int: String] = [:], others = 0
         for (index, way) in found where how[index] == nil {
-            if let domain, !accountDomains(accounts[index]).isEmpty, !accountDomains(accounts[index]).contains(domain) {
+            if let domain, !accountDomains(accounts[index]).isEmpty, !accountDomains(accounts[index]).contains(where: { Self.related($0, domain) }) {
                 others += 1
                 continue
             }
@@ -151,6 +158,15 @@ public struct AccountIndex: Sendable {
         }
         if others > 0 { notes.add("\(others) account\(others == 1 ? "" : "s") of that name with other domains left aside") }
         return pick(kept, strict: true, ownerActive, .name, notes: &notes) { detail($0, how[byRef[$0.ref] ?? 0] ?? "name") }
+    }
+
+    /// Two domains of one company as far as names go: the same name under another ending (`acme.co.uk`, `acme.io`)
+    /// or the name with a word after a hyphen (`acme-group.com`). `acme-labs-5.com` and `acmelabs.io` are not.
+    static func related(_ a: String, _ b: String) -> Bool {
+        guard a != b else { return true }
+        let stemA = a.split(separator: ".").first.map(String.init) ?? a, stemB = b.split(separator: ".").first.map(String.init) ?? b
+        guard stemA.count >= 3, stemB.count >= 3 else { return false }
+        return stemA == stemB || stemA.hasPrefix(stemB + "-") || stemB.hasPrefix(stemA + "-")
     }
 
     func accountDomains(_ account: Account) -> Set<String> {

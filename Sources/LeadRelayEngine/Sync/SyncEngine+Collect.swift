@@ -62,7 +62,7 @@ extension SyncEngine {
 
     /// The streams one system is polled by.
     /// The fields every lead read asks for: the mapping's, and in HubSpot the calculated behaviour properties.
-    static func leadFields(_ mapping: MappingSet, _ system: CRMSystem) -> [String] {
+    public static func leadFields(_ mapping: MappingSet, _ system: CRMSystem) -> [String] {
         mapping.fieldNames(in: system) + (system == .hubspot ? HubSpotInterest.properties + [CRMFieldNames.hubspotPrimaryCompany] : [])
     }
 
