@@ -1,4 +1,4 @@
-import CRMSimulator
+@testable import CRMSimulator
 import Foundation
 import LeadRelayCore
 import Testing
@@ -75,6 +75,31 @@ struct SeedTruthTests {
         }
         // Some people have two HubSpot contacts.
         #expect(truth.people.contains { $0.records.filter { $0.system == "hubspot" }.count == 2 })
+    }
+
+    @Test("accounts come as an org has them: contacts under them, some on a second domain, opportunities open and closed, duplicates, one name per company")
+    func accountWorld() async throws {
+        let simulator = CRMSimulator()
+        let summary = try await SeedGenerator(options: .init(seed: 6, people: 2400, now: Self.now)).populate(simulator.state)
+        let accounts = summary.truth.accounts
+        let state = simulator.state
+        let contacts = await state.salesforceRecords("Contact")
+        #expect(contacts.count == accounts.reduce(0) { $0 + ($1.contacts ?? 0) })
+        let parents: Set<String> = Set(contacts.compactMap { $0.fields["AccountId"]?.text })
+        #expect(parents.subtracting(accounts.map(\.salesforceId)).isEmpty)
+        let alternates = accounts.compactMap(\.alternateDomain)
+        #expect(!alternates.isEmpty && Set(alternates).count == alternates.count, "a second domain belongs to one company")
+        #expect(contacts.contains { contact in alternates.contains { contact.fields["Email"]?.text?.hasSuffix("@" + $0) == true } })
+        let duplicates = accounts.compactMap(\.duplicateSalesforceId)
+        #expect(!duplicates.isEmpty)
+        let rows = await state.salesforceRecords("Account")
+        #expect(rows.count == accounts.count + duplicates.count)
+        #expect(Set(accounts.map(\.name)).count == accounts.count, "no two accounts share a name")
+        let opportunities = await state.salesforceRecords("Opportunity")
+        #expect(opportunities.contains { $0.fields["IsClosed"] == .bool(false) } && opportunities.contains { $0.fields["IsClosed"] == .bool(true) })
+        #expect(opportunities.allSatisfy { ($0.fields["IsClosed"] == .bool(true)) == ($0.fields["StageName"]?.text?.hasPrefix("Closed") == true) },
+                "IsClosed follows the stage")
+        #expect(summary.truth.people.contains { person in person.account != nil && person.records.isEmpty == false })
     }
 
     @Test("the truth file round-trips as JSON Lines and is readable by its owner only")

@@ -20,6 +20,19 @@ struct BenchCommandTests {
         #expect((figures["wall_seconds"]?.doubleValue ?? 0) > 0)
     }
 
+    @Test("bench match reads accounts, contacts, opportunities and leads through the connectors and meets 0.98 against the truth, on every kind of evidence")
+    func match() async throws {
+        let run = try await withTestSlot { try await runCLI(["bench", "match", "--people", "1600", "--seed", "9", "--misses", "3", "--json"]) }
+        #expect(run.status == 0, "\(run.stderr)")
+        let figures = try #require(try JSONValue.decode(Data(run.stdout.utf8))["figures"])
+        #expect((figures["accuracy"]?.doubleValue ?? 0) >= 0.98, "\(run.stdout)")
+        #expect((figures["precision"]?.doubleValue ?? 0) >= 0.98)
+        #expect((figures["records_at_an_account"]?.doubleValue ?? 0) > 100)
+        for evidence in ["by_website", "by_contact_domain", "by_hubspot_company", "by_name"] {
+            #expect((figures[evidence]?.doubleValue ?? 0) > 0, "\(evidence): \(run.stdout)")
+        }
+    }
+
     @Test("bench seed reports records and writes the truth file when asked")
     func seed() async throws {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("bench-\(UUID().uuidString)/truth.jsonl")
