@@ -26,7 +26,7 @@ extension Router {
             winner = chosen
             state.ledgers[pool] = ledger
             fairness = .init(pool: pool, before: before, after: ledger.credit, policy: policy.description)
-            detail = "credit \(before[winner.id, default: 0]) + share, weight \(winner.weight), the most owed of \(eligible.count) eligible"
+            detail = "credit \(before[winner.id, default: 0]) + share, weight \(winner.weight), next due of \(eligible.count) eligible"
         case .leastLoaded:
             func key(_ rep: Rep) -> Double { Double(state.load(of: rep.id)) / Double(max(rep.weight, 1)) }
             guard let chosen = eligible.min(by: { (key($0), tie($0.id), $0.id) < (key($1), tie($1.id), $1.id) }) else { return nil }
