@@ -97,20 +97,34 @@ struct BenchMatchCommand: AsyncParsableCommand {
         _ = try await FieldSetup.run(configuration, connectors: connectors, dryRun: false)
         var read = Read()
         for connector in connectors {
-            let accounts = try await connector.pollAccounts(since: nil, lookback: 0, fields: [])
+            let fields = SyncEngine.leadFields(configuration.mapping, connector.system)
+            let accounts = try await drain { try await connector.pollAccounts(since: $0, lookback: 0, fields: []) }
             read.accounts += accounts.items.compactMap(Account.init(record:))
             read.calls += accounts.calls
             for kind in AccountMember.Kind.allCases {
-                let members = try await connector.pollAccountMembers(kind, since: nil, lookback: 0)
+                let members = try await drain { try await connector.pollAccountMembers(kind, since: $0, lookback: 0) }
                 read.members += members.items
                 read.calls += members.calls
             }
-            let leads = try await connector.pollLeads(since: nil, lookback: 0, fields: SyncEngine.leadFields(configuration.mapping, connector.system))
+            let leads = try await drain { try await connector.pollLeads(since: $0, lookback: 0, fields: fields) }
             read.leads += leads.items
             read.calls += leads.calls
             read.owners[connector.system] = try await connector.owners()
         }
         return read
+    }
+
+    /// A stream read to its end: a poll reads a bounded backlog, so the next one continues from its watermark.
+    static func drain<T: Sendable>(_ poll: (Watermark?) async throws -> PollResult<T>) async throws -> (items: [T], calls: Int) {
+        var items: [T] = [], calls = 0
+        var since: Watermark?
+        while true {
+            let result = try await poll(since)
+            items += result.items
+            calls += result.calls
+            guard result.more, let next = result.watermark, next != since else { return (items, calls) }
+            since = next
+        }
     }
 
     /// The counts behind the figures.
