@@ -149,7 +149,8 @@ public struct AccountIndex: Sendable {
         if let initials = CompanyName.acronym(name) { found += (salesforceByName[initials] ?? []).map { ($0, "initials") } }
         var kept: [Int] = [], how: [Int: String] = [:], others = 0
         for (index, way) in found where how[index] == nil {
-            if let domain, !accountDomains(accounts[index]).isEmpty, !accountDomains(accounts[index]).contains(where: { Self.related($0, domain) }) {
+            let known = accountDomains(accounts[index])
+            if let domain, !known.isEmpty, !known.contains(where: { Self.related($0, domain) }) {
                 others += 1
                 continue
             }
