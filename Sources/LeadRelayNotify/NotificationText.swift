@@ -20,6 +20,14 @@ public enum NotificationText {
             return "Stranded MQL: nobody could take \(who), \(score); it waits in the queue. Records: \(records)."
         case .recycled:
             return "Recycled to marketing: \(who), \(score). Records: \(records)."
+        case .digest:
+            let items = note.items.isEmpty ? [lead] : note.items
+            let top = items.prefix(5).map { item in
+                (item.name ?? item.email ?? item.personKey?.rawValue ?? "a lead") + (item.company.map { " at \($0)" } ?? "")
+                    + " (\(Condition.format(item.score)))"
+            }.joined(separator: "; ")
+            let more = items.count > 5 ? "; and \(items.count - 5) more" : ""
+            return "\(items.count) \(items.count == 1 ? "lead" : "leads") assigned to \(note.repID) whose last activity was a while ago: \(top)\(more)."
         }
     }
 }

@@ -15,104 +15,112 @@ public struct NotifierError: Error, Sendable {
     public var transient: Bool
     /// How long the channel asked LeadRelay to wait before the next try (`Retry-After` of a 429).
     public var retryAfter: TimeInterval?
+    /// Nothing was tried: the channel keeps a pace and its next turn is then. Not a failed attempt.
+    public var pacedUntil: Date?
+    /// The channel the alert was meant for first (the one its delivery state is recorded against).
+    public var channel: String?
 
-    public init(message: String, transient: Bool, retryAfter: TimeInterval? = nil) {
+    public init(message: String, transient: Bool, retryAfter: TimeInterval? = nil, pacedUntil: Date? = nil, channel: String? = nil) {
+        self.channel = channel
         self.message = message
         self.transient = transient
         self.retryAfter = retryAfter
+        self.pacedUntil = pacedUntil
     }
 }
 
-/// Posts an alert to a Slack incoming webhook as Block Kit with its text fallback (`SlackMessage`), retrying server
-/// errors and timeouts with backoff. A 429 is waited out as its `Retry-After` says (never sooner); a wait longer than
-/// the policy's longest is handed back (`NotifierError.retryAfter`) so the outbox holds the alert till then instead of
-/// blocking the other alerts.
-///
-/// A rep with a webhook of their own (`notify.reps`) is told there first; when that channel fails — refused for good,
-/// or still failing after its retries — the alert falls back to the team webhook (`fell-back`).
-///
-/// The webhook URL is a bearer credential (anyone holding it can post to the channel): it is kept as a `Secret`, and the
-/// notifier describes itself without it.
-public struct SlackNotifier: Notifier, CustomStringConvertible {
-    /// The team channel; `nil` when only reps have channels.
-    let webhook: Secret?
-    /// Rep id → the rep's own channel.
-    let repWebhooks: [String: Secret]
-    let transport: any HTTPTransport
-    let retry: RetryPolicy
-    let sleep: @Sendable (Duration) async throws -> Void
-    /// Where each record's CRM page is, for the links in the message.
-    let links: RecordLinks
+/// One way to reach people: a Slack webhook, a Slack channel through `chat.postMessage`, an SMS sender.
+public protocol AlertChannel: Sendable {
+    /// The channel's name in receipts, events and logs; never a credential (`slack`, `slack:ana`, `slack-app:ana`, `sms:ana`).
+    var name: String { get }
+    /// Channels sharing a key share a pace (one webhook, one Slack channel, one sender number); a fingerprint, never a secret.
+    var paceKey: String { get }
+    var pace: ChannelPacer.Pace? { get }
+    /// One message, with the retries and waits the channel's policy allows.
+    func deliver(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt
+}
 
-    public init(webhook: Secret?, repWebhooks: [String: Secret] = [:], transport: any HTTPTransport,
-                retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.25, maxDelay: 5),
-                links: RecordLinks = .none, sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
-        self.links = links
-        self.webhook = webhook
-        self.repWebhooks = repWebhooks
-        self.transport = transport
-        self.retry = retry
-        self.sleep = sleep
+/// Tells each rep through their channels in the order of their preference (`notify.reps.<id>.channels`), then the
+/// team's: a channel that fails — refused for good, or still failing after its retries — hands the alert to the next
+/// (`fell-back`); one that keeps a pace and has no turn free makes the alert wait for its turn (a pace is not a
+/// failure: the rep's own channel is not skipped because it is busy). A 429 holds the channel for everyone until its
+/// `Retry-After` has passed.
+public struct AlertNotifier: Notifier, CustomStringConvertible {
+    /// Rep id → the rep's channels, most preferred first (the team's channels follow unless the rep's list says otherwise).
+    let reps: [String: [any AlertChannel]]
+    /// For reps without channels of their own, and after theirs.
+    let team: [any AlertChannel]
+    /// Reps whose preference leaves the team's channels out.
+    let ownOnly: Set<String>
+    let pacer: ChannelPacer
+    let clock: @Sendable () -> Date
+
+    public init(reps: [String: [any AlertChannel]], team: [any AlertChannel], ownOnly: Set<String> = [], pacer: ChannelPacer = ChannelPacer(),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.reps = reps
+        self.team = team
+        self.ownOnly = ownOnly
+        self.pacer = pacer
+        self.clock = clock
     }
 
-    public var description: String { "SlackNotifier(webhook: \(webhook.map(\.description) ?? "none"), reps: \(repWebhooks.keys.sorted()))" }
+    public var description: String {
+        "AlertNotifier(team: \(team.map(\.name)), reps: \(reps.keys.sorted().map { "\($0): \(reps[$0]!.map(\.name))" }))"
+    }
+
+    /// The channels an alert to `repID` tries, in order.
+    public func channels(for repID: String) -> [any AlertChannel] {
+        (reps[repID] ?? []) + (ownOnly.contains(repID) ? [] : team)
+    }
 
     public func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt {
-        let data = (try? SlackMessage.payload(notification, links: links).encoded()) ?? Data()
-        // The rep's own channel first, then the team's.
-        let targets = [repWebhooks[notification.repID].map { ("slack:\(notification.repID)", $0) }, webhook.map { ("slack", $0) }].compactMap { $0 }
-        guard !targets.isEmpty else { throw NotifierError(message: "no Slack channel for \(notification.repID) and no team channel", transient: false) }
+        let targets = channels(for: notification.repID)
+        guard !targets.isEmpty else { throw NotifierError(message: "no channel for \(notification.repID) and no team channel", transient: false) }
         var failures: [(channel: String, error: NotifierError)] = []
-        for (index, (channel, hook)) in targets.enumerated() {
+        for (index, channel) in targets.enumerated() {
+            if let pace = channel.pace, let next = pacer.take(channel.paceKey, pace: pace, now: clock()) {
+                throw NotifierError(message: "\(channel.name) keeps its pace; next turn at \(ISOTimestamp.format(next))", transient: true,
+                                    pacedUntil: next, channel: channel.name)
+            }
             do {
-                var receipt = try await post(data, to: hook)
-                receipt.channel = channel
+                var receipt = try await channel.deliver(notification)
+                receipt.channel = channel.name
                 if index > 0 { receipt.state = .fellBack }
                 return receipt
             } catch {
-                failures.append((channel, error))
+                if let wait = error.retryAfter { pacer.hold(channel.paceKey, until: clock().addingTimeInterval(wait), now: clock()) }
+                failures.append((channel.name, error))
             }
         }
         // Tried again later if any channel may recover; as soon as the longest wait asked for is over.
         throw NotifierError(message: failures.map { "\($0.channel): \($0.error.message)" }.joined(separator: "; "),
-                            transient: failures.contains { $0.error.transient }, retryAfter: failures.compactMap(\.error.retryAfter).max())
+                            transient: failures.contains { $0.error.transient }, retryAfter: failures.compactMap(\.error.retryAfter).max(),
+                            channel: failures.first?.channel)
+    }
+}
+
+/// Slack only: a rep with a webhook of their own (`notify.reps`) is told there first; when that channel fails the
+/// alert falls back to the team webhook (`fell-back`). Each webhook keeps Slack's pace (about one message a second).
+///
+/// The webhook URL is a bearer credential (anyone holding it can post to the channel): it is kept as a `Secret`, and the
+/// notifier describes itself without it.
+public struct SlackNotifier: Notifier, CustomStringConvertible {
+    let notifier: AlertNotifier
+
+    public init(webhook: Secret?, repWebhooks: [String: Secret] = [:], transport: any HTTPTransport,
+                retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.25, maxDelay: 5), pace: ChannelPacer.Pace? = .slack,
+                links: RecordLinks = .none, clock: @escaping @Sendable () -> Date = { Date() },
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+        func channel(_ name: String, _ hook: Secret) -> any AlertChannel {
+            SlackWebhookChannel(name: name, webhook: hook, transport: transport, retry: retry, pace: pace, links: links, sleep: sleep)
+        }
+        notifier = AlertNotifier(reps: Dictionary(uniqueKeysWithValues: repWebhooks.map { ($0.key, [channel("slack:\($0.key)", $0.value)]) }),
+                                 team: webhook.map { [channel("slack", $0)] } ?? [], clock: clock)
     }
 
-    /// One webhook, with the retries and waits the policy and the channel allow.
-    func post(_ data: Data, to hook: Secret) async throws(NotifierError) -> DeliveryReceipt {
-        guard let url = URL(string: hook.value) else { throw NotifierError(message: "the Slack webhook is not a URL", transient: false) }
-        var last = ""
-        var asked: TimeInterval?
-        for attempt in 1...retry.maxAttempts {
-            asked = nil
-            do {
-                let response = try await transport.send(TransportRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
-                                                                         body: data, timeout: 10))
-                switch response.status {
-                // Slack's webhook answers 200 once the message is posted: accepted is as far as it tells.
-                case 200..<300: return DeliveryReceipt(state: .accepted, channel: "slack")
-                case 429:
-                    // Slack's own pace: at least a second when it names none.
-                    // A value that is not a number of seconds counts as none; a wait beyond an hour is held to an hour.
-                    asked = response.header("Retry-After").flatMap { Double($0) }.flatMap { $0.isFinite ? min(max($0, 0), 3_600) : nil } ?? 1
-                    last = "HTTP 429, Retry-After \(Condition.format(asked ?? 1)) s"
-                    if let asked, asked > retry.maxDelay {
-                        throw NotifierError(message: "Slack is rate limiting the webhook: \(last)", transient: true, retryAfter: asked)
-                    }
-                case 500...599:
-                    last = "HTTP \(response.status)"
-                case let status:
-                    throw NotifierError(message: "Slack refused the message: HTTP \(status) \(String(decoding: response.body.prefix(200), as: UTF8.self))", transient: false)
-                }
-            } catch let error as NotifierError {
-                throw error
-            } catch {
-                last = "\(error)"
-            }
-            if attempt < retry.maxAttempts {
-                try? await sleep(.clamped(seconds: retry.delay(afterAttempt: attempt, serverAsked: asked, unit: Double.random(in: 0...1))))
-            }
-        }
-        throw NotifierError(message: "Slack webhook unavailable: \(last)", transient: true, retryAfter: asked)
+    public var description: String { "SlackNotifier(\(notifier.description))" }
+
+    public func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt {
+        try await notifier.send(notification)
     }
 }

@@ -16,7 +16,8 @@ public enum SlackMessage {
         let text = clip(escape(NotificationText.plain(note)), 3_900)
         // An alert queued before alerts were values has only its text.
         guard note.lead.legacyText == nil else { return ["text": .string(text), "username": "LeadRelay"] }
-        return ["text": .string(text), "username": "LeadRelay", "blocks": .array(blocks(note, links: links))]
+        let blocks = note.kind == .digest ? digestBlocks(note, links: links) : blocks(note, links: links)
+        return ["text": .string(text), "username": "LeadRelay", "blocks": .array(blocks)]
     }
 
     static func blocks(_ note: LeadRelayCore.Notification, links: RecordLinks) -> [JSONValue] {
@@ -28,6 +29,7 @@ public enum SlackMessage {
         case .escalation: "SLA missed: \(who)"
         case .recycled: "Recycled to marketing: \(who)"
         case .stranded: "Nobody could take this MQL: \(who)"
+        case .digest: "Leads assigned to you: \(who)"
         }
         let page = lead.records.lazy.compactMap { links.url($0) }.first
         var line = page.map { "*<\(safeURL($0))|\(escape(who))>*" } ?? "*\(escape(who))*"
@@ -55,6 +57,42 @@ public enum SlackMessage {
             return ["type": "mrkdwn", "text": .string(clip(text, 2_000))]
         }
         if !records.isEmpty { blocks.append(["type": "context", "elements": .array(records)]) }
+        return blocks
+    }
+
+    /// Leads shown one by one in a digest; the rest are counted (Slack allows 50 blocks, and a digest is read, not scrolled).
+    static let digestShown = 20
+
+    /// A digest: a header with the count, one line per lead (linked to its first CRM page, with score and routing rule),
+    /// most promising first, and how many more there are.
+    static func digestBlocks(_ note: LeadRelayCore.Notification, links: RecordLinks) -> [JSONValue] {
+        let items = note.items.isEmpty ? [note.lead] : note.items
+        let count = items.count == 1 ? "1 lead" : "\(items.count) leads"
+        var blocks: [JSONValue] = [
+            ["type": "header", "text": ["type": "plain_text", "text": .string(clip("\(count) assigned to you", 150)), "emoji": false]],
+            ["type": "context", "elements": [["type": "mrkdwn", "text": "Their last activity was a while ago (LeadRelay caught up after a start or an outage): one message for all of them, most promising first."]]],
+        ]
+        var lines: [String] = []
+        for item in items.prefix(digestShown) {
+            let who = item.name ?? item.email ?? item.personKey?.rawValue ?? "a lead"
+            var line = item.records.lazy.compactMap { links.url($0) }.first.map { "<\(safeURL($0))|\(escape(who))>" } ?? escape(who)
+            if let company = item.company { line += " · " + escape(company) }
+            line += " · score \(format(item.score))" + (item.routedBy.isEmpty ? "" : " · " + escape(item.routedBy))
+            lines.append("• " + line)
+        }
+        // Sections of at most 3,000 characters, whole lines each.
+        var section = ""
+        for line in lines {
+            if !section.isEmpty, section.count + 1 + line.count > 3_000 {
+                blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": .string(section)]])
+                section = ""
+            }
+            section += (section.isEmpty ? "" : "\n") + clip(line, 3_000)
+        }
+        if !section.isEmpty { blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": .string(section)]]) }
+        if items.count > digestShown {
+            blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": .string("and \(items.count - digestShown) more: find them by owner in either CRM")]]])
+        }
         return blocks
     }
 

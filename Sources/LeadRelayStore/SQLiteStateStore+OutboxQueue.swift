@@ -28,6 +28,15 @@ extension SQLiteStateStore: OutboxQueue {
         }
     }
 
+    public func postpone(_ ids: [Int64], until: Date, at now: Date) async throws {
+        try await pool.write { db in
+            for chunk in ids.chunked(Self.chunk) {
+                try db.execute(sql: "UPDATE outbox SET claimed_until = ? WHERE status = 'pending' AND id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                               arguments: StatementArguments([until.timeIntervalSince1970]) + StatementArguments(Array(chunk)))
+            }
+        }
+    }
+
     public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, refused: [String: String],
                          at now: Date) async throws {
         let time = now.timeIntervalSince1970
@@ -84,8 +93,12 @@ extension SQLiteStateStore: OutboxQueue {
 
     public func depth() async throws -> OutboxDepth {
         try await pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'")
-            return OutboxDepth(pending: row?["n"] ?? 0, oldestPendingAt: Self.date(row?["oldest"]))
+            // A payload is `{"notify":…}` or `{"write":…}` (one key: the case of `OutboxEntry.Payload`).
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS n, MIN(created_at) AS oldest, COALESCE(SUM(payload LIKE '{"notify"%'), 0) AS alerts
+                FROM outbox WHERE status = 'pending'
+                """)
+            return OutboxDepth(pending: row?["n"] ?? 0, oldestPendingAt: Self.date(row?["oldest"]), pendingAlerts: row?["alerts"] ?? 0)
         }
     }
 

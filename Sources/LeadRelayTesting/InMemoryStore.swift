@@ -210,6 +210,14 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         for id in ids { if let index = index(id) { state.outbox[index].claimedUntil = nil } }
     }
 
+    public func postpone(_ ids: [Int64], until: Date, at now: Date) async throws {
+        // The wait, on this store's clock, as in `fail`.
+        let until = clock.now.advanced(by: .seconds(max(0, until.timeIntervalSince(now))))
+        for id in ids {
+            if let index = index(id), state.outbox[index].entry.status == .pending { state.outbox[index].claimedUntil = until }
+        }
+    }
+
     public func complete(_ id: Int64, resultID: String?, learned: [LearnedLink], receipt: DeliveryReceipt?, refused: [String: String],
                          at now: Date) async throws {
         guard let index = index(id) else { return }
@@ -259,7 +267,8 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
 
     public func depth() async throws -> OutboxDepth {
         let pending = state.outbox.filter { $0.entry.status == .pending }
-        return OutboxDepth(pending: pending.count, oldestPendingAt: pending.map(\.entry.createdAt).min())
+        let alerts = pending.filter { if case .notify = $0.entry.payload { true } else { false } }.count
+        return OutboxDepth(pending: pending.count, oldestPendingAt: pending.map(\.entry.createdAt).min(), pendingAlerts: alerts)
     }
 
     // MARK: Event log

@@ -11,7 +11,7 @@ extension StoreContract {
             try await store.commit(cycle, at: now)
             try await store.commit(cycle, at: now)
             #expect(try await store.pendingOutbox(limit: 10).count == 2)
-            #expect(try await store.depth() == OutboxDepth(pending: 2, oldestPendingAt: now))
+            #expect(try await store.depth() == OutboxDepth(pending: 2, oldestPendingAt: now, pendingAlerts: 1), "an owner write and an alert")
         },
         Check("content done before is queued again with a new identity (a field going X → Y → X is written X twice)") { subject in
             let store = subject.store
@@ -84,6 +84,23 @@ extension StoreContract {
             try await store.complete(first[0].id, resultID: nil, learned: [], at: now)
             clock.advance(by: .seconds(3600))
             #expect(try await store.claim(limit: 10, lease: .seconds(60)).map(\.id) == [second[0].id], "done entries are never claimed")
+        },
+        Check("a postponed entry is not claimed before its time and counts no attempt") { subject in
+            let (store, clock) = (subject.store, subject.clock)
+            let hs = record(.hubspot, "51", email: "ana@acme.io")
+            try await store.commit(CycleCommit(plan: handoff(person: PersonKey.email("ana@acme.io"), refs: [hs.ref], rep: "ana")), at: now)
+            let claimed = try await store.claim(limit: 10, lease: .seconds(60))
+            #expect(claimed.count == 2)
+            try await store.postpone([claimed[1].id], until: now.addingTimeInterval(5), at: now)
+            try await store.release([claimed[0].id])
+            #expect(try await store.claim(limit: 10, lease: .seconds(60)).map(\.id) == [claimed[0].id], "the postponed one waits")
+            clock.advance(by: .seconds(4))
+            #expect(try await store.claim(limit: 10, lease: .seconds(60)).isEmpty)
+            clock.advance(by: .seconds(1))
+            let again = try await store.claim(limit: 10, lease: .seconds(60))
+            #expect(again.map(\.id) == [claimed[1].id])
+            #expect(again.first?.attempts == 0, "a postponement is not an attempt")
+            #expect(try await store.depth().pending == 2)
         },
         Check("fields a CRM refused while taking the rest of a write are kept on the done entry, for the report") { subject in
             let store = subject.store

@@ -67,11 +67,19 @@ struct DemoIntegrationTests {
         for lead in await state.salesforceRecords("Lead") where lead.fields["OwnerId"] != .string(apiUser) {
             #expect(assignedRefs.contains(RecordRef(system: .salesforce, object: "Lead", id: lead.id)))
         }
-        // One notification per MQL, naming the rep who got it.
+        // Every MQL's rep is told once: on its own when the lead was active within the digest horizon, else in the
+        // rep's one digest of leads idle for longer.
         let messages = await state.slackBodies().compactMap { $0["text"]?.stringValue }
-        #expect(messages.count == assignments.count)
+        let single = messages.filter { $0.hasPrefix("New MQL for ") }
+        let digests = messages.filter { $0.contains(" whose last activity was a while ago") }
+        #expect(single.count + digests.count == messages.count)
+        #expect(single.count + summary.alertsInDigests == assignments.count, "\(single.count) + \(summary.alertsInDigests) ≠ \(assignments.count)")
+        #expect(Set(digests.compactMap { $0.components(separatedBy: " assigned to ").last?.components(separatedBy: " ").first }).count == digests.count,
+                "one digest per rep")
+        let alerts = try await store.outbox().filter { if case .notify = $0.payload { true } else { false } }
+        #expect(alerts.count == assignments.count && alerts.allSatisfy { $0.status == .done && $0.delivery?.state == .accepted })
         for (_, assignment) in assignments {
-            #expect(messages.contains { $0.hasPrefix("New MQL for \(assignment.repID):") })
+            #expect(messages.contains { $0.hasPrefix("New MQL for \(assignment.repID):") || $0.contains(" assigned to \(assignment.repID) whose") })
         }
         // The fresh demo request went through in seconds.
         let latency = summary.newDemoRequest

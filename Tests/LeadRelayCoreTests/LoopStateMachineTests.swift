@@ -17,6 +17,20 @@ struct LoopStateMachineTests {
         #expect(machine.state == .idle)
     }
 
+    @Test("a round with something due soon waits till then, never past the interval, never a busy loop; it resets failures")
+    func doneUntil() {
+        var machine = LoopStateMachine(interval: .seconds(5))
+        _ = machine.ready()
+        _ = machine.finished(.failed, now: now)
+        _ = machine.ready()
+        #expect(machine.finished(.doneUntil(now.addingTimeInterval(1.5)), now: now) == .wait(.milliseconds(1500)))
+        #expect(machine.failures == 0 && machine.state == .idle)
+        _ = machine.ready()
+        #expect(machine.finished(.doneUntil(now.addingTimeInterval(60)), now: now) == .wait(.seconds(5)), "the interval still bounds the wait")
+        _ = machine.ready()
+        #expect(machine.finished(.doneUntil(now.addingTimeInterval(-3)), now: now) == .wait(.milliseconds(50)), "overdue: a short pause, not a spin")
+    }
+
     @Test("failures back off from twice the interval, doubling, capped; a success resets the count")
     func backoff() {
         var machine = LoopStateMachine(interval: .seconds(1), maxBackoff: .seconds(60))

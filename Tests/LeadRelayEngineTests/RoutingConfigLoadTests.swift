@@ -128,7 +128,7 @@ struct RepChannelConfigTests {
     @Test("a rep's webhook loads as a secret; an unknown rep, a webhook named twice or not a URL is refused where it is written")
     func repChannels() throws {
         let workspace = try TestWorkspace()
-        try workspace.configure(nil, credentials: nil)
+        try workspace.configure(nil, credentials: nil, notify: "")
         let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
         func with(_ reps: String) throws -> String {
             let changed = text.replacingOccurrences(of: "  slack: { webhookURLFile: credentials/slack }",

@@ -113,15 +113,27 @@ struct SlackAlertTests {
             let after = await naps.asked
             #expect(after.count == 1, "a 30 s wait is not slept inline")
             #expect(await simulator.state.slackBodies().count == 1)
+            // The webhook is held for everyone till then: the next alert is not even tried.
+            let requests = await simulator.state.slackHookPaths().count
+            do {
+                _ = try await notifier.send(Self.note())
+                Issue.record("expected the channel to be held")
+            } catch let error as NotifierError {
+                #expect(error.pacedUntil.map { $0.timeIntervalSinceNow > 25 } == true, "\(error.message)")
+            }
+            #expect(await simulator.state.slackHookPaths().count == requests, "no request while the channel is held")
 
             // A Retry-After that is no number of seconds counts as a second; one beyond an hour is held to an hour.
+            let fresh = SlackNotifier(webhook: Secret(endpoints.slackWebhookURL.absoluteString), transport: AsyncHTTPClientTransport(),
+                                      retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 5), links: Self.links,
+                                      sleep: { await naps.add($0) })
             await simulator.state.failSlack([.init(status: 429, retryAfterText: "nan")])
-            _ = try await notifier.send(Self.note())
+            _ = try await fresh.send(Self.note())
             let afterNaN = await naps.asked
             #expect(afterNaN.count == 2 && afterNaN.last.map { $0 >= .seconds(1) && $0 < .seconds(5) } == true, "\(afterNaN)")
             await simulator.state.failSlack([.init(status: 429, retryAfterText: "1e12")])
             do {
-                _ = try await notifier.send(Self.note())
+                _ = try await fresh.send(Self.note())
                 Issue.record("expected the wait to be handed back")
             } catch let error as NotifierError {
                 #expect(error.retryAfter == 3_600, "\(error.message)")
@@ -138,18 +150,22 @@ struct SlackAlertTests {
             // The first alert is refused with a long wait; the CRM writes of the cycle are not held by it.
             await rig.simulator.state.failSlack([.init(status: 429, retryAfter: 3)])
             let notifier = SlackNotifier(webhook: try #require(rig.configuration.slackWebhook), transport: AsyncHTTPClientTransport(),
-                                         retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 1), sleep: { _ in })
+                                         retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 1),
+                                         pace: ChannelPacer.Pace(perSecond: 1_000, burst: 1_000), sleep: { _ in })
             let dispatcher = try await Daemon.start(rig.configuration, store: rig.store, connectors: rig.connectors, notifier: notifier).dispatcher
             let first = try await dispatcher.drain()
-            #expect(first.retryLater == 1 && first.notified == alerts - 1 && first.failed == 0 && first.applied > 0, "\(first)")
-            let held = try #require(try await rig.store.outbox().first { $0.status == .pending })
+            // The webhook asked for 3 s: the other alerts wait with it (postponed, no attempt counted), the writes go on.
+            #expect(first.retryLater == 1 && first.postponed == alerts - 1 && first.notified == 0 && first.failed == 0 && first.applied > 0, "\(first)")
+            #expect(first.nextDue.map { (2...3.5).contains($0.timeIntervalSinceNow) } == true, "the loop wakes when the wait is over")
+            #expect(try await rig.store.outbox().filter { $0.status == .pending }.allSatisfy { $0.attempts <= 1 })
+            let held = try #require(try await rig.store.outbox().first { $0.status == .pending && $0.attempts == 1 })
             #expect(held.delivery?.state == .retrying && held.lastError?.contains("Retry-After 3") == true)
             guard case .notify(let note) = held.payload, let person = held.subject.person else { Issue.record("not an alert"); return }
             let events = try await rig.store.events(for: person).map(\.event.kind)
             #expect(events.contains(.delivered(repID: note.repID, channel: "slack", state: .retrying)))
             #expect(try await dispatcher.drain().notified == 0, "not before its Retry-After")
             try await Task.sleep(for: .seconds(3.2))
-            #expect(try await dispatcher.drain().notified == 1)
+            #expect(try await dispatcher.drain().notified == alerts)
             #expect(try await rig.store.outbox().first { $0.id == held.id }?.delivery?.state == .accepted)
             #expect(await rig.simulator.state.slackBodies().count == alerts, "one alert per assignment")
         }

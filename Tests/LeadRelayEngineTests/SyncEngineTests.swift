@@ -22,12 +22,13 @@ struct Rig: Sendable {
     var dispatcher: OutboxDispatcher { daemon.dispatcher }
 }
 
-func withRig<T: Sendable>(people: Int = 150, writes: Bool = true, _ body: @escaping @Sendable (Rig) async throws -> T) async throws -> T {
+func withRig<T: Sendable>(people: Int = 150, writes: Bool = true, notify: String = TestWorkspace.immediateAlerts,
+                          _ body: @escaping @Sendable (Rig) async throws -> T) async throws -> T {
     let simulator = CRMSimulator()
     _ = try await SeedGenerator(options: .init(seed: 11, people: people)).populate(simulator.state)
     return try await simulator.withRunningInSlot { endpoints in
         let workspace = try TestWorkspace()
-        try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: writes)
+        try workspace.configure(endpoints, credentials: simulator.state.credentials, writes: writes, notify: notify)
         let configuration = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
         return try await body(Rig(simulator: simulator, daemon: try await Daemon.start(configuration)))
     }

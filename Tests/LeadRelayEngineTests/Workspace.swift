@@ -55,7 +55,12 @@ struct TestWorkspace {
     }
 
     /// A leadrelay.yaml pointing at `endpoints`, with the simulator's secrets in credential files.
-    func configure(_ endpoints: CRMSimulator.Endpoints?, credentials: SimulatorState.Credentials?, writes: Bool = true, extra: String = "") throws {
+    /// The rig tells every alert at once: its seeded leads were last active days ago (a digest would hold them) and
+    /// one team webhook would keep them to Slack's pace. The tests of pace and digests set their own `notify`.
+    static let immediateAlerts = "pace: { slack: { perSecond: 10000, burst: 10000 } }, digest: { enabled: false }"
+
+    func configure(_ endpoints: CRMSimulator.Endpoints?, credentials: SimulatorState.Credentials?, writes: Bool = true, extra: String = "",
+                   notify: String = TestWorkspace.immediateAlerts) throws {
         try write("credentials/hs", credentials?.hubspotToken ?? "pat-na1-test")
         try write("credentials/sf-id", credentials?.salesforceClientID ?? "id")
         try write("credentials/sf-secret", credentials?.salesforceClientSecret ?? "secret")
@@ -75,8 +80,8 @@ struct TestWorkspace {
             scoring: scoring.yaml
             routing: routing.yaml
             sla: sla.yaml
-            notify:
-              slack: { webhookURLFile: credentials/slack }
+            \(notify.isEmpty ? "notify:\n  slack: { webhookURLFile: credentials/slack }"
+                : "notify: { slack: { webhookURLFile: credentials/slack }, \(notify) }\n# alerts: the team webhook above")
             mode: { writes: \(writes) }
             \(extra)
             """)

@@ -20,6 +20,10 @@ public struct CRMSimulator: Sendable {
         public var hubspotBaseURL: URL { baseURL }
         public var salesforceLoginURL: URL { baseURL }
         public var slackWebhookURL: URL { baseURL.appendingPathComponent("hooks/slack") }
+        /// Slack's Web API (`…/chat.postMessage`).
+        public var slackAPIURL: URL { baseURL.appendingPathComponent("slack/api") }
+        /// The Twilio-style API root (`…/2010-04-01/Accounts/{sid}/Messages.json`).
+        public var smsBaseURL: URL { baseURL.appendingPathComponent("twilio") }
         /// The enrichment provider (`GET …/v1/companies/{domain}`).
         public var enrichmentBaseURL: URL { baseURL.appendingPathComponent("enrichment") }
 
@@ -53,6 +57,7 @@ public struct CRMSimulator: Sendable {
         ControlRoutes(state: state).register(on: router)
         EnrichmentRoutes(state: state).register(on: router)
         SlackRoutes(state: state).register(on: router)
+        SMSRoutes(state: state).register(on: router)
         var quiet = logger ?? Logger(label: "leadrelay.simulator")
         if logger == nil { quiet.logLevel = .critical }
         let app = Application(

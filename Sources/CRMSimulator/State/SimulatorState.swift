@@ -20,6 +20,12 @@ public actor SimulatorState {
         public var hubspotRefreshToken: String
         /// The enrichment provider's API key (`Authorization: Bearer …`).
         public var enrichmentToken: String
+        /// The Slack app's bot token for the Web API (`chat.postMessage`, `Authorization: Bearer xoxb-…`).
+        public var slackBotToken = "xoxb-1000000001-2000000002-simulatorbottoken"
+        /// The Twilio-style account: Basic `AccountSid:AuthToken`, and the one number a new account has bought.
+        public var twilioAccountSid = "AC5ef872f6da5a21de157d80997a64bd33"
+        public var twilioAuthToken = "sim-twilio-auth-token-7d4f"
+        public var twilioNumber = "+15017122661"
 
         public init(hubspotToken: String, salesforceClientID: String, salesforceClientSecret: String,
                     salesforceRefreshToken: String = "5Aep861sim.refresh",
@@ -121,6 +127,16 @@ public actor SimulatorState {
     var slackFaults: [SlackFault] = []
     var slackPaths: [String] = []
     var removedSlackHooks: Set<String> = []
+    var slackRate: (perSecond: Double, burst: Int)?
+    /// Channels the Slack app's bot is in (conversation ids `C…`/`G…`, or users `U…` it may message): none in a new workspace.
+    var slackChannels: Set<String> = []
+    var slackTimestamp = 0
+    /// Text messages taken by the Twilio-style API, with their sid and the status they reached.
+    public internal(set) var smsMessages: [SMSMessage] = []
+    var smsFaults: [SlackFault] = []
+    /// Numbers that replied STOP: sending to them is refused with 21610.
+    var smsOptedOut: Set<String> = []
+    var slackBuckets: [String: (tokens: Double, at: Date)] = [:]
     var pendingFaults: [CRMSystem: [Fault]] = [:]
     var hubspotTenSecondLimit: Int?
     var hubspotCallTimes: [Date] = []
@@ -237,6 +253,29 @@ public actor SimulatorState {
     func recordSlack(_ body: SimJSON, path: String = "/hooks/slack") {
         slackMessages.append((now(), body))
         slackPaths.append(path)
+    }
+
+    /// Slack's posting pace per webhook (about one message a second, short bursts tolerated): once set, a webhook that
+    /// has no turn left answers 429 with `Retry-After` (whole seconds, at least 1). Off until set, like every fault knob.
+    public func limitSlackRate(perSecond: Double, burst: Int) { slackRate = (perSecond, max(burst, 1)) }
+
+    /// How many Slack requests the pace refused with 429.
+    public private(set) var slackRateLimited = 0
+
+    /// The wait before `path` may post again, taking a turn when it may post now (`nil`).
+    func slackTurn(_ path: String) -> Int? {
+        guard let rate = slackRate else { return nil }
+        let instant = now()
+        var bucket = slackBuckets[path] ?? (Double(rate.burst), instant)
+        bucket.tokens = min(Double(rate.burst), bucket.tokens + max(instant.timeIntervalSince(bucket.at), 0) * rate.perSecond)
+        bucket.at = instant
+        defer { slackBuckets[path] = bucket }
+        guard bucket.tokens >= 1 else {
+            slackRateLimited += 1
+            return max(Int(((1 - bucket.tokens) / rate.perSecond).rounded(.up)), 1)
+        }
+        bucket.tokens -= 1
+        return nil
     }
 
     /// Removes a webhook (`/hooks/slack/…`): it answers 404 `no_service` from now on.

@@ -44,6 +44,9 @@ public struct DemoRunner: Sendable {
         /// Records flagged as another record's duplicate (the mapping's `duplicates.flag`), and people linked by evidence.
         public var duplicatesFlagged: Int = 0
         public var linkedByEvidence: Int = 0
+        /// Digests sent (one message per rep for leads idle past the horizon) and the alerts they carried.
+        public var digests: Int = 0
+        public var alertsInDigests: Int = 0
     }
 
     public var options: Options
@@ -77,7 +80,9 @@ public struct DemoRunner: Sendable {
                 let result = try await engine.runCycle()
                 try await dispatcher.drain()
                 cycles += 1
-                if result.catchingUp.isEmpty, result.changedRecords == 0, try await store.depth().pending == 0,
+                // Alerts left pending go at their channels' pace (or wait for their digest): the daemon's loops send them.
+                let depth = try await store.depth()
+                if result.catchingUp.isEmpty, result.changedRecords == 0, depth.pending == depth.pendingAlerts,
                    try await store.read({ try $0.heldPeople(limit: 1) }).isEmpty { break }
             } while cycles < Self.backlogCycleLimit
 
@@ -100,6 +105,8 @@ public struct DemoRunner: Sendable {
                     if latency.secondsToHubSpotOwner != nil, latency.secondsToSalesforceOwner != nil, latency.secondsToNotification != nil { break }
                     try await Task.sleep(for: .milliseconds(20))
                 }
+                // Every alert told before the summary: the backlog's at the channel's pace, the digests once gathered.
+                while Date() < deadline, try await store.depth().pending > 0 { try await Task.sleep(for: .milliseconds(100)) }
                 await group.triggerGracefulShutdown()
                 return latency
             }
@@ -168,6 +175,11 @@ public struct DemoRunner: Sendable {
             guard entry.status == .done, case .write(let write) = entry.payload else { return false }
             return write.fields.contains { flags.contains($0.key) && !$0.value.isEmpty }
         }.count
+        // A digest's text starts with its count: "12 leads assigned to ana whose last activity was a while ago: …".
+        for text in await simulator.state.slackBodies().compactMap({ $0["text"]?.stringValue }) where text.contains(" whose last activity was a while ago") {
+            summary.digests += 1
+            summary.alertsInDigests += Int(text.prefix { $0.isNumber }) ?? 0
+        }
         let links = try await store.linkCounts()
         summary.linkedByEvidence = (links[.linkedByEvidence] ?? 0) + (links[.linkedByCrossReference] ?? 0)
         return summary

@@ -58,6 +58,10 @@ public struct Workspace: Sendable {
             sla: sla.yaml
             notify:
               slack: { webhookURLFile: credentials/slack-webhook }
+              # Leads idle for over a day reach their rep in one digest, once their alerts stop arriving for `quiet`
+              # (the demo's backlog is read in seconds); each webhook keeps Slack's pace of about one message a second.
+              digest: { horizon: 24h, quiet: 5s, maxWait: 15m }
+              pace: { slack: { perSecond: 1, burst: 3 } }
             mode: { writes: true }
             enrichment:
               rules:

@@ -89,6 +89,9 @@ public enum NotificationKind: String, Sendable, Hashable, Codable, CaseIterable 
     case recycled
     /// An MQL nobody could take went to the stranded queue: whoever the queue's `alert` names hears of it.
     case stranded
+    /// Several leads that were assigned long after their last activity (a first start, an outage), told in one message
+    /// (`Notification.items`); built by the dispatcher, never planned.
+    case digest
 }
 
 extension LifecycleStage {

@@ -20,6 +20,9 @@ public struct LoopStateMachine: Sendable, Hashable {
     public enum Outcome: Sendable, Hashable {
         /// Caught up: the next round after the interval.
         case done
+        /// Caught up, but something falls due at this instant (an alert's turn on a paced channel, a digest done
+        /// gathering): the next round then, or after the interval if that is sooner.
+        case doneUntil(Date)
         /// More is waiting: the next round at once.
         case moreNow
         /// Failed, retry after a growing backoff.
@@ -64,6 +67,12 @@ public struct LoopStateMachine: Sendable, Hashable {
             failures = 0
             state = .idle
             return .wait(interval)
+        case .doneUntil(let due):
+            failures = 0
+            state = .idle
+            // At least 50 ms (an overdue instant is no reason to spin), at most the interval.
+            let milliseconds = min(max(due.timeIntervalSince(now) * 1000, 50), Self.seconds(interval) * 1000).rounded(.up)
+            return .wait(milliseconds.isFinite ? .milliseconds(Int64(milliseconds)) : interval)
         case .moreNow:
             failures = 0
             state = .running

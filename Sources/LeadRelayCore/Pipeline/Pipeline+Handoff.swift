@@ -112,10 +112,12 @@ extension Pipeline {
         }
     }
 
-    func summary(_ lead: Lead, score: ScoreBreakdown, decision: RouteDecision) -> LeadSummary {
+    func summary(_ lead: Lead, score: ScoreBreakdown, decision: RouteDecision, activities: [Activity]) -> LeadSummary {
         let name = [lead.fields["firstName"], lead.fields["lastName"]].compactMap { $0 }.joined(separator: " ")
+        // The lead's own doing, not a rep's: sales touches say nothing of how fresh the interest is.
+        let active = activities.lazy.filter { !$0.isSalesTouch }.map(\.occurredAt).max() ?? lead.modifiedAt
         return LeadSummary(personKey: lead.personKey, name: name.isEmpty ? nil : name, email: lead.email, company: lead.fields["company"],
                            title: lead.fields["title"], score: score.total, fit: score.fitScore, interest: score.interestScore,
-                           routedBy: decision.rule, records: lead.sources, breakdown: score)
+                           routedBy: decision.rule, records: lead.sources, breakdown: score, lastActiveAt: active)
     }
 }

@@ -163,7 +163,7 @@ public struct Pipeline: Sendable {
             guard !queued || !rep.email.isEmpty else { continue }
             let kind: NotificationKind = queued ? .stranded : .newMQL
             let note = Notification(recipient: Recipient(repID: rep.id, email: rep.email), kind: kind,
-                                    lead: summary(lead, score: score, decision: decision))
+                                    lead: summary(lead, score: score, decision: decision, activities: activities))
             let tell = queued ? Reason(.notifyStranded, "tell \(rep.email) that the MQL waits in queue \(router.strandedQueue?.label ?? "")",
                                        facts: ["queue": router.strandedQueue?.salesforce ?? "", "to": rep.email])
                 : Reason(.notifyNewMQL, "tell \(rep.id) about the new MQL", facts: ["rep": rep.id])

@@ -184,11 +184,15 @@ public struct LeadSummary: Sendable, Hashable, Codable {
     public var legacyText: String?
     /// Every rule that scored, for alerts that show why (the top behaviours and the fit); `nil` in older alerts.
     public var breakdown: ScoreBreakdown?
+    /// When the lead last did something that counts (its newest scored behaviour, else its record's last change): an
+    /// alert about a lead idle for longer than the digest horizon is told in a digest, not on its own. `nil` in older alerts.
+    public var lastActiveAt: Date?
 
     public init(personKey: PersonKey?, name: String? = nil, email: String? = nil, company: String? = nil, title: String? = nil,
                 score: Double = 0, fit: Double = 0, interest: Double = 0, routedBy: String = "", records: [RecordRef] = [],
-                legacyText: String? = nil, breakdown: ScoreBreakdown? = nil) {
+                legacyText: String? = nil, breakdown: ScoreBreakdown? = nil, lastActiveAt: Date? = nil) {
         self.breakdown = breakdown
+        self.lastActiveAt = lastActiveAt
         self.personKey = personKey
         self.name = name
         self.email = email
@@ -209,11 +213,24 @@ public struct Notification: Sendable, Hashable {
     public var recipient: Recipient
     public var kind: NotificationKind
     public var lead: LeadSummary
+    /// A digest's leads, most promising first (`lead` is the first of them); empty for every other kind.
+    public var items: [LeadSummary] = []
 
     public init(recipient: Recipient, kind: NotificationKind, lead: LeadSummary) {
         self.recipient = recipient
         self.kind = kind
         self.lead = lead
+    }
+
+    /// One message to `recipient` about several leads, highest score first (ties by name, then key: never by arrival).
+    public static func digest(to recipient: Recipient, of leads: [LeadSummary]) -> Notification? {
+        let sorted = leads.sorted {
+            ($1.score, $0.name ?? $0.email ?? "", $0.personKey?.rawValue ?? "") < ($0.score, $1.name ?? $1.email ?? "", $1.personKey?.rawValue ?? "")
+        }
+        guard let first = sorted.first else { return nil }
+        var note = Notification(recipient: recipient, kind: .digest, lead: first)
+        note.items = sorted
+        return note
     }
 
     public var repID: String { recipient.repID }
@@ -226,7 +243,7 @@ public struct Notification: Sendable, Hashable {
 
 extension Notification: Codable {
     enum CodingKeys: String, CodingKey {
-        case recipient, kind, lead
+        case recipient, kind, lead, items
         // The shape queued before alerts were values: {repID, repEmail, text}.
         case repID, repEmail, text
     }
@@ -236,6 +253,7 @@ extension Notification: Codable {
         if let recipient = try container.decodeIfPresent(Recipient.self, forKey: .recipient) {
             self.init(recipient: recipient, kind: try container.decode(NotificationKind.self, forKey: .kind),
                       lead: try container.decode(LeadSummary.self, forKey: .lead))
+            items = try container.decodeIfPresent([LeadSummary].self, forKey: .items) ?? []
         } else {
             self.init(recipient: Recipient(repID: try container.decode(String.self, forKey: .repID),
                                            email: try container.decode(String.self, forKey: .repEmail)),
@@ -248,5 +266,6 @@ extension Notification: Codable {
         try container.encode(recipient, forKey: .recipient)
         try container.encode(kind, forKey: .kind)
         try container.encode(lead, forKey: .lead)
+        if !items.isEmpty { try container.encode(items, forKey: .items) }
     }
 }

@@ -147,10 +147,13 @@ public struct OutboxDepth: Sendable, Hashable {
     public var pending: Int
     /// When the oldest pending entry was queued.
     public var oldestPendingAt: Date?
+    /// How many of the pending are alerts (which go at their channels' pace, or wait for a digest).
+    public var pendingAlerts: Int
 
-    public init(pending: Int, oldestPendingAt: Date?) {
+    public init(pending: Int, oldestPendingAt: Date?, pendingAlerts: Int = 0) {
         self.pending = pending
         self.oldestPendingAt = oldestPendingAt
+        self.pendingAlerts = pendingAlerts
     }
 }
 
@@ -161,6 +164,9 @@ public protocol OutboxQueue: Sendable {
     func claim(limit: Int, lease: Duration) async throws -> [OutboxEntry]
     /// Lets claimed entries go without an attempt (they stay pending, first in line).
     func release(_ ids: [Int64]) async throws
+    /// Lets claimed entries go without an attempt, not to be claimed before `until` (a channel that keeps a pace, a
+    /// digest still gathering); `now` is the caller's clock, as in `fail`.
+    func postpone(_ ids: [Int64], until: Date, at now: Date) async throws
     /// The CRM or channel confirmed the effect; links learned by applying it, the channel's receipt for an alert
     /// (with its `delivered` event) and the fields the CRM refused while taking the rest are stored in the same
     /// transaction (an existing link is never overwritten).

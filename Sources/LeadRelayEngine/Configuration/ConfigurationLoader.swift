@@ -1,6 +1,7 @@
 import Foundation
 import LeadRelayCore
 import LeadRelayCRM
+import LeadRelayNotify
 
 /// Everything `leadrelay.yaml` points at, checked and ready to run.
 public struct LoadedConfiguration: Sendable {
@@ -56,6 +57,19 @@ public struct LoadedConfiguration: Sendable {
     /// Pages a cycle reads per stream at most; default 25.
     public var pagesPerCycle: Int { config.poll.pagesPerCycle ?? 25 }
     public var writesEnabled: Bool { config.mode?.writes ?? true }
+
+    /// A channel's pace (`notify.pace.<channel>`), else the channel's own documented pace.
+    public func pace(_ channel: String, default fallback: ChannelPacer.Pace) -> ChannelPacer.Pace {
+        guard let rate = config.notify?.pace?[channel] else { return fallback }
+        return ChannelPacer.Pace(perSecond: rate.perSecond, burst: rate.burst ?? max(Int(rate.perSecond.rounded(.up)), 1))
+    }
+
+    /// How alerts about long-idle leads are gathered (`notify.digest`); `nil` when switched off.
+    public var digestPolicy: DigestPolicy? {
+        let block = config.notify?.digest
+        guard block?.enabled ?? true else { return nil }
+        return DigestPolicy(horizon: block?.horizon?.seconds ?? 86_400, quiet: block?.quiet?.seconds ?? 60, maxWait: block?.maxWait?.seconds ?? 900)
+    }
 }
 
 /// Where the HTTP enrichment provider is and how LeadRelay may use it.

@@ -35,8 +35,9 @@ public struct Daemon: Sendable {
         let connectors = try connectors ?? ConnectorFactory.connectors(configuration, logger: logger)
         let engine = SyncEngine(configuration: configuration, connectors: connectors, store: store, clock: clock, logger: logger,
                                 enrichmentClient: enrichmentClient)
-        let dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: notifier ?? ConnectorFactory.notifier(configuration),
+        var dispatcher = OutboxDispatcher(store: store, connectors: connectors, notifier: notifier ?? ConnectorFactory.notifier(configuration),
                                           clock: clock, logger: logger)
+        dispatcher.digest = configuration.digestPolicy
         return Daemon(configuration: configuration, store: store, connectors: connectors, engine: engine, dispatcher: dispatcher, logger: logger,
                       date: clock)
     }

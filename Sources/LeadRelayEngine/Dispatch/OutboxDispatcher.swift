@@ -21,6 +21,8 @@ public struct OutboxDispatcher: Sendable {
     public var batchSize = 200
     /// How long a claim holds entries: a dispatcher that dies mid-batch lets them go after this.
     public var claimLease: Duration = .seconds(300)
+    /// How alerts about leads idle for long are gathered into one digest per rep; `nil` tells each on its own.
+    public var digest: DigestPolicy? = DigestPolicy()
 
     public init(store: any OutboxQueue, connectors: [any CRMConnector], notifier: (any Notifier)?,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "leadrelay.dispatch")) {
@@ -38,6 +40,17 @@ public struct OutboxDispatcher: Sendable {
         public var failed = 0
         /// Set when a CRM's daily budget ran out: the rest waits for the next window.
         public var halted: String?
+        /// Alerts that wait for their channel's next turn (no attempt counted).
+        public var postponed = 0
+        /// Digests sent, and the alerts they carried (counted in `notified` too).
+        public var digests = 0
+        public var digested = 0
+        /// Alerts still gathering for a digest.
+        public var gathering = 0
+        /// The soonest instant something held back falls due: a paced alert's turn, a digest done gathering.
+        public var nextDue: Date?
+
+        mutating func due(_ instant: Date) { nextDue = min(nextDue ?? instant, instant) }
     }
 
     /// Works through everything pending now, once each; entries that fail transiently wait for the next drain.
@@ -45,6 +58,8 @@ public struct OutboxDispatcher: Sendable {
     public func drain() async throws -> Stats {
         var stats = Stats()
         var seen: Set<Int64> = []
+        // Alerts for a digest stay claimed till the end of the drain, so the rep's digest holds every one of them.
+        var gathered: [(OutboxEntry, LeadRelayCore.Notification)] = []
         while stats.halted == nil {
             let claimed = try await store.claim(limit: batchSize, lease: claimLease)
             // Entries already tried in this drain (they failed transiently) wait for the next one.
@@ -58,24 +73,33 @@ public struct OutboxDispatcher: Sendable {
                 // the backlog's, and those before data, never in one request with them.
                 for lane in OutboxLane.allCases where stats.halted == nil {
                     let group = entries.filter { $0.lane == lane }
-                    if !group.isEmpty { try await process(group, &stats) }
+                    if !group.isEmpty { try await process(group, &stats, gathered: &gathered) }
                 }
             } catch {
                 // Whatever was not reached is let go at once rather than held for the lease — also when shutdown cancelled
                 // the round (an unstructured task is not cancelled with it), so the next start finds them pending.
-                let (store, ids) = (self.store, entries.map(\.id))
+                let (store, ids) = (self.store, entries.map(\.id) + gathered.map(\.0.id))
                 await Task { try? await store.release(ids) }.value
                 throw error
             }
             if stats.halted != nil { try await store.release(entries.map(\.id)) }
         }
+        do {
+            try await sendDigests(gathered, &stats)
+        } catch {
+            let (store, ids) = (self.store, gathered.map(\.0.id))
+            await Task { try? await store.release(ids) }.value
+            throw error
+        }
         Counter(label: "leadrelay_outbox_entries_total", dimensions: [("outcome", "applied")]).increment(by: stats.applied)
         Counter(label: "leadrelay_outbox_entries_total", dimensions: [("outcome", "notified")]).increment(by: stats.notified)
         Counter(label: "leadrelay_outbox_entries_total", dimensions: [("outcome", "failed")]).increment(by: stats.failed)
+        Counter(label: "leadrelay_alert_digests_total").increment(by: stats.digests)
+        Counter(label: "leadrelay_alerts_postponed_total").increment(by: stats.postponed)
         return stats
     }
 
-    func process(_ entries: [OutboxEntry], _ stats: inout Stats) async throws {
+    func process(_ entries: [OutboxEntry], _ stats: inout Stats, gathered: inout [(OutboxEntry, LeadRelayCore.Notification)]) async throws {
         var writes: [CRMSystem: [(OutboxEntry, RecordWrite)]] = [:]
         var notes: [(OutboxEntry, LeadRelayCore.Notification)] = []
         for entry in entries {
@@ -136,31 +160,104 @@ public struct OutboxDispatcher: Sendable {
             }
         }
         for (entry, note) in notes {
-            guard let notifier else {
-                try await store.fail(entry.id, error: "no notification target configured (notify.slack)", permanent: true, at: clock())
-                stats.failed += 1
+            if let digest, digest.gathers(note, now: clock()) {
+                gathered.append((entry, note))
                 continue
             }
-            let sent: Result<DeliveryReceipt, NotifierError>
-            do {
-                sent = .success(try await notifier.send(note))
-            } catch {
-                sent = .failure(error)
-            }
-            switch sent {
-            case .success(let receipt):
-                // Done and delivered in one transaction: a crash cannot leave a sent alert without its receipt.
-                try await store.complete(entry.id, resultID: receipt.externalID, learned: [], receipt: receipt, at: clock())
-                stats.notified += 1
-            case .failure(let error):
-                let now = clock()
+            try await deliver(note, for: [entry], &stats)
+        }
+    }
+
+    /// Sends `note` (one alert, or a digest of `entries`) and settles every entry it carries alike: done with the
+    /// channel's receipt, postponed to the channel's next turn, or failed (retried, or parked as failed).
+    func deliver(_ note: LeadRelayCore.Notification, for entries: [OutboxEntry], _ stats: inout Stats) async throws {
+        let ids = entries.map(\.id)
+        guard let notifier else {
+            for id in ids { try await store.fail(id, error: "no notification target configured (notify.slack)", permanent: true, at: clock()) }
+            stats.failed += entries.count
+            return
+        }
+        let sent: Result<DeliveryReceipt, NotifierError>
+        do {
+            sent = .success(try await notifier.send(note))
+        } catch {
+            sent = .failure(error)
+        }
+        switch sent {
+        case .success(let receipt):
+            // Done and delivered in one transaction: a crash cannot leave a sent alert without its receipt.
+            for id in ids { try await store.complete(id, resultID: receipt.externalID, learned: [], receipt: receipt, at: clock()) }
+            stats.notified += entries.count
+        case .failure(let error) where error.pacedUntil != nil:
+            let until = error.pacedUntil!
+            try await store.postpone(ids, until: until, at: clock())
+            stats.postponed += entries.count
+            stats.due(until)
+        case .failure(let error):
+            let now = clock()
+            if error.transient, let wait = error.retryAfter { stats.due(now.addingTimeInterval(wait)) }
+            for entry in entries {
                 // A channel's Retry-After holds the alert till then; the others go on.
                 try await store.fail(entry.id, error: error.message, permanent: !error.transient,
                                      retryAt: error.retryAfter.map { now.addingTimeInterval($0) }, at: now)
                 let parked = !error.transient || entry.attempts + 1 >= OutboxRules.maxAttempts
-                try await store.recordDelivery(entry.id, receipt: DeliveryReceipt(state: parked ? .failed : .retrying, channel: "slack"), at: now)
+                try await store.recordDelivery(entry.id, receipt: DeliveryReceipt(state: parked ? .failed : .retrying, channel: error.channel ?? "alert"), at: now)
                 if error.transient { stats.retryLater += 1 } else { stats.failed += 1 }
             }
         }
+    }
+
+    /// Per rep, one digest of every alert gathered — once the rep's alerts stopped arriving for `quiet` (the backlog is
+    /// read), or the oldest has waited `maxWait`; until then they wait, pending, for a later drain.
+    func sendDigests(_ gathered: [(OutboxEntry, LeadRelayCore.Notification)], _ stats: inout Stats) async throws {
+        guard let policy = digest, !gathered.isEmpty else { return }
+        let now = clock()
+        let byRep = Dictionary(grouping: gathered, by: \.1.repID)
+        for rep in byRep.keys.sorted() {
+            let items = byRep[rep]!
+            let created = items.map(\.0.createdAt)
+            let (newest, oldest) = (created.max()!, created.min()!)
+            let ripe = policy.ripe(newest: newest, oldest: oldest)
+            guard now >= ripe else {
+                try await store.release(items.map(\.0.id))
+                stats.gathering += items.count
+                stats.due(ripe)
+                continue
+            }
+            guard let note = LeadRelayCore.Notification.digest(to: items[0].1.recipient, of: items.map(\.1.lead)) else { continue }
+            let before = stats.notified
+            try await deliver(note, for: items.map(\.0), &stats)
+            if stats.notified > before {
+                stats.digests += 1
+                stats.digested += items.count
+            }
+        }
+    }
+}
+
+/// Alerts about leads that have been idle for longer than `horizon` — found on a first start, after an outage, or held
+/// in the outbox that long — are not sent one by one: they are assigned as usual, and each rep hears of them in one
+/// digest, sent once no such alert has arrived for the rep for `quiet` (the backlog is read), or when the oldest has
+/// waited `maxWait`. A fresh lead's alert is never held.
+public struct DigestPolicy: Sendable, Hashable {
+    public var horizon: TimeInterval
+    public var quiet: TimeInterval
+    public var maxWait: TimeInterval
+
+    public init(horizon: TimeInterval = 86_400, quiet: TimeInterval = 60, maxWait: TimeInterval = 900) {
+        self.horizon = horizon
+        self.quiet = quiet
+        self.maxWait = maxWait
+    }
+
+    /// Whether `note` waits for its rep's digest: a new-MQL alert about a lead last active before the horizon.
+    public func gathers(_ note: LeadRelayCore.Notification, now: Date) -> Bool {
+        guard note.kind == .newMQL, let active = note.lead.lastActiveAt else { return false }
+        return now.timeIntervalSince(active) > horizon
+    }
+
+    /// When a rep's digest may go, given when their newest and oldest gathered alerts were queued.
+    public func ripe(newest: Date, oldest: Date) -> Date {
+        min(newest.addingTimeInterval(quiet), oldest.addingTimeInterval(maxWait))
     }
 }

@@ -62,6 +62,8 @@ enum DaemonLoops {
                     logger.warning("API budget exhausted; pausing writes until the window allows.", metadata: ["reason": "\(halted)"])
                     return .paused(until: date().addingTimeInterval(budgetPause))
                 }
+                // An alert's turn on a paced channel, or a digest done gathering, comes before the next interval.
+                if let due = stats.nextDue { return .doneUntil(due) }
                 return .done
             } catch let error as CRMError {
                 if Task.isCancelled { throw CancellationError() }

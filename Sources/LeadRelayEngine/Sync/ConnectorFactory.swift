@@ -56,6 +56,6 @@ public enum ConnectorFactory {
     public static func notifier(_ configuration: LoadedConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport()) -> (any Notifier)? {
         guard configuration.slackWebhook != nil || !configuration.repSlackWebhooks.isEmpty else { return nil }
         return SlackNotifier(webhook: configuration.slackWebhook, repWebhooks: configuration.repSlackWebhooks, transport: transport,
-                             links: configuration.recordLinks)
+                             pace: configuration.pace("slack", default: .slack), links: configuration.recordLinks)
     }
 }
