@@ -46,20 +46,17 @@ public protocol AlertChannel: Sendable {
 /// failure: the rep's own channel is not skipped because it is busy). A 429 holds the channel for everyone until its
 /// `Retry-After` has passed.
 public struct AlertNotifier: Notifier, CustomStringConvertible {
-    /// Rep id → the rep's channels, most preferred first (the team's channels follow unless the rep's list says otherwise).
+    /// Rep id → every channel the rep's alerts try, most preferred first (the team's included where the rep wants them).
     let reps: [String: [any AlertChannel]]
-    /// For reps without channels of their own, and after theirs.
+    /// For reps with no list of their own.
     let team: [any AlertChannel]
-    /// Reps whose preference leaves the team's channels out.
-    let ownOnly: Set<String>
     let pacer: ChannelPacer
     let clock: @Sendable () -> Date
 
-    public init(reps: [String: [any AlertChannel]], team: [any AlertChannel], ownOnly: Set<String> = [], pacer: ChannelPacer = ChannelPacer(),
+    public init(reps: [String: [any AlertChannel]], team: [any AlertChannel], pacer: ChannelPacer = ChannelPacer(),
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.reps = reps
         self.team = team
-        self.ownOnly = ownOnly
         self.pacer = pacer
         self.clock = clock
     }
@@ -70,7 +67,7 @@ public struct AlertNotifier: Notifier, CustomStringConvertible {
 
     /// The channels an alert to `repID` tries, in order.
     public func channels(for repID: String) -> [any AlertChannel] {
-        (reps[repID] ?? []) + (ownOnly.contains(repID) ? [] : team)
+        reps[repID] ?? team
     }
 
     public func send(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt {
@@ -114,8 +111,9 @@ public struct SlackNotifier: Notifier, CustomStringConvertible {
         func channel(_ name: String, _ hook: Secret) -> any AlertChannel {
             SlackWebhookChannel(name: name, webhook: hook, transport: transport, retry: retry, pace: pace, links: links, sleep: sleep)
         }
-        notifier = AlertNotifier(reps: Dictionary(uniqueKeysWithValues: repWebhooks.map { ($0.key, [channel("slack:\($0.key)", $0.value)]) }),
-                                 team: webhook.map { [channel("slack", $0)] } ?? [], clock: clock)
+        let team = webhook.map { [channel("slack", $0)] } ?? []
+        notifier = AlertNotifier(reps: Dictionary(uniqueKeysWithValues: repWebhooks.map { ($0.key, [channel("slack:\($0.key)", $0.value)] + team) }),
+                                 team: team, clock: clock)
     }
 
     public var description: String { "SlackNotifier(\(notifier.description))" }

@@ -21,6 +21,10 @@ public struct LoadedConfiguration: Sendable {
     public var slackWebhook: Secret?
     /// Rep id → the rep's own Slack webhook (`notify.reps`), tried before the team's.
     public var repSlackWebhooks: [String: Secret] = [:]
+    /// The Slack app (`notify.slackApp`): its bot token, the Web API root, and the team conversation it may post to.
+    public var slackApp: (token: Secret, api: URL, channel: String?)?
+    /// The Twilio-style account for text messages (`notify.sms`).
+    public var smsAccount: SMSAccount?
     /// Enrichment sources (firmographics file read); `.disabled` without an `enrichment:` block.
     public var enrichment: EnrichmentSettings = .disabled
     /// The HTTP enrichment provider, when `enrichment.provider` is configured.
@@ -188,6 +192,17 @@ public struct ConfigurationLoader: Sendable {
             return value
         }
         let slack = config.notify?.slack.flatMap { webhook($0, ["notify", "slack"]) }
+        let slackApp = config.notify?.slackApp.flatMap { app -> (token: Secret, api: URL, channel: String?)? in
+            guard let token = secret(app.tokenEnv, app.tokenFile, ["notify", "slackApp"]),
+                  let api = URL(string: app.baseURL ?? "https://slack.com/api") else { return nil }
+            return (token, api, app.channel)
+        }
+        let smsAccount = config.notify?.sms.flatMap { sms -> SMSAccount? in
+            guard let token = secret(sms.authTokenEnv, sms.authTokenFile, ["notify", "sms"]),
+                  let base = URL(string: sms.baseURL ?? "https://api.twilio.com") else { return nil }
+            return SMSAccount(baseURL: base, accountSid: sms.accountSid, authToken: token, from: sms.from,
+                              messagingServiceSid: sms.messagingServiceSid, statusCallback: sms.statusCallback.flatMap(URL.init(string:)))
+        }
         var repSlack: [String: Secret] = [:]
         for (rep, channels) in (config.notify?.reps ?? [:]).sorted(by: { $0.key < $1.key }) {
             if let hook = channels.slack, let value = webhook(hook, ["notify", "reps", rep, "slack"]) { repSlack[rep] = value }
@@ -301,6 +316,8 @@ public struct ConfigurationLoader: Sendable {
                                          slackWebhook: slack)
         loaded.notices = notices
         loaded.repSlackWebhooks = repSlack
+        loaded.slackApp = slackApp
+        loaded.smsAccount = smsAccount
         var version = FNV1a()
         for file in [path] + config.mappings.map(resolve) + [resolve(config.scoring), resolve(config.routing)] + (config.sla.map { [resolve($0)] } ?? []) {
             version.combine(FileManager.default.contents(atPath: file) ?? Data())
@@ -312,7 +329,6 @@ public struct ConfigurationLoader: Sendable {
         loaded.accountMappingFile = accountMapping?.file
         let planned: [([String], String)] = [
             (["admin"], "the admin server (/healthz, /readyz, /metrics) is not built yet; nothing listens"),
-            (["notify", "sms"], "SMS notifications are not built yet; only Slack is sent"),
         ]
         for (keyPath, message) in planned {
             guard let node = main.node(at: keyPath), node != main.node(at: Array(keyPath.dropLast())) else { continue }

@@ -114,38 +114,6 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var webhookURLFile: String?
     }
 
-    public struct Notify: Sendable, Decodable {
-        /// The team channel: alerts for reps without a channel of their own, and where a rep's channel falls back to.
-        public var slack: Webhook?
-        public var sms: Webhook?
-        /// Per rep (id of `routing.yaml`): the rep's own channel, tried first.
-        public var reps: [String: RepChannels]?
-        /// Each channel's pace (`slack`, `sms`): messages per second and the burst allowed after a quiet spell.
-        public var pace: [String: Rate]?
-        /// Alerts about leads idle for longer than `horizon` go to each rep as one digest.
-        public var digest: Digest?
-    }
-
-    public struct Rate: Sendable, Decodable {
-        public var perSecond: Double
-        public var burst: Int?
-    }
-
-    public struct Digest: Sendable, Decodable {
-        /// `false` tells every alert on its own, however old the lead's last activity (default true).
-        public var enabled: Bool?
-        /// A lead whose last activity is older than this when its alert goes out is told in the digest; default 24h.
-        public var horizon: ConfigDuration?
-        /// The digest goes once no alert for it has arrived for this long (the backlog is read); default 1m.
-        public var quiet: ConfigDuration?
-        /// …or once its oldest alert has waited this long; default 15m.
-        public var maxWait: ConfigDuration?
-    }
-
-    public struct RepChannels: Sendable, Decodable {
-        public var slack: Webhook?
-    }
-
     public struct Mode: Sendable, Decodable {
         /// `false` observes only: plans are computed and stored, nothing is written to the CRMs.
         public var writes: Bool
@@ -272,33 +240,7 @@ public struct LeadRelayConfig: Sendable, Decodable {
         if mappings.isEmpty {
             issues.append(ConfigIssue(path: ["mappings"], "name at least one mapping file"))
         }
-        if let slack = notify?.slack, (slack.webhookURLEnv == nil) == (slack.webhookURLFile == nil) {
-            issues.append(ConfigIssue(path: ["notify", "slack"], "name exactly one of webhookURLEnv or webhookURLFile"))
-        }
-        for (channel, rate) in (notify?.pace ?? [:]).sorted(by: { $0.key < $1.key }) {
-            if !["slack", "sms"].contains(channel) {
-                issues.append(ConfigIssue(path: ["notify", "pace", channel], "unknown channel '\(channel)'; paces are set for slack and sms"))
-            }
-            if !(rate.perSecond > 0 && rate.perSecond.isFinite) {
-                issues.append(ConfigIssue(path: ["notify", "pace", channel, "perSecond"], "must be above 0 (Slack takes about 1 message a second per channel)"))
-            }
-            if let burst = rate.burst, burst < 1 {
-                issues.append(ConfigIssue(path: ["notify", "pace", channel, "burst"], "must be at least 1"))
-            }
-        }
-        if let digest = notify?.digest {
-            for (key, value) in [("horizon", digest.horizon), ("quiet", digest.quiet), ("maxWait", digest.maxWait)] {
-                if let value, value.seconds <= 0 { issues.append(ConfigIssue(path: ["notify", "digest", key], "must be longer than 0s")) }
-            }
-            if let quiet = digest.quiet, let maxWait = digest.maxWait, maxWait.seconds < quiet.seconds {
-                issues.append(ConfigIssue(path: ["notify", "digest", "maxWait"], "is shorter than quiet (\(quiet)): the digest would never wait for quiet"))
-            }
-        }
-        for (rep, channels) in (notify?.reps ?? [:]).sorted(by: { $0.key < $1.key }) {
-            if let slack = channels.slack, (slack.webhookURLEnv == nil) == (slack.webhookURLFile == nil) {
-                issues.append(ConfigIssue(path: ["notify", "reps", rep, "slack"], "name exactly one of webhookURLEnv or webhookURLFile"))
-            }
-        }
+        issues += validateNotify()
         if let enrichment { issues += validate(enrichment) }
         return issues
     }

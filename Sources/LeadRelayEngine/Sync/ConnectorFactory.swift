@@ -53,9 +53,37 @@ public enum ConnectorFactory {
                                  timeout: settings.timeout, logger: logger)
     }
 
+    /// Every rep's channels in the order of their preference (`notify.reps.<id>.channels`; by default the rep's own —
+    /// Slack app, own webhook, SMS — then the team's), each keeping its pace; `nil` when no channel is configured.
     public static func notifier(_ configuration: LoadedConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport()) -> (any Notifier)? {
-        guard configuration.slackWebhook != nil || !configuration.repSlackWebhooks.isEmpty else { return nil }
-        return SlackNotifier(webhook: configuration.slackWebhook, repWebhooks: configuration.repSlackWebhooks, transport: transport,
-                             pace: configuration.pace("slack", default: .slack), links: configuration.recordLinks)
+        let links = configuration.recordLinks
+        let slackPace = configuration.pace("slack", default: .slack)
+        var team: [any AlertChannel] = []
+        if let hook = configuration.slackWebhook {
+            team.append(SlackWebhookChannel(name: "slack", webhook: hook, transport: transport, pace: slackPace, links: links))
+        }
+        if let app = configuration.slackApp, let channel = app.channel {
+            team.append(SlackAppChannel(name: "slack-app", token: app.token, api: app.api, conversation: channel, transport: transport,
+                                        pace: slackPace, links: links))
+        }
+        var reps: [String: [any AlertChannel]] = [:]
+        for (rep, settings) in configuration.config.notify?.reps ?? [:] {
+            var own: [String: any AlertChannel] = [:]
+            if let app = configuration.slackApp, let conversation = settings.slackChannel {
+                own["slack-app"] = SlackAppChannel(name: "slack-app:\(rep)", token: app.token, api: app.api, conversation: conversation,
+                                                   transport: transport, pace: slackPace, links: links)
+            }
+            if let hook = configuration.repSlackWebhooks[rep] {
+                own["slack"] = SlackWebhookChannel(name: "slack:\(rep)", webhook: hook, transport: transport, pace: slackPace, links: links)
+            }
+            if let account = configuration.smsAccount, let phone = settings.phone {
+                own["sms"] = SMSChannel(name: "sms:\(rep)", account: account, to: phone, transport: transport,
+                                        pace: configuration.pace("sms", default: .sms), links: links)
+            }
+            let order = settings.channels ?? ["slack-app", "slack", "sms", "team"]
+            reps[rep] = order.flatMap { name -> [any AlertChannel] in name == "team" ? team : own[name].map { [$0] } ?? [] }
+        }
+        guard !team.isEmpty || reps.values.contains(where: { !$0.isEmpty }) else { return nil }
+        return AlertNotifier(reps: reps, team: team)
     }
 }
