@@ -77,6 +77,21 @@ extension SQLiteStateStore: OutboxQueue {
         try await pool.write { db in try Self.recordDelivery(id, receipt: receipt, time: now, db) }
     }
 
+    public func recordDelivery(externalID: String, state: DeliveryReceipt.State, at now: Date) async throws -> Int {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, delivery_state, delivery_channel FROM outbox WHERE delivery_id = ?", arguments: [externalID])
+            var moved = 0
+            for row in rows {
+                let current = (row["delivery_state"] as String?).flatMap(DeliveryReceipt.State.init(rawValue:))
+                guard state.progress > current?.progress ?? -1 else { continue }
+                try Self.recordDelivery(row["id"], receipt: DeliveryReceipt(state: state, channel: row["delivery_channel"] ?? "sms", externalID: externalID),
+                                        time: now, db)
+                moved += 1
+            }
+            return moved
+        }
+    }
+
     /// The receipt on the entry and its `delivered` event (inside the caller's transaction).
     static func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, time now: Date, _ db: Database) throws {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]) else { return }

@@ -265,6 +265,16 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
         }
     }
 
+    public func recordDelivery(externalID: String, state delivery: DeliveryReceipt.State, at now: Date) async throws -> Int {
+        var moved = 0
+        for queued in state.outbox where queued.entry.delivery?.externalID == externalID {
+            guard let current = queued.entry.delivery, delivery.progress > current.state.progress else { continue }
+            try await recordDelivery(queued.entry.id, receipt: DeliveryReceipt(state: delivery, channel: current.channel, externalID: externalID), at: now)
+            moved += 1
+        }
+        return moved
+    }
+
     public func depth() async throws -> OutboxDepth {
         let pending = state.outbox.filter { $0.entry.status == .pending }
         let alerts = pending.filter { if case .notify = $0.entry.payload { true } else { false } }.count

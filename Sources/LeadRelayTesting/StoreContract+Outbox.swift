@@ -85,6 +85,25 @@ extension StoreContract {
             clock.advance(by: .seconds(3600))
             #expect(try await store.claim(limit: 10, lease: .seconds(60)).map(\.id) == [second[0].id], "done entries are never claimed")
         },
+        Check("a channel's later report moves every alert its message carried on, never back") { subject in
+            let store = subject.store
+            for person in ["a@x.io", "b@x.io"] {
+                let hs = record(.hubspot, person == "a@x.io" ? "51" : "52", email: person)
+                try await store.commit(CycleCommit(plan: handoff(person: PersonKey.email(person), refs: [hs.ref], rep: "ana")), at: now)
+            }
+            let alerts = try await store.pendingOutbox(limit: 10).filter { if case .notify = $0.payload { true } else { false } }
+            #expect(alerts.count == 2)
+            for alert in alerts {
+                try await store.complete(alert.id, resultID: "SM01", learned: [], receipt: DeliveryReceipt(state: .accepted, channel: "sms:ana", externalID: "SM01"), at: now)
+            }
+            #expect(try await store.recordDelivery(externalID: "SM01", state: .delivered, at: now) == 2, "one text carried both (a digest)")
+            #expect(try await store.recordDelivery(externalID: "SM01", state: .accepted, at: now) == 0, "a late 'sent' does not move it back")
+            #expect(try await store.recordDelivery(externalID: "SM99", state: .delivered, at: now) == 0)
+            let stored = try await store.outbox().filter { if case .notify = $0.payload { true } else { false } }
+            #expect(stored.allSatisfy { $0.delivery == DeliveryReceipt(state: .delivered, channel: "sms:ana", externalID: "SM01") })
+            let events = try await store.events(for: .email("a@x.io")).map(\.event.kind)
+            #expect(events.contains(.delivered(repID: "ana", channel: "sms:ana", state: .delivered)))
+        },
         Check("a postponed entry is not claimed before its time and counts no attempt") { subject in
             let (store, clock) = (subject.store, subject.clock)
             let hs = record(.hubspot, "51", email: "ana@acme.io")

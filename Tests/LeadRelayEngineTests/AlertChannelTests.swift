@@ -184,3 +184,48 @@ struct AlertChannelTests {
         }
     }
 }
+
+@Suite("notify: channels, paces and digests are checked where they are written")
+struct NotifyConfigTests {
+    @Test("each mistake names its key and line: a phone not E.164, a slackChannel without an app, a channel listed twice or not set up, a bad sid, pace or digest")
+    func located() throws {
+        let workspace = try TestWorkspace()
+        try workspace.write("credentials/bot", "xoxb-1\n")
+        try workspace.write("credentials/twilio", "token\n")
+        let cases: [(String, String, String)] = [
+            ("reps: { ana: { phone: '555-0100' } }, sms: { accountSid: AC5ef872f6da5a21de157d80997a64bd33, authTokenFile: credentials/twilio, from: '+15017122661' }",
+             "notify.reps.ana.phone", "not an E.164 number"),
+            ("reps: { ana: { slackChannel: U024BE7LH } }", "notify.reps.ana.slackChannel", "needs notify.slackApp"),
+            ("slackApp: { tokenFile: credentials/bot }, reps: { ana: { slackChannel: '#sales' } }", "notify.reps.ana.slackChannel", "not a Slack channel or user id"),
+            ("reps: { ana: { channels: [team, team] } }", "notify.reps.ana.channels.1", "listed twice"),
+            ("reps: { ana: { channels: [sms] } }", "notify.reps.ana.channels.0", "needs phone"),
+            ("reps: { ana: { channels: [pager] } }", "notify.reps.ana.channels.0", "is not a channel"),
+            ("sms: { accountSid: AC123, authTokenFile: credentials/twilio, from: '+15017122661' }", "notify.sms.accountSid", "AC and 32 hex"),
+            ("sms: { accountSid: AC5ef872f6da5a21de157d80997a64bd33, authTokenFile: credentials/twilio }", "notify.sms", "exactly one of from"),
+            ("sms: { accountSid: AC5ef872f6da5a21de157d80997a64bd33, authTokenFile: credentials/twilio, from: '+15017122661', statusListen: 127.0.0.1:9471 }",
+             "notify.sms.statusListen", "needs statusCallback"),
+            ("pace: { slack: { perSecond: 0 } }", "notify.pace.slack.perSecond", "above 0"),
+            ("pace: { pager: { perSecond: 1 } }", "notify.pace.pager", "unknown channel"),
+            ("digest: { quiet: 10m, maxWait: 1m }", "notify.digest.maxWait", "shorter than quiet"),
+        ]
+        for (notify, key, words) in cases {
+            try workspace.configure(nil, credentials: nil, notify: notify)
+            do {
+                _ = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+                Issue.record("expected a configuration error for \(notify)")
+            } catch {
+                #expect(error.problems.contains { $0.file.hasSuffix("leadrelay.yaml") && $0.key == key && $0.line != nil && $0.message.contains(words) },
+                        "\(key): \(error.description)")
+            }
+        }
+        try workspace.configure(nil, credentials: nil, notify: """
+            slackApp: { tokenFile: credentials/bot, channel: C0TEAM01 }, sms: { accountSid: AC5ef872f6da5a21de157d80997a64bd33, authTokenFile: credentials/twilio, from: '+15017122661', statusCallback: 'https://leadrelay.example.com/sms/status', statusListen: '127.0.0.1:9471' }, reps: { ana: { slackChannel: U024BE7LH, phone: '+15558675310', channels: [sms, slack-app, team] } }
+            """)
+        let loaded = try ConfigurationLoader(environment: [:]).load(workspace.configPath)
+        #expect(loaded.smsAccount?.from == "+15017122661" && loaded.slackApp?.channel == "C0TEAM01" && "\(loaded.smsAccount!.authToken)" == "***")
+        let notifier = try #require(ConnectorFactory.notifier(loaded) as? AlertNotifier)
+        #expect(notifier.channels(for: "ana").map(\.name) == ["sms:ana", "slack-app:ana", "slack", "slack-app"])
+        #expect(notifier.channels(for: "ben").map(\.name) == ["slack", "slack-app"], "a rep without a list: the team's")
+        #expect(try Daemon.build(loaded).services().count == 3, "the status receiver joins the loops")
+    }
+}

@@ -1,3 +1,6 @@
+import AsyncHTTPClient
+import Crypto
+import NIOCore
 import Foundation
 
 /// A text message as the Twilio-style API took it.
@@ -45,5 +48,34 @@ extension SimulatorState {
     /// A new message sid: `SM` and 32 hex digits.
     func nextSMSSid() -> String {
         "SM" + String(format: "%032x", smsMessages.count + 1)
+    }
+}
+
+extension SimulatorState {
+    /// The carrier reports `status` for message `sid`: the message moves on, and when it named a `StatusCallback` the
+    /// provider posts the callback there as Twilio does — form fields `MessageSid`, `MessageStatus`, `SmsSid`,
+    /// `SmsStatus`, `AccountSid`, `From`, `To` (and `ErrorCode` when given), signed with `X-Twilio-Signature`.
+    /// `signWith` overrides the key (a forged callback). Returns the receiver's HTTP status, `nil` without a callback.
+    @discardableResult
+    public func reportSMSStatus(sid: String, _ status: String, errorCode: String? = nil, signWith key: String? = nil) async throws -> Int? {
+        setSMSStatus(sid: sid, status)
+        guard let message = smsMessages.first(where: { $0.sid == sid }), let callback = message.statusCallback,
+              let url = URL(string: callback) else { return nil }
+        var fields = ["MessageSid": sid, "MessageStatus": status, "SmsSid": sid, "SmsStatus": status, "AccountSid": credentials.twilioAccountSid,
+                      "From": message.from, "To": message.to, "ApiVersion": "2010-04-01"]
+        if let errorCode { fields["ErrorCode"] = errorCode }
+        let signed = callback + fields.keys.sorted().map { $0 + fields[$0]! }.joined()
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(signed.utf8), using: SymmetricKey(data: Data((key ?? credentials.twilioAuthToken).utf8)))
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.keys.sorted().map { "\($0)=\(fields[$0]!.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "X-Twilio-Signature", value: Data(mac).base64EncodedString())
+        request.headers.add(name: "User-Agent", value: "TwilioProxy/1.1")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return Int(response.status.code)
     }
 }

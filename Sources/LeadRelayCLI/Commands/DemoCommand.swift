@@ -52,7 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
         Linked across CRMs:  \(s.peopleLinkedAcrossSystems) people
         MQLs routed:         \(s.mqls)
         Assignments per rep: \(reps.isEmpty ? "none" : reps)
-        Notifications sent:  \(s.notifications) (\(s.digests) digests carrying \(s.alertsInDigests) leads idle for over a day)
+        Notifications sent:  \(s.notifications) (\(s.digests) digests carrying \(s.alertsInDigests) leads idle for over a day; \(s.messagesInFirstMinute) in the first minute)
         CRM write calls:     HubSpot \(s.writeCalls["hubspot"] ?? 0), Salesforce \(s.writeCalls["salesforce"] ?? 0)
         Failed writes:       \(s.failedOutboxEntries)
         Backlog cycles:      \(s.backlogCycles)

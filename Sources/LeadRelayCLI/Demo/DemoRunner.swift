@@ -47,6 +47,8 @@ public struct DemoRunner: Sendable {
         /// Digests sent (one message per rep for leads idle past the horizon) and the alerts they carried.
         public var digests: Int = 0
         public var alertsInDigests: Int = 0
+        /// Messages Slack received in the minute from the first one (going live must not flood anyone).
+        public var messagesInFirstMinute: Int = 0
     }
 
     public var options: Options
@@ -175,6 +177,8 @@ public struct DemoRunner: Sendable {
             guard entry.status == .done, case .write(let write) = entry.payload else { return false }
             return write.fields.contains { flags.contains($0.key) && !$0.value.isEmpty }
         }.count
+        let times = await simulator.state.slackTimes()
+        if let first = times.min() { summary.messagesInFirstMinute = times.filter { $0.timeIntervalSince(first) < 60 }.count }
         // A digest's text starts with its count: "12 leads assigned to ana whose last activity was a while ago: …".
         for text in await simulator.state.slackBodies().compactMap({ $0["text"]?.stringValue }) where text.contains(" whose last activity was a while ago") {
             summary.digests += 1

@@ -97,7 +97,7 @@ public struct DeliveryReceipt: Sendable, Hashable {
     }
 
     public var state: State
-    /// The channel that took it (`slack`, `sms`).
+    /// The channel that took it (`slack`, `sms:ana`).
     public var channel: String
     /// The channel's own id for the message, when it gives one.
     public var externalID: String?
@@ -106,6 +106,18 @@ public struct DeliveryReceipt: Sendable, Hashable {
         self.state = state
         self.channel = channel
         self.externalID = externalID
+    }
+}
+
+extension DeliveryReceipt.State {
+    /// How far along a message is: waiting, taken by the channel, then an end (delivered, or not). A report never moves
+    /// a message back.
+    public var progress: Int {
+        switch self {
+        case .retrying: 0
+        case .accepted, .fellBack: 1
+        case .delivered, .undelivered, .failed: 2
+        }
     }
 }
 
@@ -178,6 +190,10 @@ public protocol OutboxQueue: Sendable {
     /// What the channel said about a notification (later receipts replace earlier ones); each receipt is also a
     /// `delivered` event in the log, in the same transaction.
     func recordDelivery(_ id: Int64, receipt: DeliveryReceipt, at now: Date) async throws
+    /// A later state the channel reported of a message it took (an SMS status callback), for every alert that message
+    /// carried (`externalID` is the channel's id on their receipts). Kept only when it is further on than the stored
+    /// state (`DeliveryReceipt.State.progress`): callbacks arrive out of order. Returns how many alerts it moved on.
+    func recordDelivery(externalID: String, state: DeliveryReceipt.State, at now: Date) async throws -> Int
     func depth() async throws -> OutboxDepth
 }
 

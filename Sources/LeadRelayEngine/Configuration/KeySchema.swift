@@ -75,7 +75,7 @@ indirect enum KeySchema: Sendable {
         "notify": .object(["slack": .object(["webhookURLEnv": .any, "webhookURLFile": .any]),
                            "slackApp": .object(["tokenEnv": .any, "tokenFile": .any, "baseURL": .any, "channel": .any]),
                            "sms": .object(["baseURL": .any, "accountSid": .any, "authTokenEnv": .any, "authTokenFile": .any, "from": .any,
-                                           "messagingServiceSid": .any, "statusCallback": .any]),
+                                           "messagingServiceSid": .any, "statusCallback": .any, "statusListen": .any]),
                            "reps": .map(.object(["slack": .object(["webhookURLEnv": .any, "webhookURLFile": .any]), "slackChannel": .any,
                                                  "phone": .any, "channels": .any])),
                            "pace": .map(.object(["perSecond": .any, "burst": .any])),

@@ -38,6 +38,16 @@ extension LeadRelayConfig {
         public var messagingServiceSid: String?
         /// The public URL the provider posts each message's later states to.
         public var statusCallback: String?
+        /// Where LeadRelay listens for those callbacks (`host:port`, loopback by default behind a reverse proxy that
+        /// serves `statusCallback`); without it, states after `accepted` are not learned.
+        public var statusListen: String?
+    }
+
+    /// `host:port` of a listener, when it is one.
+    public static func listenAddress(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else { return nil }
+        let host = String(text[..<colon])
+        return host.isEmpty ? nil : (host, port)
     }
 
     public struct RepChannels: Sendable, Decodable {
@@ -106,6 +116,13 @@ extension LeadRelayConfig {
                 issues.append(ConfigIssue(path: ["notify", "sms", "messagingServiceSid"], "'\(service)' is not a messaging service sid (MG and 32 hex digits)"))
             }
             if let base = sms.baseURL, !Self.isHTTPURL(base) { issues.append(ConfigIssue(path: ["notify", "sms", "baseURL"], "'\(base)' is not an http(s) URL")) }
+            if let listen = sms.statusListen {
+                if Self.listenAddress(listen) == nil {
+                    issues.append(ConfigIssue(path: ["notify", "sms", "statusListen"], "'\(listen)' is not host:port (127.0.0.1:9471)"))
+                } else if sms.statusCallback == nil {
+                    issues.append(ConfigIssue(path: ["notify", "sms", "statusListen"], "listening needs statusCallback: the public URL the provider calls (its signature covers it)"))
+                }
+            }
             if let callback = sms.statusCallback, !Self.isHTTPURL(callback) || (URL(string: callback)?.host?.contains("_") ?? true) || callback.count > 4_000 {
                 issues.append(ConfigIssue(path: ["notify", "sms", "statusCallback"], "'\(callback)' is not a URL the provider can call (http(s), a host without underscores)"))
             }

@@ -79,12 +79,19 @@ public struct Daemon: Sendable {
         let date = self.date
         let summary = ActivitySummary(period: configuration.summaryEvery, logger: logger)
         let memory = MemoryReturn(logger: logger)
-        return [
+        var services: [any Service] = [
             LoopService(name: "poll", interval: interval, clock: clock, date: date, logger: logger,
                         work: DaemonLoops.poll(engine, doorbell: doorbell, date: date, logger: logger, summary: summary, memory: memory)),
             LoopService(name: "dispatch", interval: interval, clock: clock, date: date, doorbell: doorbell, logger: logger,
                         work: DaemonLoops.dispatch(dispatcher, date: date, logger: logger, summary: summary, memory: memory)),
         ]
+        // Text messages' later states, when the provider is told where to report them and LeadRelay where to listen.
+        if let account = configuration.smsAccount, let callback = account.statusCallback,
+           let listen = configuration.config.notify?.sms?.statusListen.flatMap(LeadRelayConfig.listenAddress) {
+            services.append(SMSStatusReceiver(store: store, authToken: account.authToken, publicURL: callback, host: listen.host, port: listen.port,
+                                              clock: date, logger: logger))
+        }
+        return services
     }
 
     /// The loops on the system's continuous clock.
