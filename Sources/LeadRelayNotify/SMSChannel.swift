@@ -67,38 +67,26 @@ public struct SMSChannel: AlertChannel {
         let body = Data(form.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&").utf8)
         let url = account.baseURL.appendingPathComponent("2010-04-01/Accounts/\(account.accountSid)/Messages.json")
         let basic = Data("\(account.accountSid):\(account.authToken.value)".utf8).base64EncodedString()
-        var last = ""
-        for attempt in 1...retry.maxAttempts {
-            var asked: TimeInterval?
-            do {
-                let response = try await transport.send(TransportRequest(method: "POST", url: url, headers: [
-                    "Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(basic)",
-                ], body: body, timeout: 15))
-                let json = try? JSONValue.decode(response.body)
-                switch response.status {
-                case 200..<300:
-                    guard let sid = json?["sid"]?.stringValue else { throw NotifierError(message: "the SMS API answered without a message sid", transient: false) }
-                    return DeliveryReceipt(state: .accepted, channel: name, externalID: sid)
-                case 429:
-                    asked = response.header("Retry-After").flatMap { Double($0) }.map { min(max($0, 0), 3_600) }
-                    last = "HTTP 429 (\(json?["code"]?.doubleValue.map { String(Int($0)) } ?? "no code"))"
-                case 500...599:
-                    last = "HTTP \(response.status)"
-                case let status:
-                    let code = json?["code"]?.doubleValue.map { String(Int($0)) } ?? "no code"
-                    let what = json?["message"]?.stringValue ?? String(decoding: response.body.prefix(200), as: UTF8.self)
-                    throw NotifierError(message: "the SMS API refused the message: HTTP \(status), error \(code): \(what)", transient: false)
-                }
-            } catch let error as NotifierError {
-                throw error
-            } catch {
-                last = "\(error)"
-            }
-            if attempt < retry.maxAttempts {
-                try? await sleep(.clamped(seconds: retry.delay(afterAttempt: attempt, serverAsked: asked, unit: Double.random(in: 0...1))))
+        let name = self.name
+        return try await retry.deliver(unavailable: "the SMS API is unavailable", sleep: sleep) {
+            let response = try await transport.send(TransportRequest(method: "POST", url: url, headers: [
+                "Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(basic)",
+            ], body: body, timeout: 15))
+            let json = try? JSONValue.decode(response.body)
+            let code = json?["code"]?.doubleValue.map { String(Int($0)) } ?? "no code"
+            switch response.status {
+            case 200..<300:
+                guard let sid = json?["sid"]?.stringValue else { throw NotifierError(message: "the SMS API answered without a message sid", transient: false) }
+                return .delivered(DeliveryReceipt(state: .accepted, channel: name, externalID: sid))
+            case 429:
+                return .again("HTTP 429 (\(code))", serverAsked: response.header("Retry-After").flatMap { Double($0) }.map { min(max($0, 0), 3_600) })
+            case 500...599:
+                return .again("HTTP \(response.status)", serverAsked: nil)
+            case let status:
+                let what = json?["message"]?.stringValue ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+                throw NotifierError(message: "the SMS API refused the message: HTTP \(status), error \(code): \(what)", transient: false)
             }
         }
-        throw NotifierError(message: "the SMS API is unavailable: \(last)", transient: true)
     }
 
     static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -49,45 +49,32 @@ public struct SlackAppChannel: AlertChannel {
         fields["unfurl_media"] = .bool(false)
         let data = (try? JSONValue.object(fields).encoded()) ?? Data()
         let url = api.appendingPathComponent("chat.postMessage")
-        var last = ""
-        var asked: TimeInterval?
-        for attempt in 1...retry.maxAttempts {
-            asked = nil
-            do {
-                let response = try await transport.send(TransportRequest(method: "POST", url: url, headers: [
-                    "Content-Type": "application/json; charset=utf-8", "Authorization": "Bearer \(token.value)",
-                ], body: data, timeout: 10))
-                switch response.status {
-                case 200..<300:
-                    let body = try? JSONValue.decode(response.body)
-                    if body?["ok"]?.boolValue == true {
-                        return DeliveryReceipt(state: .accepted, channel: name, externalID: body?["ts"]?.stringValue)
-                    }
-                    let error = body?["error"]?.stringValue ?? "unreadable answer"
-                    guard Self.transientErrors.contains(error) else {
-                        throw NotifierError(message: "Slack refused the message to \(conversation): \(error)", transient: false)
-                    }
-                    last = error
-                case 429:
-                    asked = SlackRetryAfter.seconds(response)
-                    last = "HTTP 429, Retry-After \(Condition.format(asked ?? 1)) s"
-                    if let asked, asked > retry.maxDelay {
-                        throw NotifierError(message: "Slack is rate limiting \(conversation): \(last)", transient: true, retryAfter: asked)
-                    }
-                case 500...599:
-                    last = "HTTP \(response.status)"
-                case let status:
-                    throw NotifierError(message: "Slack refused the message: HTTP \(status)", transient: false)
+        let (name, conversation, token) = (self.name, self.conversation, self.token)
+        return try await retry.deliver(unavailable: "Slack Web API unavailable", sleep: sleep) {
+            let response = try await transport.send(TransportRequest(method: "POST", url: url, headers: [
+                "Content-Type": "application/json; charset=utf-8", "Authorization": "Bearer \(token.value)",
+            ], body: data, timeout: 10))
+            switch response.status {
+            case 200..<300:
+                let body = try? JSONValue.decode(response.body)
+                if body?["ok"]?.boolValue == true {
+                    return .delivered(DeliveryReceipt(state: .accepted, channel: name, externalID: body?["ts"]?.stringValue))
                 }
-            } catch let error as NotifierError {
-                throw error
-            } catch {
-                last = "\(error)"
-            }
-            if attempt < retry.maxAttempts {
-                try? await sleep(.clamped(seconds: retry.delay(afterAttempt: attempt, serverAsked: asked, unit: Double.random(in: 0...1))))
+                let error = body?["error"]?.stringValue ?? "unreadable answer"
+                guard Self.transientErrors.contains(error) else {
+                    throw NotifierError(message: "Slack refused the message to \(conversation): \(error)", transient: false)
+                }
+                return .again(error, serverAsked: nil)
+            case 429:
+                let asked = SlackRetryAfter.seconds(response)
+                let why = "HTTP 429, Retry-After \(Condition.format(asked)) s"
+                if asked > retry.maxDelay { throw NotifierError(message: "Slack is rate limiting \(conversation): \(why)", transient: true, retryAfter: asked) }
+                return .again(why, serverAsked: asked)
+            case 500...599:
+                return .again("HTTP \(response.status)", serverAsked: nil)
+            case let status:
+                throw NotifierError(message: "Slack refused the message: HTTP \(status)", transient: false)
             }
         }
-        throw NotifierError(message: "Slack Web API unavailable: \(last)", transient: true, retryAfter: asked)
     }
 }

@@ -33,37 +33,24 @@ public struct SlackWebhookChannel: AlertChannel {
     public func deliver(_ notification: LeadRelayCore.Notification) async throws(NotifierError) -> DeliveryReceipt {
         let data = (try? SlackMessage.payload(notification, links: links).encoded()) ?? Data()
         guard let url = URL(string: webhook.value) else { throw NotifierError(message: "the Slack webhook is not a URL", transient: false) }
-        var last = ""
-        var asked: TimeInterval?
-        for attempt in 1...retry.maxAttempts {
-            asked = nil
-            do {
-                let response = try await transport.send(TransportRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
-                                                                         body: data, timeout: 10))
-                switch response.status {
-                // Slack's webhook answers 200 once the message is posted: accepted is as far as it tells.
-                case 200..<300: return DeliveryReceipt(state: .accepted, channel: name)
-                case 429:
-                    asked = SlackRetryAfter.seconds(response)
-                    last = "HTTP 429, Retry-After \(Condition.format(asked ?? 1)) s"
-                    if let asked, asked > retry.maxDelay {
-                        throw NotifierError(message: "Slack is rate limiting the webhook: \(last)", transient: true, retryAfter: asked)
-                    }
-                case 500...599:
-                    last = "HTTP \(response.status)"
-                case let status:
-                    throw NotifierError(message: "Slack refused the message: HTTP \(status) \(String(decoding: response.body.prefix(200), as: UTF8.self))", transient: false)
-                }
-            } catch let error as NotifierError {
-                throw error
-            } catch {
-                last = "\(error)"
-            }
-            if attempt < retry.maxAttempts {
-                try? await sleep(.clamped(seconds: retry.delay(afterAttempt: attempt, serverAsked: asked, unit: Double.random(in: 0...1))))
+        let name = self.name
+        return try await retry.deliver(unavailable: "Slack webhook unavailable", sleep: sleep) {
+            let response = try await transport.send(TransportRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
+                                                                     body: data, timeout: 10))
+            switch response.status {
+            // Slack's webhook answers 200 once the message is posted: accepted is as far as it tells.
+            case 200..<300: return .delivered(DeliveryReceipt(state: .accepted, channel: name))
+            case 429:
+                let asked = SlackRetryAfter.seconds(response)
+                let why = "HTTP 429, Retry-After \(Condition.format(asked)) s"
+                if asked > retry.maxDelay { throw NotifierError(message: "Slack is rate limiting the webhook: \(why)", transient: true, retryAfter: asked) }
+                return .again(why, serverAsked: asked)
+            case 500...599:
+                return .again("HTTP \(response.status)", serverAsked: nil)
+            case let status:
+                throw NotifierError(message: "Slack refused the message: HTTP \(status) \(String(decoding: response.body.prefix(200), as: UTF8.self))", transient: false)
             }
         }
-        throw NotifierError(message: "Slack webhook unavailable: \(last)", transient: true, retryAfter: asked)
     }
 }
 
