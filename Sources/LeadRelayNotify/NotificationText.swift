@@ -27,7 +27,11 @@ public enum NotificationText {
                     + " (\(Condition.format(item.score)))"
             }.joined(separator: "; ")
             let more = items.count > 5 ? "; and \(items.count - 5) more" : ""
-            return "\(items.count) \(items.count == 1 ? "lead" : "leads") assigned to \(note.repID) whose last activity was a while ago: \(top)\(more)."
+            let whose = "\(items.count) \(items.count == 1 ? "lead" : "leads")"
+            if StrandedTarget.isQueue(note.repID) {
+                return "\(whose) nobody could take wait in the stranded queue; their last activity was a while ago: \(top)\(more)."
+            }
+            return "\(whose) assigned to \(note.repID) whose last activity was a while ago: \(top)\(more)."
         }
     }
 }

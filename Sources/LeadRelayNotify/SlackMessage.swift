@@ -69,7 +69,8 @@ public enum SlackMessage {
         let items = note.items.isEmpty ? [note.lead] : note.items
         let count = items.count == 1 ? "1 lead" : "\(items.count) leads"
         var blocks: [JSONValue] = [
-            ["type": "header", "text": ["type": "plain_text", "text": .string(clip("\(count) assigned to you", 150)), "emoji": false]],
+            ["type": "header", "text": ["type": "plain_text", "emoji": false, "text": .string(clip(
+                StrandedTarget.isQueue(note.repID) ? "\(count) nobody could take, waiting in the stranded queue" : "\(count) assigned to you", 150))]],
             ["type": "context", "elements": [["type": "mrkdwn", "text": "Their last activity was a while ago (LeadRelay caught up after a start or an outage): one message for all of them, most promising first."]]],
         ]
         var lines: [String] = []

@@ -49,7 +49,9 @@ struct ChannelPacerTests {
         #expect(!policy.gathers(note, now: now), "an alert from before alerts carried the time is told as it was")
         note.lead.lastActiveAt = now.addingTimeInterval(-90_000)
         note.kind = .stranded
-        #expect(!policy.gathers(note, now: now), "only new-MQL alerts are gathered")
+        #expect(policy.gathers(note, now: now), "a first start strands hundreds at once: the queue hears of them in one digest")
+        note.kind = .slaReminder
+        #expect(!policy.gathers(note, now: now), "only new-MQL and stranded alerts are gathered")
     }
 
     @Test("a digest lists its leads most promising first, ties by name, never by arrival")
@@ -62,6 +64,10 @@ struct ChannelPacerTests {
         #expect(text.hasPrefix("3 leads assigned to ana whose last activity was a while ago: Al (150); Bo (120); Cy (120)"), "\(text)")
         let payload = SlackMessage.payload(digest, links: .none)
         #expect(SlackRoutesProbe.problem(payload) == nil)
+        let queued = try #require(LeadRelayCore.Notification.digest(to: Recipient(repID: StrandedTarget.queueHolder, email: "ops@x.io"), of: leads))
+        #expect(NotificationText.plain(queued).hasPrefix("3 leads nobody could take wait in the stranded queue"))
+        #expect(SlackMessage.payload(queued, links: .none)["blocks"]?.arrayValue?.first?["text"]?["text"]?.stringValue
+            == "3 leads nobody could take, waiting in the stranded queue")
     }
 }
 

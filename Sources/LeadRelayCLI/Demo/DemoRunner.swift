@@ -180,7 +180,7 @@ public struct DemoRunner: Sendable {
         let times = await simulator.state.slackTimes()
         if let first = times.min() { summary.messagesInFirstMinute = times.filter { $0.timeIntervalSince(first) < 60 }.count }
         // A digest's text starts with its count: "12 leads assigned to ana whose last activity was a while ago: …".
-        for text in await simulator.state.slackBodies().compactMap({ $0["text"]?.stringValue }) where text.contains(" whose last activity was a while ago") {
+        for text in await simulator.state.slackBodies().compactMap({ $0["text"]?.stringValue }) where text.contains("last activity was a while ago") {
             summary.digests += 1
             summary.alertsInDigests += Int(text.prefix { $0.isNumber }) ?? 0
         }

@@ -250,9 +250,10 @@ public struct DigestPolicy: Sendable, Hashable {
         self.maxWait = maxWait
     }
 
-    /// Whether `note` waits for its rep's digest: a new-MQL alert about a lead last active before the horizon.
+    /// Whether `note` waits for its recipient's digest: a new-MQL alert, or a stranded-queue alert (a first start over
+    /// more MQLs than the reps can take strands hundreds at once), about a lead last active before the horizon.
     public func gathers(_ note: LeadRelayCore.Notification, now: Date) -> Bool {
-        guard note.kind == .newMQL, let active = note.lead.lastActiveAt else { return false }
+        guard note.kind == .newMQL || note.kind == .stranded, let active = note.lead.lastActiveAt else { return false }
         return now.timeIntervalSince(active) > horizon
     }
 
