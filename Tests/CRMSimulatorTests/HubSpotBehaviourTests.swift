@@ -26,6 +26,30 @@ struct HubSpotBehaviourTests {
         }
     }
 
+    @Test("lifecyclestage moves forward only through the API: a move back is answered 200 and not made, unless cleared first; a person in HubSpot may move it back")
+    func lifecycleForwardOnly() async throws {
+        try await withSimulator { simulator, endpoints in
+            let token = simulator.state.credentials.hubspotToken
+            let id = try await simulator.state.createHubSpotRecord("contacts", properties: ["email": "stage@x.io", "lifecyclestage": "lead"])
+            let url = endpoints.url("/crm/v3/objects/contacts/\(id)")
+            func stage() async -> String? { await simulator.state.hubspotRecord("contacts", id: id)?.properties["lifecyclestage"] }
+            #expect(try await call("PATCH", url, token: token, json: ["properties": ["lifecyclestage": "salesqualifiedlead"]]).status == 200)
+            #expect(await stage() == "salesqualifiedlead")
+            let back = try await call("PATCH", url, token: token, json: ["properties": ["lifecyclestage": "lead", "hs_lead_status": "BAD_TIMING"]])
+            #expect(back.status == 200)
+            #expect(await stage() == "salesqualifiedlead", "moving back is silently not done")
+            #expect(await simulator.state.hubspotRecord("contacts", id: id)?.properties["hs_lead_status"] == "BAD_TIMING", "the rest of the write is")
+            let batch = endpoints.url("/crm/v3/objects/contacts/batch/update")
+            #expect(try await call("POST", batch, token: token, json: ["inputs": [["id": .string(String(id)), "properties": ["lifecyclestage": ""]]]]).status == 200)
+            #expect(await stage() == nil)
+            #expect(try await call("POST", batch, token: token, json: ["inputs": [["id": .string(String(id)), "properties": ["lifecyclestage": "lead"]]]]).status == 200)
+            #expect(await stage() == "lead", "from blank, any stage")
+            _ = try await simulator.state.updateHubSpotRecord("contacts", id: id, properties: ["lifecyclestage": "customer"])
+            _ = try await simulator.state.updateHubSpotRecord("contacts", id: id, properties: ["lifecyclestage": "subscriber"])
+            #expect(await stage() == "subscriber", "a person in HubSpot's own screens may move it back")
+        }
+    }
+
     @Test("upsert by email creates once, then updates, and says which")
     func upsert() async throws {
         try await withSimulator { simulator, endpoints in

@@ -66,11 +66,29 @@ struct SalesforceBehaviourTests {
         }
     }
 
+    @Test("converting with an opportunity (control API) creates it at the first open stage with its amount and names it on the lead")
+    func convertWithOpportunity() async throws {
+        try await withSimulator { simulator, endpoints in
+            let id = try await lead(simulator, "Opp")
+            let converted = try await call("POST", endpoints.url("/_simulator/salesforce/leads/\(id)/convert"),
+                                           json: ["opportunity": ["name": "Acme – 50 seats", "amount": 42000]])
+            let opportunity = try #require(converted.json["opportunityId"]?.stringValue)
+            #expect(opportunity.hasPrefix("006"))
+            let row = try #require(await simulator.state.salesforceRecords("Opportunity").first { $0.id == opportunity })
+            #expect(row.fields["Amount"] == .number(42000) && row.fields["StageName"] == .string("Prospecting") && row.fields["IsClosed"] == .bool(false))
+            #expect(row.fields["AccountId"] == converted.json["accountId"]?.stringValue.map(SalesforceValue.string))
+            let lead = try #require(await simulator.state.salesforceRecords("Lead").first { $0.id == id })
+            #expect(lead.fields["ConvertedOpportunityId"] == .string(opportunity) && lead.fields["IsConverted"] == .bool(true))
+            let plain = try await call("POST", endpoints.url("/_simulator/salesforce/leads/\(try await self.lead(simulator, "Plain"))/convert"))
+            #expect(plain.json["opportunityId"] == nil, "without a body, no opportunity")
+        }
+    }
+
     @Test("converted leads are read-only and point at their new contact and account")
     func conversion() async throws {
         try await withSimulator { simulator, endpoints in
             let id = try await lead(simulator)
-            let (account, contact) = try await simulator.state.convertSalesforceLead(id)
+            let (account, contact, _) = try await simulator.state.convertSalesforceLead(id)
             let row = try #require(await simulator.state.salesforceRecord("Lead", id: id))
             #expect(row.fields["IsConverted"] == .bool(true) && row.fields["Status"] == .string("Closed - Converted"))
             #expect(row.fields["ConvertedContactId"] == .string(contact) && row.fields["ConvertedAccountId"] == .string(account))

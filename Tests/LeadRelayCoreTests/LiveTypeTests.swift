@@ -190,12 +190,16 @@ struct RangeAuditTests {
     static let salesforce: [CRMFieldSchema] = [
         .init(name: "Email", label: "Email", type: "email"), .init(name: "NumberOfEmployees", label: "Employees", type: "int"),
         .init(name: "Industry", label: "Industry", type: "picklist", options: ["Technology"]),
+        .init(name: "Status", label: "Status", type: "picklist", options: ["Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"]),
     ]
+    /// Every portal's lead status, with its default options.
+    static let leadStatus = CRMFieldSchema(name: "hs_lead_status", label: "Lead Status", type: "enumeration",
+                                           options: ["NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING"])
 
     func audit(_ hubspot: [CRMFieldSchema], _ field: FieldMapping) -> [AuditFinding] {
         let email = FieldMapping(canonical: "email", hubspot: "email", salesforce: "Email", type: .email, rule: .twoWay, identifier: true)
         return MappingAudit(mapping: MappingSet(object: "lead", hubspotObject: "contacts", salesforceObject: "Lead", fields: [email, field]),
-                            hubspot: [.init(name: "email", label: "Email", type: "string")] + hubspot, salesforce: Self.salesforce).run()
+                            hubspot: [.init(name: "email", label: "Email", type: "string"), Self.leadStatus] + hubspot, salesforce: Self.salesforce).run()
     }
 
     let employees = FieldMapping(canonical: "employees", hubspot: "numemployees", salesforce: "NumberOfEmployees", type: .integer, rule: .fillIfEmpty)

@@ -12,13 +12,16 @@ struct MappingAuditTests {
         .init(name: "createdate", label: "Create Date", type: "datetime", updateable: false),
         .init(name: "hubspot_owner_id", label: "Owner", type: "enumeration", referenceTo: ["OWNER"]),
         .init(name: "favorite_color", label: "Color", type: "string"),
+        .init(name: "hs_lead_status", label: "Lead Status", type: "enumeration",
+              options: ["NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING"]),
     ]
     static let salesforce: [CRMFieldSchema] = [
         .init(name: "Email", label: "Email", type: "email", length: 80),
         .init(name: "FirstName", label: "First Name", type: "string", length: 40),
         .init(name: "LastName", label: "Last Name", type: "string", required: true, length: 80),
         .init(name: "Company", label: "Company", type: "string", required: true, length: 255),
-        .init(name: "Status", label: "Status", type: "picklist", options: ["Open"], required: true),
+        .init(name: "Status", label: "Status", type: "picklist", options: ["Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"],
+              required: true),
         .init(name: "NumberOfEmployees", label: "Employees", type: "int"),
         .init(name: "Industry", label: "Industry", type: "picklist", options: ["Technology", "Retail", "Finance"], restricted: true),
         .init(name: "CreatedDate", label: "Created", type: "datetime", updateable: false),
@@ -29,6 +32,28 @@ struct MappingAuditTests {
     func audit(_ fields: [FieldMapping], samples: [SourceRecord] = []) -> [AuditFinding] {
         MappingAudit(mapping: MappingSet(object: "lead", hubspotObject: "contacts", salesforceObject: "Lead", fields: fields),
                      hubspot: Self.hubspot, salesforce: Self.salesforce, samples: samples).run()
+    }
+
+    @Test("the lifecycle table against the live status fields: a value written must be an option (HubSpot refuses others), one only read is noted")
+    func lifecycleValues() {
+        var mapping = MappingSet(object: "lead", hubspotObject: "contacts", salesforceObject: "Lead", fields: base)
+        #expect(MappingAudit(mapping: mapping, hubspot: Self.hubspot, salesforce: Self.salesforce).run().filter { $0.path.first == "lifecycle" }.isEmpty,
+                "a fresh portal's and org's values are all there")
+        mapping.lifecycle.hubspot.values[.sal] = ["WORKING", "IN_PROGRESS"]
+        mapping.lifecycle.hubspot.values[.recycled] = ["BAD_TIMING", "NURTURE"]
+        mapping.lifecycle.salesforce.values[.recycled] = ["Recycled"]
+        let findings = MappingAudit(mapping: mapping, hubspot: Self.hubspot, salesforce: Self.salesforce).run().filter { $0.path.first == "lifecycle" }
+        #expect(findings.contains { $0.severity == .error && $0.path == ["lifecycle", "hubspot", "sal"] && $0.message.contains("'WORKING'") })
+        #expect(findings.contains { $0.severity == .info && $0.path == ["lifecycle", "hubspot", "recycled"] && $0.message.contains("'NURTURE'") })
+        #expect(findings.contains { $0.severity == .warning && $0.path == ["lifecycle", "salesforce", "recycled"] && $0.message.contains("'Recycled'") },
+                "an unrestricted picklist takes the value")
+        var restricted = Self.salesforce
+        restricted[restricted.firstIndex { $0.name == "Status" }!].restricted = true
+        #expect(MappingAudit(mapping: mapping, hubspot: Self.hubspot, salesforce: restricted).run()
+            .contains { $0.severity == .error && $0.path == ["lifecycle", "salesforce", "recycled"] })
+        mapping.lifecycle.hubspot.field = "leadrelay_stage"
+        #expect(MappingAudit(mapping: mapping, hubspot: Self.hubspot, salesforce: Self.salesforce).run()
+            .contains { $0.code == "missing-field" && $0.path == ["lifecycle", "hubspot", "field"] })
     }
 
     let base = [

@@ -238,6 +238,57 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("the mapping's lifecycle table: the shipped one is a fresh portal's and org's, an org's own statuses replace a stage, mistakes are located")
+    func lifecycleTable() throws {
+        let workspace = try TestWorkspace()
+        try workspace.configure(nil, credentials: nil)
+        let shipped = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+        #expect(shipped.mapping.lifecycle == LifecycleMap.freshDefaults, "the shipped file says what the defaults are")
+        let mapping = try String(contentsOfFile: workspace.directory + "/mapping.yaml", encoding: .utf8)
+        let cut = try #require(mapping.range(of: "\nlifecycle:"))
+        let base = String(mapping[..<cut.lowerBound])
+        try workspace.write("mapping.yaml", base + """
+
+            lifecycle:
+              salesforce: { recycled: [Recycle to Marketing, Nurture], sql: Qualified }
+              hubspot: { opportunity: [] }
+            """)
+        let custom = try ConfigurationLoader(environment: environment).load(workspace.configPath).mapping.lifecycle
+        #expect(custom.salesforce.write(.recycled) == "Recycle to Marketing" && custom.salesforce.stage(status: "nurture") == .recycled)
+        #expect(custom.salesforce.write(.sql) == "Qualified" && custom.salesforce.write(.sal) == "Working - Contacted", "stages not given keep theirs")
+        #expect(custom.hubspot.write(.opportunity) == nil, "[] leaves a stage unwritten")
+        let withoutSection = try { try workspace.write("mapping.yaml", base); return try ConfigurationLoader(environment: environment).load(workspace.configPath) }()
+        #expect(withoutSection.mapping.lifecycle == LifecycleMap.freshDefaults)
+
+        try workspace.write("mapping.yaml", base + """
+
+            lifecycle:
+              salesforce:
+                qualified: Qualified
+                sal: [Working - Contacted, Closed - Not Converted]
+              hubpsot: { sal: IN_PROGRESS }
+            """)
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("expected a configuration error")
+        } catch {
+            let problems = error.problems.filter { $0.file == "mapping.yaml" }
+            #expect(problems.contains { $0.key == "lifecycle.hubpsot" && $0.message.contains("did you mean 'hubspot'") && $0.line != nil }, "\(error)")
+            #expect(problems.contains { $0.key == "lifecycle.salesforce.qualified" && $0.line != nil }, "\(error)")
+        }
+        try workspace.write("mapping.yaml", base + """
+
+            lifecycle:
+              salesforce: { sal: [Working - Contacted, Closed - Not Converted] }
+            """)
+        do {
+            _ = try ConfigurationLoader(environment: environment).load(workspace.configPath)
+            Issue.record("expected a configuration error")
+        } catch {
+            #expect(error.problems.contains { $0.file == "mapping.yaml" && $0.key == "lifecycle.salesforce" && $0.message.contains("'Closed - Not Converted' is listed under sal and disqualified") }, "\(error)")
+        }
+    }
+
     @Test("a YAML syntax error names its line")
     func syntax() throws {
         let workspace = try TestWorkspace()

@@ -21,6 +21,13 @@ struct MappingSchemaTests {
         #expect(Set(field["rule"]?["enum"]?.arrayValue?.compactMap(\.stringValue) ?? []) == Set(SyncRule.allCases.map(\.rawValue)))
         #expect(Set(field["case"]?["enum"]?.arrayValue?.compactMap(\.stringValue) ?? []) == Set(TextCase.allCases.map(\.rawValue)))
         #expect(Set(field["overflow"]?["enum"]?.arrayValue?.compactMap(\.stringValue) ?? []) == Set(Overflow.allCases.map(\.rawValue)))
+        let side = try #require(schema["$defs"]?["lifecycleSide"]?["properties"]?.objectValue)
+        guard case .object(let sideKeys) = KeySchema.lifecycleSide else {
+            Issue.record("the lifecycle key schema changed shape")
+            return
+        }
+        #expect(Set(side.keys) == Set(sideKeys.keys))
+        #expect(Set(sideKeys.keys) == Set(["field"] + LifecycleMap.stages.map(\.rawValue)))
         let mapping = try String(contentsOfFile: repositoryRoot + "/Mappings/hubspot-salesforce.yaml", encoding: .utf8)
         #expect(mapping.hasPrefix("# yaml-language-server: $schema=mapping.schema.json"))
     }

@@ -68,10 +68,18 @@ struct ControlRoutes {
                 return SimulatorHTTP.empty(status: 204)
             }
         }
-        router.post("/_simulator/salesforce/leads/:id/convert") { _, context in
+        router.post("/_simulator/salesforce/leads/:id/convert") { request, context in
             try await handle {
-                let (account, contact) = try await state.convertSalesforceLead(try context.parameters.require("id"))
-                return SimulatorHTTP.json(["accountId": .string(account), "contactId": .string(contact)])
+                // `{"opportunity": {"name": "Acme – 50 seats", "amount": 42000}}` converts with an opportunity; no body, without.
+                let body = (try? await SimulatorHTTP.body(request)) ?? .null
+                let deal = body["opportunity"].flatMap { deal -> (name: String, amount: Double?)? in
+                    guard deal.objectValue != nil else { return nil }
+                    return (deal["name"]?.stringValue ?? "Converted opportunity", deal["amount"]?.doubleValue)
+                }
+                let converted = try await state.convertSalesforceLead(try context.parameters.require("id"), opportunity: deal)
+                var answer: [String: SimJSON] = ["accountId": .string(converted.account), "contactId": .string(converted.contact)]
+                if let opportunity = converted.opportunity { answer["opportunityId"] = .string(opportunity) }
+                return SimulatorHTTP.json(.object(answer))
             }
         }
         router.delete("/_simulator/salesforce/:object/:id") { _, context in

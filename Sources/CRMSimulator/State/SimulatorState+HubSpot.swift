@@ -62,6 +62,15 @@ extension SimulatorState {
         hubspotPropertyIndex[type] = nil
     }
 
+    /// Whether setting `lifecyclestage` from `current` to `next` is allowed through the API: from blank to anything,
+    /// to blank, or to an option later in the property's order (the portal's own stages included).
+    func isForward(_ type: String, from current: String?, to next: String) -> Bool {
+        guard let current, !current.isEmpty, !next.isEmpty else { return true }
+        let options = propertyIndex(type)["lifecyclestage"]?.options ?? []
+        guard let from = options.firstIndex(of: current), let to = options.firstIndex(of: next) else { return true }
+        return to >= from
+    }
+
     /// Property definitions by name (built once per type, again after an edit of the schema).
     func propertyIndex(_ type: String) -> [String: HubSpotProperty] {
         if let cached = hubspotPropertyIndex[type] { return cached }
@@ -181,7 +190,13 @@ extension SimulatorState {
             if let new = Self.emailKey(change) { hubspotEmails[new] = id }
         }
         let stamp = stampOverride ?? now()
-        for (name, value) in normalisedDates(type, properties) {
+        var applied = properties
+        if countAsAPIWrite, let stage = properties["lifecyclestage"], !isForward(type, from: record.properties["lifecyclestage"], to: stage) {
+            // HubSpot moves the lifecycle stage forward only through the API: a move back is answered 200 and not made,
+            // unless the stage was cleared first.
+            applied["lifecyclestage"] = nil
+        }
+        for (name, value) in normalisedDates(type, applied) {
             if value.isEmpty { record.properties.removeValue(forKey: name) } else { record.properties[name] = value }
         }
         if properties["hubspot_owner_id"] != nil { record.properties["hubspot_owner_assigneddate"] = SimTime.hubspot(stamp) }

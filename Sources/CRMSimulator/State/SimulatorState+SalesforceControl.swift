@@ -30,9 +30,11 @@ extension SimulatorState {
         try salesforceDelete(object, id: id, countAsAPIWrite: false)
     }
 
-    /// Converts a lead: creates its Account (unless given) and Contact, marks the lead converted and read-only.
+    /// Converts a lead: creates its Account (unless given) and Contact, and an Opportunity when `opportunity` names one
+    /// (its name and amount, at the first open stage), and marks the lead converted and read-only.
     @discardableResult
-    public func convertSalesforceLead(_ id: String, accountID: String? = nil) throws -> (account: String, contact: String) {
+    public func convertSalesforceLead(_ id: String, accountID: String? = nil,
+                                      opportunity: (name: String, amount: Double?)? = nil) throws -> (account: String, contact: String, opportunity: String?) {
         guard let lead = salesforceRecords["Lead"]?[id], lead.fields["IsDeleted"] != .bool(true) else {
             throw SalesforceError(status: 404, errorCode: "NOT_FOUND", message: "The requested resource does not exist")
         }
@@ -48,8 +50,16 @@ extension SimulatorState {
             "Email": lead.fields["Email"]?.json ?? .null, "Title": lead.fields["Title"]?.json ?? .null,
             "AccountId": .string(account), "OwnerId": owner.json,
         ], countAsAPIWrite: false)
+        let deal = try opportunity.map { deal in
+            try salesforceCreate("Opportunity", fields: [
+                "Name": .string(deal.name), "StageName": "Prospecting", "AccountId": .string(account), "OwnerId": owner.json,
+                "CloseDate": .string(String(SimTime.hubspot(now().addingTimeInterval(30 * 86_400)).prefix(10))),
+                "Amount": deal.amount.map(SimJSON.number) ?? .null,
+            ], countAsAPIWrite: false)
+        }
         let stamp = commitStamp()
         var row = lead
+        if let deal { row.fields["ConvertedOpportunityId"] = .string(deal) }
         row.fields["IsConverted"] = .bool(true)
         row.fields["Status"] = .string("Closed - Converted")
         row.fields["ConvertedDate"] = .date(String(SimTime.hubspot(stamp).prefix(10)))
@@ -58,7 +68,7 @@ extension SimulatorState {
         row.fields["LastModifiedDate"] = .datetime(stamp)
         row.fields["SystemModstamp"] = .datetime(stamp)
         salesforceRecords["Lead"]?[id] = row
-        return (account, contact)
+        return (account, contact, deal)
     }
 
     /// Merges `loser` into `master`: the loser is deleted with `MasterRecordId` pointing at the master.

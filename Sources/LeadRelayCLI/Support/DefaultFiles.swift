@@ -84,6 +84,23 @@ public enum DefaultFiles {
     duplicates:
       flag: { hubspot: leadrelay_duplicate_of, salesforce: LeadRelay_Duplicate_Of__c }
       survivor: [owned, most-complete, oldest]
+    # Where a lead stands after the hand-off, in each CRM's own status field: LeadRelay reads any listed value as that
+    # stage and writes the first, so a rep accepting (Working) in Salesforce shows as IN_PROGRESS in HubSpot, and a lead
+    # HubSpot disqualifies is closed in Salesforce. HubSpot's lifecyclestage follows on its own (SQL, opportunity,
+    # customer forward; a recycle moves it back to lead, cleared first, as HubSpot requires). A stage a side lists nothing
+    # for is never written there: a fresh org has no qualified or recycled status (converting is the rep's act); an org
+    # that adds them names them here, e.g. salesforce: { recycled: Recycled }. These are a fresh portal's and org's values.
+    lifecycle:
+      hubspot:
+        field: hs_lead_status
+        sal: [IN_PROGRESS, CONNECTED, ATTEMPTED_TO_CONTACT]
+        opportunity: OPEN_DEAL
+        recycled: BAD_TIMING
+        disqualified: UNQUALIFIED
+      salesforce:
+        field: Status
+        sal: Working - Contacted
+        disqualified: Closed - Not Converted
     """ + "\n"
 
     /// `systemd/scoring.yaml`

@@ -72,6 +72,14 @@ public struct WriteOutcome: Sendable, Hashable {
 }
 
 extension WriteOutcome.Result {
+    /// The CRM took the write (all of it, or all it did not refuse).
+    public var isApplied: Bool {
+        switch self {
+        case .applied, .appliedWithout: true
+        case .retryLater, .rejected: false
+        }
+    }
+
     /// This result after `refused` fields were taken out of the write: applied becomes applied-without them.
     public func withheld(_ refused: [String: String]) -> Self {
         switch self {

@@ -19,7 +19,24 @@ extension HubSpotConnector {
         for (object, updates) in Dictionary(grouping: plan.updates, by: { $0.write.object }) {
             for round in WritePlan.rounds(updates) {
                 for chunk in round.chunked(Self.batchLimit) {
-                    for (index, result) in try await update(object, Array(chunk)) { outcomes[index] = result }
+                    var items = Array(chunk)
+                    // A stage moved back: its field is cleared in a request of its own first (HubSpot moves
+                    // `lifecyclestage` forward only, from blank to anything). A write whose clear failed goes no further.
+                    let clears = items.compactMap { item -> (index: Int, write: RecordWrite)? in
+                        guard let names = item.write.clearFirst, !names.isEmpty else { return nil }
+                        var clear = item.write
+                        clear.fields = Dictionary(names.map { ($0, "") }, uniquingKeysWith: { first, _ in first })
+                        clear.clearFirst = nil
+                        return (item.index, clear)
+                    }
+                    if !clears.isEmpty {
+                        for (index, result) in try await update(object, clears) where !result.isApplied {
+                            outcomes[index] = result
+                            items.removeAll { $0.index == index }
+                        }
+                    }
+                    guard !items.isEmpty else { continue }
+                    for (index, result) in try await update(object, items) { outcomes[index] = result }
                 }
             }
         }

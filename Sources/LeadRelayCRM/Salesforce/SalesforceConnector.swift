@@ -32,7 +32,8 @@ public struct SalesforceConnector: CRMConnector {
 
     /// `MasterRecordId` names the survivor of a merge on the deleted loser; `IsConverted` and `ConvertedContactId` say a
     /// lead became a contact (and is read-only from then on).
-    static let leadBasics = ["Id", "IsDeleted", "MasterRecordId", "SystemModstamp", "Status", "OwnerId", "Email", "IsConverted", "ConvertedContactId"]
+    static let leadBasics = ["Id", "IsDeleted", "MasterRecordId", "SystemModstamp", "Status", "OwnerId", "Email", "IsConverted", "ConvertedContactId",
+                             "ConvertedOpportunityId"]
 
     public func pollLeads(since: Watermark?, lookback: TimeInterval, fields: [String]) async throws(CRMError) -> PollResult<SourceRecord> {
         var names: [String] = []

@@ -124,6 +124,7 @@ public struct MappingAudit: Sendable {
             findings.append(.init(.error, "required-unmapped", ["fields"],
                                   "Salesforce \(mapping.salesforceObject) requires '\(schema.name)' on create, and no mapping fills it"))
         }
+        findings += lifecycleFindings(schemas: schemas)
         findings += unmappedData(schemas: schemas)
         return findings.sorted { ($0.severity, $0.path.joined(separator: "."), $0.code) < ($1.severity, $1.path.joined(separator: "."), $1.code) }
     }
@@ -203,13 +204,49 @@ public struct MappingAudit: Sendable {
                       "Salesforce '\(sfName)' holds at most \(length) characters; longer HubSpot values are refused (STRING_TOO_LONG)")]
     }
 
+    /// The lifecycle table against the live status fields: the field exists and can be written, and each value LeadRelay
+    /// writes (a stage's first) is one of its options; a value only read that the field does not offer is never seen.
+    func lifecycleFindings(schemas: [CRMSystem: [String: CRMFieldSchema]]) -> [AuditFinding] {
+        var findings: [AuditFinding] = []
+        for system in CRMSystem.allCases.sorted() {
+            let side = mapping.lifecycle.side(system)
+            let path = ["lifecycle", system.rawValue]
+            guard !side.values.isEmpty else { continue }
+            guard let schema = schemas[system]?[side.field] else {
+                findings.append(.init(.error, "missing-field", path + ["field"],
+                                      "\(system.displayName) has no \(mapping.objectName(in: system)) field '\(side.field)' to read and write the lead's stage"))
+                continue
+            }
+            if !schema.updateable {
+                findings.append(.init(.error, "not-updateable", path + ["field"], "\(system.displayName) '\(side.field)' cannot be updated through the API"))
+            }
+            guard !schema.options.isEmpty else { continue }
+            let options = Set(schema.options.map(LifecycleMap.key))
+            for stage in LifecycleMap.stages {
+                for (index, value) in (side.values[stage] ?? []).enumerated() where !options.contains(LifecycleMap.key(value)) {
+                    if index > 0 {
+                        findings.append(.init(.info, "unknown-option", path + [stage.rawValue],
+                                              "\(system.displayName) '\(side.field)' has no option '\(value)': it is read as \(stage.rawValue) but never seen"))
+                    } else if system == .hubspot || schema.restricted {
+                        findings.append(.init(.error, "unknown-option", path + [stage.rawValue],
+                                              "\(system.displayName) '\(side.field)' has no option '\(value)', and refuses others: a lead at \(stage.rawValue) cannot be written there; add the option or list one it has first"))
+                    } else {
+                        findings.append(.init(.warning, "unknown-option", path + [stage.rawValue],
+                                              "Salesforce '\(side.field)' has no value '\(value)': it is written anyway, but list views and reports filtered by the picklist will not show it"))
+                    }
+                }
+            }
+        }
+        return findings
+    }
+
     /// Updateable fields that hold values in the sampled records but that no mapping reads.
     func unmappedData(schemas: [CRMSystem: [String: CRMFieldSchema]]) -> [AuditFinding] {
         var findings: [AuditFinding] = []
         for system in CRMSystem.allCases.sorted() {
             let records = samples.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
             guard !records.isEmpty else { continue }
-            let mapped = Set(mapping.fields.compactMap { $0.name(in: system) }).union(Self.managedByLeadRelay).union(mapping.duplicates?.flag[system].map { [$0] } ?? []).union(mapping.crossReference[system].map { [$0] } ?? [])
+            let mapped = Set(mapping.fields.compactMap { $0.name(in: system) }).union(Self.managedByLeadRelay).union([mapping.lifecycle.side(system).field]).union(mapping.duplicates?.flag[system].map { [$0] } ?? []).union(mapping.crossReference[system].map { [$0] } ?? [])
             var counts: [String: Int] = [:]
             for record in records {
                 for (name, value) in record.fields where value.map({ !$0.isEmpty }) == true && !mapped.contains(name) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The on-disk shape of a mapping file (see CONFIG.md).
 public struct MappingFile: Sendable, Decodable {
     public struct ObjectName: Sendable, Decodable {
@@ -64,6 +66,24 @@ public struct MappingFile: Sendable, Decodable {
     public var duplicates: Duplicates?
     /// `hubspot`: the contact property holding the Salesforce record id; `salesforce`: the field holding the HubSpot id.
     public var crossReference: Duplicates.Flag?
+    /// Each CRM's status values per stage after the hand-off (`LifecycleMap`); what is not given keeps the defaults.
+    public var lifecycle: Lifecycle?
+
+    /// `lifecycle: { hubspot: { field: hs_lead_status, sal: [IN_PROGRESS, CONNECTED], recycled: BAD_TIMING }, salesforce: … }`.
+    public struct Lifecycle: Sendable, Decodable {
+        public var hubspot: [String: Values]?
+        public var salesforce: [String: Values]?
+    }
+
+    /// One value or a list of them.
+    public struct Values: Sendable, Decodable {
+        public var list: [String]
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let one = try? container.decode(String.self) { list = [one] } else { list = try container.decode([String].self) }
+        }
+    }
 }
 
 extension MappingSet {
@@ -199,12 +219,54 @@ extension MappingSet {
                 issues.append(ConfigIssue(path: ["crossReference", system.rawValue], "'\(name)' is already used by this mapping; the cross-reference needs its own field"))
             }
         }
+        if file.lifecycle != nil, file.hubspot.object != "contacts" {
+            issues.append(ConfigIssue(path: ["lifecycle"], "a lead's stages belong in the contacts ↔ Lead mapping; \(file.hubspot.object) have no lead status"))
+        }
+        let lifecycle = file.hubspot.object == "contacts" ? Self.lifecycle(file.lifecycle, issues: &issues) : LifecycleMap.empty
         if !issues.isEmpty { throw ConfigIssues(issues) }
         self.init(object: file.object, hubspotObject: file.hubspot.object,
                   salesforceObject: file.salesforce.object, fields: fields)
         self.duplicates = policy
         if let name = file.crossReference?.hubspot { crossReference[.hubspot] = name }
         if let name = file.crossReference?.salesforce { crossReference[.salesforce] = name }
+        self.lifecycle = lifecycle
+    }
+
+    /// The defaults with the file's `lifecycle:` entries over them: a stage given replaces that stage's values
+    /// (`[]` leaves it unwritten), `field` names the status field.
+    static func lifecycle(_ block: MappingFile.Lifecycle?, issues: inout [ConfigIssue]) -> LifecycleMap {
+        var map = LifecycleMap.freshDefaults
+        for (system, entries) in [(CRMSystem.hubspot, block?.hubspot), (.salesforce, block?.salesforce)] {
+            guard let entries else { continue }
+            var side = map.side(system)
+            for (key, values) in entries.sorted(by: { $0.key < $1.key }) {
+                let path = ["lifecycle", system.rawValue, key]
+                let list = values.list.map { $0.trimmingCharacters(in: .whitespaces) }
+                if list.contains(where: \.isEmpty) {
+                    issues.append(ConfigIssue(path: path, "a status value may not be blank"))
+                    continue
+                }
+                if key == "field" {
+                    if list.count == 1 { side.field = list[0] } else { issues.append(ConfigIssue(path: path, "'field' names one field")) }
+                } else if let stage = LifecycleStage(rawValue: key), LifecycleMap.stages.contains(stage) {
+                    side.values[stage] = list.isEmpty ? nil : list
+                } else {
+                    issues.append(ConfigIssue(path: path, "unknown stage '\(key)'; expected field or one of \(LifecycleMap.stages.map(\.rawValue).joined(separator: ", "))"))
+                }
+            }
+            var seen: [String: LifecycleStage] = [:]
+            for stage in LifecycleMap.stages {
+                for value in side.values[stage] ?? [] {
+                    if let first = seen[LifecycleMap.key(value)], first != stage {
+                        issues.append(ConfigIssue(path: ["lifecycle", system.rawValue],
+                            "'\(value)' is listed under \(first.rawValue) and \(stage.rawValue); a status states one stage"))
+                    }
+                    seen[LifecycleMap.key(value)] = seen[LifecycleMap.key(value)] ?? stage
+                }
+            }
+            if system == .hubspot { map.hubspot = side } else { map.salesforce = side }
+        }
+        return map
     }
 }
 

@@ -11,12 +11,16 @@ public struct MappingSet: Sendable, Hashable {
     /// System → a field of its records that holds the other system's record id (HubSpot's Salesforce integration
     /// writes `salesforceleadid`): a deterministic link, before any evidence.
     public var crossReference: [CRMSystem: String] = [:]
+    /// Each CRM's status values per stage after the hand-off: what LeadRelay reads a stage from and writes it as. People
+    /// have one (contacts ↔ leads); companies and accounts none.
+    public var lifecycle: LifecycleMap
 
     public init(object: String, hubspotObject: String, salesforceObject: String, fields: [FieldMapping]) {
         self.object = object
         self.hubspotObject = hubspotObject
         self.salesforceObject = salesforceObject
         self.fields = fields.sorted { $0.canonical < $1.canonical }
+        self.lifecycle = hubspotObject == "contacts" ? .freshDefaults : .empty
     }
 
     /// A stable fingerprint of what the mapping reconciles (FNV-1a over its fields): a change means a back-fill.

@@ -23,9 +23,14 @@ public enum CRMFieldNames {
         owner.union([hubspotOwner, salesforceOwner, hubspotLifecycle, hubspotLeadStatus, salesforceStatus])
     }
 
+    /// The standard fields that say where a lead stands: HubSpot's lifecycle stage and lead status, Salesforce's `Status`.
+    public static let stageFields: Set<String> = [hubspotLifecycle, hubspotLeadStatus, salesforceStatus]
+
     /// On a Salesforce lead: it was converted (to a contact, an account, maybe an opportunity).
     public static let salesforceConverted = "IsConverted"
     public static let salesforceConvertedContact = "ConvertedContactId"
+    /// The opportunity a lead's conversion created, if it made one: the person is at the opportunity stage.
+    public static let salesforceConvertedOpportunity = "ConvertedOpportunityId"
 
     /// A converted Salesforce lead: read-only (`CANNOT_UPDATE_CONVERTED_LEAD`), its person continues as the contact.
     public static func isConverted(_ record: SourceRecord) -> Bool {

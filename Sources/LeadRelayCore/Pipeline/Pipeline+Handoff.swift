@@ -32,13 +32,15 @@ extension Pipeline {
                 if (current?.funnelRank ?? 0) < (LifecycleStage.mql.funnelRank ?? 0) {
                     fields[CRMFieldNames.hubspotLifecycle] = LifecycleStage.mql.hubspotValue
                 }
-                // Sales sees a fresh lead as NEW; a status a rep already set is theirs to keep.
-                if let existing, existing.value(CRMFieldNames.hubspotLeadStatus) == nil {
+                // Sales sees a fresh lead as NEW; a status a rep already set is theirs to keep, unless it sent the lead
+                // back (recycled, disqualified): an MQL again starts over.
+                let table = mapping.lifecycle.hubspot
+                if let existing, existing.value(CRMFieldNames.hubspotLeadStatus) == nil
+                    || table.field == CRMFieldNames.hubspotLeadStatus && table.stage(status: existing.value(table.field))?.funnelRank == nil {
                     fields[CRMFieldNames.hubspotLeadStatus] = "NEW"
                 }
             }
-            if let existing, system == .salesforce,
-               CRMFieldNames.stage(salesforceStatus: existing.value(CRMFieldNames.salesforceStatus)) == .recycled {
+            if let existing, system == .salesforce, statedStage(existing) == .recycled {
                 // A recycled lead that is an MQL again starts over with sales: open, not "Recycled".
                 fields[CRMFieldNames.salesforceStatus] = CRMFieldNames.salesforceOpenStatus
             }

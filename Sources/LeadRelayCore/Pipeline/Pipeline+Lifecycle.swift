@@ -22,15 +22,30 @@ extension Pipeline {
         return changes
     }
 
-    /// Every stage the CRMs' own fields state for these records: HubSpot `lifecyclestage`, Salesforce lead `Status`.
+    /// Every stage the CRMs' own fields state for these records.
     func statedStages(_ records: [SourceRecord]) -> [LifecycleStage] {
-        records.compactMap { record in
-            switch record.ref.system {
-            case .hubspot: record.value(CRMFieldNames.hubspotLifecycle).flatMap(LifecycleStage.init(hubspotValue:))
-            case .salesforce:
-                // A converted lead is sales-qualified whatever its status says (orgs rename "Closed - Converted").
-                CRMFieldNames.isConverted(record) ? .sql : CRMFieldNames.stage(salesforceStatus: record.value(CRMFieldNames.salesforceStatus))
+        records.compactMap(statedStage)
+    }
+
+    /// The stage one record states. HubSpot: `lifecyclestage`, with the lead status over it where that says more (an
+    /// accepted, recycled or disqualified lead; never over an opportunity or a customer). Salesforce: a converted lead
+    /// is sales-qualified whatever its status says (orgs rename "Closed - Converted"), an opportunity when conversion
+    /// made one; else its `Status` by the mapping's table, else by the words orgs use ("Recycled", "Nurture").
+    func statedStage(_ record: SourceRecord) -> LifecycleStage? {
+        let table = mapping.lifecycle.side(record.ref.system)
+        switch record.ref.system {
+        case .hubspot:
+            let stage = record.value(CRMFieldNames.hubspotLifecycle).flatMap(LifecycleStage.init(hubspotValue:))
+            guard let status = table.stage(status: record.value(table.field)) else { return stage }
+            guard let stage, let rank = stage.funnelRank else { return status }
+            guard let statusRank = status.funnelRank else { return rank <= Self.rank(.sql) ? status : stage }
+            return statusRank > rank ? status : stage
+        case .salesforce:
+            if CRMFieldNames.isConverted(record) {
+                return record.value(CRMFieldNames.salesforceConvertedOpportunity) == nil ? .sql : .opportunity
             }
+            let status = record.value(table.field)
+            return table.stage(status: status) ?? CRMFieldNames.stage(salesforceStatus: status)
         }
     }
 
@@ -45,18 +60,7 @@ extension Pipeline {
         return stated.compactMap { stage in stage.funnelRank.map { (stage, $0) } }.max { $0.1 < $1.1 }?.0
     }
 
-    /// An assigned lead that a CRM now says moved on (SQL, opportunity, customer, recycled, disqualified) where it did
-    /// not before: the assignment closes (the event log's holder becomes nobody), so the rep's capacity frees up.
-    func movedOn(_ live: [SourceRecord], previous: [RecordRef: SourceRecord], assigned repID: String) -> (kind: LeadEvent.Kind, cause: Reason)? {
-        guard let now = crmStage(live), now.closesAssignment else { return nil }
-        let before = crmStage(live.map { previous[$0.ref] ?? $0 })
-        // Only a change seen this cycle: a stage already there when the lead was routed (or last read) is not news.
-        guard live.contains(where: { previous[$0.ref] != nil }), before != now else { return nil }
-        let from = before ?? .mql
-        return (.lifecycleChanged(from: from, to: now),
-                Reason(.lifecycleMovedOn, "the CRM moved the lead from \(from.rawValue) to \(now.rawValue); \(repID)'s assignment is closed",
-                       facts: ["from": from.rawValue, "to": now.rawValue, "rep": repID]))
-    }
+    static func rank(_ stage: LifecycleStage) -> Int { stage.funnelRank ?? -1 }
 
     /// A free person's latched gate, looked at now: re-armed (with its event) when the score is seen below
     /// `threshold − hysteresis` — now, or at the lowest it fell since the last look (the old evidence alone, decayed to

@@ -74,7 +74,8 @@ public struct Pipeline: Sendable {
                 let writable = writes.filter { write in
                     !(write.operation != .create && converted.contains(RecordRef(system: write.system, object: write.object, id: write.id ?? "")))
                 }
-                for write in Self.separatingHandoff(writable, handoffFields: CRMFieldNames.handoffFields(owner: mapping.ownerFieldNames)) {
+                let handoff = CRMFieldNames.handoffFields(owner: mapping.ownerFieldNames).union([mapping.lifecycle.hubspot.field, mapping.lifecycle.salesforce.field])
+                for write in Self.separatingHandoff(writable, handoffFields: handoff) {
                     plan.changes.append(PlanChange(personKey: personKey, action: .write(write), reason: write.planReason(ownerFields: mapping.ownerFieldNames)))
                 }
             }
@@ -93,16 +94,22 @@ public struct Pipeline: Sendable {
             func log(_ kind: LeadEvent.Kind, _ cause: Reason) {
                 plan.events.append(LeadEvent(personKey: personKey, kind: kind, cause: cause, occurredAt: input.now))
             }
-            if let assigned = input.assignments[personKey], !gate.recycled {
+            let assigned = gate.recycled ? nil : input.assignments[personKey]
+            if let assigned {
                 for event in ownerChanges(live, previous: input.previous ?? [:], assigned: assigned) { log(event.kind, event.cause) }
-                if let moved = movedOn(live, previous: input.previous ?? [:], assigned: assigned) {
-                    log(moved.kind, moved.cause)
-                    if case .lifecycleChanged(_, .recycled) = moved.kind {
-                        // Back to marketing: interest starts again from nothing, fit stays.
-                        gate.recycle(at: input.now)
-                        lead = assemble(personKey: personKey, records: live, assigned: false, verdicts: verdicts)
-                        _ = enricher.apply(to: &lead, previous: previous, now: input.now)
-                    }
+            }
+            if let move = lifecycleMove(live, previous: input.previous ?? [:], assigned: assigned) {
+                // The other CRM is told either way (it may be the one lagging); the event only when the person moved.
+                for write in move.writes { Self.merge(write, into: &writes, wins: true) }
+                if move.news {
+                    plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: move.from, to: move.to), reason: move.cause))
+                    log(.lifecycleChanged(from: move.from, to: move.to), move.cause)
+                }
+                if move.news, move.to == .recycled, assigned != nil {
+                    // Back to marketing: interest starts again from nothing, fit stays.
+                    gate.recycle(at: input.now)
+                    lead = assemble(personKey: personKey, records: live, assigned: false, verdicts: verdicts)
+                    _ = enricher.apply(to: &lead, previous: previous, now: input.now)
                 }
             }
             let activities = gate.counting(live.flatMap { activitiesByRef[$0.ref] ?? [] })
@@ -265,6 +272,7 @@ public struct Pipeline: Sendable {
             // Only the hand-off is conditional on the version routed from; the data fields follow the reconciliation.
             rest.unmodifiedSince = nil
             rest.expected = nil
+            rest.clearFirst = nil
             handoff.append(first)
             data.append(rest)
         }

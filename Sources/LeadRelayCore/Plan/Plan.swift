@@ -115,6 +115,9 @@ public struct RecordWrite: Sendable, Hashable, Codable {
     public var expected: [String: String]?
     /// For merges: the record merged into `id` (it disappears).
     public var mergeFrom: String?
+    /// For updates: fields cleared in a request of their own before this one (HubSpot's `lifecyclestage` moves back
+    /// only from blank). Applied again after a crash, the pair still ends at the value.
+    public var clearFirst: [String]?
     /// Why, for reports (not part of the write's identity).
     public var reason: String?
 
@@ -124,7 +127,11 @@ public struct RecordWrite: Sendable, Hashable, Codable {
         switch operation {
         case .merge: code = .writeMerge
         case .create: code = .writeCreate
-        case .update: code = fields.keys.contains(where: ownerFields.contains) ? .writeOwner : .writeFields
+        case .update:
+            code = if fields.keys.contains(where: ownerFields.contains) { .writeOwner }
+                else if !(clearFirst ?? []).isEmpty { .writeStageBack }
+                else if fields.keys.contains(where: CRMFieldNames.stageFields.contains) { .writeStage }
+                else { .writeFields }
         }
         return Reason(code, reason ?? "reconcile mapped fields",
                       facts: ["system": system.rawValue, "object": object, "id": id ?? "", "fields": fields.keys.sorted().joined(separator: ",")])
@@ -149,6 +156,7 @@ public struct RecordWrite: Sendable, Hashable, Codable {
         let target = id ?? "\(matchField ?? "")=\(matchValue ?? "")"
         let body = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         return "\(operation.rawValue):\(system.rawValue):\(object):\(target):\(body)" + (mergeFrom.map { ":from=\($0)" } ?? "")
+            + (clearFirst.map { ":clear=" + $0.joined(separator: ",") } ?? "")
     }
 }
 

@@ -80,6 +80,12 @@ extension Reason.Code {
     public static let notifyStranded = Self("notify.stranded")
     /// A CRM says the lead moved on (qualified, converted, won, recycled, disqualified): its assignment closes.
     public static let lifecycleMovedOn = Self("lifecycle.moved-on")
+    /// A CRM says the rep accepted the lead (working it): the assignment goes on.
+    public static let lifecycleAccepted = Self("lifecycle.accepted")
+    /// A stage one CRM reached, written to the other (status, and HubSpot's lifecycle stage forward).
+    public static let writeStage = Self("write.stage")
+    /// HubSpot's lifecycle stage moved back (a recycle): cleared first, then set, as HubSpot only moves it forward.
+    public static let writeStageBack = Self("write.stage-back")
     /// Someone changed the owner in a CRM.
     public static let ownerChangedByPerson = Self("owner.changed-by-person")
     /// A channel took an alert.

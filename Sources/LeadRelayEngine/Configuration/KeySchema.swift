@@ -96,7 +96,11 @@ indirect enum KeySchema: Sendable {
         "duplicates": .object(["flag": .object(["hubspot": .any, "salesforce": .any]), "survivor": .any,
                                "merge": .object(["hubspot": .any, "minScore": .any]), "values": .map(.any)]),
         "crossReference": .object(["hubspot": .any, "salesforce": .any]),
+        "lifecycle": .object(["hubspot": lifecycleSide, "salesforce": lifecycleSide]),
     ])
+
+    static let lifecycleSide = KeySchema.object(["field": .any, "sal": .any, "sql": .any, "opportunity": .any, "customer": .any,
+                                                 "recycled": .any, "disqualified": .any])
 
     static let decay = KeySchema.object(["halfLife": .any, "percent": .any, "every": .any])
     static let limits = KeySchema.object(["cap": .any, "floor": .any])
