@@ -136,6 +136,16 @@ struct DemoIntegrationTests {
             }
             #expect(assignments.contains { people[$0["person"]?.stringValue ?? ""]?["person"]?["name"]?.stringValue != nil }, "the seed's people have names")
             #expect(document["reps"]?["ana"]?["name"] == "Ana Silva")
+            // Every routed person's score is in the report with its breakdown and why it is an MQL under the shipped line.
+            let scores = try #require(document["scores"]?.arrayValue)
+            for assignment in assignments {
+                let score = try #require(scores.first { $0["person"] == assignment["person"] }, "\(assignment["person"] ?? .null) has a score")
+                #expect(score["mql"] == true && score["why"]?.stringValue?.hasPrefix("an MQL: total ") == true, "\(score)")
+                #expect(score["why"]?.stringValue?.hasSuffix("crossed the MQL line in this plan") == true)
+                #expect((score["lines"]?.arrayValue?.count ?? 0) > 0)
+            }
+            #expect(scores.contains { $0["mql"] == false && $0["why"]?.stringValue?.contains("short") == true }, "and those below the line say by how much")
+            #expect(markdown.stdout.contains("\n## Scores\n") && markdown.stdout.contains("\n## Lifecycle\n"))
             #expect(markdown.stdout.contains("\n## People\n"))
             #expect(document["featuresOff"]?.arrayValue?.contains { $0["feature"] == "duplicate flags" && $0["key"]?.stringValue?.hasPrefix("duplicates.flag") == true } == true)
             #expect(await simulator.state.writeCalls(.hubspot) == 0)

@@ -1,5 +1,5 @@
 import Foundation
-import LeadRelayCore
+@testable import LeadRelayCore
 @testable import LeadRelayEngine
 import Testing
 import LeadRelayHTTP
@@ -41,7 +41,10 @@ struct PlanReportGoldenTests {
                 .init(ref: RecordRef(system: .hubspot, object: "contacts", id: "58"), evidence: "phone +6; name +5; company +2"),
                 .init(ref: RecordRef(system: .hubspot, object: "contacts", id: "59"), evidence: "email +10; phone +6; name +5; score 21", merge: true),
             ])), reason: Reason(.duplicatesFound, "2 hubspot records of one person")),
+            PlanChange(personKey: person, action: .score(Self.score), reason: Reason(.scoreChanged, Self.score.summary, facts: ["previous": "40"])),
             PlanChange(personKey: person, action: .assign(decision), reason: Reason(.routed, decision.reason)),
+            PlanChange(personKey: person, action: .lifecycle(from: .lead, to: .mql),
+                       reason: Reason(.crossedMQL, "crossed the MQL line: fit 80 + interest 50 = 130; threshold 100")),
             PlanChange(personKey: person, action: .write(owner), reason: owner.planReason(ownerFields: ["hubspot_owner_id", "OwnerId"])),
             PlanChange(personKey: person, action: .notify(LeadRelayCore.Notification(
                 recipient: Recipient(repID: "ana", email: "ana@example.com"), kind: .newMQL,
@@ -56,6 +59,13 @@ struct PlanReportGoldenTests {
         result.echoesSuppressed = 2
         return result
     }
+
+    /// Fit 80 (a title, a size; the fit cap took 5 off), interest 50 (a demo request decayed, a pricing view).
+    static let score = ScoreBreakdown(
+        fit: [.init(rule: "senior-title", points: 25, detail: "seniority is vp"), .init(rule: "target-size", points: 60, detail: "employees 1200")],
+        interest: [.init(rule: "demo-request", points: 42.5, detail: "1 × form-submission demo-request, decayed from 60 (half-life 30d)"),
+                   .init(rule: "pricing-page", points: 7.5, detail: "1 × page-view */pricing*")],
+        adjustments: [.init(scope: .fit, name: "fit", points: -5, detail: "capped at 80")])
 
     /// A write the CRM refused in an earlier cycle, and one still pending (which is not reported).
     static var quarantined: [OutboxEntry] {
@@ -79,6 +89,25 @@ struct PlanReportGoldenTests {
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
         #expect(rendered == expected, "\(file.lastPathComponent) differs; rerun with UPDATE_GOLDEN=1 if the change is intended")
+    }
+
+    @Test("given the scoring, each score says why it is or is not an MQL, with the same breakdown explain lead prints")
+    func scoreVerdicts() throws {
+        var scoring = ScoringConfig(mql: .init(threshold: 100, minimumFit: 30), fit: [], interest: .init(halfLife: ConfigDuration(seconds: 86_400), events: []))
+        let report = PlanReport(result: Self.result, dryRun: true, scoring: scoring)
+        let json = try JSONValue.decode(Data(report.render(.json).utf8))
+        let score = try #require(json["scores"]?.arrayValue?.first)
+        #expect(score["mql"] == true && score["total"] == 130 && score["previous"] == 40)
+        #expect(score["why"]?.stringValue == "an MQL: total 130 ≥ threshold 100 and fit 80 ≥ minimum 30; crossed the MQL line in this plan", "\(score["why"] ?? .null)")
+        #expect(score["lines"]?.arrayValue?.compactMap(\.stringValue) == [
+            "fit +25 senior-title — seniority is vp", "fit +60 target-size — employees 1200", "fit -5 fit capped at 80",
+            "interest +42.5 demo-request — 1 × form-submission demo-request, decayed from 60 (half-life 30d)",
+            "interest +7.5 pricing-page — 1 × page-view */pricing*"])
+        #expect(report.render(.markdown).contains("| email:morgan@northwind.io | 130 (was 40) | 80 | 50 | yes | an MQL: total 130 ≥ threshold 100"))
+        scoring.mql.threshold = 150
+        let below = try JSONValue.decode(Data(PlanReport(result: Self.result, dryRun: true, scoring: scoring).render(.json).utf8))
+        #expect(below["scores"]?.arrayValue?.first?["why"]?.stringValue == "not an MQL: total 130 < threshold 150 (20 short) and fit 80 ≥ minimum 30")
+        #expect(json["lifecycle"]?.arrayValue?.first?["to"] == "mql" && json["lifecycle"]?.arrayValue?.first?["reasonCode"] == "lifecycle.mql")
     }
 
     @Test("CSV quotes commas, quotes and line breaks; HTML escapes markup and loads nothing from outside")

@@ -37,7 +37,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         let result = try await failingOnBadCredentials { try await engine.plan() }
         let quarantined = try await store.outbox()
         let names = try await ReportNames.gather(for: result, configuration: loaded, store: store)
-        print(PlanReport(result: result, dryRun: true, quarantined: quarantined, featuresOff: daemon.disabledFeatures, names: names)
+        print(PlanReport(result: result, dryRun: true, quarantined: quarantined, featuresOff: daemon.disabledFeatures, names: names,
+                         scoring: loaded.scoring)
             .render(PlanReport.Format(rawValue: format) ?? .markdown), terminator: "")
     }
 }

@@ -136,6 +136,25 @@ public struct LeadExplanation: Sendable, Encodable {
                        why: (qualifies ? "an MQL: " : "not an MQL: ") + reasons.joined(separator: " and "))
     }
 
+    /// A breakdown in words, one line per rule hit and adjustment, each with its part of the score:
+    /// `fit +25 senior-title — VP`, `interest −20 cap — …`, `total …`. Reports print these.
+    static func lines(_ score: ScoreBreakdown) -> [String] {
+        let signed = ScoreBreakdown.signed
+        var lines: [String] = []
+        for line in score.fit { lines.append("fit \(signed(line.points)) \(line.rule) — \(line.detail)") }
+        for adjustment in score.adjustments where adjustment.scope == .fit {
+            lines.append("fit \(signed(adjustment.points)) \(adjustment.name) \(adjustment.detail)")
+        }
+        for line in score.interest { lines.append("interest \(signed(line.points)) \(line.rule) — \(line.detail)") }
+        for adjustment in score.adjustments where adjustment.scope == .interest {
+            lines.append("interest \(signed(adjustment.points)) \(adjustment.name) \(adjustment.detail)")
+        }
+        for adjustment in score.adjustments where adjustment.scope == .total {
+            lines.append("total \(signed(adjustment.points)) \(adjustment.detail)")
+        }
+        return lines
+    }
+
     /// The explanation as a RevOps reader wants it on a terminal.
     public func text() -> String {
         let signed = ScoreBreakdown.signed

@@ -37,6 +37,17 @@ extension PlanReport {
             out += "\n## Assignments\n\n| person | rep | rule | why |\n|---|---|---|---|\n"
             for a in doc.assignments { out += "| \(cell(names.lead(a.person))) | \(cell(a.rep.map(names.rep) ?? "—")) | \(a.rule) | \(cell(a.reason)) |\n" }
         }
+        if !doc.lifecycle.isEmpty {
+            out += "\n## Lifecycle\n\n| person | from | to | why |\n|---|---|---|---|\n"
+            for m in doc.lifecycle { out += "| \(cell(names.lead(m.person))) | \(m.from) | \(m.to) | \(cell(m.why)) |\n" }
+        }
+        if !doc.scores.isEmpty {
+            out += "\n## Scores\n\n| person | total | fit | interest | MQL | why | breakdown |\n|---|---:|---:|---:|---|---|---|\n"
+            for sc in doc.scores {
+                out += "| \(cell(names.lead(sc.person))) | \(Self.number(sc.total))\(sc.previous.map { " (was \(Self.number($0)))" } ?? "") | \(Self.number(sc.fit)) | "
+                    + "\(Self.number(sc.interest)) | \(sc.mql.map { $0 ? "yes" : "no" } ?? "—") | \(cell(sc.why)) | \(cell(sc.lines.joined(separator: "; "))) |\n"
+            }
+        }
         if !doc.writes.isEmpty {
             out += "\n## Writes\n\n| record | operation | fields | why |\n|---|---|---|---|\n"
             for w in doc.writes {
@@ -100,6 +111,11 @@ extension PlanReport {
         for p in doc.streamProblems ?? [] { rows.append(["stream-" + p.state, "", p.stream, "", "", "", "", "", "\(p.reason); next try \(p.retryAt)"]) }
         for f in doc.featuresOff ?? [] { rows.append(["feature-off", "", "", f.key, "", "", f.feature, "", "\(f.place): \(f.why)"]) }
         for a in doc.assignments { rows.append(["assignment", names.lead(a.person), "", "", "", "", a.rep.map(names.rep) ?? "", a.rule, a.reason]) }
+        for m in doc.lifecycle { rows.append(["lifecycle", names.lead(m.person), "", "", "", "", "\(m.from) → \(m.to)", m.reasonCode, m.why]) }
+        for sc in doc.scores {
+            rows.append(["score", names.lead(sc.person), "", "", "", "", Self.number(sc.total), sc.mql.map { $0 ? "mql" : "not-mql" } ?? "",
+                         ([sc.why] + sc.lines).filter { !$0.isEmpty }.joined(separator: "; ")])
+        }
         for w in doc.writes {
             let fields = Self.fieldList(w.fields, separator: "; ")
             rows.append(["write", names.lead(w.person), w.record, fields, "", "", w.operation, "", w.reason])
@@ -154,6 +170,11 @@ extension PlanReport {
         out += table("Features off (leadrelay setup creates their fields)", ["feature", "where", "key", "why"],
                      (doc.featuresOff ?? []).map { [$0.feature, $0.place, $0.key, $0.why] })
         out += table("Assignments", ["person", "rep", "rule", "why"], doc.assignments.map { [names.lead($0.person), $0.rep.map(names.rep) ?? "—", $0.rule, $0.reason] })
+        out += table("Lifecycle", ["person", "from", "to", "why"], doc.lifecycle.map { [names.lead($0.person), $0.from, $0.to, $0.why] })
+        out += table("Scores", ["person", "total", "fit", "interest", "MQL", "why", "breakdown"], doc.scores.map { sc in
+            [names.lead(sc.person), Self.number(sc.total) + (sc.previous.map { " (was \(Self.number($0)))" } ?? ""), Self.number(sc.fit),
+             Self.number(sc.interest), sc.mql.map { $0 ? "yes" : "no" } ?? "—", sc.why, sc.lines.joined(separator: "\n")]
+        })
         out += table("Writes", ["record", "operation", "fields", "why"], doc.writes.map { w in
             [w.record, w.operation, Self.fieldList(w.fields, separator: ", "), w.reason]
         })
@@ -187,6 +208,9 @@ extension PlanReport {
         })
         return out + "</body></html>\n"
     }
+
+    /// A score as people read it (`42.5`, `100`).
+    static func number(_ value: Double) -> String { Condition.format(value) }
 
     /// `name=value` pairs in name order.
     static func fieldList(_ fields: [String: String], separator: String) -> String {

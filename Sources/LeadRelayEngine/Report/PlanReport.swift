@@ -60,6 +60,33 @@ public struct PlanReport: Sendable {
         var people: [String: ReportNames.Lead]?
         /// Rep id → name and address (absent when the report was not given names).
         var reps: [String: ReportNames.Person]?
+        /// Every new score with its breakdown and why it is or is not an MQL (the breakdown `explain lead` prints).
+        var scores: [Score]
+        /// Every stage a person moved to: the MQL, and what sales did in either CRM (accepted, qualified, recycled, …).
+        var lifecycle: [Move]
+    }
+
+    /// One person's new score: each rule hit with its points (decay and caps in the detail), and the verdict.
+    struct Score: Codable {
+        var person: String
+        var total: Double
+        var fit: Double
+        var interest: Double
+        var previous: Double?
+        /// `nil` when the report was not given the MQL line.
+        var mql: Bool?
+        var why: String
+        /// The breakdown in words, one line per rule hit or adjustment (`fit +25 senior-title — VP`).
+        var lines: [String]
+        var breakdown: ScoreBreakdown
+    }
+
+    struct Move: Codable {
+        var person: String
+        var from: String
+        var to: String
+        var why: String
+        var reasonCode: String
     }
 
     struct Duplicate: Codable {
@@ -154,9 +181,13 @@ public struct PlanReport: Sendable {
     /// How people are named and records linked (`ReportNames.gather`); `.none` names them by key.
     public let names: ReportNames
 
+    /// The scoring the plan was made with, to say of each score why it is or is not an MQL (`nil`: only the breakdown).
+    public let scoring: ScoringConfig?
+
     public init(result: CycleResult, dryRun: Bool, quarantined: [OutboxEntry] = [], featuresOff: [DisabledFeature] = [],
-                names: ReportNames = .none) {
+                names: ReportNames = .none, scoring: ScoringConfig? = nil) {
         self.result = result
+        self.scoring = scoring
         self.names = names
         self.dryRun = dryRun
         self.featuresOff = featuresOff
@@ -198,6 +229,38 @@ public struct PlanReport: Sendable {
             guard case .enrich(let fills) = change.action else { return [] }
             return fills.map { Enriched(person: change.subject.rawValue, field: $0.field, value: $0.value, source: $0.source,
                                         since: ISOTimestamp.format($0.filledAt), replaced: $0.replaced) }
+        }
+    }
+
+    /// Every score the plan changed, with its breakdown and verdict.
+    var scores: [Score] {
+        let crossed = Set(result.plan.changes.compactMap { change in if case .lifecycle(_, .mql) = change.action { change.person } else { nil } })
+        return result.plan.changes.compactMap { change -> Score? in
+            guard case .score(let score) = change.action else { return nil }
+            var mql: Bool?
+            var why = ""
+            if let scoring {
+                let verdict = LeadExplanation.verdict(score, mql: scoring.mql, qualifies: Scorer(config: scoring).qualifies(score))
+                mql = verdict.mql
+                why = verdict.why
+            }
+            if let person = change.person, crossed.contains(person), mql != false {
+                why += (why.isEmpty ? "" : "; ") + "crossed the MQL line in this plan"
+            } else if mql == true {
+                why += "; no new MQL: already past the line (one MQL per pass through the funnel), with sales, or held for the backlog"
+            }
+            return Score(person: change.subject.rawValue, total: score.total, fit: score.fitScore, interest: score.interestScore,
+                         previous: change.reason.facts["previous"].flatMap(Double.init), mql: mql, why: why,
+                         lines: LeadExplanation.lines(score), breakdown: score)
+        }
+    }
+
+    /// Every stage change the plan makes or records.
+    var moves: [Move] {
+        result.plan.changes.compactMap { change -> Move? in
+            guard case .lifecycle(let from, let to) = change.action else { return nil }
+            return Move(person: change.subject.rawValue, from: from.rawValue, to: to.rawValue, why: change.reason.text,
+                        reasonCode: change.reason.code.rawValue)
         }
     }
 
@@ -252,7 +315,7 @@ public struct PlanReport: Sendable {
                                                since: ISOTimestamp.format(entry.finishedAt ?? entry.createdAt))
                         }, enriched: enriched, duplicates: duplicates,
                         people: names.leads.isEmpty ? nil : Dictionary(uniqueKeysWithValues: names.leads.map { ($0.key.rawValue, $0.value) }),
-                        reps: names.reps.isEmpty ? nil : names.reps)
+                        reps: names.reps.isEmpty ? nil : names.reps, scores: scores, lifecycle: moves)
     }
 
     /// Fields where the two systems disagree before this plan is applied, counted per field.
