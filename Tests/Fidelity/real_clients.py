@@ -15,7 +15,8 @@ from requests.adapters import HTTPAdapter
 
 import hubspot
 from hubspot.crm.contacts import (ApiException as ContactsError, BatchInputSimplePublicObjectBatchInput,
-                                  Filter, FilterGroup, PublicObjectSearchRequest, SimplePublicObjectBatchInput,
+                                  BatchReadInputSimplePublicObjectId, Filter, FilterGroup, PublicObjectSearchRequest,
+                                  SimplePublicObjectBatchInput, SimplePublicObjectId, SimplePublicObjectInput,
                                   SimplePublicObjectInputForCreate)
 from hubspot.crm.properties import ApiException as PropertiesError, PropertyCreate
 from simple_salesforce import Salesforce, SalesforceMalformedRequest, format_soql
@@ -73,6 +74,22 @@ def hubspot_checks(base, token):
         filter_groups=[FilterGroup(filters=[Filter(property_name="email", operator="EQ", value="sdk.check@fidelity.io")])],
         properties=["email", "numemployees"], limit=10))
     check("hubspot: search by email finds the new contact", [r.id for r in search.results] == [created.id], f"{search}")
+
+    staged = contacts.basic_api.update(created.id, SimplePublicObjectInput(properties={"lifecyclestage": "salesqualifiedlead"}))
+    check("hubspot: lifecyclestage moves forward", staged.properties.get("lifecyclestage") == "salesqualifiedlead", f"{staged.properties}")
+    contacts.basic_api.update(created.id, SimplePublicObjectInput(properties={"lifecyclestage": "lead"}))
+    kept = contacts.basic_api.get_by_id(created.id, properties=["lifecyclestage"]).properties.get("lifecyclestage")
+    check("hubspot: a move back through the API is answered and not made", kept == "salesqualifiedlead", f"{kept}")
+    contacts.basic_api.update(created.id, SimplePublicObjectInput(properties={"lifecyclestage": ""}))
+    contacts.basic_api.update(created.id, SimplePublicObjectInput(properties={"lifecyclestage": "lead"}))
+    back = contacts.basic_api.get_by_id(created.id, properties=["lifecyclestage"]).properties.get("lifecyclestage")
+    check("hubspot: cleared first, the stage moves back", back == "lead", f"{back}")
+
+    by_email = contacts.batch_api.read(BatchReadInputSimplePublicObjectId(
+        id_property="email", properties=["email"], properties_with_history=[],
+        inputs=[SimplePublicObjectId(id="SDK.Check@fidelity.io")]))
+    check("hubspot: batch read by idProperty=email finds the contact, case aside",
+          [r.id for r in by_email.results] == [created.id], f"{by_email}")
 
     contacts.basic_api.archive(created.id)
     archived = contacts.basic_api.get_page(limit=100, archived=True, properties=["email"])
@@ -147,6 +164,14 @@ def salesforce_checks(base, client_id, client_secret, username, key_file):
     check("salesforce: the global describe lists Lead, Account and Contact", {"Lead", "Account", "Contact"} <= objects)
     limits = sf.limits()
     check("salesforce: limits report DailyApiRequests", "Max" in limits.get("DailyApiRequests", {}), f"{limits}")
+
+    campaign = sf.Campaign.create({"Name": "Fidelity webinar", "Type": "Webinar"})
+    member = sf.CampaignMember.create({"CampaignId": campaign["id"], "LeadId": made["id"], "Status": "Responded"})
+    check("salesforce: a campaign member is created", member.get("success") is True and member["id"].startswith("00v"), f"{member}")
+    responded = sf.query(format_soql("SELECT Id, HasResponded, FirstRespondedDate FROM CampaignMember WHERE LeadId = {}", made["id"]))
+    row = responded["records"][0] if responded["records"] else {}
+    check("salesforce: a Responded member has HasResponded and its FirstRespondedDate",
+          row.get("HasResponded") is True and bool(row.get("FirstRespondedDate")), f"{responded}")
 
     converted = sf.query("SELECT Id FROM Lead WHERE IsConverted = true LIMIT 1")["records"]
     if converted:

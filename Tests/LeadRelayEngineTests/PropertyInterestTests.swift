@@ -13,11 +13,16 @@ struct PropertyInterestTests {
         let simulator = CRMSimulator()
         _ = try await SeedGenerator(options: .init(seed: 12, people: 60)).populate(simulator.state)
         await simulator.state.setHubSpotTier(.professional)
+        // An app without the forms scope: the contact's own properties are all there is (the Forms API's own test is
+        // InterestSourceEngineTests).
+        await simulator.state.withholdHubSpotScopes(["forms"])
         try await simulator.withRunningInSlot { endpoints in
             let workspace = try TestWorkspace()
             try workspace.configure(endpoints, credentials: simulator.state.credentials)
             let daemon = try await Daemon.start(try ConfigurationLoader(environment: [:]).load(workspace.configPath))
-            _ = try await daemon.engine.runCycle()
+            let first = try await daemon.engine.runCycle()
+            let refused = first.streamProblems.filter { $0.stream == "hubspot.form-submissions" && $0.state == .off }
+            #expect(refused.count == 1, "the Forms API refused: off, with its warning")
             try await daemon.dispatcher.drain()
             let seededActivities = try await daemon.store.counts()["activities", default: 0]
             #expect(seededActivities > 0, "the seeded contacts' latest conversions, visits and clicks are read from their properties")

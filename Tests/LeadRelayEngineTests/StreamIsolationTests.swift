@@ -43,6 +43,9 @@ final class Flaky: CRMConnector {
     func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
         try await inner.pollActivities(since: since, lookback: lookback)
     }
+    func pollInterest(_ source: InterestSource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
+        try await inner.pollInterest(source, since: since, lookback: lookback)
+    }
     func fieldSchema(object: String) async throws(CRMError) -> [CRMFieldSchema] { try await inner.fieldSchema(object: object) }
     func sampleRecords(object: String, fields: [String], limit: Int) async throws(CRMError) -> [SourceRecord] {
         try await inner.sampleRecords(object: object, fields: fields, limit: limit)

@@ -60,6 +60,16 @@ struct ControlRoutes {
                 return SimulatorHTTP.json(["id": .string(id)], status: 201)
             }
         }
+        router.post("/_simulator/salesforce/campaign-members") { request, _ in
+            try await handle {
+                let body = try await SimulatorHTTP.body(request)
+                guard let campaign = body["campaign"]?.stringValue, let member = body["memberId"]?.stringValue else {
+                    throw ControlError("campaign (a name) and memberId (a lead 00Q… or contact 003…) are required")
+                }
+                let id = try await state.addCampaignMember(campaign: campaign, memberID: member, status: body["status"]?.stringValue ?? "Responded")
+                return SimulatorHTTP.json(["id": .string(id)], status: 201)
+            }
+        }
         router.post("/_simulator/salesforce/leads/:id/status") { request, context in
             try await handle {
                 let body = try await SimulatorHTTP.body(request)

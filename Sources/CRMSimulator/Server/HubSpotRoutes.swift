@@ -141,6 +141,7 @@ struct HubSpotRoutes {
             }
         }
         registerAssociations(on: router)
+        registerMarketing(on: router)
     }
 
     /// Checks auth and rate limits, applies injected faults, counts the call, and renders thrown errors.
@@ -274,9 +275,16 @@ struct HubSpotRoutes {
                     results.append(json)
                 case "read":
                     let requested = body["properties"]?.arrayValue?.compactMap(\.stringValue)
-                    guard let id = input["id"]?.flatText.flatMap(Int.init), let record = await state.hubspotRecord(type, id: id), !record.archived else {
-                        throw HubSpotError.notFound
+                    let idProperty = body["idProperty"]?.stringValue ?? "hs_object_id"
+                    let found: HubSpotRecord?
+                    if idProperty == "hs_object_id", let id = input["id"]?.flatText.flatMap(Int.init) {
+                        found = await state.hubspotRecord(type, id: id)
+                    } else if idProperty != "hs_object_id", let key = input["id"]?.flatText {
+                        found = await state.hubspotRecord(type, where: idProperty, equals: key)
+                    } else {
+                        found = nil
                     }
+                    guard let record = found, !record.archived else { throw HubSpotError.notFound }
                     results.append(await state.hubspotJSON(record, type: type, properties: requested))
                 default:
                     throw HubSpotError.notFound
@@ -340,6 +348,8 @@ struct HubSpotRoutes {
         return SimulatorHTTP.json(Self.ownerJSON(found))
     }
 
+    /// The events API: page views, form submissions and custom events, never marketing-email opens or clicks (those
+    /// are the email events API's).
     func events(_ request: Request) async -> Response {
         let limit = min(max(Int(SimulatorHTTP.query(request, "limit") ?? "100") ?? 100, 1), 1000)
         let after = Int(SimulatorHTTP.query(request, "after") ?? "0") ?? 0

@@ -143,6 +143,29 @@ enum SalesforceSchema {
         SalesforceField(name: "Email", type: "email", length: 255),
     ])
 
+    /// Campaigns (`701…`) and their members (`00v…`): a member `Responded` when their status says so (a fresh org's
+    /// member statuses are `Sent` and `Responded`), and `FirstRespondedDate` keeps the day it first did.
+    static let campaign = SalesforceObjectType(name: "Campaign", keyPrefix: "701", fields: common + [
+        SalesforceField(name: "Name", type: "string", length: 80, nillable: false),
+        SalesforceField(name: "Type", type: "picklist", length: 255, picklistValues: ["Conference", "Webinar", "Trade Show", "Public Relations",
+                                                                                       "Partners", "Referral Program", "Advertisement", "Banner Ads",
+                                                                                       "Direct Mail", "Email", "Telemarketing", "Other"]),
+        SalesforceField(name: "Status", type: "picklist", length: 255, picklistValues: ["Planned", "In Progress", "Completed", "Aborted"]),
+        SalesforceField(name: "IsActive", type: "boolean"),
+        owner(),
+    ])
+
+    static let campaignMember = SalesforceObjectType(name: "CampaignMember", keyPrefix: "00v", fields: common + [
+        SalesforceField(name: "CampaignId", type: "reference", length: 18, nillable: false, updateable: false, referenceTo: ["Campaign"],
+                        relationshipName: "Campaign"),
+        SalesforceField(name: "LeadId", type: "reference", length: 18, updateable: false, referenceTo: ["Lead"], relationshipName: "Lead"),
+        SalesforceField(name: "ContactId", type: "reference", length: 18, updateable: false, referenceTo: ["Contact"], relationshipName: "Contact"),
+        SalesforceField(name: "Status", type: "picklist", length: 40, picklistValues: ["Sent", "Responded"]),
+        system("HasResponded", "boolean", nillable: false),
+        system("FirstRespondedDate", "date"),
+    ])
+
     static let all: [String: SalesforceObjectType] = ["Lead": lead, "Account": account, "User": user, "Contact": contact, "Task": task,
-                                                      "Group": group, "Opportunity": opportunity]
+                                                      "Group": group, "Opportunity": opportunity, "Campaign": campaign,
+                                                      "CampaignMember": campaignMember]
 }

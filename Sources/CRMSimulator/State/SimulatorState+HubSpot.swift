@@ -114,7 +114,9 @@ extension SimulatorState {
 
     /// One page of events after `since`, oldest first; sorted once per change, found by binary search.
     func eventsPage(since: Date?, objectID: Int?, offset: Int, limit: Int) -> (page: [HubSpotEvent], total: Int) {
-        let sorted = sortedEvents ?? hubspotEvents.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
+        // The events API never has marketing-email opens and clicks: the email events API does.
+        let sorted = sortedEvents ?? hubspotEvents.filter { !Self.emailEventTypes.contains($0.eventType) }
+            .sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
         sortedEvents = sorted
         var low = 0, high = sorted.count
         if let since {

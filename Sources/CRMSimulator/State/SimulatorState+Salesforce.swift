@@ -150,6 +150,7 @@ extension SimulatorState {
         }
         if object == "Task" { applyTaskRules(&values, stamp: stamp) }
         if object == "Opportunity" { Self.applyOpportunityRules(&values) }
+        if object == "CampaignMember" { Self.applyCampaignMemberRules(&values, stamp: stamp) }
         salesforceRecords[object, default: [:]][id] = SalesforceRecord(id: id, fields: values)
         if countAsAPIWrite { logWrite(.salesforce, object, id, fields.compactMapValues(\.flatText), created: true) }
         return id
@@ -183,6 +184,7 @@ extension SimulatorState {
         record.fields["SystemModstamp"] = .datetime(stamp)
         if object == "Task" { applyTaskRules(&record.fields, stamp: stamp) }
         if object == "Opportunity" { Self.applyOpportunityRules(&record.fields) }
+        if object == "CampaignMember" { Self.applyCampaignMemberRules(&record.fields, stamp: stamp) }
         salesforceRecords[object]?[record.id] = record
         if countAsAPIWrite { logWrite(.salesforce, object, record.id, fields.compactMapValues(\.flatText), created: false) }
     }
@@ -205,6 +207,15 @@ extension SimulatorState {
         let stage = values["StageName"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? ""
         values["IsClosed"] = .bool(SalesforceSchema.closedStages.contains(stage))
         values["IsWon"] = .bool(stage == "Closed Won")
+    }
+
+    /// A campaign member has responded while its status is `Responded`; the first day it did is kept.
+    static func applyCampaignMemberRules(_ values: inout [String: SalesforceValue], stamp: Date) {
+        let responded = values["Status"] == .string("Responded")
+        values["HasResponded"] = .bool(responded)
+        if responded, values["FirstRespondedDate"] == nil || values["FirstRespondedDate"] == .null {
+            values["FirstRespondedDate"] = .date(String(SimTime.hubspot(stamp).prefix(10)))
+        }
     }
 
     /// Tasks close when completed, and a lead's `LastActivityDate` follows its newest task.

@@ -13,6 +13,18 @@ extension SimulatorState {
         return try salesforceCreate("Task", fields: fields, at: time, countAsAPIWrite: false)
     }
 
+    /// Marketing adds a lead or contact to a campaign (created by name when the org has none of that name), with the
+    /// member's status: `Responded` is a response. Returns the member's id.
+    @discardableResult
+    public func addCampaignMember(campaign name: String, memberID: String, status: String = "Responded", at time: Date? = nil) throws -> String {
+        let campaign = try salesforceRecords["Campaign"]?.values.sorted(by: { $0.id < $1.id }).first { $0.fields["Name"] == .string(name) }?.id
+            ?? salesforceCreate("Campaign", fields: ["Name": .string(name), "Type": "Webinar", "Status": "In Progress", "IsActive": true],
+                                at: time, countAsAPIWrite: false)
+        let who: String = memberID.hasPrefix("003") ? "ContactId" : "LeadId"
+        return try salesforceCreate("CampaignMember", fields: ["CampaignId": .string(campaign), who: .string(memberID), "Status": .string(status)],
+                                    at: time, countAsAPIWrite: false)
+    }
+
     /// A person edits a record in the Salesforce UI (any updateable fields).
     public func updateSalesforceRecord(_ object: String, id: String, fields: [String: SimJSON]) throws {
         try salesforceUpdate(object, id: id, fields: fields, countAsAPIWrite: false)

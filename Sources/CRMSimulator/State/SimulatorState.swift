@@ -81,6 +81,7 @@ public actor SimulatorState {
     var hubspotProperties: [String: [HubSpotProperty]] = [:]
     /// The portal's subscription: the events API (page views, form submissions) is an Enterprise feature.
     var hubspotTier: HubSpotTier = .professional
+    var hubspotScopesWithheld: Set<String> = []
     /// The org's sObject types as described now: the standard ones, plus custom fields created through the Tooling API.
     var salesforceTypes: [String: SalesforceObjectType] = SalesforceSchema.all
     var toolingCount = 0
@@ -347,6 +348,10 @@ extension SimulatorState {
 
     /// The portal's tier; below Enterprise `GET /events/v3/events` answers 403 `MISSING_SCOPES`, as HubSpot does.
     public func setHubSpotTier(_ tier: HubSpotTier) { hubspotTier = tier }
+
+    /// Scopes the app was not granted (`forms`, `content`): the APIs behind them answer `403 MISSING_SCOPES`.
+    public func withholdHubSpotScopes(_ scopes: Set<String>) { hubspotScopesWithheld = scopes }
+    public func isHubSpotScopeWithheld(_ scope: String) -> Bool { hubspotScopesWithheld.contains(scope) }
     public func currentHubSpotTier() -> HubSpotTier { hubspotTier }
 
     /// HubSpot's daily allowance (`nil` is unlimited); past it every call gets `429` with policy `DAILY`.

@@ -121,6 +121,7 @@ public enum DefaultFiles {
         - { name: contact-us,   type: form-submission, form: contact-us,   points: 30 }
         - { name: pricing-page, type: page-view, url: "*/pricing*", points: 10, maxPerDay: 2 }
         - { name: email-click,  type: email-click, points: 2 }
+        - { name: campaign-response, type: campaign-response, points: 15 }   # a Salesforce campaign the lead responded to
         - { name: careers-page, type: page-view, url: "*/careers*", points: -15 }
     """ + "\n"
 

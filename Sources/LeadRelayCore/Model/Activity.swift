@@ -13,6 +13,8 @@ public struct Activity: Sendable, Hashable, Codable {
         case salesEmail = "sales-email"
         /// Any other completed Salesforce Task against the lead.
         case task
+        /// The person responded to a Salesforce campaign (`CampaignMember.HasResponded`); the campaign's name is in `form`.
+        case campaignResponse = "campaign-response"
     }
 
     /// The event's id in its source system (for idempotence).
@@ -23,7 +25,7 @@ public struct Activity: Sendable, Hashable, Codable {
     public var occurredAt: Date
     /// Page URL for page views.
     public var url: String?
-    /// Form name for form submissions.
+    /// Form name for form submissions; the campaign's name for campaign responses.
     public var form: String?
     /// The rep who did it (Salesforce user id), for sales touches.
     public var actor: String?
@@ -40,7 +42,10 @@ public struct Activity: Sendable, Hashable, Codable {
 
     /// Where the evidence came from, as score explanations name it; `nil` when its id does not say.
     public var evidence: String? {
+        // The Forms and email events APIs give their items the ids the contact's own properties give the same event
+        // (`HubSpotInterest.id`), so each is counted once, whichever source saw it first.
         if id.hasPrefix("hubspot-property:") { return "HubSpot contact properties" }
+        if id.hasPrefix("salesforce-campaign:") { return "Salesforce campaign members" }
         if id.hasPrefix("hubspot:") { return "HubSpot events API" }
         if id.hasPrefix("salesforce:") { return "Salesforce tasks" }
         return nil

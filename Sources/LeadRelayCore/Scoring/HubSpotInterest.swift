@@ -32,7 +32,9 @@ public enum HubSpotInterest {
     /// years of browsing before LeadRelay read it are not this quarter's interest. A version read before the counters
     /// were (an older store) adds nothing beyond the named ones, so nothing is counted twice. Ids are the counter's
     /// ordinal, so reading again adds nothing.
-    public static func activities(from record: SourceRecord, previous: SourceRecord?) -> [Activity] {
+    ///
+    /// `named`: kinds another source reads one by one with their times (the Forms API): their counters add nothing.
+    public static func activities(from record: SourceRecord, previous: SourceRecord?, named countedElsewhere: Set<Activity.Kind> = []) -> [Activity] {
         var found = activities(from: record)
         guard record.ref.system == .hubspot, record.ref.object == "contacts", !record.deleted else { return found }
         func date(_ name: String, _ source: SourceRecord?) -> Date? { source?.value(name).flatMap(ISOTimestamp.parse) }
@@ -49,6 +51,7 @@ public enum HubSpotInterest {
             return number(text)
         }
         func unnamed(_ kind: Activity.Kind, ordinals: ClosedRange<Int>, at instant: Date) {
+            guard !countedElsewhere.contains(kind) else { return }
             for ordinal in ordinals {
                 found.append(Activity(id: "hubspot-property:\(record.ref.id):\(kind.rawValue):n\(ordinal)", subject: record.ref, kind: kind,
                                       occurredAt: instant))
@@ -90,8 +93,13 @@ public enum HubSpotInterest {
 
     /// An activity a dated property shows, its id built from the contact, the kind and the time.
     static func named(_ kind: Activity.Kind, of record: SourceRecord, at instant: Date, url: String? = nil, form: String? = nil) -> Activity {
+        Activity(id: id(contact: record.ref.id, kind, at: instant), subject: record.ref, kind: kind, occurredAt: instant, url: url, form: form)
+    }
+
+    /// The id of a contact's `kind` event at `instant`, whichever source reads it (the contact's properties, the Forms
+    /// API, the email events API): the store keeps one activity per id, so an event two sources see counts once.
+    public static func id(contact: String, _ kind: Activity.Kind, at instant: Date) -> String {
         let millis = Int64(exactly: (instant.timeIntervalSince1970 * 1000).rounded()) ?? 0
-        return Activity(id: "hubspot-property:\(record.ref.id):\(kind.rawValue):\(millis)", subject: record.ref, kind: kind,
-                        occurredAt: instant, url: url, form: form)
+        return "hubspot-property:\(contact):\(kind.rawValue):\(millis)"
     }
 }

@@ -56,6 +56,8 @@ public struct LoadedConfiguration: Sendable {
     public var lookback: TimeInterval { config.poll.lookback?.seconds ?? 0 }
     /// How often deletions the lead poll cannot see (HubSpot archived contacts) are swept; default 15 minutes.
     public var deletedEvery: TimeInterval { config.poll.deletedEvery?.seconds ?? 900 }
+    /// How often HubSpot's Forms API is read (a call per form); submissions show at once through the contacts' properties.
+    public var formsEvery: TimeInterval { config.poll.formsEvery?.seconds ?? 60 }
     /// How often a summary of what the daemon did goes to the log at info; default 15 minutes.
     public var summaryEvery: TimeInterval { config.poll.summaryEvery?.seconds ?? 900 }
     /// Pages a cycle reads per stream at most; default 25.

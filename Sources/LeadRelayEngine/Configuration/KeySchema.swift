@@ -69,7 +69,7 @@ indirect enum KeySchema: Sendable {
                                                  "refreshTokenEnv": .any, "refreshTokenFile": .any, "username": .any, "privateKeyFile": .any,
                                                  "audience": .any]),
                                "rateLimit": .object(["dailyBudget": .any, "keepFree": .any]), "timeout": .any]),
-        "poll": .object(["interval": .any, "lookback": .any, "deletedEvery": .any, "summaryEvery": .any, "pagesPerCycle": .any]),
+        "poll": .object(["interval": .any, "lookback": .any, "deletedEvery": .any, "formsEvery": .any, "summaryEvery": .any, "pagesPerCycle": .any]),
         "store": .object(["sqlite": .any]),
         "mappings": .list(.any), "scoring": .any, "routing": .any, "sla": .any,
         "notify": .object(["slack": .object(["webhookURLEnv": .any, "webhookURLFile": .any]),

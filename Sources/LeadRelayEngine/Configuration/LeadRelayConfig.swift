@@ -98,6 +98,8 @@ public struct LeadRelayConfig: Sendable, Decodable {
         public var lookback: ConfigDuration?
         /// How often archived records (which the incremental poll cannot see) are swept.
         public var deletedEvery: ConfigDuration?
+        /// How often HubSpot's Forms API is read where the events API is off (default 60 s).
+        public var formsEvery: ConfigDuration?
         /// How often the daemon logs a summary of what it did at info (default 15 minutes).
         public var summaryEvery: ConfigDuration?
         /// Pages one cycle reads per stream at most (default 25: 5,000 HubSpot contacts, 50,000 Salesforce rows); a backlog

@@ -80,7 +80,9 @@ extension CRMError {
     var isNotAvailableToAccount: Bool {
         switch self {
         case .authentication(_, let message): message.hasPrefix("MISSING_SCOPES")
-        case .rejected(_, let status, let code, _): status == 403 || code == "MISSING_SCOPES" || code == "API_DISABLED_FOR_ORG"
+        case .rejected(_, let status, let code, _):
+            // INVALID_TYPE: an org without the object (campaigns off) answers that it does not know it.
+            status == 403 || code == "MISSING_SCOPES" || code == "API_DISABLED_FOR_ORG" || code == "INVALID_TYPE"
         default: false
         }
     }

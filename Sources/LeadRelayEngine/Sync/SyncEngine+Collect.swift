@@ -22,6 +22,10 @@ extension SyncEngine {
         var activities: PollResult<Activity>
         /// Contacts and opportunities under accounts (Salesforce), each kind from its own stream.
         var members: [(stream: StreamID, result: PollResult<AccountMember>)] = []
+        /// Interest from the CRM's other sources (`InterestSource`), each from its own stream.
+        var interest: [(stream: StreamID, result: PollResult<Activity>)] = []
+        /// Activity kinds another source reads one by one (the Forms API): the contact counters add none of them.
+        var countedElsewhere: Set<Activity.Kind> = []
         var leadStream: StreamID
         var accountStream: StreamID
         var activityStream: StreamID
@@ -85,13 +89,14 @@ extension SyncEngine {
         let streams = systems.flatMap { system -> [StreamID] in
             let streams = Self.streams(system, mapping: mapping)
             return [streams.leads, streams.leads.deletions, streams.accounts, streams.activities] + Self.memberStreams(system).map(\.stream)
+                + InterestSource.sources(for: system).map(\.stream)
         }
         let (marks, sweeps, previousFingerprint) = try await store.read { reader in
             var marks: [StreamID: Watermark] = [:]
             var sweeps: [StreamID: Date] = [:]
             for stream in streams {
                 marks[stream] = try reader.watermark(stream)
-                if stream.kind == .deletions { sweeps[stream] = try reader.lastSweep(stream) }
+                if stream.kind == .deletions || stream == InterestSource.forms.stream { sweeps[stream] = try reader.lastSweep(stream) }
             }
             return (marks, sweeps, try reader.mappingFingerprint())
         }
@@ -102,6 +107,7 @@ extension SyncEngine {
                           metadata: ["mapping.fingerprint": "\(fingerprint)"])
         }
         let (lookback, deletedEvery, accountMapping) = (configuration.lookback, configuration.deletedEvery, configuration.accountMapping)
+        let formsEvery = configuration.formsEvery
         let optional = { @Sendable (stream: StreamID, read: @Sendable () async throws -> PollResult<SourceRecord>) in
             try await self.optionalStream(stream, now: now, read)
         }
@@ -141,10 +147,30 @@ extension SyncEngine {
                     }
                     // No events API on this portal: behaviour comes from the contacts' own calculated properties.
                     let derives = system == .hubspot ? await self.health.isOff(activityStream) : false
+                    var interest: [(stream: StreamID, result: PollResult<Activity>)] = []
+                    var countedElsewhere: Set<Activity.Kind> = []
+                    for source in InterestSource.sources(for: system) {
+                        let stream = source.stream
+                        if source == .forms {
+                            // The events API has every submission already. Elsewhere the Forms API names each one, on its
+                            // slower cadence (a call per form); meanwhile a submission shows at once through the contact's
+                            // own properties, under the same id, and its counter adds none of its own.
+                            guard derives else { continue }
+                            if !(await self.health.isOff(stream)) { countedElsewhere.insert(.formSubmission) }
+                            guard now.timeIntervalSince(sweeps[stream] ?? .distantPast) >= formsEvery else { continue }
+                        }
+                        // HubSpot's sources start where LeadRelay starts: what came before, the contact counters counted.
+                        let since = marks[stream] ?? (system == .hubspot ? Watermark(modifiedAt: now, id: "") : nil)
+                        interest.append((stream, try await self.optionalStream(stream, now: now) {
+                            try await connector.pollInterest(source, since: since, lookback: lookback)
+                        }))
+                    }
                     var item = Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,
                                       leadStream: leadStream, accountStream: accountStream, activityStream: activityStream, leadsUnread: leadsUnread)
                     item.derivesInterest = derives
                     item.members = members
+                    item.interest = interest
+                    item.countedElsewhere = countedElsewhere
                     return item
                 }
             }

@@ -69,9 +69,9 @@ extension SyncEngine {
             }
             // Behaviour from contact properties, against the version last read: what the counters grew by since.
             let derived = polled.filter(\.derivesInterest).flatMap { item in
-                item.leads.items.flatMap { HubSpotInterest.activities(from: $0, previous: stored[$0.ref]) }
+                item.leads.items.flatMap { HubSpotInterest.activities(from: $0, previous: stored[$0.ref], named: item.countedElsewhere) }
             }
-            let newActivities = polled.flatMap(\.activities.items) + derived
+            let newActivities = polled.flatMap(\.activities.items) + polled.flatMap { $0.interest.flatMap(\.result.items) } + derived
 
             // Who is touched: the people of changed records and of new behaviour.
             let resolver = IdentityResolver(identifier: identifier)

@@ -70,6 +70,15 @@ extension SyncEngine {
                 streams.append(.init(stream: item.activityStream.rawValue, read: item.activities.items.count, changed: item.activities.items.count,
                                      rejected: item.activities.rejected.count, calls: item.activities.calls))
             }
+            for (stream, result) in item.interest {
+                if let mark = result.watermark { watermarks[stream] = mark }
+                if stream == InterestSource.forms.stream, result.calls > 0 { sweeps[stream] = now }
+                if result.calls > 0 {
+                    streams.append(.init(stream: stream.rawValue, read: result.items.count, changed: result.items.count,
+                                         rejected: result.rejected.count, calls: result.calls))
+                }
+                rejected += result.rejected
+            }
             rejected += item.leads.rejected + item.accounts.rejected + item.activities.rejected
         }
         var commit = CycleCommit(snapshots: changed + loaded.changedAccountRecords, accounts: loaded.changedAccounts,
