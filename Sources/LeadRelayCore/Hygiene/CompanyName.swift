@@ -74,7 +74,7 @@ public enum Department: String, Sendable, Hashable, Codable, CaseIterable {
         guard let title else { return nil }
         let text = " " + MatchText.fold(title) + " "
         guard text.count > 2 else { return nil }
-        func has(_ words: [String]) -> Bool { words.contains { text.contains(" \($0) ") || text.contains(" \($0)s ") } }
+        func has(_ words: [String]) -> Bool { words.contains { text.includes(" \($0) ") || text.includes(" \($0)s ") } }
         if has(["ceo", "coo", "president", "founder", "co founder", "cofounder", "owner", "managing director", "general manager"]) { return .executive }
         if has(["cmo", "marketing", "demand generation", "growth", "brand", "communications", "seo", "content"]) { return .marketing }
         if has(["cro", "sales", "account executive", "business development", "bdr", "sdr", "revenue", "account manager"]) { return .sales }

@@ -38,7 +38,7 @@ public enum EmailAddress {
     }
 
     static func normaliseUnicode(_ raw: String) -> String? {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        var text = raw.fastTrimmed().lowercased()
         if text.hasPrefix("mailto:") { text.removeFirst("mailto:".count) }
         if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
         text = text.filter { !$0.isWhitespace }
@@ -53,9 +53,9 @@ public enum EmailAddress {
 
     /// The domain of a normalised address.
     public static func domain(of email: String) -> String? {
-        guard let at = email.lastIndex(of: "@") else { return nil }
-        let domain = email[email.index(after: at)...]
-        return domain.isEmpty ? nil : String(domain)
+        guard let at = email.utf8.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        let domain = email.utf8[email.utf8.index(after: at)...]
+        return domain.isEmpty ? nil : String(Substring(domain))
     }
 
     /// Consumer mailbox providers: a lead on one of these says nothing about a company.

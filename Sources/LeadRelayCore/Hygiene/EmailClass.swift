@@ -11,9 +11,10 @@ public enum EmailClass: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The class of a normalised address; `nil` when it has no domain.
     public static func of(_ email: String) -> EmailClass? {
-        guard let domain = EmailAddress.domain(of: email), let at = email.lastIndex(of: "@") else { return nil }
+        guard let domain = EmailAddress.domain(of: email), let at = email.utf8.lastIndex(of: UInt8(ascii: "@")) else { return nil }
         if EmailLists.disposable.contains(domain) { return .disposable }
-        let local = String(email[..<at]).split(separator: "+").first.map(String.init) ?? ""
+        let whole = String(Substring(email.utf8[..<at]))
+        let local = whole.utf8.contains(UInt8(ascii: "+")) ? whole.split(separator: "+").first.map(String.init) ?? "" : whole
         if EmailLists.roles.contains(local) { return .role }
         return EmailAddress.freeMailDomains.contains(domain) ? .free : .work
     }

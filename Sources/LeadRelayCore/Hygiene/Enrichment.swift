@@ -53,14 +53,14 @@ public struct EnrichmentChain: Sendable {
     ///
     /// - Parameter previous: what the store recorded last time, so an unchanged fill keeps its `filledAt`.
     public func apply(to lead: inout Lead, previous: [String: EnrichedValue] = [:], now: Date) -> [EnrichedValue] {
-        let entered = lead.fields.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+        let entered = lead.fields
         var filled: [String: EnrichedValue] = [:]
         for _ in 0..<2 {
             for enricher in enrichers {
                 for (field, raw) in enricher.proposals(for: lead).sorted(by: { $0.key < $1.key }) {
-                    let value = raw.trimmingCharacters(in: .whitespaces)
+                    let value = raw.fastTrimmed(.whitespaces)
                     guard !value.isEmpty, filled[field] == nil else { continue }
-                    let human = entered[field]
+                    let human = entered[field].flatMap { $0.isBlank ? nil : $0 }
                     if let human {
                         guard overwrite.contains(field), human != value else { continue }
                     }

@@ -49,7 +49,7 @@ public struct IdentityLinker: Sendable {
         if mapping.crossReference[other] != nil {
             keys.append("xref:\(system.rawValue)/\(record.ref.object)/\(Self.canonicalID(record.ref.id, in: system))")
         }
-        if let field = mapping.crossReference[system], let id = record.value(field)?.trimmingCharacters(in: .whitespaces), !id.isEmpty {
+        if let field = mapping.crossReference[system], let id = record.value(field)?.fastTrimmed(.whitespaces), !id.isEmpty {
             keys.append("xref:\(other.rawValue)/\(mapping.objectName(in: other))/\(Self.canonicalID(id, in: other))")
         }
         return keys

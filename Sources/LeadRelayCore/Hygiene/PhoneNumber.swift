@@ -34,7 +34,7 @@ public struct PhoneNumber: Sendable, Hashable, Codable {
     /// `nil` for vanity numbers (letters), too few or too many digits, and anything else that is not a number.
     public init?(_ raw: String, defaultRegion: String = "US") {
         // Case does not matter to digits: work on the lower-cased text throughout.
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        var text = raw.fastTrimmed().lowercased()
         var ext: String?
         // Extensions: "x12", "ext. 12", "extension 12", "#12".
         for marker in ["extension", "ext.", "ext", "x", "#"] {

@@ -4,7 +4,7 @@ import Foundation
 public enum WebDomain {
     /// `https://www.Acme.io/about` → `acme.io`; `nil` for blank or unparseable text.
     public static func normalise(_ raw: String?) -> String? {
-        guard var text = raw?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), !text.isEmpty else { return nil }
+        guard var text = raw?.fastTrimmed().lowercased(), !text.isEmpty else { return nil }
         if let scheme = text.range(of: "://") { text = String(text[scheme.upperBound...]) }
         if let at = text.lastIndex(of: "@") { text = String(text[text.index(after: at)...]) }
         if let end = text.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == ":" }) {

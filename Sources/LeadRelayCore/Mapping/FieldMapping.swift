@@ -52,7 +52,7 @@ public struct FieldMapping: Sendable, Hashable {
         // The placeholder a required Salesforce field gets when nothing is known (web-to-lead's, and ours) is no value:
         // it never flows to HubSpot, and a real value from HubSpot may fill it.
         if record.ref.system == .salesforce, raw == CRMFieldNames.notProvided { return nil }
-        if let ranges = ranges[record.ref.system], let band = ranges.band(option: raw.trimmingCharacters(in: .whitespaces)) {
+        if let ranges = ranges[record.ref.system], let band = ranges.band(option: raw.fastTrimmed(.whitespaces)) {
             // A range stays a range (the option as the portal spells it): rules test it by overlap, a number field gets
             // its lower bound (`systemValue`), and a number in the same band is the same value (`same`).
             return band.option
@@ -87,7 +87,7 @@ public struct FieldMapping: Sendable, Hashable {
 
     /// Whether a number is the lower bound of the range-enumeration band holding it (`25` of `25-50`).
     public func isLowerBound(_ value: String) -> Bool {
-        guard let ranges = ranges.values.first, let number = Double(value.replacingOccurrences(of: ",", with: "")),
+        guard let ranges = ranges.values.first, let number = Double(value.withoutCommas),
               let option = ranges.option(for: number), let band = ranges.band(option: option) else { return false }
         return band.lower == number
     }

@@ -29,12 +29,13 @@ public enum FieldType: String, Sendable, Hashable, Codable, CaseIterable {
             return EmailAddress.normalise(trimmed)
         case .integer:
             // A number no integer holds (1e30, inf) stays as written: the write's type check refuses it, nothing traps.
-            if let value = Double(trimmed.utf8.contains(UInt8(ascii: ",")) ? trimmed.replacingOccurrences(of: ",", with: "") : trimmed),
+            if let value = Double(trimmed.withoutCommas),
                let integer = Int(exactly: value.rounded()) {
                 return String(integer)
             }
             return trimmed
         case .decimal:
+            if let plain = Self.plainDecimal(trimmed) { return plain }
             if let value = Decimal(string: trimmed.replacingOccurrences(of: ",", with: ""), locale: Locale(identifier: "en_US_POSIX")) {
                 return NSDecimalNumber(decimal: value).stringValue
             }
@@ -60,6 +61,33 @@ public enum FieldType: String, Sendable, Hashable, Codable, CaseIterable {
         case .string, .phone, .picklist, .owner:
             return tidy ? trimmed : trimmed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
+    }
+
+    /// A plain decimal (`-1,200.50`, `.5`, `0012`) written as `NSDecimalNumber` writes it (`-1200.5`, `0.5`, `12`),
+    /// without Foundation; `nil` for anything else (exponents, spaces, more digits than a `Decimal` keeps exactly),
+    /// which takes the `Decimal` path.
+    static func plainDecimal(_ text: String) -> String? {
+        var negative = false
+        var integer: [UInt8] = []
+        var fraction: [UInt8] = []
+        var inFraction = false
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "-") where index == 0: negative = true
+            case UInt8(ascii: ","): if inFraction { return nil }
+            case UInt8(ascii: "."): if inFraction { return nil } else { inFraction = true }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): if inFraction { fraction.append(byte) } else { integer.append(byte) }
+            default: return nil
+            }
+        }
+        guard !integer.isEmpty || !fraction.isEmpty, integer.count + fraction.count <= 30 else { return nil }
+        while integer.count > 1, integer.first == UInt8(ascii: "0") { integer.removeFirst() }
+        if integer.isEmpty { integer = [UInt8(ascii: "0")] }
+        while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
+        let zero = integer == [UInt8(ascii: "0")] && fraction.isEmpty
+        var result = String(decoding: integer, as: UTF8.self)
+        if !fraction.isEmpty { result += "." + String(decoding: fraction, as: UTF8.self) }
+        return negative && !zero ? "-" + result : result
     }
 
     /// ASCII with no control characters, no space at either end and never two spaces in a row: trimming and collapsing

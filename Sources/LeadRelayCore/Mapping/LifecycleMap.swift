@@ -13,18 +13,29 @@ public struct LifecycleMap: Sendable, Hashable {
         /// The status field: `hs_lead_status` on HubSpot contacts, `Status` on Salesforce leads.
         public var field: String
         /// Stage → the values that state it; the first is what LeadRelay writes.
-        public var values: [LifecycleStage: [String]]
+        public var values: [LifecycleStage: [String]] {
+            didSet { values = values.filter { !$0.value.isEmpty }; index = Self.index(values) }
+        }
+        /// Each listed value (case and surrounding spaces aside) → the first stage in funnel order that lists it.
+        private var index: [String: LifecycleStage]
 
         public init(field: String, values: [LifecycleStage: [String]]) {
             self.field = field
             self.values = values.filter { !$0.value.isEmpty }
+            self.index = Self.index(self.values)
+        }
+
+        static func index(_ values: [LifecycleStage: [String]]) -> [String: LifecycleStage] {
+            var index: [String: LifecycleStage] = [:]
+            for stage in LifecycleMap.stages.reversed() { for value in values[stage] ?? [] { index[LifecycleMap.key(value)] = stage } }
+            return index
         }
 
         /// The stage `status` states, if any listed value equals it (case and surrounding spaces aside). A value listed
         /// under several stages states the first of them in funnel order.
         public func stage(status: String?) -> LifecycleStage? {
-            guard let status = status.map(LifecycleMap.key), !status.isEmpty else { return nil }
-            return LifecycleMap.stages.first { stage in values[stage]?.contains { LifecycleMap.key($0) == status } ?? false }
+            guard let status else { return nil }
+            return index[LifecycleMap.key(status)]
         }
 
         /// The value LeadRelay writes for `stage`, `nil` when this side lists none.
@@ -75,6 +86,6 @@ public struct LifecycleMap: Sendable, Hashable {
     }
 
     static func key(_ value: String) -> String {
-        value.trimmingCharacters(in: .whitespaces).lowercased()
+        value.fastTrimmed(.whitespaces).lowercased()
     }
 }

@@ -69,7 +69,7 @@ public struct MappingSet: Sendable, Hashable {
     /// separators or `.0`); `nil` when the mapping holds a number there and `raw` is not one. Unmapped names stay text.
     public func enrichmentValue(_ name: String, _ raw: String) -> String? {
         let type = field(name)?.type ?? .string
-        if type == .integer || type == .decimal, Double(raw.replacingOccurrences(of: ",", with: "")) == nil { return nil }
+        if type == .integer || type == .decimal, Double(raw.withoutCommas) == nil { return nil }
         return type.normalise(raw) ?? raw
     }
 

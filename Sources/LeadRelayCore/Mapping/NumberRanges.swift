@@ -85,13 +85,13 @@ public struct NumberRanges: Sendable, Hashable, Codable {
 
     /// The band of an option value (case-insensitive), or `nil` when `value` is not one of the ranges.
     public func band(option value: String) -> Band? {
-        bands.first { $0.option == value } ?? bands.first { $0.option.caseInsensitiveCompare(value) == .orderedSame }
+        bands.first { $0.option == value } ?? bands.first { $0.option.equalsIgnoringCase(value) }
     }
 
     /// The option a canonical value falls in: a number's band, or the option itself.
     public func option(of value: String) -> String? {
         if let band = band(option: value) { return band.option }
-        return Double(value.replacingOccurrences(of: ",", with: "")).flatMap(option(for:))
+        return Double(value.withoutCommas).flatMap(option(for:))
     }
 
     /// Every option, in order, for messages.

@@ -55,10 +55,10 @@ public enum CRMFieldNames {
     public static func stage(salesforceStatus status: String?) -> LifecycleStage? {
         guard let status = status?.lowercased() else { return nil }
         // Orgs add a status for leads sent back to marketing: "Recycled", "Nurture", "Recycle - Nurture".
-        if status.contains("recycl") || status.contains("nurtur") { return .recycled }
-        if status.contains("converted") && !status.contains("not converted") { return .sql }
-        if status.contains("not converted") || status.contains("unqualified") { return .disqualified }
-        if status.contains("working") || status.contains("contacted") && !status.contains("not contacted") { return .sal }
+        if status.includes("recycl") || status.includes("nurtur") { return .recycled }
+        if status.includes("converted") && !status.includes("not converted") { return .sql }
+        if status.includes("not converted") || status.includes("unqualified") { return .disqualified }
+        if status.includes("working") || status.includes("contacted") && !status.includes("not contacted") { return .sal }
         return nil
     }
 }

@@ -191,7 +191,8 @@ public struct Pipeline: Sendable {
         for system in CRMSystem.allCases.sorted() {
             let records = live.filter { $0.ref.system == system && $0.ref.object == mapping.objectName(in: system) }
             guard let survivor = mapping.primaryRecord(in: system, of: records) else { continue }
-            let survivorCandidate = linker.candidate(survivor)
+            // Most people have one record per CRM: the survivor's evidence is only worked out when there are others.
+            lazy var survivorCandidate = linker.candidate(survivor)
             var members: [DuplicateSet.Member] = []
             var merged: [SourceRecord] = []
             var changed = false

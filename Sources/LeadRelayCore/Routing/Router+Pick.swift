@@ -61,7 +61,7 @@ extension Router {
             return (.territory, "does not cover territory \(territory)")
         }
         if let skill = rule?.skill, let value = LeadAttributes.value(skill, of: lead),
-           !rep.skills.contains(where: { $0.caseInsensitiveCompare(value) == .orderedSame }) {
+           !rep.skills.contains(where: { $0.equalsIgnoringCase(value) }) {
             return (.skill, "has no \(skill) skill \(value)")
         }
         let calendar = rep.calendar ?? .always(in: rep.timeZone)

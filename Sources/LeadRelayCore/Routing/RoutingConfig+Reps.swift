@@ -14,7 +14,7 @@ extension RoutingConfig {
         let postal = (lead.fields["postalCode"] ?? lead.fields["zip"])?.uppercased().filter { !$0.isWhitespace }
         var best: (rank: Int, name: String)?
         for row in territories ?? [] {
-            if let countries = row.countries, !countries.contains(where: { $0.caseInsensitiveCompare(country ?? "") == .orderedSame }) { continue }
+            if let countries = row.countries, !countries.contains(where: { $0.equalsIgnoringCase(country ?? "") }) { continue }
             if let regions = row.regions, !regions.contains(where: { $0.uppercased() == region }) { continue }
             var rank = row.countries == nil ? 0 : 1
             if row.regions != nil { rank = 100 }

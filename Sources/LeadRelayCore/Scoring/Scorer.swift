@@ -3,15 +3,22 @@ import Foundation
 /// Scores leads on fit (who they are) and interest (what they did): per-rule decay or time window, negative points,
 /// caps and floors per rule, per group, per score and on the total.
 public struct Scorer: Sendable {
-    public var config: ScoringConfig
+    public var config: ScoringConfig {
+        didSet { fitDetails = config.fit.map { LeadAttributes.describe($0.when) } }
+    }
+    /// Each fit rule's `when` in words, as its score lines say it (made once, not per lead).
+    private var fitDetails: [String]
 
-    public init(config: ScoringConfig) { self.config = config }
+    public init(config: ScoringConfig) {
+        self.config = config
+        self.fitDetails = config.fit.map { LeadAttributes.describe($0.when) }
+    }
 
     /// Scores one lead at `now` from its activities (any order; duplicates by id count once).
     public func score(_ lead: Lead, activities: [Activity], now: Date) -> ScoreBreakdown {
         var fit: [ScoreBreakdown.Line] = []
-        for rule in config.fit where LeadAttributes.matches(rule.when, lead) {
-            fit.append(.init(rule: rule.name, points: rule.points, detail: LeadAttributes.describe(rule.when)))
+        for (index, rule) in config.fit.enumerated() where LeadAttributes.matches(rule.when, lead) {
+            fit.append(.init(rule: rule.name, points: rule.points, detail: fitDetails[index]))
         }
         let interest = interest(activities, now: now)
         var breakdown = ScoreBreakdown(fit: fit, interest: interest)
@@ -106,7 +113,7 @@ public struct Scorer: Sendable {
 
     static func matches(_ rule: ScoringConfig.EventRule, _ activity: Activity) -> Bool {
         guard rule.type == activity.kind else { return false }
-        if let form = rule.form, form.caseInsensitiveCompare(activity.form ?? "") != .orderedSame { return false }
+        if let form = rule.form, !form.equalsIgnoringCase(activity.form ?? "") { return false }
         if let pattern = rule.url, !Glob.matches(pattern, activity.url ?? "") { return false }
         return true
     }

@@ -21,7 +21,7 @@ public enum Condition: Sendable, Hashable {
             return (value != nil) == expected
         case .noneOf(let options):
             guard let value else { return true }
-            return !options.contains { $0.caseInsensitiveCompare(value) == .orderedSame }
+            return !options.contains { $0.equalsIgnoringCase(value) }
         default:
             break
         }
@@ -38,9 +38,9 @@ public enum Condition: Sendable, Hashable {
         }
         switch self {
         case .equals(let expected):
-            return expected.caseInsensitiveCompare(value) == .orderedSame
+            return expected.equalsIgnoringCase(value)
         case .oneOf(let options):
-            return options.contains { $0.caseInsensitiveCompare(value) == .orderedSame }
+            return options.contains { $0.equalsIgnoringCase(value) }
         case .between(let low, let high):
             guard let number = Double(value) else { return false }
             return number >= low && number <= high

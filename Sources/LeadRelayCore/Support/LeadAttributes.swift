@@ -29,7 +29,7 @@ public enum LeadAttributes {
     public static func sizeBand(employees raw: String?) -> String? {
         // A range (`100-500`) is placed by its lower bound: the band it certainly reaches.
         if let raw, let band = NumberRanges.band(raw) { return Int(exactly: band.lower.rounded(.down)).map(sizeBand) }
-        guard let raw, let count = Double(raw.replacingOccurrences(of: ",", with: "")), count >= 0,
+        guard let raw, let count = Double(raw.withoutCommas), count >= 0,
               let employees = Int(exactly: count.rounded(.down)) else { return nil }
         return sizeBand(employees)
     }
