@@ -37,7 +37,9 @@ public struct PhoneNumber: Sendable, Hashable, Codable {
         var text = raw.fastTrimmed().lowercased()
         var ext: String?
         // Extensions: "x12", "ext. 12", "extension 12", "#12".
-        for marker in ["extension", "ext.", "ext", "x", "#"] {
+        // Every marker has an `x` or is `#`: most numbers have neither, and skip the searches.
+        let marked = text.utf8.contains(UInt8(ascii: "x")) || text.utf8.contains(UInt8(ascii: "#"))
+        for marker in ["extension", "ext.", "ext", "x", "#"] where marked {
             guard let range = text.range(of: marker, options: .backwards) else { continue }
             let tail = text[range.upperBound...].trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ".:")))
             if !tail.isEmpty, tail.allSatisfy(\.isNumber), tail.count <= 6 {
