@@ -138,4 +138,31 @@ struct GoLiveAlertTests {
             #expect(drains <= alerts, "one drain per turn at most, not a busy loop")
         }
     }
+
+    @Test("a fresh lead's alert takes the webhook's next turn ahead of a paced backlog of leads idle for hours")
+    func freshFirst() async throws {
+        try await withRig(people: 600, notify: "digest: { enabled: false }") { rig in
+            await rig.simulator.state.limitSlackRate(perSecond: 1, burst: 3)
+            let backlog = try await rig.engine.runCycle().plan.notifications.count
+            try #require(backlog >= 8)
+            let first = try await rig.dispatcher.drain()
+            #expect(first.notified == 3 && first.postponed == backlog - 3)
+            // A demo request from a good-fit VP while the backlog waits for its turns.
+            let id = try await rig.simulator.state.createHubSpotRecord("contacts", properties: [
+                "email": "casey@bigco.io", "firstname": "Casey", "lastname": "Kim", "jobtitle": "VP Engineering", "numemployees": "500-1000",
+                "industry": "COMPUTER_SOFTWARE", "state": "NY"])
+            await rig.simulator.state.recordHubSpotEvent(contactID: id, eventType: "e_submitted_form", properties: ["hs_form_name": "demo-request"])
+            let fresh = try await rig.engine.runCycle()
+            try #require(fresh.plan.notifications.contains { $0.lead.email == "casey@bigco.io" })
+            var due = try await rig.dispatcher.drain().nextDue
+            let deadline = Date().addingTimeInterval(10)
+            while await !rig.simulator.state.slackBodies().contains(where: { "\($0)".contains("Casey") }), let next = due, Date() < deadline {
+                try await Task.sleep(for: .seconds(max(next.timeIntervalSinceNow, 0)))
+                due = try await rig.dispatcher.drain().nextDue
+            }
+            let bodies = await rig.simulator.state.slackBodies()
+            let position = try #require(bodies.firstIndex { "\($0)".contains("Casey") }, "Casey's alert went out")
+            #expect(position <= 4, "told at the next turn or the one after, not after the \(backlog - 3) waiting: position \(position)")
+        }
+    }
 }

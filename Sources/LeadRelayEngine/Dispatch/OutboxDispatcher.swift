@@ -159,7 +159,13 @@ public struct OutboxDispatcher: Sendable {
                 }
             }
         }
-        for (entry, note) in notes {
+        // Freshest lead first: when a channel's turns are scarce (a backlog told at Slack's pace), the lead who just
+        // asked for a demo is not told after twenty who went quiet hours ago. Ties keep the order they were planned in.
+        let freshest = notes.enumerated().sorted { a, b in
+            let (x, y) = (a.element.1.lead.lastActiveAt ?? .distantPast, b.element.1.lead.lastActiveAt ?? .distantPast)
+            return x != y ? x > y : a.offset < b.offset
+        }.map(\.element)
+        for (entry, note) in freshest {
             if let digest, digest.gathers(note, now: clock()) {
                 gathered.append((entry, note))
                 continue
