@@ -148,9 +148,7 @@ extension SimulatorState {
             let name = [values["FirstName"]?.text, values["LastName"]?.text].compactMap { $0 }.joined(separator: " ")
             values["Name"] = .string(name)
         }
-        if object == "Task" { applyTaskRules(&values, stamp: stamp) }
-        if object == "Opportunity" { Self.applyOpportunityRules(&values) }
-        if object == "CampaignMember" { Self.applyCampaignMemberRules(&values, stamp: stamp) }
+        applyRules(object, &values, stamp: stamp)
         salesforceRecords[object, default: [:]][id] = SalesforceRecord(id: id, fields: values)
         if countAsAPIWrite { logWrite(.salesforce, object, id, fields.compactMapValues(\.flatText), created: true) }
         return id
@@ -182,9 +180,7 @@ extension SimulatorState {
         for (name, value) in values { record.fields[name] = value }
         record.fields["LastModifiedDate"] = .datetime(stamp)
         record.fields["SystemModstamp"] = .datetime(stamp)
-        if object == "Task" { applyTaskRules(&record.fields, stamp: stamp) }
-        if object == "Opportunity" { Self.applyOpportunityRules(&record.fields) }
-        if object == "CampaignMember" { Self.applyCampaignMemberRules(&record.fields, stamp: stamp) }
+        applyRules(object, &record.fields, stamp: stamp)
         salesforceRecords[object]?[record.id] = record
         if countAsAPIWrite { logWrite(.salesforce, object, record.id, fields.compactMapValues(\.flatText), created: false) }
     }
@@ -200,34 +196,6 @@ extension SimulatorState {
         record.fields["SystemModstamp"] = .datetime(commitStamp())
         salesforceRecords[object]?[record.id] = record
         if countAsAPIWrite { logWrite(.salesforce, object, record.id, ["IsDeleted": "true"], created: false) }
-    }
-
-    /// An opportunity's `IsClosed` and `IsWon` follow its stage (read-only in Salesforce: the stage picklist decides).
-    static func applyOpportunityRules(_ values: inout [String: SalesforceValue]) {
-        let stage = values["StageName"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? ""
-        values["IsClosed"] = .bool(SalesforceSchema.closedStages.contains(stage))
-        values["IsWon"] = .bool(stage == "Closed Won")
-    }
-
-    /// A campaign member has responded while its status is `Responded`; the first day it did is kept.
-    static func applyCampaignMemberRules(_ values: inout [String: SalesforceValue], stamp: Date) {
-        let responded = values["Status"] == .string("Responded")
-        values["HasResponded"] = .bool(responded)
-        if responded, values["FirstRespondedDate"] == nil || values["FirstRespondedDate"] == .null {
-            values["FirstRespondedDate"] = .date(String(SimTime.hubspot(stamp).prefix(10)))
-        }
-    }
-
-    /// Tasks close when completed, and a lead's `LastActivityDate` follows its newest task.
-    func applyTaskRules(_ values: inout [String: SalesforceValue], stamp: Date) {
-        let closed = values["Status"] == .string("Completed") || values["Status"] == .string("Deferred")
-        values["IsClosed"] = .bool(closed)
-        if closed, values["CompletedDateTime"] == nil || values["CompletedDateTime"] == .null { values["CompletedDateTime"] = .datetime(stamp) }
-        if case .string(let who)? = values["WhoId"], let lead = salesforceRecords["Lead"]?[who] {
-            var fields = lead.fields
-            fields["LastActivityDate"] = .date(String(SimTime.hubspot(stamp).prefix(10)))
-            salesforceRecords["Lead"]?[who]?.fields = fields
-        }
     }
 
     /// A row as the sObject GET resource returns it: every field (or those asked for), with `attributes`.

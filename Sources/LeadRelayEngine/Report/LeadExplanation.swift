@@ -136,23 +136,29 @@ public struct LeadExplanation: Sendable, Encodable {
                        why: (qualifies ? "an MQL: " : "not an MQL: ") + reasons.joined(separator: " and "))
     }
 
+    /// One rule hit or adjustment of a breakdown: which score it counts in, its points, and what it says
+    /// (`senior-title — seniority is vp`, `fit capped at 80`; a total's adjustment by its detail alone).
+    struct Entry {
+        var scope: ScoreBreakdown.Adjustment.Scope
+        var points: Double
+        var label: String
+    }
+
+    /// The breakdown's entries in the order it is read: fit rules and adjustments, interest's, then the total's.
+    static func entries(_ score: ScoreBreakdown) -> [Entry] {
+        var entries: [Entry] = []
+        for (scope, lines) in [(ScoreBreakdown.Adjustment.Scope.fit, score.fit), (.interest, score.interest)] {
+            entries += lines.map { Entry(scope: scope, points: $0.points, label: "\($0.rule) — \($0.detail)") }
+            entries += score.adjustments.filter { $0.scope == scope }.map { Entry(scope: scope, points: $0.points, label: "\($0.name) \($0.detail)") }
+        }
+        entries += score.adjustments.filter { $0.scope == .total }.map { Entry(scope: .total, points: $0.points, label: $0.detail) }
+        return entries
+    }
+
     /// A breakdown in words, one line per rule hit and adjustment, each with its part of the score:
     /// `fit +25 senior-title — VP`, `interest −20 cap — …`, `total …`. Reports print these.
     static func lines(_ score: ScoreBreakdown) -> [String] {
-        let signed = ScoreBreakdown.signed
-        var lines: [String] = []
-        for line in score.fit { lines.append("fit \(signed(line.points)) \(line.rule) — \(line.detail)") }
-        for adjustment in score.adjustments where adjustment.scope == .fit {
-            lines.append("fit \(signed(adjustment.points)) \(adjustment.name) \(adjustment.detail)")
-        }
-        for line in score.interest { lines.append("interest \(signed(line.points)) \(line.rule) — \(line.detail)") }
-        for adjustment in score.adjustments where adjustment.scope == .interest {
-            lines.append("interest \(signed(adjustment.points)) \(adjustment.name) \(adjustment.detail)")
-        }
-        for adjustment in score.adjustments where adjustment.scope == .total {
-            lines.append("total \(signed(adjustment.points)) \(adjustment.detail)")
-        }
-        return lines
+        entries(score).map { "\($0.scope.rawValue) \(ScoreBreakdown.signed($0.points)) \($0.label)" }
     }
 
     /// The explanation as a RevOps reader wants it on a terminal.
@@ -162,19 +168,12 @@ public struct LeadExplanation: Sendable, Encodable {
         lines.append([name, email.map { "<\($0)>" }].compactMap { $0 }.joined(separator: " ").nonEmpty.map { "\($0)  (\(person))" } ?? person)
         lines.append("  records:  " + records.map { ref in links[ref].map { "\(ref) \($0)" } ?? ref }.joined(separator: ", "))
         lines.append("  scored at \(ISOTimestamp.format(at)) from \(activitiesCounted) activities")
+        let entries = Self.entries(score)
         lines.append("  fit \(Condition.format(fit))")
-        for line in score.fit { lines.append("    \(signed(line.points))  \(line.rule) — \(line.detail)") }
-        for adjustment in score.adjustments where adjustment.scope == .fit {
-            lines.append("    \(signed(adjustment.points))  \(adjustment.name) \(adjustment.detail)")
-        }
+        for entry in entries where entry.scope == .fit { lines.append("    \(signed(entry.points))  \(entry.label)") }
         lines.append("  interest \(Condition.format(interest))")
-        for line in score.interest { lines.append("    \(signed(line.points))  \(line.rule) — \(line.detail)") }
-        for adjustment in score.adjustments where adjustment.scope == .interest {
-            lines.append("    \(signed(adjustment.points))  \(adjustment.name) \(adjustment.detail)")
-        }
-        for adjustment in score.adjustments where adjustment.scope == .total {
-            lines.append("  \(signed(adjustment.points))  total \(adjustment.detail)")
-        }
+        for entry in entries where entry.scope == .interest { lines.append("    \(signed(entry.points))  \(entry.label)") }
+        for entry in entries where entry.scope == .total { lines.append("  \(signed(entry.points))  total \(entry.label)") }
         lines.append("  total \(Condition.format(total)) — \(verdict.why)")
         lines.append("  MQL gate: \(gate)")
         var done: [String] = []
