@@ -33,7 +33,7 @@ extension HubSpotConnector {
             after = page["paging"]?["next"]?["after"]?.flatText
         } while after != nil
         let floor = since.map { $0.modifiedAt.addingTimeInterval(-lookback) }
-        var found: [(email: String, at: Date, form: String, url: String?, id: String)] = []
+        var found: [Sighting] = []
         var rejected: [RejectedRecord] = []
         var newest = since
         for form in forms {
@@ -55,19 +55,14 @@ extension HubSpotConnector {
                     guard let email = values.first(where: { $0["name"]?.stringValue?.lowercased() == "email" })?["value"]?.stringValue
                         .flatMap(EmailAddress.normalise) else { continue }
                     let key = submission["conversionId"]?.flatText ?? "\(Int64(millis))"
-                    found.append((email, at, form.name, submission["pageUrl"]?.stringValue, "\(form.id):\(key)"))
+                    found.append(Sighting(email: email, kind: .formSubmission, at: at, url: submission["pageUrl"]?.stringValue, form: form.name))
                     let mark = Watermark(modifiedAt: at, id: "\(form.id):\(key)")
                     if newest == nil || newest! < mark { newest = mark }
                 }
                 after = page["paging"]?["next"]?["after"]?.flatText
             } while after != nil
         }
-        let (contacts, lookups) = try await contactIDs(Set(found.map(\.email)))
-        let items = found.compactMap { item -> Activity? in
-            guard let contact = contacts[item.email] else { return nil }
-            return Activity(id: HubSpotInterest.id(contact: contact, .formSubmission, at: item.at), subject: RecordRef(system: .hubspot, object: "contacts", id: contact),
-                            kind: .formSubmission, occurredAt: item.at, url: item.url, form: item.form)
-        }
+        let (items, lookups) = try await activities(found)
         return PollResult(items: items, watermark: newest, rejected: rejected, calls: calls + lookups)
     }
 
@@ -75,7 +70,7 @@ extension HubSpotConnector {
     /// opens and clicks are kept, deliveries, bounces and the rest are not interest.
     func emailEvents(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
         var calls = 0
-        var found: [(email: String, kind: Activity.Kind, at: Date, url: String?)] = []
+        var found: [Sighting] = []
         var rejected: [RejectedRecord] = []
         var newest = since
         var offset: String?
@@ -100,17 +95,33 @@ extension HubSpotConnector {
                 default: continue
                 }
                 guard let email = event["recipient"]?.stringValue.flatMap(EmailAddress.normalise) else { continue }
-                found.append((email, kind, at, event["url"]?.stringValue))
+                found.append(Sighting(email: email, kind: kind, at: at, url: event["url"]?.stringValue, form: nil))
             }
             offset = page["hasMore"]?.boolValue == true ? page["offset"]?.flatText : nil
         } while offset != nil
-        let (contacts, lookups) = try await contactIDs(Set(found.map(\.email)))
+        let (items, lookups) = try await activities(found)
+        return PollResult(items: items, watermark: newest, rejected: rejected, calls: calls + lookups)
+    }
+
+    /// An event a marketing API names by address.
+    struct Sighting {
+        var email: String
+        var kind: Activity.Kind
+        var at: Date
+        var url: String?
+        var form: String?
+    }
+
+    /// Each sighting at its contact, under the id the contact's own properties give the same event; addresses no
+    /// contact has are left out. Returns the calls the look-up made.
+    func activities(_ found: [Sighting]) async throws(CRMError) -> (items: [Activity], calls: Int) {
+        let (contacts, calls) = try await contactIDs(Set(found.map(\.email)))
         let items = found.compactMap { item -> Activity? in
             guard let contact = contacts[item.email] else { return nil }
             return Activity(id: HubSpotInterest.id(contact: contact, item.kind, at: item.at), subject: RecordRef(system: .hubspot, object: "contacts", id: contact),
-                            kind: item.kind, occurredAt: item.at, url: item.url)
+                            kind: item.kind, occurredAt: item.at, url: item.url, form: item.form)
         }
-        return PollResult(items: items, watermark: newest, rejected: rejected, calls: calls + lookups)
+        return (items, calls)
     }
 
     /// Normalised address → contact id, read back in batches of 100 by `idProperty=email`; addresses no contact has are

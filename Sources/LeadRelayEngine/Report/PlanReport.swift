@@ -235,12 +235,13 @@ public struct PlanReport: Sendable {
     /// Every score the plan changed, with its breakdown and verdict.
     var scores: [Score] {
         let crossed = Set(result.plan.changes.compactMap { change in if case .lifecycle(_, .mql) = change.action { change.person } else { nil } })
+        let scorer = scoring.map(Scorer.init(config:))
         return result.plan.changes.compactMap { change -> Score? in
             guard case .score(let score) = change.action else { return nil }
             var mql: Bool?
             var why = ""
-            if let scoring {
-                let verdict = LeadExplanation.verdict(score, mql: scoring.mql, qualifies: Scorer(config: scoring).qualifies(score))
+            if let scorer {
+                let verdict = LeadExplanation.verdict(score, mql: scorer.config.mql, qualifies: scorer.qualifies(score))
                 mql = verdict.mql
                 why = verdict.why
             }
