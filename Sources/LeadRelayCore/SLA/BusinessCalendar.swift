@@ -32,7 +32,8 @@ public struct LocalDate: Sendable, Hashable, Comparable, TextCoded, CustomString
     public static func < (a: LocalDate, b: LocalDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     public var description: String {
-        "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+        let digits = String(year)
+        return "\(String(repeating: "0", count: max(0, 4 - digits.count)))\(digits)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
     }
 
     public init?(text: String) { self.init(text) }
@@ -63,11 +64,24 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
     public var week: [Int: [Window]]
     /// Local days with no working time at all.
     public var closedDays: Set<LocalDate>
+    /// Spans with no working time on top of those (out-of-office hours, part-day holidays), sorted, not overlapping.
+    public private(set) var closedRanges: [DateInterval]
 
-    public init(timeZone: TimeZone, week: [Int: [Window]], closedDays: Set<LocalDate> = []) {
+    public init(timeZone: TimeZone, week: [Int: [Window]], closedDays: Set<LocalDate> = [], closedRanges: [DateInterval] = []) {
         self.timeZone = timeZone
         self.week = week.mapValues { $0.sorted() }
         self.closedDays = closedDays
+        self.closedRanges = Self.merged(closedRanges)
+    }
+
+    enum CodingKeys: String, CodingKey { case timeZone, week, closedDays, closedRanges }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(timeZone: try container.decode(TimeZone.self, forKey: .timeZone),
+                  week: try container.decode([Int: [Window]].self, forKey: .week),
+                  closedDays: try container.decode(Set<LocalDate>.self, forKey: .closedDays),
+                  closedRanges: try container.decodeIfPresent([DateInterval].self, forKey: .closedRanges) ?? [])
     }
 
     /// Open every minute of every day in `timeZone` (a rep without working hours).
@@ -82,92 +96,186 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
         return copy
     }
 
-    var gregorian: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
+    /// This calendar with `ranges` closed too (out-of-office from one instant to another).
+    public func closing(_ ranges: [DateInterval]) -> BusinessCalendar {
+        var copy = self
+        copy.closedRanges = Self.merged(closedRanges + ranges)
+        return copy
+    }
+
+    static func merged(_ ranges: [DateInterval]) -> [DateInterval] {
+        var result: [DateInterval] = []
+        for range in ranges.sorted(by: { $0.start < $1.start }) where range.duration > 0 {
+            if let last = result.last, range.start <= last.end {
+                result[result.count - 1] = DateInterval(start: last.start, end: max(last.end, range.end))
+            } else {
+                result.append(range)
+            }
+        }
+        return result
     }
 
     /// The local day `instant` falls on in this calendar's zone.
     public func localDate(of instant: Date) -> LocalDate {
-        let parts = gregorian.dateComponents([.year, .month, .day], from: instant)
-        return LocalDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+        let wall = instant.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: instant))
+        return LocalDate(dayNumber: Int((wall / 86_400).rounded(.down)))
     }
 
     /// The instant local midnight of `date` begins (the first instant of the day where midnight is skipped).
     public func startOfDay(_ date: LocalDate) -> Date {
-        let calendar = gregorian
-        let noon = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: 12)) ?? Date(timeIntervalSince1970: 0)
-        return calendar.startOfDay(for: noon)
+        let wall = Double(date.dayNumber) * 86_400
+        return Date(timeIntervalSince1970: ZoneOffsets(zone: timeZone, from: wall - 86_400, through: wall + 86_400).instant(wall: wall))
     }
 
     /// The instant local Monday 00:00 of the week containing `instant` began.
     public func startOfWeek(containing instant: Date) -> Date {
-        var day = localDate(of: instant)
+        let day = localDate(of: instant)
         // Back to Monday (weekday 2): Sunday is six days after it.
-        for _ in 0..<((weekday(day) + 5) % 7) { day = previous(day) }
-        return startOfDay(day)
+        return startOfDay(LocalDate(dayNumber: day.dayNumber - (weekday(day) + 5) % 7))
     }
 
     /// The day before `date`.
-    public func previous(_ date: LocalDate) -> LocalDate {
-        if date.day > 1 { return LocalDate(year: date.year, month: date.month, day: date.day - 1) }
-        if date.month > 1 { return LocalDate(year: date.year, month: date.month - 1, day: LocalDate.days(inMonth: date.month - 1, year: date.year)) }
-        return LocalDate(year: date.year - 1, month: 12, day: 31)
-    }
+    public func previous(_ date: LocalDate) -> LocalDate { LocalDate(dayNumber: date.dayNumber - 1) }
 
     /// The day after `date`.
-    public func next(_ date: LocalDate) -> LocalDate {
-        if date.day < LocalDate.days(inMonth: date.month, year: date.year) { return LocalDate(year: date.year, month: date.month, day: date.day + 1) }
-        if date.month < 12 { return LocalDate(year: date.year, month: date.month + 1, day: 1) }
-        return LocalDate(year: date.year + 1, month: 1, day: 1)
-    }
+    public func next(_ date: LocalDate) -> LocalDate { LocalDate(dayNumber: date.dayNumber + 1) }
 
     /// The weekday of `date` (1 = Sunday … 7 = Saturday).
-    public func weekday(_ date: LocalDate) -> Int {
-        // Zeller-free: days since 1970-01-01 (a Thursday) by the civil-from-days inverse.
-        let y = date.month <= 2 ? date.year - 1 : date.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (date.month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + date.day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return ((days % 7 + 7) % 7 + 4) % 7 + 1
-    }
+    public func weekday(_ date: LocalDate) -> Int { LocalDate.weekday(ofDayNumber: date.dayNumber) }
 
     /// The open intervals of one local day, as instants.
     public func openIntervals(on date: LocalDate) -> [DateInterval] {
-        guard !closedDays.contains(date), let windows = week[weekday(date)], !windows.isEmpty else { return [] }
-        let calendar = gregorian
-        let midnight = startOfDay(date)
-        let nextMidnight = startOfDay(next(date))
-        func instant(_ minutes: Int) -> Date {
-            if minutes >= 1440 { return nextMidnight }
-            if minutes <= 0 { return midnight }
-            // Wall-clock time of the day: DST moves the instant, not the window's place in the day.
-            return calendar.date(bySettingHour: minutes / 60, minute: minutes % 60, second: 0, of: midnight) ?? midnight
+        let wall = Double(date.dayNumber) * 86_400
+        var walk = CalendarWalk(self, from: wall - 86_400, through: wall + 2 * 86_400)
+        var intervals: [DateInterval] = []
+        walk.open(day: date.dayNumber) { start, end in
+            intervals.append(DateInterval(start: Date(timeIntervalSince1970: start), end: Date(timeIntervalSince1970: end)))
+            return true
         }
-        return windows.compactMap { window in
-            let start = instant(window.start), end = instant(window.end)
-            return end > start ? DateInterval(start: start, end: end) : nil
-        }
+        return intervals
     }
 
     /// Whether `instant` is working time.
     public func isOpen(at instant: Date) -> Bool {
-        openIntervals(on: localDate(of: instant)).contains { $0.start <= instant && instant < $0.end }
+        let t = instant.timeIntervalSince1970
+        var walk = CalendarWalk(self, from: t, through: t)
+        var open = false
+        walk.open(day: walk.offsets.day(of: t)) { start, end in
+            if start <= t && t < end { open = true }
+            return end <= t
+        }
+        return open
     }
 
     /// The first working instant at or after `instant`, looking at most `horizonDays` ahead; `nil` if none.
     public func nextOpening(atOrAfter instant: Date, horizonDays: Int = 400) -> Date? {
-        var day = localDate(of: instant)
-        for _ in 0..<horizonDays {
-            for interval in openIntervals(on: day) where interval.end > instant {
-                return max(interval.start, instant)
+        add(0, to: instant, horizonDays: horizonDays, opening: true)
+    }
+
+    /// The instant `duration` of working time after `start`: the earliest instant by which that much working time
+    /// has passed since `start`. Walks open intervals a day at a time (never seconds); `nil` when the calendar does not
+    /// hold that much working time within `horizonDays`. A start outside working time counts from the next opening, so a
+    /// lead arriving on Saturday with a two-hour target is due two working hours after Monday's opening.
+    public func add(_ duration: TimeInterval, to start: Date, horizonDays: Int = 1_100) -> Date? {
+        add(duration, to: start, horizonDays: horizonDays, opening: false)
+    }
+
+    private func add(_ duration: TimeInterval, to start: Date, horizonDays: Int, opening: Bool) -> Date? {
+        let t = start.timeIntervalSince1970
+        guard duration > 0 || opening else { return start }
+        var walk = CalendarWalk(self, from: t, through: t + max(duration, 86_400))
+        var remaining = max(duration, 0)
+        var due: Double?
+        let first = walk.offsets.day(of: t)
+        for day in first..<(first + max(horizonDays, 1)) {
+            let finished = !walk.open(day: day) { open, close in
+                let begin = max(open, t)
+                guard close > begin else { return true }
+                if opening { due = begin; return false }
+                if remaining <= close - begin {
+                    due = begin + remaining
+                    return false
+                }
+                remaining -= close - begin
+                return true
             }
-            day = next(day)
+            if finished { break }
         }
-        return nil
+        return due.map { Date(timeIntervalSince1970: $0) }
+    }
+
+    /// Working time between two instants (negative when `end` is before `start`): the open intervals' overlap with
+    /// the span, summed a day at a time — a year is a few hundred steps of arithmetic, not a `Calendar` call each.
+    public func businessTime(from start: Date, to end: Date) -> TimeInterval {
+        if end < start { return -businessTime(from: end, to: start) }
+        let a = start.timeIntervalSince1970, b = end.timeIntervalSince1970
+        var walk = CalendarWalk(self, from: a, through: b)
+        var total = 0.0
+        let last = walk.offsets.day(of: b)
+        var day = walk.offsets.day(of: a)
+        while day <= last {
+            walk.open(day: day) { open, close in
+                let from = max(open, a), to = min(close, b)
+                if to > from { total += to - from }
+                return close < b
+            }
+            day += 1
+        }
+        return total
+    }
+}
+
+/// One walk over a calendar's days: the zone's offsets for the span, the closed days as day numbers and the weekly
+/// windows by weekday, so that each day's open intervals are a few additions.
+struct CalendarWalk {
+    var offsets: ZoneOffsets
+    private let windows: [[BusinessCalendar.Window]]
+    private let closedDays: Set<Int>
+    private let closedRanges: [DateInterval]
+
+    init(_ calendar: BusinessCalendar, from: Double, through: Double) {
+        offsets = ZoneOffsets(zone: calendar.timeZone, from: from, through: through)
+        windows = (0...7).map { calendar.week[$0] ?? [] }
+        closedDays = Set(calendar.closedDays.map(\.dayNumber))
+        closedRanges = calendar.closedRanges
+    }
+
+    /// Calls `body` with each open interval of local day `day` (seconds since 1970), in order, minus the closed
+    /// ranges, until it returns `false`; `false` when it was stopped.
+    @discardableResult
+    mutating func open(day: Int, _ body: (Double, Double) -> Bool) -> Bool {
+        let weekday = LocalDate.weekday(ofDayNumber: day)
+        guard !windows[weekday].isEmpty, !closedDays.contains(day) else { return true }
+        let midnight = Double(day) * 86_400
+        offsets.extend(through: midnight + 86_400 - offsets.offset(at: midnight))
+        for window in windows[weekday] {
+            let start = offsets.instant(wall: midnight + Double(window.start) * 60)
+            let end = offsets.instant(wall: midnight + Double(window.end) * 60)
+            guard end > start else { continue }
+            guard !closedRanges.isEmpty else {
+                if !body(start, end) { return false }
+                continue
+            }
+            var from = start
+            for range in closedRanges[firstRange(endingAfter: start)...] {
+                let closedStart = range.start.timeIntervalSince1970
+                if closedStart >= end { break }
+                if closedStart > from, !body(from, closedStart) { return false }
+                from = max(from, range.end.timeIntervalSince1970)
+                if from >= end { break }
+            }
+            if from < end, !body(from, end) { return false }
+        }
+        return true
+    }
+
+    /// The index of the first closed range ending after `instant`.
+    private func firstRange(endingAfter instant: Double) -> Int {
+        var low = 0, high = closedRanges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if closedRanges[mid].end.timeIntervalSince1970 <= instant { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }
