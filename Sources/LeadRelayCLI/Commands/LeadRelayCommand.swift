@@ -6,7 +6,7 @@ public struct LeadRelayCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "leadrelay",
         abstract: "Keeps HubSpot and Salesforce in step and routes every MQL to the right rep within seconds.",
-        subcommands: [DemoCommand.self, RunCommand.self, ReconcileCommand.self, AuditCommand.self, DedupeCommand.self, UndoCommand.self, ExplainCommand.self, ReplayCommand.self, CheckCommand.self, SetupCommand.self, SimulateCommand.self, BenchCommand.self]
+        subcommands: [DemoCommand.self, RunCommand.self, ReconcileCommand.self, AuditCommand.self, DedupeCommand.self, UndoCommand.self, ExplainCommand.self, ReplayCommand.self, CheckCommand.self, SLACommand.self, SetupCommand.self, SimulateCommand.self, BenchCommand.self]
     )
 
     public init() {}

@@ -147,6 +147,10 @@ public enum DefaultFiles {
       - { name: northeast,        when: { state: { in: [NY, MA, CT, NJ, PA] } }, assign: { pool: northeast } }
       - { name: west,             when: { state: { in: [CA, WA, OR, CO] } },     assign: { pool: west } }
     fallback: { pool: everyone }
+    # Working hours by name. A rep with `calendar: office` (or their own `timeZone` and `hours`) is routed only inside
+    # them; sla.yaml's `calendar:` is the SLA clock of reps without hours of their own.
+    calendars:
+      office: { timeZone: America/New_York, hours: { mon-fri: ["09:00-12:00", "13:00-17:30"] }, holidays: [2026-12-25, 2027-01-01] }
     # Who holds an MQL nobody else can take (every rep at capacity, capped or away): never left unowned.
     # A Salesforce lead queue (its API name, label or 00G… id; found among the org's queues each cycle) owns the
     # lead; HubSpot's owner is set to `hubspot:` (an owner id), emptied (`clear`) or left as it is (no key); `alert:`
@@ -158,11 +162,15 @@ public enum DefaultFiles {
 
     /// `systemd/sla.yaml`
     public static let sla = """
-    # Service levels (enforced from a later release; `leadrelay check` already reads the file).
-    tiers:
-      - { name: hot,  when: { event: demo-request }, firstTouchWithin: 2h, businessHours: true }
-      - { name: warm, firstTouchWithin: 24h }
-    persistence: { minimumTouches: 6, within: 14d, onFailure: recycle }
+    # Service levels for MQLs, measured from assignment (`leadrelay sla due` shows when a lead is due and why).
+    # The SLA monitor that sends reminders and acts on breaches comes in a later release; `leadrelay check` reads every key.
+    calendar: office      # routing.yaml's calendar for reps without working hours of their own
+    outOfOffice: pause    # an owner's time off stops their clock (or: reassign)
+    tiers:                # the first tier whose `when` holds; the last, without `when`, takes every other MQL
+      # businessHours: true counts the owner's working hours only; without it the target is wall-clock time.
+      - { name: hot,  when: { event: demo-request }, firstTouchWithin: 2h, businessHours: true, remindAt: [0.5, 0.75, 0.9] }
+      - { name: warm, firstTouchWithin: 24h, remindAt: [0.75] }
+    persistence: { minimumTouches: 6, within: 14d, spacing: 4h, onFailure: recycle }
     breach: { notify: manager, reassignAfter: 4h, neverBackTo: previous-owners }
     disposition:
       requiredFor: [Unqualified, Rejected]

@@ -279,3 +279,31 @@ struct CalendarWalk {
         return low
     }
 }
+
+extension BusinessCalendar {
+    /// `2026-12-07 11:00 Mon America/New_York`: an instant as the calendar's people read it.
+    public func localText(_ instant: Date) -> String {
+        let t = instant.timeIntervalSince1970
+        let wall = t + Double(timeZone.secondsFromGMT(for: instant))
+        let day = Int((wall / 86_400).rounded(.down))
+        let seconds = Int(wall - Double(day) * 86_400)
+        let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let clock = "\(two(seconds / 3600)):\(two(seconds % 3600 / 60))" + (seconds % 60 == 0 ? "" : ":\(two(seconds % 60))")
+        return "\(LocalDate(dayNumber: day)) \(clock) \(names[LocalDate.weekday(ofDayNumber: day) - 1]) \(timeZone.identifier)"
+    }
+
+    /// The instant of a wall-clock time in this calendar's zone, written `YYYY-MM-DDTHH:MM[:SS]` (or with a space);
+    /// `nil` for anything else. A time the clocks skip moves forward; a repeated one is its first occurrence.
+    public func instant(localText text: String) -> Date? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == "T" || $0 == " " })
+        guard parts.count == 2, let date = LocalDate(String(parts[0])) else { return nil }
+        let time = parts[1].split(separator: ":")
+        guard (2...3).contains(time.count), time.allSatisfy({ $0.count == 2 }), let hour = Int(time[0]), let minute = Int(time[1]),
+              (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+        let second = time.count == 3 ? Int(time[2]) : 0
+        guard let second, (0...59).contains(second) else { return nil }
+        let wall = Double(date.dayNumber) * 86_400 + Double(hour * 3600 + minute * 60 + second)
+        return Date(timeIntervalSince1970: ZoneOffsets(zone: timeZone, from: wall - 86_400, through: wall + 86_400).instant(wall: wall))
+    }
+}

@@ -115,6 +115,19 @@ indirect enum KeySchema: Sendable {
         "limits": .object(["fit": limits, "interest": limits, "total": limits]),
     ])
 
+    static let sla: KeySchema = {
+        let persistence = KeySchema.object(["minimumTouches": .any, "within": .any, "spacing": .any, "onFailure": .any])
+        return .object([
+            "tiers": .list(.object(["name": .any, "when": when, "firstTouchWithin": .any, "businessHours": .any, "remindAt": .any,
+                                    "persistence": persistence])),
+            "persistence": persistence,
+            "breach": .object(["notify": .any, "managers": .any, "reassignAfter": .any, "neverBackTo": .any]),
+            "outOfOffice": .any,
+            "calendar": .any,
+            "disposition": .object(["requiredFor": .any, "reasonField": .object(["salesforce": .any, "hubspot": .any]), "reasons": .any]),
+        ])
+    }()
+
     static let routing = KeySchema.object([
         "reps": .list(.object(["id": .any, "name": .any, "email": .any, "pools": .any, "weight": .any, "capacity": .any, "hours": .any,
                                "calendar": .any, "timeZone": .any, "outOfOffice": .any, "caps": .object(["daily": .any, "weekly": .any]),
