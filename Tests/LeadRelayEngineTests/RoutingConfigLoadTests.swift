@@ -24,9 +24,12 @@ struct RoutingConfigLoadTests {
         let workspace = try TestWorkspace()
         try workspace.configure(nil, credentials: nil)
         try workspace.write("routing.yaml", try Self.documented())
+        // The shipped sla.yaml names the shipped routing's calendar; this routing calls its calendar us-east.
+        try workspace.write("sla.yaml", try String(contentsOfFile: workspace.directory + "/sla.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "calendar: office", with: "calendar: us-east"))
         let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
         let routing = loaded.routing
-        #expect(loaded.notices.isEmpty)
+        #expect(loaded.notices.map(\.key) == ["sla"])
         let ana = routing.rep(routing.reps[0], email: routing.reps[0].email)
         #expect(ana.calendar?.timeZone.identifier == "America/New_York" && ana.dailyCap == 10 && ana.weeklyCap == 40)
         #expect(ana.calendar?.closedDays.contains(LocalDate("2026-12-25")!) == true && ana.outOfOffice.count == 4)
@@ -90,6 +93,9 @@ struct RoutingConfigLoadTests {
     func strandedForms() throws {
         let workspace = try TestWorkspace()
         try workspace.configure(nil, credentials: nil)
+        // These routing files have no calendars: the SLA clock of reps without hours runs around the clock.
+        try workspace.write("sla.yaml", try String(contentsOfFile: workspace.directory + "/sla.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "calendar: office", with: ""))
         func routing(_ stranded: String) -> String {
             """
             reps:
