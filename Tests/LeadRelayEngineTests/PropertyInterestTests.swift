@@ -14,7 +14,7 @@ struct PropertyInterestTests {
         _ = try await SeedGenerator(options: .init(seed: 12, people: 60)).populate(simulator.state)
         await simulator.state.setHubSpotTier(.professional)
         // An app without the forms scope: the contact's own properties are all there is (the Forms API's own test is
-        // InterestSourceEngineTests).
+        // ActivitySourceEngineTests).
         await simulator.state.withholdHubSpotScopes(["forms"])
         try await simulator.withRunningInSlot { endpoints in
             let workspace = try TestWorkspace()

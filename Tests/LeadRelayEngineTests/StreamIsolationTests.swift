@@ -43,8 +43,8 @@ final class Flaky: CRMConnector {
     func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
         try await inner.pollActivities(since: since, lookback: lookback)
     }
-    func pollInterest(_ source: InterestSource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
-        try await inner.pollInterest(source, since: since, lookback: lookback)
+    func pollSource(_ source: ActivitySource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
+        try await inner.pollSource(source, since: since, lookback: lookback)
     }
     func fieldSchema(object: String) async throws(CRMError) -> [CRMFieldSchema] { try await inner.fieldSchema(object: object) }
     func sampleRecords(object: String, fields: [String], limit: Int) async throws(CRMError) -> [SourceRecord] {

@@ -115,9 +115,9 @@ public protocol CRMConnector: Sendable {
     /// records apart return none.
     func pollAccountMembers(_ kind: AccountMember.Kind, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<AccountMember>
 
-    /// Interest evidence from one of the CRM's other sources (`InterestSource`) since the watermark; a source this CRM
-    /// does not have reads nothing. An account without the API is refused as the CRM refuses it (the stream goes off).
-    func pollInterest(_ source: InterestSource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity>
+    /// Activity from one of the CRM's other sources (`ActivitySource`: interest or sales touches) since the watermark; a
+    /// source this CRM does not have reads nothing. An account without the API is refused as the CRM refuses it (the stream goes off).
+    func pollSource(_ source: ActivitySource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity>
 
     /// Behavioural events since the watermark; systems without them return none.
     func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity>

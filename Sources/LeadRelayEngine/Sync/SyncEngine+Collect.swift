@@ -22,7 +22,7 @@ extension SyncEngine {
         var activities: PollResult<Activity>
         /// Contacts and opportunities under accounts (Salesforce), each kind from its own stream.
         var members: [(stream: StreamID, result: PollResult<AccountMember>)] = []
-        /// Interest from the CRM's other sources (`InterestSource`), each from its own stream.
+        /// Interest from the CRM's other sources (`ActivitySource`), each from its own stream.
         var interest: [(stream: StreamID, result: PollResult<Activity>)] = []
         /// Activity kinds another source reads one by one (the Forms API): the contact counters add none of them.
         var countedElsewhere: Set<Activity.Kind> = []
@@ -89,14 +89,14 @@ extension SyncEngine {
         let streams = systems.flatMap { system -> [StreamID] in
             let streams = Self.streams(system, mapping: mapping)
             return [streams.leads, streams.leads.deletions, streams.accounts, streams.activities] + Self.memberStreams(system).map(\.stream)
-                + InterestSource.sources(for: system).map(\.stream)
+                + ActivitySource.sources(for: system).map(\.stream)
         }
         let (marks, sweeps, previousFingerprint) = try await store.read { reader in
             var marks: [StreamID: Watermark] = [:]
             var sweeps: [StreamID: Date] = [:]
             for stream in streams {
                 marks[stream] = try reader.watermark(stream)
-                if stream.kind == .deletions || stream == InterestSource.forms.stream { sweeps[stream] = try reader.lastSweep(stream) }
+                if stream.kind == .deletions || stream == ActivitySource.forms.stream { sweeps[stream] = try reader.lastSweep(stream) }
             }
             return (marks, sweeps, try reader.mappingFingerprint())
         }
@@ -149,7 +149,7 @@ extension SyncEngine {
                     let derives = system == .hubspot ? await self.health.isOff(activityStream) : false
                     var interest: [(stream: StreamID, result: PollResult<Activity>)] = []
                     var countedElsewhere: Set<Activity.Kind> = []
-                    for source in InterestSource.sources(for: system) {
+                    for source in ActivitySource.sources(for: system) {
                         let stream = source.stream
                         if source == .forms {
                             // The events API has every submission already. Elsewhere the Forms API names each one, on its
@@ -162,7 +162,7 @@ extension SyncEngine {
                         // HubSpot's sources start where LeadRelay starts: what came before, the contact counters counted.
                         let since = marks[stream] ?? (system == .hubspot ? Watermark(modifiedAt: now, id: "") : nil)
                         interest.append((stream, try await self.optionalStream(stream, now: now) {
-                            try await connector.pollInterest(source, since: since, lookback: lookback)
+                            try await connector.pollSource(source, since: since, lookback: lookback)
                         }))
                     }
                     var item = Polled(system: system, leads: leads, deletions: deletions, accounts: accounts, activities: activities,

@@ -72,7 +72,7 @@ extension SyncEngine {
             }
             for (stream, result) in item.interest {
                 if let mark = result.watermark { watermarks[stream] = mark }
-                if stream == InterestSource.forms.stream, result.calls > 0 { sweeps[stream] = now }
+                if stream == ActivitySource.forms.stream, result.calls > 0 { sweeps[stream] = now }
                 if result.calls > 0 {
                     streams.append(.init(stream: stream.rawValue, read: result.items.count, changed: result.items.count,
                                          rejected: result.rejected.count, calls: result.calls))

@@ -5,7 +5,7 @@ import LeadRelayHTTP
 /// Campaign responses: `CampaignMember` rows that say the lead or contact responded (attended the webinar, filled the
 /// campaign's form), one activity per membership, named by its campaign.
 extension SalesforceConnector {
-    public func pollInterest(_ source: InterestSource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
+    public func pollSource(_ source: ActivitySource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
         guard source == .campaigns else { return PollResult(items: [], watermark: since, calls: 0) }
         let result = try await incremental(object: "CampaignMember", fields: ["Id", "IsDeleted", "LeadId", "ContactId", "CampaignId", "HasResponded",
                                                                              "FirstRespondedDate", "SystemModstamp"],

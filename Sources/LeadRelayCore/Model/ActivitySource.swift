@@ -1,6 +1,6 @@
-/// Interest evidence beyond each CRM's main activity stream, each read as a stream of its own and switched off (with one
-/// warning) where the account lacks the API.
-public enum InterestSource: String, Sendable, Hashable, CaseIterable {
+/// Activity beyond each CRM's main activity stream — the person's interest and sales' touches — each read as a stream of
+/// its own and switched off (with one warning) where the account lacks the API.
+public enum ActivitySource: String, Sendable, Hashable, CaseIterable {
     /// HubSpot's Forms API: every submission of every form, on every tier. Read on its own slower cadence
     /// (`poll.formsEvery`: it costs a call per form), and only where the events API is off (that one has them already);
     /// a submission shows at once through the contact's own conversion properties, under the same activity id.
@@ -18,7 +18,7 @@ public enum InterestSource: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The sources one CRM is read for.
-    public static func sources(for system: CRMSystem) -> [InterestSource] {
+    public static func sources(for system: CRMSystem) -> [ActivitySource] {
         allCases.filter { $0.system == system }
     }
 

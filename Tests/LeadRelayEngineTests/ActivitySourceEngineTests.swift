@@ -5,7 +5,7 @@ import LeadRelayCore
 import Testing
 
 @Suite("Interest from every source a portal and an org have, each event counted once")
-struct InterestSourceEngineTests {
+struct ActivitySourceEngineTests {
     /// A rig on a Professional portal (no events API) whose Forms API is read every cycle.
     func withInterestRig(_ body: @escaping @Sendable (Rig) async throws -> Void) async throws {
         let simulator = CRMSimulator()

@@ -7,7 +7,7 @@ import LeadRelayHTTP
 /// addresses are read back to contact ids in one batch; items get the ids the contact's own properties give the same
 /// event (`HubSpotInterest.id`), so an event both show counts once.
 extension HubSpotConnector {
-    public func pollInterest(_ source: InterestSource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
+    public func pollSource(_ source: ActivitySource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
         switch source {
         case .forms: try await formSubmissions(since: since, lookback: lookback)
         case .emailEvents: try await emailEvents(since: since, lookback: lookback)

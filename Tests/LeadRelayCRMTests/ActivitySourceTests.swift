@@ -7,7 +7,7 @@ import LeadRelayTestSupport
 import Testing
 
 @Suite("Interest beyond the events API: Forms API, email events API, Salesforce campaign members")
-struct InterestSourceTests {
+struct ActivitySourceTests {
     @Test("the Forms API: every form's submissions back to the watermark, each at its contact under the id the contact's properties give it")
     func forms() async throws {
         try await withConnectors { simulator, connectors in
@@ -20,7 +20,7 @@ struct InterestSourceTests {
                                                          at: start.addingTimeInterval(Double(index) * 600))
             }
             await simulator.state.recordHubSpotEvent(contactID: ana, eventType: "e_visited_page", properties: ["hs_url": "https://acme.io/pricing"], at: start)
-            let all = try await connectors.hubspot.pollInterest(.forms, since: Watermark(modifiedAt: start.addingTimeInterval(-1), id: ""), lookback: 0)
+            let all = try await connectors.hubspot.pollSource(.forms, since: Watermark(modifiedAt: start.addingTimeInterval(-1), id: ""), lookback: 0)
             #expect(all.items.count == 4)
             #expect(all.items.filter { $0.subject.id == String(ana) }.map(\.form).sorted { ($0 ?? "") < ($1 ?? "") } == ["contact-us", "demo-request", "demo-request"])
             let first = try #require(all.items.first { $0.occurredAt == start })
@@ -29,7 +29,7 @@ struct InterestSourceTests {
             #expect(all.watermark?.modifiedAt == start.addingTimeInterval(1800))
             #expect(all.calls == 1 + 2 + 1, "the forms, each form's page, one look-up of the addresses")
             // From the watermark on, only what is newer (each form's newest page, nothing to look up).
-            let next = try await connectors.hubspot.pollInterest(.forms, since: all.watermark, lookback: 0)
+            let next = try await connectors.hubspot.pollSource(.forms, since: all.watermark, lookback: 0)
             #expect(next.items.allSatisfy { $0.occurredAt >= start.addingTimeInterval(1800) } && next.items.count == 1)
         }
     }
@@ -43,7 +43,7 @@ struct InterestSourceTests {
             await simulator.state.recordHubSpotEvent(contactID: ana, eventType: "e_clicked_email", properties: ["hs_url": "https://acme.io/offer"],
                                                      at: start.addingTimeInterval(60))
             await simulator.state.recordHubSpotEvent(contactID: ana, eventType: "e_visited_page", properties: ["hs_url": "https://acme.io/"], at: start)
-            let read = try await connectors.hubspot.pollInterest(.emailEvents, since: Watermark(modifiedAt: start.addingTimeInterval(-1), id: ""), lookback: 0)
+            let read = try await connectors.hubspot.pollSource(.emailEvents, since: Watermark(modifiedAt: start.addingTimeInterval(-1), id: ""), lookback: 0)
             #expect(read.items.map(\.kind) == [.emailOpen, .emailClick])
             #expect(read.items.last?.id == HubSpotInterest.id(contact: String(ana), .emailClick, at: start.addingTimeInterval(60)))
             #expect(read.items.last?.url == "https://acme.io/offer")
@@ -52,7 +52,7 @@ struct InterestSourceTests {
             #expect(events.items.map(\.kind) == [.pageView], "the events API never has marketing-email opens or clicks")
             await simulator.state.setHubSpotTier(.free)
             do {
-                _ = try await connectors.hubspot.pollInterest(.emailEvents, since: read.watermark, lookback: 0)
+                _ = try await connectors.hubspot.pollSource(.emailEvents, since: read.watermark, lookback: 0)
                 Issue.record("a free portal has no marketing email")
             } catch {
                 #expect("\(error)".contains("MISSING_SCOPES"), "\(error)")
@@ -67,7 +67,7 @@ struct InterestSourceTests {
             let other = try await simulator.state.createSalesforceRecord("Lead", fields: ["LastName": "Kim", "Company": "Acme", "Email": "kim@acme.io"])
             let responded = try await simulator.state.addCampaignMember(campaign: "Q4 webinar", memberID: lead)
             _ = try await simulator.state.addCampaignMember(campaign: "Q4 webinar", memberID: other, status: "Sent")
-            let read = try await connectors.salesforce.pollInterest(.campaigns, since: nil, lookback: 0)
+            let read = try await connectors.salesforce.pollSource(.campaigns, since: nil, lookback: 0)
             #expect(read.items.count == 1)
             let item = try #require(read.items.first)
             #expect(item.id == "salesforce-campaign:\(responded)" && item.kind == .campaignResponse && item.form == "Q4 webinar")
@@ -76,10 +76,10 @@ struct InterestSourceTests {
             // Kim responds later (within the same second: the look-back reads the row again): the next read finds it.
             let member = try #require(await simulator.state.salesforceRecords("CampaignMember").first { $0.fields["LeadId"] == .string(other) })
             try await simulator.state.updateSalesforceRecord("CampaignMember", id: member.id, fields: ["Status": "Responded"])
-            let next = try await connectors.salesforce.pollInterest(.campaigns, since: read.watermark, lookback: 5)
+            let next = try await connectors.salesforce.pollSource(.campaigns, since: read.watermark, lookback: 5)
             #expect(next.items.map(\.subject.id).contains(other))
             #expect(Set(next.items.map(\.id)).count == next.items.count)
-            #expect(try await connectors.hubspot.pollInterest(.campaigns, since: nil, lookback: 0).items.isEmpty, "HubSpot has no campaign members")
+            #expect(try await connectors.hubspot.pollSource(.campaigns, since: nil, lookback: 0).items.isEmpty, "HubSpot has no campaign members")
         }
     }
 }
