@@ -28,6 +28,19 @@ struct ControlRoutes {
                 return SimulatorHTTP.empty(status: 201)
             }
         }
+        // A rep logs a call or an email, or books a meeting, on a contact's timeline.
+        router.post("/_simulator/hubspot/engagements") { request, _ in
+            try await handle {
+                let body = try await SimulatorHTTP.body(request)
+                guard let type = body["type"]?.stringValue, SimulatorState.engagementToContact[type] != nil,
+                      let contact = body["contactId"]?.flatText.flatMap(Int.init) else {
+                    throw ControlError("type (calls, emails or meetings) and contactId are required")
+                }
+                let id = try await state.logHubSpotEngagement(type, contact: contact,
+                                                              properties: body["properties"]?.objectValue?.compactMapValues(\.flatText) ?? [:])
+                return SimulatorHTTP.json(["id": .string(String(id))], status: 201)
+            }
+        }
         router.post("/_simulator/hubspot/merge") { request, _ in
             try await handle {
                 let body = try await SimulatorHTTP.body(request)
@@ -57,6 +70,18 @@ struct ControlRoutes {
                 let id = try await state.logSalesforceTask(whoID: who, subject: body["subject"]?.stringValue ?? "Call",
                                                            subtype: body["subtype"]?.stringValue ?? "Call",
                                                            status: body["status"]?.stringValue ?? "Completed", ownerID: body["ownerId"]?.stringValue)
+                return SimulatorHTTP.json(["id": .string(id)], status: 201)
+            }
+        }
+        router.post("/_simulator/salesforce/events") { request, _ in
+            try await handle {
+                let body = try await SimulatorHTTP.body(request)
+                guard let who = body["whoId"]?.stringValue, let start = body["start"]?.stringValue.flatMap(SimTime.parse) else {
+                    throw ControlError("whoId and start (an ISO 8601 instant) are required")
+                }
+                let id = try await state.logSalesforceEvent(whoID: who, subject: body["subject"]?.stringValue ?? "Meeting", start: start,
+                                                            minutes: body["minutes"]?.flatText.flatMap(Int.init) ?? 30,
+                                                            ownerID: body["ownerId"]?.stringValue)
                 return SimulatorHTTP.json(["id": .string(id)], status: 201)
             }
         }

@@ -143,6 +143,9 @@ extension HubSpotRoutes {
             errors.append(["status": "error", "category": "OBJECT_NOT_FOUND", "message": .string(message),
                            "context": ["fromObjectId": [.string(id)]], "errors": [], "links": [:]])
         }
+        if operation != "read", Set([from, to]) != ["contacts", "companies"] {
+            throw HubSpotError.validation("the simulator writes contact ↔ company associations only; engagements are associated when created")
+        }
         for input in inputs {
             let fromID = input["from"]?["id"]?.flatText ?? input["id"]?.flatText ?? ""
             guard let id = Int(fromID) else { missing(fromID, "\(fromID) is not a valid object id"); continue }

@@ -29,6 +29,15 @@ public struct HubSpotOwner: Sendable, Hashable {
     public var firstName: String
     public var lastName: String
     public var archived: Bool = false
+
+    public init(id: String, userId: Int, email: String, firstName: String, lastName: String, archived: Bool = false) {
+        self.id = id
+        self.userId = userId
+        self.email = email
+        self.firstName = firstName
+        self.lastName = lastName
+        self.archived = archived
+    }
 }
 
 /// A property definition, as the properties API describes it.

@@ -75,11 +75,54 @@ enum HubSpotSchema {
             owner, readOnlyDate("createdate", "Create Date"), readOnlyDate("hs_lastmodifieddate", "Last Modified Date"),
             HubSpotProperty(name: "hs_object_id", label: "Record ID", type: "number", fieldType: "number", options: [], readOnlyValue: true),
         ],
-    ]
+    ].merging(engagements) { own, _ in own }
 
     /// Properties returned when a request names none (CRM-APIS.md §1.6).
     static let defaults: [String: [String]] = [
         "contacts": ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"],
         "companies": ["name", "domain", "createdate", "hs_lastmodifieddate", "hs_object_id"],
+        "calls": ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+        "emails": ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+        "meetings": ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+    ]
+
+    /// Call outcomes: every portal's default GUIDs (SLA-ALERTS-OPS §1.2), labels resolved through the properties API.
+    static let callDispositions = ["9d9162e7-6cf3-4944-bf63-4dff82258764", "f240bbac-87c9-4f6e-bf70-924b57d47db7",
+                                   "a4c4c377-d246-4b32-a13b-75a56a4cd0ff", "b2cf5968-551e-4856-9783-52b3da59a7d0",
+                                   "73a0d17f-1163-4015-bdd5-ec830791da20", "17b47fee-58de-441e-a44c-c6300d46f273"]
+
+    /// What every engagement object has: its time on the timeline (required on create), its owner, its dates.
+    static func engagement(_ label: String) -> [HubSpotProperty] {
+        [HubSpotProperty(name: "hs_timestamp", label: "Activity date", type: "datetime", fieldType: "date", options: []),
+         HubSpotProperty(name: "hubspot_owner_id", label: "\(label) owner", type: "enumeration", fieldType: "select",
+                         options: [], externalOptions: true, referencedObjectType: "OWNER"),
+         readOnlyDate("hs_createdate", "Create date"), readOnlyDate("hs_lastmodifieddate", "Last modified date"),
+         HubSpotProperty(name: "hs_object_id", label: "Record ID", type: "number", fieldType: "number", options: [], readOnlyValue: true)]
+    }
+
+    /// Calls, emails and meetings: the engagement objects that are sales touches (SLA-ALERTS-OPS §1.1–1.2).
+    static let engagements: [String: [HubSpotProperty]] = [
+        "calls": engagement("Activity assigned to") + [
+            enumeration("hs_call_direction", "Call direction", ["INBOUND", "OUTBOUND"]),
+            enumeration("hs_call_disposition", "Call outcome", callDispositions),
+            enumeration("hs_call_status", "Call status", ["BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED",
+                                                          "IN_PROGRESS", "NO_ANSWER", "QUEUED", "RINGING"]),
+            number("hs_call_duration", "Call duration"), text("hs_call_title", "Call title"), text("hs_call_body", "Call notes"),
+            text("hs_call_from_number", "From number"), text("hs_call_to_number", "To number"),
+        ],
+        "emails": engagement("Activity assigned to") + [
+            enumeration("hs_email_direction", "Email direction", ["EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL"]),
+            enumeration("hs_email_status", "Email send status", ["BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT"]),
+            text("hs_email_subject", "Email subject"), text("hs_email_text", "Email body"), text("hs_email_html", "Email HTML"),
+            text("hs_email_headers", "Email headers"),
+        ],
+        "meetings": engagement("Activity assigned to") + [
+            text("hs_meeting_title", "Meeting name"), text("hs_meeting_body", "Meeting description"),
+            HubSpotProperty(name: "hs_meeting_start_time", label: "Start time", type: "datetime", fieldType: "date", options: []),
+            HubSpotProperty(name: "hs_meeting_end_time", label: "End time", type: "datetime", fieldType: "date", options: []),
+            // Portals define their own outcomes; these are the ones seen in every portal.
+            enumeration("hs_meeting_outcome", "Meeting outcome", ["SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED"]),
+            text("hs_meeting_location", "Location"), text("hs_internal_meeting_notes", "Internal notes"),
+        ],
     ]
 }

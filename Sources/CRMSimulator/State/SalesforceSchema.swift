@@ -96,6 +96,25 @@ enum SalesforceSchema {
         owner(),
     ])
 
+    /// Meetings (`00U…`): timed events have a start and an end (or a duration); invitees' copies are `IsChild`.
+    static let event = SalesforceObjectType(name: "Event", keyPrefix: "00U", fields: common + [
+        SalesforceField(name: "WhoId", type: "reference", length: 18, referenceTo: ["Contact", "Lead"], relationshipName: "Who"),
+        SalesforceField(name: "WhatId", type: "reference", length: 18, referenceTo: ["Account", "Opportunity"], relationshipName: "What"),
+        SalesforceField(name: "Subject", type: "combobox", length: 255),
+        SalesforceField(name: "StartDateTime", type: "datetime"),
+        SalesforceField(name: "EndDateTime", type: "datetime"),
+        SalesforceField(name: "ActivityDateTime", type: "datetime"),
+        SalesforceField(name: "ActivityDate", type: "date"),
+        SalesforceField(name: "DurationInMinutes", type: "int"),
+        SalesforceField(name: "IsAllDayEvent", type: "boolean"),
+        SalesforceField(name: "EventSubtype", type: "picklist", length: 40, picklistValues: ["Event"]),
+        SalesforceField(name: "Location", type: "string", length: 255),
+        SalesforceField(name: "Description", type: "textarea", length: 32_000),
+        system("IsChild", "boolean", nillable: false),
+        system("IsGroupEvent", "boolean", nillable: false),
+        owner(),
+    ])
+
     static let account = SalesforceObjectType(name: "Account", keyPrefix: "001", fields: common + [
         SalesforceField(name: "Name", type: "string", length: 255, nillable: false),
         SalesforceField(name: "Website", type: "url", length: 255),
@@ -165,7 +184,7 @@ enum SalesforceSchema {
         system("FirstRespondedDate", "date"),
     ])
 
-    static let all: [String: SalesforceObjectType] = ["Lead": lead, "Account": account, "User": user, "Contact": contact, "Task": task,
+    static let all: [String: SalesforceObjectType] = ["Lead": lead, "Account": account, "User": user, "Contact": contact, "Task": task, "Event": event,
                                                       "Group": group, "Opportunity": opportunity, "Campaign": campaign,
                                                       "CampaignMember": campaignMember]
 }

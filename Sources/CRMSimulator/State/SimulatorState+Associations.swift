@@ -12,6 +12,9 @@ extension SimulatorState {
         switch name.lowercased() {
         case "contacts", "contact", "0-1": "contacts"
         case "companies", "company", "0-2": "companies"
+        case "calls", "call", "0-48": "calls"
+        case "emails", "email", "0-49": "emails"
+        case "meetings", "meeting", "0-47": "meetings"
         default: nil
         }
     }
@@ -92,13 +95,32 @@ extension SimulatorState {
                     return (contact, types.map { $0 == Self.primaryContactToCompany ? Self.primaryCompanyToContact : Self.unlabeledCompanyToContact }.sorted())
                 }
                 .sorted { $0.id < $1.id }
+        case (let engagement, "contacts") where Self.engagementToContact[engagement] != nil:
+            return (engagementContacts[engagement]?[id] ?? [])
+                .filter { hubspotRecords["contacts"]?[$0]?.archived == false }
+                .map { (id: $0, types: [Self.engagementToContact[engagement]!]) }
+                .sorted { $0.id < $1.id }
+        case ("contacts", let engagement) where Self.engagementToContact[engagement] != nil:
+            return (engagementContacts[engagement] ?? [:])
+                .filter { $0.value.contains(id) && hubspotRecords[engagement]?[$0.key]?.archived == false }
+                .map { (id: $0.key, types: [Self.engagementToContact[engagement]! - 1]) }
+                .sorted { $0.id < $1.id }
         default:
             return []
         }
     }
 
+    /// HUBSPOT_DEFINED engagement → contact type ids (the contact → engagement id is one less).
+    static let engagementToContact = ["calls": 194, "emails": 198, "meetings": 200]
+
     /// A merge keeps the loser's companies on the survivor (the survivor's primary wins).
     func moveAssociations(from loser: Int, to survivor: Int) {
+        // The loser's calls, emails and meetings show on the survivor's timeline.
+        for (type, links) in engagementContacts {
+            for (engagement, contacts) in links where contacts.contains(loser) {
+                engagementContacts[type]?[engagement] = contacts.subtracting([loser]).union([survivor])
+            }
+        }
         guard let links = contactCompanies.removeValue(forKey: loser) else { return }
         let survivorHasPrimary = contactCompanies[survivor]?.values.contains { $0.contains(Self.primaryContactToCompany) } == true
         for (company, types) in links {

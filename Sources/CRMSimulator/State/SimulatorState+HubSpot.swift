@@ -156,9 +156,27 @@ extension SimulatorState {
                        associations: [(to: Int, types: Set<Int>)] = []) throws(HubSpotError) -> HubSpotRecord {
         guard hubspotProperties[type] != nil else { throw .notFound }
         try validateHubSpot(type, properties, creating: true)
-        if !associations.isEmpty {
+        var properties = properties
+        if let engagement = Self.engagementToContact[type] {
+            // The timeline needs a time: a meeting's defaults to its start, anything else must say.
+            if properties["hs_timestamp"]?.isEmpty ?? true, type == "meetings", let start = properties["hs_meeting_start_time"] {
+                properties["hs_timestamp"] = start
+            }
+            guard let stamp = properties["hs_timestamp"], SimTime.parse(stamp) != nil else {
+                throw .validation("Property values were not valid: hs_timestamp is required", code: "VALIDATION_ERROR")
+            }
+            for link in associations {
+                guard hubspotRecords["contacts"]?[link.to].map({ !$0.archived }) == true else {
+                    throw .validation("Contact \(link.to) does not exist", code: "INVALID_ASSOCIATION")
+                }
+                guard link.types == [engagement] else {
+                    throw .validation("associationTypeId \(link.types.sorted().map(String.init).joined(separator: ", ")) is not a valid \(type) to contact association type",
+                                      code: "INVALID_ASSOCIATION_TYPE")
+                }
+            }
+        } else if !associations.isEmpty {
             // Checked before anything is written: a create with a bad association creates nothing.
-            guard type == "contacts" else { throw .validation("inline associations are simulated for contacts only") }
+            guard type == "contacts" else { throw .validation("inline associations are simulated for contacts and engagements only") }
             for link in associations where hubspotRecords["companies"]?[link.to].map({ !$0.archived }) != true {
                 throw .validation("Company \(link.to) does not exist", code: "INVALID_ASSOCIATION")
             }
@@ -171,14 +189,20 @@ extension SimulatorState {
         let stamp = Self.millisecondPrecision(time ?? now())
         var props = normalisedDates(type, properties.filter { !$0.value.isEmpty })
         props["hs_object_id"] = String(id)
-        props["createdate"] = SimTime.hubspot(stamp)
+        props[Self.engagementToContact[type] == nil ? "createdate" : "hs_createdate"] = SimTime.hubspot(stamp)
         props[HubSpotRecord.modifiedProperty(for: type)] = SimTime.hubspot(stamp)
         if props["hubspot_owner_id"] != nil { props["hubspot_owner_assigneddate"] = SimTime.hubspot(stamp) }
         var record = HubSpotRecord(id: id, properties: props, createdAt: stamp, updatedAt: stamp)
         record.indexedAt = now().addingTimeInterval(hubspotIndexLag)
         storeHubSpot(type, id, record)
         if type == "contacts", let email = Self.emailKey(props["email"]) { hubspotEmails[email] = id }
-        for link in associations { try hubspotAssociate(contact: id, company: link.to, types: link.types, touch: false) }
+        for link in associations {
+            if Self.engagementToContact[type] != nil {
+                engagementContacts[type, default: [:]][id, default: []].insert(link.to)
+            } else {
+                try hubspotAssociate(contact: id, company: link.to, types: link.types, touch: false)
+            }
+        }
         if countAsAPIWrite { logWrite(.hubspot, type, String(id), properties, created: true) }
         return hubspotRecords[type]?[id] ?? record
     }

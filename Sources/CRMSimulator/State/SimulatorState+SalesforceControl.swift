@@ -13,6 +13,16 @@ extension SimulatorState {
         return try salesforceCreate("Task", fields: fields, at: time, countAsAPIWrite: false)
     }
 
+    /// A rep books (or logs) a meeting with a lead or contact. Returns the Event id.
+    @discardableResult
+    public func logSalesforceEvent(whoID: String, subject: String, start: Date, minutes: Int = 30, ownerID: String? = nil,
+                                   at time: Date? = nil) throws -> String {
+        var fields: [String: SimJSON] = ["WhoId": .string(whoID), "Subject": .string(subject), "StartDateTime": .string(SimTime.salesforce(start)),
+                                           "DurationInMinutes": .number(Double(minutes))]
+        if let ownerID { fields["OwnerId"] = .string(ownerID) }
+        return try salesforceCreate("Event", fields: fields, at: time, countAsAPIWrite: false)
+    }
+
     /// Marketing adds a lead or contact to a campaign (created by name when the org has none of that name), with the
     /// member's status: `Responded` is a response. Returns the member's id.
     @discardableResult

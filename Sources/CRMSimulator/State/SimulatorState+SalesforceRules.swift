@@ -6,6 +6,7 @@ extension SimulatorState {
     func applyRules(_ object: String, _ values: inout [String: SalesforceValue], stamp: Date) {
         switch object {
         case "Task": applyTaskRules(&values, stamp: stamp)
+        case "Event": Self.applyEventRules(&values)
         case "Opportunity": Self.applyOpportunityRules(&values)
         case "CampaignMember": Self.applyCampaignMemberRules(&values, stamp: stamp)
         default: break
@@ -25,6 +26,25 @@ extension SimulatorState {
         values["HasResponded"] = .bool(responded)
         if responded, values["FirstRespondedDate"] == nil || values["FirstRespondedDate"] == .null {
             values["FirstRespondedDate"] = .date(String(SimTime.hubspot(stamp).prefix(10)))
+        }
+    }
+
+    /// An event's `ActivityDateTime` and `ActivityDate` follow its start, and its end and duration each other; a
+    /// copy is never `IsChild` here (the simulator has no invitees).
+    static func applyEventRules(_ values: inout [String: SalesforceValue]) {
+        values["IsChild"] = .bool(false)
+        values["IsGroupEvent"] = .bool(false)
+        // Written as text through the API; kept as instants like the other times.
+        for name in ["StartDateTime", "EndDateTime"] {
+            if case .string(let text)? = values[name], let instant = SimTime.parse(text) { values[name] = .datetime(instant) }
+        }
+        guard case .datetime(let start)? = values["StartDateTime"] else { return }
+        values["ActivityDateTime"] = .datetime(start)
+        values["ActivityDate"] = .date(String(SimTime.hubspot(start).prefix(10)))
+        if case .number(let minutes)? = values["DurationInMinutes"] {
+            values["EndDateTime"] = .datetime(start.addingTimeInterval(minutes * 60))
+        } else if case .datetime(let end)? = values["EndDateTime"] {
+            values["DurationInMinutes"] = .number((end.timeIntervalSince(start) / 60).rounded())
         }
     }
 

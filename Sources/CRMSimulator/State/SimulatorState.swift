@@ -96,6 +96,8 @@ public actor SimulatorState {
     var contactCompanies: [Int: [Int: Set<Int>]] = [:]
     /// Company → contacts, the reverse of `contactCompanies`.
     var companyContacts: [Int: Set<Int>] = [:]
+    /// Engagement type (`calls`, `emails`, `meetings`) → engagement id → the contacts it is associated with.
+    var engagementContacts: [String: [Int: Set<Int>]] = [:]
 
     // Salesforce
     var salesforceRecords: [String: [String: SalesforceRecord]] = [:]

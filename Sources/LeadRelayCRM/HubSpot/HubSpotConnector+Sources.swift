@@ -11,7 +11,8 @@ extension HubSpotConnector {
         switch source {
         case .forms: try await formSubmissions(since: since, lookback: lookback)
         case .emailEvents: try await emailEvents(since: since, lookback: lookback)
-        case .campaigns: PollResult(items: [], watermark: since, calls: 0)
+        case .calls, .emails, .meetings: try await engagements(source.rawValue, since: since, lookback: lookback)
+        case .campaigns, .events: PollResult(items: [], watermark: since, calls: 0)
         }
     }
 

@@ -6,6 +6,7 @@ import LeadRelayHTTP
 /// campaign's form), one activity per membership, named by its campaign.
 extension SalesforceConnector {
     public func pollSource(_ source: ActivitySource, since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
+        if source == .events { return try await events(since: since, lookback: lookback) }
         guard source == .campaigns else { return PollResult(items: [], watermark: since, calls: 0) }
         let result = try await incremental(object: "CampaignMember", fields: ["Id", "IsDeleted", "LeadId", "ContactId", "CampaignId", "HasResponded",
                                                                              "FirstRespondedDate", "SystemModstamp"],

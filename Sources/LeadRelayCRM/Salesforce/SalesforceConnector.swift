@@ -91,10 +91,11 @@ public struct SalesforceConnector: CRMConnector {
                           rejected: result.rejected, calls: result.calls, more: result.more)
     }
 
-    /// Sales touches: Tasks logged against leads (calls, emails, other tasks), by `SystemModstamp` like leads.
+    /// Sales touches: completed Tasks logged against leads (calls, emails, other tasks), by `SystemModstamp` like leads.
+    /// An open task is a plan and is left out until it is completed (which changes it, so it is read again then).
     public func pollActivities(since: Watermark?, lookback: TimeInterval) async throws(CRMError) -> PollResult<Activity> {
         let result = try await incremental(object: "Task", fields: ["Id", "IsDeleted", "WhoId", "OwnerId", "Subject", "TaskSubtype",
-                                                                   "Status", "CreatedDate", "SystemModstamp"],
+                                                                   "Status", "IsClosed", "CompletedDateTime", "CreatedDate", "SystemModstamp"],
                                            since: since, lookback: lookback)
         var activities: [Activity] = []
         var rejected = result.rejected
@@ -105,13 +106,13 @@ public struct SalesforceConnector: CRMConnector {
                 rejected.append(RejectedRecord(system: .salesforce, object: "Task", id: record.ref.id, reason: "task without a readable CreatedDate"))
                 continue
             }
-            let kind: Activity.Kind = switch record.value("TaskSubtype") {
-            case "Call": .call
-            case "Email", "ListEmail": .salesEmail
-            default: .task
-            }
+            guard let kind = SalesTouch.salesforceTask(subtype: record.value("TaskSubtype"), status: record.value("Status"),
+                                                      closed: record.value("IsClosed").map { $0.lowercased() == "true" },
+                                                      subject: record.value("Subject")) else { continue }
+            // Done when it was completed; a task logged as done has both times alike.
+            let done = record.value("CompletedDateTime").flatMap(CRMTimestamps.parse) ?? created
             activities.append(Activity(id: "salesforce:\(record.ref.id)", subject: RecordRef(system: .salesforce, object: "Lead", id: who),
-                                       kind: kind, occurredAt: created, actor: record.value("OwnerId")))
+                                       kind: kind, occurredAt: done, actor: record.value("OwnerId")))
         }
         return PollResult(items: activities, watermark: result.watermark, rejected: rejected, calls: result.calls)
     }

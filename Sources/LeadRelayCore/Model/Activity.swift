@@ -11,8 +11,12 @@ public struct Activity: Sendable, Hashable, Codable {
         case call
         /// A rep's email (Salesforce Task of subtype Email).
         case salesEmail = "sales-email"
-        /// Any other completed Salesforce Task against the lead.
+        /// Any other completed Salesforce Task against the lead (not a touch: only calls, emails and meetings are).
         case task
+        /// A meeting with the person: a HubSpot meeting, a Salesforce Event.
+        case meeting
+        /// The person answered a sales email (HubSpot `INCOMING_EMAIL`): a conversation, not a touch.
+        case emailReply = "email-reply"
         /// The person responded to a Salesforce campaign (`CampaignMember.HasResponded`); the campaign's name is in `form`.
         case campaignResponse = "campaign-response"
     }
@@ -48,9 +52,17 @@ public struct Activity: Sendable, Hashable, Codable {
         if id.hasPrefix("salesforce-campaign:") { return "Salesforce campaign members" }
         if id.hasPrefix("hubspot:") { return "HubSpot events API" }
         if id.hasPrefix("salesforce:") { return "Salesforce tasks" }
+        if id.hasPrefix("salesforce-event:") { return "Salesforce events" }
+        if id.hasPrefix("hubspot-calls:") { return "HubSpot calls" }
+        if id.hasPrefix("hubspot-emails:") { return "HubSpot emails" }
+        if id.hasPrefix("hubspot-meetings:") { return "HubSpot meetings" }
         return nil
     }
 
-    /// Whether sales did it (a touch that counts for the SLA), rather than the person.
-    public var isSalesTouch: Bool { kind == .call || kind == .salesEmail || kind == .task }
+    /// Whether sales did it, rather than the person.
+    public var isSalesTouch: Bool { kind == .call || kind == .salesEmail || kind == .task || kind == .meeting }
+
+    /// Whether it is a touch the SLA counts: a call, an email sent by the rep, a meeting. Tasks are plans; the
+    /// connectors leave out what did not reach the person (inbound, failed or scheduled emails, cancelled meetings).
+    public var isTouch: Bool { kind == .call || kind == .salesEmail || kind == .meeting }
 }

@@ -9,17 +9,33 @@ public enum ActivitySource: String, Sendable, Hashable, CaseIterable {
     case emailEvents = "email-events"
     /// Salesforce campaign members who responded (a webinar attended, a campaign form filled).
     case campaigns = "campaign-members"
+    /// HubSpot calls: outbound calls placed are sales touches.
+    case calls
+    /// HubSpot emails: sent by a rep (a touch) or the person's reply.
+    case emails
+    /// HubSpot meetings booked or held.
+    case meetings
+    /// Salesforce Events: meetings with a lead.
+    case events
 
     public var system: CRMSystem {
         switch self {
-        case .forms, .emailEvents: .hubspot
-        case .campaigns: .salesforce
+        case .forms, .emailEvents, .calls, .emails, .meetings: .hubspot
+        case .campaigns, .events: .salesforce
         }
     }
 
-    /// The sources one CRM is read for.
-    public static func sources(for system: CRMSystem) -> [ActivitySource] {
-        allCases.filter { $0.system == system }
+    /// Whether the source is sales' touches (read only when an SLA needs them) rather than the person's interest.
+    public var isTouches: Bool {
+        switch self {
+        case .calls, .emails, .meetings, .events: true
+        case .forms, .emailEvents, .campaigns: false
+        }
+    }
+
+    /// The sources one CRM is read for; sales touches only with `touches` (an SLA is configured).
+    public static func sources(for system: CRMSystem, touches: Bool = true) -> [ActivitySource] {
+        allCases.filter { $0.system == system && (touches || !$0.isTouches) }
     }
 
     /// The stream its watermark belongs to: `hubspot.form-submissions`, `salesforce.campaign-members`.

@@ -160,6 +160,9 @@ public struct SLAConfig: Sendable, Hashable, Decodable {
             for key in (tier.when ?? [:]).keys.sorted() where !knownAttributes.contains(key) && !Self.tierKeys.contains(key) {
                 issues.append(ConfigIssue(path: path + ["when", key], "unknown condition '\(key)'; expected one of \(Self.tierKeys.sorted().joined(separator: ", ")), a mapped field or one of \(LeadAttributes.derived.sorted().joined(separator: ", "))"))
             }
+            if tier.when?["source"] != nil, !knownAttributes.contains("leadSource"), !knownAttributes.contains("source") {
+                issues.append(ConfigIssue(path: path + ["when", "source"], "the mapping has no leadSource field to test; map one (HubSpot hs_analytics_source, Salesforce LeadSource)"))
+            }
             if case .equals(let rule)? = tier.when?["event"], !interestRules.contains(rule) {
                 issues.append(ConfigIssue(path: path + ["when", "event"], "no interest rule '\(rule)' in scoring.yaml; rules: \(interestRules.sorted().joined(separator: ", "))"))
             }

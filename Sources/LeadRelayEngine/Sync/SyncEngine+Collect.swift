@@ -22,7 +22,8 @@ extension SyncEngine {
         var activities: PollResult<Activity>
         /// Contacts and opportunities under accounts (Salesforce), each kind from its own stream.
         var members: [(stream: StreamID, result: PollResult<AccountMember>)] = []
-        /// Interest from the CRM's other sources (`ActivitySource`), each from its own stream.
+        /// Activity from the CRM's other sources (`ActivitySource`: interest, and sales touches when an SLA is configured),
+        /// each from its own stream.
         var interest: [(stream: StreamID, result: PollResult<Activity>)] = []
         /// Activity kinds another source reads one by one (the Forms API): the contact counters add none of them.
         var countedElsewhere: Set<Activity.Kind> = []
@@ -85,11 +86,13 @@ extension SyncEngine {
     func collect(now: Date, source: ChangeSource = .poll) async throws -> Collected {
         if case .records(let refs) = source { return try await collect(refs, now: now) }
         let mapping = configuration.mapping
+        // Sales touches are read only for an SLA to measure.
+        let touches = configuration.sla != nil
         let systems = connectors.map(\.system)
         let streams = systems.flatMap { system -> [StreamID] in
             let streams = Self.streams(system, mapping: mapping)
             return [streams.leads, streams.leads.deletions, streams.accounts, streams.activities] + Self.memberStreams(system).map(\.stream)
-                + ActivitySource.sources(for: system).map(\.stream)
+                + ActivitySource.sources(for: system, touches: touches).map(\.stream)
         }
         let (marks, sweeps, previousFingerprint) = try await store.read { reader in
             var marks: [StreamID: Watermark] = [:]
@@ -149,7 +152,7 @@ extension SyncEngine {
                     let derives = system == .hubspot ? await self.health.isOff(activityStream) : false
                     var interest: [(stream: StreamID, result: PollResult<Activity>)] = []
                     var countedElsewhere: Set<Activity.Kind> = []
-                    for source in ActivitySource.sources(for: system) {
+                    for source in ActivitySource.sources(for: system, touches: touches) {
                         let stream = source.stream
                         if source == .forms {
                             // The events API has every submission already. Elsewhere the Forms API names each one, on its
