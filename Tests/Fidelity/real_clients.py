@@ -121,10 +121,49 @@ def hubspot_checks(base, token):
     except PropertiesError as error:
         check("hubspot: creating a taken property name is refused with 409", error.status == 409, f"{error.status}")
 
+    engagement_checks(client, contacts)
+
     owners = client.crm.owners.owners_api.get_page(limit=100).results
     check("hubspot: owners list", len(owners) > 0)
     by_user = client.crm.owners.owners_api.get_by_id(owner_id=owners[0].user_id, id_property="userId")
     check("hubspot: an owner by idProperty=userId", by_user.id == owners[0].id, f"{by_user.id} vs {owners[0].id}")
+
+
+def engagement_checks(client, contacts):
+    """Calls as sales touches: created with an inline association, found by search on hs_lastmodifieddate, tied back
+    to the contact through the v4 batch association read — the three calls LeadRelay's touch reader makes."""
+    from hubspot.crm.objects.calls import (ApiException as CallsError, AssociationSpec, Filter as CallFilter,
+                                           FilterGroup as CallFilterGroup, PublicAssociationsForObject, PublicObjectId,
+                                           PublicObjectSearchRequest as CallSearch,
+                                           SimplePublicObjectInputForCreate as CallCreate)
+    from hubspot.crm.associations.v4 import BatchInputPublicFetchAssociationsBatchRequest, PublicFetchAssociationsBatchRequest
+
+    person = contacts.basic_api.create(SimplePublicObjectInputForCreate(properties={"email": "touch.check@fidelity.io"}))
+    call = client.crm.objects.calls.basic_api.create(CallCreate(
+        properties={"hs_timestamp": "2026-12-07T15:00:00.000Z", "hs_call_direction": "OUTBOUND", "hs_call_status": "COMPLETED",
+                    "hs_call_disposition": "73a0d17f-1163-4015-bdd5-ec830791da20"},
+        associations=[PublicAssociationsForObject(to=PublicObjectId(id=person.id), types=[
+            AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=194)])]))
+    check("hubspot: a call created with an inline association to its contact", bool(call.id), f"{call}")
+    try:
+        client.crm.objects.calls.basic_api.create(CallCreate(properties={"hs_call_direction": "OUTBOUND"}))
+        check("hubspot: a call without hs_timestamp is refused", False, "accepted")
+    except CallsError as error:
+        check("hubspot: a call without hs_timestamp is refused with 400", error.status == 400, f"{error.status} {error.body}")
+    found = client.crm.objects.calls.search_api.do_search(CallSearch(
+        filter_groups=[CallFilterGroup(filters=[CallFilter(property_name="hs_lastmodifieddate", operator="GTE", value="0")])],
+        sorts=[{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}],
+        properties=["hs_timestamp", "hs_call_direction", "hs_call_status", "hubspot_owner_id"], limit=100))
+    mine = [r for r in found.results if r.id == call.id]
+    check("hubspot: search on calls by hs_lastmodifieddate finds it, with its direction and status",
+          len(mine) == 1 and mine[0].properties.get("hs_call_direction") == "OUTBOUND"
+          and mine[0].properties.get("hs_call_status") == "COMPLETED", f"{found}")
+    links = client.crm.associations.v4.batch_api.get_page(
+        from_object_type="calls", to_object_type="contacts",
+        batch_input_public_fetch_associations_batch_request=BatchInputPublicFetchAssociationsBatchRequest(
+            inputs=[PublicFetchAssociationsBatchRequest(id=call.id)]))
+    targets = [(str(t.to_object_id), [a.type_id for a in t.association_types]) for r in links.results for t in r.to]
+    check("hubspot: the v4 batch read ties the call to its contact with type 194", targets == [(str(person.id), [194])], f"{links}")
 
 
 def salesforce_checks(base, client_id, client_secret, username, key_file):

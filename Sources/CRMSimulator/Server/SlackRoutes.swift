@@ -52,7 +52,7 @@ struct SlackRoutes {
     static func postMessage(_ request: Request, state: SimulatorState) async throws -> Response {
         func failed(_ error: String) -> Response { SimulatorHTTP.json(["ok": false, "error": .string(error)]) }
         guard let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") else { return failed("not_authed") }
-        guard String(auth.dropFirst(7)) == (await state.credentials.slackBotToken) else { return failed("invalid_auth") }
+        guard String(auth.dropFirst(7)) == state.credentials.slackBotToken else { return failed("invalid_auth") }
         if let fault = await state.nextSlackFault() {
             var headers = HTTPFields()
             if let wait = fault.retryAfter { headers[.retryAfter] = wait }
