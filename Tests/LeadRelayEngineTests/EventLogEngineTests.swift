@@ -7,15 +7,15 @@ import Testing
 
 @Suite("The event log, written by real cycles against the simulator")
 struct EventLogEngineTests {
-    @Test("an MQL's life is logged in order with its cycle and configuration: scored, MQL, stage, assigned, alert queued, delivered")
+    @Test("an MQL's life is logged in order with its cycle and configuration: scored, MQL, stage, assigned, SLA clock started, alert queued, delivered")
     func handoffEvents() async throws {
         try await withRig(people: 60) { rig in
             let result = try await rig.engine.runCycle()
             try await rig.dispatcher.drain()
             let (person, rep) = try #require(result.plan.assignments.sorted { $0.key < $1.key }.first)
             let stored = try await rig.store.events(for: person)
-            #expect(stored.map(\.event.name) == ["score_changed", "mql", "lifecycle_changed", "assigned", "notified", "delivered"])
-            #expect(stored.prefix(5).allSatisfy { $0.configVersion == rig.configuration.version && $0.cycle != nil })
+            #expect(stored.map(\.event.name) == ["score_changed", "mql", "lifecycle_changed", "assigned", "sla_started", "notified", "delivered"])
+            #expect(stored.prefix(6).allSatisfy { $0.configVersion == rig.configuration.version && $0.cycle != nil })
             #expect(!rig.configuration.version.isEmpty)
             #expect(stored.last?.event.kind == .delivered(repID: rep, channel: "slack", state: .accepted))
             #expect(stored[3].event.kind == .assigned(repID: rep, rule: try #require(result.plan.changes.compactMap { change -> String? in

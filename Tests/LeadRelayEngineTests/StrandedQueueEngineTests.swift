@@ -77,7 +77,11 @@ struct StrandedQueueEngineTests {
             try await state.updateSalesforceRecord("Lead", id: lead.id, fields: ["OwnerId": .string(ben)])
             _ = try await rig.engine.runCycle()
             let events = try await rig.store.events(for: person).map(\.event)
-            #expect(events.last?.kind == .ownerChangedByPerson(system: .salesforce, from: queueID, to: ben, toRep: "ben"))
+            // The queue owed no touch; Ben's clock starts when he takes it.
+            #expect(events.suffix(2).map(\.name) == ["owner_changed_by_person", "sla_started"])
+            #expect(events.dropLast().last?.kind == .ownerChangedByPerson(system: .salesforce, from: queueID, to: ben, toRep: "ben"))
+            if case .slaStarted(let rep, _, _)? = events.last?.kind { #expect(rep == "ben") } else { Issue.record("no clock for Ben: \(events)") }
+            #expect(!events.contains { if case .slaStarted(let rep, _, _) = $0.kind { StrandedTarget.isQueue(rep) } else { false } })
             #expect(AssignmentLedger(events).holders[person] == "ben")
         }
     }

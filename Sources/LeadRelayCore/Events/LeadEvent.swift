@@ -22,6 +22,20 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         /// Someone changed the owner in a CRM to somebody LeadRelay did not assign; `toRep` is the rep that owner is,
         /// when LeadRelay knows them.
         case ownerChangedByPerson(system: CRMSystem, from: String?, to: String?, toRep: String?)
+        /// The first-touch clock started (or restarted) for `repID` under `tier`; `dueAt` is `nil` when the calendar
+        /// never holds the target.
+        case slaStarted(repID: String, tier: String, dueAt: Date?)
+        /// The rep was reminded at `share` of the target.
+        case slaReminded(repID: String, share: Double)
+        /// The first touch (`touch` is its activity id): in time, or after `dueAt` (late).
+        case slaTouched(repID: String, touchedAt: Date, touch: String, late: Bool)
+        /// No touch by the due instant.
+        case slaBreached(repID: String, dueAt: Date)
+        /// The breach was told to the rep's manager.
+        case slaEscalated(repID: String, manager: String)
+        /// The grace period after the breach passed with no touch: the lead is to go to someone else, never back to
+        /// `excluding` (the latest owners).
+        case slaReassignDue(repID: String, excluding: [String])
     }
 
     public var personKey: PersonKey
@@ -49,6 +63,12 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         case .notified: "notified"
         case .delivered: "delivered"
         case .ownerChangedByPerson: "owner_changed_by_person"
+        case .slaStarted: "sla_started"
+        case .slaReminded: "sla_reminded"
+        case .slaTouched: "sla_touched"
+        case .slaBreached: "sla_breached"
+        case .slaEscalated: "sla_escalated"
+        case .slaReassignDue: "sla_reassign_due"
         }
     }
 
@@ -59,7 +79,8 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         case .assigned(let rep, _): rep
         case .ownerChangedByPerson(_, _, _, let rep): rep ?? ""
         case .lifecycleChanged(_, let to): to.closesAssignment ? "" : nil
-        case .scoreChanged, .mql, .mqlRearmed, .unassigned, .notified, .delivered: nil
+        case .scoreChanged, .mql, .mqlRearmed, .unassigned, .notified, .delivered, .slaStarted, .slaReminded, .slaTouched, .slaBreached,
+             .slaEscalated, .slaReassignDue: nil
         }
     }
 }

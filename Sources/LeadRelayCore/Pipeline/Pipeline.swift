@@ -6,11 +6,14 @@ public struct Pipeline: Sendable {
     public var scorer: Scorer
     public var router: Router
     public var enrichment: EnrichmentSettings
+    /// The first-touch SLA (`sla.yaml`): each assignment starts a clock, each move away stops it.
+    public var sla: SLASettings?
 
     public init(mapping: MappingSet, scoring: ScoringConfig, routing: RoutingConfig, reps: [Rep], enrichment: EnrichmentSettings = .disabled,
-                routingVersion: String? = nil) {
+                routingVersion: String? = nil, sla: SLASettings? = nil) {
         self.mapping = mapping
         self.enrichment = enrichment
+        self.sla = sla
         self.scorer = Scorer(config: scoring)
         self.router = Router(config: routing, reps: reps, version: routingVersion)
     }
@@ -95,8 +98,15 @@ public struct Pipeline: Sendable {
                 plan.events.append(LeadEvent(personKey: personKey, kind: kind, cause: cause, occurredAt: input.now))
             }
             let assigned = gate.recycled ? nil : input.assignments[personKey]
+            // A person giving the lead to a rep restarts the clock for them; to anyone else, stops it.
+            var restartClockFor: Rep?
             if let assigned {
-                for event in ownerChanges(live, previous: input.previous ?? [:], assigned: assigned) { log(event.kind, event.cause) }
+                for event in ownerChanges(live, previous: input.previous ?? [:], assigned: assigned) {
+                    log(event.kind, event.cause)
+                    guard let sla, case .ownerChangedByPerson(_, _, _, let toRep) = event.kind else { continue }
+                    restartClockFor = toRep.flatMap(holder).flatMap { StrandedTarget.isQueue($0.id) ? nil : $0 }
+                    if restartClockFor == nil { plan.timers += SLATimers.stop(personKey, settings: sla) }
+                }
             }
             if let move = lifecycleMove(live, previous: input.previous ?? [:], assigned: assigned) {
                 // The other CRM is told either way (it may be the one lagging); the event only when the person moved.
@@ -104,6 +114,11 @@ public struct Pipeline: Sendable {
                 if move.news {
                     plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: move.from, to: move.to), reason: move.cause))
                     log(.lifecycleChanged(from: move.from, to: move.to), move.cause)
+                    // Moved on (qualified, recycled, disqualified…): nothing is due from the rep any more.
+                    if let sla, move.to.closesAssignment, assigned != nil {
+                        plan.timers += SLATimers.stop(personKey, settings: sla)
+                        restartClockFor = nil
+                    }
                 }
                 if move.news, move.to == .recycled, assigned != nil {
                     // Back to marketing: interest starts again from nothing, fit stays.
@@ -114,6 +129,11 @@ public struct Pipeline: Sendable {
             }
             let activities = gate.counting(live.flatMap { activitiesByRef[$0.ref] ?? [] })
             let score = scorer.score(lead, activities: activities, now: input.now)
+            if let sla, let rep = restartClockFor {
+                startClock(personKey, rep: rep, lead: lead, score: score, activities: activities, sla: sla, now: input.now,
+                           summary: summary(lead, score: score, decision: RouteDecision(repID: rep.id, rule: "owner-changed-by-person", reason: "", candidates: []),
+                                            activities: activities), into: &plan)
+            }
             let free = input.assignments[personKey] == nil || gate.recycled
             if free, let rearmed = rearm(&gate, lead: lead, activities: activities, score: score, now: input.now) {
                 log(rearmed.kind, rearmed.cause)
@@ -166,11 +186,20 @@ public struct Pipeline: Sendable {
                 writes.insert(write, at: 0)
             }
             let queued = StrandedTarget.isQueue(rep.id)
+            let leadSummary = summary(lead, score: score, decision: decision, activities: activities)
+            if let sla {
+                // A queue owes no touch; a rep's clock starts now (a stranded lead's starts when someone takes it).
+                if queued {
+                    plan.timers += SLATimers.stop(personKey, settings: sla)
+                } else {
+                    startClock(personKey, rep: rep, lead: lead, score: score, activities: activities, sla: sla, now: input.now,
+                               summary: leadSummary, into: &plan)
+                }
+            }
             // A queue's lead is told to whoever its `alert` names; without one, the warning and the counter say it.
             guard !queued || !rep.email.isEmpty else { continue }
             let kind: NotificationKind = queued ? .stranded : .newMQL
-            let note = Notification(recipient: Recipient(repID: rep.id, email: rep.email), kind: kind,
-                                    lead: summary(lead, score: score, decision: decision, activities: activities))
+            let note = Notification(recipient: Recipient(repID: rep.id, email: rep.email), kind: kind, lead: leadSummary)
             let tell = queued ? Reason(.notifyStranded, "tell \(rep.email) that the MQL waits in queue \(router.strandedQueue?.label ?? "")",
                                        facts: ["queue": router.strandedQueue?.salesforce ?? "", "to": rep.email])
                 : Reason(.notifyNewMQL, "tell \(rep.id) about the new MQL", facts: ["rep": rep.id])
@@ -178,6 +207,18 @@ public struct Pipeline: Sendable {
             log(.notified(repID: rep.id, notification: kind), tell)
         }
         return plan
+    }
+
+    /// Starts `rep`'s first-touch clock under the lead's tier; a lead no tier takes owes no touch (any old clock stops).
+    func startClock(_ person: PersonKey, rep: Rep, lead: Lead, score: ScoreBreakdown, activities: [Activity], sla: SLASettings, now: Date,
+                    summary: LeadSummary, into plan: inout Plan) {
+        guard let tier = sla.config.tier(for: lead, score: score, activities: activities) else {
+            plan.timers += SLATimers.stop(person, settings: sla)
+            return
+        }
+        let started = SLATimers.start(person, rep: rep, tier: tier, settings: sla, at: now, lead: summary)
+        plan.events.append(started.event)
+        plan.timers += started.timers
     }
 
     /// Per CRM, a person's records beyond the survivor: each flagged with the survivor's id — or, for HubSpot with

@@ -90,6 +90,20 @@ extension Reason.Code {
     public static let ownerChangedByPerson = Self("owner.changed-by-person")
     /// A channel took an alert.
     public static let delivered = Self("notify.delivered")
+    /// The first-touch clock started for the rep the lead was given to.
+    public static let slaStarted = Self("sla.started")
+    /// A reminder at a share of the first-touch target.
+    public static let slaReminder = Self("sla.reminder")
+    /// The first touch came (in time or late).
+    public static let slaTouched = Self("sla.touched")
+    /// The first-touch target passed without a touch.
+    public static let slaBreached = Self("sla.breached")
+    /// The breach was told to the rep's manager.
+    public static let slaEscalated = Self("sla.escalated")
+    /// The grace period after a breach passed: the lead is to be routed again.
+    public static let slaReassign = Self("sla.reassign")
+    /// The lead left the rep (moved on, or given to someone else): its clock stops.
+    public static let slaStopped = Self("sla.stopped")
     /// An assignment carried over from a store made before the event log.
     public static let migrated = Self("store.migrated")
 }

@@ -33,6 +33,14 @@ public struct LoadedConfiguration: Sendable {
     public var version: String = ""
     /// `sla.yaml`, when `sla:` names one.
     public var sla: SLAConfig?
+
+    /// The SLA with the calendar it names for reps without their own (`nil` without `sla:`).
+    public var slaSettings: SLASettings? {
+        guard let sla else { return nil }
+        var team: BusinessCalendar?
+        if let name = sla.calendar, let spec = routing.calendars?[name], case .success(let calendar) = spec.build() { team = calendar }
+        return SLASettings(config: sla, team: team)
+    }
     /// Keys that are valid but not acted on yet, located like problems (`check` prints them).
     public var notices: [ConfigurationProblem] = []
 

@@ -10,7 +10,8 @@ extension SyncEngine {
         let now = collected.now
         let directory = RepDirectory(routing: configuration.routing, owners: collected.owners)
         let pipeline = Pipeline(mapping: mapping, scoring: configuration.scoring, routing: directory.routing, reps: directory.reps,
-                                enrichment: configuration.enrichment, routingVersion: configuration.version.isEmpty ? nil : configuration.version)
+                                enrichment: configuration.enrichment, routingVersion: configuration.version.isEmpty ? nil : configuration.version,
+                                sla: configuration.slaSettings)
         var input = PipelineInput(
             records: loaded.records.values.sorted { $0.ref < $1.ref }, accounts: loaded.accounts, activities: loaded.activities,
             links: loaded.existingLinks.merging(loaded.people.links) { a, _ in a }, assignments: loaded.people.assignments,

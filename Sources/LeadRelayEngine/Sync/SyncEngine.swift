@@ -59,6 +59,8 @@ public struct SyncEngine: Sendable {
                 default: true
                 }
             }
+            // Nobody was assigned, so no clock runs.
+            result.commit.plan.timers.removeAll()
         }
         try await store.commit(result.commit, at: clock())
         let elapsed = started.duration(to: .now)

@@ -1,0 +1,79 @@
+import Foundation
+
+/// The SLA as configured, with the calendar `sla.yaml` names for reps without their own.
+public struct SLASettings: Sendable {
+    public var config: SLAConfig
+    public var team: BusinessCalendar?
+
+    public init(config: SLAConfig, team: BusinessCalendar? = nil) {
+        self.config = config
+        self.team = team
+    }
+
+    /// The most reminders any tier has: the reminder timers a restart must clear.
+    var reminderSlots: Int { config.tiers.map { $0.remindAt?.count ?? 0 }.max() ?? 0 }
+}
+
+/// The first-touch clock of one assignment as timers: one per reminder, one at the due instant, later one at the end
+/// of the grace period. Their facts carry what the monitor needs when they fall due, so it reads nothing but the
+/// person's activities.
+public enum SLATimers {
+    public static let reminder = "sla.reminder"
+    public static let breach = "sla.breach"
+    public static let reassign = "sla.reassign"
+
+    public static func key(_ kind: String, _ person: PersonKey, slot: Int? = nil) -> String {
+        "\(kind)\(slot.map { ".\($0)" } ?? ""):\(person.rawValue)"
+    }
+
+    /// Every key a person's clock may have set.
+    static func keys(_ person: PersonKey, settings: SLASettings) -> [String] {
+        (0..<settings.reminderSlots).map { key(reminder, person, slot: $0) } + [key(breach, person), key(reassign, person)]
+    }
+
+    /// Starts (or restarts, replacing every timer of the last clock) the first-touch clock of `rep` at `at`, for a
+    /// lead in `tier`. `prior` are the lead's earlier owners, newest first (a reassignment never goes back to them).
+    public static func start(_ person: PersonKey, rep: Rep, tier: SLAConfig.Tier, settings: SLASettings, at: Date, lead: LeadSummary,
+                             prior: [String] = []) -> (event: LeadEvent, timers: [TimerChange]) {
+        let clock = SLAClock.of(rep, tier: tier, config: settings.config, team: settings.team)
+        let due = clock.due(assignedAt: at, tier: tier)
+        var facts = ["rep": rep.id, "repEmail": rep.email, "tier": tier.name, "assignedAt": ISOTimestamp.format(at),
+                     "target": tier.firstTouchWithin.description, "prior": prior.joined(separator: ",")]
+        if let due { facts["dueAt"] = ISOTimestamp.format(due) }
+        if let data = try? JSONEncoder.sorted.encode(lead) { facts["lead"] = String(decoding: data, as: UTF8.self) }
+        var timers: [TimerChange] = keys(person, settings: settings).map { .cancel(key: $0) }
+        for (slot, reminder) in clock.reminders(assignedAt: at, tier: tier).enumerated() {
+            var own = facts
+            own["share"] = Condition.format(reminder.share)
+            timers.append(.schedule(LeadTimer(key: key(Self.reminder, person, slot: slot), personKey: person, kind: Self.reminder,
+                                              dueAt: reminder.at, facts: own)))
+        }
+        if let due { timers.append(.schedule(LeadTimer(key: key(breach, person), personKey: person, kind: breach, dueAt: due, facts: facts))) }
+        // Later schedules of a key win: the cancels above only clear what this clock does not set again.
+        timers = timers.filter { change in
+            guard case .cancel(let cancelled) = change else { return true }
+            return !timers.contains { if case .schedule(let timer) = $0 { timer.key == cancelled } else { false } }
+        }
+        let text = due.map { "first touch due by \(ISOTimestamp.format($0)) (\(tier.firstTouchWithin) of \(tier.countsBusinessHours ? "business" : "wall-clock") time, tier \(tier.name))" }
+            ?? "tier \(tier.name): \(rep.id)'s calendar holds no \(tier.firstTouchWithin) of working time; no due instant"
+        let event = LeadEvent(personKey: person, kind: .slaStarted(repID: rep.id, tier: tier.name, dueAt: due),
+                              cause: Reason(.slaStarted, text, facts: ["rep": rep.id, "tier": tier.name, "due": due.map(ISOTimestamp.format) ?? ""]),
+                              occurredAt: at)
+        return (event, timers)
+    }
+
+    /// Stops a person's clock: every timer it may have set.
+    public static func stop(_ person: PersonKey, settings: SLASettings) -> [TimerChange] {
+        keys(person, settings: settings).map { .cancel(key: $0) }
+    }
+}
+
+extension JSONEncoder {
+    /// Keys sorted and dates as ISO 8601: the same value encodes to the same text.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import LeadRelayCore
+
+@Suite("SLA: clocks started by assignment, and what each due timer does")
+struct SLAMonitorCoreTests {
+    static let hot = SLAConfig.Tier(name: "hot", when: ["form": .equals("demo-request")], firstTouchWithin: ConfigDuration(seconds: 2 * 3600),
+                                    remindAt: [0.5, 0.9])
+    static let warm = SLAConfig.Tier(name: "warm", firstTouchWithin: ConfigDuration(seconds: 24 * 3600))
+    static let settings = SLASettings(config: SLAConfig(tiers: [hot, warm], breach: .init(notify: .manager, managers: ["ana": "ben"],
+                                                                                          reassignAfter: ConfigDuration(seconds: 3600), neverBackTo: .last(2))))
+    static let person = PersonKey.email("morgan@northwind.io")
+    static let reps = Dictionary(uniqueKeysWithValues: Fixtures.reps.map { ($0.id, $0) })
+
+    static var pipeline: Pipeline {
+        Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps, sla: settings)
+    }
+
+    static func schedules(_ plan: Plan) -> [LeadTimer] {
+        plan.timers.compactMap { if case .schedule(let timer) = $0 { timer } else { nil } }
+    }
+
+    static var started: Plan {
+        let contact = Fixtures.contact("51", ["email": "morgan@northwind.io", "firstname": "Morgan", "jobtitle": "VP Ops", "numemployees": "1200",
+                                              "industry": "HOSPITAL_HEALTH_CARE", "state": "MA", "lifecyclestage": "lead"])
+        return pipeline.plan(PipelineInput(records: [contact], activities: [Fixtures.demoRequest("51")], routingState: RoutingState(open: ["chloe": 1]),
+                                           now: Fixtures.now))
+    }
+
+    @Test("an assignment starts the clock of its tier: an event, a timer per reminder and one at the due instant")
+    func start() throws {
+        let plan = Self.started
+        #expect(plan.assignments == [Self.person: "ana"])
+        let event = try #require(plan.events.first { $0.name == "sla_started" })
+        #expect(event.kind == .slaStarted(repID: "ana", tier: "hot", dueAt: Fixtures.now.addingTimeInterval(7200)), "around the clock: ana has no hours")
+        let timers = Self.schedules(plan)
+        #expect(timers.map(\.kind) == ["sla.reminder", "sla.reminder", "sla.breach"])
+        #expect(timers.map(\.dueAt) == [3600, 6480, 7200].map { Fixtures.now.addingTimeInterval($0) })
+        #expect(timers.allSatisfy { $0.personKey == Self.person && $0.facts["rep"] == "ana" && $0.facts["tier"] == "hot" })
+        #expect(timers.first?.facts["share"] == "0.5" && timers.first?.facts["lead"]?.contains("Morgan") == true)
+        // What this clock does not set again is cleared (a restart after a reassignment leaves nothing of the last).
+        #expect(plan.timers.contains(.cancel(key: SLATimers.key(SLATimers.reassign, Self.person))))
+        #expect(!plan.timers.contains(.cancel(key: SLATimers.key(SLATimers.breach, Self.person))))
+    }
+
+    @Test("a lead that moves on stops its clock; a queue owes no touch")
+    func stop() {
+        let timers = SLATimers.stop(Self.person, settings: Self.settings)
+        #expect(Set(timers) == [.cancel(key: "sla.reminder.0:email:morgan@northwind.io"), .cancel(key: "sla.reminder.1:email:morgan@northwind.io"),
+                                .cancel(key: "sla.breach:email:morgan@northwind.io"), .cancel(key: "sla.reassign:email:morgan@northwind.io")])
+        let noTier = Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps,
+                              sla: SLASettings(config: SLAConfig(tiers: [Self.hot.with(when: ["form": .equals("never")])])))
+        let contact = Fixtures.contact("51", ["email": "morgan@northwind.io", "jobtitle": "VP Ops", "numemployees": "1200",
+                                              "industry": "HOSPITAL_HEALTH_CARE", "state": "MA", "lifecyclestage": "lead"])
+        let plan = noTier.plan(PipelineInput(records: [contact], activities: [Fixtures.demoRequest("51")], now: Fixtures.now))
+        #expect(plan.assignments.count == 1 && Self.schedules(plan).isEmpty && !plan.events.contains { $0.name == "sla_started" },
+                "no tier takes it: no clock")
+    }
+
+    func timer(_ kind: String) throws -> LeadTimer {
+        try #require(Self.schedules(Self.started).first { $0.kind == kind })
+    }
+
+    var core: SLAMonitorCore { SLAMonitorCore(settings: Self.settings, reps: Self.reps) }
+
+    @Test("a reminder tells the rep once; the breach tells the rep and the manager, and sets the grace period")
+    func reminderAndBreach() throws {
+        let reminder = try timer("sla.reminder")
+        let reminded = core.handle(reminder, activities: [], now: reminder.dueAt)
+        #expect(reminded.notifications.map(\.kind) == [.slaReminder] && reminded.notifications.first?.recipient.repID == "ana")
+        #expect(reminded.notifications.first?.lead.name == "Morgan", "the lead as the new-MQL alert showed it")
+        #expect(reminded.events.map(\.kind) == [.slaReminded(repID: "ana", share: 0.5)])
+        #expect(reminded.timers == [.cancel(key: reminder.key)], "fired once")
+        let breach = try timer("sla.breach")
+        let breached = core.handle(breach, activities: [], now: breach.dueAt.addingTimeInterval(1))
+        #expect(breached.notifications.map(\.recipient.repID) == ["ana", "ben"] && breached.notifications.allSatisfy { $0.kind == .escalation })
+        #expect(breached.events.map(\.name) == ["sla_breached", "sla_escalated"])
+        let grace = try #require(Self.schedules(breached).first)
+        #expect(grace.kind == "sla.reassign" && grace.dueAt == breach.dueAt.addingTimeInterval(3600))
+        let reassign = core.handle(grace, activities: [], now: grace.dueAt)
+        #expect(reassign.events.map(\.kind) == [.slaReassignDue(repID: "ana", excluding: ["ana"])])
+    }
+
+    @Test("a touch at or after assignment settles the clock at whatever timer comes next, in time or late; one before does not count")
+    func touched() throws {
+        let breach = try timer("sla.breach")
+        let lead = RecordRef(system: .hubspot, object: "contacts", id: "51")
+        let before = Activity(id: "old", subject: lead, kind: .call, occurredAt: Fixtures.now.addingTimeInterval(-60))
+        #expect(core.handle(breach, activities: [before], now: breach.dueAt).events.map(\.name) == ["sla_breached", "sla_escalated"])
+        // Logged after the breach fired, dated before the due instant: in time after all.
+        let call = Activity(id: "call-1", subject: lead, kind: .call, occurredAt: Fixtures.now.addingTimeInterval(3000))
+        let met = core.handle(breach, activities: [before, call], now: breach.dueAt.addingTimeInterval(600))
+        #expect(met.events.map(\.kind) == [.slaTouched(repID: "ana", touchedAt: call.occurredAt, touch: "call-1", late: false)])
+        #expect(met.notifications.isEmpty && Set(met.timers) == Set([.cancel(key: breach.key)] + SLATimers.stop(Self.person, settings: Self.settings)))
+        let late = Activity(id: "call-2", subject: lead, kind: .salesEmail, occurredAt: breach.dueAt.addingTimeInterval(60))
+        let grace = LeadTimer(key: SLATimers.key(SLATimers.reassign, Self.person), personKey: Self.person, kind: SLATimers.reassign,
+                              dueAt: breach.dueAt.addingTimeInterval(3600), facts: breach.facts)
+        #expect(core.handle(grace, activities: [late], now: grace.dueAt).events.map(\.kind)
+                == [.slaTouched(repID: "ana", touchedAt: late.occurredAt, touch: "call-2", late: true)])
+    }
+
+    @Test("a reassignment never goes back to the last K owners, or to any with previous-owners")
+    func excluded() {
+        #expect(SLAMonitorCore.excluded(owner: "ana", prior: ["ben", "chloe", "ana"], rule: .last(2)) == ["ana", "ben"])
+        #expect(SLAMonitorCore.excluded(owner: "ana", prior: ["ben", "chloe"], rule: .all) == ["ana", "ben", "chloe"])
+        #expect(SLAMonitorCore.excluded(owner: "ana", prior: ["ben"], rule: nil) == ["ana"])
+    }
+}
+
+extension SLAConfig.Tier {
+    func with(when: [String: Condition]?) -> Self {
+        var copy = self
+        copy.when = when
+        return copy
+    }
+}
