@@ -88,7 +88,14 @@ struct SLACommandTests {
         // A value outside a closed list is named with the values it may take.
         try write(DefaultFiles.sla.replacingOccurrences(of: "notify: manager", with: "notify: boss"), to: workspace.directory + "/sla.yaml")
         let value = try await runCLI(["check", "--config", workspace.configPath])
-        #expect(value.status == 78 && value.stderr.contains("sla.yaml:10:11: breach.notify: unknown value 'boss'; expected one of manager, owner, none"),
+        #expect(value.status == 78 && value.stderr.contains("sla.yaml:12:3: breach.notify: unknown value 'boss'; expected one of manager, owner, none"),
                 "\(value.stderr)")
+        // A manager for a rep routing does not have, or one who is neither a rep nor an address.
+        try write(DefaultFiles.sla.replacingOccurrences(of: "{ ana: sales-lead@example.com, ben: ana,", with: "{ zed: ana, ben: boss,"),
+                  to: workspace.directory + "/sla.yaml")
+        let managers = try await runCLI(["check", "--config", workspace.configPath])
+        #expect(managers.status == 78, "\(managers.stderr)")
+        #expect(managers.stderr.contains("breach.managers.zed: no rep 'zed' in routing.yaml"), "\(managers.stderr)")
+        #expect(managers.stderr.contains("breach.managers.ben: 'boss' is neither a rep of routing.yaml nor an email address"), "\(managers.stderr)")
     }
 }

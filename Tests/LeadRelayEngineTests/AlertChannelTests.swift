@@ -226,6 +226,7 @@ struct NotifyConfigTests {
         let notifier = try #require(ConnectorFactory.notifier(loaded) as? AlertNotifier)
         #expect(notifier.channels(for: "ana").map(\.name) == ["sms:ana", "slack-app:ana", "slack", "slack-app"])
         #expect(notifier.channels(for: "ben").map(\.name) == ["slack", "slack-app"], "a rep without a list: the team's")
-        #expect(try Daemon.build(loaded).services().count == 3, "the status receiver joins the loops")
+        #expect(try Daemon.build(loaded).services().map { "\($0)" }.filter { $0.hasPrefix("LoopService") }.count == 3, "poll, dispatch and the SLA monitor")
+        #expect(try Daemon.build(loaded).services().count == 4, "the status receiver joins the loops")
     }
 }

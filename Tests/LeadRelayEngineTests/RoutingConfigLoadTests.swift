@@ -19,14 +19,25 @@ struct RoutingConfigLoadTests {
         return String(rest[open.upperBound..<close.lowerBound])
     }
 
+    /// An sla.yaml for routing files other than the shipped one.
+    static func slaFor(calendar: String?, managers: String) -> String {
+        """
+        \(calendar.map { "calendar: \($0)" } ?? "")
+        tiers:
+          - { name: hot, when: { event: demo-request }, firstTouchWithin: 2h, businessHours: true }
+          - { name: warm, firstTouchWithin: 24h }
+        breach: { notify: manager, managers: \(managers), reassignAfter: 4h }
+
+        """
+    }
+
     @Test("the documented example loads: a named calendar, a rep's own hours, caps, skills, territories and the return policy")
     func documentedExample() throws {
         let workspace = try TestWorkspace()
         try workspace.configure(nil, credentials: nil)
         try workspace.write("routing.yaml", try Self.documented())
-        // The shipped sla.yaml names the shipped routing's calendar; this routing calls its calendar us-east.
-        try workspace.write("sla.yaml", try String(contentsOfFile: workspace.directory + "/sla.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "calendar: office", with: "calendar: us-east"))
+        // The shipped sla.yaml names the shipped routing's calendar and reps; this routing has others.
+        try workspace.write("sla.yaml", Self.slaFor(calendar: "us-east", managers: "{ ana: ben }"))
         let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
         let routing = loaded.routing
         #expect(loaded.notices.map(\.key) == ["sla"])
@@ -93,9 +104,8 @@ struct RoutingConfigLoadTests {
     func strandedForms() throws {
         let workspace = try TestWorkspace()
         try workspace.configure(nil, credentials: nil)
-        // These routing files have no calendars: the SLA clock of reps without hours runs around the clock.
-        try workspace.write("sla.yaml", try String(contentsOfFile: workspace.directory + "/sla.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "calendar: office", with: ""))
+        // These routing files have no calendars (the SLA clock of reps without hours runs around the clock) and one rep.
+        try workspace.write("sla.yaml", Self.slaFor(calendar: nil, managers: "{ ana: lead@example.com }"))
         func routing(_ stranded: String) -> String {
             """
             reps:

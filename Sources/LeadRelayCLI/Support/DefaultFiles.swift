@@ -163,7 +163,8 @@ public enum DefaultFiles {
     /// `systemd/sla.yaml`
     public static let sla = """
     # Service levels for MQLs, measured from assignment (`leadrelay sla due` shows when a lead is due and why).
-    # The SLA monitor that sends reminders and acts on breaches comes in a later release; `leadrelay check` reads every key.
+    # The SLA monitor reminds reps, and tells them and their managers of breaches; reassignment, persistence and
+    # disposition come in a later release (`leadrelay check` reads every key and says so).
     calendar: office      # routing.yaml's calendar for reps without working hours of their own
     outOfOffice: pause    # an owner's time off stops their clock (or: reassign)
     tiers:                # the first tier whose `when` holds; the last, without `when`, takes every other MQL
@@ -171,7 +172,11 @@ public enum DefaultFiles {
       - { name: hot,  when: { event: demo-request }, firstTouchWithin: 2h, businessHours: true, remindAt: [0.5, 0.75, 0.9] }
       - { name: warm, firstTouchWithin: 24h, remindAt: [0.75] }
     persistence: { minimumTouches: 6, within: 14d, spacing: 4h, onFailure: recycle }
-    breach: { notify: manager, reassignAfter: 4h, neverBackTo: previous-owners }
+    breach:
+      notify: manager     # the rep and their manager; owner: the rep only; none: nobody
+      managers: { ana: sales-lead@example.com, ben: ana, chloe: ana, dev: ana, eli: ana, fay: ana }   # rep → a rep or an address
+      reassignAfter: 4h
+      neverBackTo: previous-owners
     disposition:
       requiredFor: [Unqualified, Rejected]
       reasonField: { salesforce: Disqualification_Reason__c, hubspot: hs_lead_disqualification_reason }

@@ -128,6 +128,8 @@ public struct SLAConfig: Sendable, Hashable, Decodable {
     /// hours are the whole day in their time zone.
     public var calendar: String?
     public var disposition: Disposition?
+    /// The longest the monitor sleeps between looks (default 15 s); it wakes sooner for a timer due sooner.
+    public var tick: ConfigDuration?
 
     public init(tiers: [Tier], persistence: Persistence? = nil, breach: Breach? = nil, outOfOffice: OutOfOffice? = nil,
                 calendar: String? = nil, disposition: Disposition? = nil) {
@@ -175,6 +177,9 @@ public struct SLAConfig: Sendable, Hashable, Decodable {
             }
         }
         if let persistence { issues += Self.validate(persistence, at: ["persistence"]) }
+        if let tick, tick.seconds < 1 || tick.seconds > 300 {
+            issues.append(ConfigIssue(path: ["tick"], "the monitor looks every 1s to 5m; \(tick) would \(tick.seconds < 1 ? "spin" : "see breaches late")"))
+        }
         if let calendar, !calendars.contains(calendar) {
             issues.append(ConfigIssue(path: ["calendar"], "no calendar '\(calendar)' in routing.yaml; calendars: \(calendars.sorted().joined(separator: ", "))"))
         }

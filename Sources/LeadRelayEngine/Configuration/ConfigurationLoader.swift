@@ -34,6 +34,10 @@ public struct LoadedConfiguration: Sendable {
     /// `sla.yaml`, when `sla:` names one.
     public var sla: SLAConfig?
 
+    /// How often the SLA monitor looks at the clocks at most (`sla.yaml`'s `tick`, default 15 s); it wakes for each
+    /// timer sooner when one is due sooner.
+    public var slaTick: ConfigDuration { sla?.tick ?? ConfigDuration(seconds: 15) }
+
     /// The SLA with the calendar it names for reps without their own (`nil` without `sla:`).
     public var slaSettings: SLASettings? {
         guard let sla else { return nil }
@@ -320,8 +324,18 @@ public struct ConfigurationLoader: Sendable {
                 let interest = Set(scoring?.interest.events.map(\.name) ?? [])
                 problems += value.validate(knownAttributes: attributes, calendars: Set((routing?.calendars ?? [:]).keys),
                                            interestRules: interest).map(document.problem)
+                let reps = Set(routing?.reps.map(\.id) ?? [])
+                for (rep, manager) in (value.breach?.managers ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    if !reps.contains(rep) {
+                        problems.append(document.problem(ConfigIssue(path: ["breach", "managers", rep], "no rep '\(rep)' in \(config.routing)")))
+                    }
+                    if !reps.contains(manager), EmailAddress.normalise(manager) == nil {
+                        problems.append(document.problem(ConfigIssue(path: ["breach", "managers", rep],
+                                                                     "'\(manager)' is neither a rep of \(config.routing) nor an email address")))
+                    }
+                }
                 notices.append(main.problem(ConfigIssue(path: ["sla"],
-                    "the SLA monitor is not built yet: \(file) is checked and `leadrelay sla due` answers from it, but no reminder, breach or recycle is sent")))
+                    "reassignment after a breach, persistence and disposition are not acted on yet: the monitor reminds, logs and escalates breaches, and logs sla_reassign_due, but the lead stays with its owner")))
             }
         }
         if let routing {

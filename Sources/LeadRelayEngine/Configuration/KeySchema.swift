@@ -124,6 +124,7 @@ indirect enum KeySchema: Sendable {
             "breach": .object(["notify": .any, "managers": .any, "reassignAfter": .any, "neverBackTo": .any]),
             "outOfOffice": .any,
             "calendar": .any,
+            "tick": .any,
             "disposition": .object(["requiredFor": .any, "reasonField": .object(["salesforce": .any, "hubspot": .any]), "reasons": .any]),
         ])
     }()

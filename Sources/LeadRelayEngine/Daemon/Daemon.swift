@@ -85,6 +85,13 @@ public struct Daemon: Sendable {
             LoopService(name: "dispatch", interval: interval, clock: clock, date: date, doorbell: doorbell, logger: logger,
                         work: DaemonLoops.dispatch(dispatcher, date: date, logger: logger, summary: summary, memory: memory)),
         ]
+        // The SLA monitor: on a timer, not on CRM changes, so a breach is seen with every CRM quiet.
+        if let sla = configuration.slaSettings {
+            let monitor = SLAMonitor(settings: sla, routing: configuration.routing, store: store,
+                                     configVersion: configuration.version.isEmpty ? nil : configuration.version, logger: logger)
+            services.append(LoopService(name: "sla", interval: configuration.slaTick.duration, clock: clock, date: date, logger: logger,
+                                        work: DaemonLoops.slaMonitor(monitor, doorbell: doorbell, date: date, logger: logger)))
+        }
         // Text messages' later states, when the provider is told where to report them and LeadRelay where to listen.
         if let account = configuration.smsAccount, let callback = account.statusCallback,
            let listen = configuration.config.notify?.sms?.statusListen.flatMap(LeadRelayConfig.listenAddress) {

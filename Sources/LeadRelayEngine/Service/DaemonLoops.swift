@@ -50,6 +50,30 @@ enum DaemonLoops {
         }
     }
 
+    /// One round of the SLA monitor: every SLA timer due now; then ring the dispatcher for the alerts, and sleep until
+    /// the next timer (or the interval, whichever is sooner: a clock started meanwhile is seen then).
+    static func slaMonitor(_ monitor: SLAMonitor, doorbell: Doorbell?, date: @escaping @Sendable () -> Date,
+                           logger: Logger) -> @Sendable () async throws -> LoopStateMachine.Outcome {
+        {
+            do {
+                let tick = try await monitor.tick(now: date())
+                if tick.handled > 0 {
+                    doorbell?.ring()
+                    logger.info("SLA timers handled.", metadata: ["sla.handled": "\(tick.handled)", "sla.reminders": "\(tick.reminders)",
+                                                                  "sla.breaches": "\(tick.breaches)", "sla.touched": "\(tick.touched)"])
+                }
+                if let next = tick.nextDue, next > date() { return .doneUntil(next) }
+                return .done
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                logger.error("SLA monitor round failed; the timers stay due and are tried again.", metadata: ["error": "\(error)"])
+                return .failed
+            }
+        }
+    }
+
     /// One drain of the outbox: every entry pending now, once.
     static func dispatch(_ dispatcher: OutboxDispatcher, date: @escaping @Sendable () -> Date, logger: Logger,
                          summary: ActivitySummary? = nil, memory: MemoryReturn? = nil) -> @Sendable () async throws -> LoopStateMachine.Outcome {

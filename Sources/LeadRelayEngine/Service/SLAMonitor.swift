@@ -1,0 +1,82 @@
+import Foundation
+import LeadRelayCore
+import Logging
+import Metrics
+
+/// The SLA monitor: on its own clock, whatever the CRMs do, it takes the SLA timers that fell due and acts on each —
+/// a touch settles the clock, else a reminder, a breach (told to the rep and their manager), or the end of the grace
+/// period — and commits the result like a cycle (events, alerts to the outbox, timers) in one transaction.
+public struct SLAMonitor: Sendable {
+    public struct Tick: Sendable, Equatable {
+        public var handled = 0
+        public var reminders = 0
+        public var breaches = 0
+        public var touched = 0
+        public var reassignments = 0
+        /// When the next timer falls due (`nil`: none set).
+        public var nextDue: Date?
+    }
+
+    let store: any StateStore
+    let core: SLAMonitorCore
+    let configVersion: String?
+    let logger: Logger
+    /// Timers taken per tick at most; the rest are due at once in the next.
+    var batch = 1_000
+
+    public init(settings: SLASettings, routing: RoutingConfig, store: any StateStore, configVersion: String?, logger: Logger) {
+        let reps = routing.reps.map { routing.rep($0, email: $0.email) }
+        self.core = SLAMonitorCore(settings: settings, reps: Dictionary(reps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+        self.store = store
+        self.configVersion = configVersion
+        self.logger = logger
+    }
+
+    /// Acts on every SLA timer due at `now`.
+    public func tick(now: Date) async throws -> Tick {
+        var tick = Tick()
+        let due = try await store.dueTimers(at: now, limit: batch).filter { $0.kind.hasPrefix("sla.") }
+        if !due.isEmpty {
+            let people = try await store.people(Set(due.map(\.personKey)))
+            var activities: [PersonKey: [Activity]] = [:]
+            for activity in people.activities {
+                guard let person = people.links[activity.subject] else { continue }
+                activities[person, default: []].append(activity)
+            }
+            var plan = Plan(generatedAt: now)
+            for (person, timers) in Dictionary(grouping: due, by: \.personKey).sorted(by: { $0.key < $1.key }) {
+                let ordered = timers.sorted { ($0.dueAt, $0.key) < ($1.dueAt, $1.key) }
+                // After an outage a breach may be due with its reminders: the breach says it all.
+                let breachDue = ordered.contains { $0.kind == SLATimers.breach || $0.kind == SLATimers.reassign }
+                for timer in ordered {
+                    if breachDue, timer.kind == SLATimers.reminder {
+                        plan.timers.append(.cancel(key: timer.key))
+                        continue
+                    }
+                    let step = core.handle(timer, activities: activities[person] ?? [], now: now)
+                    tick.handled += 1
+                    plan.changes += step.changes
+                    plan.events += step.events
+                    plan.timers += step.timers
+                    if step.events.contains(where: { $0.name == "sla_touched" }) {
+                        tick.touched += 1
+                        break
+                    }
+                    tick.reminders += step.events.filter { $0.name == "sla_reminded" }.count
+                    tick.breaches += step.events.filter { $0.name == "sla_breached" }.count
+                    tick.reassignments += step.events.filter { $0.name == "sla_reassign_due" }.count
+                }
+            }
+            var commit = CycleCommit(plan: plan)
+            commit.configVersion = configVersion
+            try await store.commit(commit, at: now)
+            Counter(label: "leadrelay_sla_breaches_total").increment(by: tick.breaches)
+            Counter(label: "leadrelay_sla_reminders_total").increment(by: tick.reminders)
+            for event in plan.events where event.name == "sla_breached" {
+                logger.notice("First-touch SLA breached.", metadata: ["lead": "\(event.personKey)", "reason": "\(event.cause.text)"])
+            }
+        }
+        tick.nextDue = try await store.nextDue()
+        return tick
+    }
+}
