@@ -47,7 +47,8 @@ struct SLAMonitorCoreTests {
     func stop() {
         let timers = SLATimers.stop(Self.person, settings: Self.settings)
         #expect(Set(timers) == [.cancel(key: "sla.reminder.0:email:morgan@northwind.io"), .cancel(key: "sla.reminder.1:email:morgan@northwind.io"),
-                                .cancel(key: "sla.breach:email:morgan@northwind.io"), .cancel(key: "sla.reassign:email:morgan@northwind.io")])
+                                .cancel(key: "sla.breach:email:morgan@northwind.io"), .cancel(key: "sla.reassign:email:morgan@northwind.io"),
+                                .cancel(key: "sla.reroute:email:morgan@northwind.io")])
         let noTier = Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps,
                               sla: SLASettings(config: SLAConfig(tiers: [Self.hot.with(when: ["form": .equals("never")])])))
         let contact = Fixtures.contact("51", ["email": "morgan@northwind.io", "jobtitle": "VP Ops", "numemployees": "1200",
@@ -79,6 +80,8 @@ struct SLAMonitorCoreTests {
         #expect(grace.kind == "sla.reassign" && grace.dueAt == breach.dueAt.addingTimeInterval(3600))
         let reassign = core.handle(grace, activities: [], now: grace.dueAt)
         #expect(reassign.events.map(\.kind) == [.slaReassignDue(repID: "ana", excluding: ["ana"])])
+        let request = try #require(Self.schedules(reassign).first)
+        #expect(request.kind == SLATimers.reroute && request.dueAt == grace.dueAt && request.facts["excluding"] == "ana", "a request for the next cycle")
     }
 
     @Test("a touch at or after assignment settles the clock at whatever timer comes next, in time or late; one before does not count")
@@ -97,6 +100,37 @@ struct SLAMonitorCoreTests {
                               dueAt: breach.dueAt.addingTimeInterval(3600), facts: breach.facts)
         #expect(core.handle(grace, activities: [late], now: grace.dueAt).events.map(\.kind)
                 == [.slaTouched(repID: "ana", touchedAt: late.occurredAt, touch: "call-2", late: true)])
+    }
+
+    @Test("a reroute request routes the assigned lead again, never to the excluded owners, as the same MQL with a new clock")
+    func reroute() throws {
+        let contact = Fixtures.contact("51", ["email": "morgan@northwind.io", "firstname": "Morgan", "jobtitle": "VP Ops", "numemployees": "1200",
+                                              "industry": "HOSPITAL_HEALTH_CARE", "state": "MA", "lifecyclestage": "marketingqualifiedlead",
+                                              "hubspot_owner_id": "701"])
+        var input = PipelineInput(records: [contact], activities: [Fixtures.demoRequest("51")], links: [contact.ref: Self.person],
+                                  assignments: [Self.person: "ana"], now: Fixtures.now)
+        input.previousScores = [Self.person: 0]
+        let untouched = Self.pipeline.plan(input)
+        #expect(untouched.assignments.isEmpty, "an assigned lead is not routed again without a request")
+        input.reroutes = [Self.person: ["ana"]]
+        let plan = Self.pipeline.plan(input)
+        #expect(plan.assignments == [Self.person: "chloe"], "healthcare's other rep")
+        #expect(!plan.events.contains { $0.name == "mql" || $0.name == "lifecycle_changed" }, "the same MQL: \(plan.events.map(\.name))")
+        #expect(plan.timers.contains(.cancel(key: SLATimers.key(SLATimers.reroute, Self.person))))
+        let breach = try #require(Self.schedules(plan).first { $0.kind == SLATimers.breach })
+        #expect(breach.facts["rep"] == "chloe" && breach.facts["prior"] == "ana")
+        #expect(plan.writes.contains { $0.fields["hubspot_owner_id"] == "703" })
+        // Healthcare has nobody else, the fallback pool does; with every rep excluded it stays with its owner, and the request is done.
+        input.reroutes = [Self.person: ["ana", "chloe"]]
+        #expect(Self.pipeline.plan(input).assignments == [Self.person: "ben"])
+        input.reroutes = [Self.person: ["ana", "chloe", "ben"]]
+        let stuck = Self.pipeline.plan(input)
+        #expect(stuck.assignments.isEmpty && stuck.events.contains { $0.name == "unassigned" } && stuck.writes.isEmpty, "\(stuck.assignments) \(stuck.events.map(\.name))")
+        #expect(stuck.timers.contains(.cancel(key: SLATimers.key(SLATimers.reroute, Self.person))))
+        // Moved on since the request: nothing is owed.
+        input.reroutes = [Self.person: ["ana"]]
+        input.assignments = [:]
+        #expect(Self.pipeline.plan(input).assignments.isEmpty)
     }
 
     @Test("a reassignment never goes back to the last K owners, or to any with previous-owners")

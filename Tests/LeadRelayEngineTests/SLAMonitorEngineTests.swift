@@ -74,7 +74,26 @@ struct SLAMonitorEngineTests {
             #expect(grace.reassignments == assigned.count - 1)
             let due = try await rig.store.events(for: breachedPerson).map(\.event.kind).last
             #expect(due == .slaReassignDue(repID: rep, excluding: [rep]))
-            #expect(try await monitor.tick(now: start.addingTimeInterval(3600)).handled == 0, "every clock is done")
+            #expect(try await monitor.tick(now: start.addingTimeInterval(3600)).handled == 0, "the monitor leaves the rerouting to the cycle")
+
+            // The next cycle routes each breached lead again, to someone else, and starts the new owner's clock.
+            let later = try await Daemon.start(configuration, store: rig.store, connectors: rig.connectors,
+                                               clock: { start.addingTimeInterval(16 * 60) })
+            let rerouted = try await later.engine.runCycle()
+            #expect(rerouted.plan.assignments.count == assigned.count - 1, "\(rerouted.plan.assignments)")
+            let newRep = try #require(rerouted.plan.assignments[breachedPerson])
+            #expect(newRep != rep)
+            let after = try await rig.store.events(for: breachedPerson).map(\.event)
+            #expect(after.suffix(3).map(\.name) == ["assigned", "sla_started", "notified"], "\(after.map(\.name))")
+            #expect(!after.suffix(3).contains { $0.name == "mql" }, "still the same MQL")
+            #expect(after.last { $0.name == "assigned" }?.cause.text.hasPrefix("reassigned after an SLA breach, never back to \(rep)") == true)
+            let requests = try await rig.store.dueTimers(at: start.addingTimeInterval(7200), limit: 1_000)
+            #expect(!requests.contains { $0.kind == SLATimers.reroute }, "every request taken")
+            #expect(requests.contains { $0.personKey == breachedPerson && $0.kind == SLATimers.breach && $0.facts["rep"] == newRep && $0.facts["prior"] == rep })
+            let writes = try await rig.store.pendingOutbox(limit: 1_000).compactMap { entry -> RecordWrite? in
+                if case .write(let write) = entry.payload, entry.subject == .person(breachedPerson) { write } else { nil }
+            }
+            #expect(writes.contains { $0.fields["hubspot_owner_id"] != nil }, "the new owner is written: \(writes)")
             // The daemon runs the monitor as a loop of its own when sla.yaml is configured, and not without it.
             #expect(daemon.services().map { "\($0)" }.contains("LoopService(sla)"))
             var plain = configuration

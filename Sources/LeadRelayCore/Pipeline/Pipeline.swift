@@ -148,28 +148,45 @@ public struct Pipeline: Sendable {
             }
             // A recycled lead's CRMs may still say MQL from its last pass: that stage is the one it is coming back to.
             let routable = isRoutable(lead.lifecycle) || (gate.recycled && lead.lifecycle == .mql)
-            guard free, !gate.latched, routable, scorer.qualifies(score) else { continue }
-            if input.holdRouting != nil {
+            // After an SLA breach and its grace period, the lead goes to someone else: the new owner is the MQL's.
+            let reroute = input.reroutes[personKey]
+            if let sla, reroute != nil {
+                plan.timers.append(.cancel(key: SLATimers.key(SLATimers.reroute, personKey)))
+                // Moved on or given away since the request: nothing is owed any more.
+                guard assigned != nil, !lead.lifecycle.closesAssignment else {
+                    plan.timers += SLATimers.stop(personKey, settings: sla)
+                    continue
+                }
+            }
+            guard reroute != nil || (free && !gate.latched && routable && scorer.qualifies(score)) else { continue }
+            if reroute == nil, input.holdRouting != nil {
                 // Routed (and its MQL event logged) once both CRMs are read to the end; the store keeps it till then.
                 plan.heldForBacklog.append(personKey)
                 continue
             }
             let accounts = accountIndex ?? AccountIndex(accounts: input.accounts, profiles: input.accountProfiles)
             accountIndex = accounts
-            let decision = router.route(lead, accounts: accounts, state: &state, context: routeContext(live, now: input.now))
-            let routeReason = Reason(decision.repID == nil ? .unrouted : .routed, decision.reason,
+            var context = routeContext(live, now: input.now)
+            if let reroute { context.priorAssignees = Set(reroute) }
+            let decision = router.route(lead, accounts: accounts, state: &state, context: context)
+            let routeReason = Reason(decision.repID == nil ? .unrouted : .routed,
+                                     (reroute.map { "reassigned after an SLA breach, never back to \($0.joined(separator: ", ")): " } ?? "") + decision.reason,
                                      facts: ["rule": decision.rule, "rep": decision.repID ?? ""])
-            plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: routeReason))
             guard let repID = decision.repID, let rep = holder(repID) else {
+                // Nobody else can take it: it stays with its owner (the breach is logged); a first pass is unassigned.
+                if reroute == nil { plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: routeReason)) }
                 log(.unassigned(rule: decision.rule), routeReason)
                 continue
             }
-            let mqlReason = Reason(.crossedMQL, "crossed the MQL line: \(score.summary); threshold \(Condition.format(scorer.config.mql.threshold))",
-                                   facts: ["score": Condition.format(score.total), "threshold": Condition.format(scorer.config.mql.threshold)])
-            plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: lead.lifecycle, to: .mql), reason: mqlReason))
-            log(.mql(score: score.total, threshold: scorer.config.mql.threshold), mqlReason)
-            gate.crossed(at: input.now)
-            log(.lifecycleChanged(from: lead.lifecycle, to: .mql), mqlReason)
+            plan.changes.append(PlanChange(personKey: personKey, action: .assign(decision), reason: routeReason))
+            if reroute == nil {
+                let mqlReason = Reason(.crossedMQL, "crossed the MQL line: \(score.summary); threshold \(Condition.format(scorer.config.mql.threshold))",
+                                       facts: ["score": Condition.format(score.total), "threshold": Condition.format(scorer.config.mql.threshold)])
+                plan.changes.append(PlanChange(personKey: personKey, action: .lifecycle(from: lead.lifecycle, to: .mql), reason: mqlReason))
+                log(.mql(score: score.total, threshold: scorer.config.mql.threshold), mqlReason)
+                gate.crossed(at: input.now)
+                log(.lifecycleChanged(from: lead.lifecycle, to: .mql), mqlReason)
+            }
             log(.assigned(repID: rep.id, rule: decision.rule), routeReason)
             for var write in writeBack(lead: lead, records: live, rep: rep) {
                 write.reason = writeReason(write, rep: rep) + (write.reason.map { "; " + $0 } ?? "")
@@ -193,7 +210,7 @@ public struct Pipeline: Sendable {
                     plan.timers += SLATimers.stop(personKey, settings: sla)
                 } else {
                     startClock(personKey, rep: rep, lead: lead, score: score, activities: activities, sla: sla, now: input.now,
-                               summary: leadSummary, into: &plan)
+                               summary: leadSummary, prior: reroute ?? [], into: &plan)
                 }
             }
             // A queue's lead is told to whoever its `alert` names; without one, the warning and the counter say it.
@@ -211,12 +228,12 @@ public struct Pipeline: Sendable {
 
     /// Starts `rep`'s first-touch clock under the lead's tier; a lead no tier takes owes no touch (any old clock stops).
     func startClock(_ person: PersonKey, rep: Rep, lead: Lead, score: ScoreBreakdown, activities: [Activity], sla: SLASettings, now: Date,
-                    summary: LeadSummary, into plan: inout Plan) {
+                    summary: LeadSummary, prior: [String] = [], into plan: inout Plan) {
         guard let tier = sla.config.tier(for: lead, score: score, activities: activities) else {
             plan.timers += SLATimers.stop(person, settings: sla)
             return
         }
-        let started = SLATimers.start(person, rep: rep, tier: tier, settings: sla, at: now, lead: summary)
+        let started = SLATimers.start(person, rep: rep, tier: tier, settings: sla, at: now, lead: summary, prior: prior)
         plan.events.append(started.event)
         plan.timers += started.timers
     }

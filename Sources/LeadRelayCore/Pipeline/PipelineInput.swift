@@ -35,6 +35,8 @@ public struct PipelineInput: Sendable {
     /// Set while a CRM's backlog is still being read (its reason): nobody is routed on half the picture, so nothing is
     /// created in the other CRM for a person whose record there is simply not read yet. Scores and links go on.
     public var holdRouting: String?
+    /// People to route again after an SLA breach, each with the owners the new one may not be (latest first).
+    public var reroutes: [PersonKey: [String]] = [:]
 
     public init(records: [SourceRecord], accounts: [Account] = [], activities: [Activity] = [],
                 links: [RecordRef: PersonKey] = [:], assignments: [PersonKey: String] = [:],

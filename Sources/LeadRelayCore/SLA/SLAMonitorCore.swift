@@ -72,6 +72,10 @@ public struct SLAMonitorCore: Sendable {
             let reason = Reason(.slaReassign, "still untouched \(settings.config.breach?.reassignAfter?.description ?? "") after the breach: route again, never back to \(excluding.joined(separator: ", "))",
                                 facts: ["rep": repID, "excluding": excluding.joined(separator: ",")])
             plan.events.append(LeadEvent(personKey: person, kind: .slaReassignDue(repID: repID, excluding: excluding), cause: reason, occurredAt: now))
+            var request = facts
+            request["excluding"] = excluding.joined(separator: ",")
+            plan.timers.append(.schedule(LeadTimer(key: SLATimers.key(SLATimers.reroute, person), personKey: person, kind: SLATimers.reroute,
+                                                   dueAt: now, facts: request)))
         default:
             break
         }

@@ -21,6 +21,9 @@ public enum SLATimers {
     public static let reminder = "sla.reminder"
     public static let breach = "sla.breach"
     public static let reassign = "sla.reassign"
+    /// A request to the next cycle: route the lead again, never to the owners in `facts["excluding"]`. Not the
+    /// monitor's to handle: the cycle takes it (it holds the router and both CRMs) and cancels it.
+    public static let reroute = "sla.reroute"
 
     public static func key(_ kind: String, _ person: PersonKey, slot: Int? = nil) -> String {
         "\(kind)\(slot.map { ".\($0)" } ?? ""):\(person.rawValue)"
@@ -28,7 +31,7 @@ public enum SLATimers {
 
     /// Every key a person's clock may have set.
     static func keys(_ person: PersonKey, settings: SLASettings) -> [String] {
-        (0..<settings.reminderSlots).map { key(reminder, person, slot: $0) } + [key(breach, person), key(reassign, person)]
+        (0..<settings.reminderSlots).map { key(reminder, person, slot: $0) } + [key(breach, person), key(reassign, person), key(reroute, person)]
     }
 
     /// Starts (or restarts, replacing every timer of the last clock) the first-touch clock of `rep` at `at`, for a

@@ -335,7 +335,7 @@ public struct ConfigurationLoader: Sendable {
                     }
                 }
                 notices.append(main.problem(ConfigIssue(path: ["sla"],
-                    "reassignment after a breach, persistence and disposition are not acted on yet: the monitor reminds, logs and escalates breaches, and logs sla_reassign_due, but the lead stays with its owner")))
+                    "persistence and disposition are not acted on yet: the SLA monitor reminds, escalates breaches and reassigns after the grace period, but does not count later touches, recycle, or check rejection reasons")))
             }
         }
         if let routing {

@@ -35,7 +35,8 @@ public struct SLAMonitor: Sendable {
     /// Acts on every SLA timer due at `now`.
     public func tick(now: Date) async throws -> Tick {
         var tick = Tick()
-        let due = try await store.dueTimers(at: now, limit: batch).filter { $0.kind.hasPrefix("sla.") }
+        // Reroute requests wait for the cycle, which routes.
+        let due = try await store.dueTimers(at: now, limit: batch).filter { $0.kind.hasPrefix("sla.") && $0.kind != SLATimers.reroute }
         if !due.isEmpty {
             let people = try await store.people(Set(due.map(\.personKey)))
             var activities: [PersonKey: [Activity]] = [:]

@@ -39,6 +39,8 @@ extension SyncEngine {
         var unheld: [(record: SourceRecord, person: PersonKey)] = []
         /// Held people planned again this cycle (both CRMs read to the end).
         var released: [PersonKey] = []
+        /// People the SLA monitor asked to route again, with the owners to skip.
+        var reroutes: [PersonKey: [String]] = [:]
     }
 
     /// Held people planned again per cycle once the backlogs are read: a bounded batch, like the reads.
@@ -54,6 +56,11 @@ extension SyncEngine {
         let accountMapping = configuration.accountMapping
         let backfill = collected.backfill
         let polled = collected.polled
+        // The SLA monitor's requests to route a breached lead again (its timers, due at once).
+        let requests = configuration.sla == nil ? [] : try await store.dueTimers(at: collected.now, limit: Self.releasePerCycle)
+        let reroutes = Dictionary(requests.filter { $0.kind == SLATimers.reroute }.map { timer in
+            (timer.personKey, (timer.facts["excluding"] ?? "").split(separator: ",").map(String.init))
+        }, uniquingKeysWith: { first, _ in first })
         return try await store.read { reader in
             // Keep only versions the store does not already hold: look-back re-reads are free of consequence.
             let polledRecords = polled.flatMap { $0.leads.items + ($0.deletions?.items ?? []) }
@@ -104,6 +111,7 @@ extension SyncEngine {
             // Both CRMs read to the end: the people whose routing waited for that are planned again, a batch a cycle.
             let released = collected.catchingUp.isEmpty ? try reader.heldPeople(limit: Self.releasePerCycle) : []
             keys.formUnion(released)
+            keys.formUnion(reroutes.keys)
             let people = try reader.people(keys)
 
             var records = Dictionary(people.records.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
@@ -124,6 +132,7 @@ extension SyncEngine {
                                 accounts: accounts.values.sorted { $0.ref < $1.ref },
                                 changedAccounts: polledAccounts.filter { storedAccounts[$0.ref] != $0 }, routingState: try reader.routingState(recentSince: collected.now.addingTimeInterval(-RoutingState.recentWindow)))
             loaded.released = released
+            loaded.reroutes = reroutes
             (loaded.accountProfiles, loaded.changedMembers) = try Self.accountProfiles(polled.flatMap { $0.members.flatMap(\.result.items) }, reader)
             loaded.crmOpenLeads = try reader.crmOpenLeads()
             // Account records with their mapped fields: kept as snapshots and reconciled across systems by web domain.

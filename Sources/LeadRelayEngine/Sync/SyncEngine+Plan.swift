@@ -24,6 +24,7 @@ extension SyncEngine {
         input.providerCompanies = providerCompanies
         input.previous = loaded.stored
         input.holdRouting = collected.holdReason
+        input.reroutes = loaded.reroutes
         // Least-loaded and capacity see the CRMs' open leads too, those assigned outside LeadRelay included.
         input.routingState.openInCRM = Dictionary(directory.reps.map { ($0.id, loaded.crmOpenLeads.count(for: $0)) }, uniquingKeysWith: max)
         var plan = pipeline.plan(input)

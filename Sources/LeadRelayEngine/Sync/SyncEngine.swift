@@ -9,7 +9,7 @@ import Metrics
 public struct SyncEngine: Sendable {
     public let configuration: LoadedConfiguration
     let connectors: [any CRMConnector]
-    let store: any CycleReadSide & CycleCommitting
+    let store: any CycleReadSide & CycleCommitting & TimerQueue
     let clock: @Sendable () -> Date
     let logger: Logger
     let owners: OwnerCache
@@ -18,7 +18,7 @@ public struct SyncEngine: Sendable {
     let health: StreamHealth
 
     /// - Parameter enrichmentClient: the provider client (default: built from `enrichment.provider` over AsyncHTTPClient).
-    public init(configuration: LoadedConfiguration, connectors: [any CRMConnector], store: any CycleReadSide & CycleCommitting & ProviderCache,
+    public init(configuration: LoadedConfiguration, connectors: [any CRMConnector], store: any CycleReadSide & CycleCommitting & ProviderCache & TimerQueue,
                 clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "leadrelay.sync"),
                 ownerCacheSeconds: TimeInterval = 600, enrichmentClient: EnrichmentProviderClient? = nil) {
         provider = configuration.enrichmentProvider.map { settings in
