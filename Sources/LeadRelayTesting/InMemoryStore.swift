@@ -293,11 +293,14 @@ public actor InMemoryStore<C: Clock>: StateStore where C.Duration == Duration {
 
     // MARK: Timers
 
-    public func dueTimers(at now: Date, limit: Int) async throws -> [LeadTimer] {
-        Array(state.timers.values.filter { $0.dueAt <= now }.sorted { ($0.dueAt, $0.key) < ($1.dueAt, $1.key) }.prefix(limit))
+    public func dueTimers(at now: Date, limit: Int, kinds: Set<String>?) async throws -> [LeadTimer] {
+        Array(state.timers.values.filter { timer in timer.dueAt <= now && (kinds.map { $0.contains(timer.kind) } ?? true) }
+            .sorted { ($0.dueAt, $0.key) < ($1.dueAt, $1.key) }.prefix(limit))
     }
 
-    public func nextDue() async throws -> Date? { state.timers.values.map(\.dueAt).min() }
+    public func nextDue(kinds: Set<String>?) async throws -> Date? {
+        state.timers.values.filter { timer in kinds.map { $0.contains(timer.kind) } ?? true }.map(\.dueAt).min()
+    }
 
     // MARK: Provider cache
 

@@ -25,6 +25,15 @@ extension StoreContract {
                                                                                       .schedule(timer("d", 10)), .cancel(key: "d")])), at: now)
             #expect(try await store.dueTimers(at: now.addingTimeInterval(1000), limit: 10).map(\.key) == ["a", "b"])
             #expect(try await store.nextDue() == now.addingTimeInterval(60))
+            // Each reader asks for its own kinds: timers of another kind neither come back nor crowd the limit.
+            var request = timer("r", 5)
+            request.kind = "sla.reroute"
+            try await store.commit(CycleCommit(plan: Plan(generatedAt: now, timers: [.schedule(request)])), at: now)
+            #expect(try await store.dueTimers(at: now.addingTimeInterval(1000), limit: 1, kinds: ["sla.reminder"]).map(\.key) == ["a"])
+            #expect(try await store.dueTimers(at: now.addingTimeInterval(1000), limit: 10, kinds: ["sla.reroute"]).map(\.key) == ["r"])
+            #expect(try await store.dueTimers(at: now.addingTimeInterval(1000), limit: 10, kinds: []).isEmpty)
+            #expect(try await store.nextDue(kinds: ["sla.reminder", "sla.breach"]) == now.addingTimeInterval(60))
+            #expect(try await store.nextDue() == now.addingTimeInterval(5))
         },
         Check("events land with their cycle's commit, in order, stamped with the cycle and the configuration version") { subject in
             let store = subject.store

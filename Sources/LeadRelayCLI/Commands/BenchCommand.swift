@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure the generator and a full read against the simulator (use a release build).",
         subcommands: [BenchSeedCommand.self, BenchReadCommand.self, BenchSyncCommand.self, BenchDedupeCommand.self, BenchScoreCommand.self,
-                      BenchSpeedToLeadCommand.self, BenchPipelineCommand.self, BenchMatchCommand.self])
+                      BenchSpeedToLeadCommand.self, BenchPipelineCommand.self, BenchMatchCommand.self, BenchSLACommand.self])
 }
 
 /// Elapsed seconds of `body`, measured on the monotonic clock.

@@ -28,8 +28,15 @@ public enum TimerChange: Sendable, Hashable, Codable {
 
 /// The timers: the commit sets and cancels them (`Plan.timers`); a monitor asks which fell due.
 public protocol TimerQueue: Sendable {
-    /// Timers due at or before `now`, earliest first, at most `limit`.
-    func dueTimers(at now: Date, limit: Int) async throws -> [LeadTimer]
-    /// When the earliest timer falls due (`nil`: none set), so a monitor sleeps exactly until then.
-    func nextDue() async throws -> Date?
+    /// Timers of `kinds` (every kind: `nil`) due at or before `now`, earliest first, at most `limit`. Each reader asks
+    /// for its own kinds, so timers another one leaves waiting never crowd its out.
+    func dueTimers(at now: Date, limit: Int, kinds: Set<String>?) async throws -> [LeadTimer]
+    /// When the earliest timer of `kinds` (every kind: `nil`) falls due (`nil`: none set), so a monitor sleeps exactly
+    /// until then.
+    func nextDue(kinds: Set<String>?) async throws -> Date?
+}
+
+extension TimerQueue {
+    public func dueTimers(at now: Date, limit: Int) async throws -> [LeadTimer] { try await dueTimers(at: now, limit: limit, kinds: nil) }
+    public func nextDue() async throws -> Date? { try await nextDue(kinds: nil) }
 }

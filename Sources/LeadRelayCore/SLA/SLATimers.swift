@@ -24,6 +24,8 @@ public enum SLATimers {
     /// A request to the next cycle: route the lead again, never to the owners in `facts["excluding"]`. Not the
     /// monitor's to handle: the cycle takes it (it holds the router and both CRMs) and cancels it.
     public static let reroute = "sla.reroute"
+    /// The kinds the monitor handles (the reroute requests are the cycle's).
+    public static let monitored: Set<String> = [reminder, breach, reassign]
 
     public static func key(_ kind: String, _ person: PersonKey, slot: Int? = nil) -> String {
         "\(kind)\(slot.map { ".\($0)" } ?? ""):\(person.rawValue)"

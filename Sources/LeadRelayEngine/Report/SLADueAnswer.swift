@@ -43,14 +43,13 @@ public struct SLADueAnswer: Sendable, Encodable {
 
     /// Answers for rep `repID` and tier `tierName` assigned at `at` (ISO 8601, or a wall-clock time in the rep's zone).
     public static func answer(configuration: LoadedConfiguration, repID: String, tierName: String, at text: String) throws(Failure) -> SLADueAnswer {
-        guard let sla = configuration.sla else { throw .noSLA }
+        guard let settings = configuration.slaSettings else { throw .noSLA }
+        let sla = settings.config
         let routing = configuration.routing
         guard let entry = routing.reps.first(where: { $0.id == repID }) else { throw .unknownRep(repID, known: routing.reps.map(\.id).sorted()) }
         guard let tier = sla.tier(named: tierName) else { throw .unknownTier(tierName, known: sla.tiers.map(\.name)) }
         let rep = routing.rep(entry, email: entry.email)
-        var team: BusinessCalendar?
-        if let name = sla.calendar, let spec = routing.calendars?[name], case .success(let calendar) = spec.build() { team = calendar }
-        let clock = SLAClock.of(rep, tier: tier, config: sla, team: team)
+        let clock = SLAClock.of(rep, tier: tier, config: sla, team: settings.team)
         // With a zone (`Z`, `+01:00`) the instant is absolute; without one it is a wall-clock time in the rep's zone.
         let time = text.dropFirst(10)
         let zoned = time.contains { "Zz+-".contains($0) } || text.allSatisfy(\.isNumber)

@@ -35,8 +35,8 @@ public struct SLAMonitor: Sendable {
     /// Acts on every SLA timer due at `now`.
     public func tick(now: Date) async throws -> Tick {
         var tick = Tick()
-        // Reroute requests wait for the cycle, which routes.
-        let due = try await store.dueTimers(at: now, limit: batch).filter { $0.kind.hasPrefix("sla.") && $0.kind != SLATimers.reroute }
+        // Reroute requests wait for the cycle, which routes: they are not asked for, and never crowd these out.
+        let due = try await store.dueTimers(at: now, limit: batch, kinds: SLATimers.monitored)
         if !due.isEmpty {
             let people = try await store.people(Set(due.map(\.personKey)))
             var activities: [PersonKey: [Activity]] = [:]
@@ -77,7 +77,7 @@ public struct SLAMonitor: Sendable {
                 logger.notice("First-touch SLA breached.", metadata: ["lead": "\(event.personKey)", "reason": "\(event.cause.text)"])
             }
         }
-        tick.nextDue = try await store.nextDue()
+        tick.nextDue = try await store.nextDue(kinds: SLATimers.monitored)
         return tick
     }
 }

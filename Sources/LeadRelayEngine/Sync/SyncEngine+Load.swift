@@ -57,8 +57,9 @@ extension SyncEngine {
         let backfill = collected.backfill
         let polled = collected.polled
         // The SLA monitor's requests to route a breached lead again (its timers, due at once).
-        let requests = configuration.sla == nil ? [] : try await store.dueTimers(at: collected.now, limit: Self.releasePerCycle)
-        let reroutes = Dictionary(requests.filter { $0.kind == SLATimers.reroute }.map { timer in
+        let requests = configuration.sla == nil ? []
+            : try await store.dueTimers(at: collected.now, limit: Self.releasePerCycle, kinds: [SLATimers.reroute])
+        let reroutes = Dictionary(requests.map { timer in
             (timer.personKey, (timer.facts["excluding"] ?? "").split(separator: ",").map(String.init))
         }, uniquingKeysWith: { first, _ in first })
         return try await store.read { reader in
