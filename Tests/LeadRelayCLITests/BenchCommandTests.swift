@@ -33,6 +33,20 @@ struct BenchCommandTests {
         }
     }
 
+    @Test("bench sla seeds open clocks in a SQLite store and times ticks that handle every timer they take")
+    func sla() async throws {
+        let run = try await withTestSlot { try await runCLI(["bench", "sla", "--leads", "600", "--due", "50", "--ticks", "3", "--json"]) }
+        #expect(run.status == 0, "\(run.stderr)")
+        let figures = try #require(try JSONValue.decode(Data(run.stdout.utf8))["figures"])
+        #expect(figures["open_clocks"] == 600 && figures["ticks_measured"] == 3)
+        // Each tick takes the next 50 timers; a breach due with its own reminders is told once, so a few are folded.
+        let handled = figures["timers_handled"]?.doubleValue ?? 0
+        #expect(handled > 0 && handled <= 150, "\(run.stdout)")
+        for figure in ["idle_tick_ms", "tick_ms_mean", "clock_add_us", "business_time_year_us"] {
+            #expect((figures[figure]?.doubleValue ?? 0) > 0, "\(figure)")
+        }
+    }
+
     @Test("bench seed reports records and writes the truth file when asked")
     func seed() async throws {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("bench-\(UUID().uuidString)/truth.jsonl")
