@@ -84,6 +84,23 @@ struct SLAMonitorCoreTests {
         #expect(request.kind == SLATimers.reroute && request.dueAt == grace.dueAt && request.facts["excluding"] == "ana", "a request for the next cycle")
     }
 
+    @Test("without a configured manager, the manager Salesforce names (User.ManagerId, carried by the clock) hears of the breach")
+    func salesforceManager() throws {
+        var breach = try timer("sla.breach")
+        breach.facts["manager"] = "chloe"
+        let plain = SLAMonitorCore(settings: SLASettings(config: SLAConfig(tiers: [Self.hot, Self.warm])), reps: Self.reps)
+        let told = plain.handle(breach, activities: [], now: breach.dueAt)
+        #expect(told.notifications.map(\.recipient) == [Recipient(repID: "ana", email: "ana@example.com"), Recipient(repID: "chloe", email: "chloe@example.com")])
+        #expect(told.events.last?.kind == .slaEscalated(repID: "ana", manager: "chloe"))
+        breach.facts["manager"] = "vp.sales@example.com"
+        #expect(plain.handle(breach, activities: [], now: breach.dueAt).notifications.last?.recipient.email == "vp.sales@example.com")
+        // sla.yaml's own entry wins over Salesforce's.
+        #expect(core.handle(breach, activities: [], now: breach.dueAt).notifications.last?.recipient.repID == "ben")
+        #expect(SLATimers.start(Self.person, rep: { var rep = Fixtures.reps[0]; rep.manager = "ben"; return rep }(), tier: Self.warm,
+                                settings: Self.settings, at: Fixtures.now, lead: LeadSummary(personKey: Self.person)).timers
+            .contains { if case .schedule(let timer) = $0 { timer.facts["manager"] == "ben" } else { false } }, "the clock carries it")
+    }
+
     @Test("a touch at or after assignment settles the clock at whatever timer comes next, in time or late; one before does not count")
     func touched() throws {
         let breach = try timer("sla.breach")

@@ -132,6 +132,7 @@ enum SalesforceSchema {
         SalesforceField(name: "LastName", type: "string", length: 80, nillable: false),
         system("Name", "string", 121),
         SalesforceField(name: "IsActive", type: "boolean", nillable: false),
+        SalesforceField(name: "ManagerId", type: "reference", length: 18, referenceTo: ["User"], relationshipName: "Manager"),
     ])
 
     /// A fresh org's opportunity stages; the closed ones set `IsClosed` (and `Closed Won`, `IsWon`).

@@ -32,6 +32,8 @@ public struct CRMOwner: Sendable, Hashable, Codable {
     /// A queue's API name (`DeveloperName`, "Unassigned_Leads") and label (`Name`, "Unassigned Leads").
     public var apiName: String?
     public var label: String?
+    /// The user's manager (Salesforce `User.ManagerId`), told when the user's SLA is breached.
+    public var managerID: String?
 
     public init(id: String, email: String, active: Bool) {
         self.id = id

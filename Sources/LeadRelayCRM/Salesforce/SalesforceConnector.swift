@@ -146,10 +146,12 @@ public struct SalesforceConnector: CRMConnector {
 
     public func owners() async throws(CRMError) -> [CRMOwner] {
         var owners: [CRMOwner] = []
-        let result = try await query("SELECT Id, Email, IsActive FROM User ORDER BY Id", all: false)
+        let result = try await query("SELECT Id, Email, IsActive, ManagerId FROM User ORDER BY Id", all: false)
         for row in result.rows {
             guard let id = row["Id"]?.stringValue, let email = row["Email"]?.stringValue.flatMap(EmailAddress.normalise) else { continue }
-            owners.append(CRMOwner(id: id, email: email, active: row["IsActive"]?.boolValue ?? true))
+            var owner = CRMOwner(id: id, email: email, active: row["IsActive"]?.boolValue ?? true)
+            owner.managerID = row["ManagerId"]?.stringValue
+            owners.append(owner)
         }
         // Lead queues own leads too: routing's stranded queue is found here by id, API name or label.
         let queues: (rows: [JSONValue], calls: Int)

@@ -30,6 +30,9 @@ public struct Rep: Sendable, Hashable, Codable {
     /// `false` when the rep's user is deactivated (Salesforce `IsActive = false`, a HubSpot owner archived) in either
     /// CRM, or found in neither: such a rep is never chosen.
     public var active: Bool
+    /// Who hears of this rep's SLA breaches when `sla.yaml` names nobody: a rep id or an address (Salesforce's
+    /// `User.ManagerId`).
+    public var manager: String?
 
     public init(id: String, email: String, pools: [String], weight: Int = 1, capacity: Int? = nil,
                 hubspotOwnerID: String? = nil, salesforceUserID: String? = nil, calendar: BusinessCalendar? = nil,

@@ -52,7 +52,7 @@ public struct SLAMonitorCore: Sendable {
             if breach?.notify != SLAConfig.Breach.Notify.none {
                 plan.changes.append(PlanChange(personKey: person, action: .notify(Notification(recipient: owner, kind: .escalation, lead: lead)), reason: reason))
             }
-            if (breach?.notify ?? .manager) == .manager, let manager = manager(of: repID) {
+            if (breach?.notify ?? .manager) == .manager, let manager = manager(of: repID, salesforce: facts["manager"]) {
                 let told = Reason(.slaEscalated, "told \(manager.email.isEmpty ? manager.repID : manager.email), \(repID)'s manager, of the breach",
                                   facts: ["rep": repID, "manager": manager.repID])
                 plan.changes.append(PlanChange(personKey: person, action: .notify(Notification(recipient: manager, kind: .escalation, lead: lead)), reason: told))
@@ -93,9 +93,10 @@ public struct SLAMonitorCore: Sendable {
         }
     }
 
-    /// The manager to tell: `breach.managers` names a rep (their address) or an address.
-    func manager(of repID: String) -> Recipient? {
-        guard let named = settings.config.breach?.managers?[repID] else { return nil }
+    /// The manager to tell: the one `breach.managers` names, else Salesforce's `User.ManagerId` as the clock started
+    /// with it; a rep (their address) or an address.
+    func manager(of repID: String, salesforce: String? = nil) -> Recipient? {
+        guard let named = settings.config.breach?.managers?[repID] ?? salesforce, named != repID else { return nil }
         if let rep = reps[named] { return Recipient(repID: rep.id, email: rep.email) }
         return named.contains("@") ? Recipient(repID: named, email: named) : nil
     }

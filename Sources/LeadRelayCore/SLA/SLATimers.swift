@@ -45,6 +45,7 @@ public enum SLATimers {
         var facts = ["rep": rep.id, "repEmail": rep.email, "tier": tier.name, "assignedAt": ISOTimestamp.format(at),
                      "target": tier.firstTouchWithin.description, "prior": prior.joined(separator: ",")]
         if let due { facts["dueAt"] = ISOTimestamp.format(due) }
+        if let manager = rep.manager { facts["manager"] = manager }
         if let data = try? JSONEncoder.sorted.encode(lead) { facts["lead"] = String(decoding: data, as: UTF8.self) }
         var timers: [TimerChange] = keys(person, settings: settings).map { .cancel(key: $0) }
         for (slot, reminder) in clock.reminders(assignedAt: at, tier: tier).enumerated() {

@@ -29,6 +29,12 @@ public struct RepDirectory: Sendable {
             rep.active = !deactivated && (rep.hubspotOwnerID != nil || rep.salesforceUserID != nil)
             reps.append(rep)
         }
+        // Each rep's manager as Salesforce has it (`User.ManagerId`): the rep they are, else their address.
+        let users = Dictionary((owners[.salesforce] ?? []).filter { !$0.isQueue }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for index in reps.indices {
+            guard let user = reps[index].salesforceUserID, let managerID = users[user]?.managerID, let manager = users[managerID] else { continue }
+            reps[index].manager = reps.first { $0.email == manager.email }?.id ?? manager.email
+        }
         self.reps = reps
         self.missing = missing
         var resolved = routing
