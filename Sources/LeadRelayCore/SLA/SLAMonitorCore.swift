@@ -59,11 +59,12 @@ public struct SLAMonitorCore: Sendable {
                 plan.events.append(LeadEvent(personKey: person, kind: .slaEscalated(repID: repID, manager: manager.repID), cause: told, occurredAt: now))
             }
             if let grace = breach?.reassignAfter, let tier = settings.config.tier(named: facts["tier"] ?? ""), let rep = reps[repID] {
-                // The grace period runs on the same clock as the target.
+                // The grace period runs on the same clock as the target. Nobody is told at its end: the lead's
+                // summary stays behind.
                 let clock = SLAClock.of(rep, tier: tier, config: settings.config, team: settings.team)
                 if let at = clock.calendar.add(grace.seconds, to: dueAt) {
                     plan.timers.append(.schedule(LeadTimer(key: SLATimers.key(SLATimers.reassign, person), personKey: person, kind: SLATimers.reassign,
-                                                           dueAt: at, facts: facts)))
+                                                           dueAt: at, facts: facts.filter { $0.key != "lead" })))
                 }
             }
         case SLATimers.reassign:

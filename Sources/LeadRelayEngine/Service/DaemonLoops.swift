@@ -62,6 +62,7 @@ enum DaemonLoops {
                     logger.info("SLA timers handled.", metadata: ["sla.handled": "\(tick.handled)", "sla.reminders": "\(tick.reminders)",
                                                                   "sla.breaches": "\(tick.breaches)", "sla.touched": "\(tick.touched)"])
                 }
+                if tick.more { return .moreNow }
                 if let next = tick.nextDue, next > date() { return .doneUntil(next) }
                 return .done
             } catch is CancellationError {

@@ -15,14 +15,16 @@ public struct SLAMonitor: Sendable {
         public var reassignments = 0
         /// When the next timer falls due (`nil`: none set).
         public var nextDue: Date?
+        /// The tick took a full batch: more may be due now.
+        public var more = false
     }
 
     let store: any StateStore
     let core: SLAMonitorCore
     let configVersion: String?
     let logger: Logger
-    /// Timers taken per tick at most; the rest are due at once in the next.
-    var batch = 1_000
+    /// Timers taken per tick at most, so a tick stays short (about 50 ms); the rest are taken at once by the next.
+    public var batch = 250
 
     public init(settings: SLASettings, routing: RoutingConfig, store: any StateStore, configVersion: String?, logger: Logger) {
         let reps = routing.reps.map { routing.rep($0, email: $0.email) }
@@ -37,6 +39,7 @@ public struct SLAMonitor: Sendable {
         var tick = Tick()
         // Reroute requests wait for the cycle, which routes: they are not asked for, and never crowd these out.
         let due = try await store.dueTimers(at: now, limit: batch, kinds: SLATimers.monitored)
+        tick.more = due.count == batch
         if !due.isEmpty {
             let people = try await store.people(Set(due.map(\.personKey)))
             var activities: [PersonKey: [Activity]] = [:]
