@@ -117,7 +117,7 @@ let package = Package(
         .target(name: "LeadRelayTestSupport", dependencies: ["CRMSimulator", .product(name: "Logging", package: "swift-log"),
                                                            .product(name: "_CryptoExtras", package: "swift-crypto")],
                 path: "Tests/LeadRelayTestSupport", swiftSettings: strict),
-        .testTarget(name: "LeadRelayCoreTests", dependencies: ["LeadRelayCore"], swiftSettings: strict),
+        .testTarget(name: "LeadRelayCoreTests", dependencies: ["LeadRelayCore", "LeadRelayTestSupport"], swiftSettings: strict),
         .testTarget(name: "LeadRelayHTTPTests", dependencies: ["LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport"], swiftSettings: strict),
         .testTarget(name: "LeadRelayCRMTests", dependencies: ["LeadRelayCRM", "LeadRelayHTTP", "CRMSimulator", "LeadRelayTestSupport"],
                     exclude: ["VendorPayloads"], swiftSettings: strict),

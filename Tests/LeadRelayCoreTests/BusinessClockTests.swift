@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LeadRelayCore
+import LeadRelayTestSupport
 
 /// `add` and `businessTime` over the hard cases: weekends, holidays, split windows, daylight-saving weeks, other
 /// zones, out-of-office spans; and against a brute-force walk with Foundation's own calendar.
@@ -156,18 +157,5 @@ struct BusinessClockTests {
         }
         #expect(LocalDate("2000-02-29")!.dayNumber == 11_016)
         #expect(LocalDate.weekday(ofDayNumber: LocalDate("2026-12-07")!.dayNumber) == 2, "a Monday")
-    }
-}
-
-/// A small seeded generator (SplitMix64) so the property checks are the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

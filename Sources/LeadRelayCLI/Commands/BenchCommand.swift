@@ -60,9 +60,7 @@ struct BenchReport: Encodable {
 
     func print(json: Bool) throws {
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            Swift.print(String(decoding: try encoder.encode(self), as: UTF8.self))
+            try printJSON(self)
             return
         }
         Swift.print("leadrelay bench \(benchmark)")

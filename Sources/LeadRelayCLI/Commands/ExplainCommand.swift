@@ -63,10 +63,7 @@ func explainFromStore<Explanation: Encodable & Sendable>(
         throw ExitCodes.usage
     }
     if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
+        try printJSON(explanation)
     } else {
         print(text)
     }

@@ -45,10 +45,7 @@ struct SLADueCommand: AsyncParsableCommand {
             throw error.isConfiguration ? ExitCodes.configuration : ExitCodes.usage
         }
         if format == "json" {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(answer), as: UTF8.self))
+            try printJSON(answer)
         } else {
             print(answer.text())
         }

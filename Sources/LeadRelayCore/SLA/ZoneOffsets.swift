@@ -102,15 +102,8 @@ extension LocalDate {
 
     /// The date `dayNumber` days after 1970-01-01.
     init(dayNumber: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+        let civil = ISOTimestamp.civil(fromDays: Int64(dayNumber))
+        self.init(year: civil.year, month: civil.month, day: civil.day)
     }
 
     /// 1 = Sunday … 7 = Saturday (1970-01-01 was a Thursday).
