@@ -48,7 +48,7 @@ struct SLAMonitorCoreTests {
         let timers = SLATimers.stop(Self.person, settings: Self.settings)
         #expect(Set(timers) == [.cancel(key: "sla.reminder.0:email:morgan@northwind.io"), .cancel(key: "sla.reminder.1:email:morgan@northwind.io"),
                                 .cancel(key: "sla.breach:email:morgan@northwind.io"), .cancel(key: "sla.reassign:email:morgan@northwind.io"),
-                                .cancel(key: "sla.reroute:email:morgan@northwind.io")])
+                                .cancel(key: "sla.reroute:email:morgan@northwind.io"), .cancel(key: "sla.away:email:morgan@northwind.io")])
         let noTier = Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps,
                               sla: SLASettings(config: SLAConfig(tiers: [Self.hot.with(when: ["form": .equals("never")])])))
         let contact = Fixtures.contact("51", ["email": "morgan@northwind.io", "jobtitle": "VP Ops", "numemployees": "1200",
@@ -148,6 +148,32 @@ struct SLAMonitorCoreTests {
         input.reroutes = [Self.person: ["ana"]]
         input.assignments = [:]
         #expect(Self.pipeline.plan(input).assignments.isEmpty)
+    }
+
+    @Test("outOfOffice: reassign hands the lead on when the owner's time off begins before the touch is due; pause lets the clock wait")
+    func awayPolicy() throws {
+        var rep = Fixtures.reps[0]
+        let tomorrow = LocalDate(dayNumber: Int((Fixtures.now.timeIntervalSince1970 / 86_400).rounded(.down)) + 1)
+        rep.outOfOffice = [tomorrow]
+        var config = SLAConfig(tiers: [Self.warm], breach: .init(neverBackTo: .last(2)), outOfOffice: .reassign)
+        let started = SLATimers.start(Self.person, rep: rep, tier: Self.warm, settings: SLASettings(config: config), at: Fixtures.now,
+                                      lead: LeadSummary(personKey: Self.person), prior: ["ben"])
+        let away = try #require(started.timers.compactMap { if case .schedule(let timer) = $0, timer.kind == SLATimers.away { timer } else { nil } }.first)
+        #expect(away.dueAt == Date(timeIntervalSince1970: Double(tomorrow.dayNumber) * 86_400), "midnight in the rep's zone (UTC here)")
+        #expect(away.facts["awayFrom"] == tomorrow.description)
+        let core = SLAMonitorCore(settings: SLASettings(config: config), reps: Self.reps)
+        let handed = core.handle(away, activities: [], now: away.dueAt)
+        #expect(handed.events.map(\.kind) == [.slaReassignDue(repID: "ana", excluding: ["ana", "ben"])])
+        #expect(handed.events.first?.cause.text.contains("out of office from \(tomorrow)") == true)
+        #expect(Self.schedules(handed).map(\.kind) == [SLATimers.reroute])
+        // Away only after the touch is due, or under pause: no such timer.
+        var late = rep
+        late.outOfOffice = [LocalDate(dayNumber: tomorrow.dayNumber + 3)]
+        #expect(!SLATimers.start(Self.person, rep: late, tier: Self.warm, settings: SLASettings(config: config), at: Fixtures.now,
+                                 lead: LeadSummary(personKey: Self.person)).timers.contains { if case .schedule(let timer) = $0 { timer.kind == SLATimers.away } else { false } })
+        config.outOfOffice = .pause
+        #expect(!SLATimers.start(Self.person, rep: rep, tier: Self.warm, settings: SLASettings(config: config), at: Fixtures.now,
+                                 lead: LeadSummary(personKey: Self.person)).timers.contains { if case .schedule(let timer) = $0 { timer.kind == SLATimers.away } else { false } })
     }
 
     @Test("a reassignment never goes back to the last K owners, or to any with previous-owners")

@@ -67,10 +67,13 @@ public struct SLAMonitorCore: Sendable {
                                                            dueAt: at, facts: facts.filter { $0.key != "lead" })))
                 }
             }
-        case SLATimers.reassign:
+        case SLATimers.reassign, SLATimers.away:
             let prior = (facts["prior"] ?? "").split(separator: ",").map(String.init)
             let excluding = Self.excluded(owner: repID, prior: prior, rule: settings.config.breach?.neverBackTo)
-            let reason = Reason(.slaReassign, "still untouched \(settings.config.breach?.reassignAfter?.description ?? "") after the breach: route again, never back to \(excluding.joined(separator: ", "))",
+            let why = timer.kind == SLATimers.away
+                ? "\(repID) is out of office from \(facts["awayFrom"] ?? "now"), before the first touch is due (outOfOffice: reassign)"
+                : "still untouched \(settings.config.breach?.reassignAfter?.description ?? "") after the breach"
+            let reason = Reason(.slaReassign, "\(why): route again, never back to \(excluding.joined(separator: ", "))",
                                 facts: ["rep": repID, "excluding": excluding.joined(separator: ",")])
             plan.events.append(LeadEvent(personKey: person, kind: .slaReassignDue(repID: repID, excluding: excluding), cause: reason, occurredAt: now))
             var request = facts

@@ -24,8 +24,10 @@ public enum SLATimers {
     /// A request to the next cycle: route the lead again, never to the owners in `facts["excluding"]`. Not the
     /// monitor's to handle: the cycle takes it (it holds the router and both CRMs) and cancels it.
     public static let reroute = "sla.reroute"
+    /// Under `outOfOffice: reassign`: the owner's time off begins before the first touch is due.
+    public static let away = "sla.away"
     /// The kinds the monitor handles (the reroute requests are the cycle's).
-    public static let monitored: Set<String> = [reminder, breach, reassign]
+    public static let monitored: Set<String> = [reminder, breach, reassign, away]
 
     public static func key(_ kind: String, _ person: PersonKey, slot: Int? = nil) -> String {
         "\(kind)\(slot.map { ".\($0)" } ?? ""):\(person.rawValue)"
@@ -33,7 +35,8 @@ public enum SLATimers {
 
     /// Every key a person's clock may have set.
     static func keys(_ person: PersonKey, settings: SLASettings) -> [String] {
-        (0..<settings.reminderSlots).map { key(reminder, person, slot: $0) } + [key(breach, person), key(reassign, person), key(reroute, person)]
+        (0..<settings.reminderSlots).map { key(reminder, person, slot: $0) }
+            + [key(breach, person), key(reassign, person), key(reroute, person), key(away, person)]
     }
 
     /// Starts (or restarts, replacing every timer of the last clock) the first-touch clock of `rep` at `at`, for a
@@ -55,6 +58,12 @@ public enum SLATimers {
                                               dueAt: reminder.at, facts: own)))
         }
         if let due { timers.append(.schedule(LeadTimer(key: key(breach, person), personKey: person, kind: breach, dueAt: due, facts: facts))) }
+        // Under `outOfOffice: reassign`, time off that begins before the touch is due hands the lead on when it begins.
+        if settings.config.outOfOffice == .reassign, let leave = timeOff(of: rep, from: at), due.map({ leave.at < $0 }) ?? true {
+            var own = facts
+            own["awayFrom"] = leave.day.description
+            timers.append(.schedule(LeadTimer(key: key(away, person), personKey: person, kind: away, dueAt: leave.at, facts: own)))
+        }
         // Later schedules of a key win: the cancels above only clear what this clock does not set again.
         timers = timers.filter { change in
             guard case .cancel(let cancelled) = change else { return true }
@@ -66,6 +75,15 @@ public enum SLATimers {
                               cause: Reason(.slaStarted, text, facts: ["rep": rep.id, "tier": tier.name, "due": due.map(ISOTimestamp.format) ?? ""]),
                               occurredAt: at)
         return (event, timers)
+    }
+
+    /// The first day of `rep`'s time off on or after `instant`'s day (in their zone) and when it begins (not before
+    /// `instant`: a rep away today is away now).
+    static func timeOff(of rep: Rep, from instant: Date) -> (day: LocalDate, at: Date)? {
+        let local = BusinessCalendar.always(in: rep.calendar?.timeZone ?? rep.timeZone)
+        let today = local.localDate(of: instant)
+        guard let first = rep.outOfOffice.filter({ $0 >= today }).min() else { return nil }
+        return (first, max(instant, local.startOfDay(first)))
     }
 
     /// Stops a person's clock: every timer it may have set.

@@ -51,7 +51,7 @@ public struct SLAMonitor: Sendable {
             for (person, timers) in Dictionary(grouping: due, by: \.personKey).sorted(by: { $0.key < $1.key }) {
                 let ordered = timers.sorted { ($0.dueAt, $0.key) < ($1.dueAt, $1.key) }
                 // After an outage a breach may be due with its reminders: the breach says it all.
-                let breachDue = ordered.contains { $0.kind == SLATimers.breach || $0.kind == SLATimers.reassign }
+                let breachDue = ordered.contains { [SLATimers.breach, SLATimers.reassign, SLATimers.away].contains($0.kind) }
                 for timer in ordered {
                     if breachDue, timer.kind == SLATimers.reminder {
                         plan.timers.append(.cancel(key: timer.key))
