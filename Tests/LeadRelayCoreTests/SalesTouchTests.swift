@@ -25,6 +25,26 @@ struct SalesTouchTests {
         #expect(SalesTouch.first(in: tie, since: Self.start)?.id == "a" && SalesTouch.first(in: tie.reversed(), since: Self.start)?.id == "a")
     }
 
+    @Test("persistence counts touches once across both CRMs and channels, and only when spaced as configured")
+    func persistence() {
+        let hubspot = RecordRef(system: .hubspot, object: "contacts", id: "51")
+        func touch(_ id: String, _ kind: Activity.Kind, _ minutes: Double, on subject: RecordRef = Self.lead) -> Activity {
+            Activity(id: id, subject: subject, kind: kind, occurredAt: Self.start.addingTimeInterval(minutes * 60))
+        }
+        let touches = [
+            touch("sf-call", .call, 10), touch("hs-call", .call, 10, on: hubspot),   // one call, synced into both CRMs
+            touch("voicemail-email", .salesEmail, 11),                            // a minute later: the same attempt
+            touch("plan", .task, 30), touch("reply", .emailReply, 40, on: hubspot),
+            touch("day-2", .call, 60 * 24), touch("day-2-meeting", .meeting, 60 * 24 + 300),
+            touch("before", .call, -60),
+        ]
+        #expect(SalesTouch.counted(in: touches, since: Self.start, spacing: 4 * 3600).map(\.id) == ["hs-call", "day-2", "day-2-meeting"])
+        #expect(SalesTouch.counted(in: touches, since: Self.start, spacing: 0).map(\.id) == ["hs-call", "voicemail-email", "day-2", "day-2-meeting"],
+                "the same instant in both CRMs is one touch even with no spacing")
+        #expect(SalesTouch.counted(in: touches.reversed(), since: Self.start, spacing: 4 * 3600).map(\.id) == ["hs-call", "day-2", "day-2-meeting"],
+                "whatever order they arrived in")
+    }
+
     @Test("HubSpot calls, emails and meetings, and Salesforce tasks, as the reference describes them")
     func crmRules() {
         #expect(SalesTouch.hubspotCall(direction: "OUTBOUND", status: "COMPLETED") == .call)

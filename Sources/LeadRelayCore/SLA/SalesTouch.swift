@@ -84,3 +84,18 @@ public enum SalesTouch {
         }
     }
 }
+
+extension SalesTouch {
+    /// The touches that count toward persistence since `since`: the same touch seen in both CRMs (a call logged in
+    /// Salesforce and synced to HubSpot has two records) counts once, and touches closer together than `spacing` to
+    /// the last counted one count as one (a call and a voicemail email a minute apart). Earliest first.
+    public static func counted(in activities: some Sequence<Activity>, since: Date, spacing: TimeInterval) -> [Activity] {
+        let touches = activities.filter { $0.isTouch && $0.occurredAt >= since }.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) }
+        var counted: [Activity] = []
+        for touch in touches {
+            if let last = counted.last, touch.occurredAt.timeIntervalSince(last.occurredAt) < max(spacing, 1) { continue }
+            counted.append(touch)
+        }
+        return counted
+    }
+}
