@@ -48,7 +48,8 @@ struct SLAMonitorCoreTests {
         let timers = SLATimers.stop(Self.person, settings: Self.settings)
         #expect(Set(timers) == [.cancel(key: "sla.reminder.0:email:morgan@northwind.io"), .cancel(key: "sla.reminder.1:email:morgan@northwind.io"),
                                 .cancel(key: "sla.breach:email:morgan@northwind.io"), .cancel(key: "sla.reassign:email:morgan@northwind.io"),
-                                .cancel(key: "sla.reroute:email:morgan@northwind.io"), .cancel(key: "sla.away:email:morgan@northwind.io")])
+                                .cancel(key: "sla.reroute:email:morgan@northwind.io"), .cancel(key: "sla.away:email:morgan@northwind.io"),
+                                .cancel(key: "sla.persistence:email:morgan@northwind.io")])
         let noTier = Pipeline(mapping: Fixtures.mapping, scoring: Fixtures.scoring, routing: Fixtures.routing, reps: Fixtures.reps,
                               sla: SLASettings(config: SLAConfig(tiers: [Self.hot.with(when: ["form": .equals("never")])])))
         let contact = Fixtures.contact("51", ["email": "morgan@northwind.io", "jobtitle": "VP Ops", "numemployees": "1200",
@@ -111,7 +112,8 @@ struct SLAMonitorCoreTests {
         let call = Activity(id: "call-1", subject: lead, kind: .call, occurredAt: Fixtures.now.addingTimeInterval(3000))
         let met = core.handle(breach, activities: [before, call], now: breach.dueAt.addingTimeInterval(600))
         #expect(met.events.map(\.kind) == [.slaTouched(repID: "ana", touchedAt: call.occurredAt, touch: "call-1", late: false)])
-        #expect(met.notifications.isEmpty && Set(met.timers) == Set([.cancel(key: breach.key)] + SLATimers.stop(Self.person, settings: Self.settings)))
+        #expect(met.notifications.isEmpty && Set(met.timers) == Set([.cancel(key: breach.key)] + SLATimers.settle(Self.person, settings: Self.settings)))
+        #expect(!met.timers.contains(.cancel(key: SLATimers.key(SLATimers.persistence, Self.person))), "the persistence count goes on")
         let late = Activity(id: "call-2", subject: lead, kind: .salesEmail, occurredAt: breach.dueAt.addingTimeInterval(60))
         let grace = LeadTimer(key: SLATimers.key(SLATimers.reassign, Self.person), personKey: Self.person, kind: SLATimers.reassign,
                               dueAt: breach.dueAt.addingTimeInterval(3600), facts: breach.facts)
@@ -174,6 +176,36 @@ struct SLAMonitorCoreTests {
         config.outOfOffice = .pause
         #expect(!SLATimers.start(Self.person, rep: rep, tier: Self.warm, settings: SLASettings(config: config), at: Fixtures.now,
                                  lead: LeadSummary(personKey: Self.person)).timers.contains { if case .schedule(let timer) = $0 { timer.kind == SLATimers.away } else { false } })
+    }
+
+    @Test("persistence: the window closes after N working days on a business-hours clock, then the spaced touches are counted")
+    func persistence() throws {
+        let office = BusinessClockTests.calendar("America/New_York", ["mon-fri": ["09:00-12:00", "13:00-17:30"]], holidays: ["2026-12-25"])
+        // Tuesday 2026-12-01 14:00 New York: ten working days end on Monday 2026-12-14 at 17:30 (22:30Z).
+        #expect(office.endOfWorkingDays(10, from: BusinessClockTests.instant("2026-12-01T19:00:00Z")) == BusinessClockTests.instant("2026-12-14T22:30:00Z"))
+        // After Tuesday's close, Tuesday is no working day left: the first is Wednesday.
+        #expect(office.endOfWorkingDays(1, from: BusinessClockTests.instant("2026-12-01T23:00:00Z")) == BusinessClockTests.instant("2026-12-02T22:30:00Z"))
+        #expect(office.endOfWorkingDays(1, from: BusinessClockTests.instant("2026-12-24T23:00:00Z")) == BusinessClockTests.instant("2026-12-28T22:30:00Z"),
+                "over Christmas and the weekend")
+
+        var rep = Fixtures.reps[0]
+        rep.calendar = office
+        let tier = SLAConfig.Tier(name: "hot", firstTouchWithin: ConfigDuration(seconds: 7200), businessHours: true,
+                                  persistence: .init(minimumTouches: 3, within: ConfigDuration(seconds: 10 * 86_400), spacing: ConfigDuration(seconds: 4 * 3600)))
+        let settings = SLASettings(config: SLAConfig(tiers: [tier]))
+        let assigned = BusinessClockTests.instant("2026-12-01T19:00:00Z")
+        let started = SLATimers.start(Self.person, rep: rep, tier: tier, settings: settings, at: assigned, lead: LeadSummary(personKey: Self.person))
+        let window = try #require(started.timers.compactMap { if case .schedule(let timer) = $0, timer.kind == SLATimers.persistence { timer } else { nil } }.first)
+        #expect(window.dueAt == BusinessClockTests.instant("2026-12-14T22:30:00Z") && window.facts["minimumTouches"] == "3" && window.facts["lead"] == nil)
+        let core = SLAMonitorCore(settings: settings, reps: ["ana": rep])
+        let subject = RecordRef(system: .salesforce, object: "Lead", id: "00Q1")
+        func call(_ id: String, hours: Double) -> Activity {
+            Activity(id: id, subject: subject, kind: .call, occurredAt: assigned.addingTimeInterval(hours * 3600))
+        }
+        let short = core.handle(window, activities: [call("a", hours: 1), call("b", hours: 2), call("c", hours: 30)], now: window.dueAt)
+        #expect(short.events.map(\.kind) == [.slaPersistence(repID: "ana", touches: 2, minimum: 3)] && short.events.first?.name == "sla_persistence_short")
+        let met = core.handle(window, activities: [call("a", hours: 1), call("c", hours: 30), call("d", hours: 60)], now: window.dueAt)
+        #expect(met.events.first?.name == "sla_persistence_met" && met.timers == [.cancel(key: window.key)])
     }
 
     @Test("a reassignment never goes back to the last K owners, or to any with previous-owners")

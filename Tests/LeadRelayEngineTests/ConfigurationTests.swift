@@ -105,10 +105,10 @@ struct ConfigurationTests {
         let workspace = try TestWorkspace()
         try workspace.configure(nil, credentials: nil, extra: "admin: { listen: 127.0.0.1:9464 }")
         let loaded = try ConfigurationLoader(environment: environment).load(workspace.configPath)
-        // sla.yaml's persistence and disposition are not acted on yet: that is said where `sla:` is written.
+        // sla.yaml's recycling and disposition are not acted on yet: that is said where `sla:` is written.
         #expect(loaded.notices.map(\.key) == ["sla", "admin"])
         #expect(loaded.notices.map(\.line) == [13, 17])
-        #expect(loaded.notices.first?.message.contains("persistence and disposition are not acted on yet") == true)
+        #expect(loaded.notices.first?.message.contains("recycling and disposition are not acted on yet") == true)
         try workspace.configure(nil, credentials: nil)
         #expect(try ConfigurationLoader(environment: environment).load(workspace.configPath).notices.map(\.key) == ["sla"])
         let routing = try String(contentsOfFile: workspace.directory + "/routing.yaml", encoding: .utf8)

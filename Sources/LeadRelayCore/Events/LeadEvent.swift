@@ -36,6 +36,8 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         /// The grace period after the breach passed with no touch: the lead is to go to someone else, never back to
         /// `excluding` (the latest owners).
         case slaReassignDue(repID: String, excluding: [String])
+        /// The persistence window closed: `touches` counted (spaced as configured) against the `minimum`.
+        case slaPersistence(repID: String, touches: Int, minimum: Int)
     }
 
     public var personKey: PersonKey
@@ -69,6 +71,7 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         case .slaBreached: "sla_breached"
         case .slaEscalated: "sla_escalated"
         case .slaReassignDue: "sla_reassign_due"
+        case .slaPersistence(_, let touches, let minimum): touches >= minimum ? "sla_persistence_met" : "sla_persistence_short"
         }
     }
 
@@ -80,7 +83,7 @@ public struct LeadEvent: Sendable, Hashable, Codable {
         case .ownerChangedByPerson(_, _, _, let rep): rep ?? ""
         case .lifecycleChanged(_, let to): to.closesAssignment ? "" : nil
         case .scoreChanged, .mql, .mqlRearmed, .unassigned, .notified, .delivered, .slaStarted, .slaReminded, .slaTouched, .slaBreached,
-             .slaEscalated, .slaReassignDue: nil
+             .slaEscalated, .slaReassignDue, .slaPersistence: nil
         }
     }
 }

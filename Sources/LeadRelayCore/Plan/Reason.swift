@@ -102,6 +102,8 @@ extension Reason.Code {
     public static let slaEscalated = Self("sla.escalated")
     /// The grace period after a breach passed: the lead is to be routed again.
     public static let slaReassign = Self("sla.reassign")
+    /// The persistence window closed: enough touches, or too few.
+    public static let slaPersistence = Self("sla.persistence")
     /// The lead left the rep (moved on, or given to someone else): its clock stops.
     public static let slaStopped = Self("sla.stopped")
     /// An assignment carried over from a store made before the event log.

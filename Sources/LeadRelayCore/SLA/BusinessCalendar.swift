@@ -204,6 +204,28 @@ public struct BusinessCalendar: Sendable, Hashable, Codable {
         return due.map { Date(timeIntervalSince1970: $0) }
     }
 
+    /// The end of the `days`-th working day (a day with open time left) counted from `start`'s day: the close of
+    /// that day's last window. "Within 10 business days" of a Tuesday-afternoon assignment ends on the Monday after
+    /// next at closing time. `nil` when the calendar holds no such day within `horizonDays`.
+    public func endOfWorkingDays(_ days: Int, from start: Date, horizonDays: Int = 1_100) -> Date? {
+        guard days > 0 else { return start }
+        let t = start.timeIntervalSince1970
+        var walk = CalendarWalk(self, from: t, through: t + Double(days) * 86_400)
+        var counted = 0
+        let first = walk.offsets.day(of: t)
+        for day in first..<(first + horizonDays) {
+            var close: Double?
+            walk.open(day: day) { _, end in
+                if end > t { close = end }
+                return true
+            }
+            guard let close else { continue }
+            counted += 1
+            if counted == days { return Date(timeIntervalSince1970: close) }
+        }
+        return nil
+    }
+
     /// Working time between two instants (negative when `end` is before `start`): the open intervals' overlap with
     /// the span, summed a day at a time — a year is a few hundred steps of arithmetic, not a `Calendar` call each.
     public func businessTime(from start: Date, to end: Date) -> TimeInterval {

@@ -58,6 +58,14 @@ public struct SLAClock: Sendable, Hashable {
         }
     }
 
+    /// When the persistence window closes: whole days (`14d`) are working days of the calendar on a business-hours
+    /// clock; anything else is that much time on the clock.
+    public func persistenceEnds(assignedAt: Date, within: ConfigDuration, businessHours: Bool) -> Date? {
+        let days = within.seconds / 86_400
+        if businessHours, days >= 1, days == days.rounded() { return calendar.endOfWorkingDays(Int(days), from: assignedAt) }
+        return calendar.add(within.seconds, to: assignedAt)
+    }
+
     /// Working time the lead has waited between `assignedAt` and `now` on this clock.
     public func elapsed(from assignedAt: Date, to now: Date) -> TimeInterval {
         max(0, calendar.businessTime(from: assignedAt, to: now))

@@ -24,6 +24,19 @@ public struct SLAMonitorCore: Sendable {
         let due = facts["dueAt"].flatMap(ISOTimestamp.parse)
         // Fired once: this timer is done whatever happens next.
         plan.timers.append(.cancel(key: timer.key))
+        if timer.kind == SLATimers.persistence {
+            let minimum = Int(facts["minimumTouches"] ?? "") ?? 1
+            let counted = SalesTouch.counted(in: activities, since: assignedAt, spacing: Double(facts["spacing"] ?? "") ?? 0)
+            let met = counted.count >= minimum
+            let onFailure = settings.config.tier(named: facts["tier"] ?? "")?.persistence?.onFailure ?? settings.config.persistence?.onFailure
+            let text = "\(counted.count) of \(minimum) touches by \(ISOTimestamp.format(timer.dueAt))"
+                + (met ? "" : onFailure == .recycle ? "; short: to be recycled to marketing" : "; short")
+            plan.events.append(LeadEvent(personKey: person, kind: .slaPersistence(repID: repID, touches: counted.count, minimum: minimum),
+                                         cause: Reason(.slaPersistence, text, facts: ["rep": repID, "touches": String(counted.count),
+                                                                                      "minimum": String(minimum)]),
+                                         occurredAt: now))
+            return plan
+        }
         if let touch = SalesTouch.first(in: activities, since: assignedAt) {
             let late = due.map { touch.occurredAt > $0 } ?? false
             let text = "first touch (\(touch.kind.rawValue)\(touch.evidence.map { " in \($0)" } ?? "")) at \(ISOTimestamp.format(touch.occurredAt))"
@@ -31,7 +44,7 @@ public struct SLAMonitorCore: Sendable {
             plan.events.append(LeadEvent(personKey: person, kind: .slaTouched(repID: repID, touchedAt: touch.occurredAt, touch: touch.id, late: late),
                                          cause: Reason(.slaTouched, text, facts: ["rep": repID, "touch": touch.id, "late": late ? "true" : "false"]),
                                          occurredAt: now))
-            plan.timers += SLATimers.stop(person, settings: settings)
+            plan.timers += SLATimers.settle(person, settings: settings)
             return plan
         }
         let lead = facts["lead"].flatMap { try? JSONDecoder.iso.decode(LeadSummary.self, from: Data($0.utf8)) } ?? LeadSummary(personKey: person)

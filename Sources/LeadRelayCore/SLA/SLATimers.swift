@@ -26,8 +26,10 @@ public enum SLATimers {
     public static let reroute = "sla.reroute"
     /// Under `outOfOffice: reassign`: the owner's time off begins before the first touch is due.
     public static let away = "sla.away"
+    /// The end of the persistence window: the touches since assignment are counted against the tier's standard.
+    public static let persistence = "sla.persistence"
     /// The kinds the monitor handles (the reroute requests are the cycle's).
-    public static let monitored: Set<String> = [reminder, breach, reassign, away]
+    public static let monitored: Set<String> = [reminder, breach, reassign, away, persistence]
 
     public static func key(_ kind: String, _ person: PersonKey, slot: Int? = nil) -> String {
         "\(kind)\(slot.map { ".\($0)" } ?? ""):\(person.rawValue)"
@@ -36,7 +38,7 @@ public enum SLATimers {
     /// Every key a person's clock may have set.
     static func keys(_ person: PersonKey, settings: SLASettings) -> [String] {
         (0..<settings.reminderSlots).map { key(reminder, person, slot: $0) }
-            + [key(breach, person), key(reassign, person), key(reroute, person), key(away, person)]
+            + [key(breach, person), key(reassign, person), key(reroute, person), key(away, person), key(persistence, person)]
     }
 
     /// Starts (or restarts, replacing every timer of the last clock) the first-touch clock of `rep` at `at`, for a
@@ -58,6 +60,15 @@ public enum SLATimers {
                                               dueAt: reminder.at, facts: own)))
         }
         if let due { timers.append(.schedule(LeadTimer(key: key(breach, person), personKey: person, kind: breach, dueAt: due, facts: facts))) }
+        // The persistence standard: counted when its window closes (the first touch settling the clock does not stop it).
+        if let standard = tier.persistence ?? settings.config.persistence,
+           let ends = clock.persistenceEnds(assignedAt: at, within: standard.within, businessHours: tier.countsBusinessHours) {
+            var own = facts
+            own["minimumTouches"] = String(standard.minimumTouches)
+            own["spacing"] = String(standard.spacing?.seconds ?? 0)
+            own.removeValue(forKey: "lead")
+            timers.append(.schedule(LeadTimer(key: key(persistence, person), personKey: person, kind: persistence, dueAt: ends, facts: own)))
+        }
         // Under `outOfOffice: reassign`, time off that begins before the touch is due hands the lead on when it begins.
         if settings.config.outOfOffice == .reassign, let leave = timeOff(of: rep, from: at), due.map({ leave.at < $0 }) ?? true {
             var own = facts
@@ -89,6 +100,12 @@ public enum SLATimers {
     /// Stops a person's clock: every timer it may have set.
     public static func stop(_ person: PersonKey, settings: SLASettings) -> [TimerChange] {
         keys(person, settings: settings).map { .cancel(key: $0) }
+    }
+
+    /// Settles the first touch: every timer but the persistence count, which goes on to its window's end.
+    static func settle(_ person: PersonKey, settings: SLASettings) -> [TimerChange] {
+        let kept = key(persistence, person)
+        return keys(person, settings: settings).filter { $0 != kept }.map { .cancel(key: $0) }
     }
 }
 

@@ -335,7 +335,7 @@ public struct ConfigurationLoader: Sendable {
                     }
                 }
                 notices.append(main.problem(ConfigIssue(path: ["sla"],
-                    "persistence and disposition are not acted on yet: the SLA monitor reminds, escalates breaches and reassigns after the grace period, but does not count later touches, recycle, or check rejection reasons")))
+                    "recycling and disposition are not acted on yet: the SLA monitor reminds, escalates breaches, reassigns after the grace period and counts persistence (sla_persistence_short), but does not recycle or check rejection reasons")))
             }
         }
         if let routing {

@@ -64,6 +64,12 @@ public struct SLAMonitor: Sendable {
                     plan.timers += step.timers
                     if step.events.contains(where: { $0.name == "sla_touched" }) {
                         tick.touched += 1
+                        // The first touch settles every other timer of the clock; the persistence count goes on.
+                        for rest in ordered where rest.kind == SLATimers.persistence && rest.key != timer.key {
+                            let counted = core.handle(rest, activities: activities[person] ?? [], now: now)
+                            plan.events += counted.events
+                            plan.timers += counted.timers
+                        }
                         break
                     }
                     tick.reminders += step.events.filter { $0.name == "sla_reminded" }.count
