@@ -15,7 +15,7 @@ public enum NotificationText {
         case .slaReminder:
             return "Reminder for \(note.repID): \(who) is waiting for a first touch, \(score). Records: \(records)."
         case .escalation:
-            return "Escalation: \(who) was not touched in time by its owner; \(score). Records: \(records)."
+            return "Escalation: \(who) was not touched in time by \(lead.owner.map { "\($0), its owner" } ?? "its owner"); \(score). Records: \(records)."
         case .stranded:
             return "Stranded MQL: nobody could take \(who), \(score); it waits in the queue. Records: \(records)."
         case .recycled:

@@ -55,7 +55,7 @@ public enum SMSText {
         let head: String = switch note.kind {
         case .newMQL: "New MQL: \(who)\(at), \(score)."
         case .slaReminder: "Still waiting for a first touch: \(who)\(at), \(score)."
-        case .escalation: "SLA missed: \(who)\(at) was not touched in time."
+        case .escalation: "SLA missed: \(who)\(at) was not touched in time\(lead.owner.map { " by \($0)" } ?? "")."
         case .recycled: "Recycled to marketing: \(who)\(at)."
         case .stranded: "Nobody could take \(who)\(at); it waits in the queue."
         case .digest: "\(note.items.count) older leads are now yours; top: \(who)\(at), \(score). See Slack or your CRM."

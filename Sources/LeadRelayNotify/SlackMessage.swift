@@ -26,7 +26,7 @@ public enum SlackMessage {
         let header: String = switch note.kind {
         case .newMQL: "New MQL: \(who)"
         case .slaReminder: "Waiting for a first touch: \(who)"
-        case .escalation: "SLA missed: \(who)"
+        case .escalation: "SLA missed\(lead.owner.map { " by \($0)" } ?? ""): \(who)"
         case .recycled: "Recycled to marketing: \(who)"
         case .stranded: "Nobody could take this MQL: \(who)"
         case .digest: "Leads assigned to you: \(who)"

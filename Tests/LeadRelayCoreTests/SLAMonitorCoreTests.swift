@@ -77,6 +77,7 @@ struct SLAMonitorCoreTests {
         let breached = core.handle(breach, activities: [], now: breach.dueAt.addingTimeInterval(1))
         #expect(breached.notifications.map(\.recipient.repID) == ["ana", "ben"] && breached.notifications.allSatisfy { $0.kind == .escalation })
         #expect(breached.events.map(\.name) == ["sla_breached", "sla_escalated"])
+        #expect(breached.notifications.map(\.lead.owner) == [nil, "ana"], "the manager's alert says whose lead it was")
         let grace = try #require(Self.schedules(breached).first)
         #expect(grace.kind == "sla.reassign" && grace.dueAt == breach.dueAt.addingTimeInterval(3600))
         let reassign = core.handle(grace, activities: [], now: grace.dueAt)

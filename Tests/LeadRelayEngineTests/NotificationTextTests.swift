@@ -27,6 +27,20 @@ struct NotificationTextTests {
         #expect(!others.contains(text))
     }
 
+    @Test("a manager's escalation names the rep who held the lead, in every channel; the rep's own does not need to")
+    func escalationOwner() throws {
+        var told = note(.escalation)
+        told.recipient = Recipient(repID: "ben", email: "ben@example.com")
+        told.lead.owner = "ana"
+        #expect(NotificationText.plain(told).hasPrefix("Escalation: Morgan Reyes at Northwind Health was not touched in time by ana, its owner;"))
+        #expect(NotificationText.plain(note(.escalation)).contains("not touched in time by its owner;"))
+        #expect(SMSText.body(told, links: RecordLinks()).hasPrefix("LeadRelay: SLA missed: Morgan Reyes at Northwind Health was not touched in time by ana."))
+        let header = SlackMessage.payload(told, links: RecordLinks())["blocks"]?.arrayValue?.first?["text"]?["text"]?.stringValue
+        #expect(header == "SLA missed by ana: Morgan Reyes", "\(String(describing: header))")
+        let again = try JSONDecoder().decode(LeadRelayCore.Notification.self, from: try JSONEncoder().encode(told))
+        #expect(again.lead.owner == "ana", "kept in the outbox")
+    }
+
     @Test("a lead without a name is shown by its address, then its key")
     func fallbacks() {
         var bare = note(.newMQL)

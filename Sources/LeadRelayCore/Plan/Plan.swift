@@ -195,6 +195,8 @@ public struct LeadSummary: Sendable, Hashable, Codable {
     /// When the lead last did something that counts (its newest scored behaviour, else its record's last change): an
     /// alert about a lead idle for longer than the digest horizon is told in a digest, not on its own. `nil` in older alerts.
     public var lastActiveAt: Date?
+    /// The rep who holds the lead, where the alert goes to someone else (a manager told of a breach).
+    public var owner: String?
 
     public init(personKey: PersonKey?, name: String? = nil, email: String? = nil, company: String? = nil, title: String? = nil,
                 score: Double = 0, fit: Double = 0, interest: Double = 0, routedBy: String = "", records: [RecordRef] = [],

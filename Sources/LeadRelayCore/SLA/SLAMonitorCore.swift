@@ -66,6 +66,8 @@ public struct SLAMonitorCore: Sendable {
                 plan.changes.append(PlanChange(personKey: person, action: .notify(Notification(recipient: owner, kind: .escalation, lead: lead)), reason: reason))
             }
             if (breach?.notify ?? .manager) == .manager, let manager = manager(of: repID, salesforce: facts["manager"]) {
+                var lead = lead
+                lead.owner = repID
                 let told = Reason(.slaEscalated, "told \(manager.email.isEmpty ? manager.repID : manager.email), \(repID)'s manager, of the breach",
                                   facts: ["rep": repID, "manager": manager.repID])
                 plan.changes.append(PlanChange(personKey: person, action: .notify(Notification(recipient: manager, kind: .escalation, lead: lead)), reason: told))
