@@ -52,14 +52,14 @@ public enum SLATimers {
         if let due { facts["dueAt"] = ISOTimestamp.format(due) }
         if let manager = rep.manager { facts["manager"] = manager }
         if let data = try? JSONEncoder.sorted.encode(lead) { facts["lead"] = String(decoding: data, as: UTF8.self) }
-        var timers: [TimerChange] = keys(person, settings: settings).map { .cancel(key: $0) }
+        var timers: [LeadTimer] = []
         for (slot, reminder) in clock.reminders(assignedAt: at, tier: tier).enumerated() {
             var own = facts
             own["share"] = Condition.format(reminder.share)
-            timers.append(.schedule(LeadTimer(key: key(Self.reminder, person, slot: slot), personKey: person, kind: Self.reminder,
-                                              dueAt: reminder.at, facts: own)))
+            timers.append(LeadTimer(key: key(Self.reminder, person, slot: slot), personKey: person, kind: Self.reminder,
+                                    dueAt: reminder.at, facts: own))
         }
-        if let due { timers.append(.schedule(LeadTimer(key: key(breach, person), personKey: person, kind: breach, dueAt: due, facts: facts))) }
+        if let due { timers.append(LeadTimer(key: key(breach, person), personKey: person, kind: breach, dueAt: due, facts: facts)) }
         // The persistence standard: counted when its window closes (the first touch settling the clock does not stop it).
         if let standard = tier.persistence ?? settings.config.persistence,
            let ends = clock.persistenceEnds(assignedAt: at, within: standard.within, businessHours: tier.countsBusinessHours) {
@@ -67,25 +67,24 @@ public enum SLATimers {
             own["minimumTouches"] = String(standard.minimumTouches)
             own["spacing"] = String(standard.spacing?.seconds ?? 0)
             own.removeValue(forKey: "lead")
-            timers.append(.schedule(LeadTimer(key: key(persistence, person), personKey: person, kind: persistence, dueAt: ends, facts: own)))
+            timers.append(LeadTimer(key: key(persistence, person), personKey: person, kind: persistence, dueAt: ends, facts: own))
         }
         // Under `outOfOffice: reassign`, time off that begins before the touch is due hands the lead on when it begins.
         if settings.config.outOfOffice == .reassign, let leave = timeOff(of: rep, from: at), due.map({ leave.at < $0 }) ?? true {
             var own = facts
             own["awayFrom"] = leave.day.description
-            timers.append(.schedule(LeadTimer(key: key(away, person), personKey: person, kind: away, dueAt: leave.at, facts: own)))
+            timers.append(LeadTimer(key: key(away, person), personKey: person, kind: away, dueAt: leave.at, facts: own))
         }
-        // Later schedules of a key win: the cancels above only clear what this clock does not set again.
-        timers = timers.filter { change in
-            guard case .cancel(let cancelled) = change else { return true }
-            return !timers.contains { if case .schedule(let timer) = $0 { timer.key == cancelled } else { false } }
-        }
+        // Whatever the last clock set and this one does not set again is cleared.
+        let scheduled = Set(timers.map(\.key))
+        let changes = keys(person, settings: settings).filter { !scheduled.contains($0) }.map { TimerChange.cancel(key: $0) }
+            + timers.map { TimerChange.schedule($0) }
         let text = due.map { "first touch due by \(ISOTimestamp.format($0)) (\(tier.firstTouchWithin) of \(tier.countsBusinessHours ? "business" : "wall-clock") time, tier \(tier.name))" }
             ?? "tier \(tier.name): \(rep.id)'s calendar holds no \(tier.firstTouchWithin) of working time; no due instant"
         let event = LeadEvent(personKey: person, kind: .slaStarted(repID: rep.id, tier: tier.name, dueAt: due),
                               cause: Reason(.slaStarted, text, facts: ["rep": rep.id, "tier": tier.name, "due": due.map(ISOTimestamp.format) ?? ""]),
                               occurredAt: at)
-        return (event, timers)
+        return (event, changes)
     }
 
     /// The first day of `rep`'s time off on or after `instant`'s day (in their zone) and when it begins (not before

@@ -50,10 +50,12 @@ public struct SLAMonitor: Sendable {
             var plan = Plan(generatedAt: now)
             for (person, timers) in Dictionary(grouping: due, by: \.personKey).sorted(by: { $0.key < $1.key }) {
                 let ordered = timers.sorted { ($0.dueAt, $0.key) < ($1.dueAt, $1.key) }
-                // After an outage a breach may be due with its reminders: the breach says it all.
+                // After an outage a breach may be due with its reminders: the breach says it all. Once a touch settles
+                // the clock, its other first-touch timers are moot (the settle cancels them); the persistence count goes on.
                 let breachDue = ordered.contains { [SLATimers.breach, SLATimers.reassign, SLATimers.away].contains($0.kind) }
+                var settled = false
                 for timer in ordered {
-                    if breachDue, timer.kind == SLATimers.reminder {
+                    if timer.kind != SLATimers.persistence, settled || (breachDue && timer.kind == SLATimers.reminder) {
                         plan.timers.append(.cancel(key: timer.key))
                         continue
                     }
@@ -62,19 +64,15 @@ public struct SLAMonitor: Sendable {
                     plan.changes += step.changes
                     plan.events += step.events
                     plan.timers += step.timers
-                    if step.events.contains(where: { $0.name == "sla_touched" }) {
-                        tick.touched += 1
-                        // The first touch settles every other timer of the clock; the persistence count goes on.
-                        for rest in ordered where rest.kind == SLATimers.persistence && rest.key != timer.key {
-                            let counted = core.handle(rest, activities: activities[person] ?? [], now: now)
-                            plan.events += counted.events
-                            plan.timers += counted.timers
+                    for event in step.events {
+                        switch event.kind {
+                        case .slaTouched: tick.touched += 1; settled = true
+                        case .slaReminded: tick.reminders += 1
+                        case .slaBreached: tick.breaches += 1
+                        case .slaReassignDue: tick.reassignments += 1
+                        default: break
                         }
-                        break
                     }
-                    tick.reminders += step.events.filter { $0.name == "sla_reminded" }.count
-                    tick.breaches += step.events.filter { $0.name == "sla_breached" }.count
-                    tick.reassignments += step.events.filter { $0.name == "sla_reassign_due" }.count
                 }
             }
             var commit = CycleCommit(plan: plan)
